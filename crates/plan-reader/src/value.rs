@@ -1,0 +1,632 @@
+//! The value model shared by the plan reader and the policy evaluator.
+//!
+//! A [`Value`] is what Terraform's `cty` values look like once they have been
+//! written as plan JSON and merged back with their masks: null, bool, number,
+//! string, list (lists, sets and tuples), object (maps and objects), plus
+//! [`Kind::Unknown`] for a value only known after apply. Any value may carry a
+//! *sensitive* mark; the mark is sticky through every operation that derives a
+//! new value from a marked one, and every renderer prints a marked value as
+//! `(sensitive value)`.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// A resolved plan value: its shape plus a sensitive mark.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    pub kind: Kind,
+    /// True when the value (or the value it was derived from) is sensitive.
+    pub sensitive: bool,
+}
+
+/// The shape of a value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    /// Lists, sets and tuples alike (plan JSON cannot tell them apart).
+    List(Vec<Value>),
+    /// Maps and objects alike, keys kept sorted.
+    Object(Object),
+    /// Known only after apply.
+    Unknown,
+}
+
+impl Value {
+    pub const NULL: Value = Value {
+        kind: Kind::Null,
+        sensitive: false,
+    };
+    pub const UNKNOWN: Value = Value {
+        kind: Kind::Unknown,
+        sensitive: false,
+    };
+
+    pub fn new(kind: Kind) -> Value {
+        Value {
+            kind,
+            sensitive: false,
+        }
+    }
+    pub fn null() -> Value {
+        Value::NULL
+    }
+    pub fn unknown() -> Value {
+        Value::UNKNOWN
+    }
+    pub fn bool(b: bool) -> Value {
+        Value::new(Kind::Bool(b))
+    }
+    pub fn string(s: impl Into<String>) -> Value {
+        Value::new(Kind::String(s.into()))
+    }
+    pub fn number(n: impl Into<Number>) -> Value {
+        Value::new(Kind::Number(n.into()))
+    }
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::new(Kind::List(items))
+    }
+    pub fn object(obj: Object) -> Value {
+        Value::new(Kind::Object(obj))
+    }
+    /// Builds an object from pairs in any order (later duplicates win).
+    pub fn object_from<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::object(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    /// Returns the same value with the sensitive mark set when `mark` is true.
+    #[must_use]
+    pub fn mark_if(mut self, mark: bool) -> Value {
+        self.sensitive |= mark;
+        self
+    }
+    /// Returns the same value marked sensitive.
+    #[must_use]
+    pub fn into_sensitive(self) -> Value {
+        self.mark_if(true)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, Kind::Null)
+    }
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.kind, Kind::Unknown)
+    }
+    /// True when this value is known at every depth (no unknown anywhere inside).
+    pub fn is_wholly_known(&self) -> bool {
+        match &self.kind {
+            Kind::Unknown => false,
+            Kind::List(items) => items.iter().all(Value::is_wholly_known),
+            Kind::Object(obj) => obj.values().all(Value::is_wholly_known),
+            _ => true,
+        }
+    }
+    /// True when this value or anything inside it is marked sensitive.
+    pub fn contains_sensitive(&self) -> bool {
+        self.sensitive
+            || match &self.kind {
+                Kind::List(items) => items.iter().any(Value::contains_sensitive),
+                Kind::Object(obj) => obj.values().any(Value::contains_sensitive),
+                _ => false,
+            }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.kind {
+            Kind::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+    pub fn as_number(&self) -> Option<&Number> {
+        match &self.kind {
+            Kind::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match &self.kind {
+            Kind::List(items) => Some(items),
+            _ => None,
+        }
+    }
+    pub fn as_object(&self) -> Option<&Object> {
+        match &self.kind {
+            Kind::Object(obj) => Some(obj),
+            _ => None,
+        }
+    }
+    /// Attribute or map element by name; `None` when absent or not an object.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_object().and_then(|o| o.get(key))
+    }
+    /// List element by position; `None` when out of range or not a list.
+    pub fn index(&self, i: usize) -> Option<&Value> {
+        self.as_list().and_then(|l| l.get(i))
+    }
+    /// Follows a path of attribute names and list indexes (`["a", "0", "b"]`).
+    pub fn path<'a>(&'a self, steps: &[PathStep<'_>]) -> Option<&'a Value> {
+        let mut cur = self;
+        for step in steps {
+            cur = match step {
+                PathStep::Key(k) => cur.get(k)?,
+                PathStep::Index(i) => cur.index(*i)?,
+            };
+        }
+        Some(cur)
+    }
+
+    /// The Terraform type name of this value, as used in error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            Kind::Null => "null",
+            Kind::Bool(_) => "bool",
+            Kind::Number(_) => "number",
+            Kind::String(_) => "string",
+            Kind::List(_) => "list",
+            Kind::Object(_) => "object",
+            Kind::Unknown => "unknown",
+        }
+    }
+
+    /// Converts to JSON, with sensitive values replaced by the string
+    /// `"(sensitive value)"` and unknown values by `"(known after apply)"`.
+    /// This is the only JSON form a value may take in any output.
+    pub fn to_redacted_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        if self.sensitive {
+            return J::String(SENSITIVE_TEXT.into());
+        }
+        match &self.kind {
+            Kind::Null => J::Null,
+            Kind::Bool(b) => J::Bool(*b),
+            Kind::Number(n) => n.to_json(),
+            Kind::String(s) => J::String(s.clone()),
+            Kind::List(items) => J::Array(items.iter().map(Value::to_redacted_json).collect()),
+            Kind::Object(obj) => J::Object(
+                obj.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_redacted_json()))
+                    .collect(),
+            ),
+            Kind::Unknown => J::String(UNKNOWN_TEXT.into()),
+        }
+    }
+}
+
+/// What every output prints in place of a sensitive value.
+pub const SENSITIVE_TEXT: &str = "(sensitive value)";
+/// What every output prints in place of a value known only after apply.
+pub const UNKNOWN_TEXT: &str = "(known after apply)";
+
+/// One step of a path into a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathStep<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Displays a value the way `terraform plan` does in a one-line context:
+/// strings quoted, unknown as `(known after apply)`, sensitive as
+/// `(sensitive value)`. Never prints a sensitive value.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.sensitive {
+            return f.write_str(SENSITIVE_TEXT);
+        }
+        match &self.kind {
+            Kind::Null => f.write_str("null"),
+            Kind::Bool(b) => write!(f, "{b}"),
+            Kind::Number(n) => write!(f, "{n}"),
+            Kind::String(s) => write!(f, "{}", quote(s)),
+            Kind::List(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+            Kind::Object(obj) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in obj.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{} = {v}", object_key(k))?;
+                }
+                f.write_str("}")
+            }
+            Kind::Unknown => f.write_str(UNKNOWN_TEXT),
+        }
+    }
+}
+
+/// Quotes a string as an HCL string literal.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An object key as HCL writes it: bare when it is an identifier, quoted otherwise.
+pub fn object_key(k: &str) -> String {
+    let ident = !k.is_empty()
+        && k.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && k.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    if ident {
+        k.to_string()
+    } else {
+        quote(k)
+    }
+}
+
+/// Object or map contents: a vector of pairs sorted by key, unique keys.
+///
+/// Terraform writes object keys in sorted order, so building from plan JSON is
+/// a push in the common case; lookups are binary searches.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Object {
+    pairs: Vec<(String, Value)>,
+}
+
+impl Object {
+    pub fn new() -> Object {
+        Object::default()
+    }
+    pub fn with_capacity(n: usize) -> Object {
+        Object {
+            pairs: Vec::with_capacity(n),
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.pairs
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.pairs[i].1)
+    }
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => Some(&mut self.pairs[i].1),
+            Err(_) => None,
+        }
+    }
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+    /// Inserts or replaces; returns the previous value.
+    pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
+        let key = key.into();
+        // Fast path: keys arriving in sorted order (as Terraform writes them).
+        if self
+            .pairs
+            .last()
+            .is_none_or(|(last, _)| last.as_str() < key.as_str())
+        {
+            self.pairs.push((key, value));
+            return None;
+        }
+        match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(i) => Some(std::mem::replace(&mut self.pairs[i].1, value)),
+            Err(i) => {
+                self.pairs.insert(i, (key, value));
+                None
+            }
+        }
+    }
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => Some(self.pairs.remove(i).1),
+            Err(_) => None,
+        }
+    }
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> + DoubleEndedIterator {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v))
+    }
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator {
+        self.pairs.iter().map(|(k, _)| k.as_str())
+    }
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &Value> + DoubleEndedIterator {
+        self.pairs.iter().map(|(_, v)| v)
+    }
+    pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut Value> {
+        self.pairs.iter_mut().map(|(_, v)| v)
+    }
+    pub fn into_pairs(self) -> Vec<(String, Value)> {
+        self.pairs
+    }
+}
+
+impl<K: Into<String>> FromIterator<(K, Value)> for Object {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Object {
+        let mut obj = Object::new();
+        for (k, v) in iter {
+            obj.insert(k, v);
+        }
+        obj
+    }
+}
+
+impl IntoIterator for Object {
+    type Item = (String, Value);
+    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.pairs.into_iter()
+    }
+}
+
+/// A number as Terraform writes it: cty numbers have arbitrary precision, so
+/// integers outside `i64` and decimals with more digits than `f64` keeps are
+/// held as their literal text and never silently rounded.
+#[derive(Clone, Debug)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+    /// A JSON number literal that neither `i64` nor `f64` holds exactly.
+    Big(Box<str>),
+}
+
+impl Number {
+    /// Parses a JSON number literal (already known to be valid JSON).
+    pub fn from_literal(lit: &str) -> Option<Number> {
+        if let Ok(i) = lit.parse::<i64>() {
+            return Some(Number::Int(i));
+        }
+        let f: f64 = lit.parse().ok()?;
+        if !f.is_finite() {
+            return Some(Number::Big(lit.into()));
+        }
+        let is_integer_literal = !lit.contains(['.', 'e', 'E']);
+        if is_integer_literal || significant_digits(lit) > 15 {
+            // Keep the literal unless f64 gives the same text back.
+            if format_f64(f) == normalize_literal(lit) {
+                return Some(Number::Float(f));
+            }
+            return Some(Number::Big(lit.into()));
+        }
+        Some(Number::Float(f))
+    }
+
+    /// The value as `f64` (rounded for big literals).
+    pub fn as_f64(&self) -> f64 {
+        match self {
+            Number::Int(i) => *i as f64,
+            Number::Float(f) => *f,
+            Number::Big(s) => s.parse().unwrap_or(f64::NAN),
+        }
+    }
+    /// The value as `i64` when it is an integer in range.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Number::Int(i) => Some(*i),
+            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 => {
+                Some(*f as i64)
+            }
+            _ => None,
+        }
+    }
+    pub fn is_integer(&self) -> bool {
+        match self {
+            Number::Int(_) => true,
+            Number::Float(f) => f.fract() == 0.0,
+            Number::Big(s) => !s.contains(['.', 'e', 'E']),
+        }
+    }
+    /// JSON form, keeping big literals exact.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Number::Int(i) => serde_json::Value::from(*i),
+            Number::Float(f) => serde_json::Number::from_f64(*f)
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
+            // Without serde_json's arbitrary_precision a big literal cannot be a
+            // JSON number; a string keeps it exact.
+            Number::Big(s) => serde_json::Value::String(s.to_string()),
+        }
+    }
+}
+
+impl From<i64> for Number {
+    fn from(i: i64) -> Number {
+        Number::Int(i)
+    }
+}
+impl From<i32> for Number {
+    fn from(i: i32) -> Number {
+        Number::Int(i.into())
+    }
+}
+impl From<usize> for Number {
+    fn from(i: usize) -> Number {
+        i64::try_from(i)
+            .map(Number::Int)
+            .unwrap_or(Number::Float(i as f64))
+    }
+}
+impl From<f64> for Number {
+    fn from(f: f64) -> Number {
+        if f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 {
+            Number::Int(f as i64)
+        } else {
+            Number::Float(f)
+        }
+    }
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Number) -> bool {
+        self.partial_cmp(other) == Some(Ordering::Equal)
+    }
+}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Number) -> Option<Ordering> {
+        match (self, other) {
+            (Number::Int(a), Number::Int(b)) => Some(a.cmp(b)),
+            (Number::Big(a), Number::Big(b)) if a == b => Some(Ordering::Equal),
+            (Number::Big(a), Number::Big(b)) => compare_decimal_literals(a, b)
+                .or_else(|| self.as_f64().partial_cmp(&other.as_f64())),
+            (Number::Big(a), Number::Int(b)) => compare_decimal_literals(a, &b.to_string()),
+            (Number::Int(a), Number::Big(b)) => compare_decimal_literals(&a.to_string(), b),
+            _ => self.as_f64().partial_cmp(&other.as_f64()),
+        }
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Number::Int(i) => write!(f, "{i}"),
+            Number::Float(x) => f.write_str(&format_f64(*x)),
+            Number::Big(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Formats a float the way Terraform prints numbers: integers without a
+/// fraction, others with the shortest round-tripping representation.
+fn format_f64(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e21 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
+}
+
+fn significant_digits(lit: &str) -> usize {
+    let mantissa = lit.split(['e', 'E']).next().unwrap_or(lit);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').trim_end_matches('0').len()
+}
+
+/// Rewrites an integer literal without sign noise (`-0` → `0`, `+5` → `5`).
+fn normalize_literal(lit: &str) -> String {
+    let neg = lit.starts_with('-');
+    let body = lit.trim_start_matches(['-', '+']).trim_start_matches('0');
+    let body = if body.is_empty() || body.starts_with('.') {
+        format!("0{body}")
+    } else {
+        body.to_string()
+    };
+    if neg && body != "0" {
+        format!("-{body}")
+    } else {
+        body
+    }
+}
+
+/// Exact comparison of two plain integer literals (no fraction, no exponent).
+/// Returns `None` when either is not a plain integer literal.
+fn compare_decimal_literals(a: &str, b: &str) -> Option<Ordering> {
+    let plain = |s: &str| !s.contains(['.', 'e', 'E']);
+    if !plain(a) || !plain(b) {
+        return None;
+    }
+    let (na, da) = split_sign(a);
+    let (nb, db) = split_sign(b);
+    let da = da.trim_start_matches('0');
+    let db = db.trim_start_matches('0');
+    let na = na && !da.is_empty();
+    let nb = nb && !db.is_empty();
+    let mag = da.len().cmp(&db.len()).then_with(|| da.cmp(db));
+    Some(match (na, nb) {
+        (false, false) => mag,
+        (true, true) => mag.reverse(),
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+    })
+}
+
+fn split_sign(s: &str) -> (bool, &str) {
+    match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.trim_start_matches('+')),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_integers_keep_their_literal() {
+        let n = Number::from_literal("123456789012345678901234567890").unwrap();
+        assert!(matches!(n, Number::Big(_)));
+        assert_eq!(n.to_string(), "123456789012345678901234567890");
+        let m = Number::from_literal("123456789012345678901234567891").unwrap();
+        assert!(n < m);
+        assert_ne!(n, m);
+    }
+
+    #[test]
+    fn ordinary_numbers_are_native() {
+        assert!(matches!(Number::from_literal("42"), Some(Number::Int(42))));
+        assert!(matches!(Number::from_literal("-7"), Some(Number::Int(-7))));
+        assert!(matches!(
+            Number::from_literal("1.5"),
+            Some(Number::Float(_))
+        ));
+        assert_eq!(Number::from_literal("1.5").unwrap().to_string(), "1.5");
+        assert_eq!(Number::Int(2), Number::Float(2.0));
+    }
+
+    #[test]
+    fn u64_max_is_exact() {
+        let n = Number::from_literal("18446744073709551615").unwrap();
+        assert_eq!(n.to_string(), "18446744073709551615");
+        assert!(n > Number::Int(i64::MAX));
+    }
+
+    #[test]
+    fn objects_stay_sorted() {
+        let mut o = Object::new();
+        o.insert("b", Value::bool(true));
+        o.insert("a", Value::null());
+        o.insert("c", Value::string("x"));
+        assert_eq!(o.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(o.insert("b", Value::bool(false)), Some(Value::bool(true)));
+        assert_eq!(o.get("b"), Some(&Value::bool(false)));
+    }
+
+    #[test]
+    fn display_never_shows_sensitive() {
+        let v = Value::object_from([
+            ("password", Value::string("hunter2").into_sensitive()),
+            ("id", Value::unknown()),
+            ("name", Value::string("web")),
+        ]);
+        let shown = v.to_string();
+        assert!(!shown.contains("hunter2"));
+        assert!(shown.contains("(sensitive value)"));
+        assert!(shown.contains("(known after apply)"));
+        assert!(!v.to_redacted_json().to_string().contains("hunter2"));
+    }
+}

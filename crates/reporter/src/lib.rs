@@ -1,0 +1,1 @@
+//! Rendering of tfgate reports, one module per output format.
