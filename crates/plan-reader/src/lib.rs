@@ -1,7 +1,32 @@
-//! Read Terraform and OpenTofu plan JSON (`terraform show -json PLANFILE`).
+//! Read Terraform and OpenTofu plan JSON (`terraform show -json PLANFILE`)
+//! into a typed model whose values keep Terraform's meaning: unknown until
+//! apply, sensitive, exact numbers.
+//!
+//! ```no_run
+//! let bytes = std::fs::read("plan.json").unwrap();
+//! let text = tfgate_plan::Plan::decode(&bytes).unwrap();
+//! let plan = tfgate_plan::Plan::parse(&text).unwrap();
+//! for r in plan.instances_after_apply() {
+//!     let after = r.after().unwrap();
+//!     println!("{} {}", r.address_text, after);
+//! }
+//! ```
 
+pub mod action;
 pub mod address;
+pub mod error;
+pub mod input;
+pub mod plan;
+mod raw;
+pub mod resolve;
 pub mod value;
 
+pub use action::Action;
 pub use address::{Address, AddressError, InstanceKey, KeyStyle, Mode, ModulePath, ModuleStep};
+pub use error::PlanError;
+pub use plan::{
+    Change, Check, CheckInstance, ConfigResource, DeferredChange, Importing, ModuleCall,
+    OutputChange, Plan, Producer, ProviderConfig, ResourceInstance, StateResource, Variable,
+};
+pub use resolve::{resolve, Mask, ResolveError};
 pub use value::{Kind, Number, Object, PathStep, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};

@@ -1,0 +1,1097 @@
+//! The plan model: what `terraform show -json` says, indexed and typed.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use serde_json::value::RawValue;
+
+use crate::action::Action;
+use crate::address::{Address, InstanceKey, KeyStyle, Mode, ModulePath, ModuleStep};
+use crate::error::PlanError;
+use crate::input::{decode, json_error};
+use crate::raw::{self, RawChange, RawConfigModule, RawPlan, RawResourceChange};
+use crate::resolve::{resolve, Mask, ResolveError};
+use crate::value::Value;
+
+/// Which program wrote the plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Producer {
+    Terraform,
+    OpenTofu,
+    /// No version and no provider address said which.
+    Unknown,
+}
+
+impl Producer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Producer::Terraform => "Terraform",
+            Producer::OpenTofu => "OpenTofu",
+            Producer::Unknown => "unknown",
+        }
+    }
+}
+
+/// A plan read from `terraform show -json` / `tofu show -json` output.
+///
+/// Borrows from the text it was read from; values stay raw until asked for.
+pub struct Plan<'a> {
+    pub format_version: String,
+    pub terraform_version: Option<String>,
+    pub producer: Producer,
+    /// How this plan's addresses quote string keys.
+    pub key_style: KeyStyle,
+    /// Every entry of `resource_changes`, in file order.
+    pub resources: Vec<ResourceInstance<'a>>,
+    /// `resource_drift`: what refresh found changed outside Terraform.
+    pub drift: Vec<ResourceInstance<'a>>,
+    /// `deferred_changes` (Terraform 1.9+ with deferral allowed).
+    pub deferred: Vec<DeferredChange<'a>>,
+    /// Root module output changes, by name.
+    pub outputs: Vec<OutputChange<'a>>,
+    /// Root module input variables, by name.
+    pub variables: Vec<Variable<'a>>,
+    /// Provider configurations, by configuration key (`aws`, `aws.west`, `module.m:aws`).
+    pub providers: BTreeMap<String, ProviderConfig>,
+    /// Module calls, by call path without keys (`module.a.module.b`).
+    pub modules: BTreeMap<String, ModuleCall<'a>>,
+    /// Resource blocks of the configuration.
+    pub config_resources: Vec<ConfigResource<'a>>,
+    pub checks: Vec<Check>,
+    /// `relevant_attributes`: (resource address, attribute path as JSON).
+    pub relevant_attributes: Vec<(String, String)>,
+    pub timestamp: Option<String>,
+    pub applyable: Option<bool>,
+    pub complete: Option<bool>,
+    pub errored: Option<bool>,
+    /// Things a reader of this plan should know (old format, partial plan, …).
+    pub warnings: Vec<String>,
+    planned_values: Option<&'a RawValue>,
+    prior_state: Option<&'a RawValue>,
+    root_config: RawConfigModule<'a>,
+    config_index: HashMap<(String, String), usize>,
+    instance_index: OnceLock<HashMap<(ModulePath, String), Vec<usize>>>,
+    data_sources: OnceLock<Result<Vec<StateResource<'a>>, String>>,
+}
+
+/// One entry of `resource_changes` (or `resource_drift`).
+pub struct ResourceInstance<'a> {
+    pub address: Address,
+    /// The address exactly as the file writes it (rebuilt for old drift entries).
+    pub address_text: Cow<'a, str>,
+    pub previous_address: Option<Cow<'a, str>>,
+    pub provider_name: Cow<'a, str>,
+    /// Key into [`Plan::providers`] of the configuration this instance uses.
+    pub provider_key: Option<String>,
+    pub action: Action,
+    pub action_reason: Option<Cow<'a, str>>,
+    /// Set for a deposed object left over from a create_before_destroy replacement.
+    pub deposed: Option<Cow<'a, str>>,
+    pub importing: Option<Importing>,
+    /// Terraform 1.10+: a deferred instance whose key is not known yet.
+    pub index_unknown: bool,
+    pub has_generated_config: bool,
+    change: Change<'a>,
+}
+
+/// An import recorded on a change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Importing {
+    pub id: Option<String>,
+    pub unknown: bool,
+}
+
+/// Raw values of a change object.
+#[derive(Clone, Copy, Default)]
+pub struct Change<'a> {
+    pub before: Option<&'a RawValue>,
+    pub after: Option<&'a RawValue>,
+    pub after_unknown: Option<&'a RawValue>,
+    pub before_sensitive: Option<&'a RawValue>,
+    pub after_sensitive: Option<&'a RawValue>,
+    pub replace_paths: Option<&'a RawValue>,
+}
+
+impl<'a> Change<'a> {
+    fn from_raw(c: &RawChange<'a>) -> Change<'a> {
+        Change {
+            before: c.before,
+            after: c.after,
+            after_unknown: c.after_unknown,
+            before_sensitive: c.before_sensitive,
+            after_sensitive: c.after_sensitive,
+            replace_paths: c.replace_paths,
+        }
+    }
+    /// The planned value after apply, unknowns and sensitive marks merged in.
+    pub fn after(&self) -> Result<Value, ResolveError> {
+        resolve(
+            self.after.map(RawValue::get),
+            self.after_unknown.map(RawValue::get),
+            self.after_sensitive.map(RawValue::get),
+        )
+    }
+    /// The value before the change (fully known).
+    pub fn before(&self) -> Result<Value, ResolveError> {
+        resolve(
+            self.before.map(RawValue::get),
+            None,
+            self.before_sensitive.map(RawValue::get),
+        )
+    }
+}
+
+impl<'a> ResourceInstance<'a> {
+    pub fn mode(&self) -> Mode {
+        self.address.mode
+    }
+    pub fn resource_type(&self) -> &str {
+        &self.address.resource_type
+    }
+    pub fn name(&self) -> &str {
+        &self.address.name
+    }
+    pub fn module(&self) -> &ModulePath {
+        &self.address.module
+    }
+    pub fn key(&self) -> Option<&InstanceKey> {
+        self.address.key.as_ref()
+    }
+    /// The raw change values.
+    pub fn change(&self) -> &Change<'a> {
+        &self.change
+    }
+    /// Resolved planned after-value: `null` for deletes, [`Value::unknown`] parts
+    /// where Terraform knows them only after apply.
+    pub fn after(&self) -> Result<Value, PlanError> {
+        self.change.after().map_err(|source| PlanError::Value {
+            path: format!("{}: change.after", self.address_text),
+            source,
+        })
+    }
+    /// Resolved value before the change: `null` for creates.
+    pub fn before(&self) -> Result<Value, PlanError> {
+        self.change.before().map_err(|source| PlanError::Value {
+            path: format!("{}: change.before", self.address_text),
+            source,
+        })
+    }
+    /// True when an object will exist after apply (not a delete, forget or deposed object).
+    pub fn exists_after_apply(&self) -> bool {
+        self.deposed.is_none() && self.action.exists_after_apply()
+    }
+    /// Replacement causes (`replace_paths`) as JSON text, if any.
+    pub fn replace_paths(&self) -> Option<&str> {
+        self.change.replace_paths.map(RawValue::get)
+    }
+}
+
+/// A change Terraform postponed to a later plan.
+pub struct DeferredChange<'a> {
+    pub reason: Option<String>,
+    pub instance: ResourceInstance<'a>,
+}
+
+/// A root module output change.
+pub struct OutputChange<'a> {
+    pub name: String,
+    pub action: Action,
+    change: Change<'a>,
+}
+
+impl OutputChange<'_> {
+    /// The output's planned value, sensitive when the output is.
+    pub fn after(&self) -> Result<Value, PlanError> {
+        self.change.after().map_err(|source| PlanError::Value {
+            path: format!("output_changes.{}.after", self.name),
+            source,
+        })
+    }
+    pub fn is_sensitive(&self) -> bool {
+        self.change
+            .after_sensitive
+            .is_some_and(|m| m.get().trim() == "true")
+    }
+}
+
+/// A root module input variable.
+pub struct Variable<'a> {
+    pub name: String,
+    /// Declared `sensitive = true` in the configuration.
+    pub sensitive: bool,
+    value: Option<&'a RawValue>,
+}
+
+impl Variable<'_> {
+    /// The value, marked sensitive when the variable is declared sensitive.
+    pub fn value(&self) -> Result<Value, PlanError> {
+        let v = resolve(self.value.map(RawValue::get), None, None).map_err(|source| {
+            PlanError::Value {
+                path: format!("variables.{}.value", self.name),
+                source,
+            }
+        })?;
+        Ok(mark_deep(v, self.sensitive))
+    }
+}
+
+/// Marks a value and everything inside it sensitive.
+fn mark_deep(mut v: Value, mark: bool) -> Value {
+    if !mark {
+        return v;
+    }
+    v.sensitive = true;
+    match &mut v.kind {
+        crate::Kind::List(items) => items
+            .iter_mut()
+            .for_each(|item| *item = mark_deep(std::mem::replace(item, Value::NULL), true)),
+        crate::Kind::Object(obj) => obj
+            .values_mut()
+            .for_each(|item| *item = mark_deep(std::mem::replace(item, Value::NULL), true)),
+        _ => {}
+    }
+    v
+}
+
+/// A provider configuration from `configuration.provider_config`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProviderConfig {
+    /// The configuration key (`aws`, `aws.west`, `module.m:aws`).
+    pub key: String,
+    /// Local name (`aws`).
+    pub name: String,
+    /// Fully qualified source address (`registry.terraform.io/hashicorp/aws`), 1.1+.
+    pub full_name: Option<String>,
+    pub alias: Option<String>,
+    /// The module the provider block is in, for provider blocks in child modules.
+    pub module_address: Option<String>,
+    pub version_constraint: Option<String>,
+    /// The `region` argument when it is a constant (or a root variable's value).
+    pub region: Option<String>,
+}
+
+/// A `module` block of the configuration.
+pub struct ModuleCall<'a> {
+    /// Call names from the root: `["a", "b"]` for `module.a.module.b`.
+    pub path: Vec<String>,
+    /// The `source` argument as written (`terraform-aws-modules/vpc/aws`, `./modules/x`).
+    pub source: Option<String>,
+    /// The `version` argument (a constraint such as `~> 5.0`).
+    pub version: Option<String>,
+    pub has_count: bool,
+    pub has_for_each: bool,
+    expressions: Option<&'a RawValue>,
+}
+
+impl ModuleCall<'_> {
+    /// The call arguments' expressions (`{"name": {"references": [...]}}`) as JSON text.
+    pub fn expressions_json(&self) -> Option<&str> {
+        self.expressions.map(RawValue::get)
+    }
+}
+
+/// A `resource` or `data` block of the configuration.
+pub struct ConfigResource<'a> {
+    /// Module call path without keys (`module.a.module.b`, empty for the root).
+    pub module: String,
+    /// Module-relative address (`aws_instance.web`, `data.aws_ami.x`).
+    pub address: String,
+    pub provider_config_key: Option<String>,
+    pub has_count: bool,
+    pub has_for_each: bool,
+    expressions: Option<&'a RawValue>,
+}
+
+impl ConfigResource<'_> {
+    /// The block's expressions as JSON text (`{"ami": {"constant_value": "..."}}`).
+    pub fn expressions_json(&self) -> Option<&str> {
+        self.expressions.map(RawValue::get)
+    }
+}
+
+/// A checkable object (`checks`, Terraform 1.3+).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    pub kind: String,
+    pub address: String,
+    pub status: String,
+    pub instances: Vec<CheckInstance>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckInstance {
+    pub address: String,
+    pub status: String,
+    pub problems: Vec<String>,
+}
+
+/// A resource object from a state view (`prior_state`), such as a data
+/// source read during planning.
+pub struct StateResource<'a> {
+    pub address: Address,
+    pub address_text: Cow<'a, str>,
+    pub provider_name: Cow<'a, str>,
+    pub deposed: Option<Cow<'a, str>>,
+    values: Option<&'a RawValue>,
+    sensitive_values: Option<&'a RawValue>,
+}
+
+impl StateResource<'_> {
+    /// The object's attributes, sensitive marks applied.
+    pub fn values(&self) -> Result<Value, PlanError> {
+        resolve(
+            self.values.map(RawValue::get),
+            None,
+            self.sensitive_values.map(RawValue::get),
+        )
+        .map_err(|source| PlanError::Value {
+            path: format!("{}: values", self.address_text),
+            source,
+        })
+    }
+}
+
+impl<'a> Plan<'a> {
+    /// Decodes bytes (UTF-8 or UTF-16, with or without BOM) into the text a
+    /// plan borrows from. Call [`Plan::parse`] on the result.
+    pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, PlanError> {
+        decode(bytes)
+    }
+
+    /// Reads a plan from its JSON text.
+    pub fn parse(text: &'a str) -> Result<Plan<'a>, PlanError> {
+        let trimmed = text.trim_start();
+        if trimmed.is_empty() {
+            return Err(PlanError::Empty);
+        }
+        if !trimmed.starts_with('{') {
+            // Still report invalid JSON as such, with its position.
+            if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                return Err(json_error(text, &e));
+            }
+            let what = match trimmed.as_bytes()[0] {
+                b'[' => "an array",
+                b'"' => "a string",
+                b't' | b'f' => "a boolean",
+                b'n' => "null",
+                _ => "a number",
+            };
+            return Err(PlanError::NotAPlan {
+                reason: format!("the document is {what}, not an object"),
+            });
+        }
+        let raw: RawPlan<'a> = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
+        Plan::from_raw(raw)
+    }
+
+    fn from_raw(raw: RawPlan<'a>) -> Result<Plan<'a>, PlanError> {
+        let looks_like_plan = raw.planned_values.is_some()
+            || raw.resource_changes.is_some()
+            || raw.configuration.is_some();
+        if !looks_like_plan {
+            if raw.lineage.is_some()
+                || raw.serial.is_some()
+                || (raw.version.is_some() && raw.resources.is_some())
+            {
+                return Err(PlanError::StateFile {
+                    detail: " (a raw terraform.tfstate)".into(),
+                });
+            }
+            if raw.values.is_some() {
+                return Err(PlanError::StateFile {
+                    detail: " (the output of `terraform show -json` without a plan file)".into(),
+                });
+            }
+        }
+        let Some(format_version) = raw.format_version.as_deref() else {
+            return Err(PlanError::NotAPlan {
+                reason: "it has no \"format_version\"".into(),
+            });
+        };
+        check_format_version(format_version)?;
+        if !looks_like_plan && raw.errored != Some(true) && raw.prior_state.is_none() {
+            return Err(PlanError::NotAPlan {
+                reason:
+                    "it has none of \"planned_values\", \"resource_changes\" or \"configuration\""
+                        .into(),
+            });
+        }
+
+        let terraform_version = raw.terraform_version.as_deref().map(str::to_string);
+        let key_style = KeyStyle::for_terraform_version(terraform_version.as_deref());
+        let mut warnings = Vec::new();
+        let configuration = raw.configuration.unwrap_or_default();
+
+        let mut plan = Plan {
+            format_version: format_version.to_string(),
+            producer: Producer::Unknown,
+            terraform_version,
+            key_style,
+            resources: Vec::new(),
+            drift: Vec::new(),
+            deferred: Vec::new(),
+            outputs: Vec::new(),
+            variables: Vec::new(),
+            providers: BTreeMap::new(),
+            modules: BTreeMap::new(),
+            config_resources: Vec::new(),
+            checks: Vec::new(),
+            relevant_attributes: Vec::new(),
+            timestamp: raw.timestamp.as_deref().map(str::to_string),
+            applyable: raw.applyable,
+            complete: raw.complete,
+            errored: raw.errored,
+            warnings: Vec::new(),
+            planned_values: raw.planned_values,
+            prior_state: raw.prior_state,
+            root_config: configuration.root_module.unwrap_or_default(),
+            config_index: HashMap::new(),
+            instance_index: OnceLock::new(),
+            data_sources: OnceLock::new(),
+        };
+
+        plan.index_configuration();
+        let root_vars = raw.variables.unwrap_or_default();
+        let sensitive_vars: HashMap<&str, bool> = plan
+            .root_config
+            .variables
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.as_ref(), v.sensitive.unwrap_or(false)))
+            .collect();
+        plan.variables = root_vars
+            .iter()
+            .map(|(name, v)| Variable {
+                name: name.to_string(),
+                sensitive: sensitive_vars.get(name.as_ref()).copied().unwrap_or(false),
+                value: v.value,
+            })
+            .collect();
+        plan.providers = read_providers(
+            configuration.provider_config.unwrap_or_default(),
+            &root_vars,
+        );
+
+        for (i, rc) in raw
+            .resource_changes
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            let ri = plan.instance(rc, &format!("$.resource_changes[{i}]"))?;
+            plan.resources.push(ri);
+        }
+        let mut drift_without_address = 0;
+        for (i, rc) in raw
+            .resource_drift
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            drift_without_address += usize::from(rc.address.is_none());
+            let ri = plan.instance(rc, &format!("$.resource_drift[{i}]"))?;
+            plan.drift.push(ri);
+        }
+        for (i, d) in raw
+            .deferred_changes
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            let reason = d.reason.as_deref().map(str::to_string);
+            let instance = plan.instance(
+                d.resource_change,
+                &format!("$.deferred_changes[{i}].resource_change"),
+            )?;
+            plan.deferred.push(DeferredChange { reason, instance });
+        }
+        plan.outputs = raw
+            .output_changes
+            .unwrap_or_default()
+            .iter()
+            .map(|(name, c)| OutputChange {
+                name: name.to_string(),
+                action: Action::from_list(&c.actions),
+                change: Change::from_raw(c),
+            })
+            .collect();
+        plan.checks = raw
+            .checks
+            .unwrap_or_default()
+            .into_iter()
+            .map(read_check)
+            .collect();
+        plan.relevant_attributes = raw
+            .relevant_attributes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| {
+                (
+                    r.resource.to_string(),
+                    r.attribute
+                        .map_or_else(|| "[]".to_string(), |a| a.get().to_string()),
+                )
+            })
+            .collect();
+        plan.producer = detect_producer(&plan);
+
+        // Warnings a user should see before trusting a verdict.
+        if plan.errored == Some(true) {
+            warnings.push(
+                "the plan errored: Terraform stopped planning, so what is here is partial"
+                    .to_string(),
+            );
+        }
+        if plan.complete == Some(false) {
+            warnings.push(
+                "the plan is incomplete: applying it will need another plan to converge"
+                    .to_string(),
+            );
+        }
+        if !plan.deferred.is_empty() {
+            warnings.push(format!(
+                "{} change(s) were deferred to a later plan and are not evaluated",
+                plan.deferred.len()
+            ));
+        }
+        if drift_without_address > 0 {
+            warnings.push(format!(
+                "{drift_without_address} drift entries have no address (Terraform 0.15.4 to 1.0.0); their addresses were rebuilt"
+            ));
+        }
+        let unknown_actions = plan
+            .resources
+            .iter()
+            .filter(|r| matches!(r.action, Action::Other(_)))
+            .count();
+        if unknown_actions > 0 {
+            warnings.push(format!("{unknown_actions} resource change(s) have an action list this version does not know"));
+        }
+        let wildcard = plan.resources.iter().filter(|r| r.index_unknown).count();
+        if wildcard > 0 {
+            warnings.push(format!(
+                "{wildcard} resource change(s) have an instance key not known until apply"
+            ));
+        }
+        if plan.format_version.starts_with("0.1")
+            && !has_masks(&plan)
+            && plan.resources.iter().any(|r| r.change.after.is_some())
+        {
+            warnings.push(
+                "this plan predates sensitivity marks (Terraform before 0.15): values the provider treats as secret are not marked and cannot be redacted"
+                    .to_string(),
+            );
+        }
+        plan.warnings = warnings;
+        Ok(plan)
+    }
+
+    fn index_configuration(&mut self) {
+        fn walk<'a>(
+            m: &RawConfigModule<'a>,
+            path: &mut Vec<String>,
+            resources: &mut Vec<ConfigResource<'a>>,
+            modules: &mut BTreeMap<String, ModuleCall<'a>>,
+        ) {
+            let module = call_path_string(path);
+            for r in m.resources.iter().flatten() {
+                let address = match &r.address {
+                    Some(a) => a.to_string(),
+                    None => {
+                        let prefix = if r.mode.as_deref() == Some("data") {
+                            "data."
+                        } else {
+                            ""
+                        };
+                        format!(
+                            "{prefix}{}.{}",
+                            r.resource_type.as_deref().unwrap_or(""),
+                            r.name.as_deref().unwrap_or("")
+                        )
+                    }
+                };
+                resources.push(ConfigResource {
+                    module: module.clone(),
+                    address,
+                    provider_config_key: r.provider_config_key.as_deref().map(str::to_string),
+                    has_count: r.count_expression.is_some(),
+                    has_for_each: r.for_each_expression.is_some(),
+                    expressions: r.expressions,
+                });
+            }
+            for (name, call) in m.module_calls.iter().flatten() {
+                path.push(name.to_string());
+                modules.insert(
+                    call_path_string(path),
+                    ModuleCall {
+                        path: path.clone(),
+                        source: call.source.as_deref().map(str::to_string),
+                        version: call.version_constraint.as_deref().map(str::to_string),
+                        has_count: call.count_expression.is_some(),
+                        has_for_each: call.for_each_expression.is_some(),
+                        expressions: call.expressions,
+                    },
+                );
+                if let Some(child) = &call.module {
+                    walk(child, path, resources, modules);
+                }
+                path.pop();
+            }
+        }
+        let mut resources = Vec::new();
+        let mut modules = BTreeMap::new();
+        walk(
+            &self.root_config,
+            &mut Vec::new(),
+            &mut resources,
+            &mut modules,
+        );
+        self.config_index = resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((r.module.clone(), r.address.clone()), i))
+            .collect();
+        self.config_resources = resources;
+        self.modules = modules;
+    }
+
+    fn instance(
+        &self,
+        rc: RawResourceChange<'a>,
+        path: &str,
+    ) -> Result<ResourceInstance<'a>, PlanError> {
+        let (address, address_text) = match &rc.address {
+            Some(text) => (self.parse_address(text, path)?, text.clone()),
+            None => {
+                let address =
+                    rebuild_address(&rc, self.key_style).map_err(|message| PlanError::Address {
+                        path: path.to_string(),
+                        text: String::new(),
+                        message,
+                    })?;
+                let text = Cow::Owned(address.render(self.key_style));
+                (address, text)
+            }
+        };
+        let provider_key = self.provider_key_for(&address);
+        Ok(ResourceInstance {
+            address,
+            address_text,
+            previous_address: rc.previous_address,
+            provider_name: rc.provider_name.unwrap_or(Cow::Borrowed("")),
+            provider_key,
+            action: Action::from_list(&rc.change.actions),
+            action_reason: rc.action_reason,
+            deposed: rc.deposed,
+            importing: rc.change.importing.as_ref().map(|i| Importing {
+                id: i.id.as_deref().map(str::to_string),
+                unknown: i.unknown.unwrap_or(false),
+            }),
+            index_unknown: rc.index_unknown.unwrap_or(false),
+            has_generated_config: rc.change.generated_config.is_some(),
+            change: Change::from_raw(&rc.change),
+        })
+    }
+
+    /// Parses an address in this plan's key style, falling back to the other
+    /// (test harnesses strip `terraform_version`, so the style can be a guess).
+    fn parse_address(&self, text: &str, path: &str) -> Result<Address, PlanError> {
+        let other = match self.key_style {
+            KeyStyle::Hcl => KeyStyle::Go,
+            KeyStyle::Go => KeyStyle::Hcl,
+        };
+        Address::parse_styled(text, self.key_style)
+            .or_else(|e| Address::parse_styled(text, other).map_err(|_| e))
+            .map_err(|e| PlanError::Address {
+                path: format!("{path}.address"),
+                text: text.to_string(),
+                message: e.message,
+            })
+    }
+
+    /// Which provider configuration a resource instance uses.
+    fn provider_key_for(&self, address: &Address) -> Option<String> {
+        let module = address.module.without_keys().to_string();
+        let config = self
+            .config_index
+            .get(&(module.clone(), address.config_address()))?;
+        let key = self.config_resources[*config]
+            .provider_config_key
+            .as_deref()?;
+        if self.providers.contains_key(key) {
+            return Some(key.to_string());
+        }
+        // Before Terraform 1.2 keys inside modules were `CALLNAME:aws`; the
+        // provider_config map uses `module.PATH:aws`. Look in the resource's
+        // module, then each ancestor, then the root.
+        let local = key.rsplit_once(':').map_or(key, |(_, rest)| rest);
+        let mut path = address.module.without_keys();
+        loop {
+            let candidate = if path.is_root() {
+                local.to_string()
+            } else {
+                format!("{path}:{local}")
+            };
+            if self.providers.contains_key(&candidate) {
+                return Some(candidate);
+            }
+            match path.parent() {
+                Some(p) => path = p,
+                None => return None,
+            }
+        }
+    }
+
+    /// The provider configuration of an instance, when the plan has one.
+    pub fn provider_config(&self, instance: &ResourceInstance<'_>) -> Option<&ProviderConfig> {
+        instance
+            .provider_key
+            .as_deref()
+            .and_then(|k| self.providers.get(k))
+    }
+
+    /// The module call that produced a module instance (`None` for the root).
+    pub fn module_call(&self, module: &ModulePath) -> Option<&ModuleCall<'a>> {
+        if module.is_root() {
+            return None;
+        }
+        self.modules.get(&module.without_keys().to_string())
+    }
+
+    /// The configuration block of a resource instance.
+    pub fn config_resource(&self, address: &Address) -> Option<&ConfigResource<'a>> {
+        let module = address.module.without_keys().to_string();
+        self.config_index
+            .get(&(module, address.config_address()))
+            .map(|&i| &self.config_resources[i])
+    }
+
+    /// Instances that will exist after apply: what policies look at by default.
+    pub fn instances_after_apply(&self) -> impl Iterator<Item = &ResourceInstance<'a>> {
+        self.resources.iter().filter(|r| r.exists_after_apply())
+    }
+
+    /// Resource instances of one resource block in one module instance.
+    pub fn instances_of(
+        &self,
+        module: &ModulePath,
+        config_address: &str,
+    ) -> Vec<&ResourceInstance<'a>> {
+        let index = self.instance_index.get_or_init(|| {
+            let mut map: HashMap<(ModulePath, String), Vec<usize>> = HashMap::new();
+            for (i, r) in self.resources.iter().enumerate() {
+                map.entry((r.address.module.clone(), r.address.config_address()))
+                    .or_default()
+                    .push(i);
+            }
+            map
+        });
+        index
+            .get(&(module.clone(), config_address.to_string()))
+            .map(|ids| ids.iter().map(|&i| &self.resources[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Module instances that appear in the plan (from resource addresses), sorted.
+    pub fn module_instances(&self) -> Vec<ModulePath> {
+        let mut seen: Vec<ModulePath> = self
+            .resources
+            .iter()
+            .map(|r| r.address.module.clone())
+            .filter(|m| !m.is_root())
+            .collect();
+        seen.sort();
+        seen.dedup();
+        seen
+    }
+
+    /// `planned_values` as JSON text, when present.
+    pub fn planned_values_json(&self) -> Option<&'a str> {
+        self.planned_values.map(RawValue::get)
+    }
+
+    /// Addresses of every resource in `planned_values`, walking child modules.
+    pub fn planned_addresses(&self) -> Result<Vec<String>, PlanError> {
+        let Some(raw) = self.planned_values else {
+            return Ok(Vec::new());
+        };
+        let values: raw::RawValuesRepr<'_> =
+            serde_json::from_str(raw.get()).map_err(|e| PlanError::Shape {
+                path: "$.planned_values".into(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+        let mut out = Vec::new();
+        fn walk(m: &raw::RawStateModule<'_>, out: &mut Vec<String>) {
+            out.extend(
+                m.resources
+                    .iter()
+                    .filter_map(|r| r.address.as_deref().map(str::to_string)),
+            );
+            for c in &m.child_modules {
+                walk(c, out);
+            }
+        }
+        if let Some(root) = &values.root_module {
+            walk(root, &mut out);
+        }
+        Ok(out)
+    }
+
+    /// Data sources read during planning: only `prior_state` has them.
+    pub fn data_sources(&self) -> Result<&[StateResource<'a>], PlanError> {
+        let result = self
+            .data_sources
+            .get_or_init(|| self.read_prior_state(Some(Mode::Data)));
+        result.as_deref().map_err(|message| PlanError::Shape {
+            path: "$.prior_state".into(),
+            line: 0,
+            column: 0,
+            message: message.clone(),
+        })
+    }
+
+    /// Every object of the prior (refreshed) state.
+    pub fn prior_state(&self) -> Result<Vec<StateResource<'a>>, PlanError> {
+        self.read_prior_state(None)
+            .map_err(|message| PlanError::Shape {
+                path: "$.prior_state".into(),
+                line: 0,
+                column: 0,
+                message,
+            })
+    }
+
+    fn read_prior_state(&self, only: Option<Mode>) -> Result<Vec<StateResource<'a>>, String> {
+        let Some(raw) = self.prior_state else {
+            return Ok(Vec::new());
+        };
+        let state: raw::RawStateValues<'a> =
+            serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        let mut stack: Vec<raw::RawStateModule<'a>> = state
+            .values
+            .and_then(|v| v.root_module)
+            .into_iter()
+            .collect();
+        while let Some(m) = stack.pop() {
+            for r in m.resources {
+                let Some(text) = r.address.clone() else {
+                    continue;
+                };
+                let address = self
+                    .parse_address(&text, "$.prior_state")
+                    .map_err(|e| e.to_string())?;
+                if only.is_some_and(|mode| mode != address.mode) {
+                    continue;
+                }
+                out.push(StateResource {
+                    address,
+                    address_text: text,
+                    provider_name: r.provider_name.unwrap_or(Cow::Borrowed("")),
+                    deposed: r.deposed_key,
+                    values: r.values,
+                    sensitive_values: r.sensitive_values,
+                });
+            }
+            stack.extend(m.child_modules);
+        }
+        out.sort_by(|a, b| a.address.cmp(&b.address));
+        Ok(out)
+    }
+
+    /// A root variable by name.
+    pub fn variable(&self, name: &str) -> Option<&Variable<'a>> {
+        self.variables.iter().find(|v| v.name == name)
+    }
+
+    /// The configuration's root module, for the reference resolver.
+    pub(crate) fn root_config(&self) -> &RawConfigModule<'a> {
+        &self.root_config
+    }
+}
+
+/// `module.a.module.b` from call names.
+fn call_path_string(path: &[String]) -> String {
+    ModulePath {
+        steps: path
+            .iter()
+            .map(|n| ModuleStep {
+                name: n.clone(),
+                key: None,
+            })
+            .collect(),
+    }
+    .to_string()
+}
+
+fn check_format_version(v: &str) -> Result<(), PlanError> {
+    let mut parts = v.split('.');
+    let major = parts.next().and_then(|p| p.parse::<u32>().ok());
+    let minor_ok = parts.next().is_some_and(|p| p.parse::<u32>().is_ok());
+    match major {
+        Some(m) if m >= 2 => Err(PlanError::UnsupportedVersion {
+            found: v.to_string(),
+        }),
+        Some(_) if minor_ok => Ok(()),
+        _ => Err(PlanError::NotAPlan {
+            reason: format!("its format_version {v:?} is not a version number"),
+        }),
+    }
+}
+
+fn has_masks(plan: &Plan<'_>) -> bool {
+    plan.resources
+        .iter()
+        .any(|r| r.change.after_sensitive.is_some() || r.change.before_sensitive.is_some())
+}
+
+fn detect_producer(plan: &Plan<'_>) -> Producer {
+    let tofu = |s: &str| s.contains("registry.opentofu.org");
+    if plan.resources.iter().any(|r| tofu(&r.provider_name))
+        || plan
+            .providers
+            .values()
+            .any(|p| p.full_name.as_deref().is_some_and(tofu))
+    {
+        return Producer::OpenTofu;
+    }
+    if plan
+        .resources
+        .iter()
+        .any(|r| r.provider_name.contains("registry.terraform.io"))
+        || plan.terraform_version.is_some()
+    {
+        return Producer::Terraform;
+    }
+    Producer::Unknown
+}
+
+/// Rebuilds an address for drift entries of Terraform 0.15.4 to 1.0.0,
+/// which have none.
+fn rebuild_address(rc: &RawResourceChange<'_>, style: KeyStyle) -> Result<Address, String> {
+    let module = match &rc.module_address {
+        Some(m) => ModulePath::parse_styled(m, style).map_err(|e| e.to_string())?,
+        None => ModulePath::root(),
+    };
+    let mode = rc
+        .mode
+        .as_deref()
+        .and_then(Mode::parse)
+        .unwrap_or(Mode::Managed);
+    let resource_type = rc
+        .resource_type
+        .as_deref()
+        .ok_or("the entry has neither an address nor a type")?
+        .to_string();
+    let name = rc
+        .name
+        .as_deref()
+        .ok_or("the entry has neither an address nor a name")?
+        .to_string();
+    let key = match rc
+        .index
+        .map(|i| serde_json::from_str::<serde_json::Value>(i.get()))
+    {
+        Some(Ok(serde_json::Value::Number(n))) => n.as_i64().map(InstanceKey::Int),
+        Some(Ok(serde_json::Value::String(s))) => Some(InstanceKey::Str(s)),
+        _ => None,
+    };
+    Ok(Address {
+        module,
+        mode,
+        resource_type,
+        name,
+        key,
+    })
+}
+
+fn read_providers(
+    configs: BTreeMap<Cow<'_, str>, raw::RawProviderConfig<'_>>,
+    root_vars: &BTreeMap<Cow<'_, str>, raw::RawVariable<'_>>,
+) -> BTreeMap<String, ProviderConfig> {
+    configs
+        .into_iter()
+        .map(|(key, p)| {
+            let region = p.expressions.and_then(|e| {
+                constant_string(e.get(), "region", |var| {
+                    // A root provider's `region = var.x` is as good as a constant.
+                    if p.module_address.is_some() {
+                        return None;
+                    }
+                    let raw = root_vars.get(var)?.value?;
+                    serde_json::from_str::<String>(raw.get()).ok()
+                })
+            });
+            let config = ProviderConfig {
+                key: key.to_string(),
+                name: p
+                    .name
+                    .as_deref()
+                    .unwrap_or_else(|| {
+                        key.rsplit(':')
+                            .next()
+                            .unwrap_or(&key)
+                            .split('.')
+                            .next()
+                            .unwrap_or("")
+                    })
+                    .to_string(),
+                full_name: p.full_name.as_deref().map(str::to_string),
+                alias: p.alias.as_deref().map(str::to_string),
+                module_address: p.module_address.as_deref().map(str::to_string),
+                version_constraint: p.version_constraint.as_deref().map(str::to_string),
+                region,
+            };
+            (key.to_string(), config)
+        })
+        .collect()
+}
+
+/// Reads `expressions[attr]` when it is a constant string, or a single
+/// `var.NAME` reference that `variable` can resolve.
+fn constant_string(
+    expressions: &str,
+    attr: &str,
+    variable: impl Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let exprs: serde_json::Value = serde_json::from_str(expressions).ok()?;
+    let expr = exprs.get(attr)?;
+    if let Some(s) = expr.get("constant_value").and_then(|c| c.as_str()) {
+        return Some(s.to_string());
+    }
+    let refs = expr.get("references")?.as_array()?;
+    match refs.as_slice() {
+        [serde_json::Value::String(r)] => variable(r.strip_prefix("var.")?),
+        _ => None,
+    }
+}
+
+fn read_check(c: raw::RawCheck<'_>) -> Check {
+    Check {
+        kind: c.address.kind.as_deref().unwrap_or("").to_string(),
+        address: c.address.to_display.as_deref().unwrap_or("").to_string(),
+        status: c.status.as_deref().unwrap_or("unknown").to_string(),
+        instances: c
+            .instances
+            .into_iter()
+            .map(|i| CheckInstance {
+                address: i.address.to_display.as_deref().unwrap_or("").to_string(),
+                status: i.status.as_deref().unwrap_or("unknown").to_string(),
+                problems: i
+                    .problems
+                    .into_iter()
+                    .filter_map(|p| p.message.map(|m| m.to_string()))
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Parses a mask from raw JSON (for callers that resolve many values with
+/// the same mask).
+pub fn parse_mask(raw: Option<&RawValue>) -> Result<Mask, ResolveError> {
+    Mask::parse(raw.map(RawValue::get))
+}

@@ -1,0 +1,299 @@
+//! The plan document as serde sees it: borrowed, typed, values kept raw.
+//!
+//! Only what the model uses is declared; serde skips everything else
+//! (unknown fields are never an error). Large value sections stay
+//! `&RawValue` and are resolved only on demand.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+pub type Str<'a> = Cow<'a, str>;
+
+#[derive(Deserialize)]
+pub struct RawPlan<'a> {
+    #[serde(borrow)]
+    pub format_version: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub terraform_version: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub variables: Option<BTreeMap<Str<'a>, RawVariable<'a>>>,
+    #[serde(borrow)]
+    pub planned_values: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub resource_changes: Option<Vec<RawResourceChange<'a>>>,
+    #[serde(borrow)]
+    pub resource_drift: Option<Vec<RawResourceChange<'a>>>,
+    #[serde(borrow)]
+    pub deferred_changes: Option<Vec<RawDeferred<'a>>>,
+    #[serde(borrow)]
+    pub output_changes: Option<BTreeMap<Str<'a>, RawChange<'a>>>,
+    #[serde(borrow)]
+    pub prior_state: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub configuration: Option<RawConfiguration<'a>>,
+    #[serde(borrow)]
+    pub checks: Option<Vec<RawCheck<'a>>>,
+    #[serde(borrow)]
+    pub timestamp: Option<Str<'a>>,
+    pub applyable: Option<bool>,
+    pub complete: Option<bool>,
+    pub errored: Option<bool>,
+    #[serde(borrow)]
+    pub relevant_attributes: Option<Vec<RawRelevantAttribute<'a>>>,
+
+    // Present in state files, never in plans: used to say "this is a state".
+    pub values: Option<IgnoredAny>,
+    pub lineage: Option<IgnoredAny>,
+    pub serial: Option<IgnoredAny>,
+    pub version: Option<IgnoredAny>,
+    pub resources: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+pub struct RawVariable<'a> {
+    #[serde(borrow)]
+    pub value: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+pub struct RawResourceChange<'a> {
+    #[serde(borrow)]
+    pub address: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub previous_address: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub module_address: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub mode: Option<Str<'a>>,
+    #[serde(borrow, rename = "type")]
+    pub resource_type: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub index: Option<&'a RawValue>,
+    pub index_unknown: Option<bool>,
+    #[serde(borrow)]
+    pub provider_name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub deposed: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub action_reason: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub change: RawChange<'a>,
+}
+
+#[derive(Deserialize)]
+pub struct RawChange<'a> {
+    #[serde(borrow, default)]
+    pub actions: Vec<Str<'a>>,
+    #[serde(borrow)]
+    pub before: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub after: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub after_unknown: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub before_sensitive: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub after_sensitive: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub replace_paths: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub importing: Option<RawImporting<'a>>,
+    #[serde(borrow)]
+    pub generated_config: Option<Str<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawImporting<'a> {
+    #[serde(borrow)]
+    pub id: Option<Str<'a>>,
+    pub unknown: Option<bool>,
+}
+
+#[derive(Deserialize)]
+pub struct RawDeferred<'a> {
+    #[serde(borrow)]
+    pub reason: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub resource_change: RawResourceChange<'a>,
+}
+
+#[derive(Deserialize)]
+pub struct RawRelevantAttribute<'a> {
+    #[serde(borrow)]
+    pub resource: Str<'a>,
+    #[serde(borrow)]
+    pub attribute: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+pub struct RawCheck<'a> {
+    #[serde(borrow)]
+    pub address: RawCheckAddress<'a>,
+    #[serde(borrow)]
+    pub status: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub instances: Vec<RawCheckInstance<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawCheckAddress<'a> {
+    #[serde(borrow)]
+    pub kind: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub to_display: Option<Str<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawCheckInstance<'a> {
+    #[serde(borrow)]
+    pub address: RawCheckAddress<'a>,
+    #[serde(borrow)]
+    pub status: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub problems: Vec<RawProblem<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawProblem<'a> {
+    #[serde(borrow)]
+    pub message: Option<Str<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RawConfiguration<'a> {
+    #[serde(borrow)]
+    pub provider_config: Option<BTreeMap<Str<'a>, RawProviderConfig<'a>>>,
+    #[serde(borrow)]
+    pub root_module: Option<RawConfigModule<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawProviderConfig<'a> {
+    #[serde(borrow)]
+    pub name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub full_name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub alias: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub module_address: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub version_constraint: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub expressions: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RawConfigModule<'a> {
+    #[serde(borrow)]
+    pub resources: Option<Vec<RawConfigResource<'a>>>,
+    #[serde(borrow)]
+    pub module_calls: Option<BTreeMap<Str<'a>, RawModuleCall<'a>>>,
+    #[serde(borrow)]
+    pub variables: Option<BTreeMap<Str<'a>, RawConfigVariable<'a>>>,
+    #[serde(borrow)]
+    pub outputs: Option<BTreeMap<Str<'a>, RawConfigOutput<'a>>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawConfigResource<'a> {
+    #[serde(borrow)]
+    pub address: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub mode: Option<Str<'a>>,
+    #[serde(borrow, rename = "type")]
+    pub resource_type: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub provider_config_key: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub expressions: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub count_expression: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub for_each_expression: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+pub struct RawModuleCall<'a> {
+    #[serde(borrow)]
+    pub source: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub version_constraint: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub expressions: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub count_expression: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub for_each_expression: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub module: Option<Box<RawConfigModule<'a>>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawConfigVariable<'a> {
+    #[serde(borrow)]
+    pub default: Option<&'a RawValue>,
+    pub sensitive: Option<bool>,
+    #[serde(borrow)]
+    pub description: Option<Str<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawConfigOutput<'a> {
+    #[serde(borrow)]
+    pub expression: Option<&'a RawValue>,
+    pub sensitive: Option<bool>,
+}
+
+/// `prior_state` / `planned_values` as a state representation.
+#[derive(Deserialize)]
+pub struct RawStateValues<'a> {
+    #[serde(borrow)]
+    pub values: Option<RawValuesRepr<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawValuesRepr<'a> {
+    #[serde(borrow)]
+    pub root_module: Option<RawStateModule<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawStateModule<'a> {
+    #[serde(borrow)]
+    pub address: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub resources: Vec<RawStateResource<'a>>,
+    #[serde(borrow, default)]
+    pub child_modules: Vec<RawStateModule<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawStateResource<'a> {
+    #[serde(borrow)]
+    pub address: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub mode: Option<Str<'a>>,
+    #[serde(borrow, rename = "type")]
+    pub resource_type: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub index: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub provider_name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub values: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub sensitive_values: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub deposed_key: Option<Str<'a>>,
+}
