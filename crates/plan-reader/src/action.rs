@@ -79,10 +79,7 @@ impl Action {
     pub fn is_replace(&self) -> bool {
         matches!(
             self,
-            Action::DeleteThenCreate
-                | Action::CreateThenDelete
-                | Action::CreateThenForget
-                | Action::ForgetThenCreate
+            Action::DeleteThenCreate | Action::CreateThenDelete | Action::CreateThenForget | Action::ForgetThenCreate
         )
     }
 

@@ -31,9 +31,7 @@ impl KeyStyle {
         let Some(v) = version else {
             return KeyStyle::Hcl;
         };
-        let mut parts = v
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|p| !p.is_empty());
+        let mut parts = v.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty());
         let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(1);
         let minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(99);
         if major == 0 || (major == 1 && minor < 3) {
@@ -137,11 +135,7 @@ impl ModulePath {
         ModulePath::parse_styled(s, KeyStyle::Hcl)
     }
     pub fn parse_styled(s: &str, style: KeyStyle) -> Result<ModulePath, AddressError> {
-        let mut p = Parser {
-            src: s,
-            pos: 0,
-            style,
-        };
+        let mut p = Parser { src: s, pos: 0, style };
         let path = p.module_path(true)?;
         if p.pos != s.len() {
             return Err(p.error("unexpected text after the module path"));
@@ -154,16 +148,7 @@ impl ModulePath {
     }
     /// The path without instance keys, as `configuration` writes it: `module.a.module.b`.
     pub fn without_keys(&self) -> ModulePath {
-        ModulePath {
-            steps: self
-                .steps
-                .iter()
-                .map(|s| ModuleStep {
-                    name: s.name.clone(),
-                    key: None,
-                })
-                .collect(),
-        }
+        ModulePath { steps: self.steps.iter().map(|s| ModuleStep { name: s.name.clone(), key: None }).collect() }
     }
     pub fn parent(&self) -> Option<ModulePath> {
         let mut steps = self.steps.clone();
@@ -224,11 +209,7 @@ impl Address {
     }
     /// Parses an address whose string keys use the given quoting style.
     pub fn parse_styled(s: &str, style: KeyStyle) -> Result<Address, AddressError> {
-        let mut p = Parser {
-            src: s,
-            pos: 0,
-            style,
-        };
+        let mut p = Parser { src: s, pos: 0, style };
         let module = p.module_path(false)?;
         if !module.is_root() {
             p.expect(".")?;
@@ -247,13 +228,7 @@ impl Address {
         if p.pos != s.len() {
             return Err(p.error("unexpected text after the resource address"));
         }
-        Ok(Address {
-            module,
-            mode,
-            resource_type,
-            name,
-            key,
-        })
+        Ok(Address { module, mode, resource_type, name, key })
     }
     pub fn render(&self, style: KeyStyle) -> String {
         let mut out = String::new();
@@ -276,10 +251,7 @@ impl Address {
     }
     /// The resource address without the instance key: `module.a["x"].aws_instance.web`.
     pub fn resource(&self) -> Address {
-        Address {
-            key: None,
-            ..self.clone()
-        }
+        Address { key: None, ..self.clone() }
     }
     /// The module-relative address as `configuration` writes it: `aws_instance.web`.
     pub fn config_address(&self) -> String {
@@ -326,11 +298,7 @@ impl Parser<'_> {
         &self.src[self.pos..]
     }
     fn error(&self, message: impl Into<String>) -> AddressError {
-        AddressError {
-            input: self.src.to_string(),
-            position: self.pos,
-            message: message.into(),
-        }
+        AddressError { input: self.src.to_string(), position: self.pos, message: message.into() }
     }
     fn eat(&mut self, lit: &str) -> bool {
         if self.rest().starts_with(lit) {
@@ -400,9 +368,7 @@ impl Parser<'_> {
                 .char_indices()
                 .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
                 .map_or(rest.len(), |(i, _)| i);
-            let n = rest[..len]
-                .parse::<i64>()
-                .map_err(|_| self.error("expected an integer or a quoted string key"))?;
+            let n = rest[..len].parse::<i64>().map_err(|_| self.error("expected an integer or a quoted string key"))?;
             self.pos += len;
             InstanceKey::Int(n)
         };
@@ -460,13 +426,9 @@ impl Parser<'_> {
             'U' => 8,
             _ => return Err(self.error(format!("unknown escape \\{c}"))),
         };
-        let hex = self
-            .rest()
-            .get(..digits)
-            .ok_or_else(|| self.error("short escape"))?;
+        let hex = self.rest().get(..digits).ok_or_else(|| self.error("short escape"))?;
         let code = u32::from_str_radix(hex, 16).map_err(|_| self.error("bad hex escape"))?;
-        let ch = char::from_u32(code)
-            .ok_or_else(|| self.error("escape is not a Unicode scalar value"))?;
+        let ch = char::from_u32(code).ok_or_else(|| self.error("escape is not a Unicode scalar value"))?;
         self.pos += digits;
         out.push(ch);
         Ok(())
@@ -526,9 +488,7 @@ fn quote_go(s: &str, out: &mut String) {
             '\u{b}' => out.push_str("\\v"),
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
             c if !is_print(c) => push_unicode_escape(c, out),
             c => out.push(c),
         }
@@ -564,14 +524,8 @@ mod tests {
         assert_eq!(a.module.steps.len(), 2);
         assert_eq!(a.module.steps[1].key, Some(InstanceKey::Int(0)));
         assert_eq!(a.resource_type, "aws_route53_record");
-        assert_eq!(
-            a.key,
-            Some(InstanceKey::Str("testapi.cc.aws.cmclabs.io".into()))
-        );
-        assert_eq!(
-            a.module.to_string(),
-            "module.apigw_test_1.module.acm_cert_regional[0]"
-        );
+        assert_eq!(a.key, Some(InstanceKey::Str("testapi.cc.aws.cmclabs.io".into())));
+        assert_eq!(a.module.to_string(), "module.apigw_test_1.module.acm_cert_regional[0]");
     }
 
     #[test]
@@ -585,16 +539,10 @@ mod tests {
 
     #[test]
     fn data_and_ephemeral_modes() {
-        let a = round_trip(
-            r#"module.poc.data.aws_iam_policy_document.r4["p1"]"#,
-            KeyStyle::Hcl,
-        );
+        let a = round_trip(r#"module.poc.data.aws_iam_policy_document.r4["p1"]"#, KeyStyle::Hcl);
         assert_eq!(a.mode, Mode::Data);
         assert_eq!(a.config_address(), "data.aws_iam_policy_document.r4");
-        assert_eq!(
-            round_trip("ephemeral.random_password.p", KeyStyle::Hcl).mode,
-            Mode::Ephemeral
-        );
+        assert_eq!(round_trip("ephemeral.random_password.p", KeyStyle::Hcl).mode, Mode::Ephemeral);
     }
 
     #[test]
@@ -612,16 +560,10 @@ mod tests {
 
     #[test]
     fn quotes_backslashes_and_brackets_in_keys() {
-        let a = round_trip(
-            r#"module.m["a\"b"].null_resource.x["c\\d[0]"]"#,
-            KeyStyle::Hcl,
-        );
+        let a = round_trip(r#"module.m["a\"b"].null_resource.x["c\\d[0]"]"#, KeyStyle::Hcl);
         assert_eq!(a.module.steps[0].key, Some(InstanceKey::Str("a\"b".into())));
         assert_eq!(a.key, Some(InstanceKey::Str("c\\d[0]".into())));
-        round_trip(
-            r#"module.m["a\"b"].null_resource.x["c\\d[0]"]"#,
-            KeyStyle::Go,
-        );
+        round_trip(r#"module.m["a\"b"].null_resource.x["c\\d[0]"]"#, KeyStyle::Go);
     }
 
     #[test]
@@ -633,16 +575,10 @@ mod tests {
             name: "n".into(),
             key: Some(InstanceKey::Str("a\u{1}b\u{a0}c\u{7}".into())),
         };
-        assert_eq!(
-            addr.render(KeyStyle::Hcl),
-            r#"t.n["a\u0001b\u00a0c\u0007"]"#
-        );
+        assert_eq!(addr.render(KeyStyle::Hcl), r#"t.n["a\u0001b\u00a0c\u0007"]"#);
         assert_eq!(addr.render(KeyStyle::Go), r#"t.n["a\x01b\u00a0c\a"]"#);
         for style in [KeyStyle::Hcl, KeyStyle::Go] {
-            assert_eq!(
-                Address::parse_styled(&addr.render(style), style).unwrap(),
-                addr
-            );
+            assert_eq!(Address::parse_styled(&addr.render(style), style).unwrap(), addr);
         }
     }
 
@@ -679,19 +615,10 @@ mod tests {
 
     #[test]
     fn style_from_version() {
-        assert_eq!(
-            KeyStyle::for_terraform_version(Some("0.12.31")),
-            KeyStyle::Go
-        );
+        assert_eq!(KeyStyle::for_terraform_version(Some("0.12.31")), KeyStyle::Go);
         assert_eq!(KeyStyle::for_terraform_version(Some("1.2.9")), KeyStyle::Go);
-        assert_eq!(
-            KeyStyle::for_terraform_version(Some("1.3.0")),
-            KeyStyle::Hcl
-        );
-        assert_eq!(
-            KeyStyle::for_terraform_version(Some("1.10.0-dev")),
-            KeyStyle::Hcl
-        );
+        assert_eq!(KeyStyle::for_terraform_version(Some("1.3.0")), KeyStyle::Hcl);
+        assert_eq!(KeyStyle::for_terraform_version(Some("1.10.0-dev")), KeyStyle::Hcl);
         assert_eq!(KeyStyle::for_terraform_version(None), KeyStyle::Hcl);
     }
 }

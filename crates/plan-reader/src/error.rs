@@ -20,30 +20,18 @@ pub enum PlanError {
     StateFile { detail: String },
 
     #[error("the file is not valid {encoding} text: invalid bytes at byte offset {offset}")]
-    Encoding {
-        encoding: &'static str,
-        offset: usize,
-    },
+    Encoding { encoding: &'static str, offset: usize },
 
     #[error("the file ends before the JSON document does (at line {line}, column {column}); it looks truncated")]
     Truncated { line: usize, column: usize },
 
     #[error("invalid JSON at line {line}, column {column} (byte offset {offset}): {message}")]
-    Syntax {
-        line: usize,
-        column: usize,
-        offset: usize,
-        message: String,
-    },
+    Syntax { line: usize, column: usize, offset: usize, message: String },
 
     #[error(
         "the JSON nests deeper than {limit} levels at line {line}, column {column}; no plan does that, so the file is refused"
     )]
-    TooDeep {
-        limit: usize,
-        line: usize,
-        column: usize,
-    },
+    TooDeep { limit: usize, line: usize, column: usize },
 
     #[error("this JSON is not a Terraform plan: {reason}")]
     NotAPlan { reason: String },
@@ -54,12 +42,7 @@ pub enum PlanError {
     UnsupportedVersion { found: String },
 
     #[error("unexpected shape at {path} (line {line}, column {column}): {message}")]
-    Shape {
-        path: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Shape { path: String, line: usize, column: usize, message: String },
 
     #[error("cannot resolve the value at {path}: {source}")]
     Value {
@@ -69,11 +52,7 @@ pub enum PlanError {
     },
 
     #[error("invalid address {text:?} at {path}: {message}")]
-    Address {
-        path: String,
-        text: String,
-        message: String,
-    },
+    Address { path: String, text: String, message: String },
 }
 
 /// The JSON nesting serde_json accepts before it reports a recursion error.

@@ -41,35 +41,20 @@ pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, PlanError> {
 fn utf8(bytes: &[u8], skipped: usize) -> Result<Cow<'_, str>, PlanError> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(Cow::Borrowed(s)),
-        Err(e) => Err(PlanError::Encoding {
-            encoding: "UTF-8",
-            offset: skipped + e.valid_up_to(),
-        }),
+        Err(e) => Err(PlanError::Encoding { encoding: "UTF-8", offset: skipped + e.valid_up_to() }),
     }
 }
 
-fn utf16(
-    bytes: &[u8],
-    skipped: usize,
-    unit: fn([u8; 2]) -> u16,
-) -> Result<Cow<'static, str>, PlanError> {
+fn utf16(bytes: &[u8], skipped: usize, unit: fn([u8; 2]) -> u16) -> Result<Cow<'static, str>, PlanError> {
     if bytes.len() % 2 != 0 {
-        return Err(PlanError::Encoding {
-            encoding: "UTF-16",
-            offset: skipped + bytes.len() - 1,
-        });
+        return Err(PlanError::Encoding { encoding: "UTF-16", offset: skipped + bytes.len() - 1 });
     }
     let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
     let mut out = String::with_capacity(bytes.len() / 2);
     for (i, r) in char::decode_utf16(units).enumerate() {
         match r {
             Ok(c) => out.push(c),
-            Err(_) => {
-                return Err(PlanError::Encoding {
-                    encoding: "UTF-16",
-                    offset: skipped + 2 * i,
-                })
-            }
+            Err(_) => return Err(PlanError::Encoding { encoding: "UTF-16", offset: skipped + 2 * i }),
         }
     }
     Ok(Cow::Owned(out))
@@ -84,26 +69,12 @@ pub(crate) fn json_error(text: &str, e: &serde_json::Error) -> PlanError {
         return PlanError::Truncated { line, column };
     }
     if message.contains("recursion limit exceeded") {
-        return PlanError::TooDeep {
-            limit: JSON_DEPTH_LIMIT,
-            line,
-            column,
-        };
+        return PlanError::TooDeep { limit: JSON_DEPTH_LIMIT, line, column };
     }
     if e.is_syntax() {
-        return PlanError::Syntax {
-            line,
-            column,
-            offset,
-            message,
-        };
+        return PlanError::Syntax { line, column, offset, message };
     }
-    PlanError::Shape {
-        path: json_path_at(text, offset),
-        line,
-        column,
-        message,
-    }
+    PlanError::Shape { path: json_path_at(text, offset), line, column, message }
 }
 
 /// serde_json appends " at line L column C"; we say that ourselves.
@@ -172,10 +143,8 @@ pub fn json_path_at(text: &str, offset: usize) -> String {
                 }
                 if j < bytes.len() && bytes[j] == b':' {
                     if let Some(Frame::Object(k)) = stack.last_mut() {
-                        *k = Some(
-                            serde_json::from_str::<String>(&format!("\"{s}\""))
-                                .unwrap_or_else(|_| s.to_string()),
-                        );
+                        *k =
+                            Some(serde_json::from_str::<String>(&format!("\"{s}\"")).unwrap_or_else(|_| s.to_string()));
                     }
                 }
             }
@@ -238,37 +207,19 @@ mod tests {
     fn empty_zip_and_bad_utf8() {
         assert!(matches!(decode(b""), Err(PlanError::Empty)));
         assert!(matches!(decode(b" \n\t"), Err(PlanError::Empty)));
-        assert!(matches!(
-            decode(b"PK\x03\x04rest"),
-            Err(PlanError::BinaryPlan)
-        ));
-        assert!(matches!(
-            decode(b"{\"a\":\"\xff\"}"),
-            Err(PlanError::Encoding { offset: 6, .. })
-        ));
+        assert!(matches!(decode(b"PK\x03\x04rest"), Err(PlanError::BinaryPlan)));
+        assert!(matches!(decode(b"{\"a\":\"\xff\"}"), Err(PlanError::Encoding { offset: 6, .. })));
         let odd = [0xFF, 0xFE, b'{', 0, b'}'];
-        assert!(matches!(
-            decode(&odd),
-            Err(PlanError::Encoding {
-                encoding: "UTF-16",
-                ..
-            })
-        ));
+        assert!(matches!(decode(&odd), Err(PlanError::Encoding { encoding: "UTF-16", .. })));
     }
 
     #[test]
     fn paths_point_into_the_document() {
         let text = r#"{"resource_changes":[{"address":"a.b"},{"change":{"actions":"create"}}]}"#;
         let at = text.find("\"create\"").unwrap();
-        assert_eq!(
-            json_path_at(text, at),
-            "$.resource_changes[1].change.actions"
-        );
+        assert_eq!(json_path_at(text, at), "$.resource_changes[1].change.actions");
         let text2 = r#"{"x": {"a.b": [1, 2, {"y": 3}]}}"#;
-        assert_eq!(
-            json_path_at(text2, text2.find('3').unwrap()),
-            "$.x[\"a.b\"][2].y"
-        );
+        assert_eq!(json_path_at(text2, text2.find('3').unwrap()), "$.x[\"a.b\"][2].y");
     }
 
     #[test]

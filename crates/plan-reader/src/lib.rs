@@ -25,8 +25,8 @@ pub use action::Action;
 pub use address::{Address, AddressError, InstanceKey, KeyStyle, Mode, ModulePath, ModuleStep};
 pub use error::PlanError;
 pub use plan::{
-    Change, Check, CheckInstance, ConfigResource, DeferredChange, Importing, ModuleCall,
-    OutputChange, Plan, Producer, ProviderConfig, ResourceInstance, StateResource, Variable,
+    Change, Check, CheckInstance, ConfigResource, DeferredChange, Importing, ModuleCall, OutputChange, Plan, Producer,
+    ProviderConfig, ResourceInstance, StateResource, Variable,
 };
 pub use resolve::{resolve, Mask, ResolveError};
 pub use value::{Kind, Number, Object, PathStep, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};

@@ -134,11 +134,7 @@ impl<'a> Change<'a> {
     }
     /// The value before the change (fully known).
     pub fn before(&self) -> Result<Value, ResolveError> {
-        resolve(
-            self.before.map(RawValue::get),
-            None,
-            self.before_sensitive.map(RawValue::get),
-        )
+        resolve(self.before.map(RawValue::get), None, self.before_sensitive.map(RawValue::get))
     }
 }
 
@@ -165,17 +161,15 @@ impl<'a> ResourceInstance<'a> {
     /// Resolved planned after-value: `null` for deletes, [`Value::unknown`] parts
     /// where Terraform knows them only after apply.
     pub fn after(&self) -> Result<Value, PlanError> {
-        self.change.after().map_err(|source| PlanError::Value {
-            path: format!("{}: change.after", self.address_text),
-            source,
-        })
+        self.change
+            .after()
+            .map_err(|source| PlanError::Value { path: format!("{}: change.after", self.address_text), source })
     }
     /// Resolved value before the change: `null` for creates.
     pub fn before(&self) -> Result<Value, PlanError> {
-        self.change.before().map_err(|source| PlanError::Value {
-            path: format!("{}: change.before", self.address_text),
-            source,
-        })
+        self.change
+            .before()
+            .map_err(|source| PlanError::Value { path: format!("{}: change.before", self.address_text), source })
     }
     /// True when an object will exist after apply (not a delete, forget or deposed object).
     pub fn exists_after_apply(&self) -> bool {
@@ -203,15 +197,12 @@ pub struct OutputChange<'a> {
 impl OutputChange<'_> {
     /// The output's planned value, sensitive when the output is.
     pub fn after(&self) -> Result<Value, PlanError> {
-        self.change.after().map_err(|source| PlanError::Value {
-            path: format!("output_changes.{}.after", self.name),
-            source,
-        })
+        self.change
+            .after()
+            .map_err(|source| PlanError::Value { path: format!("output_changes.{}.after", self.name), source })
     }
     pub fn is_sensitive(&self) -> bool {
-        self.change
-            .after_sensitive
-            .is_some_and(|m| m.get().trim() == "true")
+        self.change.after_sensitive.is_some_and(|m| m.get().trim() == "true")
     }
 }
 
@@ -226,12 +217,8 @@ pub struct Variable<'a> {
 impl Variable<'_> {
     /// The value, marked sensitive when the variable is declared sensitive.
     pub fn value(&self) -> Result<Value, PlanError> {
-        let v = resolve(self.value.map(RawValue::get), None, None).map_err(|source| {
-            PlanError::Value {
-                path: format!("variables.{}.value", self.name),
-                source,
-            }
-        })?;
+        let v = resolve(self.value.map(RawValue::get), None, None)
+            .map_err(|source| PlanError::Value { path: format!("variables.{}.value", self.name), source })?;
         Ok(mark_deep(v, self.sensitive))
     }
 }
@@ -243,12 +230,12 @@ fn mark_deep(mut v: Value, mark: bool) -> Value {
     }
     v.sensitive = true;
     match &mut v.kind {
-        crate::Kind::List(items) => items
-            .iter_mut()
-            .for_each(|item| *item = mark_deep(std::mem::replace(item, Value::NULL), true)),
-        crate::Kind::Object(obj) => obj
-            .values_mut()
-            .for_each(|item| *item = mark_deep(std::mem::replace(item, Value::NULL), true)),
+        crate::Kind::List(items) => {
+            items.iter_mut().for_each(|item| *item = mark_deep(std::mem::replace(item, Value::NULL), true))
+        }
+        crate::Kind::Object(obj) => {
+            obj.values_mut().for_each(|item| *item = mark_deep(std::mem::replace(item, Value::NULL), true))
+        }
         _ => {}
     }
     v
@@ -340,15 +327,8 @@ pub struct StateResource<'a> {
 impl StateResource<'_> {
     /// The object's attributes, sensitive marks applied.
     pub fn values(&self) -> Result<Value, PlanError> {
-        resolve(
-            self.values.map(RawValue::get),
-            None,
-            self.sensitive_values.map(RawValue::get),
-        )
-        .map_err(|source| PlanError::Value {
-            path: format!("{}: values", self.address_text),
-            source,
-        })
+        resolve(self.values.map(RawValue::get), None, self.sensitive_values.map(RawValue::get))
+            .map_err(|source| PlanError::Value { path: format!("{}: values", self.address_text), source })
     }
 }
 
@@ -377,26 +357,18 @@ impl<'a> Plan<'a> {
                 b'n' => "null",
                 _ => "a number",
             };
-            return Err(PlanError::NotAPlan {
-                reason: format!("the document is {what}, not an object"),
-            });
+            return Err(PlanError::NotAPlan { reason: format!("the document is {what}, not an object") });
         }
         let raw: RawPlan<'a> = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
         Plan::from_raw(raw)
     }
 
     fn from_raw(raw: RawPlan<'a>) -> Result<Plan<'a>, PlanError> {
-        let looks_like_plan = raw.planned_values.is_some()
-            || raw.resource_changes.is_some()
-            || raw.configuration.is_some();
+        let looks_like_plan =
+            raw.planned_values.is_some() || raw.resource_changes.is_some() || raw.configuration.is_some();
         if !looks_like_plan {
-            if raw.lineage.is_some()
-                || raw.serial.is_some()
-                || (raw.version.is_some() && raw.resources.is_some())
-            {
-                return Err(PlanError::StateFile {
-                    detail: " (a raw terraform.tfstate)".into(),
-                });
+            if raw.lineage.is_some() || raw.serial.is_some() || (raw.version.is_some() && raw.resources.is_some()) {
+                return Err(PlanError::StateFile { detail: " (a raw terraform.tfstate)".into() });
             }
             if raw.values.is_some() {
                 return Err(PlanError::StateFile {
@@ -405,16 +377,12 @@ impl<'a> Plan<'a> {
             }
         }
         let Some(format_version) = raw.format_version.as_deref() else {
-            return Err(PlanError::NotAPlan {
-                reason: "it has no \"format_version\"".into(),
-            });
+            return Err(PlanError::NotAPlan { reason: "it has no \"format_version\"".into() });
         };
         check_format_version(format_version)?;
         if !looks_like_plan && raw.errored != Some(true) && raw.prior_state.is_none() {
             return Err(PlanError::NotAPlan {
-                reason:
-                    "it has none of \"planned_values\", \"resource_changes\" or \"configuration\""
-                        .into(),
+                reason: "it has none of \"planned_values\", \"resource_changes\" or \"configuration\"".into(),
             });
         }
 
@@ -468,42 +436,21 @@ impl<'a> Plan<'a> {
                 value: v.value,
             })
             .collect();
-        plan.providers = read_providers(
-            configuration.provider_config.unwrap_or_default(),
-            &root_vars,
-        );
+        plan.providers = read_providers(configuration.provider_config.unwrap_or_default(), &root_vars);
 
-        for (i, rc) in raw
-            .resource_changes
-            .unwrap_or_default()
-            .into_iter()
-            .enumerate()
-        {
+        for (i, rc) in raw.resource_changes.unwrap_or_default().into_iter().enumerate() {
             let ri = plan.instance(rc, &format!("$.resource_changes[{i}]"))?;
             plan.resources.push(ri);
         }
         let mut drift_without_address = 0;
-        for (i, rc) in raw
-            .resource_drift
-            .unwrap_or_default()
-            .into_iter()
-            .enumerate()
-        {
+        for (i, rc) in raw.resource_drift.unwrap_or_default().into_iter().enumerate() {
             drift_without_address += usize::from(rc.address.is_none());
             let ri = plan.instance(rc, &format!("$.resource_drift[{i}]"))?;
             plan.drift.push(ri);
         }
-        for (i, d) in raw
-            .deferred_changes
-            .unwrap_or_default()
-            .into_iter()
-            .enumerate()
-        {
+        for (i, d) in raw.deferred_changes.unwrap_or_default().into_iter().enumerate() {
             let reason = d.reason.as_deref().map(str::to_string);
-            let instance = plan.instance(
-                d.resource_change,
-                &format!("$.deferred_changes[{i}].resource_change"),
-            )?;
+            let instance = plan.instance(d.resource_change, &format!("$.deferred_changes[{i}].resource_change"))?;
             plan.deferred.push(DeferredChange { reason, instance });
         }
         plan.outputs = raw
@@ -516,63 +463,39 @@ impl<'a> Plan<'a> {
                 change: Change::from_raw(c),
             })
             .collect();
-        plan.checks = raw
-            .checks
-            .unwrap_or_default()
-            .into_iter()
-            .map(read_check)
-            .collect();
+        plan.checks = raw.checks.unwrap_or_default().into_iter().map(read_check).collect();
         plan.relevant_attributes = raw
             .relevant_attributes
             .unwrap_or_default()
             .into_iter()
-            .map(|r| {
-                (
-                    r.resource.to_string(),
-                    r.attribute
-                        .map_or_else(|| "[]".to_string(), |a| a.get().to_string()),
-                )
-            })
+            .map(|r| (r.resource.to_string(), r.attribute.map_or_else(|| "[]".to_string(), |a| a.get().to_string())))
             .collect();
         plan.producer = detect_producer(&plan);
 
         // Warnings a user should see before trusting a verdict.
         if plan.errored == Some(true) {
-            warnings.push(
-                "the plan errored: Terraform stopped planning, so what is here is partial"
-                    .to_string(),
-            );
+            warnings.push("the plan errored: Terraform stopped planning, so what is here is partial".to_string());
         }
         if plan.complete == Some(false) {
-            warnings.push(
-                "the plan is incomplete: applying it will need another plan to converge"
-                    .to_string(),
-            );
+            warnings.push("the plan is incomplete: applying it will need another plan to converge".to_string());
         }
         if !plan.deferred.is_empty() {
-            warnings.push(format!(
-                "{} change(s) were deferred to a later plan and are not evaluated",
-                plan.deferred.len()
-            ));
+            warnings
+                .push(format!("{} change(s) were deferred to a later plan and are not evaluated", plan.deferred.len()));
         }
         if drift_without_address > 0 {
             warnings.push(format!(
                 "{drift_without_address} drift entries have no address (Terraform 0.15.4 to 1.0.0); their addresses were rebuilt"
             ));
         }
-        let unknown_actions = plan
-            .resources
-            .iter()
-            .filter(|r| matches!(r.action, Action::Other(_)))
-            .count();
+        let unknown_actions = plan.resources.iter().filter(|r| matches!(r.action, Action::Other(_))).count();
         if unknown_actions > 0 {
-            warnings.push(format!("{unknown_actions} resource change(s) have an action list this version does not know"));
+            warnings
+                .push(format!("{unknown_actions} resource change(s) have an action list this version does not know"));
         }
         let wildcard = plan.resources.iter().filter(|r| r.index_unknown).count();
         if wildcard > 0 {
-            warnings.push(format!(
-                "{wildcard} resource change(s) have an instance key not known until apply"
-            ));
+            warnings.push(format!("{wildcard} resource change(s) have an instance key not known until apply"));
         }
         if plan.format_version.starts_with("0.1")
             && !has_masks(&plan)
@@ -599,11 +522,7 @@ impl<'a> Plan<'a> {
                 let address = match &r.address {
                     Some(a) => a.to_string(),
                     None => {
-                        let prefix = if r.mode.as_deref() == Some("data") {
-                            "data."
-                        } else {
-                            ""
-                        };
+                        let prefix = if r.mode.as_deref() == Some("data") { "data." } else { "" };
                         format!(
                             "{prefix}{}.{}",
                             r.resource_type.as_deref().unwrap_or(""),
@@ -641,35 +560,22 @@ impl<'a> Plan<'a> {
         }
         let mut resources = Vec::new();
         let mut modules = BTreeMap::new();
-        walk(
-            &self.root_config,
-            &mut Vec::new(),
-            &mut resources,
-            &mut modules,
-        );
-        self.config_index = resources
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.module.clone(), r.address.clone()), i))
-            .collect();
+        walk(&self.root_config, &mut Vec::new(), &mut resources, &mut modules);
+        self.config_index =
+            resources.iter().enumerate().map(|(i, r)| ((r.module.clone(), r.address.clone()), i)).collect();
         self.config_resources = resources;
         self.modules = modules;
     }
 
-    fn instance(
-        &self,
-        rc: RawResourceChange<'a>,
-        path: &str,
-    ) -> Result<ResourceInstance<'a>, PlanError> {
+    fn instance(&self, rc: RawResourceChange<'a>, path: &str) -> Result<ResourceInstance<'a>, PlanError> {
         let (address, address_text) = match &rc.address {
             Some(text) => (self.parse_address(text, path)?, text.clone()),
             None => {
-                let address =
-                    rebuild_address(&rc, self.key_style).map_err(|message| PlanError::Address {
-                        path: path.to_string(),
-                        text: String::new(),
-                        message,
-                    })?;
+                let address = rebuild_address(&rc, self.key_style).map_err(|message| PlanError::Address {
+                    path: path.to_string(),
+                    text: String::new(),
+                    message,
+                })?;
                 let text = Cow::Owned(address.render(self.key_style));
                 (address, text)
             }
@@ -684,10 +590,11 @@ impl<'a> Plan<'a> {
             action: Action::from_list(&rc.change.actions),
             action_reason: rc.action_reason,
             deposed: rc.deposed,
-            importing: rc.change.importing.as_ref().map(|i| Importing {
-                id: i.id.as_deref().map(str::to_string),
-                unknown: i.unknown.unwrap_or(false),
-            }),
+            importing: rc
+                .change
+                .importing
+                .as_ref()
+                .map(|i| Importing { id: i.id.as_deref().map(str::to_string), unknown: i.unknown.unwrap_or(false) }),
             index_unknown: rc.index_unknown.unwrap_or(false),
             has_generated_config: rc.change.generated_config.is_some(),
             change: Change::from_raw(&rc.change),
@@ -713,12 +620,8 @@ impl<'a> Plan<'a> {
     /// Which provider configuration a resource instance uses.
     fn provider_key_for(&self, address: &Address) -> Option<String> {
         let module = address.module.without_keys().to_string();
-        let config = self
-            .config_index
-            .get(&(module.clone(), address.config_address()))?;
-        let key = self.config_resources[*config]
-            .provider_config_key
-            .as_deref()?;
+        let config = self.config_index.get(&(module.clone(), address.config_address()))?;
+        let key = self.config_resources[*config].provider_config_key.as_deref()?;
         if self.providers.contains_key(key) {
             return Some(key.to_string());
         }
@@ -728,11 +631,7 @@ impl<'a> Plan<'a> {
         let local = key.rsplit_once(':').map_or(key, |(_, rest)| rest);
         let mut path = address.module.without_keys();
         loop {
-            let candidate = if path.is_root() {
-                local.to_string()
-            } else {
-                format!("{path}:{local}")
-            };
+            let candidate = if path.is_root() { local.to_string() } else { format!("{path}:{local}") };
             if self.providers.contains_key(&candidate) {
                 return Some(candidate);
             }
@@ -745,10 +644,7 @@ impl<'a> Plan<'a> {
 
     /// The provider configuration of an instance, when the plan has one.
     pub fn provider_config(&self, instance: &ResourceInstance<'_>) -> Option<&ProviderConfig> {
-        instance
-            .provider_key
-            .as_deref()
-            .and_then(|k| self.providers.get(k))
+        instance.provider_key.as_deref().and_then(|k| self.providers.get(k))
     }
 
     /// The module call that produced a module instance (`None` for the root).
@@ -762,9 +658,7 @@ impl<'a> Plan<'a> {
     /// The configuration block of a resource instance.
     pub fn config_resource(&self, address: &Address) -> Option<&ConfigResource<'a>> {
         let module = address.module.without_keys().to_string();
-        self.config_index
-            .get(&(module, address.config_address()))
-            .map(|&i| &self.config_resources[i])
+        self.config_index.get(&(module, address.config_address())).map(|&i| &self.config_resources[i])
     }
 
     /// Instances that will exist after apply: what policies look at by default.
@@ -773,17 +667,11 @@ impl<'a> Plan<'a> {
     }
 
     /// Resource instances of one resource block in one module instance.
-    pub fn instances_of(
-        &self,
-        module: &ModulePath,
-        config_address: &str,
-    ) -> Vec<&ResourceInstance<'a>> {
+    pub fn instances_of(&self, module: &ModulePath, config_address: &str) -> Vec<&ResourceInstance<'a>> {
         let index = self.instance_index.get_or_init(|| {
             let mut map: HashMap<(ModulePath, String), Vec<usize>> = HashMap::new();
             for (i, r) in self.resources.iter().enumerate() {
-                map.entry((r.address.module.clone(), r.address.config_address()))
-                    .or_default()
-                    .push(i);
+                map.entry((r.address.module.clone(), r.address.config_address())).or_default().push(i);
             }
             map
         });
@@ -795,12 +683,8 @@ impl<'a> Plan<'a> {
 
     /// Module instances that appear in the plan (from resource addresses), sorted.
     pub fn module_instances(&self) -> Vec<ModulePath> {
-        let mut seen: Vec<ModulePath> = self
-            .resources
-            .iter()
-            .map(|r| r.address.module.clone())
-            .filter(|m| !m.is_root())
-            .collect();
+        let mut seen: Vec<ModulePath> =
+            self.resources.iter().map(|r| r.address.module.clone()).filter(|m| !m.is_root()).collect();
         seen.sort();
         seen.dedup();
         seen
@@ -816,20 +700,15 @@ impl<'a> Plan<'a> {
         let Some(raw) = self.planned_values else {
             return Ok(Vec::new());
         };
-        let values: raw::RawValuesRepr<'_> =
-            serde_json::from_str(raw.get()).map_err(|e| PlanError::Shape {
-                path: "$.planned_values".into(),
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })?;
+        let values: raw::RawValuesRepr<'_> = serde_json::from_str(raw.get()).map_err(|e| PlanError::Shape {
+            path: "$.planned_values".into(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
         let mut out = Vec::new();
         fn walk(m: &raw::RawStateModule<'_>, out: &mut Vec<String>) {
-            out.extend(
-                m.resources
-                    .iter()
-                    .filter_map(|r| r.address.as_deref().map(str::to_string)),
-            );
+            out.extend(m.resources.iter().filter_map(|r| r.address.as_deref().map(str::to_string)));
             for c in &m.child_modules {
                 walk(c, out);
             }
@@ -842,9 +721,7 @@ impl<'a> Plan<'a> {
 
     /// Data sources read during planning: only `prior_state` has them.
     pub fn data_sources(&self) -> Result<&[StateResource<'a>], PlanError> {
-        let result = self
-            .data_sources
-            .get_or_init(|| self.read_prior_state(Some(Mode::Data)));
+        let result = self.data_sources.get_or_init(|| self.read_prior_state(Some(Mode::Data)));
         result.as_deref().map_err(|message| PlanError::Shape {
             path: "$.prior_state".into(),
             line: 0,
@@ -855,35 +732,27 @@ impl<'a> Plan<'a> {
 
     /// Every object of the prior (refreshed) state.
     pub fn prior_state(&self) -> Result<Vec<StateResource<'a>>, PlanError> {
-        self.read_prior_state(None)
-            .map_err(|message| PlanError::Shape {
-                path: "$.prior_state".into(),
-                line: 0,
-                column: 0,
-                message,
-            })
+        self.read_prior_state(None).map_err(|message| PlanError::Shape {
+            path: "$.prior_state".into(),
+            line: 0,
+            column: 0,
+            message,
+        })
     }
 
     fn read_prior_state(&self, only: Option<Mode>) -> Result<Vec<StateResource<'a>>, String> {
         let Some(raw) = self.prior_state else {
             return Ok(Vec::new());
         };
-        let state: raw::RawStateValues<'a> =
-            serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+        let state: raw::RawStateValues<'a> = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
         let mut out = Vec::new();
-        let mut stack: Vec<raw::RawStateModule<'a>> = state
-            .values
-            .and_then(|v| v.root_module)
-            .into_iter()
-            .collect();
+        let mut stack: Vec<raw::RawStateModule<'a>> = state.values.and_then(|v| v.root_module).into_iter().collect();
         while let Some(m) = stack.pop() {
             for r in m.resources {
                 let Some(text) = r.address.clone() else {
                     continue;
                 };
-                let address = self
-                    .parse_address(&text, "$.prior_state")
-                    .map_err(|e| e.to_string())?;
+                let address = self.parse_address(&text, "$.prior_state").map_err(|e| e.to_string())?;
                 if only.is_some_and(|mode| mode != address.mode) {
                     continue;
                 }
@@ -915,16 +784,7 @@ impl<'a> Plan<'a> {
 
 /// `module.a.module.b` from call names.
 fn call_path_string(path: &[String]) -> String {
-    ModulePath {
-        steps: path
-            .iter()
-            .map(|n| ModuleStep {
-                name: n.clone(),
-                key: None,
-            })
-            .collect(),
-    }
-    .to_string()
+    ModulePath { steps: path.iter().map(|n| ModuleStep { name: n.clone(), key: None }).collect() }.to_string()
 }
 
 fn check_format_version(v: &str) -> Result<(), PlanError> {
@@ -932,36 +792,24 @@ fn check_format_version(v: &str) -> Result<(), PlanError> {
     let major = parts.next().and_then(|p| p.parse::<u32>().ok());
     let minor_ok = parts.next().is_some_and(|p| p.parse::<u32>().is_ok());
     match major {
-        Some(m) if m >= 2 => Err(PlanError::UnsupportedVersion {
-            found: v.to_string(),
-        }),
+        Some(m) if m >= 2 => Err(PlanError::UnsupportedVersion { found: v.to_string() }),
         Some(_) if minor_ok => Ok(()),
-        _ => Err(PlanError::NotAPlan {
-            reason: format!("its format_version {v:?} is not a version number"),
-        }),
+        _ => Err(PlanError::NotAPlan { reason: format!("its format_version {v:?} is not a version number") }),
     }
 }
 
 fn has_masks(plan: &Plan<'_>) -> bool {
-    plan.resources
-        .iter()
-        .any(|r| r.change.after_sensitive.is_some() || r.change.before_sensitive.is_some())
+    plan.resources.iter().any(|r| r.change.after_sensitive.is_some() || r.change.before_sensitive.is_some())
 }
 
 fn detect_producer(plan: &Plan<'_>) -> Producer {
     let tofu = |s: &str| s.contains("registry.opentofu.org");
     if plan.resources.iter().any(|r| tofu(&r.provider_name))
-        || plan
-            .providers
-            .values()
-            .any(|p| p.full_name.as_deref().is_some_and(tofu))
+        || plan.providers.values().any(|p| p.full_name.as_deref().is_some_and(tofu))
     {
         return Producer::OpenTofu;
     }
-    if plan
-        .resources
-        .iter()
-        .any(|r| r.provider_name.contains("registry.terraform.io"))
+    if plan.resources.iter().any(|r| r.provider_name.contains("registry.terraform.io"))
         || plan.terraform_version.is_some()
     {
         return Producer::Terraform;
@@ -976,36 +824,15 @@ fn rebuild_address(rc: &RawResourceChange<'_>, style: KeyStyle) -> Result<Addres
         Some(m) => ModulePath::parse_styled(m, style).map_err(|e| e.to_string())?,
         None => ModulePath::root(),
     };
-    let mode = rc
-        .mode
-        .as_deref()
-        .and_then(Mode::parse)
-        .unwrap_or(Mode::Managed);
-    let resource_type = rc
-        .resource_type
-        .as_deref()
-        .ok_or("the entry has neither an address nor a type")?
-        .to_string();
-    let name = rc
-        .name
-        .as_deref()
-        .ok_or("the entry has neither an address nor a name")?
-        .to_string();
-    let key = match rc
-        .index
-        .map(|i| serde_json::from_str::<serde_json::Value>(i.get()))
-    {
+    let mode = rc.mode.as_deref().and_then(Mode::parse).unwrap_or(Mode::Managed);
+    let resource_type = rc.resource_type.as_deref().ok_or("the entry has neither an address nor a type")?.to_string();
+    let name = rc.name.as_deref().ok_or("the entry has neither an address nor a name")?.to_string();
+    let key = match rc.index.map(|i| serde_json::from_str::<serde_json::Value>(i.get())) {
         Some(Ok(serde_json::Value::Number(n))) => n.as_i64().map(InstanceKey::Int),
         Some(Ok(serde_json::Value::String(s))) => Some(InstanceKey::Str(s)),
         _ => None,
     };
-    Ok(Address {
-        module,
-        mode,
-        resource_type,
-        name,
-        key,
-    })
+    Ok(Address { module, mode, resource_type, name, key })
 }
 
 fn read_providers(
@@ -1030,14 +857,7 @@ fn read_providers(
                 name: p
                     .name
                     .as_deref()
-                    .unwrap_or_else(|| {
-                        key.rsplit(':')
-                            .next()
-                            .unwrap_or(&key)
-                            .split('.')
-                            .next()
-                            .unwrap_or("")
-                    })
+                    .unwrap_or_else(|| key.rsplit(':').next().unwrap_or(&key).split('.').next().unwrap_or(""))
                     .to_string(),
                 full_name: p.full_name.as_deref().map(str::to_string),
                 alias: p.alias.as_deref().map(str::to_string),
@@ -1052,11 +872,7 @@ fn read_providers(
 
 /// Reads `expressions[attr]` when it is a constant string, or a single
 /// `var.NAME` reference that `variable` can resolve.
-fn constant_string(
-    expressions: &str,
-    attr: &str,
-    variable: impl Fn(&str) -> Option<String>,
-) -> Option<String> {
+fn constant_string(expressions: &str, attr: &str, variable: impl Fn(&str) -> Option<String>) -> Option<String> {
     let exprs: serde_json::Value = serde_json::from_str(expressions).ok()?;
     let expr = exprs.get(attr)?;
     if let Some(s) = expr.get("constant_value").and_then(|c| c.as_str()) {
@@ -1080,11 +896,7 @@ fn read_check(c: raw::RawCheck<'_>) -> Check {
             .map(|i| CheckInstance {
                 address: i.address.to_display.as_deref().unwrap_or("").to_string(),
                 status: i.status.as_deref().unwrap_or("unknown").to_string(),
-                problems: i
-                    .problems
-                    .into_iter()
-                    .filter_map(|p| p.message.map(|m| m.to_string()))
-                    .collect(),
+                problems: i.problems.into_iter().filter_map(|p| p.message.map(|m| m.to_string())).collect(),
             })
             .collect(),
     }

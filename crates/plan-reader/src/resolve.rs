@@ -73,22 +73,14 @@ impl Mask {
 ///
 /// `value` is `None` when the key was absent (or JSON `null`) in the file; a
 /// `true` unknown mask then yields [`Kind::Unknown`], otherwise `null`.
-pub fn resolve(
-    value: Option<&str>,
-    unknown: Option<&str>,
-    sensitive: Option<&str>,
-) -> Result<Value, ResolveError> {
+pub fn resolve(value: Option<&str>, unknown: Option<&str>, sensitive: Option<&str>) -> Result<Value, ResolveError> {
     let unknown = Mask::parse(unknown)?;
     let sensitive = Mask::parse(sensitive)?;
     resolve_with_masks(value, &unknown, &sensitive)
 }
 
 /// As [`resolve`], with masks already parsed.
-pub fn resolve_with_masks(
-    value: Option<&str>,
-    unknown: &Mask,
-    sensitive: &Mask,
-) -> Result<Value, ResolveError> {
+pub fn resolve_with_masks(value: Option<&str>, unknown: &Mask, sensitive: &Mask) -> Result<Value, ResolveError> {
     match value {
         Some(text) => {
             let mut s = Scanner::new(text);
@@ -113,14 +105,10 @@ fn from_masks_only(unknown: &Mask, sensitive: &Mask, inherited: bool) -> Value {
             }
             Value::object(obj).mark_if(mark)
         }
-        Mask::List(items) => Value::list(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, m)| from_masks_only(m, sensitive.elem(i), mark))
-                .collect(),
-        )
-        .mark_if(mark),
+        Mask::List(items) => {
+            Value::list(items.iter().enumerate().map(|(i, m)| from_masks_only(m, sensitive.elem(i), mark)).collect())
+                .mark_if(mark)
+        }
         Mask::None => Value::null().mark_if(mark),
     }
 }
@@ -133,18 +121,11 @@ struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     fn new(text: &'a str) -> Scanner<'a> {
-        Scanner {
-            text,
-            bytes: text.as_bytes(),
-            pos: 0,
-        }
+        Scanner { text, bytes: text.as_bytes(), pos: 0 }
     }
 
     fn error(&self, message: &str) -> ResolveError {
-        ResolveError {
-            message: message.to_string(),
-            offset: self.pos,
-        }
+        ResolveError { message: message.to_string(), offset: self.pos }
     }
 
     fn ws(&mut self) {
@@ -155,10 +136,7 @@ impl<'a> Scanner<'a> {
 
     fn peek(&mut self) -> Result<u8, ResolveError> {
         self.ws();
-        self.bytes
-            .get(self.pos)
-            .copied()
-            .ok_or_else(|| self.error("unexpected end of value"))
+        self.bytes.get(self.pos).copied().ok_or_else(|| self.error("unexpected end of value"))
     }
 
     fn expect(&mut self, b: u8) -> Result<(), ResolveError> {
@@ -205,8 +183,7 @@ impl<'a> Scanner<'a> {
                     loop {
                         let key = self.string()?;
                         self.expect(b':')?;
-                        let child =
-                            self.value(unknown.key(&key), sensitive.key(&key), mark, depth + 1)?;
+                        let child = self.value(unknown.key(&key), sensitive.key(&key), mark, depth + 1)?;
                         obj.insert(key, child);
                         match self.peek()? {
                             b',' => self.pos += 1,
@@ -237,12 +214,7 @@ impl<'a> Scanner<'a> {
                 } else {
                     loop {
                         let i = items.len();
-                        items.push(self.value(
-                            unknown.elem(i),
-                            sensitive.elem(i),
-                            mark,
-                            depth + 1,
-                        )?);
+                        items.push(self.value(unknown.elem(i), sensitive.elem(i), mark, depth + 1)?);
                         match self.peek()? {
                             b',' => self.pos += 1,
                             b']' => {
@@ -280,10 +252,7 @@ impl<'a> Scanner<'a> {
             }
             _ => Kind::Number(self.number()?),
         };
-        Ok(Value {
-            kind: v,
-            sensitive: mark,
-        })
+        Ok(Value { kind: v, sensitive: mark })
     }
 
     fn number(&mut self) -> Result<Number, ResolveError> {
@@ -291,10 +260,8 @@ impl<'a> Scanner<'a> {
         while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = self.bytes.get(self.pos) {
             self.pos += 1;
         }
-        Number::from_literal(&self.text[start..self.pos]).ok_or_else(|| ResolveError {
-            message: "invalid number".into(),
-            offset: start,
-        })
+        Number::from_literal(&self.text[start..self.pos])
+            .ok_or_else(|| ResolveError { message: "invalid number".into(), offset: start })
     }
 
     fn string(&mut self) -> Result<String, ResolveError> {
@@ -324,10 +291,7 @@ impl<'a> Scanner<'a> {
                 }
                 b'\\' => {
                     self.pos += 1;
-                    let esc = *self
-                        .bytes
-                        .get(self.pos)
-                        .ok_or_else(|| self.error("unterminated escape"))?;
+                    let esc = *self.bytes.get(self.pos).ok_or_else(|| self.error("unterminated escape"))?;
                     self.pos += 1;
                     match esc {
                         b'"' => out.push('"'),
@@ -340,9 +304,7 @@ impl<'a> Scanner<'a> {
                         b't' => out.push('\t'),
                         b'u' => {
                             let hi = self.hex4()?;
-                            let code = if (0xD800..0xDC00).contains(&hi)
-                                && self.text[self.pos..].starts_with("\\u")
-                            {
+                            let code = if (0xD800..0xDC00).contains(&hi) && self.text[self.pos..].starts_with("\\u") {
                                 let save = self.pos;
                                 self.pos += 2;
                                 let lo = self.hex4()?;
@@ -377,10 +339,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn hex4(&mut self) -> Result<u32, ResolveError> {
-        let hex = self
-            .text
-            .get(self.pos..self.pos + 4)
-            .ok_or_else(|| self.error("short \\u escape"))?;
+        let hex = self.text.get(self.pos..self.pos + 4).ok_or_else(|| self.error("short \\u escape"))?;
         let v = u32::from_str_radix(hex, 16).map_err(|_| self.error("invalid \\u escape"))?;
         self.pos += 4;
         Ok(v)
@@ -393,11 +352,7 @@ impl<'a> Scanner<'a> {
         }
         match self.peek()? {
             b'{' | b'[' => {
-                let close = if self.bytes[self.pos] == b'{' {
-                    b'}'
-                } else {
-                    b']'
-                };
+                let close = if self.bytes[self.pos] == b'{' { b'}' } else { b']' };
                 self.pos += 1;
                 if self.peek()? == close {
                     self.pos += 1;
@@ -513,9 +468,7 @@ mod tests {
     #[test]
     fn unknown_block_absent_from_after() {
         let v = r(
-            Some(
-                r#"{"ami":"ami-1","root_block_device":[{"volume_size":20}],"credit_specification":[]}"#,
-            ),
+            Some(r#"{"ami":"ami-1","root_block_device":[{"volume_size":20}],"credit_specification":[]}"#),
             Some(
                 r#"{"id":true,"metadata_options":true,"root_block_device":[{"encrypted":true}],"credit_specification":[]}"#,
             ),
@@ -525,41 +478,17 @@ mod tests {
         assert!(v.get("id").unwrap().is_unknown());
         let rbd = v.get("root_block_device").unwrap().index(0).unwrap();
         assert!(rbd.get("encrypted").unwrap().is_unknown());
-        assert_eq!(
-            rbd.get("volume_size")
-                .unwrap()
-                .as_number()
-                .unwrap()
-                .as_i64(),
-            Some(20)
-        );
-        assert_eq!(
-            v.get("credit_specification")
-                .unwrap()
-                .as_list()
-                .unwrap()
-                .len(),
-            0
-        );
+        assert_eq!(rbd.get("volume_size").unwrap().as_number().unwrap().as_i64(), Some(20));
+        assert_eq!(v.get("credit_specification").unwrap().as_list().unwrap().len(), 0);
         assert_eq!(
             v.as_object().unwrap().keys().collect::<Vec<_>>(),
-            [
-                "ami",
-                "credit_specification",
-                "id",
-                "metadata_options",
-                "root_block_device"
-            ]
+            ["ami", "credit_specification", "id", "metadata_options", "root_block_device"]
         );
     }
 
     #[test]
     fn unknown_list_elements_are_null_placeholders() {
-        let v = r(
-            Some(r#"{"resources":[null,"arn:x",null]}"#),
-            Some(r#"{"resources":[true,false,true]}"#),
-            None,
-        );
+        let v = r(Some(r#"{"resources":[null,"arn:x",null]}"#), Some(r#"{"resources":[true,false,true]}"#), None);
         let items = v.get("resources").unwrap().as_list().unwrap();
         assert!(items[0].is_unknown());
         assert_eq!(items[1].as_str(), Some("arn:x"));
@@ -583,10 +512,7 @@ mod tests {
         );
         assert!(v.get("password").unwrap().sensitive);
         let inner = v.get("nested").unwrap().get("a").unwrap().get("b").unwrap();
-        assert!(
-            inner.sensitive,
-            "children of a sensitive block are sensitive too"
-        );
+        assert!(inner.sensitive, "children of a sensitive block are sensitive too");
         assert!(!v.get("tags").unwrap().sensitive);
         assert!(!v.to_string().contains("hunter2"));
         assert!(!v.to_string().contains("secret"));
@@ -594,11 +520,7 @@ mod tests {
 
     #[test]
     fn sensitive_unknown_value() {
-        let v = r(
-            Some("{}"),
-            Some(r#"{"token":true}"#),
-            Some(r#"{"token":true}"#),
-        );
+        let v = r(Some("{}"), Some(r#"{"token":true}"#), Some(r#"{"token":true}"#));
         let t = v.get("token").unwrap();
         assert!(t.is_unknown() && t.sensitive);
     }
@@ -622,18 +544,10 @@ mod tests {
 
     #[test]
     fn escapes_and_big_numbers() {
-        let v = r(
-            Some(
-                r#"{"s":"a\"b\\c\u00e9\ud83d\ude00\n","n":123456789012345678901234567890,"f":1.25}"#,
-            ),
-            None,
-            None,
-        );
+        let v =
+            r(Some(r#"{"s":"a\"b\\c\u00e9\ud83d\ude00\n","n":123456789012345678901234567890,"f":1.25}"#), None, None);
         assert_eq!(v.get("s").unwrap().as_str(), Some("a\"b\\cé😀\n"));
-        assert_eq!(
-            v.get("n").unwrap().to_string(),
-            "123456789012345678901234567890"
-        );
+        assert_eq!(v.get("n").unwrap().to_string(), "123456789012345678901234567890");
         assert_eq!(v.get("f").unwrap().to_string(), "1.25");
     }
 
@@ -646,14 +560,7 @@ mod tests {
 
     #[test]
     fn unsorted_keys_still_sorted() {
-        let v = r(
-            Some(r#"{"b":1,"a":2}"#),
-            Some(r#"{"z":true,"c":true}"#),
-            None,
-        );
-        assert_eq!(
-            v.as_object().unwrap().keys().collect::<Vec<_>>(),
-            ["a", "b", "c", "z"]
-        );
+        let v = r(Some(r#"{"b":1,"a":2}"#), Some(r#"{"z":true,"c":true}"#), None);
+        assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["a", "b", "c", "z"]);
     }
 }

@@ -35,20 +35,11 @@ pub enum Kind {
 }
 
 impl Value {
-    pub const NULL: Value = Value {
-        kind: Kind::Null,
-        sensitive: false,
-    };
-    pub const UNKNOWN: Value = Value {
-        kind: Kind::Unknown,
-        sensitive: false,
-    };
+    pub const NULL: Value = Value { kind: Kind::Null, sensitive: false };
+    pub const UNKNOWN: Value = Value { kind: Kind::Unknown, sensitive: false };
 
     pub fn new(kind: Kind) -> Value {
-        Value {
-            kind,
-            sensitive: false,
-        }
+        Value { kind, sensitive: false }
     }
     pub fn null() -> Value {
         Value::NULL
@@ -189,11 +180,7 @@ impl Value {
             Kind::Number(n) => n.to_json(),
             Kind::String(s) => J::String(s.clone()),
             Kind::List(items) => J::Array(items.iter().map(Value::to_redacted_json).collect()),
-            Kind::Object(obj) => J::Object(
-                obj.iter()
-                    .map(|(k, v)| (k.to_string(), v.to_redacted_json()))
-                    .collect(),
-            ),
+            Kind::Object(obj) => J::Object(obj.iter().map(|(k, v)| (k.to_string(), v.to_redacted_json())).collect()),
             Kind::Unknown => J::String(UNKNOWN_TEXT.into()),
         }
     }
@@ -271,11 +258,8 @@ pub fn quote(s: &str) -> String {
 /// An object key as HCL writes it: bare when it is an identifier, quoted otherwise.
 pub fn object_key(k: &str) -> String {
     let ident = !k.is_empty()
-        && k.chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
-        && k.chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+        && k.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
     if ident {
         k.to_string()
     } else {
@@ -297,9 +281,7 @@ impl Object {
         Object::default()
     }
     pub fn with_capacity(n: usize) -> Object {
-        Object {
-            pairs: Vec::with_capacity(n),
-        }
+        Object { pairs: Vec::with_capacity(n) }
     }
     pub fn len(&self) -> usize {
         self.pairs.len()
@@ -308,10 +290,7 @@ impl Object {
         self.pairs.is_empty()
     }
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.pairs
-            .binary_search_by(|(k, _)| k.as_str().cmp(key))
-            .ok()
-            .map(|i| &self.pairs[i].1)
+        self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|i| &self.pairs[i].1)
     }
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
@@ -326,11 +305,7 @@ impl Object {
     pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
         let key = key.into();
         // Fast path: keys arriving in sorted order (as Terraform writes them).
-        if self
-            .pairs
-            .last()
-            .is_none_or(|(last, _)| last.as_str() < key.as_str())
-        {
+        if self.pairs.last().is_none_or(|(last, _)| last.as_str() < key.as_str()) {
             self.pairs.push((key, value));
             return None;
         }
@@ -427,9 +402,7 @@ impl Number {
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             Number::Int(i) => Some(*i),
-            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 => {
-                Some(*f as i64)
-            }
+            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 => Some(*f as i64),
             _ => None,
         }
     }
@@ -444,9 +417,9 @@ impl Number {
     pub fn to_json(&self) -> serde_json::Value {
         match self {
             Number::Int(i) => serde_json::Value::from(*i),
-            Number::Float(f) => serde_json::Number::from_f64(*f)
-                .map(serde_json::Value::Number)
-                .unwrap_or(serde_json::Value::Null),
+            Number::Float(f) => {
+                serde_json::Number::from_f64(*f).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+            }
             // Without serde_json's arbitrary_precision a big literal cannot be a
             // JSON number; a string keeps it exact.
             Number::Big(s) => serde_json::Value::String(s.to_string()),
@@ -466,9 +439,7 @@ impl From<i32> for Number {
 }
 impl From<usize> for Number {
     fn from(i: usize) -> Number {
-        i64::try_from(i)
-            .map(Number::Int)
-            .unwrap_or(Number::Float(i as f64))
+        i64::try_from(i).map(Number::Int).unwrap_or(Number::Float(i as f64))
     }
 }
 impl From<f64> for Number {
@@ -492,8 +463,9 @@ impl PartialOrd for Number {
         match (self, other) {
             (Number::Int(a), Number::Int(b)) => Some(a.cmp(b)),
             (Number::Big(a), Number::Big(b)) if a == b => Some(Ordering::Equal),
-            (Number::Big(a), Number::Big(b)) => compare_decimal_literals(a, b)
-                .or_else(|| self.as_f64().partial_cmp(&other.as_f64())),
+            (Number::Big(a), Number::Big(b)) => {
+                compare_decimal_literals(a, b).or_else(|| self.as_f64().partial_cmp(&other.as_f64()))
+            }
             (Number::Big(a), Number::Int(b)) => compare_decimal_literals(a, &b.to_string()),
             (Number::Int(a), Number::Big(b)) => compare_decimal_literals(&a.to_string(), b),
             _ => self.as_f64().partial_cmp(&other.as_f64()),
@@ -531,11 +503,7 @@ fn significant_digits(lit: &str) -> usize {
 fn normalize_literal(lit: &str) -> String {
     let neg = lit.starts_with('-');
     let body = lit.trim_start_matches(['-', '+']).trim_start_matches('0');
-    let body = if body.is_empty() || body.starts_with('.') {
-        format!("0{body}")
-    } else {
-        body.to_string()
-    };
+    let body = if body.is_empty() || body.starts_with('.') { format!("0{body}") } else { body.to_string() };
     if neg && body != "0" {
         format!("-{body}")
     } else {
@@ -590,10 +558,7 @@ mod tests {
     fn ordinary_numbers_are_native() {
         assert!(matches!(Number::from_literal("42"), Some(Number::Int(42))));
         assert!(matches!(Number::from_literal("-7"), Some(Number::Int(-7))));
-        assert!(matches!(
-            Number::from_literal("1.5"),
-            Some(Number::Float(_))
-        ));
+        assert!(matches!(Number::from_literal("1.5"), Some(Number::Float(_))));
         assert_eq!(Number::from_literal("1.5").unwrap().to_string(), "1.5");
         assert_eq!(Number::Int(2), Number::Float(2.0));
     }

@@ -13,13 +13,7 @@ fn corpus_files() -> Option<Vec<PathBuf>> {
     };
     // A relative path is taken from the workspace root, where `.ci/run` runs.
     let dir = PathBuf::from(dir);
-    let dir = if dir.is_relative() {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .join(dir)
-    } else {
-        dir
-    };
+    let dir = if dir.is_relative() { Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(dir) } else { dir };
     let mut files = Vec::new();
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {
@@ -33,11 +27,7 @@ fn corpus_files() -> Option<Vec<PathBuf>> {
         }
     }
     files.sort();
-    assert!(
-        files.len() >= 100,
-        "expected the corpus to hold about 140 plans, found {}",
-        files.len()
-    );
+    assert!(files.len() >= 100, "expected the corpus to hold about 140 plans, found {}", files.len());
     Some(files)
 }
 
@@ -62,9 +52,7 @@ fn addresses_in_file(text: &str) -> Vec<String> {
 
 fn read(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();
-    Plan::decode(&bytes)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .into_owned()
+    Plan::decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display())).into_owned()
 }
 
 #[test]
@@ -87,31 +75,18 @@ fn every_corpus_plan_reads_and_resolves() {
 
         for r in plan.resources.iter().chain(&plan.drift) {
             // Parsed addresses render back to the file's text.
-            assert_eq!(
-                r.address.render(plan.key_style),
-                r.address_text,
-                "{}: address round trip",
-                path.display()
-            );
-            r.after()
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            r.before()
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(r.address.render(plan.key_style), r.address_text, "{}: address round trip", path.display());
+            r.after().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            r.before().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         }
         for o in &plan.outputs {
-            o.after()
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            o.after().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         }
         for v in &plan.variables {
-            v.value()
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            v.value().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         }
-        for d in plan
-            .data_sources()
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        {
-            d.values()
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for d in plan.data_sources().unwrap_or_else(|e| panic!("{}: {e}", path.display())) {
+            d.values().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         }
 
         // Every planned resource is one of the resource changes (except in the
@@ -119,17 +94,9 @@ fn every_corpus_plan_reads_and_resolves() {
         if path.ends_with("terracost/testdata__aws__asg-plan.json") {
             continue;
         }
-        let known: BTreeSet<&str> = plan
-            .resources
-            .iter()
-            .map(|r| r.address_text.as_ref())
-            .collect();
+        let known: BTreeSet<&str> = plan.resources.iter().map(|r| r.address_text.as_ref()).collect();
         for planned in plan.planned_addresses().unwrap() {
-            assert!(
-                known.contains(planned.as_str()),
-                "{}: planned {planned} not in resource_changes",
-                path.display()
-            );
+            assert!(known.contains(planned.as_str()), "{}: planned {planned} not in resource_changes", path.display());
         }
     }
 }
@@ -151,24 +118,16 @@ fn resolved_after_values_agree_with_planned_values() {
                     continue;
                 };
                 let addr = r["address"].as_str().unwrap();
-                let Some(ri) = plan
-                    .resources
-                    .iter()
-                    .find(|x| x.address_text == addr && x.deposed.is_none())
-                else {
+                let Some(ri) = plan.resources.iter().find(|x| x.address_text == addr && x.deposed.is_none()) else {
                     continue;
                 };
                 let after = ri.after().unwrap();
                 for (k, v) in values {
-                    let ours = after
-                        .get(k)
-                        .unwrap_or_else(|| panic!("{}: {addr}.{k} missing", path.display()));
+                    let ours = after.get(k).unwrap_or_else(|| panic!("{}: {addr}.{k} missing", path.display()));
                     if ours.is_wholly_known() && !v.is_number() {
                         // The redacted JSON shows sensitive values as a marker; compare only clear ones.
                         if !ours.contains_sensitive() && &ours.to_redacted_json() != v {
-                            let file = path
-                                .strip_prefix(path.parent().unwrap().parent().unwrap())
-                                .unwrap();
+                            let file = path.strip_prefix(path.parent().unwrap().parent().unwrap()).unwrap();
                             mismatches.insert(file.display().to_string());
                         }
                     }
@@ -191,8 +150,5 @@ fn resolved_after_values_agree_with_planned_values() {
     .map(|s| s.to_string())
     .collect();
     let unexpected: Vec<_> = mismatches.difference(&edited_upstream).collect();
-    assert!(
-        unexpected.is_empty(),
-        "after-values disagree with planned_values in {unexpected:?}"
-    );
+    assert!(unexpected.is_empty(), "after-values disagree with planned_values in {unexpected:?}");
 }

@@ -51,16 +51,10 @@ pub struct FunctionError {
 
 impl FunctionError {
     pub fn new(message: impl Into<String>) -> FunctionError {
-        FunctionError {
-            message: message.into(),
-            argument: None,
-        }
+        FunctionError { message: message.into(), argument: None }
     }
     pub fn at(argument: usize, message: impl Into<String>) -> FunctionError {
-        FunctionError {
-            message: message.into(),
-            argument: Some(argument),
-        }
+        FunctionError { message: message.into(), argument: Some(argument) }
     }
 }
 
@@ -71,17 +65,10 @@ pub fn all() -> &'static [Function] {
 
 /// Finds a function by bare name.
 pub fn lookup(name: &str) -> Option<&'static Function> {
-    FUNCTIONS
-        .binary_search_by(|f| f.name.cmp(name))
-        .ok()
-        .map(|i| &FUNCTIONS[i])
+    FUNCTIONS.binary_search_by(|f| f.name.cmp(name)).ok().map(|i| &FUNCTIONS[i])
 }
 
-static FUNCTIONS: &[Function] = &[Function {
-    name: "length",
-    arity: Arity::Exact(1),
-    call: length,
-}];
+static FUNCTIONS: &[Function] = &[Function { name: "length", arity: Arity::Exact(1), call: length }];
 
 fn length(args: &[Value]) -> Result<Value, FunctionError> {
     use tfgate_plan::Kind;
@@ -91,12 +78,7 @@ fn length(args: &[Value]) -> Result<Value, FunctionError> {
         Kind::List(items) => items.len(),
         Kind::Object(obj) => obj.len(),
         Kind::String(s) => s.chars().count(),
-        _ => {
-            return Err(FunctionError::at(
-                0,
-                format!("length of a {} is not defined", v.type_name()),
-            ))
-        }
+        _ => return Err(FunctionError::at(0, format!("length of a {} is not defined", v.type_name()))),
     };
     Ok(Value::number(n).mark_if(v.sensitive))
 }
