@@ -1,1 +1,57 @@
-fn main() {}
+//! The `tfgate` command line: argument parsing, reading files, calling the
+//! library crates, exit codes. Everything else lives in the libraries.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod inspect;
+mod plan_input;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Gate Terraform and OpenTofu plans on policy.
+#[derive(Parser)]
+#[command(name = "tfgate", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Summarise a plan, or show the planned values of matching resources.
+    Inspect(inspect::InspectArgs),
+}
+
+/// Exit codes, documented in docs/cli.md.
+pub mod exit {
+    /// The gate passes.
+    pub const PASS: u8 = 0;
+    /// A mandatory (or not-overridden soft-mandatory) policy failed.
+    pub const FAIL: u8 = 1;
+    /// An error: unreadable input, invalid policy, evaluation error.
+    pub const ERROR: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::ERROR } else { exit::PASS };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Inspect(args) => inspect::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}

@@ -4,7 +4,7 @@ use crate::resolve::ResolveError;
 
 /// Why a file could not be read as a plan. Messages say what is wrong and
 /// where; the caller adds the file name.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum PlanError {
     #[error("the file is empty; expected the output of `terraform show -json PLANFILE`")]
     Empty,
@@ -44,7 +44,7 @@ pub enum PlanError {
     #[error("unexpected shape at {path} (line {line}, column {column}): {message}")]
     Shape { path: String, line: usize, column: usize, message: String },
 
-    #[error("cannot resolve the value at {path}: {source}")]
+    #[error("cannot resolve the value at {path}")]
     Value {
         path: String,
         #[source]

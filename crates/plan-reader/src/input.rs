@@ -62,8 +62,19 @@ fn utf16(bytes: &[u8], skipped: usize, unit: fn([u8; 2]) -> u16) -> Result<Cow<'
 
 /// Turns a serde_json error from reading `text` into a located [`PlanError`].
 pub(crate) fn json_error(text: &str, e: &serde_json::Error) -> PlanError {
-    let (line, column) = (e.line(), e.column());
-    let offset = byte_offset(text, line, column);
+    json_error_at(text, byte_offset(text, e.line(), e.column()), e)
+}
+
+/// As [`json_error`], for an error from reading `part`, a slice of `text`
+/// (a raw section parsed later): the location is given in the whole file.
+pub(crate) fn json_error_in(text: &str, part: &str, e: &serde_json::Error) -> PlanError {
+    let base = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    let base = if base <= text.len() { base } else { 0 };
+    json_error_at(text, base + byte_offset(part, e.line(), e.column()), e)
+}
+
+fn json_error_at(text: &str, offset: usize, e: &serde_json::Error) -> PlanError {
+    let (line, column) = line_column(text, offset);
     let message = strip_location(&e.to_string());
     if e.is_eof() {
         return PlanError::Truncated { line, column };
@@ -75,6 +86,14 @@ pub(crate) fn json_error(text: &str, e: &serde_json::Error) -> PlanError {
         return PlanError::Syntax { line, column, offset, message };
     }
     PlanError::Shape { path: json_path_at(text, offset), line, column, message }
+}
+
+/// 1-based line and byte column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = offset - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+    (line, column)
 }
 
 /// serde_json appends " at line L column C"; we say that ourselves.

@@ -16,14 +16,17 @@ pub mod action;
 pub mod address;
 pub mod error;
 pub mod input;
+pub mod pattern;
 pub mod plan;
 mod raw;
+pub mod render;
 pub mod resolve;
 pub mod value;
 
 pub use action::Action;
 pub use address::{Address, AddressError, InstanceKey, KeyStyle, Mode, ModulePath, ModuleStep};
 pub use error::PlanError;
+pub use pattern::AddressPattern;
 pub use plan::{
     Change, Check, CheckInstance, ConfigResource, DeferredChange, Importing, ModuleCall, OutputChange, Plan, Producer,
     ProviderConfig, ResourceInstance, StateResource, Variable,

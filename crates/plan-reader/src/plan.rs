@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 use crate::action::Action;
 use crate::address::{Address, InstanceKey, KeyStyle, Mode, ModulePath, ModuleStep};
 use crate::error::PlanError;
-use crate::input::{decode, json_error};
+use crate::input::{decode, json_error, json_error_in};
 use crate::raw::{self, RawChange, RawConfigModule, RawPlan, RawResourceChange};
 use crate::resolve::{resolve, Mask, ResolveError};
 use crate::value::Value;
@@ -72,7 +72,8 @@ pub struct Plan<'a> {
     root_config: RawConfigModule<'a>,
     config_index: HashMap<(String, String), usize>,
     instance_index: OnceLock<HashMap<(ModulePath, String), Vec<usize>>>,
-    data_sources: OnceLock<Result<Vec<StateResource<'a>>, String>>,
+    data_sources: OnceLock<Result<Vec<StateResource<'a>>, PlanError>>,
+    source: &'a str,
 }
 
 /// One entry of `resource_changes` (or `resource_drift`).
@@ -126,15 +127,17 @@ impl<'a> Change<'a> {
     }
     /// The planned value after apply, unknowns and sensitive marks merged in.
     pub fn after(&self) -> Result<Value, ResolveError> {
-        resolve(
+        let v = resolve(
             self.after.map(RawValue::get),
             self.after_unknown.map(RawValue::get),
             self.after_sensitive.map(RawValue::get),
-        )
+        )?;
+        Ok(if self.after_sensitive.is_none() { mark_secret_looking(v) } else { v })
     }
     /// The value before the change (fully known).
     pub fn before(&self) -> Result<Value, ResolveError> {
-        resolve(self.before.map(RawValue::get), None, self.before_sensitive.map(RawValue::get))
+        let v = resolve(self.before.map(RawValue::get), None, self.before_sensitive.map(RawValue::get))?;
+        Ok(if self.before_sensitive.is_none() { mark_secret_looking(v) } else { v })
     }
 }
 
@@ -221,6 +224,41 @@ impl Variable<'_> {
             .map_err(|source| PlanError::Value { path: format!("variables.{}.value", self.name), source })?;
         Ok(mark_deep(v, self.sensitive))
     }
+}
+
+/// Plans from before Terraform 0.15 carry no sensitivity masks, although they
+/// hold passwords and keys in clear. Without the provider schemas, attribute
+/// names are the best evidence: anything named like a secret is marked, so
+/// that no output prints it.
+fn mark_secret_looking(mut v: Value) -> Value {
+    const SECRET_WORDS: [&str; 7] =
+        ["password", "secret", "private_key", "token", "passphrase", "credential", "auth_key"];
+    if let crate::Kind::Object(obj) = &mut v.kind {
+        let secret_keys: Vec<String> = obj
+            .keys()
+            .filter(|k| {
+                let k = k.to_ascii_lowercase();
+                SECRET_WORDS.iter().any(|w| k.contains(w))
+                    && !k.starts_with("get_")
+                    && !k.ends_with("_arn")
+                    && !k.ends_with("_id")
+            })
+            .map(str::to_string)
+            .collect();
+        for k in secret_keys {
+            if let Some(item) = obj.get_mut(&k) {
+                *item = mark_deep(std::mem::replace(item, Value::NULL), true);
+            }
+        }
+        for item in obj.values_mut() {
+            if !item.sensitive {
+                *item = mark_secret_looking(std::mem::replace(item, Value::NULL));
+            }
+        }
+    } else if let crate::Kind::List(items) = &mut v.kind {
+        items.iter_mut().for_each(|item| *item = mark_secret_looking(std::mem::replace(item, Value::NULL)));
+    }
+    v
 }
 
 /// Marks a value and everything inside it sensitive.
@@ -328,6 +366,7 @@ impl StateResource<'_> {
     /// The object's attributes, sensitive marks applied.
     pub fn values(&self) -> Result<Value, PlanError> {
         resolve(self.values.map(RawValue::get), None, self.sensitive_values.map(RawValue::get))
+            .map(|v| if self.sensitive_values.is_none() { mark_secret_looking(v) } else { v })
             .map_err(|source| PlanError::Value { path: format!("{}: values", self.address_text), source })
     }
 }
@@ -360,10 +399,10 @@ impl<'a> Plan<'a> {
             return Err(PlanError::NotAPlan { reason: format!("the document is {what}, not an object") });
         }
         let raw: RawPlan<'a> = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
-        Plan::from_raw(raw)
+        Plan::from_raw(raw, text)
     }
 
-    fn from_raw(raw: RawPlan<'a>) -> Result<Plan<'a>, PlanError> {
+    fn from_raw(raw: RawPlan<'a>, source: &'a str) -> Result<Plan<'a>, PlanError> {
         let looks_like_plan =
             raw.planned_values.is_some() || raw.resource_changes.is_some() || raw.configuration.is_some();
         if !looks_like_plan {
@@ -417,6 +456,7 @@ impl<'a> Plan<'a> {
             config_index: HashMap::new(),
             instance_index: OnceLock::new(),
             data_sources: OnceLock::new(),
+            source,
         };
 
         plan.index_configuration();
@@ -700,12 +740,8 @@ impl<'a> Plan<'a> {
         let Some(raw) = self.planned_values else {
             return Ok(Vec::new());
         };
-        let values: raw::RawValuesRepr<'_> = serde_json::from_str(raw.get()).map_err(|e| PlanError::Shape {
-            path: "$.planned_values".into(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
+        let values: raw::RawValuesRepr<'_> =
+            serde_json::from_str(raw.get()).map_err(|e| json_error_in(self.source, raw.get(), &e))?;
         let mut out = Vec::new();
         fn walk(m: &raw::RawStateModule<'_>, out: &mut Vec<String>) {
             out.extend(m.resources.iter().filter_map(|r| r.address.as_deref().map(str::to_string)));
@@ -722,29 +758,20 @@ impl<'a> Plan<'a> {
     /// Data sources read during planning: only `prior_state` has them.
     pub fn data_sources(&self) -> Result<&[StateResource<'a>], PlanError> {
         let result = self.data_sources.get_or_init(|| self.read_prior_state(Some(Mode::Data)));
-        result.as_deref().map_err(|message| PlanError::Shape {
-            path: "$.prior_state".into(),
-            line: 0,
-            column: 0,
-            message: message.clone(),
-        })
+        result.as_deref().map_err(Clone::clone)
     }
 
     /// Every object of the prior (refreshed) state.
     pub fn prior_state(&self) -> Result<Vec<StateResource<'a>>, PlanError> {
-        self.read_prior_state(None).map_err(|message| PlanError::Shape {
-            path: "$.prior_state".into(),
-            line: 0,
-            column: 0,
-            message,
-        })
+        self.read_prior_state(None)
     }
 
-    fn read_prior_state(&self, only: Option<Mode>) -> Result<Vec<StateResource<'a>>, String> {
+    fn read_prior_state(&self, only: Option<Mode>) -> Result<Vec<StateResource<'a>>, PlanError> {
         let Some(raw) = self.prior_state else {
             return Ok(Vec::new());
         };
-        let state: raw::RawStateValues<'a> = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+        let state: raw::RawStateValues<'a> =
+            serde_json::from_str(raw.get()).map_err(|e| json_error_in(self.source, raw.get(), &e))?;
         let mut out = Vec::new();
         let mut stack: Vec<raw::RawStateModule<'a>> = state.values.and_then(|v| v.root_module).into_iter().collect();
         while let Some(m) = stack.pop() {
@@ -752,7 +779,7 @@ impl<'a> Plan<'a> {
                 let Some(text) = r.address.clone() else {
                     continue;
                 };
-                let address = self.parse_address(&text, "$.prior_state").map_err(|e| e.to_string())?;
+                let address = self.parse_address(&text, "$.prior_state")?;
                 if only.is_some_and(|mode| mode != address.mode) {
                     continue;
                 }
@@ -769,6 +796,37 @@ impl<'a> Plan<'a> {
         }
         out.sort_by(|a, b| a.address.cmp(&b.address));
         Ok(out)
+    }
+
+    /// Resolves every value of the plan once (in parallel) and cross-checks
+    /// `planned_values` against `resource_changes`. Returns warnings about
+    /// what is inconsistent; errors when a value cannot be read at all.
+    pub fn validate(&self) -> Result<Vec<String>, PlanError> {
+        use rayon::prelude::*;
+        self.resources.par_iter().chain(self.drift.par_iter()).try_for_each(|r| {
+            r.after()?;
+            r.before().map(drop)
+        })?;
+        for o in &self.outputs {
+            o.after()?;
+        }
+        for v in &self.variables {
+            v.value()?;
+        }
+        for d in self.data_sources()? {
+            d.values()?;
+        }
+        let mut warnings = Vec::new();
+        let changed: std::collections::HashSet<&str> = self.resources.iter().map(|r| r.address_text.as_ref()).collect();
+        let missing: Vec<String> =
+            self.planned_addresses()?.into_iter().filter(|a| !changed.contains(a.as_str())).collect();
+        if let Some(first) = missing.first() {
+            warnings.push(format!(
+                "planned_values lists {} resource(s) that resource_changes does not have (first: {first}); the file may have been edited",
+                missing.len()
+            ));
+        }
+        Ok(warnings)
     }
 
     /// A root variable by name.

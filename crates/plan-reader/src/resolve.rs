@@ -20,7 +20,7 @@ pub const MAX_DEPTH: usize = 256;
 
 /// A raw value that could not be turned into a [`Value`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message} (byte {offset} of the value)")]
+#[error("{message} at byte {offset} of the value")]
 pub struct ResolveError {
     pub message: String,
     pub offset: usize,
@@ -166,7 +166,7 @@ impl<'a> Scanner<'a> {
         depth: usize,
     ) -> Result<Value, ResolveError> {
         if depth > MAX_DEPTH {
-            return Err(self.error("value nested too deeply"));
+            return Err(self.error("the value nests more than 256 levels deep"));
         }
         let mark = inherited || sensitive.is_all();
         if unknown.is_all() {
@@ -348,7 +348,7 @@ impl<'a> Scanner<'a> {
     /// Skips one value without building it.
     fn skip(&mut self, depth: usize) -> Result<(), ResolveError> {
         if depth > MAX_DEPTH {
-            return Err(self.error("value nested too deeply"));
+            return Err(self.error("the value nests more than 256 levels deep"));
         }
         match self.peek()? {
             b'{' | b'[' => {

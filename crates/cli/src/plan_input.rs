@@ -1,0 +1,42 @@
+//! Reading a plan file (or standard input) into memory once.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// A plan file's decoded text and the name to show in messages.
+pub struct PlanText {
+    pub name: String,
+    pub text: String,
+}
+
+/// Reads `path` (`-` for standard input) and decodes it to UTF-8 text.
+pub fn read_plan_text(path: &str) -> Result<PlanText> {
+    let (name, bytes) = if path == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).context("cannot read standard input")?;
+        ("<stdin>".to_string(), buf)
+    } else {
+        let bytes = std::fs::read(Path::new(path)).with_context(|| format!("cannot read {path}"))?;
+        (path.to_string(), bytes)
+    };
+    let text = match tfgate_plan::Plan::decode(&bytes) {
+        Ok(std::borrow::Cow::Borrowed(_)) => {
+            // Valid UTF-8: reuse the buffer rather than copy it.
+            let mut bytes = bytes;
+            if bytes.starts_with(b"\xEF\xBB\xBF") {
+                bytes.drain(..3);
+            }
+            String::from_utf8(bytes).expect("decode checked UTF-8")
+        }
+        Ok(std::borrow::Cow::Owned(s)) => s,
+        Err(e) => return Err(anyhow::Error::new(e).context(name)),
+    };
+    Ok(PlanText { name, text })
+}
+
+/// Parses the text as a plan, naming the file in any error.
+pub fn parse<'a>(input: &'a PlanText) -> Result<tfgate_plan::Plan<'a>> {
+    tfgate_plan::Plan::parse(&input.text).with_context(|| input.name.clone())
+}
