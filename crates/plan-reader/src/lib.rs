@@ -19,6 +19,7 @@ pub mod input;
 pub mod pattern;
 pub mod plan;
 mod raw;
+mod references;
 pub mod render;
 pub mod resolve;
 pub mod value;

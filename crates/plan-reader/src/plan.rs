@@ -708,6 +708,11 @@ impl<'a> Plan<'a> {
 
     /// Resource instances of one resource block in one module instance.
     pub fn instances_of(&self, module: &ModulePath, config_address: &str) -> Vec<&ResourceInstance<'a>> {
+        self.instance_indexes(module, config_address).iter().map(|&i| &self.resources[i]).collect()
+    }
+
+    /// Positions in `resources` of one resource block's instances in one module instance.
+    pub(crate) fn instance_indexes(&self, module: &ModulePath, config_address: &str) -> &[usize] {
         let index = self.instance_index.get_or_init(|| {
             let mut map: HashMap<(ModulePath, String), Vec<usize>> = HashMap::new();
             for (i, r) in self.resources.iter().enumerate() {
@@ -715,10 +720,7 @@ impl<'a> Plan<'a> {
             }
             map
         });
-        index
-            .get(&(module.clone(), config_address.to_string()))
-            .map(|ids| ids.iter().map(|&i| &self.resources[i]).collect())
-            .unwrap_or_default()
+        index.get(&(module.clone(), config_address.to_string())).map_or(&[], Vec::as_slice)
     }
 
     /// Module instances that appear in the plan (from resource addresses), sorted.

@@ -196,7 +196,7 @@ pub struct RawConfigModule<'a> {
     #[serde(borrow)]
     pub module_calls: Option<BTreeMap<Str<'a>, RawModuleCall<'a>>>,
     #[serde(borrow)]
-    pub variables: Option<BTreeMap<Str<'a>, RawConfigVariable<'a>>>,
+    pub variables: Option<BTreeMap<Str<'a>, RawConfigVariable>>,
     #[serde(borrow)]
     pub outputs: Option<BTreeMap<Str<'a>, RawConfigOutput<'a>>>,
 }
@@ -238,19 +238,14 @@ pub struct RawModuleCall<'a> {
 }
 
 #[derive(Deserialize)]
-pub struct RawConfigVariable<'a> {
-    #[serde(borrow)]
-    pub default: Option<&'a RawValue>,
+pub struct RawConfigVariable {
     pub sensitive: Option<bool>,
-    #[serde(borrow)]
-    pub description: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
 pub struct RawConfigOutput<'a> {
     #[serde(borrow)]
     pub expression: Option<&'a RawValue>,
-    pub sensitive: Option<bool>,
 }
 
 /// `prior_state` / `planned_values` as a state representation.
@@ -268,8 +263,6 @@ pub struct RawValuesRepr<'a> {
 
 #[derive(Deserialize)]
 pub struct RawStateModule<'a> {
-    #[serde(borrow)]
-    pub address: Option<Str<'a>>,
     #[serde(borrow, default)]
     pub resources: Vec<RawStateResource<'a>>,
     #[serde(borrow, default)]
@@ -280,14 +273,6 @@ pub struct RawStateModule<'a> {
 pub struct RawStateResource<'a> {
     #[serde(borrow)]
     pub address: Option<Str<'a>>,
-    #[serde(borrow)]
-    pub mode: Option<Str<'a>>,
-    #[serde(borrow, rename = "type")]
-    pub resource_type: Option<Str<'a>>,
-    #[serde(borrow)]
-    pub name: Option<Str<'a>>,
-    #[serde(borrow)]
-    pub index: Option<&'a RawValue>,
     #[serde(borrow)]
     pub provider_name: Option<Str<'a>>,
     #[serde(borrow)]
