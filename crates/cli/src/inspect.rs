@@ -118,7 +118,7 @@ fn instance_json(plan: &Plan, r: &ResourceInstance) -> Result<serde_json::Value>
         "action_reason": r.action_reason,
         "provider": {
             "name": r.provider_name,
-            "config_key": r.provider_key,
+            "config_key": r.provider_key.as_deref(),
             "alias": provider.and_then(|p| p.alias.clone()),
             "region": provider.and_then(|p| p.region.clone()),
         },

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::value::RawValue;
 
@@ -11,7 +11,7 @@ use crate::address::{Address, InstanceKey, KeyStyle, Mode, ModulePath, ModuleSte
 use crate::error::PlanError;
 use crate::input::{decode, json_error, json_error_in};
 use crate::raw::{self, RawChange, RawConfigModule, RawPlan, RawResourceChange};
-use crate::resolve::{resolve, Mask, ResolveError};
+use crate::resolve::{resolve, ResolveError};
 use crate::value::Value;
 
 /// Which program wrote the plan.
@@ -53,7 +53,7 @@ pub struct Plan<'a> {
     /// Root module input variables, by name.
     pub variables: Vec<Variable<'a>>,
     /// Provider configurations, by configuration key (`aws`, `aws.west`, `module.m:aws`).
-    pub providers: BTreeMap<String, ProviderConfig>,
+    pub providers: BTreeMap<Arc<str>, ProviderConfig>,
     /// Module calls, by call path without keys (`module.a.module.b`).
     pub modules: BTreeMap<String, ModuleCall<'a>>,
     /// Resource blocks of the configuration.
@@ -84,7 +84,7 @@ pub struct ResourceInstance<'a> {
     pub previous_address: Option<Cow<'a, str>>,
     pub provider_name: Cow<'a, str>,
     /// Key into [`Plan::providers`] of the configuration this instance uses.
-    pub provider_key: Option<String>,
+    pub provider_key: Option<Arc<str>>,
     pub action: Action,
     pub action_reason: Option<Cow<'a, str>>,
     /// Set for a deposed object left over from a create_before_destroy replacement.
@@ -93,6 +93,8 @@ pub struct ResourceInstance<'a> {
     /// Terraform 1.10+: a deferred instance whose key is not known yet.
     pub index_unknown: bool,
     pub has_generated_config: bool,
+    /// The file gave no address (drift entries of Terraform 0.15.4 to 1.0.0).
+    pub address_rebuilt: bool,
     change: Change<'a>,
 }
 
@@ -142,6 +144,44 @@ impl<'a> Change<'a> {
 }
 
 impl<'a> ResourceInstance<'a> {
+    /// Builds an instance from its raw entry. Addresses are read in HCL key
+    /// style, then Go style; [`Plan::parse`] re-reads the few that differ once
+    /// it knows the Terraform version.
+    pub(crate) fn from_raw(rc: RawResourceChange<'a>) -> Result<ResourceInstance<'a>, String> {
+        let (address, address_text, address_rebuilt) = match rc.address {
+            Some(text) => {
+                let address = Address::parse_styled(&text, KeyStyle::Hcl)
+                    .or_else(|e| Address::parse_styled(&text, KeyStyle::Go).map_err(|_| e))
+                    .map_err(|e| format!("invalid address {text:?}: {}", e.message))?;
+                (address, text, false)
+            }
+            None => {
+                let address = rebuild_address(&rc, KeyStyle::Hcl)?;
+                let text = Cow::Owned(address.render(KeyStyle::Hcl));
+                (address, text, true)
+            }
+        };
+        Ok(ResourceInstance {
+            address,
+            address_text,
+            previous_address: rc.previous_address,
+            provider_name: rc.provider_name.unwrap_or(Cow::Borrowed("")),
+            provider_key: None,
+            action: Action::from_list(&rc.change.actions),
+            action_reason: rc.action_reason,
+            deposed: rc.deposed,
+            importing: rc
+                .change
+                .importing
+                .as_ref()
+                .map(|i| Importing { id: i.id.as_deref().map(str::to_string), unknown: i.unknown.unwrap_or(false) }),
+            index_unknown: rc.index_unknown.unwrap_or(false),
+            has_generated_config: rc.change.generated_config.is_some(),
+            address_rebuilt,
+            change: Change::from_raw(&rc.change),
+        })
+    }
+
     pub fn mode(&self) -> Mode {
         self.address.mode
     }
@@ -478,19 +518,18 @@ impl<'a> Plan<'a> {
             .collect();
         plan.providers = read_providers(configuration.provider_config.unwrap_or_default(), &root_vars);
 
-        for (i, rc) in raw.resource_changes.unwrap_or_default().into_iter().enumerate() {
-            let ri = plan.instance(rc, &format!("$.resource_changes[{i}]"))?;
-            plan.resources.push(ri);
-        }
-        let mut drift_without_address = 0;
-        for (i, rc) in raw.resource_drift.unwrap_or_default().into_iter().enumerate() {
-            drift_without_address += usize::from(rc.address.is_none());
-            let ri = plan.instance(rc, &format!("$.resource_drift[{i}]"))?;
-            plan.drift.push(ri);
-        }
+        plan.resources = raw.resource_changes.map(|i| i.0).unwrap_or_default();
+        plan.drift = raw.resource_drift.map(|i| i.0).unwrap_or_default();
+        let drift_without_address = plan.drift.iter().filter(|d| d.address_rebuilt).count();
+        plan.link_instances()?;
         for (i, d) in raw.deferred_changes.unwrap_or_default().into_iter().enumerate() {
             let reason = d.reason.as_deref().map(str::to_string);
-            let instance = plan.instance(d.resource_change, &format!("$.deferred_changes[{i}].resource_change"))?;
+            let mut instance = ResourceInstance::from_raw(d.resource_change).map_err(|message| PlanError::Address {
+                path: format!("$.deferred_changes[{i}].resource_change"),
+                text: String::new(),
+                message,
+            })?;
+            instance.provider_key = plan.provider_key_for(&instance.address);
             plan.deferred.push(DeferredChange { reason, instance });
         }
         plan.outputs = raw
@@ -607,38 +646,24 @@ impl<'a> Plan<'a> {
         self.modules = modules;
     }
 
-    fn instance(&self, rc: RawResourceChange<'a>, path: &str) -> Result<ResourceInstance<'a>, PlanError> {
-        let (address, address_text) = match &rc.address {
-            Some(text) => (self.parse_address(text, path)?, text.clone()),
-            None => {
-                let address = rebuild_address(&rc, self.key_style).map_err(|message| PlanError::Address {
-                    path: path.to_string(),
-                    text: String::new(),
-                    message,
-                })?;
-                let text = Cow::Owned(address.render(self.key_style));
-                (address, text)
+    /// Completes instances read before the configuration was: addresses with
+    /// Go-style keys (Terraform before 1.3) and provider configurations.
+    fn link_instances(&mut self) -> Result<(), PlanError> {
+        let style = self.key_style;
+        let mut resources = std::mem::take(&mut self.resources);
+        let mut drift = std::mem::take(&mut self.drift);
+        for (section, list) in [("resource_changes", &mut resources), ("resource_drift", &mut drift)] {
+            for (i, r) in list.iter_mut().enumerate() {
+                // Only keys with escapes or `$$`/`%%` read differently in the two styles.
+                if style == KeyStyle::Go && !r.address_rebuilt && r.address_text.contains(['\\', '$', '%']) {
+                    r.address = self.parse_address(&r.address_text, &format!("$.{section}[{i}]"))?;
+                }
+                r.provider_key = self.provider_key_for(&r.address);
             }
-        };
-        let provider_key = self.provider_key_for(&address);
-        Ok(ResourceInstance {
-            address,
-            address_text,
-            previous_address: rc.previous_address,
-            provider_name: rc.provider_name.unwrap_or(Cow::Borrowed("")),
-            provider_key,
-            action: Action::from_list(&rc.change.actions),
-            action_reason: rc.action_reason,
-            deposed: rc.deposed,
-            importing: rc
-                .change
-                .importing
-                .as_ref()
-                .map(|i| Importing { id: i.id.as_deref().map(str::to_string), unknown: i.unknown.unwrap_or(false) }),
-            index_unknown: rc.index_unknown.unwrap_or(false),
-            has_generated_config: rc.change.generated_config.is_some(),
-            change: Change::from_raw(&rc.change),
-        })
+        }
+        self.resources = resources;
+        self.drift = drift;
+        Ok(())
     }
 
     /// Parses an address in this plan's key style, falling back to the other
@@ -658,12 +683,12 @@ impl<'a> Plan<'a> {
     }
 
     /// Which provider configuration a resource instance uses.
-    fn provider_key_for(&self, address: &Address) -> Option<String> {
+    fn provider_key_for(&self, address: &Address) -> Option<Arc<str>> {
         let module = address.module.without_keys().to_string();
-        let config = self.config_index.get(&(module.clone(), address.config_address()))?;
+        let config = self.config_index.get(&(module, address.config_address()))?;
         let key = self.config_resources[*config].provider_config_key.as_deref()?;
-        if self.providers.contains_key(key) {
-            return Some(key.to_string());
+        if let Some((k, _)) = self.providers.get_key_value(key) {
+            return Some(k.clone());
         }
         // Before Terraform 1.2 keys inside modules were `CALLNAME:aws`; the
         // provider_config map uses `module.PATH:aws`. Look in the resource's
@@ -672,13 +697,10 @@ impl<'a> Plan<'a> {
         let mut path = address.module.without_keys();
         loop {
             let candidate = if path.is_root() { local.to_string() } else { format!("{path}:{local}") };
-            if self.providers.contains_key(&candidate) {
-                return Some(candidate);
+            if let Some((k, _)) = self.providers.get_key_value(candidate.as_str()) {
+                return Some(k.clone());
             }
-            match path.parent() {
-                Some(p) => path = p,
-                None => return None,
-            }
+            path = path.parent()?;
         }
     }
 
@@ -898,7 +920,7 @@ fn rebuild_address(rc: &RawResourceChange<'_>, style: KeyStyle) -> Result<Addres
 fn read_providers(
     configs: BTreeMap<Cow<'_, str>, raw::RawProviderConfig<'_>>,
     root_vars: &BTreeMap<Cow<'_, str>, raw::RawVariable<'_>>,
-) -> BTreeMap<String, ProviderConfig> {
+) -> BTreeMap<Arc<str>, ProviderConfig> {
     configs
         .into_iter()
         .map(|(key, p)| {
@@ -925,7 +947,7 @@ fn read_providers(
                 version_constraint: p.version_constraint.as_deref().map(str::to_string),
                 region,
             };
-            (key.to_string(), config)
+            (Arc::from(key.as_ref()), config)
         })
         .collect()
 }
@@ -960,10 +982,4 @@ fn read_check(c: raw::RawCheck<'_>) -> Check {
             })
             .collect(),
     }
-}
-
-/// Parses a mask from raw JSON (for callers that resolve many values with
-/// the same mask).
-pub fn parse_mask(raw: Option<&RawValue>) -> Result<Mask, ResolveError> {
-    Mask::parse(raw.map(RawValue::get))
 }

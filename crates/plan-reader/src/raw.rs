@@ -11,6 +11,8 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::plan::ResourceInstance;
+
 pub type Str<'a> = Cow<'a, str>;
 
 #[derive(Deserialize)]
@@ -24,9 +26,9 @@ pub struct RawPlan<'a> {
     #[serde(borrow)]
     pub planned_values: Option<&'a RawValue>,
     #[serde(borrow)]
-    pub resource_changes: Option<Vec<RawResourceChange<'a>>>,
+    pub resource_changes: Option<Instances<'a>>,
     #[serde(borrow)]
-    pub resource_drift: Option<Vec<RawResourceChange<'a>>>,
+    pub resource_drift: Option<Instances<'a>>,
     #[serde(borrow)]
     pub deferred_changes: Option<Vec<RawDeferred<'a>>>,
     #[serde(borrow)]
@@ -281,4 +283,31 @@ pub struct RawStateResource<'a> {
     pub sensitive_values: Option<&'a RawValue>,
     #[serde(borrow)]
     pub deposed_key: Option<Str<'a>>,
+}
+
+/// A `resource_changes` (or `resource_drift`) array, turned into the model
+/// one element at a time so that no intermediate vector of raw entries
+/// exists: for plans of hundreds of thousands of resources that vector would
+/// be a large share of the memory used.
+pub struct Instances<'a>(pub Vec<ResourceInstance<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Instances<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = Instances<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of resource changes")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(rc) = seq.next_element::<RawResourceChange<'de>>()? {
+                    out.push(ResourceInstance::from_raw(rc).map_err(serde::de::Error::custom)?);
+                }
+                out.shrink_to_fit();
+                Ok(Instances(out))
+            }
+        }
+        deserializer.deserialize_seq(Visit(std::marker::PhantomData))
+    }
 }

@@ -298,8 +298,17 @@ impl Object {
             Err(_) => None,
         }
     }
+    /// The greatest key (keys are sorted).
+    pub fn last_key(&self) -> Option<&str> {
+        self.pairs.last().map(|(k, _)| k.as_str())
+    }
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
+    }
+    /// An object from pairs already sorted by key, without duplicates (the caller checked).
+    pub(crate) fn from_sorted_pairs(pairs: Vec<(String, Value)>) -> Object {
+        debug_assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
+        Object { pairs }
     }
     /// Inserts or replaces; returns the previous value.
     pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
