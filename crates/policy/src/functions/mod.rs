@@ -12,6 +12,16 @@
 //! - `try`, `can` and `getresources` are not here: they need unevaluated
 //!   arguments or the plan, so the evaluator implements them.
 
+mod collections;
+mod convert;
+mod encoding;
+mod helpers;
+mod network;
+mod numeric;
+mod regexp;
+mod semver;
+mod strings;
+
 use tfgate_plan::Value;
 
 /// How many arguments a function takes.
@@ -51,10 +61,16 @@ pub struct FunctionError {
 
 impl FunctionError {
     pub fn new(message: impl Into<String>) -> FunctionError {
-        FunctionError { message: message.into(), argument: None }
+        FunctionError {
+            message: message.into(),
+            argument: None,
+        }
     }
     pub fn at(argument: usize, message: impl Into<String>) -> FunctionError {
-        FunctionError { message: message.into(), argument: Some(argument) }
+        FunctionError {
+            message: message.into(),
+            argument: Some(argument),
+        }
     }
 }
 
@@ -65,20 +81,141 @@ pub fn all() -> &'static [Function] {
 
 /// Finds a function by bare name.
 pub fn lookup(name: &str) -> Option<&'static Function> {
-    FUNCTIONS.binary_search_by(|f| f.name.cmp(name)).ok().map(|i| &FUNCTIONS[i])
+    FUNCTIONS
+        .binary_search_by(|f| f.name.cmp(name))
+        .ok()
+        .map(|i| &FUNCTIONS[i])
 }
 
-static FUNCTIONS: &[Function] = &[Function { name: "length", arity: Arity::Exact(1), call: length }];
+/// The registry, sorted by name (checked by a test).
+static FUNCTIONS: &[Function] = &[
+    f("abs", Arity::Exact(1), numeric::abs),
+    f("alltrue", Arity::Exact(1), collections::alltrue),
+    f("anytrue", Arity::Exact(1), collections::anytrue),
+    f("base64decode", Arity::Exact(1), encoding::base64decode),
+    f("base64encode", Arity::Exact(1), encoding::base64encode),
+    f("ceil", Arity::Exact(1), numeric::ceil),
+    f("chomp", Arity::Exact(1), strings::chomp),
+    f("chunklist", Arity::Exact(2), collections::chunklist),
+    f("cidrcontains", Arity::Exact(2), network::cidrcontains),
+    f("cidrhost", Arity::Exact(2), network::cidrhost),
+    f("cidrnetmask", Arity::Exact(1), network::cidrnetmask),
+    f("cidrsubnet", Arity::Exact(3), network::cidrsubnet),
+    f("cidrsubnets", Arity::AtLeast(1), network::cidrsubnets),
+    f("coalesce", Arity::AtLeast(1), collections::coalesce),
+    f("coalescelist", Arity::AtLeast(1), collections::coalescelist),
+    f("compact", Arity::Exact(1), collections::compact),
+    f("concat", Arity::AtLeast(1), collections::concat),
+    f("contains", Arity::Exact(2), collections::contains),
+    f(
+        "contains_substring",
+        Arity::Exact(2),
+        strings::contains_substring,
+    ),
+    f("distinct", Arity::Exact(1), collections::distinct),
+    f("element", Arity::Exact(2), collections::element),
+    f("endswith", Arity::Exact(2), strings::endswith),
+    f("flatten", Arity::Exact(1), collections::flatten),
+    f("floor", Arity::Exact(1), numeric::floor),
+    f("format", Arity::AtLeast(1), strings::format),
+    f("formatlist", Arity::AtLeast(1), strings::formatlist),
+    f("indent", Arity::Exact(2), strings::indent),
+    f("index", Arity::Exact(2), collections::index),
+    f("join", Arity::AtLeast(2), strings::join),
+    f("jsondecode", Arity::Exact(1), encoding::jsondecode),
+    f("jsonencode", Arity::Exact(1), encoding::jsonencode),
+    f("keys", Arity::Exact(1), collections::keys),
+    f("length", Arity::Exact(1), collections::length),
+    f("log", Arity::Exact(2), numeric::log),
+    f("lookup", Arity::Range(2, 3), collections::lookup),
+    f("lower", Arity::Exact(1), strings::lower),
+    f("matchkeys", Arity::Exact(3), collections::matchkeys),
+    f("max", Arity::AtLeast(1), numeric::max),
+    f("merge", Arity::AtLeast(0), collections::merge),
+    f("min", Arity::AtLeast(1), numeric::min),
+    f("one", Arity::Exact(1), collections::one),
+    f("parseint", Arity::Exact(2), numeric::parseint),
+    f("pow", Arity::Exact(2), numeric::pow),
+    f("range", Arity::Range(1, 3), collections::range),
+    f("regex", Arity::Exact(2), regexp::regex),
+    f("regex_match", Arity::Exact(2), regexp::regex_match),
+    f("regexall", Arity::Exact(2), regexp::regexall),
+    f("replace", Arity::Exact(3), strings::replace),
+    f("reverse", Arity::Exact(1), collections::reverse),
+    f("semvercmp", Arity::Exact(2), semver::semvercmp),
+    f(
+        "semverconstraint",
+        Arity::Exact(2),
+        semver::semverconstraint,
+    ),
+    f(
+        "setintersection",
+        Arity::AtLeast(1),
+        collections::setintersection,
+    ),
+    f("setproduct", Arity::AtLeast(1), collections::setproduct),
+    f("setsubtract", Arity::Exact(2), collections::setsubtract),
+    f("setunion", Arity::AtLeast(1), collections::setunion),
+    f("signum", Arity::Exact(1), numeric::signum),
+    f("slice", Arity::Exact(3), collections::slice),
+    f("sort", Arity::Exact(1), collections::sort),
+    f("split", Arity::Exact(2), strings::split),
+    f("startswith", Arity::Exact(2), strings::startswith),
+    f("strcontains", Arity::Exact(2), strings::strcontains),
+    f("strrev", Arity::Exact(1), strings::strrev),
+    f("substr", Arity::Exact(3), strings::substr),
+    f("sum", Arity::Exact(1), collections::sum),
+    f("title", Arity::Exact(1), strings::title),
+    f("tobool", Arity::Exact(1), convert::tobool),
+    f("tolist", Arity::Exact(1), convert::tolist),
+    f("tomap", Arity::Exact(1), convert::tomap),
+    f("tonumber", Arity::Exact(1), convert::tonumber),
+    f("toset", Arity::Exact(1), convert::toset),
+    f("tostring", Arity::Exact(1), convert::tostring),
+    f("transpose", Arity::Exact(1), collections::transpose),
+    f("trim", Arity::Exact(2), strings::trim),
+    f("trimprefix", Arity::Exact(2), strings::trimprefix),
+    f("trimspace", Arity::Exact(1), strings::trimspace),
+    f("trimsuffix", Arity::Exact(2), strings::trimsuffix),
+    f("upper", Arity::Exact(1), strings::upper),
+    f("urlencode", Arity::Exact(1), encoding::urlencode),
+    f("values", Arity::Exact(1), collections::values),
+    f("valuetostring", Arity::Exact(1), encoding::valuetostring),
+    f("zipmap", Arity::Exact(2), collections::zipmap),
+];
 
-fn length(args: &[Value]) -> Result<Value, FunctionError> {
-    use tfgate_plan::Kind;
-    let v = &args[0];
-    let n = match &v.kind {
-        Kind::Unknown => return Ok(Value::unknown().mark_if(v.sensitive)),
-        Kind::List(items) => items.len(),
-        Kind::Object(obj) => obj.len(),
-        Kind::String(s) => s.chars().count(),
-        _ => return Err(FunctionError::at(0, format!("length of a {} is not defined", v.type_name()))),
-    };
-    Ok(Value::number(n).mark_if(v.sensitive))
+const fn f(
+    name: &'static str,
+    arity: Arity,
+    call: fn(&[Value]) -> Result<Value, FunctionError>,
+) -> Function {
+    Function { name, arity, call }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_sorted_without_duplicates() {
+        for pair in FUNCTIONS.windows(2) {
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} must come before {}",
+                pair[1].name,
+                pair[0].name
+            );
+        }
+    }
+
+    #[test]
+    fn every_function_is_found() {
+        for func in all() {
+            assert_eq!(lookup(func.name).map(|g| g.name), Some(func.name));
+        }
+        assert!(lookup("try").is_none());
+        assert!(lookup("can").is_none());
+        assert!(lookup("getresources").is_none());
+        assert!(lookup("nosuchfunction").is_none());
+    }
 }
