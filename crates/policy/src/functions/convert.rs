@@ -149,6 +149,15 @@ pub(crate) fn tomap(args: &[Value]) -> FnResult {
     Ok(Value::object_from(keys.into_iter().zip(values)).mark_if(v.sensitive))
 }
 
+/// `issensitive(value)`: whether the value itself is marked sensitive (the
+/// top-level mark, as Terraform checks it). Decidable for unknown values too:
+/// sensitivity comes from the configuration, not from the value. The answer
+/// is not itself sensitive. (`nonsensitive` is deliberately not provided:
+/// policies must not be able to strip a sensitive mark.)
+pub(crate) fn issensitive(args: &[Value]) -> FnResult {
+    Ok(Value::bool(args[0].sensitive))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::helpers::testing::*;
@@ -184,6 +193,15 @@ mod tests {
         );
         assert!(err("tomap", vec![strs(&["a"])]).contains("cannot convert tuple to map"));
         assert!(err("tolist", vec![obj(vec![])]).contains("cannot convert object to list"));
+    }
+
+    #[test]
+    fn issensitive_reads_the_mark() {
+        assert_eq!(ok("issensitive", vec![sens(s("x"))]), b(true));
+        assert_eq!(ok("issensitive", vec![sens(unk())]), b(true));
+        assert_eq!(ok("issensitive", vec![s("x")]), b(false));
+        assert_eq!(ok("issensitive", vec![unk()]), b(false));
+        assert_eq!(ok("issensitive", vec![l(vec![sens(s("x"))])]), b(false));
     }
 
     #[test]

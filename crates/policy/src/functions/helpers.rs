@@ -52,6 +52,17 @@ pub(crate) fn invalid(i: usize, name: &str, what: impl std::fmt::Display) -> Fun
     )
 }
 
+/// A string argument as error messages may show it: quoted, or
+/// `(sensitive value)` when the argument is sensitive (error messages are
+/// printed, so they must never carry a sensitive value).
+pub(crate) fn shown(v: &Value, s: &str) -> String {
+    if v.contains_sensitive() {
+        tfgate_plan::SENSITIVE_TEXT.to_string()
+    } else {
+        tfgate_plan::value::quote(s)
+    }
+}
+
 /// The Terraform-style type description used in conversion errors.
 pub(crate) fn type_desc(v: &Value) -> &'static str {
     match v.kind {
@@ -182,7 +193,7 @@ impl<'a> Args<'a> {
                     name,
                     format_args!(
                         "cannot convert {} to number; given string must be a decimal representation of a number",
-                        tfgate_plan::value::quote(s)
+                        shown(v, s)
                     ),
                 )
             }),

@@ -121,6 +121,7 @@ static FUNCTIONS: &[Function] = &[
     f("formatlist", Arity::AtLeast(1), strings::formatlist),
     f("indent", Arity::Exact(2), strings::indent),
     f("index", Arity::Exact(2), collections::index),
+    f("issensitive", Arity::Exact(1), convert::issensitive),
     f("join", Arity::AtLeast(2), strings::join),
     f("jsondecode", Arity::Exact(1), encoding::jsondecode),
     f("jsonencode", Arity::Exact(1), encoding::jsonencode),

@@ -10,7 +10,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use tfgate_plan::Value;
 
-use super::helpers::{invalid, Args, FnResult};
+use super::helpers::{invalid, shown, Args, FnResult};
 use super::FunctionError;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -98,9 +98,13 @@ fn prefix_arg(a: &mut Args<'_>, i: usize) -> Result<Option<Net>, FunctionError> 
     if a.args[i].is_unknown() {
         return Ok(None);
     }
-    parse_cidr(&s)
-        .map(Some)
-        .ok_or_else(|| invalid(i, "prefix", format_args!("invalid CIDR address: {s}")))
+    parse_cidr(&s).map(Some).ok_or_else(|| {
+        invalid(
+            i,
+            "prefix",
+            format_args!("invalid CIDR address: {}", shown(&a.args[i], &s)),
+        )
+    })
 }
 
 /// `cidrhost(prefix, hostnum)`: negative host numbers count from the end.
@@ -304,7 +308,10 @@ pub(crate) fn cidrcontains(args: &[Value]) -> FnResult {
         invalid(
             1,
             "contained_ip_or_prefix",
-            format_args!("invalid IP address or CIDR prefix: {inner_text}"),
+            format_args!(
+                "invalid IP address or CIDR prefix: {}",
+                shown(&args[1], &inner_text)
+            ),
         )
     })?;
     if inner.bits != outer.bits {

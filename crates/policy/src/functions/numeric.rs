@@ -9,7 +9,7 @@
 
 use tfgate_plan::{Number, Value};
 
-use super::helpers::{invalid, Args, FnResult};
+use super::helpers::{invalid, shown, Args, FnResult};
 use super::FunctionError;
 
 pub(crate) fn abs(args: &[Value]) -> FnResult {
@@ -157,7 +157,7 @@ pub(crate) fn parseint(args: &[Value]) -> FnResult {
             "number",
             format_args!(
                 "cannot parse {} as a base {base} integer",
-                tfgate_plan::value::quote(&text)
+                shown(&args[0], &text)
             ),
         )
     };

@@ -19,7 +19,7 @@ use std::cmp::Ordering;
 
 use tfgate_plan::Value;
 
-use super::helpers::{invalid, Args, FnResult};
+use super::helpers::{invalid, shown, Args, FnResult};
 
 #[derive(Clone, Debug, PartialEq)]
 struct Version {
@@ -156,7 +156,7 @@ fn clause_matches(op: Op, c: &Version, v: &Version) -> bool {
     }
 }
 
-fn parse_constraint(text: &str) -> Result<Vec<(Op, Version)>, String> {
+fn parse_constraint(arg: &Value, text: &str) -> Result<Vec<(Op, Version)>, String> {
     let mut out = Vec::new();
     for clause in text.split(',') {
         let c = clause.trim();
@@ -172,12 +172,8 @@ fn parse_constraint(text: &str) -> Result<Vec<(Op, Version)>, String> {
         .iter()
         .find_map(|(p, op)| c.strip_prefix(p).map(|r| (*op, r)))
         .unwrap_or((Op::Eq, c));
-        let version = Version::parse(rest).ok_or_else(|| {
-            format!(
-                "malformed constraint clause {}",
-                tfgate_plan::value::quote(c)
-            )
-        })?;
+        let version = Version::parse(rest)
+            .ok_or_else(|| format!("malformed constraint clause {}", shown(arg, c)))?;
         out.push((op, version));
     }
     Ok(out)
@@ -188,7 +184,7 @@ pub(crate) fn semverconstraint(args: &[Value]) -> FnResult {
     let version = a.string(0, "version")?;
     let constraint = a.string(1, "constraint")?;
     if !args[1].is_unknown() {
-        parse_constraint(&constraint).map_err(|e| invalid(1, "constraint", e))?;
+        parse_constraint(&args[1], &constraint).map_err(|e| invalid(1, "constraint", e))?;
     }
     if let Some(u) = a.unknown_result() {
         return Ok(u);
@@ -197,13 +193,11 @@ pub(crate) fn semverconstraint(args: &[Value]) -> FnResult {
         invalid(
             0,
             "version",
-            format_args!(
-                "{} is not a valid version",
-                tfgate_plan::value::quote(&version)
-            ),
+            format_args!("{} is not a valid version", shown(&args[0], &version)),
         )
     })?;
-    let clauses = parse_constraint(&constraint).map_err(|e| invalid(1, "constraint", e))?;
+    let clauses =
+        parse_constraint(&args[1], &constraint).map_err(|e| invalid(1, "constraint", e))?;
     let ok = clauses.iter().all(|(op, c)| clause_matches(*op, c, &v));
     a.ok(Value::bool(ok))
 }
@@ -216,11 +210,12 @@ pub(crate) fn semvercmp(args: &[Value]) -> FnResult {
         return Ok(u);
     }
     let parse = |i: usize, name: &str, t: &str| {
+        let arg = &args[i];
         Version::parse(t).ok_or_else(|| {
             invalid(
                 i,
                 name,
-                format_args!("{} is not a valid version", tfgate_plan::value::quote(t)),
+                format_args!("{} is not a valid version", shown(arg, t)),
             )
         })
     };
@@ -284,6 +279,20 @@ mod tests {
         assert!(!sc("1.2.0-beta.2", ">= 1.1.0-beta.1"));
         assert!(sc("1.1.0", ">= 1.1.0-beta"));
         assert!(sc("1.2.3+build.5", "= 1.2.3"));
+    }
+
+    #[test]
+    fn errors_do_not_echo_sensitive_values() {
+        let e = err("semverconstraint", vec![sens(s("hunter2")), s(">= 1.0")]);
+        assert!(!e.contains("hunter2"));
+        let e = err("semverconstraint", vec![s("1.0.0"), sens(s(">= hunter2"))]);
+        assert!(!e.contains("hunter2"));
+        let e = err("cidrhost", vec![sens(s("hunter2")), n(1)]);
+        assert!(!e.contains("hunter2"));
+        let e = err("parseint", vec![sens(s("hunter2")), n(10)]);
+        assert!(!e.contains("hunter2"));
+        let e = err("max", vec![sens(s("hunter2"))]);
+        assert!(!e.contains("hunter2"));
     }
 
     #[test]

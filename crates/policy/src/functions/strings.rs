@@ -621,8 +621,9 @@ fn general_form(f: f64, precision: Option<usize>, upper: bool, sharp: bool) -> S
         let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
         (digits, exp.parse::<i32>().unwrap_or(0))
     };
+    // Shortest form decides with precision 6, as Go does.
     let eprec = match precision {
-        None => 21,
+        None => 6,
         Some(p) => {
             let p = p.max(1) as i32;
             if p > digits.len() as i32 && digits.len() as i32 > exp {
@@ -631,11 +632,6 @@ fn general_form(f: f64, precision: Option<usize>, upper: bool, sharp: bool) -> S
                 p
             }
         }
-    };
-    let eprec = if precision.is_none() {
-        21.min(eprec)
-    } else {
-        eprec
     };
     let mut out = if exp < -4 || exp >= eprec {
         let p = digits.len().saturating_sub(1);
@@ -800,6 +796,9 @@ mod tests {
         assert_eq!(fmt("%e", vec![f(1234.5678)]), "1.234568e+03");
         assert_eq!(fmt("%g", vec![f(0.5)]), "0.5");
         assert_eq!(fmt("%g", vec![n(100000)]), "100000");
+        assert_eq!(fmt("%g", vec![n(1000000)]), "1e+06");
+        assert_eq!(fmt("%g", vec![f(0.00001)]), "1e-05");
+        assert_eq!(fmt("%G", vec![f(1.5e-7)]), "1.5E-07");
         assert_eq!(fmt("%.3g", vec![f(1.23456)]), "1.23");
         assert_eq!(fmt("%[2]s %[1]s", vec![s("a"), s("b")]), "b a");
         assert_eq!(fmt("%s", vec![n(12)]), "12");
