@@ -238,6 +238,9 @@ pub(crate) fn element(args: &[Value]) -> FnResult {
 pub(crate) fn index(args: &[Value]) -> FnResult {
     let mut a = Args::new(args);
     let items = a.list(0, "list")?;
+    if args[1].is_unknown() {
+        a.set_unknown();
+    }
     if let Some(u) = a.unknown_result() {
         return Ok(u);
     }
@@ -855,6 +858,8 @@ mod tests {
         assert_eq!(ok("index", vec![l(vec![s("a"), unk()]), s("a")]), n(0));
         assert_eq!(ok("index", vec![l(vec![unk(), s("a")]), s("a")]), unk());
         assert!(err("index", vec![list.clone(), s("z")]).contains("not found"));
+        assert_eq!(ok("index", vec![strs(&[]), unk()]), unk());
+        assert_eq!(ok("index", vec![unk(), s("a")]), unk());
         assert_eq!(
             ok("slice", vec![list.clone(), n(1), n(3)]),
             strs(&["b", "c"])

@@ -158,6 +158,11 @@ pub(crate) fn issensitive(args: &[Value]) -> FnResult {
     Ok(Value::bool(args[0].sensitive))
 }
 
+/// `sensitive(value)`: the value marked sensitive.
+pub(crate) fn sensitive(args: &[Value]) -> FnResult {
+    Ok(args[0].clone().into_sensitive())
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::helpers::testing::*;
@@ -198,6 +203,11 @@ mod tests {
     #[test]
     fn issensitive_reads_the_mark() {
         assert_eq!(ok("issensitive", vec![sens(s("x"))]), b(true));
+        assert_eq!(ok("sensitive", vec![s("x")]), sens(s("x")));
+        assert_eq!(
+            ok("issensitive", vec![ok("sensitive", vec![unk()])]),
+            b(true)
+        );
         assert_eq!(ok("issensitive", vec![sens(unk())]), b(true));
         assert_eq!(ok("issensitive", vec![s("x")]), b(false));
         assert_eq!(ok("issensitive", vec![unk()]), b(false));

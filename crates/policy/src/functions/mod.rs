@@ -149,6 +149,7 @@ static FUNCTIONS: &[Function] = &[
         Arity::Exact(2),
         semver::semverconstraint,
     ),
+    f("sensitive", Arity::Exact(1), convert::sensitive),
     f(
         "setintersection",
         Arity::AtLeast(1),
