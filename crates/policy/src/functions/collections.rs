@@ -10,6 +10,7 @@
 //! rule and mark the whole result when anything sensitive took part.
 
 use tfgate_plan::{Kind, Number, Object, Value};
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::helpers::{
     dedupe, equals, inherit, invalid, primitive_bool, primitive_number, sort_set, type_desc,
@@ -27,9 +28,8 @@ pub(crate) fn length(args: &[Value]) -> FnResult {
         Kind::Unknown => return Ok(unknown(v.sensitive)),
         Kind::List(items) => items.len(),
         Kind::Object(obj) => obj.len(),
-        // Terraform counts grapheme clusters; we count Unicode scalar values
-        // (the same for all text without combining sequences).
-        Kind::String(s) => s.chars().count(),
+        // Characters as a reader sees them: grapheme clusters, as Terraform.
+        Kind::String(s) => s.graphemes(true).count(),
         Kind::Null => return Err(invalid(0, "value", "argument must not be null")),
         _ => {
             return Err(invalid(
@@ -739,6 +739,8 @@ mod tests {
         assert_eq!(ok("length", vec![strs(&["a", "b"])]), n(2));
         assert_eq!(ok("length", vec![obj(vec![("a", n(1))])]), n(1));
         assert_eq!(ok("length", vec![s("héllo")]), n(5));
+        // One thumbs-up with a skin-tone modifier, and an e with a combining accent.
+        assert_eq!(ok("length", vec![s("\u{1F44D}\u{1F3FD}e\u{301}")]), n(2));
         assert_eq!(ok("length", vec![l(vec![unk(), unk()])]), n(2));
         assert_eq!(ok("length", vec![unk()]), unk());
         // Elements' marks do not mark the count; the list's own mark does.

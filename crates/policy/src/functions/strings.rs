@@ -4,12 +4,11 @@
 //! (except where noted), and the result is sensitive when any argument
 //! contains a sensitive value. Numbers and bools are accepted wherever a
 //! string is, converted as Terraform converts them automatically.
-//!
-//! Deviation: Terraform counts `substr` offsets and reverses `strrev` by
-//! grapheme clusters; we use Unicode scalar values, which differ only for
-//! text with combining sequences (e.g. emoji with modifiers).
+//! Like Terraform, `substr` and `strrev` work on grapheme clusters (what a
+//! reader sees as one character), not bytes or code points.
 
 use tfgate_plan::{Kind, Value};
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::encoding::json_encode;
 use super::helpers::{
@@ -84,7 +83,7 @@ pub(crate) fn chomp(args: &[Value]) -> FnResult {
 }
 
 pub(crate) fn strrev(args: &[Value]) -> FnResult {
-    unary(args, "str", |s| s.chars().rev().collect())
+    unary(args, "str", |s| s.graphemes(true).rev().collect())
 }
 
 /// `trim(str, cutset)`: removes any of the characters of `cutset` from both ends.
@@ -176,7 +175,7 @@ pub(crate) fn substr(args: &[Value]) -> FnResult {
     if let Some(u) = a.unknown_result() {
         return Ok(u);
     }
-    let chars: Vec<char> = s.chars().collect();
+    let chars: Vec<&str> = s.graphemes(true).collect();
     let total = chars.len() as i64;
     let start = if offset < 0 {
         (total + offset).max(0)
@@ -188,11 +187,7 @@ pub(crate) fn substr(args: &[Value]) -> FnResult {
     } else {
         start.saturating_add(length).min(total)
     };
-    a.ok(Value::string(
-        chars[start as usize..end as usize]
-            .iter()
-            .collect::<String>(),
-    ))
+    a.ok(Value::string(chars[start as usize..end as usize].concat()))
 }
 
 /// `replace(str, substr, replacement)`: `substr` wrapped in slashes is a
@@ -681,6 +676,7 @@ mod tests {
         assert_eq!(ok("chomp", vec![s("hello\r\n\n")]), s("hello"));
         assert_eq!(ok("chomp", vec![s("hello")]), s("hello"));
         assert_eq!(ok("strrev", vec![s("héllo")]), s("olléh"));
+        assert_eq!(ok("strrev", vec![s("ae\u{301}")]), s("e\u{301}a"));
         assert_eq!(ok("upper", vec![n(5)]), s("5"));
     }
 
@@ -743,6 +739,18 @@ mod tests {
             s("world")
         );
         assert_eq!(ok("substr", vec![s("héllo"), n(1), n(2)]), s("él"));
+        assert_eq!(
+            ok("substr", vec![s("\u{1F914}\u{1F937}"), n(0), n(1)]),
+            s("\u{1F914}")
+        );
+        assert_eq!(
+            ok("substr", vec![s("e\u{301}x"), n(0), n(1)]),
+            s("e\u{301}")
+        );
+        assert_eq!(
+            ok("substr", vec![s("hello world"), n(6), n(10)]),
+            s("world")
+        );
         assert_eq!(ok("substr", vec![s("abc"), n(10), n(2)]), s(""));
         assert_eq!(
             ok("replace", vec![s("1 + 2 + 3"), s("+"), s("-")]),
