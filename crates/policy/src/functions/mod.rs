@@ -15,7 +15,7 @@
 //!   (network access, which tfgate does not do during evaluation).
 //!
 //! Topic modules: `strings`, `collections`, `numeric`, `encoding`,
-//! `regexp`, `network`, `semver`, `convert`; `helpers` holds the
+//! `regexp`, `network`, `semver`, `convert`, `time`; `helpers` holds the
 //! shared argument extraction, unknown/sensitive rules and equality. Each
 //! module documents its deliberate deviations from Terraform. The main ones:
 //! - type unification is approximated (our values carry no static types):
@@ -36,6 +36,7 @@ mod numeric;
 mod regexp;
 mod semver;
 mod strings;
+mod time;
 
 use tfgate_plan::Value;
 
@@ -182,6 +183,8 @@ static FUNCTIONS: &[Function] = &[
     f("strrev", Arity::Exact(1), strings::strrev),
     f("substr", Arity::Exact(3), strings::substr),
     f("sum", Arity::Exact(1), collections::sum),
+    f("timeadd", Arity::Exact(2), time::timeadd),
+    f("timecmp", Arity::Exact(2), time::timecmp),
     f("title", Arity::Exact(1), strings::title),
     f("tobool", Arity::Exact(1), convert::tobool),
     f("tolist", Arity::Exact(1), convert::tolist),
@@ -275,6 +278,8 @@ mod tests {
             "tonumber" => vec![s("12")],
             "tostring" => vec![n(12)],
             "issensitive" | "sensitive" => vec![s("x")],
+            "timecmp" => vec![s("2024-01-01T00:00:00Z"), s("2024-06-01T00:00:00+02:00")],
+            "timeadd" => vec![s("2024-01-01T00:00:00Z"), s("720h")],
             other => panic!("no sample arguments for {other}: add them here"),
         }
     }
