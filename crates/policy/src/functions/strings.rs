@@ -305,6 +305,8 @@ struct Verb {
     text: String,
 }
 
+const MAX_WIDTH: usize = 4096;
+
 fn spec_error(msg: impl Into<String>) -> FunctionError {
     FunctionError::at(0, format!("Error in format string: {}", msg.into()))
 }
@@ -379,6 +381,12 @@ fn parse_spec(spec: &str) -> Result<Vec<Piece>, FunctionError> {
             } else {
                 num.parse().map_err(|_| spec_error("invalid precision"))?
             });
+        }
+        // Bounded so that a policy cannot ask for gigabytes of padding.
+        if v.width.is_some_and(|w| w > MAX_WIDTH) || v.precision.is_some_and(|p| p > MAX_WIDTH) {
+            return Err(spec_error(format!(
+                "width and precision must not exceed {MAX_WIDTH}"
+            )));
         }
         match chars.next() {
             Some((end, verb)) => {
@@ -822,6 +830,8 @@ mod tests {
         assert!(err("format", vec![s("%d"), s("x")]).contains("number required"));
         assert!(err("format", vec![s("%s"), null()]).contains("null"));
         assert!(err("format", vec![s("%z"), s("a")]).contains("unrecognized"));
+        assert!(err("format", vec![s("%999999999s"), s("a")]).contains("must not exceed"));
+        assert!(err("format", vec![s("%.999999999f"), n(1)]).contains("must not exceed"));
         assert!(err("format", vec![s("abc %"), s("a")]).contains("unterminated"));
         assert!(err("format", vec![s("%s"), strs(&[])]).contains("string required"));
     }
