@@ -1,1 +1,5 @@
-//! Rendering of tfgate reports, one module per output format.
+//! Rendering of tfgate reports: one neutral [`Report`], one module per output format.
+
+pub mod report;
+
+pub use report::*;
