@@ -33,4 +33,4 @@ pub use plan::{
     ProviderConfig, ResourceInstance, StateResource, Variable,
 };
 pub use resolve::{resolve, Mask, ResolveError};
-pub use value::{Kind, Number, Object, PathStep, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};
+pub use value::{Key, Kind, Number, Object, PathStep, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};

@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 
-use crate::value::{Kind, Number, Object, Value};
+use crate::value::{Key, Kind, Number, Object, Value};
 
 /// How deep values may nest before resolution gives up. serde_json skips
 /// raw values without a depth limit, so this guards our recursion.
@@ -240,7 +240,7 @@ struct Builder<'a> {
     after: Scanner<'a>,
     utext: &'a str,
     stext: &'a str,
-    scratch: Vec<Vec<(String, Value)>>,
+    scratch: Vec<Vec<(Key, Value)>>,
 }
 
 impl<'a> Builder<'a> {
@@ -318,7 +318,7 @@ impl<'a> Builder<'a> {
                 }
                 Kind::List(items)
             }
-            b'"' => Kind::String(self.after.string()?),
+            b'"' => Kind::String(self.after.key()?),
             b't' => {
                 self.after.literal("true")?;
                 Kind::Bool(true)
@@ -365,7 +365,7 @@ impl<'a> Builder<'a> {
     /// Reads an object's members into `obj`; false when keys are unsorted.
     fn members(
         &mut self,
-        obj: &mut Vec<(String, Value)>,
+        obj: &mut Vec<(Key, Value)>,
         um: &mut Members<'a>,
         sm: &mut Members<'a>,
         mark: bool,
@@ -377,7 +377,7 @@ impl<'a> Builder<'a> {
             self.after.pos += 1;
         } else {
             loop {
-                let key = self.after.string()?;
+                let key = self.after.key()?;
                 self.after.expect(b':')?;
                 if obj.last().is_some_and(|(last, _)| !key_lt(last, &key)) {
                     return Ok(false);
@@ -389,7 +389,7 @@ impl<'a> Builder<'a> {
                     }
                     let sc = snext.as_ref().filter(|(sk, _)| *sk == k).map_or(Cursor::None, |(_, c)| *c);
                     if uc != Cursor::None {
-                        obj.push((k.into_owned(), self.absent(uc, sc, mark)?));
+                        obj.push((Key::from(k.as_ref()), self.absent(uc, sc, mark)?));
                     }
                     unext = um.next_member()?;
                 }
@@ -423,7 +423,7 @@ impl<'a> Builder<'a> {
             }
             let sc = snext.as_ref().filter(|(sk, _)| *sk == k).map_or(Cursor::None, |(_, c)| *c);
             if uc != Cursor::None {
-                obj.push((k.into_owned(), self.absent(uc, sc, mark)?));
+                obj.push((Key::from(k.as_ref()), self.absent(uc, sc, mark)?));
             }
             unext = um.next_member()?;
         }
@@ -522,7 +522,7 @@ impl<'a> Scanner<'a> {
                 }
                 Kind::List(items)
             }
-            b'"' => Kind::String(self.string()?),
+            b'"' => Kind::String(self.key()?),
             b't' => {
                 self.literal("true")?;
                 Kind::Bool(true)
@@ -701,6 +701,14 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
+    }
+
+    /// An object key, inline when short.
+    fn key(&mut self) -> Result<Key, ResolveError> {
+        Ok(match self.key_cow()? {
+            Cow::Borrowed(s) => Key::from(s),
+            Cow::Owned(s) => Key::from(s),
+        })
     }
 
     /// A string borrowed from the text when it has no escapes.

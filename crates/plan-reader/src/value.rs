@@ -25,7 +25,8 @@ pub enum Kind {
     Null,
     Bool(bool),
     Number(Number),
-    String(String),
+    /// Inline up to 24 bytes (most plan strings are short ids and names).
+    String(Key),
     /// Lists, sets and tuples alike (plan JSON cannot tell them apart).
     List(Vec<Value>),
     /// Maps and objects alike, keys kept sorted.
@@ -51,7 +52,11 @@ impl Value {
         Value::new(Kind::Bool(b))
     }
     pub fn string(s: impl Into<String>) -> Value {
-        Value::new(Kind::String(s.into()))
+        Value::new(Kind::String(Key::from(s.into())))
+    }
+    /// A string value from a borrowed string, without an intermediate `String`.
+    pub fn str(s: &str) -> Value {
+        Value::new(Kind::String(Key::from(s)))
     }
     pub fn number(n: impl Into<Number>) -> Value {
         Value::new(Kind::Number(n.into()))
@@ -178,7 +183,7 @@ impl Value {
             Kind::Null => J::Null,
             Kind::Bool(b) => J::Bool(*b),
             Kind::Number(n) => n.to_json(),
-            Kind::String(s) => J::String(s.clone()),
+            Kind::String(s) => J::String(s.to_string()),
             Kind::List(items) => J::Array(items.iter().map(Value::to_redacted_json).collect()),
             Kind::Object(obj) => J::Object(obj.iter().map(|(k, v)| (k.to_string(), v.to_redacted_json())).collect()),
             Kind::Unknown => J::String(UNKNOWN_TEXT.into()),
@@ -273,8 +278,13 @@ pub fn object_key(k: &str) -> String {
 /// a push in the common case; lookups are binary searches.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Object {
-    pairs: Vec<(String, Value)>,
+    /// Keys are mostly short attribute names: an inline small string saves
+    /// an allocation for nearly every one of them.
+    pairs: Vec<(Key, Value)>,
 }
+
+/// An object key or string value: stored inline up to 24 bytes.
+pub type Key = compact_str::CompactString;
 
 impl Object {
     pub fn new() -> Object {
@@ -306,13 +316,16 @@ impl Object {
         self.get(key).is_some()
     }
     /// An object from pairs already sorted by key, without duplicates (the caller checked).
-    pub(crate) fn from_sorted_pairs(pairs: Vec<(String, Value)>) -> Object {
+    pub(crate) fn from_sorted_pairs(pairs: Vec<(Key, Value)>) -> Object {
         debug_assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
         Object { pairs }
     }
     /// Inserts or replaces; returns the previous value.
     pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
-        let key = key.into();
+        self.insert_key(Key::from(key.into()), value)
+    }
+    /// As [`Object::insert`], for a key already in its stored form.
+    pub fn insert_key(&mut self, key: Key, value: Value) -> Option<Value> {
         // Fast path: keys arriving in sorted order (as Terraform writes them).
         if self.pairs.last().is_none_or(|(last, _)| last.as_str() < key.as_str()) {
             self.pairs.push((key, value));
@@ -345,7 +358,7 @@ impl Object {
         self.pairs.iter_mut().map(|(_, v)| v)
     }
     pub fn into_pairs(self) -> Vec<(String, Value)> {
-        self.pairs
+        self.into_iter().collect()
     }
 }
 
@@ -361,9 +374,9 @@ impl<K: Into<String>> FromIterator<(K, Value)> for Object {
 
 impl IntoIterator for Object {
     type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    type IntoIter = std::iter::Map<std::vec::IntoIter<(Key, Value)>, fn((Key, Value)) -> (String, Value)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.pairs.into_iter()
+        self.pairs.into_iter().map(|(k, v)| (k.into_string(), v))
     }
 }
 

@@ -155,7 +155,7 @@ pub(crate) fn valuetostring(args: &[Value]) -> FnResult {
     let text = match &v.kind {
         Kind::Null => "(null)".to_string(),
         Kind::Unknown => "(unknown)".to_string(),
-        Kind::String(s) => s.clone(),
+        Kind::String(s) => s.to_string(),
         Kind::Bool(b) => b.to_string(),
         Kind::Number(n) => n.to_string(),
         Kind::List(_) | Kind::Object(_) => {

@@ -72,7 +72,7 @@ pub(crate) fn type_desc(v: &Value) -> &'static str {
 /// (numbers in their shortest decimal form, bools as `true`/`false`).
 pub(crate) fn primitive_string(v: &Value) -> Option<String> {
     match &v.kind {
-        Kind::String(s) => Some(s.clone()),
+        Kind::String(s) => Some(s.to_string()),
         Kind::Number(n) => Some(n.to_string()),
         Kind::Bool(b) => Some(b.to_string()),
         _ => None,

@@ -448,7 +448,7 @@ fn format_one(v: &Verb, value: &Value) -> Result<String, String> {
                 return Ok(json_encode(value));
             }
             match &value.kind {
-                Kind::String(s) => Ok(s.clone()),
+                Kind::String(s) => Ok(s.to_string()),
                 Kind::Bool(b) => Ok(b.to_string()),
                 Kind::Number(n) => Ok(n.to_string()),
                 _ => Ok(json_encode(value)),
