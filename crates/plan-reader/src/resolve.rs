@@ -183,6 +183,9 @@ struct Members<'t> {
     sc: Scanner<'t>,
     first: bool,
     depth: usize,
+    /// The previous member's key, to notice masks whose keys are not sorted.
+    last: Option<Cow<'t, str>>,
+    unsorted: bool,
 }
 
 impl<'t> Members<'t> {
@@ -194,7 +197,7 @@ impl<'t> Members<'t> {
             Cursor::At(pos) if text.as_bytes()[pos] == open => sc.pos = pos + 1,
             _ => sc.pos = text.len(),
         }
-        Members { sc, first: true, depth }
+        Members { sc, first: true, depth, last: None, unsorted: false }
     }
 
     fn at_end(&mut self) -> Result<bool, ResolveError> {
@@ -221,6 +224,10 @@ impl<'t> Members<'t> {
         self.sc.expect(b':')?;
         let (cursor, end) = classify(self.sc.text, self.sc.pos, self.depth + 1)?;
         self.sc.pos = end;
+        if self.last.as_ref().is_some_and(|last| !key_lt(last, &key)) {
+            self.unsorted = true;
+        }
+        self.last = Some(key.clone());
         Ok(Some((key, cursor)))
     }
 
@@ -389,6 +396,9 @@ impl<'a> Builder<'a> {
                     }
                     let sc = snext.as_ref().filter(|(sk, _)| *sk == k).map_or(Cursor::None, |(_, c)| *c);
                     if uc != Cursor::None {
+                        if obj.last().is_some_and(|(last, _)| !key_lt(last, &k)) {
+                            return Ok(false);
+                        }
                         obj.push((Key::from(k.as_ref()), self.absent(uc, sc, mark)?));
                     }
                     unext = um.next_member()?;
@@ -423,11 +433,19 @@ impl<'a> Builder<'a> {
             }
             let sc = snext.as_ref().filter(|(sk, _)| *sk == k).map_or(Cursor::None, |(_, c)| *c);
             if uc != Cursor::None {
+                if obj.last().is_some_and(|(last, _)| !key_lt(last, &k)) {
+                    return Ok(false);
+                }
                 obj.push((Key::from(k.as_ref()), self.absent(uc, sc, mark)?));
             }
             unext = um.next_member()?;
         }
-        Ok(true)
+        // Walking in step is only sound over sorted masks: a sensitive key
+        // out of order would be passed over and its mark lost.
+        while snext.is_some() {
+            snext = sm.next_member()?;
+        }
+        Ok(!um.unsorted && !sm.unsorted)
     }
 }
 
@@ -962,6 +980,19 @@ mod tests {
         assert!(sorted.get("b").unwrap().is_unknown() && sorted.get("b").unwrap().sensitive);
         assert!(sorted.get("a").unwrap().sensitive);
         assert_eq!(sorted.as_object().unwrap().keys().collect::<Vec<_>>(), ["a", "b", "m", "y", "z"]);
+    }
+
+    #[test]
+    fn unsorted_masks_fall_back_and_keep_every_mark() {
+        // Found by the fuzzer: an unknown mask with keys out of order.
+        let v = r(Some(r#"{"a":1,"c":2}"#), Some(r#"{"z":true,"b":true}"#), None);
+        assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["a", "b", "c", "z"]);
+        // A sensitive mask out of order must not lose a mark.
+        let v = r(Some(r#"{"password":"hunter2","z":1}"#), None, Some(r#"{"z":true,"password":true}"#));
+        assert!(v.get("password").unwrap().sensitive);
+        assert!(v.get("z").unwrap().sensitive);
+        let v = r(Some(r#"{"a":1,"b":"hunter2"}"#), None, Some(r#"{"a":false,"z":false,"b":true}"#));
+        assert!(v.get("b").unwrap().sensitive);
     }
 
     #[test]

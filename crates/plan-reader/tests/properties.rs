@@ -109,6 +109,19 @@ fn mask_for(v: Json) -> BoxedStrategy<Json> {
     }
 }
 
+/// JSON text with every object's keys in reverse order.
+fn reversed(j: &Json) -> String {
+    match j {
+        Json::Object(m) => {
+            let parts: Vec<String> =
+                m.iter().rev().map(|(k, v)| format!("{}:{}", Json::String(k.clone()), reversed(v))).collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        Json::Array(items) => format!("[{}]", items.iter().map(reversed).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
+}
+
 /// The combination rule written plainly over serde_json values, as an oracle.
 fn model(a: Option<&Json>, u: Option<&Json>, s: Option<&Json>, inherited: bool) -> Value {
     let mark = inherited || s == Some(&json!(true));
@@ -168,6 +181,19 @@ proptest! {
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         let want = model(Some(&after), Some(&unknown), Some(&sensitive), false);
         prop_assert_eq!(got, want);
+    }
+
+    #[test]
+    fn key_order_does_not_matter(
+        (after, unknown, sensitive) in json_value().prop_flat_map(|a| (Just(a.clone()), mask_for(a.clone()), mask_for(a))),
+        flips in prop::collection::vec(any::<bool>(), 3)
+    ) {
+        // Terraform writes keys sorted; other writers may not. Reversing the
+        // key order of any of the three texts must not change the value.
+        let text = |j: &Json, flip: bool| if flip { reversed(j) } else { j.to_string() };
+        let got = resolve(Some(&text(&after, flips[0])), Some(&text(&unknown, flips[1])), Some(&text(&sensitive, flips[2])))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(got, model(Some(&after), Some(&unknown), Some(&sensitive), false));
     }
 
     #[test]
