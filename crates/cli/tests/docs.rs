@@ -1,0 +1,58 @@
+//! Generated documentation stays current: `docs/cli.md` is rebuilt from the
+//! binary's own help text, and this test fails when it differs.
+//! Regenerate with `UPDATE_EXPECT=1 cargo test -p tfgate --test docs` (or `just docs`).
+
+mod common;
+
+use std::path::Path;
+
+use common::{stdout_of, tfgate};
+
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+fn help_of(args: &[&str]) -> String {
+    let out = tfgate(args).env("COLUMNS", "100").output().unwrap();
+    assert!(out.status.success());
+    stdout_of(&out)
+}
+
+#[test]
+fn cli_reference_is_current() {
+    let top = help_of(&["--help"]);
+    let mut doc = String::from(
+        "# CLI reference\n\n<!-- Generated from `tfgate --help` by `just docs`; do not edit by hand. -->\n\n",
+    );
+    doc.push_str("```text\n");
+    doc.push_str(&top);
+    doc.push_str("```\n\n");
+    doc.push_str("Exit codes: `0` the gate passes (or the command succeeded); `1` the gate fails (a mandatory policy,\nor a soft-mandatory one without an override, failed); `2` an error (unreadable input, invalid policy,\nevaluation error, bad arguments).\n");
+    let mut queue: Vec<Vec<String>> = subcommands(&top).into_iter().map(|c| vec![c]).collect();
+    while let Some(path) = queue.first().cloned() {
+        queue.remove(0);
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let help = help_of(&args);
+        doc.push_str(&format!("\n## `tfgate {}`\n\n```text\n{help}```\n", path.join(" ")));
+        for sub in subcommands(&help) {
+            let mut p = path.clone();
+            p.push(sub);
+            queue.push(p);
+        }
+    }
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/cli.md");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&file, &doc).unwrap();
+        return;
+    }
+    let current = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(current == doc, "docs/cli.md is stale: run `just docs` (UPDATE_EXPECT=1 cargo test -p tfgate --test docs)");
+}
