@@ -133,9 +133,21 @@ pub(crate) fn convert_expr(e: &Expression, fallback: Span) -> Expr {
                 })
                 .collect(),
         ),
-        Expression::StringTemplate(t) => template_kind(convert_template(t, span, false, false)),
+        Expression::StringTemplate(t) => {
+            let mode = LitMode {
+                nested: false,
+                quoted: true,
+                indent: None,
+            };
+            template_kind(convert_template(t, span, false, false, mode))
+        }
         Expression::HeredocTemplate(h) => {
-            template_kind(convert_template(&h.template, span, false, false))
+            let mode = LitMode {
+                nested: false,
+                quoted: false,
+                indent: h.indent(),
+            };
+            template_kind(convert_template(&h.template, span, false, false, mode))
         }
         Expression::Parenthesis(p) => ExprKind::Paren(Box::new(convert_expr(p.inner(), span))),
         Expression::Variable(v) => ExprKind::Variable(v.as_str().to_string()),
@@ -269,6 +281,89 @@ fn trim_first(parts: &mut [TemplatePart]) {
     }
 }
 
+/// How literal text inside directives must be fixed up.
+///
+/// hcl-edit unescapes and dedents only the top level of a template: text
+/// inside `%{if}`/`%{for}` of a quoted string keeps its escapes, and text
+/// inside directives of a `<<-` heredoc keeps its indentation. We finish
+/// the job for those nested literals.
+#[derive(Clone, Copy)]
+struct LitMode {
+    nested: bool,
+    quoted: bool,
+    indent: Option<usize>,
+}
+
+fn fix_literal(s: &str, mode: LitMode) -> String {
+    if !mode.nested {
+        return s.to_string();
+    }
+    let mut s = if mode.quoted {
+        unescape(s)
+    } else {
+        s.to_string()
+    };
+    if let Some(n) = mode.indent {
+        let mut out = String::with_capacity(s.len());
+        for (i, line) in s.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+                let spaces = line.len() - line.trim_start_matches(' ').len();
+                out.push_str(&line[spaces.min(n)..]);
+            } else {
+                out.push_str(line);
+            }
+        }
+        s = out;
+    }
+    s
+}
+
+/// Resolves HCL string escapes (`\n`, `\"`, `\u00e9`, `$${`, `%%{`).
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('t') => out.push('\t'),
+                Some('"') => out.push('"'),
+                Some('\\') => out.push('\\'),
+                Some(u @ ('u' | 'U')) => {
+                    let len = if u == 'u' { 4 } else { 8 };
+                    let hex: String = chars.by_ref().take(len).collect();
+                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        Some(ch) => out.push(ch),
+                        None => {
+                            out.push('\\');
+                            out.push(u);
+                            out.push_str(&hex);
+                        }
+                    }
+                }
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '$' | '%' if chars.peek() == Some(&c) => {
+                // `$${` and `%%{` are a literal `${` and `%{`.
+                let mut look = chars.clone();
+                look.next();
+                if look.peek() == Some(&'{') {
+                    chars.next();
+                }
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Converts template elements, applying the `~` strip markers to the
 /// neighbouring literal text as HCL does.
 fn convert_template(
@@ -276,16 +371,22 @@ fn convert_template(
     span: Span,
     trim_lead: bool,
     trim_trail: bool,
+    mode: LitMode,
 ) -> Vec<TemplatePart> {
+    let inner = LitMode {
+        nested: true,
+        ..mode
+    };
     let mut out: Vec<TemplatePart> = Vec::new();
     let mut strip_next = false;
     for el in t {
         match el {
             Element::Literal(s) => {
+                let fixed = fix_literal(s.value(), mode);
                 let text = if strip_next {
-                    s.value().trim_start().to_string()
+                    fixed.trim_start().to_string()
                 } else {
-                    s.value().clone()
+                    fixed
                 };
                 strip_next = false;
                 match out.last_mut() {
@@ -318,6 +419,7 @@ fn convert_template(
                         dspan,
                         ifd.if_expr.strip.strip_end(),
                         then_trail,
+                        inner,
                     );
                     let otherwise = match &ifd.else_expr {
                         Some(e) => convert_template(
@@ -325,6 +427,7 @@ fn convert_template(
                             dspan,
                             e.strip.strip_end(),
                             ifd.endif_expr.strip.strip_start(),
+                            inner,
                         ),
                         None => Vec::new(),
                     };
@@ -345,6 +448,7 @@ fn convert_template(
                         dspan,
                         ford.for_expr.strip.strip_end(),
                         ford.endfor_expr.strip.strip_start(),
+                        inner,
                     );
                     out.push(TemplatePart::For {
                         key_var: ford
