@@ -353,7 +353,7 @@ impl Loader<'_> {
         self.check_schema(
             &b.body,
             "an input block",
-            &["type", "default", "description", "sensitive"],
+            &["type", "default", "description", "sensitive", "nullable"],
             &[],
         );
         let (name, name_span) = b.labels[0].clone();
@@ -364,8 +364,14 @@ impl Loader<'_> {
             default: None,
             description: None,
             sensitive: false,
+            nullable: true,
         };
         let mut ok = true;
+        if !b.body.attrs.iter().any(|a| a.name == "type") {
+            self.error(b.ident_span, "Missing required argument").label =
+                Some("the argument \"type\" is required in an input block".into());
+            ok = false;
+        }
         if let Some(a) = b.body.attrs.iter().find(|a| a.name == "type") {
             match types::parse_type(&a.expr) {
                 Ok(t) => decl.ty = t,
@@ -393,13 +399,17 @@ impl Loader<'_> {
                         decl.description = self.const_string(a, &v);
                     }
                 }
-                "sensitive" => {
+                "sensitive" | "nullable" => {
                     if let Some(v) = self.constant(a) {
                         match v.as_bool() {
+                            Some(x) if a.name == "nullable" => decl.nullable = x,
                             Some(s) => decl.sensitive = s,
                             None => {
-                                self.error(a.expr.span, "Invalid value for \"sensitive\"")
-                                    .label = Some("must be true or false".into());
+                                self.error(
+                                    a.expr.span,
+                                    format!("Invalid value for \"{}\"", a.name),
+                                )
+                                .label = Some("must be true or false".into());
                             }
                         }
                     }

@@ -13,7 +13,8 @@
 //!   Keeping them in one namespaced block means a file without it is plain
 //!   Terraform policy, and a file with it fails loudly in other tools
 //!   instead of being misread.
-//! - `input "name" { type, default, description, sensitive }`
+//! - `input "name" { type, default, description, sensitive, nullable }`
+//!   (`type` is required, as in the reference)
 //! - `locals { name = expr … }` (file level, any number)
 //! - `resource_policy "TYPE" "NAME"`, `provider_policy "PROVIDER" "NAME"`,
 //!   `module_policy "SOURCE" "NAME"`, each with `filter`, `operations`
@@ -111,6 +112,8 @@ pub struct InputDecl {
     pub default: Option<Value>,
     pub description: Option<String>,
     pub sensitive: bool,
+    /// `nullable = false` rejects a null value given from outside.
+    pub nullable: bool,
 }
 
 /// A Terraform type constraint, as written in `input { type = … }`.

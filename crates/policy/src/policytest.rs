@@ -214,7 +214,7 @@ pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyErr
                     "data" => &["attrs", "skip"],
                     _ => &["attrs", "meta", "expect_failure", "skip"],
                 };
-                let blocks: &[&str] = if b.ident == "data" { &[] } else { &["inputs"] };
+                let blocks: &[&str] = &["inputs"];
                 l.check_schema(&b.body, &format!("a {} mock", b.ident), attrs, blocks);
                 let mut mock = Mock {
                     block: b.ident.clone(),

@@ -26,7 +26,10 @@ use crate::types;
 ///   address), `operation` (`create`, `update`, `delete`, …), `actions`
 ///   (the plan's action list);
 /// - modules: `source`, `version`, `address`, `module_path`;
-/// - providers: `name`, `alias`, `version`, `source`.
+/// - providers: `name`, `type`, `alias`, `namespace`, `source`, `version`.
+///
+/// HCP Terraform context (`tfe_workspace`, `tfe_stack`) may be added when
+/// known; policies should read it through `core::try`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Target {
     pub kind: PolicyKind,
@@ -356,6 +359,13 @@ pub fn resolve_inputs(
                 })
             }
         };
+        if v.is_null() && !decl.nullable {
+            return Err(InputError::Invalid {
+                file: fname(),
+                name: decl.name.clone(),
+                message: "the input is not nullable".into(),
+            });
+        }
         out.insert(decl.name.clone(), v.mark_if(decl.sensitive));
     }
     Ok(out)
