@@ -37,7 +37,7 @@ const TOP_BLOCKS: [&str; 6] = [
 /// Loads and checks one policy file. `Err` holds every error found (and
 /// any warnings); `Ok` carries warnings in [`PolicyFile::warnings`].
 pub fn load_policy(source: SourceFile) -> Result<PolicyFile, Vec<Diagnostic>> {
-    let body = parse::parse_file(&source).map_err(|d| vec![d])?;
+    let body = parse::parse_file(&source).map_err(|d| vec![*d])?;
     let mut l = Loader {
         file: &source,
         diags: Vec::new(),
@@ -142,24 +142,17 @@ impl Loader<'_> {
                         config = self.policy_config(b);
                     }
                 }
-                "input" => {
-                    if self.labels(b, 1, "one label, the input name") {
-                        if let Some(i) = self.input(b) {
-                            if inputs.iter().any(|x| x.name == i.name) {
-                                self.error(
-                                    b.labels[0].1,
-                                    format!("Duplicate input \"{}\"", i.name),
-                                );
-                            } else {
-                                inputs.push(i);
-                            }
+                "input" if self.labels(b, 1, "one label, the input name") => {
+                    if let Some(i) = self.input(b) {
+                        if inputs.iter().any(|x| x.name == i.name) {
+                            self.error(b.labels[0].1, format!("Duplicate input \"{}\"", i.name));
+                        } else {
+                            inputs.push(i);
                         }
                     }
                 }
-                "locals" => {
-                    if self.labels(b, 0, "no labels") {
-                        self.locals(b, &mut locals, None);
-                    }
+                "locals" if self.labels(b, 0, "no labels") => {
+                    self.locals(b, &mut locals, None);
                 }
                 _ => {}
             }
@@ -528,12 +521,10 @@ impl Loader<'_> {
         }
         for blk in &b.body.blocks {
             match blk.ident.as_str() {
-                "locals" => {
-                    if self.labels(blk, 0, "no labels") {
-                        let mut into = std::mem::take(&mut p.locals);
-                        self.locals(blk, &mut into, Some(file_locals));
-                        p.locals = into;
-                    }
+                "locals" if self.labels(blk, 0, "no labels") => {
+                    let mut into = std::mem::take(&mut p.locals);
+                    self.locals(blk, &mut into, Some(file_locals));
+                    p.locals = into;
                 }
                 "enforce" => {
                     if !self.labels(blk, 0, "no labels") {

@@ -39,7 +39,7 @@ pub struct RawBlock {
 }
 
 /// Parses a whole file into a raw body, or the syntax error as a diagnostic.
-pub fn parse_file(file: &SourceFile) -> Result<RawBody, Diagnostic> {
+pub fn parse_file(file: &SourceFile) -> Result<RawBody, Box<Diagnostic>> {
     match hcl_edit::parser::parse_body(file.text()) {
         Ok(body) => Ok(convert_body(&body, Span::new(0, file.text().len()))),
         Err(e) => Err(syntax_error(file, &e)),
@@ -47,21 +47,23 @@ pub fn parse_file(file: &SourceFile) -> Result<RawBody, Diagnostic> {
 }
 
 /// Parses one expression (used by tests and case files).
-pub fn parse_expression(file: &SourceFile) -> Result<Expr, Diagnostic> {
+pub fn parse_expression(file: &SourceFile) -> Result<Expr, Box<Diagnostic>> {
     match hcl_edit::parser::parse_expr(file.text()) {
         Ok(e) => Ok(convert_expr(&e, Span::new(0, file.text().len()))),
         Err(e) => Err(syntax_error(file, &e)),
     }
 }
 
-fn syntax_error(file: &SourceFile, e: &hcl_edit::parser::Error) -> Diagnostic {
+fn syntax_error(file: &SourceFile, e: &hcl_edit::parser::Error) -> Box<Diagnostic> {
     let offset = e.location().offset().min(file.text().len());
     let end = file.text()[offset..]
         .chars()
         .next()
         .map_or(offset, |c| offset + c.len_utf8());
-    Diagnostic::error(file, Span::new(offset, end), "Invalid syntax")
-        .with_label(e.message().to_string())
+    Box::new(
+        Diagnostic::error(file, Span::new(offset, end), "Invalid syntax")
+            .with_label(e.message().to_string()),
+    )
 }
 
 fn span_of(s: &dyn hcl_edit::Span, fallback: Span) -> Span {

@@ -116,7 +116,7 @@ const MOCK_BLOCKS: [&str; 4] = ["resource", "provider", "module", "data"];
 
 /// Parses and checks a test file.
 pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyError> {
-    let body = parse::parse_file(&source).map_err(|d| PolicyError::Invalid(vec![d]))?;
+    let body = parse::parse_file(&source).map_err(|d| PolicyError::Invalid(vec![*d]))?;
     let mut l = Loader {
         file: &source,
         diags: Vec::new(),
