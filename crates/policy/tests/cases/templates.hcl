@@ -95,3 +95,15 @@ case "heredoc with directive" {
     EOT
   expect = "- 1\n- 2\n"
 }
+case "escapes around an interpolation" {
+  expr   = "x\ty ${1}\n"
+  expect = "x\ty 1\n"
+}
+case "escapes inside a directive" {
+  expr   = "%{if true}a\tb\u00e9\"%{endif}"
+  expect = "a\tbé\""
+}
+case "escaped markers inside a directive" {
+  expr   = "%{if true}$${x} %%{y}%{endif}"
+  expect = "$${x} %%{y}"
+}
