@@ -1,4 +1,147 @@
 //! The tfgate policy language: `.policy.hcl` files in the format of HashiCorp's
 //! Terraform policy framework, evaluated over a plan.
+//!
+//! # Using it
+//!
+//! ```no_run
+//! use std::collections::BTreeMap;
+//! use tfgate_policy::{PolicySet, Evaluator, Limits, NoResources, Target, PolicyKind};
+//! use tfgate_plan::Value;
+//!
+//! let set = PolicySet::load_paths(["policies/imds.policy.hcl"]).map_err(|e| e.to_string())?;
+//! for file in set.files() {
+//!     let ev = Evaluator::new(file, &BTreeMap::new(), &NoResources, Limits::default())
+//!         .map_err(|e| e.to_string())?;
+//!     let target = Target {
+//!         kind: PolicyKind::Resource,
+//!         name: "aws_instance".into(),
+//!         attrs: Value::object_from([("instance_type", Value::string("t3.micro"))]),
+//!         prior_attrs: Value::null(),
+//!         meta: Value::object_from([("address", Value::string("aws_instance.web"))]),
+//!         actions: vec!["create".into()],
+//!     };
+//!     for (policy, outcome) in ev.evaluate_all(&target) {
+//!         println!("{}: {:?}", policy.name, outcome.status());
+//!     }
+//! }
+//! # Ok::<(), String>(())
+//! ```
+//!
+//! # Function names
+//!
+//! Functions are written `core::name(...)` as in Terraform policy. Bare
+//! Terraform names (`length(...)`) are accepted too and mean the same
+//! function: published policies use both, and Terraform itself accepts bare
+//! built-in names. Other namespaces (`provider::…`, plugins) are rejected at
+//! load time.
 
+pub mod ast;
+pub mod diagnostic;
+pub mod eval;
 pub mod functions;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod policytest;
+pub mod run;
+pub mod types;
+
+use std::path::{Path, PathBuf};
+
+pub use diagnostic::{Diagnostic, Location, Severity as DiagnosticSeverity, SourceFile, Span};
+pub use eval::{EvalError, EvalErrorKind, Limits, NoResources, ResourceSource};
+pub use model::{EnforcementLevel, Policy, PolicyFile, PolicyKind, Severity, TfgateMeta};
+pub use policytest::{
+    load_policy_tests, run_policy_test_files, run_policy_tests, Mock, PolicyTestFile, TestCaseResult, TestOutcome,
+    TestReport,
+};
+pub use run::{EnforceResult, Evaluator, InputError, NotApplicable, PolicyOutcome, Status, Target};
+
+/// Errors of this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("cannot read {}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    /// One or more files failed to load; every diagnostic is kept.
+    #[error("{}", render_all(.0))]
+    Invalid(Vec<Diagnostic>),
+    #[error(transparent)]
+    Input(#[from] InputError),
+}
+
+impl PolicyError {
+    /// The diagnostics, for [`PolicyError::Invalid`].
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            PolicyError::Invalid(d) => d,
+            _ => &[],
+        }
+    }
+}
+
+fn render_all(diags: &[Diagnostic]) -> String {
+    diags.iter().map(Diagnostic::render).collect::<Vec<_>>().join("\n")
+}
+
+/// Loads a policy file from text.
+pub fn load_policy_source(name: impl Into<String>, text: impl Into<String>) -> Result<PolicyFile, PolicyError> {
+    load::load_policy(SourceFile::new(name, text)).map_err(PolicyError::Invalid)
+}
+
+/// Reads and loads one policy file.
+pub fn load_policy_file(path: impl AsRef<Path>) -> Result<PolicyFile, PolicyError> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io { path: path.to_path_buf(), source })?;
+    load_policy_source(path.display().to_string(), text)
+}
+
+/// Several policy files. As in Terraform policy, each file is evaluated on
+/// its own: locals and inputs never cross files.
+#[derive(Clone, Debug, Default)]
+pub struct PolicySet {
+    files: Vec<PolicyFile>,
+}
+
+impl PolicySet {
+    /// Loads files given as (name, text); collects the diagnostics of all
+    /// files before failing.
+    pub fn from_sources<N: Into<String>, T: Into<String>>(
+        sources: impl IntoIterator<Item = (N, T)>,
+    ) -> Result<PolicySet, PolicyError> {
+        let mut files = Vec::new();
+        let mut diags = Vec::new();
+        for (name, text) in sources {
+            match load::load_policy(SourceFile::new(name, text)) {
+                Ok(f) => files.push(f),
+                Err(d) => diags.extend(d),
+            }
+        }
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(PolicyError::Invalid(diags));
+        }
+        Ok(PolicySet { files })
+    }
+
+    /// Reads and loads files from disk.
+    pub fn load_paths<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<PolicySet, PolicyError> {
+        let mut sources = Vec::new();
+        for p in paths {
+            let p = p.as_ref();
+            let text =
+                std::fs::read_to_string(p).map_err(|source| PolicyError::Io { path: p.to_path_buf(), source })?;
+            sources.push((p.display().to_string(), text));
+        }
+        PolicySet::from_sources(sources)
+    }
+
+    pub fn push(&mut self, file: PolicyFile) {
+        self.files.push(file);
+    }
+    pub fn files(&self) -> &[PolicyFile] {
+        &self.files
+    }
+    /// Warnings of all files.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.files.iter().flat_map(|f| f.warnings.iter())
+    }
+}

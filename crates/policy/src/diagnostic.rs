@@ -1,0 +1,275 @@
+//! Source files, spans and diagnostics that point at them.
+//!
+//! A [`Diagnostic`] renders like rustc or Terraform: a headline, the file,
+//! line and column, the offending source line with a caret under the span,
+//! and an optional "did you mean" help line.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end: end.max(start) }
+    }
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+impl From<std::ops::Range<usize>> for Span {
+    fn from(r: std::ops::Range<usize>) -> Span {
+        Span::new(r.start, r.end)
+    }
+}
+
+/// A loaded source text with its display name (usually the path).
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    name: Arc<str>,
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        let text: String = text.into();
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile { name: Arc::from(name.into()), text: Arc::from(text), line_starts: Arc::from(starts) }
+    }
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn location(&self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_idx];
+        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        Location { line: line_idx + 1, column: col + 1 }
+    }
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e);
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+    /// The source text a span covers.
+    pub fn snippet(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end.min(self.text.len())).unwrap_or("")
+    }
+}
+
+/// A 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in a policy or test file, with everything needed to
+/// show it without the source at hand.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The headline, e.g. `Reference to undeclared local value`.
+    pub message: String,
+    /// The file name as given when loading.
+    pub file: String,
+    pub span: Span,
+    pub location: Location,
+    /// Where the span ends (same line or later).
+    pub end_location: Location,
+    /// The full source line the span starts on.
+    pub source_line: String,
+    /// A short note shown next to the caret.
+    pub label: Option<String>,
+    /// A suggestion, e.g. `did you mean "token"?`.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: &SourceFile, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Severity::Error, file, span, message)
+    }
+    pub fn warning(file: &SourceFile, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Severity::Warning, file, span, message)
+    }
+    fn new(severity: Severity, file: &SourceFile, span: Span, message: impl Into<String>) -> Diagnostic {
+        let location = file.location(span.start);
+        Diagnostic {
+            severity,
+            message: message.into(),
+            file: file.name().to_string(),
+            span,
+            location,
+            end_location: file.location(span.end),
+            source_line: file.line_text(location.line).to_string(),
+            label: None,
+            help: None,
+        }
+    }
+    #[must_use]
+    pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = Some(label.into());
+        self
+    }
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+    /// Adds `did you mean "x"?` when a close candidate exists.
+    #[must_use]
+    pub fn with_suggestion<'a>(self, typo: &str, candidates: impl IntoIterator<Item = &'a str>) -> Diagnostic {
+        match suggest(typo, candidates) {
+            Some(s) => self.with_help(format!("did you mean \"{s}\"?")),
+            None => self,
+        }
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders the diagnostic as plain text, rustc style.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "{kind}: {}", self.message);
+        let gutter = self.location.line.to_string().len();
+        let pad = " ".repeat(gutter);
+        let _ = writeln!(out, "{pad}--> {}:{}:{}", self.file, self.location.line, self.location.column);
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{} | {}", self.location.line, self.source_line);
+        let line_chars = self.source_line.chars().count();
+        let start_col = self.location.column.saturating_sub(1).min(line_chars);
+        let width = if self.end_location.line == self.location.line {
+            self.end_location.column.saturating_sub(self.location.column).max(1)
+        } else {
+            line_chars.saturating_sub(start_col).max(1)
+        };
+        // Keep tabs so the caret lines up under tab-indented source.
+        let lead: String =
+            self.source_line.chars().take(start_col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let _ = write!(out, "{pad} | {lead}{}", "^".repeat(width));
+        if let Some(label) = &self.label {
+            let _ = write!(out, " {label}");
+        }
+        out.push('\n');
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{pad} = help: {help}");
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// Edit distance between two strings (by characters), counting a swap of
+/// two neighbouring characters as one edit (optimal string alignment), since
+/// `lenght` for `length` is the commonest typo.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1).min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+/// The closest candidate within a third of the typo's length (at least 1,
+/// at most 3 edits), as rustc does for names.
+pub fn suggest<'a>(typo: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (typo.chars().count() / 3).clamp(1, 3);
+    candidates
+        .into_iter()
+        .filter(|c| *c != typo)
+        .map(|c| (edit_distance(typo, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_are_one_based_and_count_characters() {
+        let f = SourceFile::new("a.hcl", "ab\ncé x\n");
+        assert_eq!(f.location(0), Location { line: 1, column: 1 });
+        assert_eq!(f.location(3), Location { line: 2, column: 1 });
+        // "é" is two bytes, one column.
+        assert_eq!(f.location(6), Location { line: 2, column: 3 });
+        assert_eq!(f.line_text(2), "cé x");
+    }
+
+    #[test]
+    fn render_points_a_caret_at_the_span() {
+        let f = SourceFile::new("p.policy.hcl", "x = 1\ny = local.tokn\n");
+        let d = Diagnostic::error(&f, Span::new(10, 20), "Reference to undeclared local value")
+            .with_label("not declared")
+            .with_suggestion("tokn", ["token", "other"]);
+        let r = d.render();
+        assert!(r.starts_with("error: Reference to undeclared local value\n"), "{r}");
+        assert!(r.contains(" --> p.policy.hcl:2:5\n"), "{r}");
+        assert!(r.contains("2 | y = local.tokn\n"), "{r}");
+        assert!(r.contains("  |     ^^^^^^^^^^ not declared\n"), "{r}");
+        assert!(r.contains("= help: did you mean \"token\"?"), "{r}");
+    }
+
+    #[test]
+    fn suggestions_need_a_close_match() {
+        assert_eq!(suggest("lenght", ["length", "lower"]), Some("length"));
+        assert_eq!(suggest("enforcment_level", ["enforcement_level", "filter"]), Some("enforcement_level"));
+        assert_eq!(suggest("zzz", ["length"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("hihg", "high"), 1);
+        assert_eq!(suggest("hihg", ["high", "low"]), Some("high"));
+    }
+}

@@ -1,0 +1,830 @@
+//! The expression evaluator: Terraform's expression semantics over
+//! [`Value`]s that may be unknown or sensitive.
+//!
+//! Rules beyond those of the operators (see [`values`]):
+//! - Attribute access, indexing, splats, `for` and templates over an unknown
+//!   value give unknown; a conditional with an unknown condition gives
+//!   unknown; a `for` whose condition or key is unknown for some element gives
+//!   unknown; `length` of a known list with unknown elements is known.
+//! - `core::try` returns the first argument that evaluates without error,
+//!   but unknown when that value is not wholly known (it could still fail
+//!   after apply); `core::can` is `true`/`false`, or unknown when its
+//!   argument is not wholly known. Neither makes unknown known.
+//! - Everything derived from a sensitive value is sensitive: element access
+//!   inherits the container's mark, `for` results inherit the collection's,
+//!   conditionals the condition's, function results any argument's (also
+//!   `can`, which Terraform leaves unmarked: a yes/no about a secret is
+//!   still about the secret).
+//! - Evaluation counts steps (one per expression node, `for` iteration and
+//!   resource scanned) and stops with [`EvalErrorKind::StepLimit`] past
+//!   [`Limits::max_steps`]; nesting deeper than [`Limits::max_depth`] stops too.
+
+pub mod values;
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use tfgate_plan::{Kind, Object, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};
+
+use crate::ast::{Call, Expr, ExprKind, ObjectKey, TemplatePart, TraversalOp, TraversalOpKind, UnaryOp};
+use crate::diagnostic::Span;
+use crate::model::LocalDef;
+
+/// Why an evaluation failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvalErrorKind {
+    /// The expression is wrong for the values it met (null attribute, bad
+    /// index, failing function, …).
+    Invalid,
+    /// The step or depth limit was reached.
+    StepLimit,
+}
+
+/// An evaluation error at a place in the policy source.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct EvalError {
+    pub kind: EvalErrorKind,
+    pub message: String,
+    pub span: Span,
+}
+
+impl EvalError {
+    pub fn new(span: Span, message: impl Into<String>) -> EvalError {
+        EvalError { kind: EvalErrorKind::Invalid, message: message.into(), span }
+    }
+}
+
+/// Bounds on one evaluation (one policy against one target).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub max_steps: u64,
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    /// A million steps is far beyond any sensible policy over a large plan
+    /// and still stops a runaway nested `for` in well under a second.
+    fn default() -> Limits {
+        Limits { max_steps: 1_000_000, max_depth: 128 }
+    }
+}
+
+/// Gives `core::getresources` the resources of a plan.
+///
+/// Implemented by the caller over its plan model (and by the test runner over
+/// mock resources).
+pub trait ResourceSource {
+    /// The attribute objects (planned after-values) of every resource
+    /// instance of exactly this type, in plan order.
+    fn resources(&self, resource_type: &str) -> Vec<Value>;
+}
+
+/// A source with no resources at all.
+pub struct NoResources;
+
+impl ResourceSource for NoResources {
+    fn resources(&self, _resource_type: &str) -> Vec<Value> {
+        Vec::new()
+    }
+}
+
+/// File-level local values computed once and shared by every evaluation of
+/// the file (they cannot depend on the target).
+pub(crate) type LocalCache = BTreeMap<String, OnceLock<Result<Value, EvalError>>>;
+
+pub(crate) fn new_cache(locals: &BTreeMap<String, LocalDef>) -> LocalCache {
+    locals.keys().map(|k| (k.clone(), OnceLock::new())).collect()
+}
+
+/// Everything an expression can name.
+pub(crate) struct Scope<'a> {
+    pub attrs: Option<&'a Value>,
+    pub prior_attrs: Option<&'a Value>,
+    pub meta: Option<&'a Value>,
+    pub inputs: &'a BTreeMap<String, Value>,
+    pub file_locals: &'a BTreeMap<String, LocalDef>,
+    pub file_cache: Option<&'a LocalCache>,
+    pub block_locals: Option<&'a BTreeMap<String, LocalDef>>,
+    pub source: &'a dyn ResourceSource,
+}
+
+/// One evaluation: a scope plus the counters and variables of this run.
+pub(crate) struct Ctx<'a> {
+    scope: Scope<'a>,
+    limits: Limits,
+    steps: Cell<u64>,
+    depth: Cell<usize>,
+    vars: RefCell<Vec<(String, Value)>>,
+    block_cache: RefCell<BTreeMap<String, Result<Value, EvalError>>>,
+    in_progress: RefCell<Vec<String>>,
+}
+
+type R = Result<Value, EvalError>;
+
+impl<'a> Ctx<'a> {
+    pub fn new(scope: Scope<'a>, limits: Limits) -> Ctx<'a> {
+        Ctx {
+            scope,
+            limits,
+            steps: Cell::new(0),
+            depth: Cell::new(0),
+            vars: RefCell::new(Vec::new()),
+            block_cache: RefCell::new(BTreeMap::new()),
+            in_progress: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Adds root variables (used for standalone expressions and tests).
+    pub fn with_vars(self, vars: impl IntoIterator<Item = (String, Value)>) -> Ctx<'a> {
+        self.vars.borrow_mut().extend(vars);
+        self
+    }
+
+    fn step(&self, span: Span) -> Result<(), EvalError> {
+        let n = self.steps.get() + 1;
+        self.steps.set(n);
+        if n > self.limits.max_steps {
+            return Err(EvalError {
+                kind: EvalErrorKind::StepLimit,
+                message: format!(
+                    "Evaluation step limit exceeded: the policy took more than {} steps; \
+                     simplify nested for expressions or raise the limit",
+                    self.limits.max_steps
+                ),
+                span,
+            });
+        }
+        Ok(())
+    }
+
+    pub fn eval(&self, e: &Expr) -> R {
+        self.step(e.span)?;
+        let d = self.depth.get() + 1;
+        if d > self.limits.max_depth {
+            return Err(EvalError {
+                kind: EvalErrorKind::StepLimit,
+                message: format!("Expression nesting deeper than {} levels", self.limits.max_depth),
+                span: e.span,
+            });
+        }
+        self.depth.set(d);
+        let r = self.eval_inner(e);
+        self.depth.set(d - 1);
+        r
+    }
+
+    fn eval_inner(&self, e: &Expr) -> R {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Literal(v) => Ok(v.clone()),
+            ExprKind::Paren(inner) => self.eval(inner),
+            ExprKind::Template(parts) => self.template(parts, span),
+            ExprKind::Tuple(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.eval(i)?);
+                }
+                Ok(Value::list(out))
+            }
+            ExprKind::Object(items) => {
+                let mut obj = Object::new();
+                let mut marked = false;
+                for (k, v) in items {
+                    let key = match k {
+                        ObjectKey::Name(n, _) => n.clone(),
+                        ObjectKey::Expr(ke) => {
+                            let kv = self.eval(ke)?;
+                            marked |= kv.sensitive;
+                            match values::to_string(&kv) {
+                                Ok(Some(s)) => s,
+                                // An unknown key makes the whole object unknown.
+                                Ok(None) => return Ok(Value::unknown().mark_if(marked)),
+                                Err(m) => return Err(EvalError::new(ke.span, format!("Invalid object key: {m}"))),
+                            }
+                        }
+                    };
+                    let val = self.eval(v)?;
+                    obj.insert(key, val);
+                }
+                Ok(Value::object(obj).mark_if(marked))
+            }
+            ExprKind::Variable(name) => self.variable(name, span),
+            ExprKind::Traversal { base, ops } => self.traversal(base, ops),
+            ExprKind::Call(call) => self.call(call, span),
+            ExprKind::Unary { op, operand } => {
+                let v = self.eval(operand)?;
+                match op {
+                    UnaryOp::Neg => values::negate(&v),
+                    UnaryOp::Not => values::not(&v),
+                }
+                .map_err(|m| EvalError::new(span, format!("Invalid operand: {m}")))
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                // Both sides are evaluated (HCL does not short-circuit errors).
+                let a = self.eval(lhs)?;
+                let b = self.eval(rhs)?;
+                values::binary(*op, &a, &b).map_err(|m| EvalError::new(span, format!("Invalid operand: {m}")))
+            }
+            ExprKind::Conditional { cond, then, otherwise } => {
+                let c = self.eval(cond)?;
+                let marked = c.contains_sensitive();
+                match values::to_bool(&c) {
+                    Err(m) => Err(EvalError::new(cond.span, format!("Invalid condition: {m}"))),
+                    Ok(None) => Ok(Value::unknown().mark_if(marked)),
+                    Ok(Some(true)) => Ok(self.eval(then)?.mark_if(marked)),
+                    Ok(Some(false)) => Ok(self.eval(otherwise)?.mark_if(marked)),
+                }
+            }
+            ExprKind::For(f) => self.for_expr(f, span),
+        }
+    }
+
+    fn var(&self, name: &str) -> Option<Value> {
+        self.vars.borrow().iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+    }
+
+    fn variable(&self, name: &str, span: Span) -> R {
+        if let Some(v) = self.var(name) {
+            return Ok(v);
+        }
+        let missing = |what: &str| EvalError::new(span, format!("{what} is not available here"));
+        match name {
+            "attrs" => self.scope.attrs.cloned().ok_or_else(|| missing("attrs")),
+            "prior_attrs" => self.scope.prior_attrs.cloned().ok_or_else(|| missing("prior_attrs")),
+            "meta" => self.scope.meta.cloned().ok_or_else(|| missing("meta")),
+            "local" | "input" => Err(EvalError::new(
+                span,
+                format!("Invalid reference: \"{name}\" must be followed by an attribute name, e.g. {name}.example"),
+            )),
+            _ => Err(EvalError::new(span, format!("Unknown variable: there is no variable named \"{name}\""))),
+        }
+    }
+
+    fn traversal(&self, base: &Expr, ops: &[TraversalOp]) -> R {
+        // `local.x` and `input.x` are references, not attribute accesses.
+        if let (ExprKind::Variable(root), Some(TraversalOp { kind: TraversalOpKind::GetAttr(name), span })) =
+            (&base.kind, ops.first())
+        {
+            if self.var(root).is_none() && (root == "local" || root == "input") {
+                self.step(base.span)?;
+                let full = base.span.to(*span);
+                let v = if root == "local" { self.local(name, full)? } else { self.input(name, full)? };
+                return self.apply_ops(v, &ops[1..]);
+            }
+        }
+        let v = self.eval(base)?;
+        self.apply_ops(v, ops)
+    }
+
+    fn input(&self, name: &str, span: Span) -> R {
+        self.scope
+            .inputs
+            .get(name)
+            .cloned()
+            .ok_or_else(|| EvalError::new(span, format!("Reference to undeclared input \"{name}\"")))
+    }
+
+    fn local(&self, name: &str, span: Span) -> R {
+        if let Some(def) = self.scope.block_locals.and_then(|l| l.get(name)) {
+            if let Some(r) = self.block_cache.borrow().get(name) {
+                return r.clone();
+            }
+            let r = self.eval_local(def, span);
+            self.block_cache.borrow_mut().insert(name.to_string(), r.clone());
+            return r;
+        }
+        let Some(def) = self.scope.file_locals.get(name) else {
+            return Err(EvalError::new(span, format!("Reference to undeclared local value \"{name}\"")));
+        };
+        match self.scope.file_cache.and_then(|c| c.get(name)) {
+            Some(cell) => cell.get_or_init(|| self.eval_local(def, span)).clone(),
+            None => self.eval_local(def, span),
+        }
+    }
+
+    /// Evaluates a local's definition in its own scope: no `for` variables
+    /// of the referencing expression leak into it.
+    fn eval_local(&self, def: &LocalDef, span: Span) -> R {
+        if self.in_progress.borrow().contains(&def.name) {
+            return Err(EvalError::new(span, format!("Local value \"{}\" refers to itself", def.name)));
+        }
+        self.in_progress.borrow_mut().push(def.name.clone());
+        let saved = std::mem::take(&mut *self.vars.borrow_mut());
+        let r = self.eval(&def.expr);
+        *self.vars.borrow_mut() = saved;
+        self.in_progress.borrow_mut().pop();
+        r
+    }
+
+    pub fn apply_ops(&self, mut v: Value, ops: &[TraversalOp]) -> R {
+        let mut i = 0;
+        while i < ops.len() {
+            let op = &ops[i];
+            self.step(op.span)?;
+            match &op.kind {
+                TraversalOpKind::GetAttr(name) => v = get_attr(&v, name, op.span)?,
+                TraversalOpKind::Index(k) => {
+                    let key = self.eval(k)?;
+                    v = index(&v, &key, op.span)?;
+                }
+                TraversalOpKind::FullSplat => return self.splat(v, &ops[i + 1..], op.span),
+                TraversalOpKind::AttrSplat => {
+                    // `.*` carries only the attribute names that follow it.
+                    let end = ops[i + 1..]
+                        .iter()
+                        .position(|o| !matches!(o.kind, TraversalOpKind::GetAttr(_)))
+                        .map_or(ops.len(), |p| i + 1 + p);
+                    v = self.splat(v, &ops[i + 1..end], op.span)?;
+                    i = end;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        Ok(v)
+    }
+
+    fn splat(&self, v: Value, rest: &[TraversalOp], _span: Span) -> R {
+        let marked = v.sensitive;
+        match v.kind {
+            Kind::Unknown => Ok(Value::unknown().mark_if(marked)),
+            Kind::Null => Ok(Value::list(Vec::new()).mark_if(marked)),
+            Kind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.apply_ops(item, rest)?);
+                }
+                Ok(Value::list(out).mark_if(marked))
+            }
+            // A single value splats as a one-element list.
+            kind => {
+                let single = self.apply_ops(Value { kind, sensitive: marked }, rest)?;
+                Ok(Value::list(vec![single]).mark_if(marked))
+            }
+        }
+    }
+
+    fn template(&self, parts: &[TemplatePart], span: Span) -> R {
+        // A template that is exactly one interpolation yields the value itself.
+        if let [TemplatePart::Interpolation(e)] = parts {
+            return self.eval(e);
+        }
+        let mut out = String::new();
+        let mut marked = false;
+        let mut unknown = false;
+        self.render_parts(parts, &mut out, &mut marked, &mut unknown, span)?;
+        if unknown {
+            return Ok(Value::unknown().mark_if(marked));
+        }
+        Ok(Value::string(out).mark_if(marked))
+    }
+
+    fn render_parts(
+        &self,
+        parts: &[TemplatePart],
+        out: &mut String,
+        marked: &mut bool,
+        unknown: &mut bool,
+        span: Span,
+    ) -> Result<(), EvalError> {
+        for p in parts {
+            self.step(span)?;
+            match p {
+                TemplatePart::Literal(s) => out.push_str(s),
+                TemplatePart::Interpolation(e) => {
+                    let v = self.eval(e)?;
+                    *marked |= v.contains_sensitive();
+                    match values::to_string(&v) {
+                        Ok(Some(s)) => out.push_str(&s),
+                        Ok(None) => *unknown = true,
+                        Err(m) => {
+                            return Err(EvalError::new(e.span, format!("Invalid template interpolation value: {m}")))
+                        }
+                    }
+                }
+                TemplatePart::If { cond, then, otherwise } => {
+                    let c = self.eval(cond)?;
+                    *marked |= c.contains_sensitive();
+                    match values::to_bool(&c) {
+                        Err(m) => return Err(EvalError::new(cond.span, format!("Invalid template if condition: {m}"))),
+                        Ok(None) => *unknown = true,
+                        Ok(Some(true)) => self.render_parts(then, out, marked, unknown, span)?,
+                        Ok(Some(false)) => self.render_parts(otherwise, out, marked, unknown, span)?,
+                    }
+                }
+                TemplatePart::For { key_var, value_var, collection, body } => {
+                    let c = self.eval(collection)?;
+                    *marked |= c.sensitive;
+                    let Some(items) = self.iterate(&c, collection.span)? else {
+                        *unknown = true;
+                        continue;
+                    };
+                    for (k, v) in items {
+                        self.step(span)?;
+                        self.push_vars(key_var.as_deref(), value_var, k, v);
+                        let r = self.render_parts(body, out, marked, unknown, span);
+                        self.pop_vars(key_var.is_some());
+                        r?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The (key, value) pairs of a collection, `None` when it is unknown.
+    fn iterate(&self, c: &Value, span: Span) -> Result<Option<Vec<(Value, Value)>>, EvalError> {
+        match &c.kind {
+            Kind::Unknown => Ok(None),
+            Kind::List(items) => {
+                Ok(Some(items.iter().enumerate().map(|(i, v)| (Value::number(i), v.clone())).collect()))
+            }
+            Kind::Object(obj) => Ok(Some(obj.iter().map(|(k, v)| (Value::string(k), v.clone())).collect())),
+            Kind::Null => Err(EvalError::new(
+                span,
+                "Iteration over null value: a null value cannot be used as the collection in a for expression",
+            )),
+            _ => Err(EvalError::new(
+                span,
+                format!(
+                    "Iteration over non-iterable value: a {} cannot be used as the collection in a for expression",
+                    c.type_name()
+                ),
+            )),
+        }
+    }
+
+    fn push_vars(&self, key_var: Option<&str>, value_var: &str, k: Value, v: Value) {
+        let mut vars = self.vars.borrow_mut();
+        if let Some(kv) = key_var {
+            vars.push((kv.to_string(), k));
+        }
+        vars.push((value_var.to_string(), v));
+    }
+
+    fn pop_vars(&self, with_key: bool) {
+        let mut vars = self.vars.borrow_mut();
+        vars.pop();
+        if with_key {
+            vars.pop();
+        }
+    }
+
+    fn for_expr(&self, f: &crate::ast::ForExpr, span: Span) -> R {
+        let c = self.eval(&f.collection)?;
+        let marked = c.sensitive;
+        let Some(items) = self.iterate(&c, f.collection.span)? else {
+            return Ok(Value::unknown().mark_if(marked));
+        };
+        let mut list = Vec::new();
+        let mut obj: Vec<(String, Value)> = Vec::new();
+        let mut unknown = false;
+        let mut extra_mark = false;
+        for (k, v) in items {
+            self.step(span)?;
+            self.push_vars(f.key_var.as_deref(), &f.value_var, k, v);
+            let r = (|| -> Result<(), EvalError> {
+                if let Some(cond) = &f.cond {
+                    let cv = self.eval(cond)?;
+                    extra_mark |= cv.contains_sensitive();
+                    match values::to_bool(&cv) {
+                        Err(m) => return Err(EvalError::new(cond.span, format!("Invalid for condition: {m}"))),
+                        Ok(None) => {
+                            unknown = true;
+                            return Ok(());
+                        }
+                        Ok(Some(false)) => return Ok(()),
+                        Ok(Some(true)) => {}
+                    }
+                }
+                match &f.key {
+                    None => list.push(self.eval(&f.value)?),
+                    Some(ke) => {
+                        let kv = self.eval(ke)?;
+                        extra_mark |= kv.sensitive;
+                        let key = match values::to_string(&kv) {
+                            Ok(Some(s)) => s,
+                            Ok(None) => {
+                                unknown = true;
+                                return Ok(());
+                            }
+                            Err(m) => return Err(EvalError::new(ke.span, format!("Invalid object key: {m}"))),
+                        };
+                        let val = self.eval(&f.value)?;
+                        obj.push((key, val));
+                    }
+                }
+                Ok(())
+            })();
+            self.pop_vars(f.key_var.is_some());
+            r?;
+        }
+        let marked = marked || extra_mark;
+        if unknown {
+            return Ok(Value::unknown().mark_if(marked));
+        }
+        if f.key.is_none() {
+            return Ok(Value::list(list).mark_if(marked));
+        }
+        let mut out = Object::new();
+        if f.grouping {
+            let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+            for (k, v) in obj {
+                groups.entry(k).or_default().push(v);
+            }
+            for (k, vs) in groups {
+                out.insert(k, Value::list(vs));
+            }
+        } else {
+            for (k, v) in obj {
+                if out.contains_key(&k) {
+                    let shown = if marked { SENSITIVE_TEXT.to_string() } else { format!("{k:?}") };
+                    return Err(EvalError::new(
+                        span,
+                        format!("Duplicate object key: two elements produce the key {shown}; use `...` after the value to group them"),
+                    ));
+                }
+                out.insert(k, v);
+            }
+        }
+        Ok(Value::object(out).mark_if(marked))
+    }
+
+    fn call(&self, call: &Call, span: Span) -> R {
+        match call.name.as_str() {
+            "try" => return self.call_try(call, span),
+            "can" => return self.call_can(call, span),
+            "getresources" => return self.call_getresources(call, span),
+            _ => {}
+        }
+        let Some(func) = crate::functions::lookup(&call.name).filter(|_| call.namespace.len() <= 1) else {
+            return Err(EvalError::new(call.name_span, format!("Call to unknown function \"{}\"", call.full_name())));
+        };
+        let mut args = Vec::with_capacity(call.args.len());
+        for a in &call.args {
+            args.push(self.eval(a)?);
+        }
+        if call.expand_final {
+            let last = args.pop().unwrap_or_else(Value::null);
+            match last.kind {
+                Kind::Unknown => return Ok(Value::unknown().mark_if(last.sensitive)),
+                Kind::List(items) => args.extend(items.into_iter().map(|i| i.mark_if(last.sensitive))),
+                _ => {
+                    return Err(EvalError::new(
+                        call.args.last().map_or(span, |a| a.span),
+                        "Invalid expanding argument value: the expanding argument (indicated by ...) must be a list",
+                    ))
+                }
+            }
+        }
+        if !func.arity.accepts(args.len()) {
+            return Err(EvalError::new(
+                span,
+                format!("Wrong number of arguments: {} does not take {} arguments", call.full_name(), args.len()),
+            ));
+        }
+        let marked = args.iter().any(Value::contains_sensitive);
+        match (func.call)(&args) {
+            Ok(v) => Ok(v.mark_if(marked)),
+            Err(e) => {
+                let at = e.argument.and_then(|i| call.args.get(i.min(call.args.len().saturating_sub(1))));
+                let detail = if marked { "(details hidden: an argument is sensitive)".to_string() } else { e.message };
+                Err(EvalError::new(
+                    at.map_or(span, |a| a.span),
+                    format!("Error in function call: {}: {detail}", call.full_name()),
+                ))
+            }
+        }
+    }
+
+    fn call_try(&self, call: &Call, span: Span) -> R {
+        let mut last_err = None;
+        for a in &call.args {
+            match self.eval(a) {
+                Ok(v) if v.is_wholly_known() => return Ok(v),
+                // Not wholly known: it may still fail after apply.
+                Ok(v) => return Ok(Value::unknown().mark_if(v.contains_sensitive())),
+                Err(e) if e.kind == EvalErrorKind::StepLimit => return Err(e),
+                Err(e) => last_err = Some(e),
+            }
+        }
+        Err(EvalError::new(
+            span,
+            match last_err {
+                Some(e) => format!(
+                    "Error in function call: core::try: no expression succeeded; the last error was: {}",
+                    e.message
+                ),
+                None => "Error in function call: core::try needs at least one argument".to_string(),
+            },
+        ))
+    }
+
+    fn call_can(&self, call: &Call, span: Span) -> R {
+        let [arg] = call.args.as_slice() else {
+            return Err(EvalError::new(span, "Wrong number of arguments: core::can takes exactly 1 argument"));
+        };
+        match self.eval(arg) {
+            Ok(v) if v.is_wholly_known() => Ok(Value::bool(true).mark_if(v.contains_sensitive())),
+            Ok(v) => Ok(Value::unknown().mark_if(v.contains_sensitive())),
+            Err(e) if e.kind == EvalErrorKind::StepLimit => Err(e),
+            Err(_) => Ok(Value::bool(false)),
+        }
+    }
+
+    fn call_getresources(&self, call: &Call, span: Span) -> R {
+        if call.args.is_empty() || call.args.len() > 2 {
+            return Err(EvalError::new(
+                span,
+                "Wrong number of arguments: core::getresources takes a resource type and an optional filter object",
+            ));
+        }
+        let ty = self.eval(&call.args[0])?;
+        let filter = match call.args.get(1) {
+            Some(f) => self.eval(f)?,
+            None => Value::null(),
+        };
+        let marked = ty.contains_sensitive() || filter.contains_sensitive();
+        let ty_name = match &ty.kind {
+            Kind::String(s) => s.clone(),
+            Kind::Unknown => return Ok(Value::unknown().mark_if(marked)),
+            _ => return Err(EvalError::new(call.args[0].span, "Invalid argument: the resource type must be a string")),
+        };
+        let filter_obj = match &filter.kind {
+            Kind::Null => Object::new(),
+            Kind::Object(o) => o.clone(),
+            Kind::Unknown => return Ok(Value::unknown().mark_if(marked)),
+            _ => {
+                return Err(EvalError::new(
+                    call.args[1].span,
+                    "Invalid argument: the filter must be an object of attribute values",
+                ))
+            }
+        };
+        let mut out = Vec::new();
+        for res in self.scope.source.resources(&ty_name) {
+            self.step(span)?;
+            let mut matched = Some(true);
+            for (k, want) in filter_obj.iter() {
+                let have = match &res.kind {
+                    Kind::Unknown => None,
+                    _ => res.get(k).map(|h| values::equals(h, want)).unwrap_or(Some(false)),
+                };
+                match have {
+                    Some(true) => {}
+                    Some(false) => {
+                        matched = Some(false);
+                        break;
+                    }
+                    None => matched = None,
+                }
+            }
+            match matched {
+                Some(true) => out.push(res),
+                Some(false) => {}
+                // Whether this resource matches is only known after apply.
+                None => return Ok(Value::unknown().mark_if(marked)),
+            }
+        }
+        Ok(Value::list(out).mark_if(marked))
+    }
+
+    /// Renders an `error_message`/`info_message`: sensitive parts become
+    /// `(sensitive value)`, unknown parts `(known after apply)`, null `null`.
+    pub fn render_message(&self, e: &Expr) -> Result<String, EvalError> {
+        let mut out = String::new();
+        match &e.kind {
+            ExprKind::Template(parts) => self.render_message_parts(parts, &mut out, e.span)?,
+            _ => {
+                let v = self.eval(e)?;
+                out.push_str(&display_in_message(&v));
+            }
+        }
+        Ok(out)
+    }
+
+    fn render_message_parts(&self, parts: &[TemplatePart], out: &mut String, span: Span) -> Result<(), EvalError> {
+        for p in parts {
+            self.step(span)?;
+            match p {
+                TemplatePart::Literal(s) => out.push_str(s),
+                TemplatePart::Interpolation(e) => {
+                    let v = self.eval(e)?;
+                    out.push_str(&display_in_message(&v));
+                }
+                TemplatePart::If { cond, then, otherwise } => {
+                    let c = self.eval(cond)?;
+                    if c.contains_sensitive() {
+                        out.push_str(SENSITIVE_TEXT);
+                        continue;
+                    }
+                    match values::to_bool(&c) {
+                        Err(m) => return Err(EvalError::new(cond.span, format!("Invalid template if condition: {m}"))),
+                        Ok(None) => out.push_str(UNKNOWN_TEXT),
+                        Ok(Some(true)) => self.render_message_parts(then, out, span)?,
+                        Ok(Some(false)) => self.render_message_parts(otherwise, out, span)?,
+                    }
+                }
+                TemplatePart::For { key_var, value_var, collection, body } => {
+                    let c = self.eval(collection)?;
+                    if c.sensitive {
+                        out.push_str(SENSITIVE_TEXT);
+                        continue;
+                    }
+                    let Some(items) = self.iterate(&c, collection.span)? else {
+                        out.push_str(UNKNOWN_TEXT);
+                        continue;
+                    };
+                    for (k, v) in items {
+                        self.push_vars(key_var.as_deref(), value_var, k, v);
+                        let r = self.render_message_parts(body, out, span);
+                        self.pop_vars(key_var.is_some());
+                        r?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How a value reads inside a message.
+pub fn display_in_message(v: &Value) -> String {
+    if v.sensitive {
+        return SENSITIVE_TEXT.to_string();
+    }
+    match &v.kind {
+        Kind::String(s) => s.to_string(),
+        Kind::Unknown => UNKNOWN_TEXT.to_string(),
+        _ => v.to_string(),
+    }
+}
+
+fn get_attr(v: &Value, name: &str, span: Span) -> R {
+    match &v.kind {
+        Kind::Unknown => Ok(Value::unknown().mark_if(v.sensitive)),
+        Kind::Null => Err(EvalError::new(
+            span,
+            format!("Attempt to get attribute from null value: \"{name}\" cannot be read from null"),
+        )),
+        Kind::Object(obj) => match obj.get(name) {
+            Some(x) => Ok(x.clone().mark_if(v.sensitive)),
+            None => {
+                let mut msg = format!("Unsupported attribute: this object does not have an attribute named \"{name}\"");
+                if let Some(s) = crate::diagnostic::suggest(name, obj.keys()) {
+                    msg.push_str(&format!(" (did you mean \"{s}\"?)"));
+                }
+                Err(EvalError::new(span, msg))
+            }
+        },
+        Kind::List(_) => Err(EvalError::new(
+            span,
+            format!("Unsupported attribute: a list has no attribute \"{name}\"; use an index such as [0] or a splat [*].{name}"),
+        )),
+        _ => Err(EvalError::new(
+            span,
+            format!("Unsupported attribute: a {} has no attribute \"{name}\"", v.type_name()),
+        )),
+    }
+}
+
+fn index(v: &Value, key: &Value, span: Span) -> R {
+    let marked = v.sensitive || key.sensitive;
+    match &v.kind {
+        Kind::Unknown => return Ok(Value::unknown().mark_if(marked)),
+        Kind::Null => return Err(EvalError::new(span, "Attempt to index null value")),
+        _ => {}
+    }
+    if key.is_unknown() {
+        return Ok(Value::unknown().mark_if(marked));
+    }
+    match &v.kind {
+        Kind::List(items) => {
+            let n = values::to_number(key).map_err(|m| EvalError::new(span, format!("Invalid index: {m}")))?;
+            let i = n
+                .and_then(|n| n.as_i64())
+                .ok_or_else(|| EvalError::new(span, "Invalid index: a list index must be a whole number"))?;
+            usize::try_from(i).ok().and_then(|i| items.get(i)).map(|x| x.clone().mark_if(marked)).ok_or_else(|| {
+                EvalError::new(
+                    span,
+                    format!("Invalid index: the list has {} elements, so index {i} is out of range", items.len()),
+                )
+            })
+        }
+        Kind::Object(obj) => {
+            let k = values::to_string(key)
+                .map_err(|m| EvalError::new(span, format!("Invalid index: {m}")))?
+                .unwrap_or_default();
+            obj.get(&k).map(|x| x.clone().mark_if(marked)).ok_or_else(|| {
+                let shown = if marked { SENSITIVE_TEXT.to_string() } else { format!("{k:?}") };
+                EvalError::new(
+                    span,
+                    format!("Invalid index: the given key {shown} does not identify an element in this collection"),
+                )
+            })
+        }
+        _ => Err(EvalError::new(span, format!("Invalid index: a {} cannot be indexed", v.type_name()))),
+    }
+}

@@ -1,0 +1,287 @@
+//! The policy model: what a loaded `.policy.hcl` file contains.
+//!
+//! # Blocks
+//!
+//! - `policy { … }`: optional file configuration. `required_providers`,
+//!   `plugins` and `terraform_config` blocks are accepted as in Terraform
+//!   policy and otherwise ignored (tfgate does not install providers).
+//!   **tfgate extension:** a nested `tfgate { … }` block holds our metadata,
+//!   all attributes optional and constant:
+//!   `id` (stable policy id), `title`, `description`, `severity`
+//!   (`info`, `low`, `medium`, `high`, `critical`), `controls` (list of
+//!   strings, e.g. CIS ids), `docs` (URL) and `aliases` (former ids).
+//!   Keeping them in one namespaced block means a file without it is plain
+//!   Terraform policy, and a file with it fails loudly in other tools
+//!   instead of being misread.
+//! - `input "name" { type, default, description, sensitive, nullable }`
+//!   (`type` is required, as in the reference)
+//! - `locals { name = expr … }` (file level, any number)
+//! - `resource_policy "TYPE" "NAME"`, `provider_policy "PROVIDER" "NAME"`,
+//!   `module_policy "SOURCE" "NAME"`, each with `filter`, `operations`
+//!   (resource policies only), `enforcement_level`, nested `locals` and one
+//!   or more `enforce { condition, error_message, info_message }`.
+
+use std::collections::BTreeMap;
+
+use tfgate_plan::Value;
+
+use crate::ast::Expr;
+use crate::diagnostic::{Diagnostic, SourceFile, Span};
+
+/// A loaded, checked policy file.
+#[derive(Clone, Debug)]
+pub struct PolicyFile {
+    pub source: SourceFile,
+    pub config: PolicyConfig,
+    pub inputs: Vec<InputDecl>,
+    /// File-level locals, by name.
+    pub locals: BTreeMap<String, LocalDef>,
+    pub policies: Vec<Policy>,
+    /// Non-fatal findings of the loader.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl PolicyFile {
+    pub fn name(&self) -> &str {
+        self.source.name()
+    }
+    pub fn input(&self, name: &str) -> Option<&InputDecl> {
+        self.inputs.iter().find(|i| i.name == name)
+    }
+    /// The policy block with this name, if any.
+    pub fn policy(&self, name: &str) -> Option<&Policy> {
+        self.policies.iter().find(|p| p.name == name)
+    }
+    /// Turns an evaluation error into a diagnostic pointing into this file.
+    pub fn diagnostic(&self, err: &crate::eval::EvalError) -> Diagnostic {
+        Diagnostic::error(&self.source, err.span, err.message.clone())
+    }
+}
+
+/// The `policy {}` block.
+#[derive(Clone, Debug, Default)]
+pub struct PolicyConfig {
+    pub tfgate: TfgateMeta,
+}
+
+/// tfgate's own metadata from `policy { tfgate { … } }`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TfgateMeta {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub severity: Option<Severity>,
+    pub controls: Vec<String>,
+    pub docs: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const NAMES: [&'static str; 5] = ["info", "low", "medium", "high", "critical"];
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s {
+            "info" => Severity::Info,
+            "low" => Severity::Low,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            "critical" => Severity::Critical,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        Severity::NAMES[self as usize]
+    }
+}
+
+/// An `input` block.
+#[derive(Clone, Debug)]
+pub struct InputDecl {
+    pub name: String,
+    pub span: Span,
+    pub ty: TypeConstraint,
+    /// The default, already evaluated (defaults are constants).
+    pub default: Option<Value>,
+    pub description: Option<String>,
+    pub sensitive: bool,
+    /// `nullable = false` rejects a null value given from outside.
+    pub nullable: bool,
+}
+
+/// A Terraform type constraint, as written in `input { type = … }`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeConstraint {
+    Any,
+    String,
+    Number,
+    Bool,
+    List(Box<TypeConstraint>),
+    Set(Box<TypeConstraint>),
+    Map(Box<TypeConstraint>),
+    Tuple(Vec<TypeConstraint>),
+    Object(BTreeMap<String, TypeConstraint>),
+}
+
+/// One local value definition.
+#[derive(Clone, Debug)]
+pub struct LocalDef {
+    pub name: String,
+    pub name_span: Span,
+    pub expr: Expr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PolicyKind {
+    Resource,
+    Provider,
+    Module,
+}
+
+impl PolicyKind {
+    pub fn block_name(self) -> &'static str {
+        match self {
+            PolicyKind::Resource => "resource_policy",
+            PolicyKind::Provider => "provider_policy",
+            PolicyKind::Module => "module_policy",
+        }
+    }
+}
+
+/// How a failing policy counts towards the gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EnforcementLevel {
+    /// Reported, never fails the gate.
+    Advisory,
+    /// Fails unless overridden (Sentinel's `soft-mandatory`).
+    MandatoryOverridable,
+    /// Always fails (Sentinel's `hard-mandatory`).
+    Mandatory,
+}
+
+impl EnforcementLevel {
+    /// Accepts both vocabularies: Terraform policy's and Sentinel's.
+    pub fn parse(s: &str) -> Option<EnforcementLevel> {
+        Some(match s {
+            "advisory" => EnforcementLevel::Advisory,
+            "mandatory-overridable" | "soft-mandatory" => EnforcementLevel::MandatoryOverridable,
+            "mandatory" | "hard-mandatory" => EnforcementLevel::Mandatory,
+            _ => return None,
+        })
+    }
+    pub const NAMES: [&'static str; 5] =
+        ["advisory", "mandatory-overridable", "soft-mandatory", "mandatory", "hard-mandatory"];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnforcementLevel::Advisory => "advisory",
+            EnforcementLevel::MandatoryOverridable => "mandatory-overridable",
+            EnforcementLevel::Mandatory => "mandatory",
+        }
+    }
+}
+
+/// The operations a resource policy can be scoped to (`operations = [...]`).
+///
+/// Terraform policy defines `create`, `update` and `delete`; the default is
+/// `["create", "update"]`. A plan's `replace` counts as both `create` and
+/// `delete`. tfgate also accepts `read` (data sources read during apply) and
+/// `no-op` (unchanged resources) for policies that want them.
+pub const OPERATIONS: [&str; 5] = ["create", "update", "delete", "read", "no-op"];
+pub const DEFAULT_OPERATIONS: [&str; 2] = ["create", "update"];
+
+/// A `resource_policy`, `provider_policy` or `module_policy` block.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub kind: PolicyKind,
+    /// The first label: a resource type, provider name or module source,
+    /// possibly with `*` wildcards.
+    pub target: String,
+    /// The second label, unique in its file.
+    pub name: String,
+    pub span: Span,
+    pub filter: Option<Expr>,
+    /// Operations this policy runs for; `None` means the default.
+    pub operations: Option<Vec<String>>,
+    /// `None` means the default, `advisory`.
+    pub enforcement_level: Option<Expr>,
+    pub locals: BTreeMap<String, LocalDef>,
+    pub enforce: Vec<Enforce>,
+}
+
+impl Policy {
+    /// Whether the target label matches a name (`*` matches any run of characters).
+    pub fn matches_target(&self, name: &str) -> bool {
+        glob_match(&self.target, name)
+    }
+    /// Whether any of the plan actions of a target is one of this policy's operations.
+    pub fn matches_actions(&self, actions: &[String]) -> bool {
+        let ops: Vec<&str> = match &self.operations {
+            Some(ops) => ops.iter().map(String::as_str).collect(),
+            None => DEFAULT_OPERATIONS.to_vec(),
+        };
+        actions.iter().any(|a| ops.contains(&a.as_str()))
+    }
+}
+
+/// An `enforce` block.
+#[derive(Clone, Debug)]
+pub struct Enforce {
+    pub span: Span,
+    pub condition: Expr,
+    pub error_message: Option<Expr>,
+    pub info_message: Option<Expr>,
+}
+
+/// Glob match with `*` as the only wildcard.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == name;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("*", "aws_instance"));
+        assert!(glob_match("aws_*", "aws_instance"));
+        assert!(!glob_match("aws_*", "google_compute_instance"));
+        assert!(glob_match("*_instance", "aws_instance"));
+        assert!(glob_match("a*b*c", "aXXbYYc"));
+        assert!(!glob_match("a*b*c", "aXXcYYb"));
+        assert!(glob_match("aws_instance", "aws_instance"));
+        assert!(!glob_match("aws_instance", "aws_instances"));
+        assert!(!glob_match("ab*ba", "aba"));
+    }
+
+    #[test]
+    fn enforcement_levels_accept_both_vocabularies() {
+        assert_eq!(EnforcementLevel::parse("soft-mandatory"), Some(EnforcementLevel::MandatoryOverridable));
+        assert_eq!(EnforcementLevel::parse("hard-mandatory"), Some(EnforcementLevel::Mandatory));
+        assert_eq!(EnforcementLevel::parse("mandatory"), Some(EnforcementLevel::Mandatory));
+        assert_eq!(EnforcementLevel::parse("advisory"), Some(EnforcementLevel::Advisory));
+        assert_eq!(EnforcementLevel::parse("strict"), None);
+    }
+}

@@ -1,0 +1,448 @@
+//! `.policytest.hcl`: Terraform policy's test format, and a runner that
+//! checks a policy file against it.
+//!
+//! Blocks:
+//! - `policytest { targets = [...] }`: which policy files the tests are for
+//!   (kept in [`PolicyTestFile::targets`] for the caller to select files);
+//!   `plugins` and `terraform_config` are accepted and ignored.
+//! - `inputs { name = value }`: input values for every test case.
+//! - `locals { … }`: constants usable as `local.x` in the mocks.
+//! - `resource "TYPE" "LABEL"`, `provider "NAME" "LABEL"`,
+//!   `module "SOURCE" "LABEL"`: mocks, each a test case, with `attrs`,
+//!   `prior_attrs` (resources), `meta`, `expect_failure`, `skip` and an
+//!   `inputs {}` block overriding file inputs.
+//! - `data "TYPE" "LABEL" { attrs }`: data source mocks; accepted, and not
+//!   test cases (tfgate has no `core::getdatasource`).
+//!
+//! A case passes when no policy that applies to it fails (or, with
+//! `expect_failure = true`, when at least one does). An evaluation error or
+//! an unknown condition always fails the case, with the reason. Every
+//! resource mock, skipped or not, is visible to `core::getresources`.
+//! Unlike tfpolicy's runner, `operations` is honoured: a mock whose
+//! `meta.operation` is outside a policy's operations is not evaluated by it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tfgate_plan::{Kind, Object, Value};
+
+use crate::diagnostic::{Diagnostic, Location, SourceFile, Span};
+use crate::eval::{Ctx, Limits, NoResources, ResourceSource, Scope};
+use crate::load::Loader;
+use crate::model::{LocalDef, PolicyFile, PolicyKind};
+use crate::parse::{self, RawBlock};
+use crate::run::{Evaluator, PolicyOutcome, Status, Target};
+use crate::PolicyError;
+
+/// A loaded test file.
+#[derive(Clone, Debug)]
+pub struct PolicyTestFile {
+    pub source: SourceFile,
+    /// `policytest { targets }`, empty when not given.
+    pub targets: Vec<String>,
+    pub inputs: BTreeMap<String, Value>,
+    pub mocks: Vec<Mock>,
+}
+
+/// One mock block.
+#[derive(Clone, Debug)]
+pub struct Mock {
+    /// `resource`, `provider`, `module` or `data`.
+    pub block: String,
+    /// The first label: resource type, provider name or module source.
+    pub target: String,
+    pub label: String,
+    pub span: Span,
+    pub attrs: Option<Value>,
+    pub prior_attrs: Option<Value>,
+    pub meta: Object,
+    pub expect_failure: bool,
+    pub skip: bool,
+    pub inputs: BTreeMap<String, Value>,
+}
+
+impl Mock {
+    /// `resource.aws_instance.label`
+    pub fn name(&self) -> String {
+        format!("{}.{}.{}", self.block, self.target, self.label)
+    }
+    fn kind(&self) -> Option<PolicyKind> {
+        match self.block.as_str() {
+            "resource" => Some(PolicyKind::Resource),
+            "provider" => Some(PolicyKind::Provider),
+            "module" => Some(PolicyKind::Module),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestOutcome {
+    Pass,
+    Fail,
+    Skip,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestCaseResult {
+    /// `resource.aws_instance.label`
+    pub name: String,
+    pub location: Location,
+    pub outcome: TestOutcome,
+    /// Why it failed (or what was checked when it passed).
+    pub reason: String,
+    /// The policy blocks that applied to the mock.
+    pub policies: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestReport {
+    pub policy_file: String,
+    pub test_file: String,
+    pub cases: Vec<TestCaseResult>,
+}
+
+impl TestReport {
+    pub fn count(&self, o: TestOutcome) -> usize {
+        self.cases.iter().filter(|c| c.outcome == o).count()
+    }
+    /// True when no case failed.
+    pub fn passed(&self) -> bool {
+        self.count(TestOutcome::Fail) == 0
+    }
+}
+
+const MOCK_BLOCKS: [&str; 4] = ["resource", "provider", "module", "data"];
+
+/// Parses and checks a test file.
+pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyError> {
+    let body = parse::parse_file(&source).map_err(|d| PolicyError::Invalid(vec![*d]))?;
+    let mut l = Loader { file: &source, diags: Vec::new() };
+    let mut top: Vec<&str> = vec!["policytest", "inputs", "locals"];
+    top.extend(MOCK_BLOCKS);
+    l.check_schema(&body, "a policy test file", &[], &top);
+
+    // Test-level locals: constants that may refer to each other.
+    let mut locals: BTreeMap<String, LocalDef> = BTreeMap::new();
+    for b in body.blocks.iter().filter(|b| b.ident == "locals") {
+        for a in &b.body.attrs {
+            locals.insert(
+                a.name.clone(),
+                LocalDef { name: a.name.clone(), name_span: a.name_span, expr: a.expr.clone() },
+            );
+        }
+    }
+    let empty = BTreeMap::new();
+    let scope = Scope {
+        attrs: None,
+        prior_attrs: None,
+        meta: None,
+        inputs: &empty,
+        file_locals: &locals,
+        file_cache: None,
+        block_locals: None,
+        source: &NoResources,
+    };
+    let ctx = Ctx::new(scope, Limits::default());
+    let value_of = |l: &mut Loader, a: &parse::RawAttr| match ctx.eval(&a.expr) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            l.error(e.span, format!("Invalid value for \"{}\"", a.name)).label = Some(e.message);
+            None
+        }
+    };
+    let inputs_of = |l: &mut Loader, b: &RawBlock| -> BTreeMap<String, Value> {
+        let mut out = BTreeMap::new();
+        for a in &b.body.attrs {
+            if let Some(v) = value_of(l, a) {
+                out.insert(a.name.clone(), v);
+            }
+        }
+        out
+    };
+
+    let mut file =
+        PolicyTestFile { source: source.clone(), targets: Vec::new(), inputs: BTreeMap::new(), mocks: Vec::new() };
+    for b in &body.blocks {
+        match b.ident.as_str() {
+            "policytest" => {
+                l.check_schema(&b.body, "the policytest block", &["targets"], &["plugins", "terraform_config"]);
+                if let Some(a) = b.body.attrs.iter().find(|a| a.name == "targets") {
+                    match value_of(&mut l, a).and_then(|v| v.as_list().map(|x| x.to_vec())) {
+                        Some(list) => {
+                            file.targets = list.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()
+                        }
+                        None => {
+                            l.error(a.expr.span, "Invalid value for \"targets\"").label =
+                                Some("a list of paths is required".into());
+                        }
+                    }
+                }
+            }
+            "inputs" => file.inputs.extend(inputs_of(&mut l, b)),
+            "resource" | "provider" | "module" | "data" => {
+                if b.labels.len() != 2 {
+                    l.error(b.ident_span, format!("Missing or extra labels for {}", b.ident)).label =
+                        Some("a mock takes two labels: the target and a test name".into());
+                    continue;
+                }
+                let attrs: &[&str] = match b.ident.as_str() {
+                    "resource" => &["attrs", "prior_attrs", "meta", "expect_failure", "skip"],
+                    "data" => &["attrs", "skip"],
+                    _ => &["attrs", "meta", "expect_failure", "skip"],
+                };
+                let blocks: &[&str] = &["inputs"];
+                l.check_schema(&b.body, &format!("a {} mock", b.ident), attrs, blocks);
+                let mut mock = Mock {
+                    block: b.ident.clone(),
+                    target: b.labels[0].0.clone(),
+                    label: b.labels[1].0.clone(),
+                    span: b.ident_span.to(b.labels[1].1),
+                    attrs: None,
+                    prior_attrs: None,
+                    meta: Object::new(),
+                    expect_failure: false,
+                    skip: false,
+                    inputs: BTreeMap::new(),
+                };
+                for a in &b.body.attrs {
+                    let Some(v) = value_of(&mut l, a) else {
+                        continue;
+                    };
+                    let want = |l: &mut Loader, ok: bool, what: &str| {
+                        if !ok {
+                            l.error(a.expr.span, format!("Invalid value for \"{}\"", a.name)).label =
+                                Some(format!("{what} is required"));
+                        }
+                        ok
+                    };
+                    match a.name.as_str() {
+                        "attrs" if want(&mut l, matches!(v.kind, Kind::Object(_)), "an object") => mock.attrs = Some(v),
+                        "prior_attrs" if want(&mut l, matches!(v.kind, Kind::Object(_)), "an object") => {
+                            mock.prior_attrs = Some(v)
+                        }
+                        "meta" => {
+                            if let Kind::Object(o) = v.kind {
+                                mock.meta = o;
+                            } else {
+                                want(&mut l, false, "an object");
+                            }
+                        }
+                        "expect_failure" | "skip" => {
+                            if let Some(x) = v.as_bool() {
+                                if a.name == "skip" {
+                                    mock.skip = x;
+                                } else {
+                                    mock.expect_failure = x;
+                                }
+                            } else {
+                                want(&mut l, false, "true or false");
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                for ib in b.body.blocks.iter().filter(|x| x.ident == "inputs") {
+                    mock.inputs.extend(inputs_of(&mut l, ib));
+                }
+                if let Some(prev) = file
+                    .mocks
+                    .iter()
+                    .find(|m| m.block == mock.block && m.target == mock.target && m.label == mock.label)
+                {
+                    let line = source.location(prev.span.start).line;
+                    l.error(b.labels[1].1, format!("Duplicate test case {}", mock.name())).label =
+                        Some(format!("already defined at line {line}"));
+                }
+                file.mocks.push(mock);
+            }
+            _ => {}
+        }
+    }
+    if l.diags.iter().any(Diagnostic::is_error) {
+        return Err(PolicyError::Invalid(l.diags));
+    }
+    Ok(file)
+}
+
+/// Every resource mock, for `core::getresources`.
+struct MockResources<'a>(&'a [Mock]);
+
+impl ResourceSource for MockResources<'_> {
+    fn resources(&self, resource_type: &str) -> Vec<Value> {
+        self.0
+            .iter()
+            .filter(|m| m.block == "resource" && m.target == resource_type)
+            .filter_map(|m| m.attrs.clone())
+            .collect()
+    }
+}
+
+/// Runs every test case of a test file against one policy file.
+pub fn run_policy_tests(policy: &PolicyFile, tests: &PolicyTestFile) -> TestReport {
+    let source = MockResources(&tests.mocks);
+    let cases =
+        tests.mocks.iter().filter(|m| m.kind().is_some()).map(|m| run_case(policy, tests, m, &source)).collect();
+    TestReport { policy_file: policy.name().to_string(), test_file: tests.source.name().to_string(), cases }
+}
+
+/// Reads both files and runs the tests.
+pub fn run_policy_test_files(
+    policy_path: impl AsRef<Path>,
+    test_path: impl AsRef<Path>,
+) -> Result<TestReport, PolicyError> {
+    let policy = crate::load_policy_file(policy_path)?;
+    let path = test_path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io { path: path.to_path_buf(), source })?;
+    let tests = load_policy_tests(SourceFile::new(path.display().to_string(), text))?;
+    Ok(run_policy_tests(&policy, &tests))
+}
+
+fn mock_target(m: &Mock, kind: PolicyKind) -> Target {
+    let operation = m.meta.get("operation").and_then(Value::as_str).unwrap_or("create").to_string();
+    let mut meta = Object::new();
+    match kind {
+        PolicyKind::Resource => {
+            meta.insert("type", Value::string(&m.target));
+            meta.insert("name", Value::string(&m.label));
+            meta.insert("address", Value::string(format!("{}.{}", m.target, m.label)));
+            meta.insert("module_path", Value::string("."));
+            meta.insert("mode", Value::string("managed"));
+            meta.insert("index", Value::null());
+            let provider = m.target.split('_').next().unwrap_or(&m.target);
+            meta.insert("provider_type", Value::string(provider));
+            meta.insert("operation", Value::string(&operation));
+            meta.insert("actions", Value::list(vec![Value::string(&operation)]));
+        }
+        PolicyKind::Module => {
+            meta.insert("source", Value::string(&m.target));
+            meta.insert("version", Value::null());
+            meta.insert("address", Value::string(format!("module.{}", m.label)));
+            meta.insert("module_path", Value::string("."));
+        }
+        PolicyKind::Provider => {
+            meta.insert("name", Value::string(&m.target));
+            meta.insert("alias", Value::null());
+            meta.insert("version", Value::null());
+        }
+    }
+    for (k, v) in m.meta.iter() {
+        meta.insert(k, v.clone());
+    }
+    let name = match kind {
+        PolicyKind::Module => meta.get("source").and_then(Value::as_str).unwrap_or(&m.target).to_string(),
+        _ => m.target.clone(),
+    };
+    let attrs = match (&m.attrs, operation.as_str()) {
+        (Some(a), _) => a.clone(),
+        (None, "delete") => Value::null(),
+        (None, _) => Value::object(Object::new()),
+    };
+    Target {
+        kind,
+        name,
+        attrs,
+        prior_attrs: m.prior_attrs.clone().unwrap_or_else(Value::null),
+        meta: Value::object(meta),
+        actions: vec![operation],
+    }
+}
+
+fn run_case(policy: &PolicyFile, tests: &PolicyTestFile, m: &Mock, source: &MockResources) -> TestCaseResult {
+    let location = tests.source.location(m.span.start);
+    let mut result = TestCaseResult {
+        name: m.name(),
+        location,
+        outcome: TestOutcome::Fail,
+        reason: String::new(),
+        policies: Vec::new(),
+    };
+    if m.skip {
+        result.outcome = TestOutcome::Skip;
+        result.reason = "skip = true".into();
+        return result;
+    }
+    let Some(kind) = m.kind() else {
+        result.reason = "not a test case".into();
+        return result;
+    };
+    let mut inputs = tests.inputs.clone();
+    inputs.extend(m.inputs.clone());
+    let ev = match Evaluator::new(policy, &inputs, source, Limits::default()) {
+        Ok(ev) => ev,
+        Err(e) => {
+            result.reason = e.to_string();
+            return result;
+        }
+    };
+    let target = mock_target(m, kind);
+    let mut failures = Vec::new();
+    let mut problems = Vec::new();
+    for (p, outcome) in ev.evaluate_all(&target) {
+        let at = |span: Span| {
+            let l = policy.source.location(span.start);
+            format!("{}:{}:{}", policy.name(), l.line, l.column)
+        };
+        match outcome {
+            PolicyOutcome::NotApplicable(_) => continue,
+            PolicyOutcome::Error(e) => {
+                problems.push(format!("{} \"{}\": error at {}: {}", p.kind.block_name(), p.name, at(e.span), e.message))
+            }
+            PolicyOutcome::Evaluated { results, .. } => {
+                for r in results {
+                    match r.status {
+                        Status::Pass => {}
+                        Status::Fail => failures.push(format!(
+                            "{} \"{}\" failed: {}",
+                            p.kind.block_name(),
+                            p.name,
+                            r.error_message.as_deref().unwrap_or("(no error_message)")
+                        )),
+                        Status::Unknown => problems.push(format!(
+                            "{} \"{}\": condition at {} is unknown",
+                            p.kind.block_name(),
+                            p.name,
+                            at(r.span)
+                        )),
+                        Status::Error => {
+                            let e = r.error.as_ref();
+                            problems.push(format!(
+                                "{} \"{}\": error at {}: {}",
+                                p.kind.block_name(),
+                                p.name,
+                                at(e.map_or(r.span, |e| e.span)),
+                                e.map_or("", |e| e.message.as_str())
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+        result.policies.push(p.name.clone());
+    }
+    let (outcome, reason) = if !problems.is_empty() {
+        (TestOutcome::Fail, problems.join("; "))
+    } else if result.policies.is_empty() {
+        if m.expect_failure {
+            (TestOutcome::Fail, "expected a failure, but no policy applies to this mock".to_string())
+        } else {
+            (TestOutcome::Pass, "no policy applies to this mock".to_string())
+        }
+    } else if m.expect_failure {
+        if failures.is_empty() {
+            (
+                TestOutcome::Fail,
+                format!("expected a failure, but every applicable policy passed ({})", result.policies.join(", ")),
+            )
+        } else {
+            (TestOutcome::Pass, format!("failed as expected: {}", failures.join("; ")))
+        }
+    } else if failures.is_empty() {
+        (TestOutcome::Pass, format!("passed: {}", result.policies.join(", ")))
+    } else {
+        (TestOutcome::Fail, failures.join("; "))
+    };
+    result.outcome = outcome;
+    result.reason = reason;
+    result
+}
