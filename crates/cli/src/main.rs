@@ -5,8 +5,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
 mod inspect;
 mod plan_input;
+mod policies_input;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -21,6 +23,8 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Evaluate policies against one or more plans and gate on the result.
+    Check(check::CheckArgs),
     /// Summarise a plan, or show the planned values of matching resources.
     Inspect(inspect::InspectArgs),
 }
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Check(args) => check::run(args),
         Command::Inspect(args) => inspect::run(args),
     };
     match result {

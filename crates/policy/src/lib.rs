@@ -36,9 +36,11 @@
 //! load time.
 
 pub mod ast;
+pub mod check;
 pub mod diagnostic;
 pub mod eval;
 pub mod functions;
+pub mod gate;
 pub mod load;
 pub mod model;
 pub mod parse;

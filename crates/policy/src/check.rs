@@ -1,0 +1,475 @@
+//! Evaluating a policy set over a plan: the plan's resource instances,
+//! provider configurations and module calls become [`Target`]s, every policy
+//! file is evaluated against them (targets in parallel), and each applicable
+//! policy × target gives one neutral [`Finding`].
+//!
+//! Gate decisions (how unknown counts, waivers, overrides) are not made
+//! here: findings carry their status and enforcement level, and the caller
+//! decides.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use tfgate_plan::{Action, Kind, Mode, Plan, ResourceInstance, Value};
+use tfgate_report as report;
+
+use crate::eval::{Limits, ResourceSource};
+use crate::model::{EnforcementLevel, Policy, PolicyFile, PolicyKind, Severity};
+use crate::run::{Evaluator, PolicyOutcome, Status, Target};
+use crate::PolicySet;
+
+/// What to evaluate and how.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Input values per policy id or file name (`file.policy.hcl`), overriding defaults.
+    pub inputs: BTreeMap<String, BTreeMap<String, Value>>,
+    /// Enforcement level overrides per policy id.
+    pub levels: BTreeMap<String, report::EnforcementLevel>,
+    pub limits: Limits,
+}
+
+/// The findings of one plan.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOutput {
+    pub findings: Vec<report::Finding>,
+    pub errors: Vec<report::RunError>,
+    /// How many targets of each kind were looked at.
+    pub resources: usize,
+}
+
+/// The stable id of a policy block: the file's `tfgate { id }` when the file
+/// holds one policy, `ID/NAME` when it holds several, and `FILE/NAME`
+/// (file name without `.policy.hcl`) for files without an id.
+pub fn policy_id(file: &PolicyFile, policy: &Policy) -> String {
+    match &file.config.tfgate.id {
+        Some(id) if file.policies.len() == 1 => id.clone(),
+        Some(id) => format!("{id}/{}", policy.name),
+        None => format!("{}/{}", file_stem(file.name()), policy.name),
+    }
+}
+
+fn file_stem(name: &str) -> &str {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.strip_suffix(".policy.hcl").unwrap_or(base)
+}
+
+/// Describes every policy of a set for a report, with its effective level.
+pub fn describe_policies(
+    set: &PolicySet,
+    options: &CheckOptions,
+    source_label: impl Fn(&PolicyFile) -> String,
+) -> Vec<report::PolicyInfo> {
+    let mut out = Vec::new();
+    for file in set.files() {
+        let meta = &file.config.tfgate;
+        let inputs = options.inputs.get(file.name()).cloned().unwrap_or_default();
+        let ev = Evaluator::new(file, &inputs, &crate::eval::NoResources, options.limits).ok();
+        for policy in &file.policies {
+            let id = policy_id(file, policy);
+            let level = options
+                .levels
+                .get(&id)
+                .copied()
+                .or_else(|| ev.as_ref().and_then(|ev| ev.enforcement_level(policy).ok()).map(level_of));
+            out.push(report::PolicyInfo {
+                id,
+                name: policy.name.clone(),
+                title: meta.title.clone(),
+                description: meta.description.clone(),
+                severity: meta.severity.map(severity_of),
+                enforcement_level: level.unwrap_or(report::EnforcementLevel::Advisory),
+                target_kind: target_kind_of(policy.kind),
+                target: policy.target.clone(),
+                controls: meta.controls.clone(),
+                source: source_label(file),
+                help_uri: meta.docs.clone(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// Evaluates every policy of `set` against `plan`.
+pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &CheckOptions) -> CheckOutput {
+    let source = PlanResources::new(plan);
+    let mut output = CheckOutput::default();
+
+    // Targets: resolve each instance's values once, in parallel.
+    let resources: Vec<&ResourceInstance> =
+        plan.resources.iter().filter(|r| r.mode() == Mode::Managed && r.deposed.is_none()).collect();
+    let built: Vec<Result<(Target, TargetInfo), report::RunError>> =
+        resources.par_iter().map(|r| resource_target(plan, r, plan_name)).collect();
+    let mut targets = Vec::with_capacity(built.len());
+    for b in built {
+        match b {
+            Ok(t) => targets.push(t),
+            Err(e) => output.errors.push(e),
+        }
+    }
+    output.resources = targets.len();
+    targets.extend(provider_targets(plan));
+    targets.extend(module_targets(plan));
+
+    for file in set.files() {
+        let inputs = input_values(file, options);
+        let ev = match Evaluator::new(file, &inputs, &source, options.limits) {
+            Ok(ev) => ev,
+            Err(e) => {
+                output.errors.push(report::RunError {
+                    message: e.to_string(),
+                    plan: Some(plan_name.to_string()),
+                    policy_id: None,
+                });
+                continue;
+            }
+        };
+        let per_target: Vec<Vec<report::Finding>> = targets
+            .par_iter()
+            .map(|(target, info)| {
+                file.policies
+                    .iter()
+                    .filter_map(|policy| {
+                        let outcome = ev.evaluate(policy, target);
+                        finding(&ev, file, policy, &outcome, info, plan_name, options)
+                    })
+                    .collect()
+            })
+            .collect();
+        output.findings.extend(per_target.into_iter().flatten());
+    }
+    output.findings.sort_by(|a, b| (&a.policy_id, &a.address).cmp(&(&b.policy_id, &b.address)));
+    output
+}
+
+fn input_values(file: &PolicyFile, options: &CheckOptions) -> BTreeMap<String, Value> {
+    // Inputs may be given per file name or per policy id of any policy in the file.
+    let mut inputs = options.inputs.get(file.name()).cloned().unwrap_or_default();
+    for p in &file.policies {
+        if let Some(more) = options.inputs.get(&policy_id(file, p)) {
+            inputs.extend(more.clone());
+        }
+    }
+    inputs
+}
+
+/// What a finding needs to know about its target besides the evaluation.
+#[derive(Clone, Debug, Default)]
+struct TargetInfo {
+    kind: report::TargetKind,
+    address: String,
+    resource_type: Option<String>,
+    module_path: String,
+    module_source: Option<String>,
+    module_version: Option<String>,
+}
+
+fn finding(
+    ev: &Evaluator<'_>,
+    file: &PolicyFile,
+    policy: &Policy,
+    outcome: &PolicyOutcome,
+    info: &TargetInfo,
+    plan_name: &str,
+    options: &CheckOptions,
+) -> Option<report::Finding> {
+    let id = policy_id(file, policy);
+    let (status, level, message) = match outcome {
+        PolicyOutcome::NotApplicable(_) => return None,
+        PolicyOutcome::Error(e) => {
+            let level = ev.enforcement_level(policy).map(level_of).unwrap_or(report::EnforcementLevel::Mandatory);
+            (report::Status::Error, level, ev.diagnostic(e).render())
+        }
+        PolicyOutcome::Evaluated { enforcement_level, results, .. } => {
+            let status = match outcome.status() {
+                Some(Status::Pass) | None => report::Status::Pass,
+                Some(Status::Fail) => report::Status::Fail,
+                Some(Status::Unknown) => report::Status::Unknown,
+                Some(Status::Error) => report::Status::Error,
+            };
+            let messages: Vec<String> = results
+                .iter()
+                .filter_map(|r| match r.status {
+                    Status::Pass => None,
+                    Status::Fail | Status::Unknown => Some(r.error_message.clone().unwrap_or_else(|| {
+                        format!("enforce block {} of {} {}", r.index + 1, policy.name, r.status.as_str())
+                    })),
+                    Status::Error => r.error.as_ref().map(|e| ev.diagnostic(e).render()),
+                })
+                .collect();
+            let message = if messages.is_empty() {
+                results.iter().filter_map(|r| r.info_message.clone()).collect::<Vec<_>>().join("\n")
+            } else {
+                messages.join("\n")
+            };
+            (status, level_of(*enforcement_level), message)
+        }
+    };
+    Some(report::Finding {
+        policy_id: id.clone(),
+        policy_name: policy.name.clone(),
+        status,
+        enforcement_level: options.levels.get(&id).copied().unwrap_or(level),
+        severity: file.config.tfgate.severity.map(severity_of),
+        plan: plan_name.to_string(),
+        target_kind: info.kind,
+        address: info.address.clone(),
+        resource_type: info.resource_type.clone(),
+        module_path: info.module_path.clone(),
+        module_source: info.module_source.clone(),
+        module_version: info.module_version.clone(),
+        attribute_path: None,
+        message,
+        waived_by: None,
+        overridden: false,
+    })
+}
+
+pub fn level_of(l: EnforcementLevel) -> report::EnforcementLevel {
+    match l {
+        EnforcementLevel::Advisory => report::EnforcementLevel::Advisory,
+        EnforcementLevel::MandatoryOverridable => report::EnforcementLevel::MandatoryOverridable,
+        EnforcementLevel::Mandatory => report::EnforcementLevel::Mandatory,
+    }
+}
+
+fn severity_of(s: Severity) -> report::Severity {
+    match s {
+        Severity::Info => report::Severity::Info,
+        Severity::Low => report::Severity::Low,
+        Severity::Medium => report::Severity::Medium,
+        Severity::High => report::Severity::High,
+        Severity::Critical => report::Severity::Critical,
+    }
+}
+
+fn target_kind_of(k: PolicyKind) -> report::TargetKind {
+    match k {
+        PolicyKind::Resource => report::TargetKind::Resource,
+        PolicyKind::Provider => report::TargetKind::Provider,
+        PolicyKind::Module => report::TargetKind::Module,
+    }
+}
+
+/// The short provider type from a provider address (`registry.terraform.io/hashicorp/aws` → `aws`).
+fn provider_type(provider_name: &str) -> &str {
+    provider_name.rsplit('/').next().unwrap_or(provider_name).split('.').next().unwrap_or(provider_name)
+}
+
+/// The one-word operation a policy sees in `meta.operation`.
+fn operation(action: &Action) -> &'static str {
+    match action {
+        Action::Create => "create",
+        Action::Update => "update",
+        Action::Delete | Action::Forget => "delete",
+        Action::Read => "read",
+        Action::NoOp => "no-op",
+        Action::DeleteThenCreate | Action::CreateThenDelete | Action::CreateThenForget | Action::ForgetThenCreate => {
+            "replace"
+        }
+        Action::Other(_) => "other",
+    }
+}
+
+/// `meta` of a resource instance: Terraform policy's keys plus tfgate's extras.
+pub fn resource_meta(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
+    let provider = plan.provider_config(r);
+    let call = plan.module_call(r.module());
+    let index = match r.key() {
+        None => Value::null(),
+        Some(tfgate_plan::InstanceKey::Int(i)) => Value::number(*i),
+        Some(tfgate_plan::InstanceKey::Str(s)) => Value::str(s),
+        Some(tfgate_plan::InstanceKey::Wildcard) => Value::unknown(),
+    };
+    let opt = |s: Option<&str>| s.map_or(Value::null(), Value::str);
+    let module_path = r.module().to_string();
+    Value::object_from([
+        ("type", Value::str(r.resource_type())),
+        ("name", Value::str(r.name())),
+        ("address", Value::str(&r.address_text)),
+        ("module_path", Value::string(if module_path.is_empty() { ".".to_string() } else { module_path })),
+        ("mode", Value::str(r.mode().as_str())),
+        ("index", index),
+        ("provider_type", Value::str(provider_type(&r.provider_name))),
+        ("provider", Value::str(&r.provider_name)),
+        ("provider_config_key", opt(r.provider_key.as_deref())),
+        ("provider_alias", opt(provider.and_then(|p| p.alias.as_deref()))),
+        ("region", opt(provider.and_then(|p| p.region.as_deref()))),
+        ("operation", Value::str(operation(&r.action))),
+        ("actions", Value::list(r.action.as_list().into_iter().map(Value::str).collect())),
+        ("action_reason", opt(r.action_reason.as_deref())),
+        ("module_source", opt(call.and_then(|c| c.source.as_deref()))),
+        ("module_version", opt(call.and_then(|c| c.version.as_deref()))),
+    ])
+}
+
+fn resource_target(
+    plan: &Plan<'_>,
+    r: &ResourceInstance<'_>,
+    plan_name: &str,
+) -> Result<(Target, TargetInfo), report::RunError> {
+    let err = |e: tfgate_plan::PlanError| report::RunError {
+        message: format!("{}: {e}", r.address_text),
+        plan: Some(plan_name.to_string()),
+        policy_id: None,
+    };
+    let attrs = if r.action.exists_after_apply() { r.after().map_err(err)? } else { Value::null() };
+    let prior_attrs = r.before().map_err(err)?;
+    let call = plan.module_call(r.module());
+    let target = Target {
+        kind: PolicyKind::Resource,
+        name: r.resource_type().to_string(),
+        attrs,
+        prior_attrs,
+        meta: resource_meta(plan, r),
+        actions: r.action.as_list().into_iter().map(str::to_string).collect(),
+    };
+    let info = TargetInfo {
+        kind: report::TargetKind::Resource,
+        address: r.address_text.to_string(),
+        resource_type: Some(r.resource_type().to_string()),
+        module_path: r.module().to_string(),
+        module_source: call.and_then(|c| c.source.clone()),
+        module_version: call.and_then(|c| c.version.clone()),
+    };
+    Ok((target, info))
+}
+
+/// A configuration's expressions as attribute values: constants as they
+/// are, anything computed from references as unknown.
+fn expressions_to_value(json: Option<&str>) -> Value {
+    let Some(parsed) = json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()) else {
+        return Value::object_from(Vec::<(String, Value)>::new());
+    };
+    fn expr(e: &serde_json::Value) -> Value {
+        match e {
+            serde_json::Value::Object(m) if m.contains_key("constant_value") => json_value(&m["constant_value"]),
+            serde_json::Value::Object(m) if m.contains_key("references") || m.is_empty() => Value::unknown(),
+            serde_json::Value::Object(m) => Value::object(m.iter().map(|(k, v)| (k.clone(), expr(v))).collect()),
+            serde_json::Value::Array(items) => Value::list(items.iter().map(expr).collect()),
+            _ => Value::unknown(),
+        }
+    }
+    expr(&parsed)
+}
+
+fn json_value(j: &serde_json::Value) -> Value {
+    tfgate_plan::resolve(Some(&j.to_string()), None, None).unwrap_or_else(|_| Value::unknown())
+}
+
+fn provider_targets(plan: &Plan<'_>) -> Vec<(Target, TargetInfo)> {
+    plan.providers
+        .values()
+        .map(|p| {
+            let full = p.full_name.clone().unwrap_or_default();
+            let mut parts = full.rsplit('/');
+            let ty = parts.next().unwrap_or(&p.name).to_string();
+            let namespace = parts.next().map(str::to_string);
+            let mut attrs = expressions_to_value(None);
+            if let Some(region) = &p.region {
+                if let Kind::Object(obj) = &mut attrs.kind {
+                    obj.insert("region", Value::str(region));
+                }
+            }
+            let opt = |s: Option<&String>| s.map_or(Value::null(), |s| Value::str(s));
+            let meta = Value::object_from([
+                ("name", Value::str(&p.name)),
+                ("type", Value::str(&ty)),
+                ("alias", opt(p.alias.as_ref())),
+                ("namespace", opt(namespace.as_ref())),
+                ("source", namespace.as_ref().map_or(Value::null(), |n| Value::string(format!("{n}/{ty}")))),
+                ("version", opt(p.version_constraint.as_ref())),
+                ("config_key", Value::str(&p.key)),
+                ("module_path", opt(p.module_address.as_ref())),
+            ]);
+            let target = Target {
+                kind: PolicyKind::Provider,
+                name: p.name.clone(),
+                attrs,
+                prior_attrs: Value::null(),
+                meta,
+                actions: vec![],
+            };
+            let info = TargetInfo {
+                kind: report::TargetKind::Provider,
+                address: p.key.to_string(),
+                module_path: p.module_address.clone().unwrap_or_default(),
+                ..TargetInfo::default()
+            };
+            (target, info)
+        })
+        .collect()
+}
+
+fn module_targets(plan: &Plan<'_>) -> Vec<(Target, TargetInfo)> {
+    plan.modules
+        .iter()
+        .map(|(path, call)| {
+            let source = call.source.clone().unwrap_or_default();
+            let opt = |s: Option<&String>| s.map_or(Value::null(), |s| Value::str(s));
+            let meta = Value::object_from([
+                ("source", Value::str(&source)),
+                ("version", opt(call.version.as_ref())),
+                ("address", Value::str(path)),
+                ("module_path", Value::str(path)),
+                ("name", Value::str(call.path.last().map_or("", String::as_str))),
+            ]);
+            let target = Target {
+                kind: PolicyKind::Module,
+                name: source.clone(),
+                attrs: expressions_to_value(call.expressions_json()),
+                prior_attrs: Value::null(),
+                meta,
+                actions: vec![],
+            };
+            let info = TargetInfo {
+                kind: report::TargetKind::Module,
+                address: path.clone(),
+                module_path: path.clone(),
+                module_source: call.source.clone(),
+                module_version: call.version.clone(),
+                ..TargetInfo::default()
+            };
+            (target, info)
+        })
+        .collect()
+}
+
+/// `core::getresources` over a plan: the after-values of the instances of a
+/// type that will exist after apply, resolved once per type.
+pub struct PlanResources<'p, 'a> {
+    plan: &'p Plan<'a>,
+    by_type: HashMap<&'p str, Vec<&'p ResourceInstance<'a>>>,
+    cache: Mutex<HashMap<String, Arc<Vec<Value>>>>,
+}
+
+impl<'p, 'a> PlanResources<'p, 'a> {
+    pub fn new(plan: &'p Plan<'a>) -> PlanResources<'p, 'a> {
+        let mut by_type: HashMap<&str, Vec<&ResourceInstance>> = HashMap::new();
+        for r in plan.instances_after_apply().filter(|r| r.mode() == Mode::Managed) {
+            by_type.entry(r.resource_type()).or_default().push(r);
+        }
+        PlanResources { plan, by_type, cache: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn plan(&self) -> &Plan<'a> {
+        self.plan
+    }
+}
+
+impl ResourceSource for PlanResources<'_, '_> {
+    fn resources(&self, resource_type: &str) -> Vec<Value> {
+        if let Some(hit) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(resource_type) {
+            return hit.as_ref().clone();
+        }
+        let values: Vec<Value> = self
+            .by_type
+            .get(resource_type)
+            .map(|rs| rs.iter().map(|r| r.after().unwrap_or_else(|_| Value::unknown())).collect())
+            .unwrap_or_default();
+        let values = Arc::new(values);
+        self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(resource_type.to_string(), values.clone());
+        values.as_ref().clone()
+    }
+}
