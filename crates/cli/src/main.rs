@@ -9,6 +9,7 @@ mod check;
 mod inspect;
 mod plan_input;
 mod policies_input;
+mod test_cmd;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -27,6 +28,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Summarise a plan, or show the planned values of matching resources.
     Inspect(inspect::InspectArgs),
+    /// Run policy tests: `*.policytest.hcl` (mock resources) and `*.plantest.hcl` (whole plans).
+    Test(test_cmd::TestArgs),
 }
 
 /// Exit codes, documented in docs/cli.md.
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Test(args) => test_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -44,6 +44,7 @@ pub mod gate;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod plantest;
 pub mod policytest;
 pub mod run;
 pub mod types;
