@@ -441,16 +441,35 @@ fn module_targets(plan: &Plan<'_>) -> Vec<(Target, TargetInfo)> {
 pub struct PlanResources<'p, 'a> {
     plan: &'p Plan<'a>,
     by_type: HashMap<&'p str, Vec<&'p ResourceInstance<'a>>>,
+    by_address: HashMap<&'p str, &'p ResourceInstance<'a>>,
     cache: Mutex<HashMap<String, Arc<Vec<Value>>>>,
+    meta_cache: Mutex<HashMap<String, Arc<Vec<Value>>>>,
 }
 
 impl<'p, 'a> PlanResources<'p, 'a> {
     pub fn new(plan: &'p Plan<'a>) -> PlanResources<'p, 'a> {
         let mut by_type: HashMap<&str, Vec<&ResourceInstance>> = HashMap::new();
+        let mut by_address = HashMap::new();
         for r in plan.instances_after_apply().filter(|r| r.mode() == Mode::Managed) {
             by_type.entry(r.resource_type()).or_default().push(r);
+            by_address.insert(r.address_text.as_ref(), r);
         }
-        PlanResources { plan, by_type, cache: Mutex::new(HashMap::new()) }
+        PlanResources {
+            plan,
+            by_type,
+            by_address,
+            cache: Mutex::new(HashMap::new()),
+            meta_cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `{ address, attrs, meta }` of one instance.
+    fn described(&self, r: &ResourceInstance<'_>) -> Value {
+        Value::object_from([
+            ("address", Value::str(&r.address_text)),
+            ("attrs", r.after().unwrap_or_else(|_| Value::unknown())),
+            ("meta", resource_meta(self.plan, r)),
+        ])
     }
 
     pub fn plan(&self) -> &Plan<'a> {
@@ -471,5 +490,27 @@ impl ResourceSource for PlanResources<'_, '_> {
         let values = Arc::new(values);
         self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(resource_type.to_string(), values.clone());
         values.as_ref().clone()
+    }
+
+    fn resources_with_meta(&self, resource_type: &str) -> Vec<Value> {
+        if let Some(hit) = self.meta_cache.lock().unwrap_or_else(|e| e.into_inner()).get(resource_type) {
+            return hit.as_ref().clone();
+        }
+        let values: Vec<Value> =
+            self.by_type.get(resource_type).map(|rs| rs.iter().map(|r| self.described(r)).collect()).unwrap_or_default();
+        let values = Arc::new(values);
+        self.meta_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(resource_type.to_string(), values.clone());
+        values.as_ref().clone()
+    }
+
+    fn referenced(&self, from_address: &str, argument: &[String]) -> Vec<Value> {
+        let Some(from) = self.by_address.get(from_address) else { return Vec::new() };
+        let path: Vec<&str> = argument.iter().map(String::as_str).collect();
+        self.plan
+            .referenced_instances(from, &path)
+            .into_iter()
+            .filter(|r| r.exists_after_apply() && r.mode() == Mode::Managed)
+            .map(|r| self.described(r))
+            .collect()
     }
 }

@@ -22,6 +22,9 @@ use crate::types;
 pub const SPECIAL_FORMS: [(&str, usize, Option<usize>); 3] =
     [("try", 1, None), ("can", 1, Some(1)), ("getresources", 1, Some(2))];
 
+/// tfgate's extension functions (`tfgate::NAME`), each taking one argument.
+pub const TFGATE_FUNCTIONS: [&str; 2] = ["referenced", "resources"];
+
 const TOP_BLOCKS: [&str; 6] = ["policy", "input", "locals", "resource_policy", "provider_policy", "module_policy"];
 
 /// Loads and checks one policy file. `Err` holds every error found (and
@@ -199,13 +202,27 @@ impl Loader<'_> {
     }
 
     fn tfgate_meta(&mut self, b: &RawBlock) -> TfgateMeta {
-        const ATTRS: [&str; 7] = ["id", "title", "description", "severity", "controls", "docs", "aliases"];
+        const ATTRS: [&str; 12] = [
+            "id",
+            "title",
+            "description",
+            "severity",
+            "controls",
+            "docs",
+            "aliases",
+            "rationale",
+            "violating_example",
+            "compliant_example",
+            "unknown_values",
+            "references",
+        ];
         self.check_schema(&b.body, "the tfgate block", &ATTRS, &[]);
         let mut meta = TfgateMeta::default();
         for a in &b.body.attrs {
             let Some(v) = self.constant(a) else { continue };
             match a.name.as_str() {
-                "id" | "title" | "description" | "docs" => {
+                "id" | "title" | "description" | "docs" | "rationale" | "violating_example" | "compliant_example"
+                | "unknown_values" => {
                     let Some(s) = self.const_string(a, &v) else {
                         continue;
                     };
@@ -213,6 +230,10 @@ impl Loader<'_> {
                         "id" => meta.id = Some(s),
                         "title" => meta.title = Some(s),
                         "description" => meta.description = Some(s),
+                        "rationale" => meta.rationale = Some(s),
+                        "violating_example" => meta.violating_example = Some(s),
+                        "compliant_example" => meta.compliant_example = Some(s),
+                        "unknown_values" => meta.unknown_values = Some(s),
                         _ => meta.docs = Some(s),
                     }
                 }
@@ -230,14 +251,14 @@ impl Loader<'_> {
                         }
                     }
                 }
-                "controls" | "aliases" => {
+                "controls" | "aliases" | "references" => {
                     let Some(list) = self.const_string_list(a, &v) else {
                         continue;
                     };
-                    if a.name == "controls" {
-                        meta.controls = list;
-                    } else {
-                        meta.aliases = list;
+                    match a.name.as_str() {
+                        "controls" => meta.controls = list,
+                        "aliases" => meta.aliases = list,
+                        _ => meta.references = list,
                     }
                 }
                 _ => {}
@@ -627,9 +648,21 @@ impl Loader<'_> {
 
     fn check_call(&mut self, c: &crate::ast::Call, span: Span) {
         let full = c.full_name();
+        if c.namespace == ["tfgate"] {
+            if !TFGATE_FUNCTIONS.contains(&c.name.as_str()) {
+                let d = Diagnostic::error(self.file, c.name_span, format!("Call to unknown function \"{full}\""))
+                    .with_label("tfgate's own functions are tfgate::resources and tfgate::referenced")
+                    .with_suggestion(&c.name, TFGATE_FUNCTIONS);
+                self.diags.push(d);
+            } else if c.args.len() != 1 {
+                self.error(span, "Wrong number of arguments").label =
+                    Some(format!("{full} takes 1 argument, {} given", c.args.len()));
+            }
+            return;
+        }
         if !(c.namespace.is_empty() || c.namespace == ["core"]) {
             self.error(c.name_span, format!("Call to unknown function \"{full}\"")).label = Some(format!(
-                "the namespace \"{}::\" is not supported; functions live in \"core::\"",
+                "the namespace \"{}::\" is not supported; functions live in \"core::\" (and \"tfgate::\")",
                 c.namespace.join("::")
             ));
             return;

@@ -9,7 +9,11 @@
 //!   all attributes optional and constant:
 //!   `id` (stable policy id), `title`, `description`, `severity`
 //!   (`info`, `low`, `medium`, `high`, `critical`), `controls` (list of
-//!   strings, e.g. CIS ids), `docs` (URL) and `aliases` (former ids).
+//!   strings, e.g. CIS ids), `docs` (URL), `aliases` (former ids), and the
+//!   documentation sections of the policy catalog: `rationale` (why it
+//!   matters), `violating_example`, `compliant_example` (Terraform
+//!   configuration), `unknown_values` (how values known only after apply
+//!   are judged) and `references` (list of sources).
 //!   Keeping them in one namespaced block means a file without it is plain
 //!   Terraform policy, and a file with it fails loudly in other tools
 //!   instead of being misread.
@@ -69,11 +73,22 @@ pub struct PolicyConfig {
 pub struct TfgateMeta {
     pub id: Option<String>,
     pub title: Option<String>,
+    /// What the policy checks.
     pub description: Option<String>,
     pub severity: Option<Severity>,
     pub controls: Vec<String>,
     pub docs: Option<String>,
     pub aliases: Vec<String>,
+    /// Why it matters.
+    pub rationale: Option<String>,
+    /// Terraform configuration that violates the policy.
+    pub violating_example: Option<String>,
+    /// Terraform configuration that complies.
+    pub compliant_example: Option<String>,
+    /// How values known only after apply are judged.
+    pub unknown_values: Option<String>,
+    /// Sources: AWS documentation, benchmarks.
+    pub references: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

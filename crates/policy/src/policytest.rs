@@ -268,6 +268,14 @@ pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyErr
 /// Every resource mock, for `core::getresources`.
 struct MockResources<'a>(&'a [Mock]);
 
+impl MockResources<'_> {
+    fn described(m: &Mock) -> Value {
+        let t = mock_target(m, PolicyKind::Resource);
+        let address = t.meta.get("address").cloned().unwrap_or_else(Value::null);
+        Value::object_from([("address", address), ("attrs", t.attrs), ("meta", t.meta)])
+    }
+}
+
 impl ResourceSource for MockResources<'_> {
     fn resources(&self, resource_type: &str) -> Vec<Value> {
         self.0
@@ -275,6 +283,31 @@ impl ResourceSource for MockResources<'_> {
             .filter(|m| m.block == "resource" && m.target == resource_type)
             .filter_map(|m| m.attrs.clone())
             .collect()
+    }
+
+    fn resources_with_meta(&self, resource_type: &str) -> Vec<Value> {
+        self.0.iter().filter(|m| m.block == "resource" && m.target == resource_type).map(Self::described).collect()
+    }
+
+    /// Mocks state their references in `meta.references`, an object from an
+    /// argument path to the addresses it refers to:
+    /// `meta = { references = { "launch_template.id" = ["aws_launch_template.web"] } }`.
+    fn referenced(&self, from_address: &str, argument: &[String]) -> Vec<Value> {
+        let resources: Vec<&Mock> = self.0.iter().filter(|m| m.block == "resource").collect();
+        let address_of = |m: &Mock| {
+            m.meta.get("address").and_then(Value::as_str).map_or_else(|| format!("{}.{}", m.target, m.label), str::to_string)
+        };
+        let Some(from) = resources.iter().find(|m| address_of(m) == from_address) else { return Vec::new() };
+        let Some(refs) = from.meta.get("references").and_then(Value::as_object) else { return Vec::new() };
+        let query = argument.join(".");
+        let mut wanted: Vec<String> = refs
+            .iter()
+            .filter(|(k, _)| *k == query || k.starts_with(&format!("{query}.")))
+            .flat_map(|(_, v)| v.as_list().unwrap_or_default().iter().filter_map(|a| a.as_str().map(str::to_string)))
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        resources.iter().filter(|m| wanted.contains(&address_of(m))).map(|m| Self::described(m)).collect()
     }
 }
 

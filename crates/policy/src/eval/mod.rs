@@ -79,6 +79,19 @@ pub trait ResourceSource {
     /// The attribute objects (planned after-values) of every resource
     /// instance of exactly this type, in plan order.
     fn resources(&self, resource_type: &str) -> Vec<Value>;
+
+    /// For `tfgate::resources`: every instance of this type as an object
+    /// `{ address, attrs, meta }` (the `meta` a policy on it would see).
+    fn resources_with_meta(&self, _resource_type: &str) -> Vec<Value> {
+        Vec::new()
+    }
+
+    /// For `tfgate::referenced`: the instances, as `{ address, attrs, meta }`,
+    /// that the configuration of the instance at `from_address` refers to in
+    /// the argument at `argument` (argument and nested block names).
+    fn referenced(&self, _from_address: &str, _argument: &[String]) -> Vec<Value> {
+        Vec::new()
+    }
 }
 
 /// A source with no resources at all.
@@ -553,6 +566,9 @@ impl<'a> Ctx<'a> {
     }
 
     fn call(&self, call: &Call, span: Span) -> R {
+        if call.namespace == ["tfgate"] {
+            return self.call_tfgate(call, span);
+        }
         match call.name.as_str() {
             "try" => return self.call_try(call, span),
             "can" => return self.call_can(call, span),
@@ -597,6 +613,56 @@ impl<'a> Ctx<'a> {
                 ))
             }
         }
+    }
+
+    /// tfgate's own functions, for what the policy framework has no word for:
+    /// - `tfgate::resources(TYPE)`: every instance of a type as
+    ///   `{ address, attrs, meta }`, so that a policy can relate resources by
+    ///   provider configuration, module or address (plain `getresources`
+    ///   gives attributes only);
+    /// - `tfgate::referenced(ARGUMENT)`: the resources the target's
+    ///   configuration refers to in an argument (`"launch_template"`,
+    ///   `"iam_instance_profile"`), followed through module outputs and
+    ///   inputs, as `{ address, attrs, meta }`.
+    fn call_tfgate(&self, call: &Call, span: Span) -> R {
+        let [arg] = call.args.as_slice() else {
+            return Err(EvalError::new(span, format!("Wrong number of arguments: {} takes 1 argument", call.full_name())));
+        };
+        let v = self.eval(arg)?;
+        let marked = v.contains_sensitive();
+        if v.is_unknown() {
+            return Ok(Value::unknown().mark_if(marked));
+        }
+        let out = match call.name.as_str() {
+            "resources" => {
+                let Some(ty) = v.as_str() else {
+                    return Err(EvalError::new(arg.span, "Invalid argument: the resource type must be a string"));
+                };
+                self.scope.source.resources_with_meta(ty)
+            }
+            "referenced" => {
+                let path: Vec<String> = match &v.kind {
+                    Kind::String(s) => s.split('.').map(str::to_string).collect(),
+                    Kind::List(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+                    _ => {
+                        return Err(EvalError::new(
+                            arg.span,
+                            "Invalid argument: the argument path must be a string like \"launch_template.id\"",
+                        ))
+                    }
+                };
+                let from = self.scope.meta.and_then(|m| m.get("address")).and_then(Value::as_str);
+                match from {
+                    Some(address) => self.scope.source.referenced(address, &path),
+                    None => {
+                        return Err(EvalError::new(span, "tfgate::referenced can only be used in a resource policy"))
+                    }
+                }
+            }
+            other => return Err(EvalError::new(call.name_span, format!("Call to unknown function \"tfgate::{other}\""))),
+        };
+        self.step(span)?;
+        Ok(Value::list(out).mark_if(marked))
     }
 
     fn call_try(&self, call: &Call, span: Span) -> R {
