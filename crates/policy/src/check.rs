@@ -301,7 +301,21 @@ pub fn resource_meta(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
         ("action_reason", opt(r.action_reason.as_deref())),
         ("module_source", opt(call.and_then(|c| c.source.as_deref()))),
         ("module_version", opt(call.and_then(|c| c.version.as_deref()))),
+        ("configured", configured_arguments(plan, r)),
     ])
+}
+
+/// The argument and block names the resource's configuration sets (keys of
+/// its `expressions`): tells "left unset" from "set to a value known only
+/// after apply". `dynamic` blocks are not recorded by Terraform.
+fn configured_arguments(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
+    let Some(json) = plan.config_resource(&r.address).and_then(|c| c.expressions_json()) else {
+        return Value::unknown();
+    };
+    match serde_json::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(json) {
+        Ok(keys) => Value::list(keys.into_keys().map(Value::string).collect()),
+        Err(_) => Value::unknown(),
+    }
 }
 
 fn resource_target(
