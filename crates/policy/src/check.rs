@@ -96,50 +96,55 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let source = PlanResources::new(plan);
     let mut output = CheckOutput::default();
 
-    // Targets: resolve each instance's values once, in parallel.
-    let resources: Vec<&ResourceInstance> =
-        plan.resources.iter().filter(|r| r.mode() == Mode::Managed && r.deposed.is_none()).collect();
-    let built: Vec<Result<(Target, TargetInfo), report::RunError>> =
-        resources.par_iter().map(|r| resource_target(plan, r, plan_name)).collect();
-    let mut targets = Vec::with_capacity(built.len());
-    for b in built {
-        match b {
-            Ok(t) => targets.push(t),
+    let mut evaluators = Vec::new();
+    for file in set.files() {
+        match Evaluator::new(file, &input_values(file, options), &source, options.limits) {
+            Ok(ev) => evaluators.push((file, ev)),
+            Err(e) => output.errors.push(report::RunError {
+                message: e.to_string(),
+                plan: Some(plan_name.to_string()),
+                policy_id: None,
+            }),
+        }
+    }
+    let evaluate = |target: &Target, info: &TargetInfo| -> Vec<report::Finding> {
+        evaluators
+            .iter()
+            .flat_map(|(file, ev)| {
+                file.policies.iter().filter_map(move |policy| {
+                    let outcome = ev.evaluate(policy, target);
+                    finding(ev, file, policy, &outcome, info, plan_name, options)
+                })
+            })
+            .collect()
+    };
+
+    // Resource instances one at a time, in parallel: a target's values are
+    // resolved, evaluated and dropped, so memory stays flat whatever the plan
+    // size; instances of types no policy targets are never resolved.
+    let targeted = |ty: &str| {
+        set.files().iter().flat_map(|f| &f.policies).any(|p| p.kind == PolicyKind::Resource && p.matches_target(ty))
+    };
+    let resources: Vec<&ResourceInstance> = plan
+        .resources
+        .iter()
+        .filter(|r| r.mode() == Mode::Managed && r.deposed.is_none() && targeted(r.resource_type()))
+        .collect();
+    output.resources = plan.resources.iter().filter(|r| r.mode() == Mode::Managed && r.deposed.is_none()).count();
+    let results: Vec<Result<Vec<report::Finding>, report::RunError>> = resources
+        .par_iter()
+        .map(|r| resource_target(plan, r, plan_name).map(|(target, info)| evaluate(&target, &info)))
+        .collect();
+    for r in results {
+        match r {
+            Ok(findings) => output.findings.extend(findings),
             Err(e) => output.errors.push(e),
         }
     }
-    output.resources = targets.len();
-    targets.extend(provider_targets(plan));
-    targets.extend(module_targets(plan));
-
-    for file in set.files() {
-        let inputs = input_values(file, options);
-        let ev = match Evaluator::new(file, &inputs, &source, options.limits) {
-            Ok(ev) => ev,
-            Err(e) => {
-                output.errors.push(report::RunError {
-                    message: e.to_string(),
-                    plan: Some(plan_name.to_string()),
-                    policy_id: None,
-                });
-                continue;
-            }
-        };
-        let per_target: Vec<Vec<report::Finding>> = targets
-            .par_iter()
-            .map(|(target, info)| {
-                file.policies
-                    .iter()
-                    .filter_map(|policy| {
-                        let outcome = ev.evaluate(policy, target);
-                        finding(&ev, file, policy, &outcome, info, plan_name, options)
-                    })
-                    .collect()
-            })
-            .collect();
-        output.findings.extend(per_target.into_iter().flatten());
+    for (target, info) in provider_targets(plan).iter().chain(&module_targets(plan)) {
+        output.findings.extend(evaluate(target, info));
     }
-    output.findings.sort_by(|a, b| (&a.policy_id, &a.address).cmp(&(&b.policy_id, &b.address)));
+    output.findings.par_sort_by(|a, b| (&a.policy_id, &a.address).cmp(&(&b.policy_id, &b.address)));
     output
 }
 
@@ -510,8 +515,11 @@ impl ResourceSource for PlanResources<'_, '_> {
         if let Some(hit) = self.meta_cache.lock().unwrap_or_else(|e| e.into_inner()).get(resource_type) {
             return hit.as_ref().clone();
         }
-        let values: Vec<Value> =
-            self.by_type.get(resource_type).map(|rs| rs.iter().map(|r| self.described(r)).collect()).unwrap_or_default();
+        let values: Vec<Value> = self
+            .by_type
+            .get(resource_type)
+            .map(|rs| rs.iter().map(|r| self.described(r)).collect())
+            .unwrap_or_default();
         let values = Arc::new(values);
         self.meta_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(resource_type.to_string(), values.clone());
         values.as_ref().clone()

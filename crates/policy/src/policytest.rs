@@ -295,7 +295,10 @@ impl ResourceSource for MockResources<'_> {
     fn referenced(&self, from_address: &str, argument: &[String]) -> Vec<Value> {
         let resources: Vec<&Mock> = self.0.iter().filter(|m| m.block == "resource").collect();
         let address_of = |m: &Mock| {
-            m.meta.get("address").and_then(Value::as_str).map_or_else(|| format!("{}.{}", m.target, m.label), str::to_string)
+            m.meta
+                .get("address")
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("{}.{}", m.target, m.label), str::to_string)
         };
         let Some(from) = resources.iter().find(|m| address_of(m) == from_address) else { return Vec::new() };
         let Some(refs) = from.meta.get("references").and_then(Value::as_object) else { return Vec::new() };

@@ -626,7 +626,10 @@ impl<'a> Ctx<'a> {
     ///   inputs, as `{ address, attrs, meta }`.
     fn call_tfgate(&self, call: &Call, span: Span) -> R {
         let [arg] = call.args.as_slice() else {
-            return Err(EvalError::new(span, format!("Wrong number of arguments: {} takes 1 argument", call.full_name())));
+            return Err(EvalError::new(
+                span,
+                format!("Wrong number of arguments: {} takes 1 argument", call.full_name()),
+            ));
         };
         let v = self.eval(arg)?;
         let marked = v.contains_sensitive();
@@ -659,7 +662,9 @@ impl<'a> Ctx<'a> {
                     }
                 }
             }
-            other => return Err(EvalError::new(call.name_span, format!("Call to unknown function \"tfgate::{other}\""))),
+            other => {
+                return Err(EvalError::new(call.name_span, format!("Call to unknown function \"tfgate::{other}\"")))
+            }
         };
         self.step(span)?;
         Ok(Value::list(out).mark_if(marked))
