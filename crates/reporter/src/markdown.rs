@@ -121,7 +121,7 @@ fn findings_table(report: &Report, findings: &[&Finding], out: &mut String) {
         out.push_str("| policy | level | address | module | message |\n");
         out.push_str("| --- | --- | --- | --- | --- |\n");
     }
-    for f in findings {
+    for f in findings.iter().take(MAX_ROWS) {
         let policy = match report.policy(&f.policy_id) {
             Some(p) => format!("{} {}", code(&p.id), inline(p.title.as_deref().unwrap_or(&p.name))),
             None => code(&f.policy_id),
@@ -141,7 +141,16 @@ fn findings_table(report: &Report, findings: &[&Finding], out: &mut String) {
         let plan = if several_plans { format!(" {} |", code(&f.plan)) } else { String::new() };
         out.push_str(&format!("| {policy} | {level} |{plan} {} | {module} | {message} |\n", code(&f.address)));
     }
+    if findings.len() > MAX_ROWS {
+        out.push_str(&format!(
+            "\n… and {} more; the JSON and SARIF formats list them all.\n",
+            findings.len() - MAX_ROWS
+        ));
+    }
 }
+
+/// Rows per table: a pull-request comment holds at most 65,536 characters.
+const MAX_ROWS: usize = 100;
 
 /// Text inside a paragraph or table cell: Markdown punctuation is
 /// backslash-escaped, HTML is written as entities, and line breaks become

@@ -101,3 +101,17 @@ fn sentinel_passing() {
     let r = common::passing();
     insta::assert_snapshot!(snap(Format::Sentinel, &r, &RenderOptions::default()));
 }
+
+#[test]
+fn markdown_caps_long_tables() {
+    let mut r = common::fixture();
+    let template = r.findings.iter().find(|f| f.status == tfgate_report::Status::Fail).unwrap().clone();
+    for i in 0..150 {
+        let mut f = template.clone();
+        f.address = format!("aws_instance.many[{i}]");
+        r.findings.push(f);
+    }
+    let out = snap(Format::Markdown, &r, &RenderOptions::default());
+    assert!(out.contains("… and 57 more; the JSON and SARIF formats list them all."));
+    assert!(out.len() < 65_536);
+}
