@@ -1,5 +1,265 @@
 //! Rendering of tfgate reports: one neutral [`Report`], one module per output format.
+//!
+//! Every format is a function `render(&Report, &RenderOptions)` in its own
+//! module; [`render`] dispatches on a [`Format`]. Renderers never print and
+//! never look at plan values: everything in a `Report` is already redacted.
+
+use std::fmt;
+use std::str::FromStr;
 
 pub mod report;
 
+pub mod github;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod rollup;
+pub mod sarif;
+pub mod sentinel;
+pub mod table;
+mod text;
+
 pub use report::*;
+pub use rollup::{module_rollup, ModuleRollup};
+
+/// The output formats tfgate can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Human-readable tables (the default on a terminal).
+    Table,
+    /// The report as versioned JSON (see `SCHEMA.md`).
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A Markdown summary for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
+    Markdown,
+    /// A trace in the style of a Sentinel run.
+    Sentinel,
+}
+
+impl Format {
+    /// Every format, in the order help texts list them.
+    pub const ALL: [Format; 7] =
+        [Format::Table, Format::Json, Format::Sarif, Format::Junit, Format::Github, Format::Markdown, Format::Sentinel];
+
+    /// The name used on the command line and in configuration.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+            Format::Sentinel => "sentinel",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = ReportError;
+
+    /// Accepts the names of [`Format::name`], case-insensitively, and `md`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let lower = s.trim().to_ascii_lowercase();
+        if lower == "md" {
+            return Ok(Format::Markdown);
+        }
+        Format::ALL.into_iter().find(|f| f.name() == lower).ok_or_else(|| ReportError::UnknownFormat(s.to_string()))
+    }
+}
+
+/// How the JUnit format shows findings whose status is `unknown`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum UnknownAs {
+    /// As a `<failure>` (the default: a gate fails closed).
+    #[default]
+    Fail,
+    /// As `<skipped>`.
+    Skip,
+}
+
+impl FromStr for UnknownAs {
+    type Err = ReportError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "fail" | "failure" => Ok(UnknownAs::Fail),
+            "skip" | "skipped" => Ok(UnknownAs::Skip),
+            _ => Err(ReportError::UnknownOption(format!("unknown_as={s}"))),
+        }
+    }
+}
+
+/// Choices the CLI makes for every format; each format uses those that apply.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// ANSI colours (table, sentinel). The CLI turns this on for a TTY
+    /// without `NO_COLOR`.
+    pub color: bool,
+    /// Show passing findings too (table, markdown, sentinel, sarif as
+    /// `kind: pass` results). JSON and JUnit always contain them.
+    pub verbose: bool,
+    /// Add the roll-up by module source and version (table: instead of the
+    /// per-policy tables; markdown: as an extra table).
+    pub group_by_module: bool,
+    /// JUnit only: how `unknown` findings appear.
+    pub unknown_as: UnknownAs,
+    /// Table only: wrap the tables to this many columns (the terminal width).
+    pub width: Option<usize>,
+}
+
+/// Errors of this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("unknown output format `{0}` (expected one of: table, json, sarif, junit, github, markdown, sentinel)")]
+    UnknownFormat(String),
+    #[error("invalid option `{0}`")]
+    UnknownOption(String),
+    #[error("cannot write JUnit XML: {0}")]
+    Junit(String),
+    #[error("cannot serialize JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Render `report` in `format`.
+pub fn render(format: Format, report: &Report, options: &RenderOptions) -> Result<String, ReportError> {
+    match format {
+        Format::Table => Ok(table::render(report, options)),
+        Format::Json => json::render(report, options),
+        Format::Sarif => sarif::render(report, options),
+        Format::Junit => junit::render(report, options),
+        Format::Github => Ok(github::render(report, options)),
+        Format::Markdown => Ok(markdown::render(report, options)),
+        Format::Sentinel => Ok(sentinel::render(report, options)),
+    }
+}
+
+/// Whether a finding counts against the gate: `fail` and `error` always,
+/// `unknown` unless the run treats unknown as `warn` or `pass`.
+/// Waived findings never do; overridden ones are still failures (the
+/// override only keeps them from failing the gate).
+pub fn is_failing(finding: &Finding, report: &Report) -> bool {
+    match finding.status {
+        Status::Fail | Status::Error => true,
+        Status::Unknown => unknown_fails(report),
+        Status::Pass | Status::Waived => false,
+    }
+}
+
+/// Unknown counts as failure unless the gate says `warn` or `pass`
+/// (an empty mode is the default, which fails closed).
+pub(crate) fn unknown_fails(report: &Report) -> bool {
+    !matches!(report.gate.unknown_mode.as_str(), "warn" | "pass")
+}
+
+/// The one-line summary shared by the table and Markdown formats:
+/// `12 policies, 340 resources: 3 failed (2 mandatory, 1 advisory), 5 unknown, 0 errors, 1 waived — gate FAILED`.
+pub fn summary_line(report: &Report) -> String {
+    let counts = report.counts();
+    let resources: usize = report.plans.iter().map(|p| p.resources).sum();
+    let mut line = format!(
+        "{}, {}: {} failed",
+        plural(report.policies.len(), "policy", "policies"),
+        plural(resources, "resource", "resources"),
+        counts.fail
+    );
+    let breakdown = failure_breakdown(report);
+    if !breakdown.is_empty() {
+        line.push_str(&format!(" ({})", breakdown.join(", ")));
+    }
+    // Run errors (a policy that did not load) are errors too.
+    let errors = counts.error + report.errors.len();
+    line.push_str(&format!(
+        ", {} unknown, {}, {} waived — gate {}",
+        counts.unknown,
+        plural(errors, "error", "errors"),
+        counts.waived,
+        gate_word(&report.gate)
+    ));
+    if !report.gate.summary.is_empty() {
+        line.push_str(&format!(" ({})", report.gate.summary));
+    }
+    line
+}
+
+/// `PASSED`, `FAILED` or `ERROR` (exit code 2).
+pub fn gate_word(gate: &Gate) -> &'static str {
+    if gate.passed {
+        "PASSED"
+    } else if gate.exit_code >= 2 {
+        "ERROR"
+    } else {
+        "FAILED"
+    }
+}
+
+/// Failed findings by effective level, overridden ones apart: `["2 mandatory", "1 advisory"]`.
+fn failure_breakdown(report: &Report) -> Vec<String> {
+    let (mut mandatory, mut overridable, mut advisory, mut overridden) = (0, 0, 0, 0);
+    for f in report.findings.iter().filter(|f| f.status == Status::Fail) {
+        if f.overridden {
+            overridden += 1;
+            continue;
+        }
+        match f.enforcement_level {
+            EnforcementLevel::Mandatory => mandatory += 1,
+            EnforcementLevel::MandatoryOverridable => overridable += 1,
+            EnforcementLevel::Advisory => advisory += 1,
+        }
+    }
+    [
+        (mandatory, "mandatory"),
+        (overridable, "mandatory-overridable"),
+        (advisory, "advisory"),
+        (overridden, "overridden"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, word)| format!("{n} {word}"))
+    .collect()
+}
+
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(f.name().parse::<Format>().unwrap(), f);
+            assert_eq!(f.to_string().to_uppercase().parse::<Format>().unwrap(), f);
+        }
+        assert_eq!("md".parse::<Format>().unwrap(), Format::Markdown);
+        assert!("xml".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn unknown_as_parses() {
+        assert_eq!("skip".parse::<UnknownAs>().unwrap(), UnknownAs::Skip);
+        assert_eq!("FAIL".parse::<UnknownAs>().unwrap(), UnknownAs::Fail);
+        assert!("maybe".parse::<UnknownAs>().is_err());
+    }
+
+    #[test]
+    fn summary_line_of_empty_report() {
+        let report = Report { gate: Gate { passed: true, ..Gate::default() }, ..Report::default() };
+        assert_eq!(
+            summary_line(&report),
+            "0 policies, 0 resources: 0 failed, 0 unknown, 0 errors, 0 waived — gate PASSED"
+        );
+    }
+}

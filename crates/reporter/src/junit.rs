@@ -1,0 +1,142 @@
+//! JUnit XML: one test suite per policy, one test case per policy × target
+//! (name = address, classname = policy id). `fail` and `error` are
+//! failures and errors, `unknown` a failure or skipped as
+//! [`RenderOptions::unknown_as`] says, `waived` skipped with the waiver.
+//! Run errors become error cases of an extra suite, `tfgate`.
+
+use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
+
+use crate::{Finding, RenderOptions, Report, ReportError, Status, UnknownAs};
+
+pub fn render(report: &Report, options: &RenderOptions) -> Result<String, ReportError> {
+    let several_plans = report.plans.len() > 1;
+    let mut junit = quick_junit::Report::new(xml(&report_name(report)));
+
+    // Suites in policy order; findings of a policy missing from the list
+    // still get a suite, after the others.
+    let mut ids: Vec<&str> = report.policies.iter().map(|p| p.id.as_str()).collect();
+    for f in &report.findings {
+        if !ids.contains(&f.policy_id.as_str()) {
+            ids.push(&f.policy_id);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            continue;
+        }
+        let mut suite = TestSuite::new(xml(id));
+        if let Some(p) = report.policy(id) {
+            if let Some(title) = &p.title {
+                suite.add_property(Property::new("title", xml(title)));
+            }
+            suite.add_property(Property::new("enforcement_level", p.enforcement_level.as_str()));
+            if let Some(sev) = p.severity {
+                suite.add_property(Property::new("severity", sev.as_str()));
+            }
+        }
+        for f in report.findings.iter().filter(|f| f.policy_id == id) {
+            suite.add_test_case(test_case(f, several_plans, options));
+        }
+        junit.add_test_suite(suite);
+    }
+
+    if !report.errors.is_empty() {
+        let mut suite = TestSuite::new("tfgate");
+        for (i, e) in report.errors.iter().enumerate() {
+            let name = e.policy_id.clone().unwrap_or_else(|| format!("run error {}", i + 1));
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+            status.set_message(xml(&e.message));
+            status.set_type("run-error");
+            let mut case = TestCase::new(xml(&name), status);
+            case.set_classname("tfgate");
+            suite.add_test_case(case);
+        }
+        junit.add_test_suite(suite);
+    }
+
+    junit.to_string().map_err(|e| ReportError::Junit(e.to_string()))
+}
+
+fn report_name(report: &Report) -> String {
+    if report.tool.name.is_empty() {
+        "tfgate".to_string()
+    } else {
+        report.tool.name.clone()
+    }
+}
+
+fn test_case(f: &Finding, several_plans: bool, options: &RenderOptions) -> TestCase {
+    // The same address can occur in two plans; the plan tells them apart.
+    let name = if several_plans { format!("{} ({})", f.address, f.plan) } else { f.address.clone() };
+    let status = match f.status {
+        Status::Pass => TestCaseStatus::success(),
+        Status::Fail => failure(NonSuccessKind::Failure, f, fail_type(f)),
+        Status::Error => failure(NonSuccessKind::Error, f, "error".to_string()),
+        Status::Unknown => match options.unknown_as {
+            UnknownAs::Fail => failure(NonSuccessKind::Failure, f, "unknown".to_string()),
+            UnknownAs::Skip => skipped(format!("unknown until apply: {}", f.message), f),
+        },
+        Status::Waived => {
+            skipped(format!("waived ({}): {}", f.waived_by.as_deref().unwrap_or("no reason given"), f.message), f)
+        }
+    };
+    let mut case = TestCase::new(xml(&name), status);
+    case.set_classname(xml(&f.policy_id));
+    case
+}
+
+/// The failure type says how it counts: `mandatory`, `advisory`, …
+fn fail_type(f: &Finding) -> String {
+    if f.overridden {
+        format!("{} (overridden)", f.enforcement_level.as_str())
+    } else {
+        f.enforcement_level.as_str().to_string()
+    }
+}
+
+fn failure(kind: NonSuccessKind, f: &Finding, ty: String) -> TestCaseStatus {
+    let mut status = TestCaseStatus::non_success(kind);
+    status.set_message(xml(&f.message));
+    status.set_type(xml(&ty));
+    status.set_description(xml(&details(f)));
+    status
+}
+
+fn skipped(message: String, f: &Finding) -> TestCaseStatus {
+    let mut status = TestCaseStatus::skipped();
+    status.set_message(xml(&message));
+    status.set_description(xml(&details(f)));
+    status
+}
+
+/// The body of a failure: everything a reader needs to find the resource.
+fn details(f: &Finding) -> String {
+    let mut lines = vec![
+        format!("policy: {} ({})", f.policy_id, f.policy_name),
+        format!("status: {}", f.status.as_str()),
+        format!("enforcement level: {}", f.enforcement_level.as_str()),
+        format!("plan: {}", f.plan),
+        format!("address: {}", f.address),
+    ];
+    if !f.module_path.is_empty() {
+        lines.push(format!("module: {}", f.module_path));
+    }
+    if let Some(src) = &f.module_source {
+        let version = f.module_version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+        lines.push(format!("module source: {src}{version}"));
+    }
+    if let Some(attr) = &f.attribute_path {
+        lines.push(format!("attribute: {attr}"));
+    }
+    if let Some(by) = &f.waived_by {
+        lines.push(format!("waived by: {by}"));
+    }
+    lines.push(format!("message: {}", f.message));
+    lines.join("\n")
+}
+
+/// quick-junit drops control characters; XML also forbids U+FFFE and U+FFFF.
+fn xml(s: &str) -> String {
+    s.replace(['\u{fffe}', '\u{ffff}'], "\u{fffd}")
+}

@@ -1,0 +1,606 @@
+//! SARIF 2.1.0, for code scanning: one rule per policy, one result per
+//! finding that is not a pass, located by the plan file (physical) and the
+//! resource address (logical, with its module as the parent).
+//!
+//! Hand-written serde structs cover only what tfgate fills in; a test
+//! validates the output against the OASIS schema.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::text::{local_address, module_prefixes};
+use crate::{EnforcementLevel, Finding, PolicyInfo, RenderOptions, Report, ReportError, Severity, Status, TargetKind};
+
+const SCHEMA_URI: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/tfgate/tfgate";
+/// The key of our partial fingerprint; bump the suffix if its inputs change.
+pub const FINGERPRINT_KEY: &str = "tfgateFinding/v1";
+
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    invocations: Vec<Invocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
+    results: Vec<SarifResult>,
+    properties: RunProperties,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    version: String,
+    information_uri: &'static str,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: String,
+    name: String,
+    short_description: Message,
+    full_description: Message,
+    help: Help,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleProperties {
+    tags: Vec<String>,
+    /// GitHub code scanning ranks security alerts by this CVSS-like score.
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
+    enforcement_level: &'static str,
+    target: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    source: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    exit_code: u8,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_configuration_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Message,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    name: String,
+    fully_qualified_name: String,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent_index: Option<usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    rule_index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    level: &'static str,
+    message: Message,
+    locations: Vec<Location>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
+    properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocationRef>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocationRef {
+    index: usize,
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties {
+    status: &'static str,
+    enforcement_level: &'static str,
+    plan: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    module_path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    module_source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    module_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attribute_path: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    overridden: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties {
+    gate_passed: bool,
+    unknown_mode: String,
+    summary: String,
+}
+
+pub fn render(report: &Report, options: &RenderOptions) -> Result<String, ReportError> {
+    let mut rules = Rules::default();
+    for p in &report.policies {
+        rules.add(p);
+    }
+    let mut locations = LogicalLocations::default();
+    let mut results = Vec::new();
+    for f in &report.findings {
+        if f.status == Status::Pass && !options.verbose {
+            continue;
+        }
+        let rule_index = rules.index_of(f);
+        results.push(result(f, rule_index, &mut locations));
+    }
+
+    let log = Log {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: if report.tool.name.is_empty() { "tfgate".to_string() } else { report.tool.name.clone() },
+                    version: report.tool.version.clone(),
+                    information_uri: INFORMATION_URI,
+                    rules: rules.rules,
+                },
+            },
+            invocations: vec![invocation(report)],
+            logical_locations: locations.list,
+            results,
+            properties: RunProperties {
+                gate_passed: report.gate.passed,
+                unknown_mode: report.gate.unknown_mode.clone(),
+                summary: report.gate.summary.clone(),
+            },
+        }],
+    };
+    let mut out = serde_json::to_string_pretty(&log)?;
+    out.push('\n');
+    Ok(out)
+}
+
+/// Rules by policy id; a finding whose policy is missing from the report
+/// still gets a (minimal) rule, so every result has one.
+#[derive(Default)]
+struct Rules {
+    rules: Vec<Rule>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Rules {
+    fn add(&mut self, p: &PolicyInfo) -> usize {
+        if let Some(&i) = self.by_id.get(&p.id) {
+            return i;
+        }
+        self.rules.push(rule(p));
+        self.by_id.insert(p.id.clone(), self.rules.len() - 1);
+        self.rules.len() - 1
+    }
+
+    fn index_of(&mut self, f: &Finding) -> usize {
+        match self.by_id.get(&f.policy_id) {
+            Some(&i) => i,
+            None => self.add(&PolicyInfo {
+                id: f.policy_id.clone(),
+                name: f.policy_name.clone(),
+                severity: f.severity,
+                enforcement_level: f.enforcement_level,
+                target_kind: f.target_kind,
+                ..PolicyInfo::default()
+            }),
+        }
+    }
+}
+
+fn rule(p: &PolicyInfo) -> Rule {
+    let title = p.title.clone().unwrap_or_else(|| p.name.clone());
+    let description = p.description.clone().unwrap_or_else(|| title.clone());
+
+    let mut text = description.clone();
+    let mut markdown = format!("**{title}**\n\n{description}");
+    if !p.controls.is_empty() {
+        text.push_str(&format!("\n\nControls: {}", p.controls.join(", ")));
+        markdown.push_str(&format!("\n\nControls: {}", p.controls.join(", ")));
+    }
+    if let Some(uri) = &p.help_uri {
+        text.push_str(&format!("\n\nMore: {uri}"));
+        markdown.push_str(&format!("\n\n[Documentation]({uri})"));
+    }
+
+    // Tags must be distinct (the schema says so); keep the policy's order.
+    let mut tags: Vec<String> = Vec::new();
+    for tag in std::iter::once("terraform".to_string()).chain(p.controls.iter().cloned()) {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+
+    Rule {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        short_description: Message { text: title },
+        full_description: Message { text: description },
+        help: Help { text, markdown },
+        // The schema wants an absolute URI here; anything else stays in the text.
+        help_uri: p.help_uri.clone().filter(|u| is_absolute_uri(u)),
+        default_configuration: Configuration { level: level_of(p.enforcement_level, p.severity) },
+        properties: RuleProperties {
+            tags,
+            security_severity: p.severity.map(security_severity),
+            enforcement_level: p.enforcement_level.as_str(),
+            target: format!("{}:{}", target_kind_str(p.target_kind), p.target),
+            source: p.source.clone(),
+        },
+    }
+}
+
+/// Mandatory levels block the gate: `error`. Advisory is a `warning`,
+/// or a `note` for informational policies.
+fn level_of(level: EnforcementLevel, severity: Option<Severity>) -> &'static str {
+    match (level, severity) {
+        (EnforcementLevel::Advisory, Some(Severity::Info)) => "note",
+        (EnforcementLevel::Advisory, _) => "warning",
+        _ => "error",
+    }
+}
+
+/// Scores GitHub maps back to critical/high/medium/low.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "0.0",
+    }
+}
+
+fn target_kind_str(k: TargetKind) -> &'static str {
+    match k {
+        TargetKind::Resource => "resource",
+        TargetKind::Provider => "provider",
+        TargetKind::Module => "module",
+    }
+}
+
+fn result(f: &Finding, rule_index: usize, locations: &mut LogicalLocations) -> SarifResult {
+    let (kind, level) = match f.status {
+        Status::Pass => (Some("pass"), "none"),
+        Status::Fail if f.overridden => (None, "warning"),
+        Status::Fail | Status::Waived => (None, level_of(f.enforcement_level, f.severity)),
+        Status::Unknown => (None, "warning"),
+        Status::Error => (None, "error"),
+    };
+    let suppressions = if f.status == Status::Waived {
+        vec![Suppression {
+            kind: "external",
+            status: "accepted",
+            justification: f.waived_by.clone().unwrap_or_else(|| "waived".to_string()),
+        }]
+    } else {
+        Vec::new()
+    };
+    let mut text = format!("{}: {}", f.address, f.message);
+    if f.status == Status::Unknown {
+        text.push_str(" (unknown until apply)");
+    }
+    SarifResult {
+        rule_id: f.policy_id.clone(),
+        rule_index,
+        kind,
+        level,
+        message: Message { text },
+        locations: vec![Location {
+            physical_location: plan_location(&f.plan),
+            logical_locations: vec![locations.for_finding(f)],
+        }],
+        partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint(f))]),
+        suppressions,
+        properties: ResultProperties {
+            status: f.status.as_str(),
+            enforcement_level: f.enforcement_level.as_str(),
+            plan: f.plan.clone(),
+            module_path: f.module_path.clone(),
+            module_source: f.module_source.clone(),
+            module_version: f.module_version.clone(),
+            attribute_path: f.attribute_path.clone(),
+            overridden: f.overridden,
+        },
+    }
+}
+
+/// Identifies a finding across runs: the policy, the plan file and the
+/// address, never the message (which may change wording or values).
+pub fn fingerprint(f: &Finding) -> String {
+    let mut h = Sha256::new();
+    for part in [&f.policy_id, &f.plan, &f.address] {
+        h.update(part.as_bytes());
+        h.update([0u8]); // separator: ("ab","c") and ("a","bc") differ
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn plan_location(plan: &str) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation { uri: path_to_uri(plan) },
+        // A plan has no meaningful line for a resource, but code scanning
+        // needs `startLine` to place an alert: use the file's first line.
+        region: Some(Region { start_line: 1 }),
+    }
+}
+
+/// A scheme, a colon and no characters a URI cannot hold unescaped.
+fn is_absolute_uri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '\\' | '^' | '`' | '{' | '|' | '}'))
+}
+
+/// A relative (or absolute-path) URI reference for a file path:
+/// backslashes become slashes and everything outside the unreserved set is
+/// percent-encoded.
+fn path_to_uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The run's table of logical locations: modules (each pointing at its
+/// parent module) and the resources, providers or modules findings are about.
+#[derive(Default)]
+struct LogicalLocations {
+    list: Vec<LogicalLocation>,
+    index: HashMap<(&'static str, String), usize>,
+}
+
+impl LogicalLocations {
+    fn get_or_add(&mut self, kind: &'static str, fqn: &str, name: &str, parent: Option<usize>) -> usize {
+        if let Some(&i) = self.index.get(&(kind, fqn.to_string())) {
+            return i;
+        }
+        self.list.push(LogicalLocation {
+            name: name.to_string(),
+            fully_qualified_name: fqn.to_string(),
+            kind,
+            parent_index: parent,
+        });
+        self.index.insert((kind, fqn.to_string()), self.list.len() - 1);
+        self.list.len() - 1
+    }
+
+    /// The module chain of `path`; returns the innermost module's index.
+    fn module(&mut self, path: &str) -> Option<usize> {
+        let mut parent = None;
+        let mut parent_path = "";
+        for prefix in module_prefixes(path) {
+            let name = prefix.strip_prefix(parent_path).map(|s| s.trim_start_matches('.')).unwrap_or(prefix);
+            parent = Some(self.get_or_add("module", prefix, name, parent));
+            parent_path = prefix;
+        }
+        parent
+    }
+
+    fn for_finding(&mut self, f: &Finding) -> LogicalLocationRef {
+        let module = self.module(&f.module_path);
+        let (kind, index) = match f.target_kind {
+            TargetKind::Module if f.address == f.module_path && module.is_some() => {
+                ("module", module.unwrap_or_default())
+            }
+            kind => {
+                let kind = match kind {
+                    TargetKind::Provider => "provider",
+                    TargetKind::Module => "module",
+                    TargetKind::Resource => "resource",
+                };
+                let name = local_address(&f.address, &f.module_path);
+                (kind, self.get_or_add(kind, &f.address, name, module))
+            }
+        };
+        LogicalLocationRef { index, fully_qualified_name: f.address.clone(), kind }
+    }
+}
+
+fn invocation(report: &Report) -> Invocation {
+    let mut execution = Vec::new();
+    for e in &report.errors {
+        let mut text = e.message.clone();
+        if let Some(p) = &e.policy_id {
+            text.push_str(&format!(" (policy {p})"));
+        }
+        execution.push(Notification {
+            level: "error",
+            message: Message { text },
+            locations: e
+                .plan
+                .iter()
+                .map(|p| Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation { uri: path_to_uri(p) },
+                        region: None,
+                    },
+                    logical_locations: Vec::new(),
+                })
+                .collect(),
+        });
+    }
+    for plan in &report.plans {
+        for w in &plan.warnings {
+            execution.push(Notification {
+                level: "warning",
+                message: Message { text: w.clone() },
+                locations: vec![Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation { uri: path_to_uri(&plan.path) },
+                        region: None,
+                    },
+                    logical_locations: Vec::new(),
+                }],
+            });
+        }
+    }
+    let configuration = report
+        .waivers
+        .iter()
+        .filter(|w| w.state != "active")
+        .map(|w| Notification {
+            level: if w.state == "expired" { "warning" } else { "note" },
+            message: Message {
+                text: format!(
+                    "waiver {} {} is {}: {}{}",
+                    w.policy,
+                    w.address,
+                    w.state,
+                    w.reason,
+                    w.expires.as_deref().map(|e| format!(" (expires {e})")).unwrap_or_default()
+                ),
+            },
+            locations: Vec::new(),
+        })
+        .collect();
+    Invocation {
+        execution_successful: report.errors.is_empty() && report.gate.exit_code < 2,
+        exit_code: report.gate.exit_code,
+        tool_execution_notifications: execution,
+        tool_configuration_notifications: configuration,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_uris() {
+        assert!(is_absolute_uri("https://tfgate.dev/policies/TFG-EC2-001"));
+        assert!(!is_absolute_uri("tfgate.dev/policies"));
+        assert!(!is_absolute_uri("https://x/a b"));
+        assert!(!is_absolute_uri("1http://x"));
+    }
+
+    #[test]
+    fn uri_encoding() {
+        assert_eq!(path_to_uri("plans/app.json"), "plans/app.json");
+        assert_eq!(path_to_uri(r"C:\plans\my plan.json"), "C%3A/plans/my%20plan.json");
+        assert_eq!(path_to_uri("ü#?.json"), "%C3%BC%23%3F.json");
+    }
+
+    #[test]
+    fn fingerprint_ignores_message() {
+        let a = Finding {
+            policy_id: "P".into(),
+            plan: "p.json".into(),
+            address: "aws_instance.a".into(),
+            message: "one".into(),
+            ..Finding::default()
+        };
+        let b = Finding { message: "two".into(), status: Status::Unknown, ..a.clone() };
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        let c = Finding { address: "aws_instance.b".into(), ..a.clone() };
+        assert_ne!(fingerprint(&a), fingerprint(&c));
+        assert_eq!(fingerprint(&a).len(), 64);
+    }
+}

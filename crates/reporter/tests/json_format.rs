@@ -1,0 +1,50 @@
+//! The JSON format reads back into a `Report`, and SCHEMA.md documents every key it writes.
+
+mod common;
+
+use serde_json::Value;
+use tfgate_report::{render, Format, RenderOptions, Report};
+
+#[test]
+fn json_reads_back_into_the_report() {
+    let report = common::fixture();
+    let out = render(Format::Json, &report, &RenderOptions::default()).unwrap();
+    let back: Report = serde_json::from_str(&out).unwrap();
+    assert_eq!(back, report);
+}
+
+#[test]
+fn json_is_deterministic_and_sorted() {
+    let mut shuffled = common::fixture();
+    shuffled.findings.reverse();
+    shuffled.policies.reverse();
+    let a = render(Format::Json, &common::fixture(), &RenderOptions::default()).unwrap();
+    let b = render(Format::Json, &shuffled, &RenderOptions::default()).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn schema_md_documents_every_key() {
+    let schema = include_str!("../SCHEMA.md");
+    let out = render(Format::Json, &common::fixture(), &RenderOptions::default()).unwrap();
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let mut keys = Vec::new();
+    collect_keys(&doc, &mut keys);
+    keys.sort();
+    keys.dedup();
+    let missing: Vec<&String> = keys.iter().filter(|k| !schema.contains(&format!("`{k}`"))).collect();
+    assert!(missing.is_empty(), "keys missing from SCHEMA.md: {missing:?}");
+}
+
+fn collect_keys(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.push(k.clone());
+                collect_keys(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_keys(i, out)),
+        _ => {}
+    }
+}
