@@ -1,14 +1,14 @@
 //! `tfgate check PLAN... [--policy PATH...]`: evaluate policies, report, gate.
 
-use std::fmt::Write;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use rayon::prelude::*;
 use tfgate_policy::check::{check_plan, describe_policies, CheckOptions};
 use tfgate_policy::gate::{decide, UnknownMode};
-use tfgate_report::{PlanInfo, Report, Status, Tool, SCHEMA_VERSION};
+use tfgate_report::{render, Format, PlanInfo, RenderOptions, Report, ReportError, Tool, SCHEMA_VERSION};
 
 use crate::plan_input::{parse, read_plan_text};
 use crate::policies_input::{load_policies, BUILTIN_PREFIX};
@@ -25,13 +25,24 @@ pub struct CheckArgs {
     /// (the gate fails closed), a warning, or a pass.
     #[arg(long, value_name = "MODE", default_value = "fail", value_parser = ["fail", "warn", "pass"])]
     unknown: String,
-    /// Output format.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    /// Output format on standard output.
+    #[arg(long, short = 'f', value_name = "FORMAT", default_value = "table", value_parser = FORMATS)]
     format: String,
+    /// Also write FORMAT to PATH (repeatable): `--output sarif=results.sarif --output junit=results.xml`.
+    #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH")]
+    outputs: Vec<String>,
+    /// Summarise findings per module source and version (for platform teams).
+    #[arg(long, value_name = "WHAT", value_parser = ["module"])]
+    group_by: Option<String>,
+    /// In JUnit output, report unknown results as failures or as skipped tests.
+    #[arg(long, value_name = "AS", default_value = "fail", value_parser = ["fail", "skip"])]
+    junit_unknown: String,
     /// Also list the findings that pass.
     #[arg(long, short = 'v')]
     verbose: bool,
 }
+
+const FORMATS: [&str; 7] = ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"];
 
 pub fn run(args: CheckArgs) -> Result<u8> {
     let set = load_policies(&args.policies)?;
@@ -75,57 +86,24 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     }
     report.gate = decide(&report.findings, &report.errors, unknown);
 
-    let out = match args.format.as_str() {
-        "json" => serde_json::to_string_pretty(&report)? + "\n",
-        _ => render_text(&report, args.verbose),
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let options = RenderOptions {
+        color,
+        verbose: args.verbose,
+        group_by_module: args.group_by.as_deref() == Some("module"),
+        unknown_as: args.junit_unknown.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?,
+        width: None,
     };
-    print!("{out}");
+    // Files first: a CI step should get its SARIF even when stdout is cut short.
+    for spec in &args.outputs {
+        let (format, path) = spec
+            .split_once('=')
+            .with_context(|| format!("--output {spec}: expected FORMAT=PATH, e.g. sarif=results.sarif"))?;
+        let format: Format = format.parse().map_err(|e: ReportError| anyhow::anyhow!("--output {spec}: {e}"))?;
+        let text = render(format, &report, &RenderOptions { color: false, ..options.clone() })?;
+        std::fs::write(path, text).with_context(|| format!("cannot write {path}"))?;
+    }
+    let format: Format = args.format.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?;
+    print!("{}", render(format, &report, &options)?);
     Ok(report.gate.exit_code)
-}
-
-/// One line per finding (policy, status, level, address, module, message), then a summary.
-fn render_text(report: &Report, verbose: bool) -> String {
-    let mut out = String::new();
-    let many_plans = report.plans.len() > 1;
-    for f in report.findings.iter().filter(|f| verbose || f.status != Status::Pass) {
-        let module = if f.module_path.is_empty() { "(root)" } else { &f.module_path };
-        let plan = if many_plans { format!("{}: ", f.plan) } else { String::new() };
-        let _ = write!(
-            out,
-            "{:<7} {:<21} {:<28} {plan}{}  [{module}]",
-            f.status.as_str().to_uppercase(),
-            f.enforcement_level.as_str(),
-            f.policy_id,
-            f.address
-        );
-        let mut lines = f.message.lines();
-        if let Some(first) = lines.next() {
-            let _ = write!(out, "  {first}");
-        }
-        out.push('\n');
-        for line in lines {
-            let _ = writeln!(out, "        {line}");
-        }
-    }
-    for e in &report.errors {
-        let _ = writeln!(out, "ERROR   {}", e.message);
-    }
-    let c = report.counts();
-    let resources: usize = report.plans.iter().map(|p| p.resources).sum();
-    let _ = writeln!(
-        out,
-        "\n{} polic{} on {resources} resource{} in {} plan{}: {} fail, {} unknown, {} error, {} pass",
-        report.policies.len(),
-        if report.policies.len() == 1 { "y" } else { "ies" },
-        if resources == 1 { "" } else { "s" },
-        report.plans.len(),
-        if report.plans.len() == 1 { "" } else { "s" },
-        c.fail,
-        c.unknown,
-        c.error,
-        c.pass
-    );
-    let verdict = if report.gate.passed { "PASSED" } else { "FAILED" };
-    let _ = writeln!(out, "gate {verdict}: {} (unknown counts as {})", report.gate.summary, report.gate.unknown_mode);
-    out
 }

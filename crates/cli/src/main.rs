@@ -59,7 +59,13 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let message = format!("{e:#}");
+            // Policy diagnostics come rendered, each with its own "error:".
+            if message.starts_with("error: ") || message.starts_with("warning: ") {
+                eprintln!("{message}");
+            } else {
+                eprintln!("error: {message}");
+            }
             ExitCode::from(exit::ERROR)
         }
     }

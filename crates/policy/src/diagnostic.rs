@@ -226,13 +226,21 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// at most 3 edits), as rustc does for names.
 pub fn suggest<'a>(typo: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (typo.chars().count() / 3).clamp(1, 3);
+    // A truncated name (`tokn` for `tokens`) is a typo too, beyond the distance limit.
+    let shortened = |c: &str| typo.chars().count() >= 3 && is_subsequence(typo, c);
     candidates
         .into_iter()
         .filter(|c| *c != typo)
         .map(|c| (edit_distance(typo, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|(d, c)| *d <= limit || shortened(c))
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
+}
+
+/// True when every character of `short` appears in `long`, in order.
+fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|l| l == c))
 }
 
 #[cfg(test)]
