@@ -46,6 +46,9 @@ const FORMATS: [&str; 7] = ["table", "json", "sarif", "junit", "github", "markdo
 
 pub fn run(args: CheckArgs) -> Result<u8> {
     let set = load_policies(&args.policies)?;
+    if set.files().is_empty() {
+        anyhow::bail!("no policies to run: the built-in library is empty and no --policy was given");
+    }
     let unknown: UnknownMode = args.unknown.parse().map_err(anyhow::Error::msg)?;
     let options = CheckOptions::default();
     let policies = describe_policies(&set, &options, |f| {

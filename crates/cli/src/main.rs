@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod inspect;
 mod plan_input;
+mod policies_cmd;
 mod policies_input;
 mod test_cmd;
 
@@ -28,6 +29,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Summarise a plan, or show the planned values of matching resources.
     Inspect(inspect::InspectArgs),
+    /// List the policies, or show one policy's documentation.
+    Policies(policies_cmd::PoliciesArgs),
     /// Run policy tests: `*.policytest.hcl` (mock resources) and `*.plantest.hcl` (whole plans).
     Test(test_cmd::TestArgs),
 }
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Policies(args) => policies_cmd::run(args),
         Command::Test(args) => test_cmd::run(args),
     };
     match result {

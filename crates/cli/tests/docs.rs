@@ -56,3 +56,46 @@ fn cli_reference_is_current() {
     let current = std::fs::read_to_string(&file).unwrap_or_default();
     assert!(current == doc, "docs/cli.md is stale: run `just docs` (UPDATE_EXPECT=1 cargo test -p tfgate --test docs)");
 }
+
+/// `docs/policies/`: an index and one page per built-in policy, from
+/// `tfgate policies list --markdown` and `tfgate policies show ID`.
+#[test]
+fn policy_catalog_is_current() {
+    let index = help_of(&["policies", "list", "--markdown"]);
+    let ids: Vec<String> = index
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ["))
+        .filter_map(|l| l.split(']').next())
+        .map(str::to_string)
+        .collect();
+    let mut pages = vec![(
+        "README.md".to_string(),
+        format!(
+            "# Policy catalog\n\n<!-- Generated from the built-in library by `just docs`; do not edit by hand. -->\n\nThe policies `tfgate check` runs when no `--policy` is given. `tfgate policies show ID` prints the same pages.\n\n{index}"
+        ),
+    )];
+    for id in &ids {
+        pages.push((format!("{id}.md"), help_of(&["policies", "show", id])));
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/policies");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &pages {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        return;
+    }
+    let mut stale = Vec::new();
+    for (name, text) in &pages {
+        if std::fs::read_to_string(dir.join(name)).ok().as_deref() != Some(text.as_str()) {
+            stale.push(name.clone());
+        }
+    }
+    let on_disk = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
+    assert!(
+        stale.is_empty() && on_disk == pages.len(),
+        "docs/policies is stale ({stale:?}, {on_disk} files for {} pages): run `just docs`",
+        pages.len()
+    );
+}

@@ -1,0 +1,197 @@
+//! `tfgate policies list|show`: the built-in library (or policies on disk)
+//! and their documentation. The same text makes the catalog in `docs/policies/`.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand};
+use tfgate_policy::check::{describe_policies, policy_id, CheckOptions};
+use tfgate_policy::{PolicyFile, PolicySet};
+
+use crate::exit;
+use crate::policies_input::{load_policies, BUILTIN_PREFIX};
+
+#[derive(Args)]
+pub struct PoliciesArgs {
+    #[command(subcommand)]
+    command: PoliciesCommand,
+}
+
+#[derive(Subcommand)]
+enum PoliciesCommand {
+    /// List the policies: id, enforcement level, severity, target, title.
+    List {
+        /// Policy files or directories instead of the built-in library.
+        #[arg(long = "policy", short = 'p', value_name = "PATH")]
+        policies: Vec<PathBuf>,
+        /// Print a Markdown table linking to each policy's page (the catalog index).
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Show one policy's documentation: what it checks, why, examples, how unknown values are judged.
+    Show {
+        /// The policy id (`TFG-EC2-001`), a former id, or a policy block name.
+        id: String,
+        #[arg(long = "policy", short = 'p', value_name = "PATH")]
+        policies: Vec<PathBuf>,
+    },
+}
+
+pub fn run(args: PoliciesArgs) -> Result<u8> {
+    match args.command {
+        PoliciesCommand::List { policies, markdown } => {
+            let set = load_policies(&policies)?;
+            print!("{}", if markdown { list_markdown(&set) } else { list(&set) });
+        }
+        PoliciesCommand::Show { id, policies } => {
+            let set = load_policies(&policies)?;
+            let Some(file) = find(&set, &id) else {
+                bail!("no policy with id or name {id:?}; `tfgate policies list` shows them");
+            };
+            print!("{}", document(file));
+        }
+    }
+    Ok(exit::PASS)
+}
+
+/// The file holding a policy by id, alias or block name.
+pub fn find<'a>(set: &'a PolicySet, id: &str) -> Option<&'a PolicyFile> {
+    set.files().iter().find(|f| {
+        f.config.tfgate.id.as_deref() == Some(id)
+            || f.config.tfgate.aliases.iter().any(|a| a == id)
+            || f.policies.iter().any(|p| p.name == id || policy_id(f, p) == id)
+    })
+}
+
+pub fn source_label(file: &PolicyFile) -> String {
+    file.name().to_string()
+}
+
+/// One line per policy block.
+pub fn list(set: &PolicySet) -> String {
+    let infos = describe_policies(set, &CheckOptions::default(), source_label);
+    let mut out = String::new();
+    let id_w = infos.iter().map(|p| p.id.len()).max().unwrap_or(2).max(2);
+    let target_w = infos.iter().map(|p| p.target.len() + 9).max().unwrap_or(6).max(6);
+    let _ = writeln!(out, "{:id_w$}  {:21}  {:8}  {:target_w$}  TITLE", "ID", "LEVEL", "SEVERITY", "TARGET");
+    for p in &infos {
+        let target = format!("{} {}", p.target_kind_word(), p.target);
+        let _ = writeln!(
+            out,
+            "{:id_w$}  {:21}  {:8}  {:target_w$}  {}",
+            p.id,
+            p.enforcement_level.as_str(),
+            p.severity.map_or("-", |s| s.as_str()),
+            target,
+            p.title.as_deref().unwrap_or(&p.name)
+        );
+    }
+    out
+}
+
+/// The catalog index: one row per policy file, linking to `ID.md`.
+pub fn list_markdown(set: &PolicySet) -> String {
+    let mut out = String::from(
+        "| Id | Title | Severity | Enforcement | Applies to | Controls |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
+    let mut files: Vec<&PolicyFile> = set.files().iter().collect();
+    files.sort_by_key(|f| f.config.tfgate.id.clone().unwrap_or_else(|| f.name().to_string()));
+    for f in files {
+        let mut one = PolicySet::default();
+        one.push(f.clone());
+        let infos = describe_policies(&one, &CheckOptions::default(), source_label);
+        let meta = &f.config.tfgate;
+        let id = meta.id.clone().unwrap_or_else(|| infos.first().map_or_else(String::new, |p| p.id.clone()));
+        let levels: std::collections::BTreeSet<&str> = infos.iter().map(|p| p.enforcement_level.as_str()).collect();
+        let targets: std::collections::BTreeSet<String> = infos.iter().map(|p| format!("`{}`", p.target)).collect();
+        let _ = writeln!(
+            out,
+            "| [{id}]({id}.md) | {} | {} | {} | {} | {} |",
+            meta.title.as_deref().unwrap_or("-"),
+            meta.severity.map_or("-", |s| s.as_str()),
+            levels.into_iter().collect::<Vec<_>>().join(", "),
+            targets.into_iter().collect::<Vec<_>>().join(", "),
+            meta.controls.join(", ")
+        );
+    }
+    out
+}
+
+trait KindWord {
+    fn target_kind_word(&self) -> &'static str;
+}
+
+impl KindWord for tfgate_report::PolicyInfo {
+    fn target_kind_word(&self) -> &'static str {
+        match self.target_kind {
+            tfgate_report::TargetKind::Resource => "resource",
+            tfgate_report::TargetKind::Provider => "provider",
+            tfgate_report::TargetKind::Module => "module",
+        }
+    }
+}
+
+/// A policy file's documentation as Markdown.
+pub fn document(file: &PolicyFile) -> String {
+    let meta = &file.config.tfgate;
+    let mut set = PolicySet::default();
+    set.push(file.clone());
+    let infos = describe_policies(&set, &CheckOptions::default(), source_label);
+    let id = meta.id.clone().unwrap_or_else(|| infos.first().map_or_else(String::new, |p| p.id.clone()));
+    let mut out = String::new();
+    let _ = writeln!(out, "# {id}: {}\n", meta.title.as_deref().unwrap_or("(untitled)"));
+    let levels: Vec<String> = infos
+        .iter()
+        .map(|p| p.enforcement_level.as_str().to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let _ = writeln!(out, "| | |\n| --- | --- |");
+    let _ = writeln!(out, "| Severity | {} |", meta.severity.map_or("-", |s| s.as_str()));
+    let _ = writeln!(out, "| Enforcement | {} |", levels.join(", "));
+    let targets: Vec<String> = infos.iter().map(|p| format!("`{}` ({})", p.target, p.name)).collect();
+    let _ = writeln!(out, "| Applies to | {} |", targets.join(", "));
+    if !meta.controls.is_empty() {
+        let _ = writeln!(out, "| Controls | {} |", meta.controls.join(", "));
+    }
+    if !meta.aliases.is_empty() {
+        let _ = writeln!(out, "| Former ids | {} |", meta.aliases.join(", "));
+    }
+    let source =
+        file.name().strip_prefix(BUILTIN_PREFIX).map_or_else(|| file.name().to_string(), |s| format!("policies/{s}"));
+    let _ = writeln!(out, "| Source | `{source}` |");
+    if !file.inputs.is_empty() {
+        let inputs: Vec<String> = file
+            .inputs
+            .iter()
+            .map(|i| match &i.default {
+                Some(d) => format!("`{}` (default `{d}`)", i.name),
+                None => format!("`{}`", i.name),
+            })
+            .collect();
+        let _ = writeln!(out, "| Inputs | {} |", inputs.join(", "));
+    }
+    let section = |out: &mut String, title: &str, text: &Option<String>| {
+        if let Some(t) = text {
+            let _ = writeln!(out, "\n## {title}\n\n{}", t.trim_end());
+        }
+    };
+    let code = |out: &mut String, title: &str, text: &Option<String>| {
+        if let Some(t) = text {
+            let _ = writeln!(out, "\n## {title}\n\n```hcl\n{}\n```", t.trim_end());
+        }
+    };
+    section(&mut out, "What it checks", &meta.description);
+    section(&mut out, "Why it matters", &meta.rationale);
+    code(&mut out, "Violating example", &meta.violating_example);
+    code(&mut out, "Compliant example", &meta.compliant_example);
+    section(&mut out, "Values known only after apply", &meta.unknown_values);
+    if !meta.references.is_empty() {
+        let _ = writeln!(out, "\n## References\n");
+        for r in &meta.references {
+            let _ = writeln!(out, "- {r}");
+        }
+    }
+    out
+}
