@@ -1,17 +1,21 @@
 //! `tfgate check PLAN... [--policy PATH...]`: evaluate policies, report, gate.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
 use rayon::prelude::*;
 use tfgate_policy::check::{check_plan, describe_policies, CheckOptions};
+use tfgate_policy::config::{self, Config, PolicySetSource};
 use tfgate_policy::gate::{decide, UnknownMode};
-use tfgate_report::{render, Format, PlanInfo, RenderOptions, Report, ReportError, Tool, SCHEMA_VERSION};
+use tfgate_report::{
+    render, EnforcementLevel, Format, OverrideInfo, PlanInfo, RenderOptions, Report, ReportError, Status, Tool,
+    SCHEMA_VERSION,
+};
 
 use crate::plan_input::{parse, read_plan_text};
-use crate::policies_input::{load_policies, BUILTIN_PREFIX};
+use crate::policies_input::{load_policies, policy_error, BUILTIN_PREFIX};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -22,9 +26,21 @@ pub struct CheckArgs {
     #[arg(long = "policy", short = 'p', value_name = "PATH")]
     policies: Vec<PathBuf>,
     /// How a result that depends on values known only after apply counts: as a failure
-    /// (the gate fails closed), a warning, or a pass.
-    #[arg(long, value_name = "MODE", default_value = "fail", value_parser = ["fail", "warn", "pass"])]
-    unknown: String,
+    /// (the gate fails closed; the default), a warning, or a pass.
+    #[arg(long, value_name = "MODE", value_parser = ["fail", "warn", "pass"])]
+    unknown: Option<String>,
+    /// The configuration file (policy sets, levels, inputs, waivers); `./tfgate.hcl` when it exists.
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Override a failing soft-mandatory (mandatory-overridable) policy for this run (repeatable).
+    #[arg(long = "override", value_name = "POLICY_ID")]
+    overrides: Vec<String>,
+    /// Override every failing soft-mandatory policy for this run.
+    #[arg(long)]
+    override_all_soft: bool,
+    /// Why the override was given; recorded in the report with who gave it.
+    #[arg(long, value_name = "TEXT")]
+    override_reason: Option<String>,
     /// Output format on standard output.
     #[arg(long, short = 'f', value_name = "FORMAT", default_value = "table", value_parser = FORMATS)]
     format: String,
@@ -45,21 +61,43 @@ pub struct CheckArgs {
 const FORMATS: [&str; 7] = ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"];
 
 pub fn run(args: CheckArgs) -> Result<u8> {
-    let set = load_policies(&args.policies)?;
+    let config = match args.config.clone().or_else(|| config::discover(Path::new("."))) {
+        Some(path) => config::load_config(&path).map_err(policy_error)?,
+        None => Config::default(),
+    };
+    let set = if args.policies.is_empty() && !config.policy_sets.is_empty() {
+        load_policy_sets(&config.policy_sets)?
+    } else {
+        load_policies(&args.policies)?
+    };
     if set.files().is_empty() {
         anyhow::bail!("no policies to run: the built-in library is empty and no --policy was given");
     }
-    let unknown: UnknownMode = args.unknown.parse().map_err(anyhow::Error::msg)?;
-    let options = CheckOptions::default();
+    let unknown: UnknownMode = match &args.unknown {
+        Some(u) => u.parse().map_err(anyhow::Error::msg)?,
+        None => config.unknown.unwrap_or_default(),
+    };
+    let options =
+        CheckOptions { inputs: config.inputs.clone(), levels: config.levels.clone(), ..CheckOptions::default() };
     let policies = describe_policies(&set, &options, |f| {
         f.name().strip_prefix(BUILTIN_PREFIX).map_or_else(|| f.name().to_string(), |b| format!("{BUILTIN_PREFIX}{b}"))
     });
 
-    // Plans are independent: read and evaluate them in parallel.
+    // Plans are independent: read and evaluate them in parallel, with a
+    // progress bar for long multi-plan runs on a terminal.
+    let progress = (args.plans.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(args.plans.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} plans {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
     let results: Vec<Result<(PlanInfo, tfgate_policy::check::CheckOutput)>> = args
         .plans
         .par_iter()
         .map(|path| {
+            let _tick = progress.as_ref().map(|bar| Tick(bar));
             let input = read_plan_text(path)?;
             let plan = parse(&input)?;
             let output = check_plan(&set, &plan, &input.name, &options);
@@ -81,12 +119,17 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         policies,
         ..Report::default()
     };
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
     for r in results {
         let (info, output) = r?;
         report.plans.push(info);
         report.findings.extend(output.findings);
         report.errors.extend(output.errors);
     }
+    report.overrides = apply_overrides(&args, &mut report)?;
+    report.waivers = config::apply_waivers(&config.waivers, &mut report.findings, &config::today());
     report.gate = decide(&report.findings, &report.errors, unknown);
 
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -109,4 +152,64 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     let format: Format = args.format.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?;
     print!("{}", render(format, &report, &options)?);
     Ok(report.gate.exit_code)
+}
+
+/// Advances the progress bar when a plan is done (also on error).
+struct Tick<'a>(&'a indicatif::ProgressBar);
+
+impl Drop for Tick<'_> {
+    fn drop(&mut self) {
+        self.0.inc(1);
+    }
+}
+
+/// Marks the findings of overridden soft-mandatory policies. Naming a
+/// mandatory (hard) policy or an unknown one is an error: a gate that
+/// silently ignored an override request would hide a mistake.
+fn apply_overrides(args: &CheckArgs, report: &mut Report) -> Result<Vec<OverrideInfo>> {
+    for id in &args.overrides {
+        let Some(p) = report.policies.iter().find(|p| &p.id == id || &p.name == id) else {
+            anyhow::bail!("--override {id}: no policy with this id ran");
+        };
+        if p.enforcement_level != EnforcementLevel::MandatoryOverridable {
+            anyhow::bail!(
+                "--override {id}: the policy is {} ({}), only soft-mandatory (mandatory-overridable) policies can be overridden",
+                p.enforcement_level.as_str(),
+                p.enforcement_level.sentinel_name()
+            );
+        }
+    }
+    let by = ["TFGATE_ACTOR", "GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR", "USER", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
+    let mut overridden = std::collections::BTreeSet::new();
+    for f in report.findings.iter_mut() {
+        let named = args.overrides.iter().any(|o| o == &f.policy_id || o == &f.policy_name);
+        if f.enforcement_level == EnforcementLevel::MandatoryOverridable
+            && (named || args.override_all_soft)
+            && matches!(f.status, Status::Fail | Status::Unknown)
+        {
+            f.overridden = true;
+            overridden.insert(f.policy_id.clone());
+        }
+    }
+    Ok(overridden
+        .into_iter()
+        .map(|policy| OverrideInfo { policy, reason: args.override_reason.clone(), by: by.clone() })
+        .collect())
+}
+
+/// Loads the policy sets a configuration names.
+fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_policy::PolicySet> {
+    let mut all = tfgate_policy::PolicySet::default();
+    for s in sets {
+        let set = match s {
+            PolicySetSource::Builtin => crate::policies_input::load_builtin()?,
+            PolicySetSource::Path(p) => load_policies(std::slice::from_ref(p))?,
+        };
+        for f in set.files() {
+            all.push(f.clone());
+        }
+    }
+    Ok(all)
 }

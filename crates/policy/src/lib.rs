@@ -37,6 +37,7 @@
 
 pub mod ast;
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod eval;
 pub mod functions;
