@@ -403,6 +403,15 @@ waiver {
     }
 
     #[test]
+    fn the_example_configuration_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/config/tfgate.hcl");
+        let c = load_config(&path).unwrap();
+        assert_eq!(c.policy_sets.len(), 2);
+        assert_eq!(c.waivers.len(), 1);
+        assert_eq!(c.levels["TFG-EC2-032"], report::EnforcementLevel::Advisory);
+    }
+
+    #[test]
     fn today_is_a_date() {
         let t = today();
         assert!(is_date(&t), "{t}");

@@ -1,6 +1,6 @@
 //! The JSON format: the [`Report`] itself plus computed `counts` and
 //! `modules`, with a fixed key order and sorted lists so that two runs over
-//! the same input give byte-identical output. Documented in `SCHEMA.md`.
+//! the same input give byte-identical output. Documented in `docs/report-json.md`.
 
 use serde::Serialize;
 

@@ -27,7 +27,7 @@ pub use rollup::{module_rollup, ModuleRollup};
 pub enum Format {
     /// Human-readable tables (the default on a terminal).
     Table,
-    /// The report as versioned JSON (see `SCHEMA.md`).
+    /// The report as versioned JSON (see `docs/report-json.md`).
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,

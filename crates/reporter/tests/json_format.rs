@@ -1,4 +1,4 @@
-//! The JSON format reads back into a `Report`, and SCHEMA.md documents every key it writes.
+//! The JSON format reads back into a `Report`, and docs/report-json.md documents every key it writes.
 
 mod common;
 
@@ -25,7 +25,7 @@ fn json_is_deterministic_and_sorted() {
 
 #[test]
 fn schema_md_documents_every_key() {
-    let schema = include_str!("../SCHEMA.md");
+    let schema = include_str!("../../../docs/report-json.md");
     let out = render(Format::Json, &common::fixture(), &RenderOptions::default()).unwrap();
     let doc: Value = serde_json::from_str(&out).unwrap();
     let mut keys = Vec::new();
@@ -33,7 +33,7 @@ fn schema_md_documents_every_key() {
     keys.sort();
     keys.dedup();
     let missing: Vec<&String> = keys.iter().filter(|k| !schema.contains(&format!("`{k}`"))).collect();
-    assert!(missing.is_empty(), "keys missing from SCHEMA.md: {missing:?}");
+    assert!(missing.is_empty(), "keys missing from docs/report-json.md: {missing:?}");
 }
 
 fn collect_keys(v: &Value, out: &mut Vec<String>) {
