@@ -169,6 +169,6 @@ resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
 
   enforce {
     condition     = !(local.world && local.reaches)
-    error_message = "${meta.address}: ingress rule (ip_protocol ${attrs.ip_protocol}, ports ${core::coalesce(attrs.from_port, "all")}-${core::coalesce(attrs.to_port, "all")}) from ${core::join(", ", local.cidrs)} allows the internet to reach administrative ports (${local.admin_list})."
+    error_message = "${meta.address}: ingress rule (ip_protocol ${attrs.ip_protocol}, ports ${attrs.from_port == null ? "all" : "${attrs.from_port}-${attrs.to_port}"}) from ${core::join(", ", local.cidrs)} allows the internet to reach administrative ports (${local.admin_list})."
   }
 }
