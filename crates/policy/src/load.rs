@@ -22,7 +22,9 @@ use crate::types;
 pub const SPECIAL_FORMS: [(&str, usize, Option<usize>); 3] =
     [("try", 1, None), ("can", 1, Some(1)), ("getresources", 1, Some(2))];
 
-/// tfgate's extension functions (`tfgate::NAME`), each taking one argument.
+/// tfgate's extension functions (`tfgate::NAME`): `resources` takes one
+/// argument, `referenced` one or two (the second: the address whose
+/// configuration is read, e.g. a resource found by an earlier call).
 pub const TFGATE_FUNCTIONS: [&str; 2] = ["referenced", "resources"];
 
 const TOP_BLOCKS: [&str; 6] = ["policy", "input", "locals", "resource_policy", "provider_policy", "module_policy"];
@@ -654,9 +656,13 @@ impl Loader<'_> {
                     .with_label("tfgate's own functions are tfgate::resources and tfgate::referenced")
                     .with_suggestion(&c.name, TFGATE_FUNCTIONS);
                 self.diags.push(d);
-            } else if c.args.len() != 1 {
-                self.error(span, "Wrong number of arguments").label =
-                    Some(format!("{full} takes 1 argument, {} given", c.args.len()));
+            } else {
+                let max = if c.name == "referenced" { 2 } else { 1 };
+                if c.args.is_empty() || c.args.len() > max {
+                    let takes = if max == 1 { "1 argument".to_string() } else { format!("1 or {max} arguments") };
+                    self.error(span, "Wrong number of arguments").label =
+                        Some(format!("{full} takes {takes}, {} given", c.args.len()));
+                }
             }
             return;
         }

@@ -232,3 +232,59 @@ provider "aws" "all_options" {
     assert_eq!(prov.outcome, TestOutcome::Pass, "{}", prov.reason);
     assert!(prov.reason.contains("registry.terraform.io/hashicorp/aws 4.0.0 has alias secondary"), "{}", prov.reason);
 }
+
+/// `tfgate::referenced(ARGUMENT, FROM)` follows a chain of configuration
+/// references: from the instance to its profile, then from the profile to
+/// its role.
+#[test]
+fn referenced_with_a_from_address_follows_chains() {
+    let policy = r#"
+resource_policy "aws_instance" "role_chain" {
+  locals {
+    profiles = tfgate::referenced("iam_instance_profile")
+    roles    = core::flatten([for p in local.profiles : tfgate::referenced("role", p.address)])
+  }
+  enforce {
+    condition     = core::alltrue([for r in local.roles : r.attrs.name != "admin"])
+    error_message = "role ${core::join(",", [for r in local.roles : r.attrs.name])}"
+  }
+}
+"#;
+    let r = run(
+        policy,
+        r#"
+resource "aws_iam_role" "admin" {
+  attrs = { name = "admin" }
+}
+resource "aws_iam_role" "app" {
+  attrs = { name = "app" }
+}
+resource "aws_iam_instance_profile" "admin" {
+  attrs = { role = "admin" }
+  meta  = { references = { "role" = ["aws_iam_role.admin"] } }
+}
+resource "aws_iam_instance_profile" "app" {
+  attrs = { role = "app" }
+  meta  = { references = { "role" = ["aws_iam_role.app"] } }
+}
+resource "aws_instance" "admin_box" {
+  attrs          = {}
+  meta           = { references = { "iam_instance_profile" = ["aws_iam_instance_profile.admin"] } }
+  expect_failure = true
+}
+resource "aws_instance" "app_box" {
+  attrs = {}
+  meta  = { references = { "iam_instance_profile" = ["aws_iam_instance_profile.app"] } }
+}
+"#,
+    );
+    assert!(r.passed(), "{:#?}", r.cases);
+    assert!(case(&r, "resource.aws_instance.admin_box").reason.contains("role admin"), "{:#?}", r.cases);
+
+    // Three arguments are a load-time error; `resources` still takes one.
+    for bad in [r#"tfgate::referenced("a", "b", "c")"#, r#"tfgate::resources("a", "b")"#] {
+        let text = format!("resource_policy \"aws_instance\" \"x\" {{\n  enforce {{\n    condition = length({bad}) == 0\n  }}\n}}\n");
+        let e = load_policy_source("p.policy.hcl", text).unwrap_err().to_string();
+        assert!(e.contains("Wrong number of arguments"), "{e}");
+    }
+}

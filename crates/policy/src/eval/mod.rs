@@ -623,17 +623,27 @@ impl<'a> Ctx<'a> {
     /// - `tfgate::referenced(ARGUMENT)`: the resources the target's
     ///   configuration refers to in an argument (`"launch_template"`,
     ///   `"iam_instance_profile"`), followed through module outputs and
-    ///   inputs, as `{ address, attrs, meta }`.
+    ///   inputs, as `{ address, attrs, meta }`;
+    /// - `tfgate::referenced(ARGUMENT, FROM)`: the same for the resource at
+    ///   address `FROM` (e.g. one that an earlier call returned), so that a
+    ///   policy can follow a chain of references: instance → instance
+    ///   profile → role.
     fn call_tfgate(&self, call: &Call, span: Span) -> R {
-        let [arg] = call.args.as_slice() else {
-            return Err(EvalError::new(
-                span,
-                format!("Wrong number of arguments: {} takes 1 argument", call.full_name()),
-            ));
+        let (arg, from_arg) = match (call.name.as_str(), call.args.as_slice()) {
+            (_, [arg]) => (arg, None),
+            ("referenced", [arg, from]) => (arg, Some(from)),
+            _ => {
+                let takes = if call.name == "referenced" { "1 or 2 arguments" } else { "1 argument" };
+                return Err(EvalError::new(
+                    span,
+                    format!("Wrong number of arguments: {} takes {takes}", call.full_name()),
+                ));
+            }
         };
         let v = self.eval(arg)?;
-        let marked = v.contains_sensitive();
-        if v.is_unknown() {
+        let from_value = from_arg.map(|f| self.eval(f)).transpose()?;
+        let marked = v.contains_sensitive() || from_value.as_ref().is_some_and(Value::contains_sensitive);
+        if v.is_unknown() || from_value.as_ref().is_some_and(Value::is_unknown) {
             return Ok(Value::unknown().mark_if(marked));
         }
         let out = match call.name.as_str() {
@@ -654,7 +664,18 @@ impl<'a> Ctx<'a> {
                         ))
                     }
                 };
-                let from = self.scope.meta.and_then(|m| m.get("address")).and_then(Value::as_str);
+                let from = match (&from_value, from_arg) {
+                    (Some(f), Some(expr)) => match f.as_str() {
+                        Some(a) => Some(a),
+                        None => {
+                            return Err(EvalError::new(
+                                expr.span,
+                                "Invalid argument: the second argument must be a resource address (a string)",
+                            ))
+                        }
+                    },
+                    _ => self.scope.meta.and_then(|m| m.get("address")).and_then(Value::as_str),
+                };
                 match from {
                     Some(address) => self.scope.source.referenced(address, &path),
                     None => {

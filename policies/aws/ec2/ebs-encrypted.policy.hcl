@@ -1,0 +1,138 @@
+policy {
+  tfgate {
+    id       = "TFG-EC2-020"
+    title    = "EBS volumes must be encrypted"
+    severity = "high"
+    controls = ["AWS FSBP EC2.3"]
+    description = <<-EOT
+      Requires every EBS volume a plan creates or changes to be encrypted at rest:
+      `aws_ebs_volume.encrypted`, the `root_block_device` and `ebs_block_device` blocks of
+      `aws_instance`, and `block_device_mappings[*].ebs[*].encrypted` of
+      `aws_launch_template` (a string there: `"true"`/`"false"`).
+
+      A volume needs no setting of its own when EBS encryption by default is enabled for
+      its account and Region, that is when an `aws_ebs_encryption_by_default` with
+      `enabled = true` exists in the plan on the **same provider configuration**
+      (`provider_config_key`). The setting of another provider configuration (another
+      Region or account) never counts. A resource with several volumes takes the worst
+      verdict of its volumes.
+    EOT
+    rationale = <<-EOT
+      Unencrypted EBS volumes and their snapshots expose data to anyone who gets hold of a
+      snapshot copy, a shared snapshot or the underlying storage, and data in transit between
+      the instance and the volume is encrypted only when the volume is. EBS encryption uses
+      KMS at no performance cost and also protects every snapshot taken from the volume.
+      AWS Security Hub EC2.3 requires attached EBS volumes to be encrypted.
+    EOT
+    violating_example = <<-EOT
+      resource "aws_ebs_volume" "data" {
+        availability_zone = "eu-west-1a"
+        size              = 500
+        encrypted         = false
+      }
+
+      resource "aws_launch_template" "workers" {
+        image_id = data.aws_ami.al2023.id
+        block_device_mappings {
+          device_name = "/dev/xvda"
+          ebs {
+            volume_size = 50        # encrypted not set: only as encrypted as the AMI snapshot
+          }
+        }
+      }
+    EOT
+    compliant_example = <<-EOT
+      resource "aws_ebs_volume" "data" {
+        availability_zone = "eu-west-1a"
+        size              = 500
+        encrypted         = true
+        kms_key_id        = aws_kms_key.ebs.arn
+      }
+
+      # Or, per account and Region (provider configuration):
+      resource "aws_ebs_encryption_by_default" "this" {
+        enabled = true
+      }
+    EOT
+    unknown_values = <<-EOT
+      In `aws_ebs_volume` and in the block devices of `aws_instance`, `encrypted` is
+      Optional+Computed: left unset, it is known only after apply (AWS then follows the
+      account default or the source snapshot) and the verdict is unknown, unless encryption
+      by default is enabled on the same provider configuration in the plan. In
+      `aws_launch_template`, `ebs.encrypted` is Optional only: left unset it is a known null,
+      which fails (the volume is encrypted only if the AMI's snapshot is). An
+      `aws_ebs_encryption_by_default` whose `enabled` is unknown makes an otherwise failing
+      volume unknown. The account default is taken from this plan only; one set outside it
+      (another configuration, the console) is not seen, so set `encrypted = true` or manage
+      the default in the same configuration.
+    EOT
+    references = [
+      "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-3",
+      "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html",
+      "https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html",
+      "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateEbsBlockDeviceRequest.html",
+    ]
+  }
+}
+
+locals {
+  defaults = tfgate::resources("aws_ebs_encryption_by_default")
+}
+
+resource_policy "aws_ebs_volume" "volume_encrypted" {
+  enforcement_level = "mandatory"
+  operations        = ["create", "update"]
+
+  locals {
+    by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
+  }
+
+  enforce {
+    condition     = local.by_default || attrs.encrypted == true
+    error_message = "${meta.address}: encrypted is ${core::jsonencode(attrs.encrypted)} and EBS encryption by default is not enabled for provider configuration ${meta.provider_config_key} in this plan; set encrypted = true."
+  }
+}
+
+resource_policy "aws_instance" "instance_volumes_encrypted" {
+  enforcement_level = "mandatory"
+  operations        = ["create", "update"]
+
+  locals {
+    by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
+    root       = core::coalesce(attrs.root_block_device, [])
+    ebs        = core::coalesce(attrs.ebs_block_device, [])
+    root_ok    = core::alltrue([for d in local.root : d.encrypted == true])
+    ebs_ok     = core::alltrue([for d in local.ebs : d.encrypted == true])
+    plain      = core::concat(
+      [for d in local.root : "root_block_device.encrypted is ${core::jsonencode(d.encrypted)}" if d.encrypted != true],
+      [for d in local.ebs : "ebs_block_device ${d.device_name} encrypted is ${core::jsonencode(d.encrypted)}" if d.encrypted != true],
+    )
+  }
+
+  enforce {
+    condition     = local.by_default || (local.root_ok && local.ebs_ok)
+    error_message = "${meta.address}: ${core::join("; ", local.plain)}, and EBS encryption by default is not enabled for provider configuration ${meta.provider_config_key} in this plan; set encrypted = true on every block device."
+  }
+}
+
+resource_policy "aws_launch_template" "launch_template_volumes_encrypted" {
+  enforcement_level = "mandatory"
+  operations        = ["create", "update"]
+
+  locals {
+    by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
+    volumes = core::flatten([
+      for m in core::coalesce(attrs.block_device_mappings, []) : [
+        for e in core::coalesce(m.ebs, []) : { device = m.device_name, encrypted = e.encrypted }
+      ]
+    ])
+    # A string in this resource ("true"/"false"); a known null means not requested.
+    ok    = [for v in local.volumes : v.encrypted == "true" || v.encrypted == true]
+    plain = [for i, v in local.volumes : "block_device_mappings ${v.device} ebs.encrypted is ${core::jsonencode(v.encrypted)}" if !local.ok[i]]
+  }
+
+  enforce {
+    condition     = local.by_default || core::alltrue(local.ok)
+    error_message = "${meta.address}: ${core::join("; ", local.plain)}, and EBS encryption by default is not enabled for provider configuration ${meta.provider_config_key} in this plan; set encrypted = true in every ebs block."
+  }
+}

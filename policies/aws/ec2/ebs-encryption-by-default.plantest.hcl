@@ -1,0 +1,15 @@
+# Verdicts of policies/testdata/README.md (ebs-encryption.json) for TFG-EC2-021.
+
+plan_test "account defaults" {
+  plan    = "../../testdata/ebs-encryption.json"
+  fail    = ["aws_ebs_encryption_by_default.west"]
+  unknown = []
+  pass    = ["aws_ebs_encryption_by_default.this"]
+}
+
+plan_test "showcase web-tier" {
+  plan    = "../../../examples/plans/web-tier.json"
+  fail    = []
+  unknown = []
+  pass    = ["aws_ebs_encryption_by_default.this"]
+}

@@ -1,0 +1,15 @@
+# Verdicts of policies/testdata/README.md (public-exposure.json) for TFG-EC2-030.
+
+plan_test "snapshot block public access per provider configuration" {
+  plan    = "../../testdata/public-exposure.json"
+  fail    = ["aws_ebs_snapshot_block_public_access.west"]
+  unknown = []
+  pass    = ["aws_ebs_snapshot_block_public_access.this"]
+}
+
+plan_test "showcase web-tier" {
+  plan    = "../../../examples/plans/web-tier.json"
+  fail    = []
+  unknown = []
+  pass    = ["aws_ebs_snapshot_block_public_access.this"]
+}

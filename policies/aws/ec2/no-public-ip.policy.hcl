@@ -1,0 +1,108 @@
+policy {
+  tfgate {
+    id       = "TFG-EC2-032"
+    title    = "EC2 instances, launch templates and subnets must not assign public IP addresses"
+    severity = "medium"
+    controls = ["AWS FSBP EC2.9", "AWS FSBP EC2.15", "AWS FSBP EC2.25"]
+    description = <<-EOT
+      Rejects configurations that give EC2 instances a public IPv4 address:
+      `aws_instance.associate_public_ip_address = true`,
+      `aws_launch_template` network interfaces with `associate_public_ip_address = "true"`
+      (a string in that resource), and `aws_subnet.map_public_ip_on_launch = true`.
+
+      The instance and launch template blocks are `mandatory`. The subnet block is
+      `advisory`: a subnet that maps public IPs exposes nothing by itself, public subnets
+      are a normal part of many VPC designs, and every instance launched in one is judged by
+      the instance and launch template blocks. It is reported so that the default can be
+      switched off where it is not needed.
+    EOT
+    rationale = <<-EOT
+      An instance with a public IPv4 address is reachable from the internet whenever a
+      security group or network ACL rule allows it, so a single loose rule becomes an
+      exposure. Workloads belong in private subnets behind load balancers, NAT gateways and
+      Session Manager; public addresses also cost money since 2024. AWS Security Hub reports
+      instances with public IPv4 addresses (EC2.9), subnets that assign them automatically
+      (EC2.15) and launch templates that assign them to network interfaces (EC2.25).
+    EOT
+    violating_example = <<-EOT
+      resource "aws_instance" "bastion" {
+        ami                         = data.aws_ami.al2023.id
+        instance_type               = "t3.micro"
+        subnet_id                   = aws_subnet.public.id
+        associate_public_ip_address = true
+      }
+
+      resource "aws_subnet" "public" {
+        vpc_id                  = aws_vpc.main.id
+        cidr_block              = "10.0.0.0/24"
+        map_public_ip_on_launch = true
+      }
+    EOT
+    compliant_example = <<-EOT
+      resource "aws_instance" "app" {
+        ami                         = data.aws_ami.al2023.id
+        instance_type               = "t3.micro"
+        subnet_id                   = aws_subnet.private.id
+        associate_public_ip_address = false
+      }
+
+      resource "aws_subnet" "private" {
+        vpc_id                  = aws_vpc.main.id
+        cidr_block              = "10.0.10.0/24"
+        map_public_ip_on_launch = false
+      }
+    EOT
+    unknown_values = <<-EOT
+      `aws_instance.associate_public_ip_address` is Optional+Computed: when the configuration
+      does not set it, AWS decides from the subnet's setting at launch and the plan shows it
+      as known after apply, so the verdict is unknown. Set it explicitly to `false` to pass.
+      A launch template without network interfaces assigns nothing and passes (instances
+      launched from it follow their subnet); a network interface whose
+      `associate_public_ip_address` is unset (known null) passes too. Any value known only
+      after apply gives unknown.
+    EOT
+    references = [
+      "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-9",
+      "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-15",
+      "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-25",
+      "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html",
+      "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html",
+    ]
+  }
+}
+
+resource_policy "aws_instance" "instance_public_ip" {
+  enforcement_level = "mandatory"
+  operations        = ["create", "update"]
+
+  enforce {
+    condition     = attrs.associate_public_ip_address != true
+    error_message = "${meta.address}: associate_public_ip_address is ${core::jsonencode(attrs.associate_public_ip_address)}; set it to false and reach the instance through a load balancer, Session Manager or a VPN."
+  }
+}
+
+resource_policy "aws_launch_template" "launch_template_public_ip" {
+  enforcement_level = "mandatory"
+  operations        = ["create", "update"]
+
+  locals {
+    interfaces = core::coalesce(attrs.network_interfaces, [])
+    # A string in this resource: "true", "false" or null (unset).
+    public = [for n in local.interfaces : n.associate_public_ip_address == "true" || n.associate_public_ip_address == true]
+  }
+
+  enforce {
+    condition     = !core::anytrue(local.public)
+    error_message = "${meta.address}: network_interfaces[*].associate_public_ip_address is ${core::jsonencode([for n in local.interfaces : n.associate_public_ip_address])}; set it to \"false\"."
+  }
+}
+
+resource_policy "aws_subnet" "subnet_map_public_ip" {
+  enforcement_level = "advisory"
+  operations        = ["create", "update"]
+
+  enforce {
+    condition     = attrs.map_public_ip_on_launch != true
+    error_message = "${meta.address}: map_public_ip_on_launch is true, so every instance launched in subnet ${attrs.cidr_block} gets a public IPv4 address; set it to false unless the subnet is meant for internet-facing instances."
+  }
+}

@@ -1,0 +1,127 @@
+policy {
+  tfgate {
+    id       = "TFG-EC2-011"
+    title    = "Security groups must not allow all traffic from the internet"
+    severity = "critical"
+    controls = ["AWS FSBP EC2.18", "AWS FSBP EC2.19"]
+    description = <<-EOT
+      Rejects security group ingress rules for all protocols (`protocol = "-1"` or `"all"`,
+      which opens every port of every protocol) whose source is the whole internet: an IPv4
+      or IPv6 CIDR with prefix length 0, such as 0.0.0.0/0 or ::/0.
+
+      Judged, one policy block each: inline `ingress` blocks of `aws_security_group`,
+      `aws_security_group_rule` with `type = "ingress"` (egress rules pass: allowing all
+      outbound traffic is the AWS default) and `aws_vpc_security_group_ingress_rule`.
+      Specific ports open to the internet are the business of TFG-EC2-010 (administrative
+      ports).
+    EOT
+    rationale = <<-EOT
+      An all-traffic rule from 0.0.0.0/0 or ::/0 turns a security group into no firewall at
+      all: every listening service of every attached instance, load balancer or database,
+      including the ones nobody meant to publish (SSH, RDP, databases, caches, metadata
+      proxies, debug ports), is reachable from anywhere. AWS Security Hub flags such rules as
+      EC2.18 (unrestricted traffic only on authorized ports) and EC2.19 (unrestricted access
+      to high-risk ports).
+    EOT
+    violating_example = <<-EOT
+      resource "aws_security_group_rule" "everything_in" {
+        type              = "ingress"
+        security_group_id = aws_security_group.app.id
+        protocol          = "-1"
+        from_port         = 0
+        to_port           = 0
+        cidr_blocks       = ["0.0.0.0/0"]
+      }
+
+      resource "aws_vpc_security_group_ingress_rule" "everything_v6" {
+        security_group_id = aws_security_group.app.id
+        ip_protocol       = "-1"
+        cidr_ipv6         = "::/0"
+      }
+    EOT
+    compliant_example = <<-EOT
+      resource "aws_vpc_security_group_ingress_rule" "https" {
+        security_group_id = aws_security_group.app.id
+        ip_protocol       = "tcp"
+        from_port         = 443
+        to_port           = 443
+        cidr_ipv4         = "0.0.0.0/0"
+      }
+
+      resource "aws_vpc_security_group_ingress_rule" "all_from_vpc" {
+        security_group_id = aws_security_group.app.id
+        ip_protocol       = "-1"
+        cidr_ipv4         = "10.20.0.0/16"
+      }
+    EOT
+    unknown_values = <<-EOT
+      A rule whose protocol is known and not "-1"/"all" passes whatever its CIDRs. An
+      all-protocol rule with a CIDR known only after apply is unknown. An
+      `aws_security_group` whose configuration does not set `ingress` (rules managed by
+      separate resources, judged on their own) passes even though the computed attribute is
+      unknown at plan time; `ingress` set to a value known only after apply is unknown.
+    EOT
+    references = [
+      "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-18",
+      "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19",
+      "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+      "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html",
+    ]
+  }
+}
+
+locals {
+  all_protocols = ["-1", "all"]
+}
+
+resource_policy "aws_security_group" "inline_ingress" {
+  enforcement_level = "mandatory"
+  operations        = ["create", "update"]
+
+  locals {
+    ingress_configured = core::contains(meta.configured, "ingress")
+    rules              = local.ingress_configured ? attrs.ingress : []
+    judged = [for i, r in local.rules : {
+      cidrs = core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, []))
+      all   = core::contains(local.all_protocols, core::lower(core::tostring(r.protocol)))
+      text  = "ingress[${i}] (protocol ${r.protocol})"
+    }]
+    bad  = [for j in local.judged : j.all && core::anytrue([for c in j.cidrs : core::endswith(c, "/0")])]
+    open = [for k, j in local.judged : "${j.text} from ${core::join(", ", j.cidrs)}" if local.bad[k]]
+  }
+
+  enforce {
+    condition     = !core::anytrue(local.bad)
+    error_message = "${meta.address}: ${core::join("; ", local.open)} allows all protocols and ports from the internet; allow only the ports the service needs."
+  }
+}
+
+resource_policy "aws_security_group_rule" "ingress_rule" {
+  enforcement_level = "mandatory"
+  operations        = ["create", "update"]
+
+  locals {
+    cidrs = core::concat(core::coalesce(attrs.cidr_blocks, []), core::coalesce(attrs.ipv6_cidr_blocks, []))
+    all   = core::contains(local.all_protocols, core::lower(core::tostring(attrs.protocol)))
+  }
+
+  enforce {
+    condition     = attrs.type != "ingress" || !(local.all && core::anytrue([for c in local.cidrs : core::endswith(c, "/0")]))
+    error_message = "${meta.address}: ingress rule with protocol ${attrs.protocol} from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows all traffic from the internet; allow only the ports the service needs."
+  }
+}
+
+resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
+  enforcement_level = "mandatory"
+  operations        = ["create", "update"]
+
+  locals {
+    cidrs = core::concat(attrs.cidr_ipv4 == null ? [] : [attrs.cidr_ipv4], attrs.cidr_ipv6 == null ? [] : [attrs.cidr_ipv6])
+    all   = core::contains(local.all_protocols, core::lower(core::tostring(attrs.ip_protocol)))
+  }
+
+  enforce {
+    condition     = !(local.all && core::anytrue([for c in local.cidrs : core::endswith(c, "/0")]))
+    error_message = "${meta.address}: ip_protocol ${attrs.ip_protocol} from ${core::join(", ", local.cidrs)} allows all traffic from the internet; allow only the ports the service needs."
+  }
+}
