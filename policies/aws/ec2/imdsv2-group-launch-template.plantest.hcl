@@ -1,0 +1,26 @@
+# TFG-EC2-004 over the fixtures: the verdicts of policies/testdata/README.md
+# (IMDSv2 column) for Auto Scaling groups and EKS node groups, exactly.
+
+plan_test "an Auto Scaling group on the legacy template" {
+  plan    = "../../testdata/imdsv2-launch-template-inheritance.json"
+  policy  = "autoscaling_group"
+  fail    = ["aws_autoscaling_group.legacy_workers"]
+  unknown = []
+  pass    = []
+}
+
+plan_test "an EKS node group on the legacy template" {
+  plan    = "../../testdata/imdsv2-launch-template-inheritance.json"
+  policy  = "eks_node_group"
+  fail    = ["aws_eks_node_group.legacy"]
+  unknown = []
+  pass    = []
+}
+
+plan_test "showcase plan: green fails, blue passes" {
+  plan    = "../../../examples/plans/web-tier.json"
+  policy  = "autoscaling_group"
+  fail    = ["module.web[\"green\"].aws_autoscaling_group.this"]
+  unknown = []
+  pass    = ["module.web[\"blue\"].aws_autoscaling_group.this"]
+}

@@ -1,0 +1,193 @@
+# TFG-EC2-006: the IMDSv2 PUT response hop limit stays low.
+
+policy {
+  tfgate {
+    id       = "TFG-EC2-006"
+    title    = "IMDS PUT response hop limit is at most max_hop_limit (default 1)"
+    severity = "medium"
+    controls = ["AWS Control Tower CT.EC2.PR.2"]
+
+    description = <<-EOT
+      Wherever metadata options are set, `http_put_response_hop_limit` must be at most the
+      input `max_hop_limit` (default 1):
+
+      - `aws_instance`, `aws_spot_instance_request`, `aws_launch_template` and
+        `aws_launch_configuration`: `metadata_options[0].http_put_response_hop_limit`, when
+        the configuration sets a `metadata_options` block and the endpoint is not
+        `disabled`;
+      - `aws_ec2_instance_metadata_defaults`: `http_put_response_hop_limit`, when the
+        configuration sets it; `-1` means no preference and is not a setting.
+
+      Resources that set no metadata options are not judged (they get the template's,
+      the account's or AWS's default of 1; the template and the defaults resource are
+      judged themselves).
+
+      The policy is `advisory`: a hop limit of 2 is a common, deliberate choice for
+      container hosts (EKS nodes, ECS on EC2 with bridge networking), where the container
+      is one hop away from the instance. Teams that allow it set `max_hop_limit = 2`;
+      teams that want the gate to block raise the enforcement level of TFG-EC2-006.
+    EOT
+
+    rationale = <<-EOT
+      The hop limit is the IP TTL of the IMDSv2 token response. With 1, the token cannot
+      leave the instance's own network stack: a request forwarded by a container, a proxy
+      or a compromised neighbour on a further hop never receives it. Each extra hop widens
+      who can obtain a token and read the instance role's credentials. AWS recommends 1,
+      and 2 in container environments; AWS Control Tower's proactive control CT.EC2.PR.2
+      requires launch templates to keep it at 1.
+
+      HashiCorp's Sentinel policy `ec2-metadata-imdsv2-required` does not look at the hop
+      limit.
+    EOT
+
+    violating_example = <<-EOT
+      resource "aws_launch_template" "workers" {
+        metadata_options {
+          http_tokens                 = "required"
+          http_put_response_hop_limit = 3
+        }
+      }
+    EOT
+
+    compliant_example = <<-EOT
+      resource "aws_instance" "app" {
+        ami           = "ami-0123456789abcdef0"
+        instance_type = "t3.micro"
+
+        metadata_options {
+          http_tokens                 = "required"
+          http_put_response_hop_limit = 1
+        }
+      }
+
+      # With input max_hop_limit = 2, for container hosts:
+      resource "aws_launch_template" "eks_nodes" {
+        metadata_options {
+          http_tokens                 = "required"
+          http_put_response_hop_limit = 2
+        }
+      }
+    EOT
+
+    unknown_values = <<-EOT
+      A hop limit known only after apply gives an unknown verdict. Terraform cannot tell
+      a nested argument left unset from one set to a computed value, so a
+      `metadata_options` block that leaves `http_put_response_hop_limit` out is unknown
+      on create (known, from the state, on update).
+    EOT
+
+    references = [
+      "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html",
+      "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html#imds-considerations",
+      "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceMetadataDefaults.html",
+      "https://docs.aws.amazon.com/controltower/latest/controlreference/ec2-rules.html#ct-ec2-pr-2-description",
+      "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance#http_put_response_hop_limit",
+      "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ec2_instance_metadata_defaults",
+    ]
+  }
+}
+
+input "max_hop_limit" {
+  type        = number
+  default     = 1
+  description = "The largest http_put_response_hop_limit allowed (1 to 64). 1 keeps the IMDSv2 token on the instance; 2 lets containers on the instance reach it."
+  nullable    = false
+}
+
+resource_policy "aws_instance" "instance" {
+  enforcement_level = "advisory"
+  operations        = ["create", "update"]
+
+  # Only where the configuration sets metadata_options (and the endpoint is not off).
+  filter = local.sets_options && local.endpoint != "disabled"
+
+  locals {
+    configured   = core::try(meta.configured, null)
+    sets_options = local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0
+    endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
+    hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
+  }
+
+  enforce {
+    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+    error_message = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instance; lower it (2 is enough for containers on the host)"
+  }
+}
+
+resource_policy "aws_spot_instance_request" "spot_instance_request" {
+  enforcement_level = "advisory"
+  operations        = ["create", "update"]
+
+  # Only where the configuration sets metadata_options (and the endpoint is not off).
+  filter = local.sets_options && local.endpoint != "disabled"
+
+  locals {
+    configured   = core::try(meta.configured, null)
+    sets_options = local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0
+    endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
+    hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
+  }
+
+  enforce {
+    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+    error_message = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instance; lower it (2 is enough for containers on the host)"
+  }
+}
+
+resource_policy "aws_launch_template" "launch_template" {
+  enforcement_level = "advisory"
+  operations        = ["create", "update"]
+
+  # Only where the configuration sets metadata_options (and the endpoint is not off).
+  filter = local.sets_options && local.endpoint != "disabled"
+
+  locals {
+    configured   = core::try(meta.configured, null)
+    sets_options = local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0
+    endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
+    hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
+  }
+
+  enforce {
+    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+    error_message = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instances launched from this template; lower it (2 is enough for containers on the host)"
+  }
+}
+
+resource_policy "aws_launch_configuration" "launch_configuration" {
+  enforcement_level = "advisory"
+  operations        = ["create", "update"]
+
+  # Only where the configuration sets metadata_options (and the endpoint is not off).
+  filter = local.sets_options && local.endpoint != "disabled"
+
+  locals {
+    configured   = core::try(meta.configured, null)
+    sets_options = local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0
+    endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
+    hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
+  }
+
+  enforce {
+    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+    error_message = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instances launched from this configuration; lower it (2 is enough for containers on the host)"
+  }
+}
+
+resource_policy "aws_ec2_instance_metadata_defaults" "account_defaults" {
+  enforcement_level = "advisory"
+  operations        = ["create", "update"]
+
+  filter = local.sets_hop_limit
+
+  locals {
+    configured     = core::try(meta.configured, null)
+    hop_limit      = core::try(attrs.http_put_response_hop_limit, null)
+    sets_hop_limit = local.configured != null ? core::contains(local.configured, "http_put_response_hop_limit") : local.hop_limit != null
+  }
+
+  enforce {
+    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+    error_message = "http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: every instance launched on this provider configuration without its own hop limit lets the IMDSv2 token travel that many network hops; lower it (2 is enough for containers on the host)"
+  }
+}

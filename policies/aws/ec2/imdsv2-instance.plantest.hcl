@@ -1,0 +1,51 @@
+# TFG-EC2-001 over the fixtures: the verdicts of policies/testdata/README.md
+# (IMDSv2 column), exactly. Deleted instances (`aws_instance.legacy_reporting`,
+# `aws_instance.legacy_jump`) are not judged and so appear in no list.
+
+plan_test "one instance per metadata_options state" {
+  plan    = "../../testdata/imdsv2-instance-states.json"
+  policy  = "instance"
+  fail    = ["aws_instance.tokens_optional", "module.app[\"api\"].module.compute[0].aws_instance.this"]
+  unknown = ["aws_instance.metadata_unset", "aws_instance.tokens_unset"]
+  pass    = ["aws_instance.tokens_required", "aws_instance.endpoint_disabled"]
+}
+
+plan_test "spot instance requests are judged like instances" {
+  plan    = "../../testdata/imdsv2-instance-states.json"
+  policy  = "spot_instance_request"
+  fail    = ["aws_spot_instance_request.batch"]
+  unknown = []
+  pass    = []
+}
+
+plan_test "instances without metadata_options inherit from their launch template" {
+  plan    = "../../testdata/imdsv2-launch-template-inheritance.json"
+  policy  = "instance"
+  fail    = ["aws_instance.from_legacy"]
+  unknown = []
+  pass    = ["aws_instance.from_strict", "aws_instance.from_module"]
+}
+
+plan_test "account defaults count only on the same provider configuration" {
+  plan    = "../../testdata/imdsv2-account-defaults.json"
+  policy  = "instance"
+  fail    = ["aws_instance.west_app"]
+  unknown = ["aws_instance.eu_app"]
+  pass    = ["aws_instance.east_app"]
+}
+
+plan_test "showcase plan" {
+  plan    = "../../../examples/plans/web-tier.json"
+  policy  = "instance"
+  fail    = []
+  unknown = []
+  pass    = ["aws_instance.app[0]", "aws_instance.app[1]", "aws_instance.worker", "aws_instance.bastion"]
+}
+
+plan_test "no spot requests in the other fixtures" {
+  plan    = "../../testdata/imdsv2-account-defaults.json"
+  policy  = "spot_instance_request"
+  fail    = []
+  unknown = []
+  pass    = []
+}

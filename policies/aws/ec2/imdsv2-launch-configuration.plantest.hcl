@@ -1,0 +1,18 @@
+# TFG-EC2-003 over the fixtures: the verdicts of policies/testdata/README.md
+# (IMDSv2 column) for launch configurations, exactly.
+
+plan_test "an explicit optional beats the required account default" {
+  plan    = "../../testdata/imdsv2-account-defaults.json"
+  policy  = "launch_configuration"
+  fail    = ["aws_launch_configuration.legacy"]
+  unknown = []
+  pass    = []
+}
+
+plan_test "showcase plan has no launch configurations" {
+  plan    = "../../../examples/plans/web-tier.json"
+  policy  = "launch_configuration"
+  fail    = []
+  unknown = []
+  pass    = []
+}

@@ -1,0 +1,125 @@
+# TFG-EC2-003: launch configurations require IMDSv2.
+
+policy {
+  tfgate {
+    id       = "TFG-EC2-003"
+    title    = "Launch configurations require IMDSv2 (session tokens) or turn the metadata endpoint off"
+    severity = "high"
+    controls = ["AWS FSBP AutoScaling.3"]
+
+    description = <<-EOT
+      An `aws_launch_configuration` must make the instances its Auto Scaling groups launch
+      answer only token-authenticated (IMDSv2) metadata requests, or turn the metadata
+      endpoint off:
+
+      - its `metadata_options` block decides when the configuration sets it:
+        `http_endpoint = "disabled"` passes, `http_tokens = "required"` passes, any other
+        known value fails;
+      - when it sets no `metadata_options`, the instances get the account default for the
+        Region: an `aws_ec2_instance_metadata_defaults` in the same plan on the **same
+        provider configuration** passes it with `http_tokens = "required"` and fails it with
+        any other known value;
+      - with neither, the verdict is unknown.
+    EOT
+
+    rationale = <<-EOT
+      Every instance an Auto Scaling group launches from a launch configuration gets the
+      configuration's metadata options. With `http_tokens = "optional"` they all answer
+      IMDSv1 requests, which a server-side request forgery bug can use to read the
+      instance role's credentials. AWS Security Hub control AutoScaling.3 requires launch
+      configurations to require IMDSv2. (Launch configurations are also deprecated in
+      favour of launch templates.)
+
+      Security Hub's AutoScaling.3 fails a launch configuration that does not state a
+      metadata version; tfgate instead follows the account default on the same provider
+      configuration when one is in the plan, and reports unknown otherwise, because that
+      default is what the instances will get. HashiCorp's Sentinel policy
+      `ec2-metadata-imdsv2-required` does not judge launch configurations (see
+      TFG-EC2-001 for the deliberate differences from it).
+    EOT
+
+    violating_example = <<-EOT
+      resource "aws_launch_configuration" "legacy" {
+        name_prefix   = "legacy-"
+        image_id      = "ami-0123456789abcdef0"
+        instance_type = "t3.small"
+
+        metadata_options {
+          http_endpoint = "enabled"
+          http_tokens   = "optional"
+        }
+      }
+    EOT
+
+    compliant_example = <<-EOT
+      resource "aws_launch_configuration" "workers" {
+        name_prefix   = "workers-"
+        image_id      = "ami-0123456789abcdef0"
+        instance_type = "t3.small"
+
+        metadata_options {
+          http_endpoint = "enabled"
+          http_tokens   = "required"
+        }
+      }
+    EOT
+
+    unknown_values = <<-EOT
+      - `metadata_options` set in the configuration with `http_tokens` (or `http_endpoint`)
+        known only after apply: unknown. Terraform cannot tell a nested argument left unset
+        from one set to a computed value, so a block that sets only the hop limit gives an
+        unknown `http_tokens` and an unknown verdict.
+      - No `metadata_options`: the account defaults on the same provider configuration
+        decide; when there are none in the plan, or their `http_tokens` is unknown, the
+        verdict is unknown (the account default may be set outside this configuration, and
+        the AMI's `ImdsSupport` can also require tokens).
+      - When the plan has no configuration for the resource (`meta.configured` unknown),
+        the planned values decide when known, and the verdict is unknown otherwise.
+    EOT
+
+    references = [
+      "https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-launch-config.html#launch-configurations-imds",
+      "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html",
+      "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceMetadataDefaults.html",
+      "https://docs.aws.amazon.com/securityhub/latest/userguide/autoscaling-controls.html#autoscaling-3",
+      "https://docs.aws.amazon.com/config/latest/developerguide/autoscaling-launchconfig-requires-imdsv2.html",
+      "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/launch_configuration#metadata-options",
+      "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ec2_instance_metadata_defaults",
+    ]
+  }
+}
+
+resource_policy "aws_launch_configuration" "launch_configuration" {
+  enforcement_level = "mandatory"
+  operations        = ["create", "update"]
+
+  locals {
+    configured = core::try(meta.configured, null)
+
+    # 1. The launch configuration's own metadata_options. Its state values do not matter when the
+    #    configuration leaves the block out: a new launch configuration version then has none.
+    sets_options = local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0
+    endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
+    tokens       = core::try(attrs.metadata_options[0].http_tokens, null)
+    own_ok       = local.endpoint == "disabled" || local.tokens == "required"
+
+    # 2. Account defaults on the same provider configuration (account and Region).
+    provider_key     = core::try(meta.provider_config_key, null)
+    defaults         = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == local.provider_key]
+    default_verdicts = [for d in local.defaults : (core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required") ? "pass" : "fail"]
+    account          = core::length(local.defaults) == 0 ? "none" : (core::contains(local.default_verdicts, "fail") ? "fail" : "pass")
+    default_names    = core::join(", ", [for d in local.defaults : "${d.address} (http_tokens ${core::try("\"${d.attrs.http_tokens}\"", "not set")})"])
+
+    level    = local.sets_options ? "launch_configuration" : "account"
+    decision = local.level == "launch_configuration" ? (local.own_ok ? "pass" : "fail") : (local.account == "none" ? "open" : local.account)
+
+    account_message = local.account == "none" ? "metadata_options is not set and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} is in the plan: the account default and the AMI decide when instances launch" : "metadata_options is not set, so the account default of provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\""
+  }
+
+  enforce {
+    # "open": nothing in the plan decides, so the launch configuration's own planned values
+    # (known only after apply) are the verdict.
+    condition     = local.decision == "pass" || (local.decision == "open" && local.own_ok)
+    error_message = "%{ if local.level == "launch_configuration" }metadata_options.http_tokens is %{ if local.tokens == null }not set%{ else }\"${local.tokens}\"%{ endif } and http_endpoint is %{ if local.endpoint == null }not set%{ else }\"${local.endpoint}\"%{ endif }; instances launched from this launch configuration accept IMDSv1. Set http_tokens = \"required\" (or the endpoint \"disabled\")%{ else }${local.account_message}%{ endif }"
+  }
+}

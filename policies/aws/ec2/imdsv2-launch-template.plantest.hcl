@@ -1,0 +1,26 @@
+# TFG-EC2-002 over the fixtures: the verdicts of policies/testdata/README.md
+# (IMDSv2 column) for launch templates, exactly.
+
+plan_test "launch templates of the inheritance fixture" {
+  plan    = "../../testdata/imdsv2-launch-template-inheritance.json"
+  policy  = "launch_template"
+  fail    = ["aws_launch_template.legacy"]
+  unknown = []
+  pass    = ["aws_launch_template.strict", "module.app[\"api\"].module.compute[0].aws_launch_template.this"]
+}
+
+plan_test "showcase plan" {
+  plan    = "../../../examples/plans/web-tier.json"
+  policy  = "launch_template"
+  fail    = ["module.web[\"green\"].aws_launch_template.this"]
+  unknown = []
+  pass    = ["module.web[\"blue\"].aws_launch_template.this"]
+}
+
+plan_test "no launch templates in the other IMDSv2 fixtures" {
+  plan    = "../../testdata/imdsv2-account-defaults.json"
+  policy  = "launch_template"
+  fail    = []
+  unknown = []
+  pass    = []
+}
