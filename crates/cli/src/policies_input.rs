@@ -18,7 +18,10 @@ pub fn policy_files(paths: &[PathBuf], suffix: &str) -> Result<Vec<PathBuf>> {
         if p.is_dir() {
             walk(p, suffix, &mut out).with_context(|| format!("cannot read directory {}", p.display()))?;
         } else if p.exists() {
-            out.push(p.clone());
+            // A file named explicitly is taken when it is of the kind asked for.
+            if p.to_string_lossy().ends_with(suffix) {
+                out.push(p.clone());
+            }
         } else {
             bail!("{}: no such file or directory", p.display());
         }

@@ -283,7 +283,9 @@ resource "aws_instance" "app_box" {
 
     // Three arguments are a load-time error; `resources` still takes one.
     for bad in [r#"tfgate::referenced("a", "b", "c")"#, r#"tfgate::resources("a", "b")"#] {
-        let text = format!("resource_policy \"aws_instance\" \"x\" {{\n  enforce {{\n    condition = length({bad}) == 0\n  }}\n}}\n");
+        let text = format!(
+            "resource_policy \"aws_instance\" \"x\" {{\n  enforce {{\n    condition = length({bad}) == 0\n  }}\n}}\n"
+        );
         let e = load_policy_source("p.policy.hcl", text).unwrap_err().to_string();
         assert!(e.contains("Wrong number of arguments"), "{e}");
     }

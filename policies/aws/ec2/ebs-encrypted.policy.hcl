@@ -99,13 +99,13 @@ resource_policy "aws_instance" "instance_volumes_encrypted" {
 
   locals {
     by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
-    root       = core::coalesce(attrs.root_block_device, [])
-    ebs        = core::coalesce(attrs.ebs_block_device, [])
-    root_ok    = core::alltrue([for d in local.root : d.encrypted == true])
-    ebs_ok     = core::alltrue([for d in local.ebs : d.encrypted == true])
+    root       = core::coalesce(core::lookup(attrs, "root_block_device", null), [])
+    ebs        = core::coalesce(core::lookup(attrs, "ebs_block_device", null), [])
+    root_ok    = core::alltrue([for d in local.root : core::try(d.encrypted, null) == true])
+    ebs_ok     = core::alltrue([for d in local.ebs : core::try(d.encrypted, null) == true])
     plain      = core::concat(
-      [for d in local.root : "root_block_device.encrypted is ${core::jsonencode(d.encrypted)}" if d.encrypted != true],
-      [for d in local.ebs : "ebs_block_device ${d.device_name} encrypted is ${core::jsonencode(d.encrypted)}" if d.encrypted != true],
+      [for d in local.root : "root_block_device.encrypted is ${core::jsonencode(core::try(d.encrypted, null))}" if core::try(d.encrypted, null) != true],
+      [for d in local.ebs : "ebs_block_device ${core::try(d.device_name, "?")} encrypted is ${core::jsonencode(core::try(d.encrypted, null))}" if core::try(d.encrypted, null) != true],
     )
   }
 
@@ -122,7 +122,7 @@ resource_policy "aws_launch_template" "launch_template_volumes_encrypted" {
   locals {
     by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
     volumes = core::flatten([
-      for m in core::coalesce(attrs.block_device_mappings, []) : [
+      for m in core::coalesce(core::lookup(attrs, "block_device_mappings", null), []) : [
         for e in core::coalesce(m.ebs, []) : { device = m.device_name, encrypted = e.encrypted }
       ]
     ])

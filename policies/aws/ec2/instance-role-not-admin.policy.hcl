@@ -200,7 +200,7 @@ resource_policy "aws_instance" "instance_role_not_admin" {
   enforce {
     # Unresolvable profile names (value known only after apply, no reference) stay unknown.
     condition = (!local.profile_set || (
-      (core::length(local.profiles) > 0 || attrs.iam_instance_profile != null)
+      (core::length(local.profiles) > 0 || core::try(attrs.iam_instance_profile, null) != null)
       && core::alltrue([for v in local.verdicts : !v.admin && v.resolved])
     ))
     error_message = "${meta.address}: iam_instance_profile ${core::jsonencode(attrs.iam_instance_profile)} → ${core::join(", ", [for v in local.verdicts : v.text])} has administrator access through ${core::length(local.admin_sources) > 0 ? core::join(", ", local.admin_sources) : "the role's own managed_policy_arns or inline_policy"}; grant the instance only the actions it needs."

@@ -76,8 +76,8 @@ resource_policy "aws_instance" "instance_public_ip" {
   operations        = ["create", "update"]
 
   enforce {
-    condition     = attrs.associate_public_ip_address != true
-    error_message = "${meta.address}: associate_public_ip_address is ${core::jsonencode(attrs.associate_public_ip_address)}; set it to false and reach the instance through a load balancer, Session Manager or a VPN."
+    condition     = core::try(attrs.associate_public_ip_address, null) != true
+    error_message = "${meta.address}: associate_public_ip_address is ${core::jsonencode(core::try(attrs.associate_public_ip_address, null))}; set it to false and reach the instance through a load balancer, Session Manager or a VPN."
   }
 }
 
@@ -86,7 +86,7 @@ resource_policy "aws_launch_template" "launch_template_public_ip" {
   operations        = ["create", "update"]
 
   locals {
-    interfaces = core::coalesce(attrs.network_interfaces, [])
+    interfaces = core::coalesce(core::lookup(attrs, "network_interfaces", null), [])
     # A string in this resource: "true", "false" or null (unset).
     public = [for n in local.interfaces : n.associate_public_ip_address == "true" || n.associate_public_ip_address == true]
   }

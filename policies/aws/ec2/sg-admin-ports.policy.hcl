@@ -115,7 +115,7 @@ resource_policy "aws_security_group" "inline_ingress" {
       index = i
       world = core::anytrue([
         for c in core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, [])) :
-        core::endswith(c, "/0")
+        core::try(core::endswith(c, "/0"), false)
       ])
       all_ports = core::contains(local.all_protocols, core::lower(core::tostring(r.protocol)))
       admin_ports = [
@@ -139,8 +139,8 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
   operations        = ["create", "update"]
 
   locals {
-    cidrs       = core::concat(core::coalesce(attrs.cidr_blocks, []), core::coalesce(attrs.ipv6_cidr_blocks, []))
-    world       = core::anytrue([for c in local.cidrs : core::endswith(c, "/0")])
+    cidrs       = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(attrs.ipv6_cidr_blocks, []))
+    world       = core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)])
     protocol    = core::lower(core::tostring(attrs.protocol))
     all_ports   = core::contains(local.all_protocols, local.protocol)
     admin_ports = [for p in input.admin_ports : p if (core::contains(local.port_protocols, local.protocol) ? attrs.from_port <= p && p <= attrs.to_port : false)]
@@ -160,7 +160,7 @@ resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
 
   locals {
     cidrs       = core::concat(attrs.cidr_ipv4 == null ? [] : [attrs.cidr_ipv4], attrs.cidr_ipv6 == null ? [] : [attrs.cidr_ipv6])
-    world       = core::anytrue([for c in local.cidrs : core::endswith(c, "/0")])
+    world       = core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)])
     protocol    = core::lower(core::tostring(attrs.ip_protocol))
     all_ports   = core::contains(local.all_protocols, local.protocol)
     admin_ports = [for p in input.admin_ports : p if (core::contains(local.port_protocols, local.protocol) ? attrs.from_port <= p && p <= attrs.to_port : false)]

@@ -86,7 +86,7 @@ resource_policy "aws_security_group" "inline_ingress" {
       all   = core::contains(local.all_protocols, core::lower(core::tostring(r.protocol)))
       text  = "ingress[${i}] (protocol ${r.protocol})"
     }]
-    bad  = [for j in local.judged : j.all && core::anytrue([for c in j.cidrs : core::endswith(c, "/0")])]
+    bad  = [for j in local.judged : j.all && core::anytrue([for c in j.cidrs : core::try(core::endswith(c, "/0"), false)])]
     open = [for k, j in local.judged : "${j.text} from ${core::join(", ", j.cidrs)}" if local.bad[k]]
   }
 
@@ -101,12 +101,12 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
   operations        = ["create", "update"]
 
   locals {
-    cidrs = core::concat(core::coalesce(attrs.cidr_blocks, []), core::coalesce(attrs.ipv6_cidr_blocks, []))
+    cidrs = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(attrs.ipv6_cidr_blocks, []))
     all   = core::contains(local.all_protocols, core::lower(core::tostring(attrs.protocol)))
   }
 
   enforce {
-    condition     = attrs.type != "ingress" || !(local.all && core::anytrue([for c in local.cidrs : core::endswith(c, "/0")]))
+    condition     = attrs.type != "ingress" || !(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))
     error_message = "${meta.address}: ingress rule with protocol ${attrs.protocol} from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows all traffic from the internet; allow only the ports the service needs."
   }
 }
@@ -121,7 +121,7 @@ resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
   }
 
   enforce {
-    condition     = !(local.all && core::anytrue([for c in local.cidrs : core::endswith(c, "/0")]))
+    condition     = !(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))
     error_message = "${meta.address}: ip_protocol ${attrs.ip_protocol} from ${core::join(", ", local.cidrs)} allows all traffic from the internet; allow only the ports the service needs."
   }
 }

@@ -67,8 +67,8 @@ resource_policy "aws_default_security_group" "default_sg_no_rules" {
 
   locals {
     # An unset argument means "no rules": the provider strips the group when adopting it.
-    ingress = core::contains(meta.configured, "ingress") ? core::coalesce(attrs.ingress, []) : []
-    egress  = core::contains(meta.configured, "egress") ? core::coalesce(attrs.egress, []) : []
+    ingress = core::contains(meta.configured, "ingress") ? core::coalesce(core::lookup(attrs, "ingress", null), []) : []
+    egress  = core::contains(meta.configured, "egress") ? core::coalesce(core::lookup(attrs, "egress", null), []) : []
   }
 
   enforce {
