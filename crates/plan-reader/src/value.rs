@@ -280,7 +280,11 @@ pub fn object_key(k: &str) -> String {
 pub struct Object {
     /// Keys are mostly short attribute names: an inline small string saves
     /// an allocation for nearly every one of them.
-    pairs: Vec<(Key, Value)>,
+    ///
+    /// Shared: cloning an object (as policy evaluation does all the time,
+    /// e.g. for every `attrs.block` it reads) is a reference count, and a
+    /// write copies only when the object is shared.
+    pairs: std::sync::Arc<Vec<(Key, Value)>>,
 }
 
 /// An object key or string value: stored inline up to 24 bytes.
@@ -291,7 +295,7 @@ impl Object {
         Object::default()
     }
     pub fn with_capacity(n: usize) -> Object {
-        Object { pairs: Vec::with_capacity(n) }
+        Object { pairs: std::sync::Arc::new(Vec::with_capacity(n)) }
     }
     pub fn len(&self) -> usize {
         self.pairs.len()
@@ -304,7 +308,7 @@ impl Object {
     }
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
-            Ok(i) => Some(&mut self.pairs[i].1),
+            Ok(i) => Some(&mut std::sync::Arc::make_mut(&mut self.pairs)[i].1),
             Err(_) => None,
         }
     }
@@ -318,7 +322,7 @@ impl Object {
     /// An object from pairs already sorted by key, without duplicates (the caller checked).
     pub(crate) fn from_sorted_pairs(pairs: Vec<(Key, Value)>) -> Object {
         debug_assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
-        Object { pairs }
+        Object { pairs: std::sync::Arc::new(pairs) }
     }
     /// Inserts or replaces; returns the previous value.
     pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
@@ -327,21 +331,22 @@ impl Object {
     /// As [`Object::insert`], for a key already in its stored form.
     pub fn insert_key(&mut self, key: Key, value: Value) -> Option<Value> {
         // Fast path: keys arriving in sorted order (as Terraform writes them).
-        if self.pairs.last().is_none_or(|(last, _)| last.as_str() < key.as_str()) {
-            self.pairs.push((key, value));
+        let pairs = std::sync::Arc::make_mut(&mut self.pairs);
+        if pairs.last().is_none_or(|(last, _)| last.as_str() < key.as_str()) {
+            pairs.push((key, value));
             return None;
         }
-        match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
-            Ok(i) => Some(std::mem::replace(&mut self.pairs[i].1, value)),
+        match pairs.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(i) => Some(std::mem::replace(&mut pairs[i].1, value)),
             Err(i) => {
-                self.pairs.insert(i, (key, value));
+                pairs.insert(i, (key, value));
                 None
             }
         }
     }
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
-            Ok(i) => Some(self.pairs.remove(i).1),
+            Ok(i) => Some(std::sync::Arc::make_mut(&mut self.pairs).remove(i).1),
             Err(_) => None,
         }
     }
@@ -355,7 +360,7 @@ impl Object {
         self.pairs.iter().map(|(_, v)| v)
     }
     pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut Value> {
-        self.pairs.iter_mut().map(|(_, v)| v)
+        std::sync::Arc::make_mut(&mut self.pairs).iter_mut().map(|(_, v)| v)
     }
     pub fn into_pairs(self) -> Vec<(String, Value)> {
         self.into_iter().collect()
@@ -376,7 +381,7 @@ impl IntoIterator for Object {
     type Item = (String, Value);
     type IntoIter = std::iter::Map<std::vec::IntoIter<(Key, Value)>, fn((Key, Value)) -> (String, Value)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.pairs.into_iter().map(|(k, v)| (k.into_string(), v))
+        std::sync::Arc::unwrap_or_clone(self.pairs).into_iter().map(|(k, v)| (k.into_string(), v))
     }
 }
 

@@ -131,9 +131,14 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
         .filter(|r| r.mode() == Mode::Managed && r.deposed.is_none() && targeted(r.resource_type()))
         .collect();
     output.resources = plan.resources.iter().filter(|r| r.mode() == Mode::Managed && r.deposed.is_none()).count();
+    // Values before the change are resolved only for sets that read them.
+    let wants_prior = set.files().iter().any(|f| f.source.text().contains("prior_attrs"));
+    let configured = ConfiguredCache::new(plan);
     let results: Vec<Result<Vec<report::Finding>, report::RunError>> = resources
         .par_iter()
-        .map(|r| resource_target(plan, r, plan_name).map(|(target, info)| evaluate(&target, &info)))
+        .map(|r| {
+            resource_target(plan, r, plan_name, wants_prior, &configured).map(|(target, info)| evaluate(&target, &info))
+        })
         .collect();
     for r in results {
         match r {
@@ -279,6 +284,36 @@ fn operation(action: &Action) -> &'static str {
 
 /// `meta` of a resource instance: Terraform policy's keys plus tfgate's extras.
 pub fn resource_meta(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
+    let mut meta = resource_meta_base(plan, r);
+    if let Kind::Object(obj) = &mut meta.kind {
+        obj.insert("configured", configured_arguments(plan, r));
+    }
+    meta
+}
+
+/// The arguments each configuration block sets, computed once per block
+/// (instances of a `count` or `for_each` share their configuration).
+struct ConfiguredCache {
+    by_block: Mutex<HashMap<usize, Value>>,
+}
+
+impl ConfiguredCache {
+    fn new(_plan: &Plan<'_>) -> ConfiguredCache {
+        ConfiguredCache { by_block: Mutex::new(HashMap::new()) }
+    }
+    fn get(&self, plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
+        let Some(block) = plan.config_resource(&r.address) else { return Value::unknown() };
+        let key = block as *const _ as usize;
+        if let Some(v) = self.by_block.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return v.clone();
+        }
+        let v = configured_arguments(plan, r);
+        self.by_block.lock().unwrap_or_else(|e| e.into_inner()).insert(key, v.clone());
+        v
+    }
+}
+
+fn resource_meta_base(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
     let provider = plan.provider_config(r);
     let call = plan.module_call(r.module());
     let index = match r.key() {
@@ -306,7 +341,6 @@ pub fn resource_meta(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
         ("action_reason", opt(r.action_reason.as_deref())),
         ("module_source", opt(call.and_then(|c| c.source.as_deref()))),
         ("module_version", opt(call.and_then(|c| c.version.as_deref()))),
-        ("configured", configured_arguments(plan, r)),
     ])
 }
 
@@ -327,6 +361,8 @@ fn resource_target(
     plan: &Plan<'_>,
     r: &ResourceInstance<'_>,
     plan_name: &str,
+    wants_prior: bool,
+    configured: &ConfiguredCache,
 ) -> Result<(Target, TargetInfo), report::RunError> {
     let err = |e: tfgate_plan::PlanError| report::RunError {
         message: format!("{}: {e}", r.address_text),
@@ -334,14 +370,18 @@ fn resource_target(
         policy_id: None,
     };
     let attrs = if r.action.exists_after_apply() { r.after().map_err(err)? } else { Value::null() };
-    let prior_attrs = r.before().map_err(err)?;
+    let prior_attrs = if wants_prior { r.before().map_err(err)? } else { Value::null() };
     let call = plan.module_call(r.module());
+    let mut meta = resource_meta_base(plan, r);
+    if let Kind::Object(obj) = &mut meta.kind {
+        obj.insert("configured", configured.get(plan, r));
+    }
     let target = Target {
         kind: PolicyKind::Resource,
         name: r.resource_type().to_string(),
         attrs,
         prior_attrs,
-        meta: resource_meta(plan, r),
+        meta,
         actions: r.action.as_list().into_iter().map(str::to_string).collect(),
     };
     let info = TargetInfo {

@@ -92,8 +92,53 @@ policy {
   }
 }
 
+# What every instance is judged against, computed once per plan: the IAM
+# grants in the plan and whether each gives administrator access.
 locals {
   admin_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+  # Customer managed policies in the plan, with whether their document is admin.
+  customer_policies = [for pol in tfgate::resources("aws_iam_policy") : {
+    address = pol.address
+    arn     = pol.attrs.arn
+    admin = core::anytrue([
+      for s in core::flatten([core::try(core::jsondecode(pol.attrs.policy).Statement, [])]) :
+      core::try(s.Effect, "") == "Allow"
+      && core::anytrue([for a in core::flatten([core::try(s.Action, [])]) : a == "*" || a == "*:*"])
+      && core::anytrue([for r in core::flatten([core::try(s.Resource, [])]) : r == "*"])
+    ])
+  }]
+
+  # Managed policy attachments: the role they name or refer to, and whether they grant admin.
+  attachments = [for g in tfgate::resources("aws_iam_role_policy_attachment") : {
+    address     = g.address
+    role        = g.attrs.role
+    role_refs   = [for r in tfgate::referenced("role", g.address) : r.address if r.meta.type == "aws_iam_role"]
+    policy_refs = [for r in tfgate::referenced("policy_arn", g.address) : r.address if r.meta.type == "aws_iam_policy"]
+    arn         = g.attrs.policy_arn
+  }]
+  attachment_grants = [for g in local.attachments : {
+    address   = g.address
+    role      = g.role
+    role_refs = g.role_refs
+    admin = (core::length(g.policy_refs) > 0
+      ? core::anytrue([for c in local.customer_policies : c.admin if core::contains(g.policy_refs, c.address)])
+      : (g.arn == local.admin_arn || core::anytrue([for c in local.customer_policies : c.admin && c.arn == g.arn])))
+  }]
+
+  # Inline role policies.
+  inline_grants = [for g in tfgate::resources("aws_iam_role_policy") : {
+    address   = g.address
+    role      = g.attrs.role
+    role_refs = [for r in tfgate::referenced("role", g.address) : r.address if r.meta.type == "aws_iam_role"]
+    admin = core::anytrue([
+      for s in core::flatten([core::try(core::jsondecode(g.attrs.policy).Statement, [])]) :
+      core::try(s.Effect, "") == "Allow"
+      && core::anytrue([for a in core::flatten([core::try(s.Action, [])]) : a == "*" || a == "*:*"])
+      && core::anytrue([for r in core::flatten([core::try(s.Resource, [])]) : r == "*"])
+    ])
+  }]
+  grants = core::concat(local.attachment_grants, local.inline_grants)
 }
 
 resource_policy "aws_instance" "instance_role_not_admin" {
@@ -101,48 +146,6 @@ resource_policy "aws_instance" "instance_role_not_admin" {
   operations        = ["create", "update"]
 
   locals {
-    # Customer managed policies in the plan, with whether their document is admin.
-    customer_policies = [for pol in tfgate::resources("aws_iam_policy") : {
-      address = pol.address
-      arn     = pol.attrs.arn
-      admin = core::anytrue([
-        for s in core::flatten([core::try(core::jsondecode(pol.attrs.policy).Statement, [])]) :
-        core::try(s.Effect, "") == "Allow"
-        && core::anytrue([for a in core::flatten([core::try(s.Action, [])]) : a == "*" || a == "*:*"])
-        && core::anytrue([for r in core::flatten([core::try(s.Resource, [])]) : r == "*"])
-      ])
-    }]
-
-    # Managed policy attachments: the role they name or refer to, and whether they grant admin.
-    attachments = [for g in tfgate::resources("aws_iam_role_policy_attachment") : {
-      address     = g.address
-      role        = g.attrs.role
-      role_refs   = [for r in tfgate::referenced("role", g.address) : r.address if r.meta.type == "aws_iam_role"]
-      policy_refs = [for r in tfgate::referenced("policy_arn", g.address) : r.address if r.meta.type == "aws_iam_policy"]
-      arn         = g.attrs.policy_arn
-    }]
-    attachment_grants = [for g in local.attachments : {
-      address   = g.address
-      role      = g.role
-      role_refs = g.role_refs
-      admin = (core::length(g.policy_refs) > 0
-        ? core::anytrue([for c in local.customer_policies : c.admin if core::contains(g.policy_refs, c.address)])
-        : (g.arn == local.admin_arn || core::anytrue([for c in local.customer_policies : c.admin && c.arn == g.arn])))
-    }]
-
-    # Inline role policies.
-    inline_grants = [for g in tfgate::resources("aws_iam_role_policy") : {
-      address   = g.address
-      role      = g.attrs.role
-      role_refs = [for r in tfgate::referenced("role", g.address) : r.address if r.meta.type == "aws_iam_role"]
-      admin = core::anytrue([
-        for s in core::flatten([core::try(core::jsondecode(g.attrs.policy).Statement, [])]) :
-        core::try(s.Effect, "") == "Allow"
-        && core::anytrue([for a in core::flatten([core::try(s.Action, [])]) : a == "*" || a == "*:*"])
-        && core::anytrue([for r in core::flatten([core::try(s.Resource, [])]) : r == "*"])
-      ])
-    }]
-    grants = core::concat(local.attachment_grants, local.inline_grants)
 
     # The instance's profiles: by reference first, by name otherwise.
     profile_set  = core::contains(meta.configured, "iam_instance_profile")
