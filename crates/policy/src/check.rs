@@ -99,7 +99,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let mut evaluators = Vec::new();
     for file in set.files() {
         match Evaluator::new(file, &input_values(file, options), &source, options.limits) {
-            Ok(ev) => evaluators.push((file, ev)),
+            Ok(ev) => evaluators.push((file, ev, file.policies.iter().map(|p| policy_id(file, p)).collect::<Vec<_>>())),
             Err(e) => output.errors.push(report::RunError {
                 message: e.to_string(),
                 plan: Some(plan_name.to_string()),
@@ -110,10 +110,10 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let evaluate = |target: &Target, info: &TargetInfo| -> Vec<report::Finding> {
         evaluators
             .iter()
-            .flat_map(|(file, ev)| {
-                file.policies.iter().filter_map(move |policy| {
+            .flat_map(|(file, ev, ids)| {
+                file.policies.iter().zip(ids).filter_map(move |(policy, id)| {
                     let outcome = ev.evaluate(policy, target);
-                    finding(ev, file, policy, &outcome, info, plan_name, options)
+                    finding(ev, file, policy, id, &outcome, info, plan_name, options)
                 })
             })
             .collect()
@@ -175,16 +175,17 @@ struct TargetInfo {
     module_version: Option<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn finding(
     ev: &Evaluator<'_>,
     file: &PolicyFile,
     policy: &Policy,
+    id: &str,
     outcome: &PolicyOutcome,
     info: &TargetInfo,
     plan_name: &str,
     options: &CheckOptions,
 ) -> Option<report::Finding> {
-    let id = policy_id(file, policy);
     let (status, level, message) = match outcome {
         PolicyOutcome::NotApplicable(_) => return None,
         PolicyOutcome::Error(e) => {
@@ -217,10 +218,10 @@ fn finding(
         }
     };
     Some(report::Finding {
-        policy_id: id.clone(),
+        policy_id: id.to_string(),
         policy_name: policy.name.clone(),
         status,
-        enforcement_level: options.levels.get(&id).copied().unwrap_or(level),
+        enforcement_level: options.levels.get(id).copied().unwrap_or(level),
         severity: file.config.tfgate.severity.map(severity_of),
         plan: plan_name.to_string(),
         target_kind: info.kind,
