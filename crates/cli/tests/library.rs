@@ -63,6 +63,24 @@ fn the_showcase_plan() {
     assert_expected("expected/library-web-tier.txt", &(lines.join("\n") + "\n"));
 }
 
+/// `STATUS POLICY ADDRESS` for every finding that does not pass, sorted.
+fn verdict_lines(findings: &[serde_json::Value]) -> Vec<String> {
+    let mut lines: Vec<String> = findings
+        .iter()
+        .filter(|f| f["status"] != "pass")
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["status"].as_str().unwrap(),
+                f["policy_id"].as_str().unwrap(),
+                f["address"].as_str().unwrap()
+            )
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
 fn corpus() -> Option<Vec<PathBuf>> {
     let dir = std::env::var_os("TFGATE_CORPUS")?;
     let dir = PathBuf::from(dir);

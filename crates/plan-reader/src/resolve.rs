@@ -369,6 +369,31 @@ impl<'a> Builder<'a> {
         out
     }
 
+    /// Adds a member present only in the unknown mask (an attribute unknown
+    /// until apply, absent from `after`), with its sensitive mark. False
+    /// when it would break the key order (the masks are not sorted).
+    fn absent_member(
+        &self,
+        obj: &mut Vec<(Key, Value)>,
+        k: &str,
+        uc: Cursor,
+        snext: &mut Option<(Cow<'a, str>, Cursor)>,
+        sm: &mut Members<'a>,
+        mark: bool,
+    ) -> Result<bool, ResolveError> {
+        while snext.as_ref().is_some_and(|(sk, _)| key_lt(sk, k)) {
+            *snext = sm.next_member()?;
+        }
+        let sc = snext.as_ref().filter(|(sk, _)| sk.as_ref() == k).map_or(Cursor::None, |(_, c)| *c);
+        if uc != Cursor::None {
+            if obj.last().is_some_and(|(last, _)| !key_lt(last, k)) {
+                return Ok(false);
+            }
+            obj.push((Key::from(k), self.absent(uc, sc, mark)?));
+        }
+        Ok(true)
+    }
+
     /// Reads an object's members into `obj`; false when keys are unsorted.
     fn members(
         &mut self,
@@ -391,15 +416,8 @@ impl<'a> Builder<'a> {
                 }
                 // Attributes unknown until apply come before this key.
                 while let Some((k, uc)) = unext.take_if(|(k, _)| key_lt(k, &key)) {
-                    while snext.as_ref().is_some_and(|(sk, _)| key_lt(sk, &k)) {
-                        snext = sm.next_member()?;
-                    }
-                    let sc = snext.as_ref().filter(|(sk, _)| *sk == k).map_or(Cursor::None, |(_, c)| *c);
-                    if uc != Cursor::None {
-                        if obj.last().is_some_and(|(last, _)| !key_lt(last, &k)) {
-                            return Ok(false);
-                        }
-                        obj.push((Key::from(k.as_ref()), self.absent(uc, sc, mark)?));
+                    if !self.absent_member(obj, &k, uc, &mut snext, sm, mark)? {
+                        return Ok(false);
                     }
                     unext = um.next_member()?;
                 }
@@ -428,15 +446,8 @@ impl<'a> Builder<'a> {
         }
         // Unknown attributes after the last key.
         while let Some((k, uc)) = unext {
-            while snext.as_ref().is_some_and(|(sk, _)| key_lt(sk, &k)) {
-                snext = sm.next_member()?;
-            }
-            let sc = snext.as_ref().filter(|(sk, _)| *sk == k).map_or(Cursor::None, |(_, c)| *c);
-            if uc != Cursor::None {
-                if obj.last().is_some_and(|(last, _)| !key_lt(last, &k)) {
-                    return Ok(false);
-                }
-                obj.push((Key::from(k.as_ref()), self.absent(uc, sc, mark)?));
+            if !self.absent_member(obj, &k, uc, &mut snext, sm, mark)? {
+                return Ok(false);
             }
             unext = um.next_member()?;
         }

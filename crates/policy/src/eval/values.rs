@@ -17,43 +17,12 @@ use tfgate_plan::{Kind, Number, Value};
 
 use crate::ast::BinaryOp;
 
-/// Three-valued equality: `None` when it cannot be decided yet.
+/// Three-valued equality: `None` when it cannot be decided yet. One
+/// definition serves `==` and the functions (`contains`, `index`, sets…):
+/// a known difference anywhere decides, unknown parts elsewhere
+/// notwithstanding; otherwise any unknown part leaves it undecided.
 pub fn equals(a: &Value, b: &Value) -> Option<bool> {
-    match (&a.kind, &b.kind) {
-        (Kind::Unknown, _) | (_, Kind::Unknown) => None,
-        (Kind::Null, Kind::Null) => Some(true),
-        (Kind::Null, _) | (_, Kind::Null) => Some(false),
-        (Kind::Bool(x), Kind::Bool(y)) => Some(x == y),
-        (Kind::Number(x), Kind::Number(y)) => Some(x == y),
-        (Kind::String(x), Kind::String(y)) => Some(x == y),
-        (Kind::List(x), Kind::List(y)) => {
-            if x.len() != y.len() {
-                return Some(false);
-            }
-            for (l, r) in x.iter().zip(y) {
-                match equals(l, r) {
-                    None => return None,
-                    Some(false) => return Some(false),
-                    Some(true) => {}
-                }
-            }
-            Some(true)
-        }
-        (Kind::Object(x), Kind::Object(y)) => {
-            if x.len() != y.len() || x.keys().zip(y.keys()).any(|(k1, k2)| k1 != k2) {
-                return Some(false);
-            }
-            for (l, r) in x.values().zip(y.values()) {
-                match equals(l, r) {
-                    None => return None,
-                    Some(false) => return Some(false),
-                    Some(true) => {}
-                }
-            }
-            Some(true)
-        }
-        _ => Some(false),
-    }
+    crate::functions::helpers::equals(a, b)
 }
 
 /// Converts for arithmetic and comparison: numbers, and strings that

@@ -30,7 +30,7 @@
 mod collections;
 mod convert;
 mod encoding;
-mod helpers;
+pub(crate) mod helpers;
 mod network;
 mod numeric;
 mod regexp;
