@@ -122,9 +122,16 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     // Resource instances one at a time, in parallel: a target's values are
     // resolved, evaluated and dropped, so memory stays flat whatever the plan
     // size; instances of types no policy targets are never resolved.
-    let targeted = |ty: &str| {
-        set.files().iter().flat_map(|f| &f.policies).any(|p| p.kind == PolicyKind::Resource && p.matches_target(ty))
-    };
+    let mut targeted_types: HashMap<&str, bool> = HashMap::new();
+    for r in &plan.resources {
+        targeted_types.entry(r.resource_type()).or_insert_with(|| {
+            set.files()
+                .iter()
+                .flat_map(|f| &f.policies)
+                .any(|p| p.kind == PolicyKind::Resource && p.matches_target(r.resource_type()))
+        });
+    }
+    let targeted = |ty: &str| targeted_types.get(ty).copied().unwrap_or(false);
     let resources: Vec<&ResourceInstance> = plan
         .resources
         .iter()
@@ -149,7 +156,14 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     for (target, info) in provider_targets(plan).iter().chain(&module_targets(plan)) {
         output.findings.extend(evaluate(target, info));
     }
-    output.findings.par_sort_by(|a, b| (&a.policy_id, &a.address).cmp(&(&b.policy_id, &b.address)));
+    // By policy id, then address; equal ids are common, so compare the
+    // policy's rank (an integer) before any string.
+    let mut ids: Vec<&str> = evaluators.iter().flat_map(|(_, _, ids)| ids.iter().map(String::as_str)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rank: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let rank_of = |f: &report::Finding| rank.get(f.policy_id.as_str()).copied().unwrap_or(usize::MAX);
+    output.findings.par_sort_by(|a, b| rank_of(a).cmp(&rank_of(b)).then_with(|| a.address.cmp(&b.address)));
     output
 }
 

@@ -254,20 +254,23 @@ pub struct Enforce {
     pub info_message: Option<Expr>,
 }
 
-/// Glob match with `*` as the only wildcard.
+/// Glob match with `*` as the only wildcard. Called for every target and
+/// policy, so it allocates nothing.
 pub fn glob_match(pattern: &str, name: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
+    let Some((first, rest)) = pattern.split_once('*') else {
         return pattern == name;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+    };
+    let (middle, last) = match rest.rsplit_once('*') {
+        Some((m, l)) => (m, l),
+        None => ("", rest),
+    };
+    if name.len() < first.len() + last.len() || !name.starts_with(first) || !name.ends_with(last) {
         return false;
     }
-    let mut rest = &name[first.len()..name.len() - last.len()];
-    for mid in &parts[1..parts.len() - 1] {
-        match rest.find(mid) {
-            Some(i) => rest = &rest[i + mid.len()..],
+    let mut remaining = &name[first.len()..name.len() - last.len()];
+    for part in middle.split('*').filter(|p| !p.is_empty()) {
+        match remaining.find(part) {
+            Some(i) => remaining = &remaining[i + part.len()..],
             None => return false,
         }
     }

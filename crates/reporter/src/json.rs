@@ -47,8 +47,14 @@ pub fn render(report: &Report, _options: &RenderOptions) -> Result<String, Repor
     let mut policies: Vec<&PolicyInfo> = report.policies.iter().collect();
     policies.sort_by(|a, b| a.id.cmp(&b.id));
     let mut findings: Vec<&Finding> = report.findings.iter().collect();
-    // Stable: findings equal on these keys keep the evaluator's order.
-    findings.sort_by(|a, b| (&a.plan, &a.policy_id, &a.address).cmp(&(&b.plan, &b.policy_id, &b.address)));
+    // Stable: findings equal on these keys keep the evaluator's order. The
+    // evaluator usually delivers them sorted already; checking is cheaper.
+    fn key(f: &Finding) -> (&str, &str, &str) {
+        (f.plan.as_str(), f.policy_id.as_str(), f.address.as_str())
+    }
+    if !findings.is_sorted_by(|a, b| key(a) <= key(b)) {
+        findings.sort_by(|a, b| key(a).cmp(&key(b)));
+    }
 
     let by_status = report.counts();
     let mut failed = FailedByLevel::default();
