@@ -83,6 +83,9 @@ pub struct Call {
     pub args: Vec<Expr>,
     /// `f(a, b...)`: the last argument is expanded into arguments.
     pub expand_final: bool,
+    /// Position of the library function in `functions::all()`, resolved
+    /// when parsed so that evaluation does not look names up.
+    pub function: Option<usize>,
 }
 
 impl Call {

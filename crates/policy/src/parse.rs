@@ -144,12 +144,17 @@ pub(crate) fn convert_expr(e: &Expression, fallback: Span) -> Expr {
                 .map(Span::from)
                 .unwrap_or_else(|| span_of(&f.name.name, span))
                 .to(span_of(&f.name.name, span));
+            let namespace: Vec<String> = f.name.namespace.iter().map(|n| n.as_str().to_string()).collect();
+            let name = f.name.name.as_str().to_string();
+            let function =
+                (namespace.is_empty() || namespace == ["core"]).then(|| crate::functions::position(&name)).flatten();
             ExprKind::Call(Box::new(Call {
-                namespace: f.name.namespace.iter().map(|n| n.as_str().to_string()).collect(),
-                name: f.name.name.as_str().to_string(),
+                namespace,
+                name,
                 name_span,
                 args: f.args.iter().map(|a| convert_expr(a, span)).collect(),
                 expand_final: f.args.expand_final(),
+                function,
             }))
         }
         Expression::Traversal(t) => {

@@ -131,7 +131,8 @@ pub(crate) struct Ctx<'a> {
     depth: Cell<usize>,
     vars: RefCell<Vec<(String, Value)>>,
     block_cache: RefCell<BTreeMap<String, Result<Value, EvalError>>>,
-    in_progress: RefCell<Vec<String>>,
+    /// Locals being evaluated (by address), to report self-reference.
+    in_progress: RefCell<Vec<*const LocalDef>>,
 }
 
 type R = Result<Value, EvalError>;
@@ -320,10 +321,11 @@ impl<'a> Ctx<'a> {
     /// Evaluates a local's definition in its own scope: no `for` variables
     /// of the referencing expression leak into it.
     fn eval_local(&self, def: &LocalDef, span: Span) -> R {
-        if self.in_progress.borrow().contains(&def.name) {
+        let id: *const LocalDef = def;
+        if self.in_progress.borrow().contains(&id) {
             return Err(EvalError::new(span, format!("Local value \"{}\" refers to itself", def.name)));
         }
-        self.in_progress.borrow_mut().push(def.name.clone());
+        self.in_progress.borrow_mut().push(id);
         let saved = std::mem::take(&mut *self.vars.borrow_mut());
         let r = self.eval(&def.expr);
         *self.vars.borrow_mut() = saved;
@@ -575,7 +577,11 @@ impl<'a> Ctx<'a> {
             "getresources" => return self.call_getresources(call, span),
             _ => {}
         }
-        let Some(func) = crate::functions::lookup(&call.name).filter(|_| call.namespace.len() <= 1) else {
+        let func = match call.function {
+            Some(i) => crate::functions::all().get(i),
+            None => crate::functions::lookup(&call.name).filter(|_| call.namespace.len() <= 1),
+        };
+        let Some(func) = func else {
             return Err(EvalError::new(call.name_span, format!("Call to unknown function \"{}\"", call.full_name())));
         };
         let mut args = Vec::with_capacity(call.args.len());

@@ -89,6 +89,11 @@ pub fn all() -> &'static [Function] {
     FUNCTIONS
 }
 
+/// The position of a function in [`all`], by bare name.
+pub fn position(name: &str) -> Option<usize> {
+    FUNCTIONS.binary_search_by(|f| f.name.cmp(name)).ok()
+}
+
 /// Finds a function by bare name.
 pub fn lookup(name: &str) -> Option<&'static Function> {
     FUNCTIONS.binary_search_by(|f| f.name.cmp(name)).ok().map(|i| &FUNCTIONS[i])
