@@ -45,21 +45,7 @@ fn the_showcase_plan() {
     assert_eq!(out.status.code(), Some(1), "mandatory policies fail on the showcase");
     let report: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
     assert_eq!(report["counts"]["error"], 0);
-    let mut lines: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["status"] != "pass")
-        .map(|f| {
-            format!(
-                "{} {} {}",
-                f["status"].as_str().unwrap(),
-                f["policy_id"].as_str().unwrap(),
-                f["address"].as_str().unwrap()
-            )
-        })
-        .collect();
-    lines.sort();
+    let lines = verdict_lines(report["findings"].as_array().unwrap());
     assert_expected("expected/library-web-tier.txt", &(lines.join("\n") + "\n"));
 }
 
@@ -122,20 +108,7 @@ fn the_library_over_every_corpus_plan() {
             let name = std::fs::canonicalize(path).unwrap();
             let name = name.strip_prefix(&root).unwrap().display().to_string();
             snapshot.push_str(&format!("## {name}\n"));
-            let mut lines: Vec<String> = findings
-                .iter()
-                .filter(|f| f["status"] != "pass")
-                .map(|f| {
-                    format!(
-                        "{} {} {}",
-                        f["status"].as_str().unwrap(),
-                        f["policy_id"].as_str().unwrap(),
-                        f["address"].as_str().unwrap()
-                    )
-                })
-                .collect();
-            lines.sort();
-            for l in lines {
+            for l in verdict_lines(findings) {
                 snapshot.push_str(&l);
                 snapshot.push('\n');
             }
