@@ -19,7 +19,8 @@ use crate::policies_input::{load_policies, policy_error, BUILTIN_PREFIX};
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Plan JSON files (`terraform show -json PLANFILE > plan.json`); `-` reads standard input.
+    /// Plan JSON files (`terraform show -json PLANFILE > plan.json`) or directories of them;
+    /// `-` reads standard input.
     #[arg(required = true)]
     plans: Vec<String>,
     /// Policy files or directories (searched for `*.policy.hcl`); the built-in library when none is given.
@@ -85,16 +86,16 @@ pub fn run(args: CheckArgs) -> Result<u8> {
 
     // Plans are independent: read and evaluate them in parallel, with a
     // progress bar for long multi-plan runs on a terminal.
-    let progress = (args.plans.len() > 1 && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(args.plans.len() as u64);
+    let plans = expand_plan_paths(&args.plans)?;
+    let progress = (plans.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(plans.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} plans {msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
-    let results: Vec<Result<(PlanInfo, tfgate_policy::check::CheckOutput)>> = args
-        .plans
+    let results: Vec<Result<(PlanInfo, tfgate_policy::check::CheckOutput)>> = plans
         .par_iter()
         .map(|path| {
             let _tick = progress.as_ref().map(|bar| Tick(bar));
@@ -212,4 +213,23 @@ fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_policy::PolicySet
         }
     }
     Ok(all)
+}
+
+/// Plan paths as given, with directories replaced by the `*.json` files
+/// below them (sorted), so that `tfgate check plans/` checks every plan.
+fn expand_plan_paths(paths: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let path = Path::new(p);
+        if p != "-" && path.is_dir() {
+            let files = crate::policies_input::policy_files(&[path.to_path_buf()], ".json")?;
+            if files.is_empty() {
+                anyhow::bail!("{p}: no *.json plan files in this directory");
+            }
+            out.extend(files.into_iter().map(|f| f.display().to_string()));
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
 }

@@ -156,6 +156,17 @@ fn several_plans_in_one_run_and_the_module_roll_up() {
 }
 
 #[test]
+fn a_directory_of_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.json", "b.json"] {
+        std::fs::copy(common::fixtures().join(PLAN), dir.path().join(name)).unwrap();
+    }
+    std::fs::write(dir.path().join("notes.txt"), "not a plan").unwrap();
+    let (_, report) = json_of(&["check", dir.path().to_str().unwrap(), "-p", LEVELS]);
+    assert_eq!(report["plans"].as_array().unwrap().len(), 2, "every *.json below the directory, nothing else");
+}
+
+#[test]
 fn exit_codes_are_documented() {
     let help = stdout_of(&tfgate(&["check", "--help"]).output().unwrap());
     assert!(help.contains("--unknown"));
