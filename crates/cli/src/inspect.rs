@@ -83,7 +83,7 @@ fn instance_text(r: &ResourceInstance) -> Result<String> {
         _ => "has an unrecognised action",
     };
     let mut out = format!("# {} {verb}", r.address_text);
-    if let Some(d) = &r.deposed {
+    if let Some(d) = r.deposed() {
         let _ = write!(out, " (deposed object {d})");
     }
     if let Some(reason) = &r.action_reason {
@@ -113,7 +113,7 @@ fn instance_json(plan: &Plan, r: &ResourceInstance) -> Result<serde_json::Value>
             tfgate_plan::InstanceKey::Str(s) => json!(s),
             tfgate_plan::InstanceKey::Wildcard => json!("*"),
         }),
-        "deposed": r.deposed,
+        "deposed": r.deposed(),
         "actions": r.action.as_list(),
         "action_reason": r.action_reason,
         "provider": {

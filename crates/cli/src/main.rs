@@ -15,6 +15,23 @@ mod test_cmd;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc commits (and, with transparent huge pages, zeroes) whole arenas
+/// up front by default; for a run that reads one large plan that costs more
+/// system time than the evaluation itself. Committing on demand is set
+/// before `main`, ahead of the first allocation, because the option is read
+/// when the first arena is made.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
+
+#[cfg(target_os = "linux")]
+extern "C" fn tune_allocator() {
+    const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+    // SAFETY: sets a process-wide allocator option; runs once, before threads exist.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
+}
+
 /// Gate Terraform and OpenTofu plans on policy.
 #[derive(Parser)]
 #[command(name = "tfgate", version, about, long_about = None)]

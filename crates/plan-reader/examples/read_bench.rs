@@ -14,6 +14,18 @@ use serde::de::IgnoredAny;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// The same allocator setting as the tfgate binary (see crates/cli/src/main.rs).
+#[used]
+#[link_section = ".init_array"]
+static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
+
+extern "C" fn tune_allocator() {
+    // SAFETY: sets a process-wide allocator option before anything runs.
+    unsafe {
+        libmimalloc_sys::mi_option_set(4 /* arena_eager_commit */, 0)
+    };
+}
+
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()

@@ -81,21 +81,27 @@ pub struct ResourceInstance<'a> {
     pub address: Address,
     /// The address exactly as the file writes it (rebuilt for old drift entries).
     pub address_text: Cow<'a, str>,
-    pub previous_address: Option<Cow<'a, str>>,
     pub provider_name: Cow<'a, str>,
     /// Key into [`Plan::providers`] of the configuration this instance uses.
     pub provider_key: Option<Arc<str>>,
     pub action: Action,
     pub action_reason: Option<Cow<'a, str>>,
-    /// Set for a deposed object left over from a create_before_destroy replacement.
-    pub deposed: Option<Cow<'a, str>>,
-    pub importing: Option<Importing>,
+    /// Facts few instances have, out of line: plans of 100k instances hold
+    /// one of these structs per instance.
+    rare: Option<Box<Rare<'a>>>,
     /// Terraform 1.10+: a deferred instance whose key is not known yet.
     pub index_unknown: bool,
     pub has_generated_config: bool,
     /// The file gave no address (drift entries of Terraform 0.15.4 to 1.0.0).
     pub address_rebuilt: bool,
     change: Change<'a>,
+}
+
+/// What few resource instances have.
+struct Rare<'a> {
+    previous_address: Option<Cow<'a, str>>,
+    deposed: Option<Cow<'a, str>>,
+    importing: Option<Importing>,
 }
 
 /// An import recorded on a change.
@@ -161,20 +167,21 @@ impl<'a> ResourceInstance<'a> {
                 (address, text, true)
             }
         };
+        let importing = rc
+            .change
+            .importing
+            .as_ref()
+            .map(|i| Importing { id: i.id.as_deref().map(str::to_string), unknown: i.unknown.unwrap_or(false) });
+        let rare = (rc.previous_address.is_some() || rc.deposed.is_some() || importing.is_some())
+            .then(|| Box::new(Rare { previous_address: rc.previous_address, deposed: rc.deposed, importing }));
         Ok(ResourceInstance {
             address,
             address_text,
-            previous_address: rc.previous_address,
             provider_name: rc.provider_name.unwrap_or(Cow::Borrowed("")),
             provider_key: None,
             action: Action::from_list(&rc.change.actions),
             action_reason: rc.action_reason,
-            deposed: rc.deposed,
-            importing: rc
-                .change
-                .importing
-                .as_ref()
-                .map(|i| Importing { id: i.id.as_deref().map(str::to_string), unknown: i.unknown.unwrap_or(false) }),
+            rare,
             index_unknown: rc.index_unknown.unwrap_or(false),
             has_generated_config: rc.change.generated_config.is_some(),
             address_rebuilt,
@@ -184,6 +191,18 @@ impl<'a> ResourceInstance<'a> {
 
     pub fn mode(&self) -> Mode {
         self.address.mode
+    }
+    /// The deposed key, for an old object left over from a create_before_destroy replacement.
+    pub fn deposed(&self) -> Option<&str> {
+        self.rare.as_ref().and_then(|r| r.deposed.as_deref())
+    }
+    /// The address before a `moved` block (Terraform 1.1+).
+    pub fn previous_address(&self) -> Option<&str> {
+        self.rare.as_ref().and_then(|r| r.previous_address.as_deref())
+    }
+    /// The import this change carries out, if any.
+    pub fn importing(&self) -> Option<&Importing> {
+        self.rare.as_ref().and_then(|r| r.importing.as_ref())
     }
     pub fn resource_type(&self) -> &str {
         &self.address.resource_type
@@ -216,7 +235,7 @@ impl<'a> ResourceInstance<'a> {
     }
     /// True when an object will exist after apply (not a delete, forget or deposed object).
     pub fn exists_after_apply(&self) -> bool {
-        self.deposed.is_none() && self.action.exists_after_apply()
+        self.deposed().is_none() && self.action.exists_after_apply()
     }
     /// Replacement causes (`replace_paths`) as JSON text, if any.
     pub fn replace_paths(&self) -> Option<&str> {

@@ -304,7 +304,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Instances<'a> {
                 while let Some(rc) = seq.next_element::<RawResourceChange<'de>>()? {
                     out.push(ResourceInstance::from_raw(rc).map_err(serde::de::Error::custom)?);
                 }
-                out.shrink_to_fit();
+
                 Ok(Instances(out))
             }
         }

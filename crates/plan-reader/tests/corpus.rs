@@ -66,7 +66,7 @@ fn every_corpus_plan_reads_and_resolves() {
         let ours: Vec<String> = plan
             .resources
             .iter()
-            .map(|r| match &r.deposed {
+            .map(|r| match r.deposed() {
                 Some(d) => format!("{} (deposed {d})", r.address_text),
                 None => r.address_text.to_string(),
             })
@@ -118,7 +118,7 @@ fn resolved_after_values_agree_with_planned_values() {
                     continue;
                 };
                 let addr = r["address"].as_str().unwrap();
-                let Some(ri) = plan.resources.iter().find(|x| x.address_text == addr && x.deposed.is_none()) else {
+                let Some(ri) = plan.resources.iter().find(|x| x.address_text == addr && x.deposed().is_none()) else {
                     continue;
                 };
                 let after = ri.after().unwrap();

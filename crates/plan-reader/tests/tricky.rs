@@ -20,7 +20,7 @@ fn deposed_objects_and_replacement_orders() {
     let [new, deposed, db] = [&plan.resources[0], &plan.resources[1], &plan.resources[2]];
     assert_eq!(new.action, Action::CreateThenDelete);
     assert!(new.action.is_replace() && new.exists_after_apply());
-    assert_eq!(deposed.deposed.as_deref(), Some("00000001"));
+    assert_eq!(deposed.deposed(), Some("00000001"));
     assert!(!deposed.exists_after_apply(), "a deposed object never exists after apply");
     assert_eq!(deposed.before().unwrap().get("ami").unwrap().as_str(), Some("older"));
     assert_eq!(db.action, Action::DeleteThenCreate);

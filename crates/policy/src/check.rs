@@ -135,9 +135,9 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let resources: Vec<&ResourceInstance> = plan
         .resources
         .iter()
-        .filter(|r| r.mode() == Mode::Managed && r.deposed.is_none() && targeted(r.resource_type()))
+        .filter(|r| r.mode() == Mode::Managed && r.deposed().is_none() && targeted(r.resource_type()))
         .collect();
-    output.resources = plan.resources.iter().filter(|r| r.mode() == Mode::Managed && r.deposed.is_none()).count();
+    output.resources = plan.resources.iter().filter(|r| r.mode() == Mode::Managed && r.deposed().is_none()).count();
     // Values before the change are resolved only for sets that read them.
     let wants_prior = set.files().iter().any(|f| f.source.text().contains("prior_attrs"));
     let configured = ConfiguredCache::new(plan);
