@@ -139,13 +139,15 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
         .collect();
     output.resources = plan.resources.iter().filter(|r| r.mode() == Mode::Managed && r.deposed().is_none()).count();
     // Values before the change are resolved only for sets that read them.
-    let wants_prior = set.files().iter().any(|f| f.source.text().contains("prior_attrs"));
+    let wants_prior = set.files().iter().any(|f| mentions(f.source.text(), "prior_attrs"));
+    // Likewise `meta`, which tfgate's own functions read too (the target's address).
+    let wants_meta =
+        set.files().iter().any(|f| mentions(f.source.text(), "meta") || f.source.text().contains("tfgate::"));
+    let needs = Needs { prior: wants_prior, meta: wants_meta };
     let configured = ConfiguredCache::new(plan);
     let results: Vec<Result<Vec<report::Finding>, report::RunError>> = resources
         .par_iter()
-        .map(|r| {
-            resource_target(plan, r, plan_name, wants_prior, &configured).map(|(target, info)| evaluate(&target, &info))
-        })
+        .map(|r| resource_target(plan, r, plan_name, needs, &configured).map(|(target, info)| evaluate(&target, &info)))
         .collect();
     for r in results {
         match r {
@@ -306,6 +308,24 @@ pub fn resource_meta(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
     meta
 }
 
+/// True when `word` occurs in `text` as a whole identifier (`meta` in
+/// `meta.address`, not in `metadata_options`). Comments count too, which
+/// only errs on the side of building a value nobody reads.
+fn mentions(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(ident) && !text[i + word.len()..].chars().next().is_some_and(ident)
+    })
+}
+
+/// Which parts of a target the policy set reads (found in the policy text,
+/// conservatively): values nobody reads are not built.
+#[derive(Clone, Copy)]
+struct Needs {
+    prior: bool,
+    meta: bool,
+}
+
 /// The arguments each configuration block sets, computed once per block
 /// (instances of a `count` or `for_each` share their configuration).
 struct ConfiguredCache {
@@ -376,7 +396,7 @@ fn resource_target(
     plan: &Plan<'_>,
     r: &ResourceInstance<'_>,
     plan_name: &str,
-    wants_prior: bool,
+    needs: Needs,
     configured: &ConfiguredCache,
 ) -> Result<(Target, TargetInfo), report::RunError> {
     let err = |e: tfgate_plan::PlanError| report::RunError {
@@ -385,12 +405,17 @@ fn resource_target(
         policy_id: None,
     };
     let attrs = if r.action.exists_after_apply() { r.after().map_err(err)? } else { Value::null() };
-    let prior_attrs = if wants_prior { r.before().map_err(err)? } else { Value::null() };
+    let prior_attrs = if needs.prior { r.before().map_err(err)? } else { Value::null() };
     let call = plan.module_call(r.module());
-    let mut meta = resource_meta_base(plan, r);
-    if let Kind::Object(obj) = &mut meta.kind {
-        obj.insert("configured", configured.get(plan, r));
-    }
+    let meta = if needs.meta {
+        let mut meta = resource_meta_base(plan, r);
+        if let Kind::Object(obj) = &mut meta.kind {
+            obj.insert("configured", configured.get(plan, r));
+        }
+        meta
+    } else {
+        Value::object(tfgate_plan::Object::new())
+    };
     let target = Target {
         kind: PolicyKind::Resource,
         name: r.resource_type().to_string(),
@@ -589,5 +614,20 @@ impl ResourceSource for PlanResources<'_, '_> {
             .filter(|r| r.exists_after_apply() && r.mode() == Mode::Managed)
             .map(|r| self.described(r))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn whole_identifiers_only() {
+        assert!(mentions("x = meta.address", "meta"));
+        assert!(mentions("jsonencode(meta)", "meta"));
+        assert!(mentions("m = meta\n", "meta"));
+        assert!(!mentions("attrs.metadata_options[0]", "meta"));
+        assert!(!mentions("local.meta_x", "meta"));
+        assert!(mentions("prior_attrs.tags", "prior_attrs"));
     }
 }
