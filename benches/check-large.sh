@@ -8,7 +8,9 @@
 # "read" is the release reader on the same file (parse only, and parse plus
 # resolving every after-value); "one" is `tfgate check` with
 # examples/policies/imdsv2.policy.hcl; "library" is `tfgate check` with the
-# built-in library. Medians of RUNS alternating runs; peak RSS is the maximum.
+# built-in library (JSON report, which holds every finding, passes included);
+# "lib-table" the same with the default table output. Medians of RUNS
+# alternating runs; peak RSS is the maximum.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -24,17 +26,18 @@ timed() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 for n in ${sizes[@]}; do
   plan="$data/plan-$n.json"
   [ -f "$plan" ] || python3 ../shared/tools/gen_plan.py -n "$n" --depth 3 --seed 7 -o "$plan" --truth "$data/truth-$n.tsv" -q
-  for m in parse resolve one library; do : > "$data/t-$m.txt"; done
+  for m in parse resolve one library lib-table; do : > "$data/t-$m.txt"; done
   for _ in $(seq "$runs"); do
     timed target/release/examples/read_bench parse "$plan" >> "$data/t-parse.txt"
     timed target/release/examples/read_bench resolve "$plan" >> "$data/t-resolve.txt"
     timed target/release/tfgate check -p examples/policies "$plan" --format json >> "$data/t-one.txt" || true
     timed target/release/tfgate check "$plan" --format json >> "$data/t-library.txt" || true
+    timed target/release/tfgate check "$plan" >> "$data/t-lib-table.txt" || true
   done
   bytes=$(stat -c %s "$plan")
   printf '%7d resources, %6.1f MB (median of %d runs, whole process)\n' "$n" "$(echo "$bytes/1000000" | bc -l)" "$runs"
   base=$(cut -d' ' -f1 "$data/t-parse.txt" | median)
-  for m in parse resolve one library; do
+  for m in parse resolve one library lib-table; do
     t=$(cut -d' ' -f1 "$data/t-$m.txt" | median)
     rss=$(cut -d' ' -f2 "$data/t-$m.txt" | sort -g | tail -1)
     awk -v m="$m" -v t="$t" -v b="$base" -v rss="$rss" -v bytes="$bytes" 'BEGIN {
