@@ -13,3 +13,10 @@ plan_test "showcase web-tier" {
   unknown = []
   pass    = []
 }
+
+plan_test "the group comes from a parameter read at apply" {
+  plan    = "../../testdata/unknown-values.json"
+  fail    = []
+  unknown = ["aws_ami_launch_permission.pending"]
+  pass    = []
+}

@@ -13,3 +13,10 @@ plan_test "showcase web-tier" {
   unknown = []
   pass    = ["aws_ebs_encryption_by_default.this"]
 }
+
+plan_test "enabled comes from a parameter read at apply" {
+  plan    = "../../testdata/unknown-values.json"
+  fail    = []
+  unknown = ["aws_ebs_encryption_by_default.pending"]
+  pass    = []
+}

@@ -13,3 +13,10 @@ plan_test "showcase web-tier" {
   unknown = []
   pass    = ["aws_ebs_snapshot_block_public_access.this"]
 }
+
+plan_test "the state comes from a parameter read at apply" {
+  plan    = "../../testdata/unknown-values.json"
+  fail    = []
+  unknown = ["aws_ebs_snapshot_block_public_access.pending"]
+  pass    = []
+}

@@ -24,3 +24,10 @@ plan_test "showcase plan: green fails, blue passes" {
   unknown = []
   pass    = ["module.web[\"blue\"].aws_autoscaling_group.this"]
 }
+
+plan_test "a group on a template whose metadata options are not known yet is unknown" {
+  plan    = "../../testdata/unknown-values.json"
+  fail    = []
+  unknown = ["aws_autoscaling_group.unset"]
+  pass    = []
+}

@@ -16,3 +16,10 @@ plan_test "showcase plan has no launch configurations" {
   unknown = []
   pass    = []
 }
+
+plan_test "a launch configuration without metadata options and no account defaults is unknown" {
+  plan    = "../../testdata/unknown-values.json"
+  fail    = []
+  unknown = ["aws_launch_configuration.unset"]
+  pass    = []
+}

@@ -24,3 +24,11 @@ plan_test "no launch templates in the other IMDSv2 fixtures" {
   unknown = []
   pass    = []
 }
+
+plan_test "a template without metadata options and no account defaults is unknown" {
+  plan    = "../../testdata/unknown-values.json"
+  policy  = "launch_template"
+  fail    = []
+  unknown = ["aws_launch_template.unset"]
+  pass    = []
+}

@@ -22,3 +22,10 @@ plan_test "showcase web-tier" {
     "module.web[\"blue\"].aws_launch_template.this", "module.web[\"green\"].aws_launch_template.this",
   ]
 }
+
+plan_test "map_public_ip_on_launch comes from a parameter read at apply" {
+  plan    = "../../testdata/unknown-values.json"
+  fail    = []
+  unknown = ["aws_subnet.pending"]
+  pass    = ["aws_launch_template.unset"]
+}
