@@ -133,13 +133,16 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     report.waivers = config::apply_waivers(&config.waivers, &mut report.findings, &config::today());
     report.gate = decide(&report.findings, &report.errors, unknown);
 
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let terminal = std::io::stdout().is_terminal();
+    let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // On a terminal, tables wrap their messages to its width.
+    let width = terminal.then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))).flatten();
     let options = RenderOptions {
         color,
         verbose: args.verbose,
         group_by_module: args.group_by.as_deref() == Some("module"),
         unknown_as: args.junit_unknown.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?,
-        width: None,
+        width,
     };
     // Files first: a CI step should get its SARIF even when stdout is cut short.
     for spec in &args.outputs {

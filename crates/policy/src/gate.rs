@@ -69,16 +69,23 @@ pub fn decide(findings: &[Finding], errors: &[RunError], unknown: UnknownMode) -
         let n = errors.len() + eval_errors;
         (false, 2, format!("{n} error{} stopped the evaluation", plural(n)))
     } else if !blocking.is_empty() {
-        let hard = blocking.iter().filter(|f| f.enforcement_level == EnforcementLevel::Mandatory).count();
-        let soft = blocking.len() - hard;
+        let count = |level: EnforcementLevel, status: Status| {
+            blocking.iter().filter(|f| f.enforcement_level == level && f.status == status).count()
+        };
         let mut parts = Vec::new();
-        if hard > 0 {
-            parts.push(format!("{hard} mandatory"));
+        for (level, word) in
+            [(EnforcementLevel::Mandatory, "mandatory"), (EnforcementLevel::MandatoryOverridable, "soft-mandatory")]
+        {
+            let failed = count(level, Status::Fail);
+            let unknown = count(level, Status::Unknown);
+            if failed > 0 {
+                parts.push(format!("{failed} {word} failure{}", plural(failed)));
+            }
+            if unknown > 0 {
+                parts.push(format!("{unknown} {word} unknown{}", plural(unknown)));
+            }
         }
-        if soft > 0 {
-            parts.push(format!("{soft} soft-mandatory (not overridden)"));
-        }
-        (false, 1, format!("{} finding{} block the change", parts.join(" and "), plural(blocking.len())))
+        (false, 1, format!("{} block the change", parts.join(", ")))
     } else {
         (true, 0, "no blocking findings".to_string())
     };
@@ -123,7 +130,13 @@ mod tests {
         assert_eq!(decide(&[f(Status::Fail, Advisory)], &[], UnknownMode::Fail).exit_code, 0);
         let g = decide(&[f(Status::Fail, Mandatory), f(Status::Fail, MandatoryOverridable)], &[], UnknownMode::Fail);
         assert_eq!((g.exit_code, g.passed), (1, false));
-        assert_eq!(g.summary, "1 mandatory and 1 soft-mandatory (not overridden) findings block the change");
+        assert_eq!(g.summary, "1 mandatory failure, 1 soft-mandatory failure block the change");
+        let g = decide(
+            &[f(Status::Fail, Mandatory), f(Status::Fail, Mandatory), f(Status::Unknown, Mandatory)],
+            &[],
+            UnknownMode::Fail,
+        );
+        assert_eq!(g.summary, "2 mandatory failures, 1 mandatory unknown block the change");
         assert_eq!(decide(&[f(Status::Error, Advisory)], &[], UnknownMode::Fail).exit_code, 2);
         let err = RunError { message: "x".into(), ..RunError::default() };
         assert_eq!(decide(&[], &[err], UnknownMode::Fail).exit_code, 2);
