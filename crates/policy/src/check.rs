@@ -164,8 +164,13 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     ids.sort_unstable();
     ids.dedup();
     let rank: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let rank_of = |f: &report::Finding| rank.get(f.policy_id.as_str()).copied().unwrap_or(usize::MAX);
-    output.findings.par_sort_by(|a, b| rank_of(a).cmp(&rank_of(b)).then_with(|| a.address.cmp(&b.address)));
+    // Look each rank up once, not once per comparison.
+    let mut ranked: Vec<(usize, report::Finding)> = std::mem::take(&mut output.findings)
+        .into_iter()
+        .map(|f| (rank.get(f.policy_id.as_str()).copied().unwrap_or(usize::MAX), f))
+        .collect();
+    ranked.par_sort_by(|(ra, a), (rb, b)| ra.cmp(rb).then_with(|| a.address.cmp(&b.address)));
+    output.findings = ranked.into_iter().map(|(_, f)| f).collect();
     output
 }
 

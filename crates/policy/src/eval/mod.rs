@@ -129,7 +129,8 @@ pub(crate) struct Ctx<'a> {
     limits: Limits,
     steps: Cell<u64>,
     depth: Cell<usize>,
-    vars: RefCell<Vec<(String, Value)>>,
+    /// `for` variables in scope; names inline (no allocation per iteration).
+    vars: RefCell<Vec<(tfgate_plan::Key, Value)>>,
     block_cache: RefCell<BTreeMap<String, Result<Value, EvalError>>>,
     /// Locals being evaluated (by address), to report self-reference.
     in_progress: RefCell<Vec<*const LocalDef>>,
@@ -152,7 +153,7 @@ impl<'a> Ctx<'a> {
 
     /// Adds root variables (used for standalone expressions and tests).
     pub fn with_vars(self, vars: impl IntoIterator<Item = (String, Value)>) -> Ctx<'a> {
-        self.vars.borrow_mut().extend(vars);
+        self.vars.borrow_mut().extend(vars.into_iter().map(|(k, v)| (tfgate_plan::Key::from(k), v)));
         self
     }
 
@@ -256,7 +257,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn var(&self, name: &str) -> Option<Value> {
-        self.vars.borrow().iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+        self.vars.borrow().iter().rev().find(|(n, _)| n.as_str() == name).map(|(_, v)| v.clone())
     }
 
     fn variable(&self, name: &str, span: Span) -> R {
@@ -474,9 +475,9 @@ impl<'a> Ctx<'a> {
     fn push_vars(&self, key_var: Option<&str>, value_var: &str, k: Value, v: Value) {
         let mut vars = self.vars.borrow_mut();
         if let Some(kv) = key_var {
-            vars.push((kv.to_string(), k));
+            vars.push((tfgate_plan::Key::from(kv), k));
         }
-        vars.push((value_var.to_string(), v));
+        vars.push((tfgate_plan::Key::from(value_var), v));
     }
 
     fn pop_vars(&self, with_key: bool) {
