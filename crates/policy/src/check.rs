@@ -132,11 +132,14 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
         });
     }
     let targeted = |ty: &str| targeted_types.get(ty).copied().unwrap_or(false);
-    let resources: Vec<&ResourceInstance> = plan
+    let mut resources: Vec<&ResourceInstance> = plan
         .resources
         .iter()
         .filter(|r| r.mode() == Mode::Managed && r.deposed().is_none() && targeted(r.resource_type()))
         .collect();
+    // Findings come out in the order of their targets, so with the targets in
+    // address order the findings only need grouping by policy afterwards.
+    resources.par_sort_unstable_by(|a, b| a.address_text.cmp(&b.address_text));
     output.resources = plan.resources.iter().filter(|r| r.mode() == Mode::Managed && r.deposed().is_none()).count();
     // Values before the change are resolved only for sets that read them.
     let wants_prior = set.files().iter().any(|f| mentions(f.source.text(), "prior_attrs"));
@@ -149,28 +152,34 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
         .par_iter()
         .map(|r| resource_target(plan, r, plan_name, needs, &configured).map(|(target, info)| evaluate(&target, &info)))
         .collect();
-    for r in results {
-        match r {
-            Ok(findings) => output.findings.extend(findings),
-            Err(e) => output.errors.push(e),
-        }
-    }
-    for (target, info) in provider_targets(plan).iter().chain(&module_targets(plan)) {
-        output.findings.extend(evaluate(target, info));
-    }
-    // By policy id, then address; equal ids are common, so compare the
-    // policy's rank (an integer) before any string.
+    // Findings go by policy id, then address: one bucket per policy, in the
+    // order of its ids (sorted), each filled in address order.
     let mut ids: Vec<&str> = evaluators.iter().flat_map(|(_, _, ids)| ids.iter().map(String::as_str)).collect();
     ids.sort_unstable();
     ids.dedup();
     let rank: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    // Look each rank up once, not once per comparison.
-    let mut ranked: Vec<(usize, report::Finding)> = std::mem::take(&mut output.findings)
-        .into_iter()
-        .map(|f| (rank.get(f.policy_id.as_str()).copied().unwrap_or(usize::MAX), f))
-        .collect();
-    ranked.par_sort_by(|(ra, a), (rb, b)| ra.cmp(rb).then_with(|| a.address.cmp(&b.address)));
-    output.findings = ranked.into_iter().map(|(_, f)| f).collect();
+    let mut buckets: Vec<Vec<report::Finding>> = (0..=ids.len()).map(|_| Vec::new()).collect();
+    let mut place = |f: report::Finding| {
+        let i = rank.get(f.policy_id.as_str()).copied().unwrap_or(ids.len());
+        buckets[i].push(f);
+    };
+    for r in results {
+        match r {
+            Ok(findings) => findings.into_iter().for_each(&mut place),
+            Err(e) => output.errors.push(e),
+        }
+    }
+    for (target, info) in provider_targets(plan).iter().chain(&module_targets(plan)) {
+        evaluate(target, info).into_iter().for_each(&mut place);
+    }
+    output.findings.reserve_exact(buckets.iter().map(Vec::len).sum());
+    for mut bucket in buckets {
+        // Provider and module targets come after the resources; sort only then.
+        if !bucket.is_sorted_by(|a, b| a.address <= b.address) {
+            bucket.par_sort_by(|a, b| a.address.cmp(&b.address));
+        }
+        output.findings.append(&mut bucket);
+    }
     output
 }
 
