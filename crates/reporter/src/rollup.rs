@@ -44,14 +44,14 @@ struct Acc<'a> {
 
 /// The roll-up, sorted by source then version.
 pub fn module_rollup(report: &Report) -> Vec<ModuleRollup> {
-    let mut groups: BTreeMap<(String, Option<String>), Acc> = BTreeMap::new();
+    let mut groups: BTreeMap<(&str, Option<&str>), Acc> = BTreeMap::new();
     for f in &report.findings {
         let source = match (&f.module_source, f.module_path.is_empty()) {
-            (Some(s), _) => s.clone(),
-            (None, true) => ROOT_SOURCE.to_string(),
-            (None, false) => UNKNOWN_SOURCE.to_string(),
+            (Some(s), _) => s.as_str(),
+            (None, true) => ROOT_SOURCE,
+            (None, false) => UNKNOWN_SOURCE,
         };
-        let acc = groups.entry((source, f.module_version.clone())).or_default();
+        let acc = groups.entry((source, f.module_version.as_deref())).or_default();
         let instance = (f.plan.as_str(), f.module_path.as_str());
         let resource = (f.plan.as_str(), f.address.as_str());
         // Module and provider findings are about the module, not a resource.
@@ -71,8 +71,8 @@ pub fn module_rollup(report: &Report) -> Vec<ModuleRollup> {
     groups
         .into_iter()
         .map(|((source, version), acc)| ModuleRollup {
-            source,
-            version,
+            source: source.to_string(),
+            version: version.map(str::to_string),
             instances: acc.instances.len(),
             failing_instances: acc.failing_instances.len(),
             resources: acc.resources.len(),

@@ -48,3 +48,29 @@ fn collect_keys(v: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// Large reports are written in parallel chunks; the result must read back
+/// and be indented exactly as one pretty-printed array would be.
+#[test]
+fn many_findings_are_written_as_one_pretty_array() {
+    let mut report = common::fixture();
+    let template = report.findings[0].clone();
+    report.findings = (0..5000)
+        .map(|i| {
+            let mut f = template.clone();
+            f.address = format!("aws_instance.web[{i:05}]");
+            f
+        })
+        .collect();
+    let out = render(Format::Json, &report, &RenderOptions::default()).unwrap();
+    let back: Report = serde_json::from_str(&out).unwrap();
+    assert_eq!(back.findings, report.findings);
+    let array = serde_json::to_string_pretty(&report.findings).unwrap();
+    let indented: Vec<String> = array.lines().skip(1).map(|l| format!("  {l}")).collect();
+    let expected = format!("\n  \"findings\": [\n{},\n", indented.join("\n"));
+    assert!(out.contains(&expected), "the findings array is not indented as a whole");
+
+    report.findings.clear();
+    let out = render(Format::Json, &report, &RenderOptions::default()).unwrap();
+    assert!(out.contains("\n  \"findings\": [],\n"));
+}
