@@ -95,7 +95,7 @@ impl Value {
         match &self.kind {
             Kind::Unknown => false,
             Kind::List(items) => items.iter().all(Value::is_wholly_known),
-            Kind::Object(obj) => obj.is_wholly_known(),
+            Kind::Object(obj) => obj.values().all(Value::is_wholly_known),
             _ => true,
         }
     }
@@ -104,7 +104,7 @@ impl Value {
         self.sensitive
             || match &self.kind {
                 Kind::List(items) => items.iter().any(Value::contains_sensitive),
-                Kind::Object(obj) => obj.contains_sensitive(),
+                Kind::Object(obj) => obj.values().any(Value::contains_sensitive),
                 _ => false,
             }
     }
@@ -284,29 +284,7 @@ pub struct Object {
     /// Shared: cloning an object (as policy evaluation does all the time,
     /// e.g. for every `attrs.block` it reads) is a reference count, and a
     /// write copies only when the object is shared.
-    inner: std::sync::Arc<ObjectInner>,
-}
-
-/// The shared part of an [`Object`]: its pairs, and facts about everything
-/// inside, worked out once (policies ask them of the same large values again
-/// and again) and forgotten on any change.
-#[derive(Clone, Debug, Default)]
-struct ObjectInner {
-    pairs: Vec<(Key, Value)>,
-    sensitive_inside: std::sync::OnceLock<bool>,
-    wholly_known: std::sync::OnceLock<bool>,
-}
-
-impl ObjectInner {
-    fn new(pairs: Vec<(Key, Value)>) -> ObjectInner {
-        ObjectInner { pairs, ..ObjectInner::default() }
-    }
-}
-
-impl PartialEq for ObjectInner {
-    fn eq(&self, other: &ObjectInner) -> bool {
-        self.pairs == other.pairs
-    }
+    pairs: std::sync::Arc<Vec<(Key, Value)>>,
 }
 
 /// An object key or string value: stored inline up to 24 bytes.
@@ -317,41 +295,26 @@ impl Object {
         Object::default()
     }
     pub fn with_capacity(n: usize) -> Object {
-        Object { inner: std::sync::Arc::new(ObjectInner::new(Vec::with_capacity(n))) }
+        Object { pairs: std::sync::Arc::new(Vec::with_capacity(n)) }
     }
     pub fn len(&self) -> usize {
-        self.inner.pairs.len()
-    }
-    /// The pairs for writing: copied first when shared, facts forgotten.
-    fn pairs_mut(&mut self) -> &mut Vec<(Key, Value)> {
-        let inner = std::sync::Arc::make_mut(&mut self.inner);
-        inner.sensitive_inside = std::sync::OnceLock::new();
-        inner.wholly_known = std::sync::OnceLock::new();
-        &mut inner.pairs
-    }
-    /// True when any value inside is marked sensitive (worked out once).
-    pub fn contains_sensitive(&self) -> bool {
-        *self.inner.sensitive_inside.get_or_init(|| self.values().any(Value::contains_sensitive))
-    }
-    /// True when no value inside is unknown (worked out once).
-    pub fn is_wholly_known(&self) -> bool {
-        *self.inner.wholly_known.get_or_init(|| self.values().all(Value::is_wholly_known))
+        self.pairs.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.inner.pairs.is_empty()
+        self.pairs.is_empty()
     }
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.inner.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|i| &self.inner.pairs[i].1)
+        self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|i| &self.pairs[i].1)
     }
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        match self.inner.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
-            Ok(i) => Some(&mut self.pairs_mut()[i].1),
+        match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => Some(&mut std::sync::Arc::make_mut(&mut self.pairs)[i].1),
             Err(_) => None,
         }
     }
     /// The greatest key (keys are sorted).
     pub fn last_key(&self) -> Option<&str> {
-        self.inner.pairs.last().map(|(k, _)| k.as_str())
+        self.pairs.last().map(|(k, _)| k.as_str())
     }
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
@@ -359,7 +322,7 @@ impl Object {
     /// An object from pairs already sorted by key, without duplicates (the caller checked).
     pub(crate) fn from_sorted_pairs(pairs: Vec<(Key, Value)>) -> Object {
         debug_assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
-        Object { inner: std::sync::Arc::new(ObjectInner::new(pairs)) }
+        Object { pairs: std::sync::Arc::new(pairs) }
     }
     /// Inserts or replaces; returns the previous value.
     pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
@@ -368,7 +331,7 @@ impl Object {
     /// As [`Object::insert`], for a key already in its stored form.
     pub fn insert_key(&mut self, key: Key, value: Value) -> Option<Value> {
         // Fast path: keys arriving in sorted order (as Terraform writes them).
-        let pairs = self.pairs_mut();
+        let pairs = std::sync::Arc::make_mut(&mut self.pairs);
         if pairs.last().is_none_or(|(last, _)| last.as_str() < key.as_str()) {
             pairs.push((key, value));
             return None;
@@ -382,22 +345,22 @@ impl Object {
         }
     }
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        match self.inner.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
-            Ok(i) => Some(self.pairs_mut().remove(i).1),
+        match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => Some(std::sync::Arc::make_mut(&mut self.pairs).remove(i).1),
             Err(_) => None,
         }
     }
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> + DoubleEndedIterator {
-        self.inner.pairs.iter().map(|(k, v)| (k.as_str(), v))
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v))
     }
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator {
-        self.inner.pairs.iter().map(|(k, _)| k.as_str())
+        self.pairs.iter().map(|(k, _)| k.as_str())
     }
     pub fn values(&self) -> impl ExactSizeIterator<Item = &Value> + DoubleEndedIterator {
-        self.inner.pairs.iter().map(|(_, v)| v)
+        self.pairs.iter().map(|(_, v)| v)
     }
     pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut Value> {
-        self.pairs_mut().iter_mut().map(|(_, v)| v)
+        std::sync::Arc::make_mut(&mut self.pairs).iter_mut().map(|(_, v)| v)
     }
     pub fn into_pairs(self) -> Vec<(String, Value)> {
         self.into_iter().collect()
@@ -418,7 +381,7 @@ impl IntoIterator for Object {
     type Item = (String, Value);
     type IntoIter = std::iter::Map<std::vec::IntoIter<(Key, Value)>, fn((Key, Value)) -> (String, Value)>;
     fn into_iter(self) -> Self::IntoIter {
-        std::sync::Arc::unwrap_or_clone(self.inner).pairs.into_iter().map(|(k, v)| (k.into_string(), v))
+        std::sync::Arc::unwrap_or_clone(self.pairs).into_iter().map(|(k, v)| (k.into_string(), v))
     }
 }
 
