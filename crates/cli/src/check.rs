@@ -95,6 +95,11 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         );
         bar
     });
+    // The process ends soon after the report is printed: freeing a large
+    // plan's (or report's) millions of small objects first would only cost
+    // time (about a tenth of a run on a 100k-resource plan). With several
+    // plans each is freed as soon as it is checked, to keep memory flat.
+    let single_plan = plans.len() == 1;
     let results: Vec<Result<(PlanInfo, tfgate_policy::check::CheckOutput)>> = plans
         .par_iter()
         .map(|path| {
@@ -110,6 +115,9 @@ pub fn run(args: CheckArgs) -> Result<u8> {
                 resources: output.resources,
                 warnings: plan.warnings.clone(),
             };
+            if single_plan {
+                std::mem::forget(plan);
+            }
             Ok((info, output))
         })
         .collect();
@@ -155,7 +163,9 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     }
     let format: Format = args.format.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?;
     print!("{}", render(format, &report, &options)?);
-    Ok(report.gate.exit_code)
+    let code = report.gate.exit_code;
+    std::mem::forget(report);
+    Ok(code)
 }
 
 /// Advances the progress bar when a plan is done (also on error).

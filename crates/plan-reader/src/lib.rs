@@ -32,5 +32,5 @@ pub use plan::{
     Change, Check, CheckInstance, ConfigResource, DeferredChange, Importing, ModuleCall, OutputChange, Plan, Producer,
     ProviderConfig, ResourceInstance, StateResource, Variable,
 };
-pub use resolve::{resolve, Mask, ResolveError};
+pub use resolve::{resolve, resolve_selected, Mask, ResolveError, Selection};
 pub use value::{Key, Kind, Number, Object, PathStep, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};

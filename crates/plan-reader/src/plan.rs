@@ -11,7 +11,7 @@ use crate::address::{Address, InstanceKey, KeyStyle, Mode, ModulePath, ModuleSte
 use crate::error::PlanError;
 use crate::input::{decode, json_error, json_error_in};
 use crate::raw::{self, RawChange, RawConfigModule, RawPlan, RawResourceChange};
-use crate::resolve::{resolve, ResolveError};
+use crate::resolve::{resolve, resolve_selected, ResolveError, Selection};
 use crate::value::Value;
 
 /// Which program wrote the plan.
@@ -135,10 +135,15 @@ impl<'a> Change<'a> {
     }
     /// The planned value after apply, unknowns and sensitive marks merged in.
     pub fn after(&self) -> Result<Value, ResolveError> {
-        let v = resolve(
+        self.after_selected(None)
+    }
+    /// As [`Change::after`], with only the top-level attributes `keep` accepts.
+    pub fn after_selected(&self, keep: Option<Selection<'_>>) -> Result<Value, ResolveError> {
+        let v = resolve_selected(
             self.after.map(RawValue::get),
             self.after_unknown.map(RawValue::get),
             self.after_sensitive.map(RawValue::get),
+            keep,
         )?;
         Ok(if self.after_sensitive.is_none() { mark_secret_looking(v) } else { v })
     }
@@ -223,8 +228,14 @@ impl<'a> ResourceInstance<'a> {
     /// Resolved planned after-value: `null` for deletes, [`Value::unknown`] parts
     /// where Terraform knows them only after apply.
     pub fn after(&self) -> Result<Value, PlanError> {
+        self.after_selected(None)
+    }
+    /// As [`ResourceInstance::after`], building only the top-level attributes
+    /// `keep` accepts (the others are absent): for readers that know which
+    /// attributes they need.
+    pub fn after_selected(&self, keep: Option<Selection<'_>>) -> Result<Value, PlanError> {
         self.change
-            .after()
+            .after_selected(keep)
             .map_err(|source| PlanError::Value { path: format!("{}: change.after", self.address_text), source })
     }
     /// Resolved value before the change: `null` for creates.

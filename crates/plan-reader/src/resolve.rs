@@ -80,15 +80,43 @@ impl<'t> Mask<'t> {
 /// trees: Terraform writes object keys sorted, so a cursor over each mask
 /// meets the keys in the same order. Unsorted input falls back to trees.
 pub fn resolve(value: Option<&str>, unknown: Option<&str>, sensitive: Option<&str>) -> Result<Value, ResolveError> {
+    resolve_selected(value, unknown, sensitive, None)
+}
+
+/// Which top-level attributes of an object to build (see [`resolve_selected`]).
+pub type Selection<'k> = &'k (dyn Fn(&str) -> bool + Sync);
+
+/// As [`resolve`], building only the top-level attributes `keep` accepts
+/// when the value is an object (the others are skipped over, unbuilt, and
+/// absent from the result); `None` builds everything. A policy that reads
+/// three attributes of an instance with sixty need not pay for the rest.
+pub fn resolve_selected(
+    value: Option<&str>,
+    unknown: Option<&str>,
+    sensitive: Option<&str>,
+    keep: Option<Selection<'_>>,
+) -> Result<Value, ResolveError> {
     let Some(text) = value else {
-        return resolve_with_masks(None, &Mask::parse(unknown)?, &Mask::parse(sensitive)?);
+        let v = resolve_with_masks(None, &Mask::parse(unknown)?, &Mask::parse(sensitive)?)?;
+        return Ok(select(v, keep));
     };
     let utext = unknown.unwrap_or("false");
     let stext = sensitive.unwrap_or("false");
-    let mut b = Builder { after: Scanner::new(text), utext, stext, scratch: Vec::new() };
+    let mut b = Builder { after: Scanner::new(text), utext, stext, scratch: Vec::new(), keep };
     let u = classify(utext, 0, 0)?.0;
     let s = classify(stext, 0, 0)?.0;
     b.value(u, s, false, 0)
+}
+
+/// Drops the top-level attributes `keep` rejects (for the paths that build
+/// a whole value first).
+fn select(mut v: Value, keep: Option<Selection<'_>>) -> Value {
+    if let (Some(keep), Kind::Object(obj)) = (keep, &mut v.kind) {
+        if obj.keys().any(|k| !keep(k)) {
+            *obj = obj.iter().filter(|(k, _)| keep(k)).map(|(k, v)| (k, v.clone())).collect();
+        }
+    }
+    v
 }
 
 /// As [`resolve`], with masks already parsed.
@@ -248,6 +276,8 @@ struct Builder<'a> {
     utext: &'a str,
     stext: &'a str,
     scratch: Vec<Vec<(Key, Value)>>,
+    /// Top-level attributes to build; `None` for all.
+    keep: Option<Selection<'a>>,
 }
 
 impl<'a> Builder<'a> {
@@ -292,7 +322,8 @@ impl<'a> Builder<'a> {
                         // Keys out of order: start the object again with mask trees.
                         self.after.pos = start;
                         let (ut, st) = (Self::tree(self.utext, u)?, Self::tree(self.stext, s)?);
-                        return self.after.value(&ut, &st, inherited, depth);
+                        let v = self.after.value(&ut, &st, inherited, depth)?;
+                        return Ok(if depth == 0 { select(v, self.keep) } else { v });
                     }
                 }
             }
@@ -372,6 +403,7 @@ impl<'a> Builder<'a> {
     /// Adds a member present only in the unknown mask (an attribute unknown
     /// until apply, absent from `after`), with its sensitive mark. False
     /// when it would break the key order (the masks are not sorted).
+    #[allow(clippy::too_many_arguments)]
     fn absent_member(
         &self,
         obj: &mut Vec<(Key, Value)>,
@@ -380,18 +412,29 @@ impl<'a> Builder<'a> {
         snext: &mut Option<(Cow<'a, str>, Cursor)>,
         sm: &mut Members<'a>,
         mark: bool,
+        depth: usize,
+        skipped: &mut Option<Key>,
     ) -> Result<bool, ResolveError> {
         while snext.as_ref().is_some_and(|(sk, _)| key_lt(sk, k)) {
             *snext = sm.next_member()?;
         }
         let sc = snext.as_ref().filter(|(sk, _)| sk.as_ref() == k).map_or(Cursor::None, |(_, c)| *c);
         if uc != Cursor::None {
-            if obj.last().is_some_and(|(last, _)| !key_lt(last, k)) {
+            if out_of_order(obj, skipped, k) {
                 return Ok(false);
             }
-            obj.push((Key::from(k), self.absent(uc, sc, mark)?));
+            if self.skips(k, depth) {
+                *skipped = Some(Key::from(k));
+            } else {
+                obj.push((Key::from(k), self.absent(uc, sc, mark)?));
+            }
         }
         Ok(true)
+    }
+
+    /// True when a top-level attribute is not to be built.
+    fn skips(&self, key: &str, depth: usize) -> bool {
+        depth == 0 && self.keep.is_some_and(|keep| !keep(key))
     }
 
     /// Reads an object's members into `obj`; false when keys are unsorted.
@@ -405,18 +448,20 @@ impl<'a> Builder<'a> {
     ) -> Result<bool, ResolveError> {
         let mut unext = um.next_member()?;
         let mut snext = sm.next_member()?;
+        // The last top-level key passed over unbuilt, for the order checks.
+        let mut skipped: Option<Key> = None;
         if self.after.peek()? == b'}' {
             self.after.pos += 1;
         } else {
             loop {
                 let key = self.after.key()?;
                 self.after.expect(b':')?;
-                if obj.last().is_some_and(|(last, _)| !key_lt(last, &key)) {
+                if out_of_order(obj, &skipped, &key) {
                     return Ok(false);
                 }
                 // Attributes unknown until apply come before this key.
                 while let Some((k, uc)) = unext.take_if(|(k, _)| key_lt(k, &key)) {
-                    if !self.absent_member(obj, &k, uc, &mut snext, sm, mark)? {
+                    if !self.absent_member(obj, &k, uc, &mut snext, sm, mark, depth, &mut skipped)? {
                         return Ok(false);
                     }
                     unext = um.next_member()?;
@@ -432,8 +477,13 @@ impl<'a> Builder<'a> {
                     snext = sm.next_member()?;
                 }
                 let sc = snext.as_ref().filter(|(sk, _)| sk.as_ref() == key.as_str()).map_or(Cursor::None, |(_, c)| *c);
-                let child = self.value(uc, sc, mark, depth + 1)?;
-                obj.push((key, child));
+                if self.skips(&key, depth) {
+                    self.after.skip(depth + 1)?;
+                    skipped = Some(key);
+                } else {
+                    let child = self.value(uc, sc, mark, depth + 1)?;
+                    obj.push((key, child));
+                }
                 match self.after.peek()? {
                     b',' => self.after.pos += 1,
                     b'}' => {
@@ -446,7 +496,7 @@ impl<'a> Builder<'a> {
         }
         // Unknown attributes after the last key.
         while let Some((k, uc)) = unext {
-            if !self.absent_member(obj, &k, uc, &mut snext, sm, mark)? {
+            if !self.absent_member(obj, &k, uc, &mut snext, sm, mark, depth, &mut skipped)? {
                 return Ok(false);
             }
             unext = um.next_member()?;
@@ -458,6 +508,12 @@ impl<'a> Builder<'a> {
         }
         Ok(!um.unsorted && !sm.unsorted)
     }
+}
+
+/// True when `key` does not come after the last key met in this object,
+/// built or skipped (both runs are ascending when the keys are sorted).
+fn out_of_order(obj: &[(Key, Value)], skipped: &Option<Key>, key: &str) -> bool {
+    obj.last().is_some_and(|(last, _)| !key_lt(last, key)) || skipped.as_ref().is_some_and(|last| !key_lt(last, key))
 }
 
 struct Scanner<'a> {

@@ -4,7 +4,9 @@
 
 use proptest::prelude::*;
 use serde_json::{json, Value as Json};
-use tfgate_plan::{resolve, Address, InstanceKey, KeyStyle, Kind, Mode, ModulePath, ModuleStep, Plan, Value};
+use tfgate_plan::{
+    resolve, resolve_selected, Address, InstanceKey, KeyStyle, Kind, Mode, ModulePath, ModuleStep, Plan, Value,
+};
 
 fn ident() -> impl Strategy<Value = String> {
     "[a-z_][a-z0-9_-]{0,8}"
@@ -194,6 +196,26 @@ proptest! {
         let got = resolve(Some(&text(&after, flips[0])), Some(&text(&unknown, flips[1])), Some(&text(&sensitive, flips[2])))
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(got, model(Some(&after), Some(&unknown), Some(&sensitive), false));
+    }
+
+    #[test]
+    fn selected_resolution_is_full_resolution_without_the_rejected_keys(
+        (after, unknown, sensitive) in json_value().prop_flat_map(|a| (Just(a.clone()), mask_for(a.clone()), mask_for(a))),
+        kept in "[a-h]{0,4}",
+        flips in prop::collection::vec(any::<bool>(), 3)
+    ) {
+        // Keys a..e come from `after`, f..h only from the unknown mask; the
+        // reversed texts take the fallback path for unsorted input.
+        let text = |j: &Json, flip: bool| if flip { reversed(j) } else { j.to_string() };
+        let (a, u, s) = (text(&after, flips[0]), text(&unknown, flips[1]), text(&sensitive, flips[2]));
+        let keep = |k: &str| kept.contains(k);
+        let got = resolve_selected(Some(&a), Some(&u), Some(&s), Some(&keep))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut want = resolve(Some(&a), Some(&u), Some(&s)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        if let Kind::Object(obj) = &mut want.kind {
+            *obj = obj.iter().filter(|(k, _)| keep(k)).map(|(k, v)| (k, v.clone())).collect();
+        }
+        prop_assert_eq!(got, want);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use tfgate_report as report;
 
 use crate::eval::{Limits, ResourceSource};
 use crate::model::{EnforcementLevel, Policy, PolicyFile, PolicyKind, Severity};
+use crate::reads::{Fields, TargetReads};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
 use crate::PolicySet;
 
@@ -141,16 +142,14 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     // address order the findings only need grouping by policy afterwards.
     resources.par_sort_unstable_by(|a, b| a.address_text.cmp(&b.address_text));
     output.resources = plan.resources.iter().filter(|r| r.mode() == Mode::Managed && r.deposed().is_none()).count();
-    // Values before the change are resolved only for sets that read them.
-    let wants_prior = set.files().iter().any(|f| mentions(f.source.text(), "prior_attrs"));
-    // Likewise `meta`, which tfgate's own functions read too (the target's address).
-    let wants_meta =
-        set.files().iter().any(|f| mentions(f.source.text(), "meta") || f.source.text().contains("tfgate::"));
-    let needs = Needs { prior: wants_prior, meta: wants_meta };
+    // Only the parts of each target that some policy reads are built.
+    let reads = TargetReads::of_files(set.files());
     let configured = ConfiguredCache::new(plan);
     let results: Vec<Result<Vec<report::Finding>, report::RunError>> = resources
         .par_iter()
-        .map(|r| resource_target(plan, r, plan_name, needs, &configured).map(|(target, info)| evaluate(&target, &info)))
+        .map(|r| {
+            resource_target(plan, r, plan_name, &reads, &configured).map(|(target, info)| evaluate(&target, &info))
+        })
         .collect();
     // Findings go by policy id, then address: one bucket per policy, in the
     // order of its ids (sorted), each filled in address order.
@@ -315,29 +314,7 @@ fn operation(action: &Action) -> &'static str {
 
 /// `meta` of a resource instance: Terraform policy's keys plus tfgate's extras.
 pub fn resource_meta(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
-    let mut meta = resource_meta_base(plan, r);
-    if let Kind::Object(obj) = &mut meta.kind {
-        obj.insert("configured", configured_arguments(plan, r));
-    }
-    meta
-}
-
-/// True when `word` occurs in `text` as a whole identifier (`meta` in
-/// `meta.address`, not in `metadata_options`). Comments count too, which
-/// only errs on the side of building a value nobody reads.
-fn mentions(text: &str, word: &str) -> bool {
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
-    text.match_indices(word).any(|(i, _)| {
-        !text[..i].chars().next_back().is_some_and(ident) && !text[i + word.len()..].chars().next().is_some_and(ident)
-    })
-}
-
-/// Which parts of a target the policy set reads (found in the policy text,
-/// conservatively): values nobody reads are not built.
-#[derive(Clone, Copy)]
-struct Needs {
-    prior: bool,
-    meta: bool,
+    resource_meta_fields(plan, r, &Fields::All, || configured_arguments(plan, r))
 }
 
 /// The arguments each configuration block sets, computed once per block
@@ -362,35 +339,51 @@ impl ConfiguredCache {
     }
 }
 
-fn resource_meta_base(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
-    let provider = plan.provider_config(r);
-    let call = plan.module_call(r.module());
-    let index = match r.key() {
+/// The keys of `meta` that `fields` names (all of them for [`Fields::All`]);
+/// `configured` is computed by the caller, which may cache it.
+fn resource_meta_fields(
+    plan: &Plan<'_>,
+    r: &ResourceInstance<'_>,
+    fields: &Fields,
+    configured: impl FnOnce() -> Value,
+) -> Value {
+    let provider = || plan.provider_config(r);
+    let call = || plan.module_call(r.module());
+    let opt = |s: Option<&str>| s.map_or(Value::null(), Value::str);
+    let mut pairs: Vec<(&str, Value)> = Vec::new();
+    let mut put = |key: &'static str, value: &dyn Fn() -> Value| {
+        if fields.includes(key) {
+            pairs.push((key, value()));
+        }
+    };
+    put("type", &|| Value::str(r.resource_type()));
+    put("name", &|| Value::str(r.name()));
+    put("address", &|| Value::str(&r.address_text));
+    put("module_path", &|| {
+        let module_path = r.module().to_string();
+        Value::string(if module_path.is_empty() { ".".to_string() } else { module_path })
+    });
+    put("mode", &|| Value::str(r.mode().as_str()));
+    put("index", &|| match r.key() {
         None => Value::null(),
         Some(tfgate_plan::InstanceKey::Int(i)) => Value::number(*i),
         Some(tfgate_plan::InstanceKey::Str(s)) => Value::str(s),
         Some(tfgate_plan::InstanceKey::Wildcard) => Value::unknown(),
-    };
-    let opt = |s: Option<&str>| s.map_or(Value::null(), Value::str);
-    let module_path = r.module().to_string();
-    Value::object_from([
-        ("type", Value::str(r.resource_type())),
-        ("name", Value::str(r.name())),
-        ("address", Value::str(&r.address_text)),
-        ("module_path", Value::string(if module_path.is_empty() { ".".to_string() } else { module_path })),
-        ("mode", Value::str(r.mode().as_str())),
-        ("index", index),
-        ("provider_type", Value::str(provider_type(&r.provider_name))),
-        ("provider", Value::str(&r.provider_name)),
-        ("provider_config_key", opt(r.provider_key.as_deref())),
-        ("provider_alias", opt(provider.and_then(|p| p.alias.as_deref()))),
-        ("region", opt(provider.and_then(|p| p.region.as_deref()))),
-        ("operation", Value::str(operation(&r.action))),
-        ("actions", Value::list(r.action.as_list().into_iter().map(Value::str).collect())),
-        ("action_reason", opt(r.action_reason.as_deref())),
-        ("module_source", opt(call.and_then(|c| c.source.as_deref()))),
-        ("module_version", opt(call.and_then(|c| c.version.as_deref()))),
-    ])
+    });
+    put("provider_type", &|| Value::str(provider_type(&r.provider_name)));
+    put("provider", &|| Value::str(&r.provider_name));
+    put("provider_config_key", &|| opt(r.provider_key.as_deref()));
+    put("provider_alias", &|| opt(provider().and_then(|p| p.alias.as_deref())));
+    put("region", &|| opt(provider().and_then(|p| p.region.as_deref())));
+    put("operation", &|| Value::str(operation(&r.action)));
+    put("actions", &|| Value::list(r.action.as_list().into_iter().map(Value::str).collect()));
+    put("action_reason", &|| opt(r.action_reason.as_deref()));
+    put("module_source", &|| opt(call().and_then(|c| c.source.as_deref())));
+    put("module_version", &|| opt(call().and_then(|c| c.version.as_deref())));
+    if fields.includes("configured") {
+        pairs.push(("configured", configured()));
+    }
+    Value::object_from(pairs)
 }
 
 /// The argument and block names the resource's configuration sets (keys of
@@ -410,7 +403,7 @@ fn resource_target(
     plan: &Plan<'_>,
     r: &ResourceInstance<'_>,
     plan_name: &str,
-    needs: Needs,
+    reads: &TargetReads,
     configured: &ConfiguredCache,
 ) -> Result<(Target, TargetInfo), report::RunError> {
     let err = |e: tfgate_plan::PlanError| report::RunError {
@@ -418,18 +411,12 @@ fn resource_target(
         plan: Some(plan_name.to_string()),
         policy_id: None,
     };
-    let attrs = if r.action.exists_after_apply() { r.after().map_err(err)? } else { Value::null() };
-    let prior_attrs = if needs.prior { r.before().map_err(err)? } else { Value::null() };
+    let keep = |name: &str| reads.attrs.includes(name);
+    let selection: Option<tfgate_plan::Selection<'_>> = (reads.attrs != Fields::All).then_some(&keep);
+    let attrs = if r.action.exists_after_apply() { r.after_selected(selection).map_err(err)? } else { Value::null() };
+    let prior_attrs = if reads.prior_attrs.is_nothing() { Value::null() } else { r.before().map_err(err)? };
     let call = plan.module_call(r.module());
-    let meta = if needs.meta {
-        let mut meta = resource_meta_base(plan, r);
-        if let Kind::Object(obj) = &mut meta.kind {
-            obj.insert("configured", configured.get(plan, r));
-        }
-        meta
-    } else {
-        Value::object(tfgate_plan::Object::new())
-    };
+    let meta = resource_meta_fields(plan, r, &reads.meta, || configured.get(plan, r));
     let target = Target {
         kind: PolicyKind::Resource,
         name: r.resource_type().to_string(),
@@ -628,20 +615,5 @@ impl ResourceSource for PlanResources<'_, '_> {
             .filter(|r| r.exists_after_apply() && r.mode() == Mode::Managed)
             .map(|r| self.described(r))
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mentions;
-
-    #[test]
-    fn whole_identifiers_only() {
-        assert!(mentions("x = meta.address", "meta"));
-        assert!(mentions("jsonencode(meta)", "meta"));
-        assert!(mentions("m = meta\n", "meta"));
-        assert!(!mentions("attrs.metadata_options[0]", "meta"));
-        assert!(!mentions("local.meta_x", "meta"));
-        assert!(mentions("prior_attrs.tags", "prior_attrs"));
     }
 }

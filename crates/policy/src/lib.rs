@@ -47,6 +47,7 @@ pub mod model;
 pub mod parse;
 pub mod plantest;
 pub mod policytest;
+pub mod reads;
 pub mod run;
 pub mod types;
 

@@ -1,0 +1,218 @@
+//! Which parts of a target a policy set reads, found in its expressions, so
+//! that the plan walker builds only those: on a large plan, resolving the
+//! sixty attributes of every instance when the policies read three of them
+//! is most of the cost of a check.
+//!
+//! The analysis is conservative. `attrs.name`, `attrs["name"]` and
+//! `core::lookup(attrs, "name", default)` (and the same for `prior_attrs` and
+//! `meta`) read one top-level attribute; any other use
+//! of the root (`attrs` passed whole to a function, a computed index, a
+//! splat, `(attrs).name`) reads all of it. A name also bound by a `for`
+//! expression only ever adds to what is read.
+
+use std::collections::BTreeSet;
+
+use crate::ast::{ExprKind, TraversalOpKind};
+use crate::model::PolicyFile;
+
+/// What is read of one root variable.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Fields {
+    /// Never named.
+    #[default]
+    Nothing,
+    /// Only these top-level attributes.
+    Some(BTreeSet<String>),
+    /// The whole value.
+    All,
+}
+
+impl Fields {
+    /// Whether the attribute `name` is read.
+    pub fn includes(&self, name: &str) -> bool {
+        match self {
+            Fields::Nothing => false,
+            Fields::Some(names) => names.contains(name),
+            Fields::All => true,
+        }
+    }
+    pub fn is_nothing(&self) -> bool {
+        matches!(self, Fields::Nothing)
+    }
+    fn add(&mut self, name: &str) {
+        match self {
+            Fields::All => {}
+            Fields::Some(names) => {
+                names.insert(name.to_string());
+            }
+            Fields::Nothing => *self = Fields::Some(BTreeSet::from([name.to_string()])),
+        }
+    }
+}
+
+/// What the policies of a set read of a resource target.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TargetReads {
+    pub attrs: Fields,
+    pub prior_attrs: Fields,
+    pub meta: Fields,
+}
+
+const ROOTS: [&str; 3] = ["attrs", "prior_attrs", "meta"];
+
+impl TargetReads {
+    /// Everything every expression of these files may read.
+    pub fn of_files<'f>(files: impl IntoIterator<Item = &'f PolicyFile>) -> TargetReads {
+        let mut reads = TargetReads::default();
+        // Per root: how often it is named, and how often as the base of a
+        // traversal already accounted for; any other naming reads it all.
+        let mut named = [0usize; 3];
+        let mut accounted = [0usize; 3];
+        let mut visit = |e: &crate::ast::Expr| match &e.kind {
+            ExprKind::Variable(v) => {
+                if let Some(i) = ROOTS.iter().position(|r| r == v) {
+                    named[i] += 1;
+                }
+            }
+            ExprKind::Traversal { base, ops } => {
+                let ExprKind::Variable(v) = &base.kind else { return };
+                let Some(i) = ROOTS.iter().position(|r| r == v) else { return };
+                accounted[i] += 1;
+                let field = match ops.first().map(|op| &op.kind) {
+                    Some(TraversalOpKind::GetAttr(name)) => Some(name.as_str()),
+                    Some(TraversalOpKind::Index(ix)) => ix.as_literal().and_then(|l| l.as_str()),
+                    _ => None,
+                };
+                let fields = reads.root_mut(i);
+                match field {
+                    Some(name) => fields.add(name),
+                    None => *fields = Fields::All,
+                }
+            }
+            // tfgate's own functions find the target by its address.
+            ExprKind::Call(c) if c.namespace.iter().any(|ns| ns == "tfgate") => reads.meta.add("address"),
+            // `lookup(attrs, "name", default)` reads one attribute too.
+            ExprKind::Call(c) if c.name == "lookup" && c.namespace.iter().all(|ns| ns == "core") && !c.expand_final => {
+                let [map, key, ..] = c.args.as_slice() else { return };
+                let ExprKind::Variable(v) = &map.kind else { return };
+                let Some(i) = ROOTS.iter().position(|r| r == v) else { return };
+                if let Some(name) = key.as_literal().and_then(|l| l.as_str()) {
+                    accounted[i] += 1;
+                    reads.root_mut(i).add(name);
+                }
+            }
+            _ => {}
+        };
+        for file in files {
+            for e in file_expressions(file) {
+                e.walk(&mut visit);
+            }
+        }
+        for i in 0..ROOTS.len() {
+            if named[i] > accounted[i] {
+                *reads.root_mut(i) = Fields::All;
+            }
+        }
+        reads
+    }
+
+    fn root_mut(&mut self, i: usize) -> &mut Fields {
+        match i {
+            0 => &mut self.attrs,
+            1 => &mut self.prior_attrs,
+            _ => &mut self.meta,
+        }
+    }
+}
+
+/// Every expression of a file: its locals and those of its policy blocks,
+/// filters, enforcement levels, conditions and messages.
+fn file_expressions(file: &PolicyFile) -> impl Iterator<Item = &crate::ast::Expr> {
+    let file_locals = file.locals.values().map(|l| &l.expr);
+    let blocks = file.policies.iter().flat_map(|p| {
+        let own = p.filter.iter().chain(&p.enforcement_level).chain(p.locals.values().map(|l| &l.expr));
+        let enforce = p
+            .enforce
+            .iter()
+            .flat_map(|en| std::iter::once(&en.condition).chain(&en.error_message).chain(&en.info_message));
+        own.chain(enforce)
+    });
+    file_locals.chain(blocks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load_policy_source;
+
+    fn reads(src: &str) -> TargetReads {
+        let file = load_policy_source("t.policy.hcl", src).expect("policy loads");
+        TargetReads::of_files([&file])
+    }
+
+    fn some(names: &[&str]) -> Fields {
+        Fields::Some(names.iter().map(|n| n.to_string()).collect())
+    }
+
+    #[test]
+    fn attribute_reads_are_named_ones() {
+        let r = reads(
+            r#"
+            resource_policy "aws_instance" "p" {
+              locals {
+                tokens = core::try(attrs.metadata_options[0].http_tokens, null)
+                root   = core::lookup(attrs, "root_block_device", [])
+              }
+              filter = attrs["instance_type"] != "t2.nano"
+              enforce {
+                condition     = local.tokens == "required" && meta.operation != "delete"
+                error_message = "${meta.address}: ${attrs.ami}"
+              }
+            }
+            "#,
+        );
+        assert_eq!(r.attrs, some(&["ami", "instance_type", "metadata_options", "root_block_device"]));
+        assert_eq!(r.meta, some(&["address", "operation"]));
+        assert_eq!(r.prior_attrs, Fields::Nothing);
+    }
+
+    #[test]
+    fn any_other_use_reads_everything() {
+        let whole = reads(
+            r#"resource_policy "x" "p" {
+                 enforce { condition = core::length(core::keys(attrs)) > 0 }
+               }"#,
+        );
+        assert_eq!(whole.attrs, Fields::All);
+        let computed = reads(
+            r#"resource_policy "x" "p" {
+                 locals { k = "tags" }
+                 enforce { condition = prior_attrs[local.k] == null && attrs.tags == null }
+               }"#,
+        );
+        assert_eq!(computed.prior_attrs, Fields::All);
+        assert_eq!(computed.attrs, some(&["tags"]));
+        let splat = reads(
+            r#"resource_policy "x" "p" {
+                 enforce { condition = core::length(meta[*]) > 0 }
+               }"#,
+        );
+        assert_eq!(splat.meta, Fields::All);
+        let computed_lookup = reads(
+            r#"resource_policy "x" "p" {
+                 enforce { condition = core::lookup(attrs, meta.type, null) == null }
+               }"#,
+        );
+        assert_eq!(computed_lookup.attrs, Fields::All);
+    }
+
+    #[test]
+    fn tfgate_functions_read_the_address() {
+        let r = reads(
+            r#"resource_policy "x" "p" {
+                 enforce { condition = core::length(tfgate::referenced("launch_template")) == 0 }
+               }"#,
+        );
+        assert_eq!(r.meta, some(&["address"]));
+    }
+}
