@@ -3,12 +3,13 @@
 //! With `group_by_module`, a roll-up by module source replaces the
 //! per-policy tables.
 
-use tabled::builder::Builder;
-use tabled::settings::peaker::Priority;
-use tabled::settings::{Style, Width};
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use unicode_width::UnicodeWidthChar;
 
 use crate::text::terminal_safe;
-use crate::{module_rollup, summary_line, Counts, Finding, RenderOptions, Report, Status};
+use crate::{module_rollup, summary_line, Counts, Finding, PolicyInfo, RenderOptions, Report, Status};
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -59,46 +60,68 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
 }
 
 fn render_policies(report: &Report, options: &RenderOptions, paint: &Paint, out: &mut String) {
-    let several_plans = report.plans.len() > 1;
-    for policy in &report.policies {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.policy_id == policy.id).collect();
-        let counts = Counts::of(findings.iter().copied());
-        let mut level = policy.enforcement_level.as_str().to_string();
-        if let Some(sev) = policy.severity {
-            level = format!("{level}, {}", sev.as_str());
-        }
-        out.push_str(&format!(
-            "{}  {}  ({})  {}\n",
-            paint.paint(BOLD, &terminal_safe(&policy.id)),
-            terminal_safe(policy.title.as_deref().unwrap_or(&policy.name)),
-            level,
-            paint.paint(DIM, &counts_phrase(&counts)),
-        ));
-
-        let shown: Vec<&Finding> =
-            findings.into_iter().filter(|f| options.verbose || f.status != Status::Pass).collect();
-        if shown.is_empty() {
-            continue;
-        }
-        let mut header = vec!["status"];
-        if several_plans {
-            header.push("plan");
-        }
-        header.extend(["address", "module", "message"]);
-        let mut rows = vec![header.into_iter().map(str::to_string).collect::<Vec<_>>()];
-        for f in shown {
-            let mut row = vec![paint.status(f.status)];
-            if several_plans {
-                row.push(terminal_safe(&f.plan));
-            }
-            row.push(terminal_safe(&f.address));
-            row.push(if f.module_path.is_empty() { "(root)".to_string() } else { terminal_safe(&f.module_path) });
-            row.push(terminal_safe(&message_with_notes(f)));
-            rows.push(row);
-        }
-        out.push_str(&finish(rows, options));
-        out.push_str("\n\n");
+    let mut by_policy: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in &report.findings {
+        by_policy.entry(f.policy_id.as_str()).or_default().push(f);
     }
+    // Each policy's table on its own: large plans have several big ones.
+    let sections: Vec<String> = report
+        .policies
+        .par_iter()
+        .map(|policy| {
+            let mut section = String::new();
+            let findings = by_policy.get(policy.id.as_str()).cloned().unwrap_or_default();
+            render_policy(report, policy, findings, options, paint, &mut section);
+            section
+        })
+        .collect();
+    sections.iter().for_each(|s| out.push_str(s));
+}
+
+fn render_policy(
+    report: &Report,
+    policy: &PolicyInfo,
+    findings: Vec<&Finding>,
+    options: &RenderOptions,
+    paint: &Paint,
+    out: &mut String,
+) {
+    let several_plans = report.plans.len() > 1;
+    let counts = Counts::of(findings.iter().copied());
+    let mut level = policy.enforcement_level.as_str().to_string();
+    if let Some(sev) = policy.severity {
+        level = format!("{level}, {}", sev.as_str());
+    }
+    out.push_str(&format!(
+        "{}  {}  ({})  {}\n",
+        paint.paint(BOLD, &terminal_safe(&policy.id)),
+        terminal_safe(policy.title.as_deref().unwrap_or(&policy.name)),
+        level,
+        paint.paint(DIM, &counts_phrase(&counts)),
+    ));
+
+    let shown: Vec<&Finding> = findings.into_iter().filter(|f| options.verbose || f.status != Status::Pass).collect();
+    if shown.is_empty() {
+        return;
+    }
+    let mut header = vec!["status"];
+    if several_plans {
+        header.push("plan");
+    }
+    header.extend(["address", "module", "message"]);
+    let mut rows = vec![header.into_iter().map(str::to_string).collect::<Vec<_>>()];
+    for f in shown {
+        let mut row = vec![paint.status(f.status)];
+        if several_plans {
+            row.push(terminal_safe(&f.plan));
+        }
+        row.push(terminal_safe(&f.address));
+        row.push(if f.module_path.is_empty() { "(root)".to_string() } else { terminal_safe(&f.module_path) });
+        row.push(terminal_safe(&message_with_notes(f)));
+        rows.push(row);
+    }
+    out.push_str(&finish(rows, options));
+    out.push_str("\n\n");
 }
 
 /// The message, plus why a failure does not count when it does not.
@@ -218,33 +241,79 @@ fn render_run_problems(report: &Report, paint: &Paint, out: &mut String) {
     }
 }
 
-/// Builds the table; with a width, word-wraps the last (free-text) column
-/// to fit, and only when that is not enough lets tabled wrap every column.
+/// Lays the rows out as a table with rounded borders (the first row is the
+/// header); with a width, word-wraps the last (free-text) column to fit, and
+/// only when that is not enough narrows the widest columns too.
+///
+/// Written here rather than with a table crate: the tables of a large plan
+/// have tens of thousands of rows, and measuring every cell for escape codes
+/// the way a general crate must took a tenth of a run.
 fn finish(mut rows: Vec<Vec<String>>, options: &RenderOptions) -> String {
-    let build = |rows: &[Vec<String>]| {
-        let mut table = Builder::from_iter(rows.iter().cloned()).build();
-        table.with(Style::rounded());
-        table
-    };
-    let mut table = build(&rows);
-    let Some(width) = options.width else {
-        return table.to_string();
-    };
-    let excess = table.total_width().saturating_sub(width);
-    if excess == 0 {
-        return table.to_string();
-    }
-    let last_width = rows.iter().filter_map(|r| r.last()).map(|c| text_width(c)).max().unwrap_or(0);
-    if last_width.saturating_sub(excess) >= MIN_WRAP {
-        for cell in rows.iter_mut().skip(1).filter_map(|r| r.last_mut()) {
-            *cell = wrap_words(cell, last_width - excess);
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = column_widths(&rows, columns);
+    if let Some(limit) = options.width {
+        let excess = table_width(&widths).saturating_sub(limit);
+        if excess > 0 {
+            let last = columns - 1;
+            if widths[last].saturating_sub(excess) >= MIN_WRAP {
+                widths[last] -= excess;
+            } else {
+                // Narrow the widest column, one column of text at a time, so
+                // that short ones (status) stay intact.
+                while table_width(&widths) > limit {
+                    let Some((widest, &w)) = widths.iter().enumerate().rev().max_by_key(|(_, w)| **w) else { break };
+                    if w <= 1 {
+                        break;
+                    }
+                    widths[widest] -= 1;
+                }
+            }
+            for row in rows.iter_mut().skip(1) {
+                for (cell, &w) in row.iter_mut().zip(&widths) {
+                    if text_width(cell) > w {
+                        *cell = wrap_words(cell, w);
+                    }
+                }
+            }
+            widths = column_widths(&rows, columns);
         }
-        table = build(&rows);
-    } else {
-        // Shrink the widest column first, so short ones (status) stay intact.
-        table.with(Width::wrap(width).priority(Priority::max(true)).keep_words(true));
     }
-    table.to_string()
+    let rule = |left: &str, joint: &str, right: &str| {
+        let parts: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
+        format!("{left}{}{right}", parts.join(joint))
+    };
+    let mut out = String::with_capacity(rows.iter().flatten().map(|c| c.len() + 8).sum::<usize>() * 2);
+    out.push_str(&rule("╭", "┬", "╮"));
+    for (i, row) in rows.iter().enumerate() {
+        if i == 1 {
+            out.push('\n');
+            out.push_str(&rule("├", "┼", "┤"));
+        }
+        let lines: Vec<Vec<&str>> = row.iter().map(|c| c.split('\n').collect()).collect();
+        let height = lines.iter().map(Vec::len).max().unwrap_or(1);
+        for l in 0..height {
+            out.push_str("\n│");
+            for (c, &w) in widths.iter().enumerate() {
+                let text = lines.get(c).and_then(|cell| cell.get(l)).copied().unwrap_or("");
+                out.push(' ');
+                out.push_str(text);
+                out.extend(std::iter::repeat_n(' ', w.saturating_sub(display_width(text)) + 1));
+                out.push('│');
+            }
+        }
+    }
+    out.push('\n');
+    out.push_str(&rule("╰", "┴", "╯"));
+    out
+}
+
+fn column_widths(rows: &[Vec<String>], columns: usize) -> Vec<usize> {
+    (0..columns).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|cell| text_width(cell)).max().unwrap_or(0)).collect()
+}
+
+/// Columns of the whole table: each cell has a space either side and a border.
+fn table_width(widths: &[usize]) -> usize {
+    1 + widths.iter().map(|w| w + 3).sum::<usize>()
 }
 
 /// Greedy word wrap; a word longer than the width is cut.
@@ -282,14 +351,77 @@ fn wrap_words(text: &str, width: usize) -> String {
 /// Messages are not wrapped narrower than this before other columns give way.
 const MIN_WRAP: usize = 30;
 
-/// The widest line, in characters (close enough to terminal columns here).
+/// The widest line, in terminal columns.
 fn text_width(s: &str) -> usize {
-    s.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+    s.split('\n').map(display_width).max().unwrap_or(0)
+}
+
+/// Terminal columns of one line: wide characters take two, and this
+/// module's own colour codes (the only escapes left after
+/// [`terminal_safe`]) none.
+fn display_width(line: &str) -> usize {
+    let mut width = 0;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // `ESC [ … m`
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            width += c.width().unwrap_or(0);
+        }
+    }
+    width
 }
 
 #[cfg(test)]
 mod tests {
-    use super::wrap_words;
+    use super::{display_width, finish, wrap_words};
+    use crate::RenderOptions;
+
+    fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
+        cells.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+    }
+
+    #[test]
+    fn draws_rounded_borders_with_multiline_cells() {
+        let table = finish(
+            rows(&[&["status", "message"], &["fail", "one\ntwo lines"], &["pass", ""]]),
+            &RenderOptions::default(),
+        );
+        assert_eq!(
+            table,
+            "╭────────┬───────────╮\n\
+             │ status │ message   │\n\
+             ├────────┼───────────┤\n\
+             │ fail   │ one       │\n\
+             │        │ two lines │\n\
+             │ pass   │           │\n\
+             ╰────────┴───────────╯"
+        );
+    }
+
+    #[test]
+    fn colour_codes_take_no_room_and_wide_characters_two_columns() {
+        assert_eq!(display_width("\x1b[1;31mfail\x1b[0m"), 4);
+        assert_eq!(display_width("名前"), 4);
+        let table = finish(rows(&[&["a"], &["\x1b[32mok\x1b[0m"]]), &RenderOptions::default());
+        assert!(table.contains("│ \x1b[32mok\x1b[0m │"), "{table}");
+    }
+
+    #[test]
+    fn narrows_the_widest_columns_when_wrapping_the_last_is_not_enough() {
+        let long = "word ".repeat(30);
+        let options = RenderOptions { width: Some(40), ..RenderOptions::default() };
+        let table = finish(rows(&[&["address", "message"], &[&"x".repeat(50), long.trim()]]), &options);
+        for line in table.lines() {
+            assert!(display_width(line) <= 40, "too wide: {line}");
+        }
+        assert!(table.contains("│ word word"), "{table}");
+    }
 
     #[test]
     fn wraps_words_and_cuts_long_ones() {
