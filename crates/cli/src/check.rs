@@ -103,7 +103,7 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     let results: Vec<Result<(PlanInfo, tfgate_policy::check::CheckOutput)>> = plans
         .par_iter()
         .map(|path| {
-            let _tick = progress.as_ref().map(|bar| Tick(bar));
+            let _tick = progress.as_ref().map(Tick);
             let input = read_plan_text(path)?;
             let plan = parse(&input)?;
             let output = check_plan(&set, &plan, &input.name, &options);

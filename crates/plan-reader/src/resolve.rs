@@ -391,6 +391,8 @@ impl<'a> Builder<'a> {
         obj.clear();
         let result = self.members(&mut obj, &mut um, &mut sm, mark, depth);
         let out = match result {
+            // Drained, not taken: the scratch buffer keeps its capacity.
+            #[allow(clippy::drain_collect)]
             Ok(true) => Ok(Some(Object::from_sorted_pairs(obj.drain(..).collect()))),
             Ok(false) => Ok(None),
             Err(e) => Err(e),
@@ -705,7 +707,7 @@ impl<'a> Scanner<'a> {
         // Attributes unknown until apply are absent from `after`.
         let rest = if sorted { &upairs[cu..] } else { &upairs[..] };
         for (k, m) in rest {
-            if !matches!(m, Mask::None) && !(!sorted && obj.contains_key(k)) {
+            if !matches!(m, Mask::None) && (sorted || !obj.contains_key(k)) {
                 obj.insert(k.as_ref(), from_masks_only(m, sensitive.key(k), mark));
             }
         }

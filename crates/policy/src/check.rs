@@ -144,11 +144,14 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     output.resources = plan.resources.iter().filter(|r| r.mode() == Mode::Managed && r.deposed().is_none()).count();
     // Only the parts of each target that some policy reads are built.
     let reads = TargetReads::of_files(set.files());
+    let keep = reads.attrs.matcher();
+    let selection: Option<tfgate_plan::Selection<'_>> = keep.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
     let configured = ConfiguredCache::new(plan);
     let results: Vec<Result<Vec<report::Finding>, report::RunError>> = resources
         .par_iter()
         .map(|r| {
-            resource_target(plan, r, plan_name, &reads, &configured).map(|(target, info)| evaluate(&target, &info))
+            resource_target(plan, r, plan_name, &reads, selection, &configured)
+                .map(|(target, info)| evaluate(&target, &info))
         })
         .collect();
     // Findings go by policy id, then address: one bucket per policy, in the
@@ -404,6 +407,7 @@ fn resource_target(
     r: &ResourceInstance<'_>,
     plan_name: &str,
     reads: &TargetReads,
+    selection: Option<tfgate_plan::Selection<'_>>,
     configured: &ConfiguredCache,
 ) -> Result<(Target, TargetInfo), report::RunError> {
     let err = |e: tfgate_plan::PlanError| report::RunError {
@@ -411,8 +415,6 @@ fn resource_target(
         plan: Some(plan_name.to_string()),
         policy_id: None,
     };
-    let keep = |name: &str| reads.attrs.includes(name);
-    let selection: Option<tfgate_plan::Selection<'_>> = (reads.attrs != Fields::All).then_some(&keep);
     let attrs = if r.action.exists_after_apply() { r.after_selected(selection).map_err(err)? } else { Value::null() };
     let prior_attrs = if reads.prior_attrs.is_nothing() { Value::null() } else { r.before().map_err(err)? };
     let call = plan.module_call(r.module());
@@ -544,7 +546,14 @@ pub struct PlanResources<'p, 'a> {
     by_address: HashMap<&'p str, &'p ResourceInstance<'a>>,
     cache: Mutex<HashMap<String, Arc<Vec<Value>>>>,
     meta_cache: Mutex<HashMap<String, Arc<Vec<Value>>>>,
+    /// `tfgate::referenced` results by configuration block, module instance
+    /// and argument: the instances of one `count` or `for_each` block refer
+    /// to the same things, and a launch template is read for each of them.
+    referenced_cache: Mutex<HashMap<ReferenceKey, Arc<Vec<Value>>>>,
 }
+
+/// Configuration block (by address in memory), module instance path, argument path.
+type ReferenceKey = (usize, String, Vec<String>);
 
 impl<'p, 'a> PlanResources<'p, 'a> {
     pub fn new(plan: &'p Plan<'a>) -> PlanResources<'p, 'a> {
@@ -560,6 +569,7 @@ impl<'p, 'a> PlanResources<'p, 'a> {
             by_address,
             cache: Mutex::new(HashMap::new()),
             meta_cache: Mutex::new(HashMap::new()),
+            referenced_cache: Mutex::new(HashMap::new()),
         }
     }
 
@@ -608,12 +618,24 @@ impl ResourceSource for PlanResources<'_, '_> {
 
     fn referenced(&self, from_address: &str, argument: &[String]) -> Vec<Value> {
         let Some(from) = self.by_address.get(from_address) else { return Vec::new() };
+        let block = self.plan.config_resource(&from.address).map_or(0, |b| b as *const _ as usize);
+        let key = (block, from.module().to_string(), argument.to_vec());
+        if block != 0 {
+            if let Some(hit) = self.referenced_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+                return hit.as_ref().clone();
+            }
+        }
         let path: Vec<&str> = argument.iter().map(String::as_str).collect();
-        self.plan
+        let values: Vec<Value> = self
+            .plan
             .referenced_instances(from, &path)
             .into_iter()
             .filter(|r| r.exists_after_apply() && r.mode() == Mode::Managed)
             .map(|r| self.described(r))
-            .collect()
+            .collect();
+        if block != 0 {
+            self.referenced_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, Arc::new(values.clone()));
+        }
+        values
     }
 }

@@ -162,7 +162,7 @@ fn run_one(
     let location: Location = tests.source.location(t.span.start);
     let result = |outcome, reason: String, policies: Vec<String>| TestCaseResult {
         name: format!("plan_test.{}", t.label),
-        location: location.clone(),
+        location,
         outcome,
         reason,
         policies,

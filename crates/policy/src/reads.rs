@@ -36,6 +36,21 @@ impl Fields {
             Fields::All => true,
         }
     }
+    /// A fast test for [`Fields::includes`], for the hot path of resolving
+    /// every instance: names grouped by length, so most attributes are
+    /// turned away without comparing a byte; `None` when everything is read.
+    pub fn matcher(&self) -> Option<impl Fn(&str) -> bool + Sync + '_> {
+        let names: Vec<&str> = match self {
+            Fields::All => return None,
+            Fields::Nothing => Vec::new(),
+            Fields::Some(names) => names.iter().map(String::as_str).collect(),
+        };
+        let mut by_len: Vec<Vec<&str>> = vec![Vec::new(); names.iter().map(|n| n.len() + 1).max().unwrap_or(0)];
+        for n in names {
+            by_len[n.len()].push(n);
+        }
+        Some(move |key: &str| by_len.get(key.len()).is_some_and(|same| same.contains(&key)))
+    }
     pub fn is_nothing(&self) -> bool {
         matches!(self, Fields::Nothing)
     }
@@ -174,6 +189,10 @@ mod tests {
         assert_eq!(r.attrs, some(&["ami", "instance_type", "metadata_options", "root_block_device"]));
         assert_eq!(r.meta, some(&["address", "operation"]));
         assert_eq!(r.prior_attrs, Fields::Nothing);
+        let matches = r.attrs.matcher().expect("a selection");
+        assert!(matches("ami") && matches("root_block_device") && !matches("arn") && !matches("amx"));
+        assert!(Fields::All.matcher().is_none());
+        assert!(!Fields::Nothing.matcher().expect("a selection")("ami"));
     }
 
     #[test]

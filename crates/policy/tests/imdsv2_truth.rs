@@ -4,6 +4,7 @@
 //!   truth it writes (`--truth`);
 //! - on every real plan in `$TFGATE_CORPUS`, with an oracle written here
 //!   straight over the JSON, following Terraform's rules for unknown values.
+//!
 //! Both skip, saying so, when their inputs are not beside the checkout.
 
 use std::collections::BTreeSet;
