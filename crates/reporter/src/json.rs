@@ -72,6 +72,8 @@ pub fn render(report: &Report, _options: &RenderOptions) -> Result<String, Repor
         }
     }
 
+    // The roll-up and the findings (most of the text) are independent.
+    let (modules, chunks) = rayon::join(|| module_rollup(report), || findings_chunks(&findings));
     let doc = JsonReport {
         // The version of this renderer's output, whatever the producer set.
         schema_version: SCHEMA_VERSION,
@@ -90,7 +92,7 @@ pub fn render(report: &Report, _options: &RenderOptions) -> Result<String, Repor
         waivers: &report.waivers,
         overrides: &report.overrides,
         errors: &report.errors,
-        modules: module_rollup(report),
+        modules,
     };
     let skeleton = serde_json::to_string_pretty(&doc)?;
     // Top-level keys are the only lines starting with two spaces and a quote.
@@ -101,7 +103,7 @@ pub fn render(report: &Report, _options: &RenderOptions) -> Result<String, Repor
         + EMPTY.len()
         - 4;
     let (head, tail) = (&skeleton[..at], &skeleton[at + 2..]);
-    let chunks = findings_chunks(&findings)?;
+    let chunks = chunks?;
     // One allocation for the whole report: it can be over 100 MB.
     let mut out =
         String::with_capacity(head.len() + chunks.iter().map(|c| c.len() + 1).sum::<usize>() + tail.len() + 8);

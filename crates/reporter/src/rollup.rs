@@ -4,7 +4,7 @@
 //! Built from the findings alone, so a module instance that no policy
 //! looked at does not appear.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::Serialize;
 
@@ -33,12 +33,14 @@ pub struct ModuleRollup {
     pub failing_policies: Vec<String>,
 }
 
+/// Only counted, so hashed: addresses in deep modules share long prefixes,
+/// which made ordered sets compare the same bytes over and over.
 #[derive(Default)]
 struct Acc<'a> {
-    instances: BTreeSet<(&'a str, &'a str)>,
-    failing_instances: BTreeSet<(&'a str, &'a str)>,
-    resources: BTreeSet<(&'a str, &'a str)>,
-    failing_resources: BTreeSet<(&'a str, &'a str)>,
+    instances: HashSet<(&'a str, &'a str)>,
+    failing_instances: HashSet<(&'a str, &'a str)>,
+    resources: HashSet<(&'a str, &'a str)>,
+    failing_resources: HashSet<(&'a str, &'a str)>,
     failing_policies: BTreeSet<&'a str>,
 }
 

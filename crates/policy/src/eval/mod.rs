@@ -131,7 +131,9 @@ pub(crate) struct Ctx<'a> {
     depth: Cell<usize>,
     /// `for` variables in scope; names inline (no allocation per iteration).
     vars: RefCell<Vec<(tfgate_plan::Key, Value)>>,
-    block_cache: RefCell<BTreeMap<String, Result<Value, EvalError>>>,
+    /// Block locals computed in this run, by definition: a handful, so a
+    /// short list compared by address beats a map keyed by name.
+    block_cache: RefCell<Vec<(*const LocalDef, R)>>,
     /// Locals being evaluated (by address), to report self-reference.
     in_progress: RefCell<Vec<*const LocalDef>>,
 }
@@ -146,7 +148,7 @@ impl<'a> Ctx<'a> {
             steps: Cell::new(0),
             depth: Cell::new(0),
             vars: RefCell::new(Vec::new()),
-            block_cache: RefCell::new(BTreeMap::new()),
+            block_cache: RefCell::new(Vec::new()),
             in_progress: RefCell::new(Vec::new()),
         }
     }
@@ -303,11 +305,12 @@ impl<'a> Ctx<'a> {
 
     fn local(&self, name: &str, span: Span) -> R {
         if let Some(def) = self.scope.block_locals.and_then(|l| l.get(name)) {
-            if let Some(r) = self.block_cache.borrow().get(name) {
+            let id: *const LocalDef = def;
+            if let Some((_, r)) = self.block_cache.borrow().iter().find(|(d, _)| *d == id) {
                 return r.clone();
             }
             let r = self.eval_local(def, span);
-            self.block_cache.borrow_mut().insert(name.to_string(), r.clone());
+            self.block_cache.borrow_mut().push((id, r.clone()));
             return r;
         }
         let Some(def) = self.scope.file_locals.get(name) else {
