@@ -134,7 +134,12 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     for r in results {
         let (info, output) = r?;
         report.plans.push(info);
-        report.findings.extend(output.findings);
+        if report.findings.is_empty() {
+            // Moved, not copied: a large plan has hundreds of thousands.
+            report.findings = output.findings;
+        } else {
+            report.findings.extend(output.findings);
+        }
         report.errors.extend(output.errors);
     }
     report.overrides = apply_overrides(&args, &mut report)?;

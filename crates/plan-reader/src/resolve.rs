@@ -518,6 +518,18 @@ fn out_of_order(obj: &[(Key, Value)], skipped: &Option<Key>, key: &str) -> bool 
     obj.last().is_some_and(|(last, _)| !key_lt(last, key)) || skipped.as_ref().is_some_and(|last| !key_lt(last, key))
 }
 
+/// The position of the next `"` or `\\` from `from`. Most strings in a plan
+/// are short names and ids, for which a plain loop beats setting up a
+/// vector search; long ones go to `memchr`.
+#[inline]
+fn string_stop(bytes: &[u8], from: usize) -> Option<usize> {
+    let head = bytes.len().min(from + 24);
+    if let Some(i) = bytes.get(from..head)?.iter().position(|b| matches!(b, b'"' | b'\\')) {
+        return Some(from + i);
+    }
+    memchr::memchr2(b'"', b'\\', &bytes[head..]).map(|n| head + n)
+}
+
 struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -729,12 +741,12 @@ impl<'a> Scanner<'a> {
         self.expect(b'"')?;
         let start = self.pos;
         // Fast path: no escapes.
-        match memchr::memchr2(b'"', b'\\', &self.bytes[start..]) {
-            Some(len) if self.bytes[start + len] == b'"' => {
-                self.pos = start + len + 1;
-                return Ok(self.text[start..start + len].to_string());
+        match string_stop(self.bytes, start) {
+            Some(end) if self.bytes[end] == b'"' => {
+                self.pos = end + 1;
+                return Ok(self.text[start..end].to_string());
             }
-            Some(len) => self.pos = start + len,
+            Some(end) => self.pos = end,
             None => return Err(self.error("unterminated string")),
         }
         let mut out = self.text[start..self.pos].to_string();
@@ -805,10 +817,10 @@ impl<'a> Scanner<'a> {
         self.ws();
         let start = self.pos + 1;
         if self.bytes.get(self.pos) == Some(&b'"') {
-            if let Some(len) = memchr::memchr2(b'"', b'\\', &self.bytes[start..]) {
-                if self.bytes[start + len] == b'"' {
-                    self.pos = start + len + 1;
-                    return Ok(Cow::Borrowed(&self.text[start..start + len]));
+            if let Some(end) = string_stop(self.bytes, start) {
+                if self.bytes[end] == b'"' {
+                    self.pos = end + 1;
+                    return Ok(Cow::Borrowed(&self.text[start..end]));
                 }
             }
         }
@@ -823,6 +835,23 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips one value without building it.
+    /// Moves past the string at `pos` (its opening quote) without building it.
+    fn skip_string(&mut self) -> Result<(), ResolveError> {
+        if self.bytes.get(self.pos) != Some(&b'"') {
+            return Err(self.error("expected '\"'"));
+        }
+        self.pos += 1;
+        // The text was validated when the plan was read: after a backslash,
+        // the next byte is never the end of the string.
+        while let Some(end) = string_stop(self.bytes, self.pos) {
+            self.pos = end + 1;
+            if self.bytes[end] == b'"' {
+                return Ok(());
+            }
+            self.pos += 1;
+        }
+        Err(self.error("unterminated string"))
+    }
     fn skip(&mut self, depth: usize) -> Result<(), ResolveError> {
         if depth > MAX_DEPTH {
             return Err(self.error("the value nests more than 256 levels deep"));
@@ -837,7 +866,8 @@ impl<'a> Scanner<'a> {
                 }
                 loop {
                     if close == b'}' {
-                        self.string()?;
+                        self.peek()?;
+                        self.skip_string()?;
                         self.expect(b':')?;
                     }
                     self.skip(depth + 1)?;
@@ -851,17 +881,7 @@ impl<'a> Scanner<'a> {
                     }
                 }
             }
-            b'"' => {
-                self.pos += 1;
-                while let Some(n) = memchr::memchr2(b'"', b'\\', &self.bytes[self.pos..]) {
-                    self.pos += n + 1;
-                    if self.bytes[self.pos - 1] == b'"' {
-                        return Ok(());
-                    }
-                    self.pos += 1;
-                }
-                Err(self.error("unterminated string"))
-            }
+            b'"' => self.skip_string(),
             b't' => self.literal("true"),
             b'f' => self.literal("false"),
             b'n' => self.literal("null"),

@@ -108,16 +108,28 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
             }),
         }
     }
-    let evaluate = |target: &Target, info: &TargetInfo| -> Vec<report::Finding> {
-        evaluators
+    // Findings go by policy id, then address: each policy's rank among the
+    // sorted ids is known up front, so each target's findings come out
+    // tagged with it and are merged into place at the end.
+    let mut ids: Vec<&str> = evaluators.iter().flat_map(|(_, _, ids)| ids.iter().map(String::as_str)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rank_of = |id: &str| ids.binary_search(&id).unwrap_or(ids.len());
+    let ranks: Vec<Vec<usize>> =
+        evaluators.iter().map(|(_, _, ids)| ids.iter().map(|id| rank_of(id)).collect()).collect();
+    let evaluate = |target: &Target, info: &TargetInfo| -> Vec<(usize, report::Finding)> {
+        let mut found: Vec<(usize, report::Finding)> = evaluators
             .iter()
-            .flat_map(|(file, ev, ids)| {
-                file.policies.iter().zip(ids).filter_map(move |(policy, id)| {
+            .zip(&ranks)
+            .flat_map(|((file, ev, ids), ranks)| {
+                file.policies.iter().zip(ids).zip(ranks).filter_map(move |((policy, id), &rank)| {
                     let outcome = ev.evaluate(policy, target);
-                    finding(ev, file, policy, id, &outcome, info, plan_name, options)
+                    finding(ev, file, policy, id, &outcome, info, plan_name, options).map(|f| (rank, f))
                 })
             })
-            .collect()
+            .collect();
+        found.sort_by_key(|(rank, _)| *rank);
+        found
     };
 
     // Resource instances one at a time, in parallel: a target's values are
@@ -147,40 +159,38 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let keep = reads.attrs.matcher();
     let selection: Option<tfgate_plan::Selection<'_>> = keep.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
     let configured = ConfiguredCache::new(plan);
-    let results: Vec<Result<Vec<report::Finding>, report::RunError>> = resources
+    let results: Vec<Result<Vec<(usize, report::Finding)>, report::RunError>> = resources
         .par_iter()
         .map(|r| {
             resource_target(plan, r, plan_name, &reads, selection, &configured)
                 .map(|(target, info)| evaluate(&target, &info))
         })
         .collect();
-    // Findings go by policy id, then address: one bucket per policy, in the
-    // order of its ids (sorted), each filled in address order.
-    let mut ids: Vec<&str> = evaluators.iter().flat_map(|(_, _, ids)| ids.iter().map(String::as_str)).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let rank: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let mut buckets: Vec<Vec<report::Finding>> = (0..=ids.len()).map(|_| Vec::new()).collect();
-    let mut place = |f: report::Finding| {
-        let i = rank.get(f.policy_id.as_str()).copied().unwrap_or(ids.len());
-        buckets[i].push(f);
-    };
+    let mut per_target = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok(findings) => findings.into_iter().for_each(&mut place),
+            Ok(findings) => per_target.push(findings),
             Err(e) => output.errors.push(e),
         }
     }
     for (target, info) in provider_targets(plan).iter().chain(&module_targets(plan)) {
-        evaluate(target, info).into_iter().for_each(&mut place);
+        per_target.push(evaluate(target, info));
     }
-    output.findings.reserve_exact(buckets.iter().map(Vec::len).sum());
-    for mut bucket in buckets {
-        // Provider and module targets come after the resources; sort only then.
-        if !bucket.is_sorted_by(|a, b| a.address <= b.address) {
-            bucket.par_sort_by(|a, b| a.address.cmp(&b.address));
+    // One pass per policy over the targets (in address order, providers and
+    // modules last), each finding moved once, straight to its place.
+    output.findings.reserve_exact(per_target.iter().map(Vec::len).sum());
+    let mut streams: Vec<_> = per_target.into_iter().map(|f| f.into_iter().peekable()).collect();
+    for rank in 0..=ids.len() {
+        let start = output.findings.len();
+        for stream in &mut streams {
+            while let Some((_, f)) = stream.next_if(|(r, _)| *r == rank) {
+                output.findings.push(f);
+            }
         }
-        output.findings.append(&mut bucket);
+        let placed = &mut output.findings[start..];
+        if !placed.is_sorted_by(|a, b| a.address <= b.address) {
+            placed.par_sort_by(|a, b| a.address.cmp(&b.address));
+        }
     }
     output
 }
