@@ -110,7 +110,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     }
     // Findings go by policy id, then address: each policy's rank among the
     // sorted ids is known up front, so each target's findings come out
-    // tagged with it and are merged into place at the end.
+    // tagged with it and are put in place at the end.
     let mut ids: Vec<&str> = evaluators.iter().flat_map(|(_, _, ids)| ids.iter().map(String::as_str)).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -118,7 +118,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let ranks: Vec<Vec<usize>> =
         evaluators.iter().map(|(_, _, ids)| ids.iter().map(|id| rank_of(id)).collect()).collect();
     let evaluate = |target: &Target, info: &TargetInfo| -> Vec<(usize, report::Finding)> {
-        let mut found: Vec<(usize, report::Finding)> = evaluators
+        evaluators
             .iter()
             .zip(&ranks)
             .flat_map(|((file, ev, ids), ranks)| {
@@ -127,9 +127,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
                     finding(ev, file, policy, id, &outcome, info, plan_name, options).map(|f| (rank, f))
                 })
             })
-            .collect();
-        found.sort_by_key(|(rank, _)| *rank);
-        found
+            .collect()
     };
 
     // Resource instances one at a time, in parallel: a target's values are
@@ -176,21 +174,21 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     for (target, info) in provider_targets(plan).iter().chain(&module_targets(plan)) {
         per_target.push(evaluate(target, info));
     }
-    // One pass per policy over the targets (in address order, providers and
-    // modules last), each finding moved once, straight to its place.
-    output.findings.reserve_exact(per_target.iter().map(Vec::len).sum());
-    let mut streams: Vec<_> = per_target.into_iter().map(|f| f.into_iter().peekable()).collect();
-    for rank in 0..=ids.len() {
-        let start = output.findings.len();
-        for stream in &mut streams {
-            while let Some((_, f)) = stream.next_if(|(r, _)| *r == rank) {
-                output.findings.push(f);
-            }
+    // One bucket per policy, sized exactly up front (growing buckets of
+    // hundreds of thousands of findings cost as much as filling them), filled
+    // in target order: addresses, then providers and modules.
+    let mut sizes = vec![0usize; ids.len() + 1];
+    per_target.iter().flatten().for_each(|(rank, _)| sizes[*rank] += 1);
+    let mut buckets: Vec<Vec<report::Finding>> = sizes.iter().map(|n| Vec::with_capacity(*n)).collect();
+    for (rank, f) in per_target.into_iter().flatten() {
+        buckets[rank].push(f);
+    }
+    output.findings.reserve_exact(sizes.iter().sum());
+    for mut bucket in buckets {
+        if !bucket.is_sorted_by(|a, b| a.address <= b.address) {
+            bucket.par_sort_by(|a, b| a.address.cmp(&b.address));
         }
-        let placed = &mut output.findings[start..];
-        if !placed.is_sorted_by(|a, b| a.address <= b.address) {
-            placed.par_sort_by(|a, b| a.address.cmp(&b.address));
-        }
+        output.findings.append(&mut bucket);
     }
     output
 }
