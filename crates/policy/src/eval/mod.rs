@@ -337,7 +337,44 @@ impl<'a> Ctx<'a> {
         r
     }
 
-    pub fn apply_ops(&self, mut v: Value, ops: &[TraversalOp]) -> R {
+    pub fn apply_ops(&self, v: Value, ops: &[TraversalOp]) -> R {
+        // A leading run of attribute names and constant indexes that all
+        // exist is followed by reference: only the value reached is cloned,
+        // not every list and object on the way (`attrs.block[0].name`).
+        let mut reached = &v;
+        let mut marked = v.sensitive;
+        let mut i = 0;
+        while let Some(op) = ops.get(i) {
+            let next = match (&op.kind, &reached.kind) {
+                (TraversalOpKind::GetAttr(name), Kind::Object(obj)) => obj.get(name),
+                (TraversalOpKind::Index(k), Kind::Object(obj)) => {
+                    k.as_literal().and_then(Value::as_str).and_then(|key| obj.get(key))
+                }
+                (TraversalOpKind::Index(k), Kind::List(items)) => k
+                    .as_literal()
+                    .and_then(Value::as_number)
+                    .and_then(|n| if n.is_integer() { n.as_i64() } else { None })
+                    .and_then(|n| usize::try_from(n).ok())
+                    .and_then(|n| items.get(n)),
+                _ => None,
+            };
+            let Some(next) = next else { break };
+            self.step(op.span)?;
+            if let TraversalOpKind::Index(k) = &op.kind {
+                self.step(k.span)?;
+            }
+            marked |= next.sensitive;
+            reached = next;
+            i += 1;
+        }
+        if i == 0 {
+            return self.apply_ops_from(v, ops);
+        }
+        let v = reached.clone().mark_if(marked);
+        self.apply_ops_from(v, &ops[i..])
+    }
+
+    fn apply_ops_from(&self, mut v: Value, ops: &[TraversalOp]) -> R {
         let mut i = 0;
         while i < ops.len() {
             let op = &ops[i];

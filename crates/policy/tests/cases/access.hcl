@@ -106,3 +106,43 @@ case "meta attributes" {
   expr   = meta.address
   expect = "module.a.aws_instance.b[0]"
 }
+
+# Paths of names and constant indexes are followed by reference; these check
+# that marks, unknowns, errors and splats after such a run behave as before.
+case "a sensitive container marks what is read through it" {
+  vars      = { attrs = { block = { __sensitive = [{ name = "db" }] } } }
+  expr      = attrs.block[0].name
+  expect    = "db"
+  sensitive = true
+}
+case "a sensitive leaf stays sensitive" {
+  vars      = { attrs = { block = [{ name = { __sensitive = "db" }, other = "x" }] } }
+  expr      = attrs.block[0].name
+  expect    = "db"
+  sensitive = true
+}
+case "a sibling of a sensitive leaf is not sensitive" {
+  vars   = { attrs = { block = [{ name = { __sensitive = "db" }, other = "x" }] } }
+  expr   = attrs.block[0].other
+  expect = "x"
+}
+case "unknown part way along" {
+  vars   = { attrs = { block = [{ inner = "<unknown>" }] } }
+  expr   = attrs.block[0].inner.deeper[1]
+  expect = "<unknown>"
+}
+case "missing attribute after a known run" {
+  vars         = { attrs = { block = [{ name = "db" }] } }
+  expr         = attrs.block[0].nmae
+  expect_error = "did you mean \"name\""
+}
+case "splat after a known run" {
+  vars   = { attrs = { block = [{ rules = [{ port = 22 }, { port = 443 }] }] } }
+  expr   = attrs.block[0].rules[*].port
+  expect = [22, 443]
+}
+case "computed index after a known run" {
+  vars   = { attrs = { block = [{ tags = { env = "prod" } }] }, k = "env" }
+  expr   = attrs.block[0].tags[k]
+  expect = "prod"
+}
