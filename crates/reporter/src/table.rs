@@ -110,7 +110,7 @@ fn render_policy(
     }
     header.extend(["address", "module", "message"]);
     let mut rows = vec![header.into_iter().map(str::to_string).collect::<Vec<_>>()];
-    for f in shown {
+    rows.par_extend(shown.par_iter().map(|f| {
         let mut row = vec![paint.status(f.status)];
         if several_plans {
             row.push(terminal_safe(&f.plan));
@@ -118,8 +118,8 @@ fn render_policy(
         row.push(terminal_safe(&f.address));
         row.push(if f.module_path.is_empty() { "(root)".to_string() } else { terminal_safe(&f.module_path) });
         row.push(terminal_safe(&message_with_notes(f)));
-        rows.push(row);
-    }
+        row
+    }));
     out.push_str(&finish(rows, options));
     out.push_str("\n\n");
 }
@@ -282,33 +282,52 @@ fn finish(mut rows: Vec<Vec<String>>, options: &RenderOptions) -> String {
         let parts: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
         format!("{left}{}{right}", parts.join(joint))
     };
-    let mut out = String::with_capacity(rows.iter().flatten().map(|c| c.len() + 8).sum::<usize>() * 2);
+    let mut out = String::new();
     out.push_str(&rule("╭", "┬", "╮"));
-    for (i, row) in rows.iter().enumerate() {
-        if i == 1 {
+    if let Some((header, body)) = rows.split_first() {
+        write_row(&mut out, header, &widths);
+        if !body.is_empty() {
             out.push('\n');
             out.push_str(&rule("├", "┼", "┤"));
         }
-        let lines: Vec<Vec<&str>> = row.iter().map(|c| c.split('\n').collect()).collect();
-        let height = lines.iter().map(Vec::len).max().unwrap_or(1);
-        for l in 0..height {
-            out.push_str("\n│");
-            for (c, &w) in widths.iter().enumerate() {
-                let text = lines.get(c).and_then(|cell| cell.get(l)).copied().unwrap_or("");
-                out.push(' ');
-                out.push_str(text);
-                out.extend(std::iter::repeat_n(' ', w.saturating_sub(display_width(text)) + 1));
-                out.push('│');
-            }
-        }
+        // Large tables are laid out in parallel runs of rows.
+        let runs: Vec<String> = body
+            .par_chunks(1024)
+            .map(|run| {
+                let mut text = String::new();
+                run.iter().for_each(|row| write_row(&mut text, row, &widths));
+                text
+            })
+            .collect();
+        out.reserve(runs.iter().map(String::len).sum::<usize>() + 256);
+        runs.iter().for_each(|run| out.push_str(run));
     }
     out.push('\n');
     out.push_str(&rule("╰", "┴", "╯"));
     out
 }
 
+/// One row, each line of it starting with a newline: cells padded to their
+/// column, lines of multi-line cells side by side.
+fn write_row(out: &mut String, row: &[String], widths: &[usize]) {
+    let lines: Vec<Vec<&str>> = row.iter().map(|c| c.split('\n').collect()).collect();
+    let height = lines.iter().map(Vec::len).max().unwrap_or(1);
+    for l in 0..height {
+        out.push_str("\n│");
+        for (c, &w) in widths.iter().enumerate() {
+            let text = lines.get(c).and_then(|cell| cell.get(l)).copied().unwrap_or("");
+            out.push(' ');
+            out.push_str(text);
+            out.extend(std::iter::repeat_n(' ', w.saturating_sub(display_width(text)) + 1));
+            out.push('│');
+        }
+    }
+}
+
 fn column_widths(rows: &[Vec<String>], columns: usize) -> Vec<usize> {
-    (0..columns).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|cell| text_width(cell)).max().unwrap_or(0)).collect()
+    (0..columns)
+        .map(|c| rows.par_iter().filter_map(|r| r.get(c)).map(|cell| text_width(cell)).max().unwrap_or(0))
+        .collect()
 }
 
 /// Columns of the whole table: each cell has a space either side and a border.
