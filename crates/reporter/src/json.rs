@@ -131,22 +131,71 @@ pub fn render(report: &Report, _options: &RenderOptions) -> Result<String, Repor
 /// hundreds of thousands of findings, most of the rendering time.
 fn findings_chunks(findings: &[&Finding]) -> Result<Vec<String>, ReportError> {
     use rayon::prelude::*;
-    // Each chunk is written as the value of a top-level key, which indents
-    // its elements as in the whole report; the wrapper is then cut away.
-    #[derive(Serialize)]
-    struct Wrapper<'a> {
-        findings: &'a [&'a Finding],
-    }
-    const HEAD: &str = "{\n  \"findings\": [";
-    const TAIL: &str = "\n  ]\n}";
     let chunks = findings
         .par_chunks(2048)
         .map(|chunk| {
-            let mut text = serde_json::to_string_pretty(&Wrapper { findings: chunk })?;
-            text.truncate(text.len() - TAIL.len());
-            text.replace_range(..HEAD.len(), "");
-            Ok(text)
+            let mut text = Vec::with_capacity(chunk.len() * 700);
+            for (i, f) in chunk.iter().enumerate() {
+                if i > 0 {
+                    text.push(b',');
+                }
+                write_finding(&mut text, f)?;
+            }
+            String::from_utf8(text).map_err(|e| <serde_json::Error as serde::ser::Error>::custom(e))
         })
         .collect::<Result<_, serde_json::Error>>()?;
     Ok(chunks)
+}
+
+/// One finding as `to_string_pretty` writes an element of a top-level key's
+/// array, written field by field (scalars only, each through serde_json):
+/// the general pretty printer was most of the time of a large report.
+fn write_finding(out: &mut Vec<u8>, f: &Finding) -> Result<(), serde_json::Error> {
+    // Every field, by name: a new field does not compile until written here.
+    let Finding {
+        policy_id,
+        policy_name,
+        status,
+        enforcement_level,
+        severity,
+        plan,
+        target_kind,
+        address,
+        resource_type,
+        module_path,
+        module_source,
+        module_version,
+        attribute_path,
+        message,
+        waived_by,
+        overridden,
+    } = f;
+    fn field(out: &mut Vec<u8>, name: &str, value: &(impl Serialize + ?Sized)) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(b"\n      \"");
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\": ");
+        serde_json::to_writer(&mut *out, value)?;
+        out.push(b',');
+        Ok(())
+    }
+    out.extend_from_slice(b"\n    {");
+    field(out, "policy_id", policy_id)?;
+    field(out, "policy_name", policy_name)?;
+    field(out, "status", status)?;
+    field(out, "enforcement_level", enforcement_level)?;
+    field(out, "severity", severity)?;
+    field(out, "plan", plan)?;
+    field(out, "target_kind", target_kind)?;
+    field(out, "address", address)?;
+    field(out, "resource_type", resource_type)?;
+    field(out, "module_path", module_path)?;
+    field(out, "module_source", module_source)?;
+    field(out, "module_version", module_version)?;
+    field(out, "attribute_path", attribute_path)?;
+    field(out, "message", message)?;
+    field(out, "waived_by", waived_by)?;
+    field(out, "overridden", overridden)?;
+    out.pop(); // the last field's comma
+    out.extend_from_slice(b"\n    }");
+    Ok(())
 }

@@ -59,6 +59,18 @@ fn many_findings_are_written_as_one_pretty_array() {
         .map(|i| {
             let mut f = template.clone();
             f.address = format!("aws_instance.web[{i:05}]");
+            // Every kind of field value, including text that needs escaping.
+            if i % 3 == 0 {
+                f.severity = None;
+                f.resource_type = None;
+                f.module_source = Some(format!("./modules/\"app\"\\{i}"));
+                f.waived_by = Some("waiver: ticket\tOPS-1".into());
+                f.overridden = true;
+            }
+            if i % 5 == 0 {
+                f.message = format!("line one\nline \"two\" \u{1b}[31m é 名 \u{7f} {i}");
+                f.attribute_path = Some("metadata_options[0].http_tokens".into());
+            }
             f
         })
         .collect();
