@@ -141,7 +141,7 @@ fn findings_chunks(findings: &[&Finding]) -> Result<Vec<String>, ReportError> {
                 }
                 write_finding(&mut text, f)?;
             }
-            String::from_utf8(text).map_err(|e| <serde_json::Error as serde::ser::Error>::custom(e))
+            String::from_utf8(text).map_err(<serde_json::Error as serde::ser::Error>::custom)
         })
         .collect::<Result<_, serde_json::Error>>()?;
     Ok(chunks)
