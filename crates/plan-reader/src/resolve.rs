@@ -834,7 +834,6 @@ impl<'a> Scanner<'a> {
         Ok(v)
     }
 
-    /// Skips one value without building it.
     /// Moves past the string at `pos` (its opening quote) without building it.
     fn skip_string(&mut self) -> Result<(), ResolveError> {
         if self.bytes.get(self.pos) != Some(&b'"') {
@@ -852,6 +851,8 @@ impl<'a> Scanner<'a> {
         }
         Err(self.error("unterminated string"))
     }
+
+    /// Skips one value without building it.
     fn skip(&mut self, depth: usize) -> Result<(), ResolveError> {
         if depth > MAX_DEPTH {
             return Err(self.error("the value nests more than 256 levels deep"));

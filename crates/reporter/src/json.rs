@@ -17,7 +17,7 @@ struct JsonReport<'a> {
     counts: JsonCounts,
     plans: &'a [PlanInfo],
     policies: Vec<&'a PolicyInfo>,
-    /// Left empty while the document is serialized; see [`findings_text`].
+    /// Left empty while the document is serialized; see [`findings_chunks`].
     findings: [(); 0],
     waivers: &'a [WaiverInfo],
     overrides: &'a [OverrideInfo],
