@@ -11,7 +11,14 @@
 //! ```
 //!
 //! Other keys: `expect_error = "substring"`, `message = true` (render `expr`
-//! as an `error_message` and compare the text), `max_steps = N`, `max_depth = N`.
+//! as an `error_message` and compare the text), `max_steps = N`, `max_depth = N`,
+//! `hidden = ["text", …]` (more strings that must appear in no error message
+//! and no displayed result).
+//!
+//! Every case also checks that neither its error message nor its result as
+//! displayed or written as JSON shows the test secret `hunter2` in any form
+//! (as is, upper case, reversed, base64, hex): whatever a case does with a
+//! secret, nothing derived from it may be printed.
 //! Markers inside `vars` and `expect`: the string `"<unknown>"` is an unknown
 //! value, `{ __sensitive = v }` is `v` marked sensitive.
 
@@ -25,7 +32,8 @@ use tfgate_policy::parse::{parse_file, RawBlock};
 use tfgate_policy::run::{evaluate_expression, render_message};
 use tfgate_policy::SourceFile;
 
-/// Two `aws_s3_bucket`s and one `aws_instance`, for `getresources` cases.
+/// Two `aws_s3_bucket`s, one `aws_instance` and one `aws_db_instance` with a
+/// sensitive password, for `getresources` cases.
 struct Fixture;
 
 impl ResourceSource for Fixture {
@@ -38,6 +46,10 @@ impl ResourceSource for Fixture {
             "aws_instance" => {
                 vec![Value::object_from([("id", Value::unknown()), ("instance_type", Value::string("t3.micro"))])]
             }
+            "aws_db_instance" => vec![Value::object_from([
+                ("engine", Value::string("postgres")),
+                ("password", Value::string("hunter2").into_sensitive()),
+            ])],
             _ => Vec::new(),
         }
     }
@@ -83,6 +95,10 @@ fn show(v: &Value) -> String {
     }
 }
 
+/// The test secret `hunter2` as it is, upper case, reversed, in base64
+/// (of the secret alone, without padding) and in hex.
+const SECRET_FORMS: &[&str] = &["hunter2", "HUNTER2", "2retnuh", "aHVudGVyMg", "68756e74657232"];
+
 fn run_case(file: &SourceFile, b: &RawBlock) -> Result<(), String> {
     let attr = |n: &str| b.body.attrs.iter().find(|a| a.name == n);
     let constant = |n: &str| -> Option<Value> {
@@ -102,11 +118,28 @@ fn run_case(file: &SourceFile, b: &RawBlock) -> Result<(), String> {
         limits.max_depth = n as usize;
     }
     let message = constant("message").and_then(|v| v.as_bool()).unwrap_or(false);
+    let mut hidden: Vec<String> = SECRET_FORMS.iter().map(|s| s.to_string()).collect();
+    if let Some(extra) = constant("hidden") {
+        let items = extra.as_list().ok_or("`hidden` must be a list of strings")?;
+        hidden.extend(
+            items
+                .iter()
+                .map(|i| i.as_str().map(str::to_string).ok_or("`hidden` must be a list of strings"))
+                .collect::<Result<Vec<_>, _>>()?,
+        );
+    }
     let result = if message {
         render_message(expr, &vars, limits).map(Value::string)
     } else {
         evaluate_expression(expr, &vars, &Fixture, limits)
     };
+    let shown = match &result {
+        Err(e) => e.message.clone(),
+        Ok(v) => format!("{v}\n{}", v.to_redacted_json()),
+    };
+    if let Some(h) = hidden.iter().find(|h| shown.contains(h.as_str())) {
+        return Err(format!("the output shows a secret ({h:?}): {shown}"));
+    }
     if let Some(want) = constant("expect_error") {
         let want = want.as_str().ok_or("`expect_error` must be a string")?.to_string();
         return match result {

@@ -48,11 +48,22 @@ pub struct EvalError {
     pub kind: EvalErrorKind,
     pub message: String,
     pub span: Span,
+    /// True when a sensitive value decided that the evaluation failed (a
+    /// function, operator or index failed on a secret): what `try` and
+    /// `can` make of such a failure is about the secret, so they mark it.
+    pub sensitive: bool,
 }
 
 impl EvalError {
     pub fn new(span: Span, message: impl Into<String>) -> EvalError {
-        EvalError { kind: EvalErrorKind::Invalid, message: message.into(), span }
+        EvalError { kind: EvalErrorKind::Invalid, message: message.into(), span, sensitive: false }
+    }
+
+    /// The same error, recorded as caused by a sensitive value when `mark` is true.
+    #[must_use]
+    pub fn sensitive_if(mut self, mark: bool) -> EvalError {
+        self.sensitive |= mark;
+        self
     }
 }
 
@@ -171,6 +182,7 @@ impl<'a> Ctx<'a> {
                     self.limits.max_steps
                 ),
                 span,
+                sensitive: false,
             });
         }
         Ok(())
@@ -184,6 +196,7 @@ impl<'a> Ctx<'a> {
                 kind: EvalErrorKind::StepLimit,
                 message: format!("Expression nesting deeper than {} levels", self.limits.max_depth),
                 span: e.span,
+                sensitive: false,
             });
         }
         self.depth.set(d);
@@ -218,7 +231,10 @@ impl<'a> Ctx<'a> {
                                 Ok(Some(s)) => s,
                                 // An unknown key makes the whole object unknown.
                                 Ok(None) => return Ok(Value::unknown().mark_if(marked)),
-                                Err(m) => return Err(EvalError::new(ke.span, format!("Invalid object key: {m}"))),
+                                Err(m) => {
+                                    return Err(EvalError::new(ke.span, format!("Invalid object key: {m}"))
+                                        .sensitive_if(kv.sensitive))
+                                }
                             }
                         }
                     };
@@ -236,19 +252,22 @@ impl<'a> Ctx<'a> {
                     UnaryOp::Neg => values::negate(&v),
                     UnaryOp::Not => values::not(&v),
                 }
-                .map_err(|m| EvalError::new(span, format!("Invalid operand: {m}")))
+                .map_err(|m| EvalError::new(span, format!("Invalid operand: {m}")).sensitive_if(v.contains_sensitive()))
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 // Both sides are evaluated (HCL does not short-circuit errors).
                 let a = self.eval(lhs)?;
                 let b = self.eval(rhs)?;
-                values::binary(*op, &a, &b).map_err(|m| EvalError::new(span, format!("Invalid operand: {m}")))
+                values::binary(*op, &a, &b).map_err(|m| {
+                    EvalError::new(span, format!("Invalid operand: {m}"))
+                        .sensitive_if(a.contains_sensitive() || b.contains_sensitive())
+                })
             }
             ExprKind::Conditional { cond, then, otherwise } => {
                 let c = self.eval(cond)?;
                 let marked = c.contains_sensitive();
                 match values::to_bool(&c) {
-                    Err(m) => Err(EvalError::new(cond.span, format!("Invalid condition: {m}"))),
+                    Err(m) => Err(EvalError::new(cond.span, format!("Invalid condition: {m}")).sensitive_if(marked)),
                     Ok(None) => Ok(Value::unknown().mark_if(marked)),
                     Ok(Some(true)) => Ok(self.eval(then)?.mark_if(marked)),
                     Ok(Some(false)) => Ok(self.eval(otherwise)?.mark_if(marked)),
@@ -380,10 +399,12 @@ impl<'a> Ctx<'a> {
             let op = &ops[i];
             self.step(op.span)?;
             match &op.kind {
-                TraversalOpKind::GetAttr(name) => v = get_attr(&v, name, op.span)?,
+                TraversalOpKind::GetAttr(name) => {
+                    v = get_attr(&v, name, op.span).map_err(|e| e.sensitive_if(v.sensitive))?;
+                }
                 TraversalOpKind::Index(k) => {
                     let key = self.eval(k)?;
-                    v = index(&v, &key, op.span)?;
+                    v = index(&v, &key, op.span).map_err(|e| e.sensitive_if(v.sensitive || key.sensitive))?;
                 }
                 TraversalOpKind::FullSplat => return self.splat(v, &ops[i + 1..], op.span),
                 TraversalOpKind::AttrSplat => {
@@ -410,7 +431,8 @@ impl<'a> Ctx<'a> {
             Kind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
-                    out.push(self.apply_ops(item, rest)?);
+                    // An item of a marked list is as sensitive as the list.
+                    out.push(self.apply_ops(item.mark_if(marked), rest)?);
                 }
                 Ok(Value::list(out).mark_if(marked))
             }
@@ -456,7 +478,8 @@ impl<'a> Ctx<'a> {
                         Ok(Some(s)) => out.push_str(&s),
                         Ok(None) => *unknown = true,
                         Err(m) => {
-                            return Err(EvalError::new(e.span, format!("Invalid template interpolation value: {m}")))
+                            return Err(EvalError::new(e.span, format!("Invalid template interpolation value: {m}"))
+                                .sensitive_if(v.contains_sensitive()))
                         }
                     }
                 }
@@ -464,7 +487,10 @@ impl<'a> Ctx<'a> {
                     let c = self.eval(cond)?;
                     *marked |= c.contains_sensitive();
                     match values::to_bool(&c) {
-                        Err(m) => return Err(EvalError::new(cond.span, format!("Invalid template if condition: {m}"))),
+                        Err(m) => {
+                            return Err(EvalError::new(cond.span, format!("Invalid template if condition: {m}"))
+                                .sensitive_if(c.contains_sensitive()))
+                        }
                         Ok(None) => *unknown = true,
                         Ok(Some(true)) => self.render_parts(then, out, marked, unknown, span)?,
                         Ok(Some(false)) => self.render_parts(otherwise, out, marked, unknown, span)?,
@@ -491,24 +517,36 @@ impl<'a> Ctx<'a> {
     }
 
     /// The (key, value) pairs of a collection, `None` when it is unknown.
+    /// Keys and values read out of a marked collection carry its mark (the
+    /// keys of a sensitive map, the elements of a sensitive list and even
+    /// their positions are all derived from the secret).
     fn iterate(&self, c: &Value, span: Span) -> Result<Option<Vec<(Value, Value)>>, EvalError> {
+        let mark = c.sensitive;
         match &c.kind {
             Kind::Unknown => Ok(None),
-            Kind::List(items) => {
-                Ok(Some(items.iter().enumerate().map(|(i, v)| (Value::number(i), v.clone())).collect()))
+            Kind::List(items) => Ok(Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Value::number(i).mark_if(mark), v.clone().mark_if(mark)))
+                    .collect(),
+            )),
+            Kind::Object(obj) => {
+                Ok(Some(obj.iter().map(|(k, v)| (Value::string(k).mark_if(mark), v.clone().mark_if(mark))).collect()))
             }
-            Kind::Object(obj) => Ok(Some(obj.iter().map(|(k, v)| (Value::string(k), v.clone())).collect())),
             Kind::Null => Err(EvalError::new(
                 span,
                 "Iteration over null value: a null value cannot be used as the collection in a for expression",
-            )),
+            )
+            .sensitive_if(mark)),
             _ => Err(EvalError::new(
                 span,
                 format!(
                     "Iteration over non-iterable value: a {} cannot be used as the collection in a for expression",
                     c.type_name()
                 ),
-            )),
+            )
+            .sensitive_if(mark)),
         }
     }
 
@@ -546,7 +584,10 @@ impl<'a> Ctx<'a> {
                     let cv = self.eval(cond)?;
                     extra_mark |= cv.contains_sensitive();
                     match values::to_bool(&cv) {
-                        Err(m) => return Err(EvalError::new(cond.span, format!("Invalid for condition: {m}"))),
+                        Err(m) => {
+                            return Err(EvalError::new(cond.span, format!("Invalid for condition: {m}"))
+                                .sensitive_if(cv.contains_sensitive()))
+                        }
                         Ok(None) => {
                             unknown = true;
                             return Ok(());
@@ -566,7 +607,10 @@ impl<'a> Ctx<'a> {
                                 unknown = true;
                                 return Ok(());
                             }
-                            Err(m) => return Err(EvalError::new(ke.span, format!("Invalid object key: {m}"))),
+                            Err(m) => {
+                                return Err(EvalError::new(ke.span, format!("Invalid object key: {m}"))
+                                    .sensitive_if(kv.sensitive))
+                            }
                         };
                         let val = self.eval(&f.value)?;
                         obj.push((key, val));
@@ -600,7 +644,8 @@ impl<'a> Ctx<'a> {
                     return Err(EvalError::new(
                         span,
                         format!("Duplicate object key: two elements produce the key {shown}; use `...` after the value to group them"),
-                    ));
+                    )
+                    .sensitive_if(marked));
                 }
                 out.insert(k, v);
             }
@@ -657,7 +702,8 @@ impl<'a> Ctx<'a> {
                 Err(EvalError::new(
                     at.map_or(span, |a| a.span),
                     format!("Error in function call: {}: {detail}", call.full_name()),
-                ))
+                )
+                .sensitive_if(marked))
             }
         }
     }
@@ -740,13 +786,19 @@ impl<'a> Ctx<'a> {
 
     fn call_try(&self, call: &Call, span: Span) -> R {
         let mut last_err = None;
+        // An argument that failed on a secret makes the choice of a later
+        // one, and so its value, depend on the secret.
+        let mut failed_on_secret = false;
         for a in &call.args {
             match self.eval(a) {
-                Ok(v) if v.is_wholly_known() => return Ok(v),
+                Ok(v) if v.is_wholly_known() => return Ok(v.mark_if(failed_on_secret)),
                 // Not wholly known: it may still fail after apply.
-                Ok(v) => return Ok(Value::unknown().mark_if(v.contains_sensitive())),
+                Ok(v) => return Ok(Value::unknown().mark_if(failed_on_secret || v.contains_sensitive())),
                 Err(e) if e.kind == EvalErrorKind::StepLimit => return Err(e),
-                Err(e) => last_err = Some(e),
+                Err(e) => {
+                    failed_on_secret |= e.sensitive;
+                    last_err = Some(e);
+                }
             }
         }
         Err(EvalError::new(
@@ -758,7 +810,8 @@ impl<'a> Ctx<'a> {
                 ),
                 None => "Error in function call: core::try needs at least one argument".to_string(),
             },
-        ))
+        )
+        .sensitive_if(failed_on_secret))
     }
 
     fn call_can(&self, call: &Call, span: Span) -> R {
@@ -769,7 +822,8 @@ impl<'a> Ctx<'a> {
             Ok(v) if v.is_wholly_known() => Ok(Value::bool(true).mark_if(v.contains_sensitive())),
             Ok(v) => Ok(Value::unknown().mark_if(v.contains_sensitive())),
             Err(e) if e.kind == EvalErrorKind::StepLimit => Err(e),
-            Err(_) => Ok(Value::bool(false)),
+            // `false` because of a secret is about the secret.
+            Err(e) => Ok(Value::bool(false).mark_if(e.sensitive)),
         }
     }
 
@@ -785,7 +839,7 @@ impl<'a> Ctx<'a> {
             Some(f) => self.eval(f)?,
             None => Value::null(),
         };
-        let marked = ty.contains_sensitive() || filter.contains_sensitive();
+        let mut marked = ty.contains_sensitive() || filter.contains_sensitive();
         let ty_name = match &ty.kind {
             Kind::String(s) => s.clone(),
             Kind::Unknown => return Ok(Value::unknown().mark_if(marked)),
@@ -806,10 +860,19 @@ impl<'a> Ctx<'a> {
         for res in self.scope.source.resources(&ty_name) {
             self.step(span)?;
             let mut matched = Some(true);
+            // Which resources match depends on the values compared: a
+            // sensitive one marks the result (even an empty one).
+            marked |= res.sensitive;
             for (k, want) in filter_obj.iter() {
                 let have = match &res.kind {
                     Kind::Unknown => None,
-                    _ => res.get(k).map(|h| values::equals(h, want)).unwrap_or(Some(false)),
+                    _ => res
+                        .get(k)
+                        .map(|h| {
+                            marked |= h.contains_sensitive();
+                            values::equals(h, want)
+                        })
+                        .unwrap_or(Some(false)),
                 };
                 match have {
                     Some(true) => {}
@@ -912,7 +975,8 @@ fn get_attr(v: &Value, name: &str, span: Span) -> R {
             Some(x) => Ok(x.clone().mark_if(v.sensitive)),
             None => {
                 let mut msg = format!("Unsupported attribute: this object does not have an attribute named \"{name}\"");
-                if let Some(s) = crate::diagnostic::suggest(name, obj.keys()) {
+                // The keys of a sensitive object are part of the secret: no hint from them.
+                if let Some(s) = crate::diagnostic::suggest(name, obj.keys()).filter(|_| !v.sensitive) {
                     msg.push_str(&format!(" (did you mean \"{s}\"?)"));
                 }
                 Err(EvalError::new(span, msg))
@@ -946,10 +1010,13 @@ fn index(v: &Value, key: &Value, span: Span) -> R {
                 .and_then(|n| n.as_i64())
                 .ok_or_else(|| EvalError::new(span, "Invalid index: a list index must be a whole number"))?;
             usize::try_from(i).ok().and_then(|i| items.get(i)).map(|x| x.clone().mark_if(marked)).ok_or_else(|| {
-                EvalError::new(
-                    span,
-                    format!("Invalid index: the list has {} elements, so index {i} is out of range", items.len()),
-                )
+                // A sensitive index, or the length of a sensitive list, is not shown.
+                let detail = if marked {
+                    format!("{SENSITIVE_TEXT} is out of range for this list")
+                } else {
+                    format!("the list has {} elements, so index {i} is out of range", items.len())
+                };
+                EvalError::new(span, format!("Invalid index: {detail}"))
             })
         }
         Kind::Object(obj) => {
