@@ -1,0 +1,54 @@
+//! `tfgate check` never prints a secret laundered through `for`, functions
+//! or error paths, in any output format.
+
+mod common;
+
+use common::{stderr_of, stdout_of, tfgate};
+
+const PLAN: &str = "plans/sensitive-split.json";
+const POLICIES: &str = "policies/launder";
+const PASSWORD: &str = "917364,Tr0ub4dorSecret,42";
+
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every form of every secret that must not appear.
+fn forbidden() -> Vec<String> {
+    let mut out = Vec::new();
+    for secret in [PASSWORD, "Tr0ub4dorSecret", "KeyOfSecretMap", "917364"] {
+        out.push(secret.to_string());
+        out.push(secret.to_uppercase());
+        out.push(base64(secret.as_bytes()));
+        out.push(hex(secret.as_bytes()));
+    }
+    out
+}
+
+#[test]
+fn laundered_secrets_never_appear_in_any_format() {
+    assert_eq!(base64(b"hunter2"), "aHVudGVyMg");
+    for format in ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"] {
+        let out = tfgate(&["check", PLAN, "-p", POLICIES, "-v", "--format", format]).output().unwrap();
+        let all = format!("{}{}", stdout_of(&out), stderr_of(&out));
+        // Mandatory policies fail or cannot be evaluated: never a pass, never a crash.
+        assert!(matches!(out.status.code(), Some(1 | 2)), "{format}: {:?}\n{all}", out.status);
+        for secret in forbidden() {
+            assert!(!all.contains(&secret), "{format} shows {secret:?}:\n{all}");
+        }
+        assert!(all.contains("sensitive value"), "{format} shows the redaction:\n{all}");
+        assert!(all.contains("split_tonumber"), "{format} reports the laundering policy:\n{all}");
+    }
+}
