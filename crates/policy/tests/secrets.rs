@@ -3,6 +3,14 @@
 //! variables and in sensitive outputs; policies try hard to print them
 //! (interpolation, functions, `jsonencode` of everything, error messages);
 //! every report format and the plan renderers must redact them.
+//!
+//! A second policy launders the secrets through every construct that reads
+//! out of a marked value (`for` keys and elements, splats, indexes,
+//! attributes, conditionals, template directives, `try`/`can`) and through
+//! the collection, string and encoding functions, and drives the error paths
+//! that quote values (failed `tonumber`, operators, out-of-range indexes,
+//! "did you mean" over the keys of a sensitive map). Nothing may show a
+//! secret, its upper-case, base64 or hex form.
 
 use proptest::prelude::*;
 use serde_json::json;
@@ -43,11 +51,62 @@ resource_policy "aws_db_instance" "everything" {
 }
 "#;
 
+/// Laundering attempts. `TYPO_PW` and `TYPO_KEY` are replaced by a secret
+/// and a sensitive map key minus their last character, so that a "did you
+/// mean" hint would name them.
+const LAUNDER: &str = r#"
+resource_policy "aws_db_instance" "launder" {
+  enforcement_level = "mandatory"
+  locals {
+    parts   = split(",", attrs.password)
+    decoded = jsondecode(jsonencode({ (attrs.password) = [attrs.password] }))
+  }
+  # Error paths: each condition fails on a value read out of a secret.
+  enforce { condition = length([for c in local.parts : tonumber(c)]) > 0 }
+  enforce { condition = length([for c in regexall("[A-Za-z0-9]+", attrs.password) : tonumber(c)]) > 0 }
+  enforce { condition = length([for k, v in attrs.labels : tonumber(k)]) > 0 }
+  enforce { condition = length([for k in keys(attrs.labels) : k + 1]) > 0 }
+  enforce { condition = length([for k in sort(keys(attrs.labels)) : -k]) > 0 }
+  enforce { condition = length([for v in values(local.decoded) : tonumber(v[0])]) > 0 }
+  enforce { condition = length([for k, v in local.decoded : k < 1]) > 0 }
+  enforce { condition = length([for x in attrs.auth[*].token : x * 2]) > 0 }
+  enforce { condition = length([for x in attrs.keys : tonumber(x)]) > 0 }
+  enforce { condition = attrs.labels.TYPO_KEY == "x" }
+  enforce { condition = local.decoded.TYPO_PW == ["x"] }
+  enforce { condition = jsondecode(jsonencode([local.decoded]))[*].TYPO_PW == ["x"] }
+  enforce { condition = { for c in local.parts : c => 1 }.TYPO_PW == 1 }
+  enforce { condition = [1, 2][attrs.pin] == 1 }
+  enforce { condition = local.parts[7] == "x" }
+  enforce { condition = tonumber(lookup(attrs.labels, "team", "x")) > 0 }
+  enforce { condition = tonumber(element(local.parts, 0)) > 0 }
+  enforce { condition = length([for c in flatten([local.parts]) : tonumber(c)]) > 0 }
+  enforce { condition = length([for k, v in merge(attrs.labels, {}) : tonumber(k)]) > 0 }
+  enforce { condition = length([for k, v in zipmap(local.parts, [1]) : tonumber(k)]) > 0 }
+  enforce { condition = length([for k, v in transpose({ a = local.parts }) : tonumber(k)]) > 0 }
+  enforce { condition = length([for p in setproduct(local.parts, ["y"]) : tonumber(p[0])]) > 0 }
+  enforce { condition = length([for ch in chunklist(local.parts, 1) : tonumber(ch[0])]) > 0 }
+  enforce { condition = length([for c in tolist(local.parts) : tonumber(c)]) > 0 }
+  enforce { condition = length([for k, v in tomap(attrs.labels) : tonumber(k)]) > 0 }
+  enforce { condition = length([for c in split(",", format("%s,%s", attrs.password, upper(attrs.password))) : tonumber(c)]) > 0 }
+  enforce { condition = length([for c in [base64encode(attrs.password), lower(attrs.password)] : c * 2]) > 0 }
+  enforce { condition = length([for c in (attrs.pin > 0 ? local.parts : []) : tonumber(c)]) > 0 }
+  enforce { condition = length("%{for c in local.parts}${tonumber(c)}%{endfor}") > 0 }
+  enforce { condition = core::try([for c in local.parts : tonumber(c)]) == [] }
+  enforce { condition = tonumber("${attrs.pin}x") > 0 }
+  # Fail paths: the messages try to show laundered values.
+  enforce {
+    condition     = false
+    error_message = "try=${core::try(tonumber(attrs.password), "fallback")} can=${core::can(tonumber(attrs.password))} for=${join(";", [for c in local.parts : c])} keys=%{for k, v in attrs.labels}${k};%{endfor} b64=${base64encode(attrs.password)} tokens=%{for t in attrs.auth[*].token}${t}%{endfor} pin=${attrs.pin + 0}"
+    info_message  = "info %{for k, v in local.decoded}${k}%{endfor}"
+  }
+}
+"#;
+
 fn secret() -> impl Strategy<Value = String> {
     "[A-Za-z0-9]{16,24}".prop_map(|s| format!("S3CR3T{s}"))
 }
 
-fn plan_with(secrets: &[String]) -> String {
+fn plan_with(secrets: &[String], pin: i64) -> String {
     json!({
         "format_version": "1.2",
         "terraform_version": "1.9.8",
@@ -64,10 +123,13 @@ fn plan_with(secrets: &[String]) -> String {
                     "password": secrets[0],
                     "auth": [{"token": secrets[1], "kind": "iam"}],
                     "keys": ["public", secrets[2]],
+                    "labels": {secrets[4].as_str(): "v", "team": "db"},
+                    "pin": pin,
                 },
                 "after_unknown": {"id": true, "auth": [{}], "keys": [false, false]},
                 "before_sensitive": false,
-                "after_sensitive": {"password": true, "auth": [{"token": true}], "keys": [false, true]}
+                "after_sensitive": {"password": true, "auth": [{"token": true}], "keys": [false, true],
+                                    "labels": true, "pin": true}
             }
         }],
         "output_changes": {
@@ -83,10 +145,16 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
-    fn secrets_never_appear_in_any_output(secrets in prop::collection::vec(secret(), 4)) {
-        let text = plan_with(&secrets);
+    fn secrets_never_appear_in_any_output(
+        secrets in prop::collection::vec(secret(), 5),
+        pin in 100_000_000_000i64..999_999_999_999,
+    ) {
+        let text = plan_with(&secrets, pin);
         let plan = Plan::parse(&text).unwrap();
-        let set = PolicySet::from_sources([("leak.policy.hcl", LEAKY)]).unwrap();
+        let typo = |s: &str| s[..s.len() - 1].to_string();
+        let launder = LAUNDER.replace("TYPO_PW", &typo(&secrets[0])).replace("TYPO_KEY", &typo(&secrets[4]));
+        let set = PolicySet::from_sources([("leak.policy.hcl", LEAKY), ("launder.policy.hcl", launder.as_str())])
+            .unwrap();
         let options = CheckOptions::default();
         let out = check_plan(&set, &plan, "plan.json", &options);
         prop_assert!(!out.findings.is_empty());
@@ -119,12 +187,42 @@ proptest! {
         for o in &plan.outputs {
             outputs.push(("output".into(), o.after().unwrap().to_redacted_json().to_string()));
         }
+        let mut forbidden = vec![pin.to_string()];
+        for s in &secrets {
+            forbidden.extend([s.clone(), s.to_uppercase(), s.to_lowercase(), base64(s.as_bytes()), hex(s.as_bytes())]);
+        }
         for (name, text) in &outputs {
-            for s in &secrets {
-                prop_assert!(!text.contains(s.as_str()), "{} shows a secret:\n{}", name, text);
-                prop_assert!(!text.contains(&s.to_uppercase()), "{} shows a secret in upper case", name);
+            for f in &forbidden {
+                prop_assert!(!text.contains(f.as_str()), "{} shows a secret ({}):\n{}", name, f, text);
             }
         }
+        // The laundering policy was evaluated: its errors are in the report.
+        prop_assert!(report.findings.iter().any(|f| f.policy_name == "launder" && f.message.contains("details hidden")));
         prop_assert!(outputs.iter().any(|(_, t)| t.contains("(sensitive value)")));
     }
+}
+
+/// Standard base64 without padding (a secret's encoding inside a longer
+/// encoded text may end differently).
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn encodings_of_the_helpers() {
+    assert_eq!(base64(b"hunter2"), "aHVudGVyMg");
+    assert_eq!(base64(b"abc"), "YWJj");
+    assert_eq!(hex(b"hunter2"), "68756e74657232");
 }
