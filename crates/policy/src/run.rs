@@ -312,7 +312,12 @@ pub fn resolve_inputs(
             (Some(v), _) => types::convert(v, &decl.ty).map_err(|message| InputError::Invalid {
                 file: fname(),
                 name: decl.name.clone(),
-                message,
+                // The conversion error quotes the value (and map keys): not for a secret.
+                message: if decl.sensitive || v.contains_sensitive() {
+                    "the value does not match the declared type (details hidden: the input is sensitive)".to_string()
+                } else {
+                    message
+                },
             })?,
             (None, Some(d)) => d.clone(),
             (None, None) => return Err(InputError::Missing { file: fname(), name: decl.name.clone() }),
