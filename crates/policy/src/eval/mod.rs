@@ -976,7 +976,8 @@ fn get_attr(v: &Value, name: &str, span: Span) -> R {
             None => {
                 let mut msg = format!("Unsupported attribute: this object does not have an attribute named \"{name}\"");
                 // The keys of a sensitive object are part of the secret: no hint from them.
-                if let Some(s) = crate::diagnostic::suggest(name, obj.keys()).filter(|_| !v.sensitive) {
+                let hint = if v.sensitive { None } else { crate::diagnostic::suggest(name, obj.keys()) };
+                if let Some(s) = hint {
                     msg.push_str(&format!(" (did you mean \"{s}\"?)"));
                 }
                 Err(EvalError::new(span, msg))
