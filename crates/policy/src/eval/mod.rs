@@ -14,7 +14,14 @@
 //!   inherits the container's mark, `for` results inherit the collection's,
 //!   conditionals the condition's, function results any argument's (also
 //!   `can`, which Terraform leaves unmarked: a yes/no about a secret is
-//!   still about the secret).
+//!   still about the secret). The mark stays on the container (no deep
+//!   copy); every reader takes it along instead: `for` keys, indexes and
+//!   elements, splat items, indexing and attribute access.
+//! - Errors never quote a sensitive value, a sensitive index or the length
+//!   of a sensitive list, and offer no "did you mean" from the keys of a
+//!   sensitive object. An error that a sensitive value caused carries
+//!   [`EvalError::sensitive`], so that a `try` fallback chosen after it, or
+//!   `can`'s `false`, is marked.
 //! - Evaluation counts steps (one per expression node, `for` iteration and
 //!   resource scanned) and stops with [`EvalErrorKind::StepLimit`] past
 //!   [`Limits::max_steps`]; nesting deeper than [`Limits::max_depth`] stops too.
