@@ -124,6 +124,32 @@ fn reversed(j: &Json) -> String {
     }
 }
 
+/// JSON text in which some object members of a mask are written twice, the
+/// extra occurrence marking nothing (`false`), before or after the real
+/// one: whichever occurrence a reader keeps, no mark may be lost.
+fn with_weaker_duplicates(j: &Json, choices: &mut impl Iterator<Item = u8>) -> String {
+    match j {
+        Json::Object(m) => {
+            let mut parts = Vec::new();
+            for (k, v) in m {
+                let key = Json::String(k.clone());
+                let member = format!("{key}:{}", with_weaker_duplicates(v, choices));
+                match choices.next().unwrap_or(0) % 4 {
+                    1 => parts.extend([format!("{key}:false"), member]),
+                    2 => parts.extend([member, format!("{key}:false")]),
+                    3 => parts.extend([member.clone(), member]),
+                    _ => parts.push(member),
+                }
+            }
+            format!("{{{}}}", parts.join(","))
+        }
+        Json::Array(items) => {
+            format!("[{}]", items.iter().map(|i| with_weaker_duplicates(i, choices)).collect::<Vec<_>>().join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
 /// The combination rule written plainly over serde_json values, as an oracle.
 fn model(a: Option<&Json>, u: Option<&Json>, s: Option<&Json>, inherited: bool) -> Value {
     let mark = inherited || s == Some(&json!(true));
@@ -196,6 +222,32 @@ proptest! {
         let got = resolve(Some(&text(&after, flips[0])), Some(&text(&unknown, flips[1])), Some(&text(&sensitive, flips[2])))
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(got, model(Some(&after), Some(&unknown), Some(&sensitive), false));
+    }
+
+    #[test]
+    fn duplicate_mask_keys_never_weaken_a_mark(
+        (after, unknown, sensitive) in json_value().prop_flat_map(|a| (Just(a.clone()), mask_for(a.clone()), mask_for(a))),
+        choices in prop::collection::vec(any::<u8>(), 0..64),
+        kept in "[a-h]{0,4}",
+    ) {
+        // Terraform's decoder keeps the last of duplicated keys, tfgate once
+        // kept the first; a `false` duplicate on either side changes nothing.
+        let (mut cu, mut cs) = (choices.clone().into_iter(), choices.into_iter().rev());
+        let (u, s) = (with_weaker_duplicates(&unknown, &mut cu), with_weaker_duplicates(&sensitive, &mut cs));
+        let got = resolve(Some(&after.to_string()), Some(&u), Some(&s)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let want = model(Some(&after), Some(&unknown), Some(&sensitive), false);
+        prop_assert_eq!(&got, &want);
+        // The same through the selective builder and with `after` absent.
+        let keep = |k: &str| kept.contains(k);
+        let got = resolve_selected(Some(&after.to_string()), Some(&u), Some(&s), Some(&keep))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut want = want;
+        if let Kind::Object(obj) = &mut want.kind {
+            *obj = obj.iter().filter(|(k, _)| keep(k)).map(|(k, v)| (k, v.clone())).collect();
+        }
+        prop_assert_eq!(got, want);
+        let got = resolve(None, Some(&u), Some(&s)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(got, model(None, Some(&unknown), Some(&sensitive), false));
     }
 
     #[test]

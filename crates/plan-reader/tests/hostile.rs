@@ -1,0 +1,134 @@
+//! Hostile plans: files written to make tfgate show what Terraform hides.
+//! Duplicate keys in masks never weaken a mark (a path is sensitive or
+//! unknown when any occurrence says so; a duplicated value keeps the last
+//! occurrence, as Go's encoding/json does); secrets that reach the plan
+//! through variables, provider blocks and module sources never show.
+
+use tfgate_plan::{resolve, Plan, Value};
+
+const SECRET: &str = "hunter2-planted-secret";
+
+fn plan_with_change(change: &str) -> String {
+    format!(
+        r#"{{"format_version":"1.2","terraform_version":"1.9.8","resource_changes":[
+          {{"address":"aws_db_instance.db","mode":"managed","type":"aws_db_instance","name":"db",
+            "change":{change}}}]}}"#
+    )
+}
+
+fn after_of(change: &str) -> Value {
+    let text = plan_with_change(change);
+    let plan = Plan::parse(&text).unwrap();
+    plan.resources[0].after().unwrap()
+}
+
+fn assert_hidden(v: &Value) {
+    assert!(!v.to_string().contains(SECRET), "{v}");
+    assert!(!v.to_redacted_json().to_string().contains(SECRET), "{v}");
+}
+
+#[test]
+fn duplicate_key_in_after_sensitive_false_then_true_is_sensitive() {
+    let v = after_of(&format!(
+        r#"{{"actions":["create"],"after":{{"password":"{SECRET}"}},"after_sensitive":{{"password":false,"password":true}}}}"#
+    ));
+    assert!(v.get("password").unwrap().sensitive);
+    assert_hidden(&v);
+}
+
+#[test]
+fn duplicate_key_in_after_sensitive_true_then_false_is_sensitive() {
+    let v = after_of(&format!(
+        r#"{{"actions":["create"],"after":{{"password":"{SECRET}"}},"after_sensitive":{{"password":true,"password":false}}}}"#
+    ));
+    assert!(v.get("password").unwrap().sensitive);
+    assert_hidden(&v);
+}
+
+#[test]
+fn duplicate_key_in_after_unknown_is_unknown() {
+    let v = after_of(&format!(
+        r#"{{"actions":["create"],"after":{{"id":"{SECRET}"}},"after_unknown":{{"id":false,"id":true}}}}"#
+    ));
+    assert!(v.get("id").unwrap().is_unknown());
+    let v = after_of(r#"{"actions":["create"],"after":{},"after_unknown":{"arn":true,"arn":false}}"#);
+    assert!(v.get("arn").unwrap().is_unknown());
+}
+
+#[test]
+fn duplicate_keys_in_nested_masks_and_lists() {
+    let v = after_of(&format!(
+        r#"{{"actions":["create"],"after":{{"auth":[{{"token":"{SECRET}","user":"u"}}],"tags":{{"k":"{SECRET}"}}}},
+            "after_sensitive":{{"auth":[{{"token":false,"user":false,"token":true}}],"tags":{{"k":false,"k":true}}}}}}"#
+    ));
+    assert!(v.get("auth").unwrap().index(0).unwrap().get("token").unwrap().sensitive);
+    assert!(!v.get("auth").unwrap().index(0).unwrap().get("user").unwrap().sensitive);
+    assert!(v.get("tags").unwrap().get("k").unwrap().sensitive);
+    assert_hidden(&v);
+    // The same key twice at the outer level, its nested masks merged.
+    let v = after_of(&format!(
+        r#"{{"actions":["create"],"after":{{"db":{{"a":"{SECRET}","b":"{SECRET}"}}}},
+            "after_sensitive":{{"db":{{"a":true}},"db":{{"b":true}}}}}}"#
+    ));
+    assert!(v.get("db").unwrap().get("a").unwrap().sensitive);
+    assert!(v.get("db").unwrap().get("b").unwrap().sensitive);
+    assert_hidden(&v);
+}
+
+#[test]
+fn duplicate_key_in_before_sensitive_is_sensitive() {
+    let text = plan_with_change(&format!(
+        r#"{{"actions":["delete"],"before":{{"password":"{SECRET}"}},"after":null,"before_sensitive":{{"password":false,"password":true}}}}"#
+    ));
+    let plan = Plan::parse(&text).unwrap();
+    let v = plan.resources[0].before().unwrap();
+    assert!(v.get("password").unwrap().sensitive);
+    assert_hidden(&v);
+}
+
+#[test]
+fn duplicate_key_in_sensitive_values_of_prior_state_is_sensitive() {
+    let text = format!(
+        r#"{{"format_version":"1.2","resource_changes":[],
+          "prior_state":{{"format_version":"1.0","values":{{"root_module":{{"resources":[
+            {{"address":"data.vault_generic_secret.s","mode":"data","type":"vault_generic_secret","name":"s",
+              "values":{{"data":{{"pw":"{SECRET}"}}}},"sensitive_values":{{"data":{{"pw":false}},"data":true}}}}]}}}}}}}}"#
+    );
+    let plan = Plan::parse(&text).unwrap();
+    let v = plan.data_sources().unwrap()[0].values().unwrap();
+    assert!(v.get("data").unwrap().sensitive);
+    assert_hidden(&v);
+}
+
+#[test]
+fn duplicate_value_keys_keep_the_last_occurrence_and_its_mark() {
+    let v = after_of(&format!(
+        r#"{{"actions":["create"],"after":{{"password":"decoy","password":"{SECRET}"}},"after_sensitive":{{"password":true}}}}"#
+    ));
+    let pw = v.get("password").unwrap();
+    assert!(pw.sensitive);
+    let mut unmarked = pw.clone();
+    unmarked.sensitive = false;
+    assert_eq!(unmarked.as_str(), Some(SECRET), "the last occurrence wins, as in Go's encoding/json");
+    assert_hidden(&v);
+}
+
+#[test]
+fn masks_whose_duplicates_disagree_on_shape_mark_the_whole_path() {
+    let v =
+        resolve(Some(&format!(r#"{{"a":{{"x":"{SECRET}"}}}}"#)), None, Some(r#"{"a":{"y":true},"a":[true]}"#)).unwrap();
+    assert!(v.get("a").unwrap().sensitive);
+    assert_hidden(&v);
+}
+
+#[test]
+fn selected_resolution_keeps_merged_marks() {
+    let after = format!(r#"{{"a":1,"password":"{SECRET}","z":2}}"#);
+    let keep = |k: &str| k == "password";
+    let v =
+        tfgate_plan::resolve_selected(Some(&after), None, Some(r#"{"password":false,"password":true}"#), Some(&keep))
+            .unwrap();
+    assert!(v.get("password").unwrap().sensitive);
+    assert!(v.get("a").is_none());
+    assert_hidden(&v);
+}
