@@ -11,7 +11,7 @@ use crate::address::{Address, InstanceKey, KeyStyle, Mode, ModulePath, ModuleSte
 use crate::error::PlanError;
 use crate::input::{decode, json_error, json_error_in};
 use crate::raw::{self, RawChange, RawConfigModule, RawPlan, RawResourceChange};
-use crate::resolve::{resolve, resolve_selected, ResolveError, Selection};
+use crate::resolve::{resolve, resolve_selected, resolve_with_masks, Mask, ResolveError, Selection};
 use crate::value::Value;
 
 /// Which program wrote the plan.
@@ -265,17 +265,39 @@ pub struct OutputChange<'a> {
     pub name: String,
     pub action: Action,
     change: Change<'a>,
+    /// Masks of earlier occurrences of this output in `output_changes`.
+    earlier_masks: Vec<(Option<&'a RawValue>, Option<&'a RawValue>)>,
+    /// The configuration declares the output `sensitive = true`.
+    declared_sensitive: bool,
 }
 
 impl OutputChange<'_> {
     /// The output's planned value, sensitive when the output is.
     pub fn after(&self) -> Result<Value, PlanError> {
-        self.change
-            .after()
+        self.after_merged()
+            .map(|v| mark_deep(v, self.declared_sensitive))
             .map_err(|source| PlanError::Value { path: format!("output_changes.{}.after", self.name), source })
     }
+    /// The value with the marks of every occurrence of the output.
+    fn after_merged(&self) -> Result<Value, ResolveError> {
+        if self.earlier_masks.is_empty() {
+            return self.change.after();
+        }
+        fn parse(m: Option<&RawValue>) -> Result<Mask<'_>, ResolveError> {
+            Mask::parse(m.map(RawValue::get))
+        }
+        let (mut unknown, mut sensitive) = (parse(self.change.after_unknown)?, parse(self.change.after_sensitive)?);
+        for (u, s) in &self.earlier_masks {
+            unknown = unknown.union(parse(*u)?);
+            sensitive = sensitive.union(parse(*s)?);
+        }
+        let v = resolve_with_masks(self.change.after.map(RawValue::get), &unknown, &sensitive)?;
+        let no_masks = self.change.after_sensitive.is_none() && self.earlier_masks.iter().all(|(_, s)| s.is_none());
+        Ok(if no_masks { mark_secret_looking(v) } else { v })
+    }
+    /// True when the output holds a sensitive value (or cannot be read).
     pub fn is_sensitive(&self) -> bool {
-        self.change.after_sensitive.is_some_and(|m| m.get().trim() == "true")
+        self.declared_sensitive || self.after().map_or(true, |v| v.contains_sensitive())
     }
 }
 
@@ -562,6 +584,9 @@ impl<'a> Plan<'a> {
             instance.provider_key = plan.provider_key_for(&instance.address);
             plan.deferred.push(DeferredChange { reason, instance });
         }
+        let declared_sensitive = |name: &str| {
+            plan.root_config.outputs.as_ref().and_then(|o| o.get(name)).is_some_and(|o| o.sensitive == Some(true))
+        };
         plan.outputs = raw
             .output_changes
             .unwrap_or_default()
@@ -570,6 +595,8 @@ impl<'a> Plan<'a> {
                 name: name.to_string(),
                 action: Action::from_list(&c.actions),
                 change: Change::from_raw(c),
+                earlier_masks: c.earlier_masks.clone(),
+                declared_sensitive: declared_sensitive(name),
             })
             .collect();
         plan.checks = raw.checks.unwrap_or_default().into_iter().map(read_check).collect();

@@ -132,3 +132,62 @@ fn selected_resolution_keeps_merged_marks() {
     assert!(v.get("a").is_none());
     assert_hidden(&v);
 }
+
+#[test]
+fn a_variable_declared_twice_is_sensitive_when_either_declaration_says_so() {
+    for decls in [r#"{"pw":{"sensitive":true},"pw":{}}"#, r#"{"pw":{},"pw":{"sensitive":true}}"#] {
+        let text = format!(
+            r#"{{"format_version":"1.2","variables":{{"pw":{{"value":"decoy"}},"pw":{{"value":"{SECRET}"}}}},
+              "configuration":{{"root_module":{{"variables":{decls}}}}}}}"#
+        );
+        let plan = Plan::parse(&text).unwrap();
+        let var = plan.variable("pw").unwrap();
+        assert!(var.sensitive, "{decls}");
+        let v = var.value().unwrap();
+        assert!(v.sensitive);
+        let mut unmarked = v.clone();
+        unmarked.sensitive = false;
+        assert_eq!(unmarked.as_str(), Some(SECRET), "the last value wins");
+        assert_hidden(&v);
+    }
+}
+
+#[test]
+fn an_output_written_twice_is_sensitive_when_either_occurrence_says_so() {
+    let sensitive =
+        format!(r#"{{"actions":["create"],"after":"{SECRET}","after_unknown":false,"after_sensitive":true}}"#);
+    let open = format!(r#"{{"actions":["create"],"after":"{SECRET}","after_unknown":false,"after_sensitive":false}}"#);
+    for (first, second) in [(&sensitive, &open), (&open, &sensitive)] {
+        let text = format!(
+            r#"{{"format_version":"1.2","resource_changes":[],"output_changes":{{"pw":{first},"pw":{second}}}}}"#
+        );
+        let plan = Plan::parse(&text).unwrap();
+        assert_eq!(plan.outputs.len(), 1);
+        assert!(plan.outputs[0].is_sensitive());
+        let v = plan.outputs[0].after().unwrap();
+        assert!(v.sensitive);
+        assert_hidden(&v);
+    }
+    // Unknown marks merge too.
+    let text = r#"{"format_version":"1.2","resource_changes":[],"output_changes":{
+        "id":{"actions":["create"],"after":null,"after_unknown":true},
+        "id":{"actions":["create"],"after":"x","after_unknown":false}}}"#;
+    let plan = Plan::parse(text).unwrap();
+    assert!(plan.outputs[0].after().unwrap().is_unknown());
+}
+
+#[test]
+fn an_output_the_configuration_declares_sensitive_is_sensitive() {
+    let text = format!(
+        r#"{{"format_version":"1.2",
+          "output_changes":{{"pw":{{"actions":["create"],"after":{{"v":"{SECRET}"}},"after_sensitive":false}},
+                             "obj":{{"actions":["create"],"after":{{"v":"{SECRET}","w":1}},"after_sensitive":{{"v":true}}}}}},
+          "configuration":{{"root_module":{{"outputs":{{"pw":{{"expression":{{}},"sensitive":false}},"pw":{{"expression":{{}},"sensitive":true}}}}}}}}}}"#
+    );
+    let plan = Plan::parse(&text).unwrap();
+    for o in &plan.outputs {
+        assert!(o.is_sensitive(), "{}: holds a sensitive value", o.name);
+        assert_hidden(&o.after().unwrap());
+    }
+    assert!(plan.outputs.iter().find(|o| o.name == "pw").unwrap().after().unwrap().sensitive);
+}
