@@ -30,7 +30,7 @@ pub use error::PlanError;
 pub use pattern::AddressPattern;
 pub use plan::{
     Change, Check, CheckInstance, ConfigResource, DeferredChange, Importing, ModuleCall, OutputChange, Plan, Producer,
-    ProviderConfig, ResourceInstance, StateResource, Variable,
+    ProviderConfig, Region, ResourceInstance, StateResource, Variable,
 };
 pub use resolve::{resolve, resolve_selected, Mask, ResolveError, Selection};
 pub use value::{Key, Kind, Number, Object, PathStep, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};

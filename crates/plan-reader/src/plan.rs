@@ -385,7 +385,41 @@ pub struct ProviderConfig {
     pub module_address: Option<String>,
     pub version_constraint: Option<String>,
     /// The `region` argument when it is a constant (or a root variable's value).
-    pub region: Option<String>,
+    pub region: Option<Region>,
+}
+
+/// A provider's `region`, sensitive when it comes from a variable declared
+/// `sensitive = true`: shown and handed to policies only with its mark.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Region {
+    text: String,
+    sensitive: bool,
+}
+
+impl Region {
+    pub fn new(text: impl Into<String>, sensitive: bool) -> Region {
+        Region { text: text.into(), sensitive }
+    }
+    pub fn is_sensitive(&self) -> bool {
+        self.sensitive
+    }
+    /// The region as a value, marked sensitive when it is.
+    pub fn value(&self) -> Value {
+        Value::str(&self.text).mark_if(self.sensitive)
+    }
+}
+
+/// The region, or `(sensitive value)`.
+impl std::fmt::Display for Region {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.sensitive { crate::value::SENSITIVE_TEXT } else { &self.text })
+    }
+}
+
+impl std::fmt::Debug for Region {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Region({:?})", self.to_string())
+    }
 }
 
 /// A `module` block of the configuration.
@@ -568,7 +602,7 @@ impl<'a> Plan<'a> {
                 value: v.value,
             })
             .collect();
-        plan.providers = read_providers(configuration.provider_config.unwrap_or_default(), &root_vars);
+        plan.providers = read_providers(configuration.provider_config.unwrap_or_default(), &root_vars, &sensitive_vars);
 
         plan.resources = raw.resource_changes.map(|i| i.0).unwrap_or_default();
         plan.drift = raw.resource_drift.map(|i| i.0).unwrap_or_default();
@@ -977,6 +1011,7 @@ fn rebuild_address(rc: &RawResourceChange<'_>, style: KeyStyle) -> Result<Addres
 fn read_providers(
     configs: BTreeMap<Cow<'_, str>, raw::RawProviderConfig<'_>>,
     root_vars: &BTreeMap<Cow<'_, str>, raw::RawVariable<'_>>,
+    sensitive_vars: &HashMap<&str, bool>,
 ) -> BTreeMap<Arc<str>, ProviderConfig> {
     configs
         .into_iter()
@@ -988,7 +1023,8 @@ fn read_providers(
                         return None;
                     }
                     let raw = root_vars.get(var)?.value?;
-                    serde_json::from_str::<String>(raw.get()).ok()
+                    let text = serde_json::from_str::<String>(raw.get()).ok()?;
+                    Some(Region::new(text, sensitive_vars.get(var).copied().unwrap_or(false)))
                 })
             });
             let config = ProviderConfig {
@@ -1011,11 +1047,11 @@ fn read_providers(
 
 /// Reads `expressions[attr]` when it is a constant string, or a single
 /// `var.NAME` reference that `variable` can resolve.
-fn constant_string(expressions: &str, attr: &str, variable: impl Fn(&str) -> Option<String>) -> Option<String> {
+fn constant_string(expressions: &str, attr: &str, variable: impl Fn(&str) -> Option<Region>) -> Option<Region> {
     let exprs: serde_json::Value = serde_json::from_str(expressions).ok()?;
     let expr = exprs.get(attr)?;
     if let Some(s) = expr.get("constant_value").and_then(|c| c.as_str()) {
-        return Some(s.to_string());
+        return Some(Region::new(s, false));
     }
     let refs = expr.get("references")?.as_array()?;
     match refs.as_slice() {

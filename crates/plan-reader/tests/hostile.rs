@@ -191,3 +191,37 @@ fn an_output_the_configuration_declares_sensitive_is_sensitive() {
     }
     assert!(plan.outputs.iter().find(|o| o.name == "pw").unwrap().after().unwrap().sensitive);
 }
+
+fn provider_plan(region_expr: &str, decls: &str) -> String {
+    format!(
+        r#"{{"format_version":"1.2","terraform_version":"1.9.8",
+          "variables":{{"region":{{"value":"{SECRET}"}}}},
+          "resource_changes":[],
+          "configuration":{{
+            "provider_config":{{"aws":{{"name":"aws","full_name":"registry.terraform.io/hashicorp/aws",
+              "expressions":{{"region":{region_expr},"access_key":{{"constant_value":"{SECRET}"}}}}}}}},
+            "root_module":{{"variables":{decls}}}}}}}"#
+    )
+}
+
+#[test]
+fn a_region_from_a_sensitive_variable_stays_sensitive() {
+    let text = provider_plan(r#"{"references":["var.region"]}"#, r#"{"region":{"sensitive":true}}"#);
+    let plan = Plan::parse(&text).unwrap();
+    let region = plan.providers["aws"].region.as_ref().expect("the region is known");
+    assert!(region.is_sensitive());
+    let v = region.value();
+    assert!(v.sensitive);
+    assert_hidden(&v);
+    assert!(!region.to_string().contains(SECRET));
+    assert!(!format!("{:?}", plan.providers["aws"]).contains(SECRET), "not even in debug output");
+    // A constant, or a variable not declared sensitive, is shown.
+    let text = provider_plan(r#"{"references":["var.region"]}"#, r#"{"region":{}}"#);
+    let plan = Plan::parse(&text).unwrap();
+    let region = plan.providers["aws"].region.as_ref().unwrap();
+    assert!(!region.is_sensitive());
+    assert_eq!(region.to_string(), SECRET);
+    let text = provider_plan(r#"{"constant_value":"eu-west-1"}"#, r#"{"region":{"sensitive":true}}"#);
+    let plan = Plan::parse(&text).unwrap();
+    assert_eq!(plan.providers["aws"].region.as_ref().unwrap().value().as_str(), Some("eu-west-1"));
+}
