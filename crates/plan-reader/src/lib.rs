@@ -22,6 +22,7 @@ mod raw;
 mod references;
 pub mod render;
 pub mod resolve;
+pub mod source;
 pub mod value;
 
 pub use action::Action;

@@ -12,6 +12,7 @@ use crate::error::PlanError;
 use crate::input::{decode, json_error, json_error_in};
 use crate::raw::{self, RawChange, RawConfigModule, RawPlan, RawResourceChange};
 use crate::resolve::{resolve, resolve_selected, resolve_with_masks, Mask, ResolveError, Selection};
+use crate::source::redact_module_source;
 use crate::value::Value;
 
 /// Which program wrote the plan.
@@ -426,7 +427,9 @@ impl std::fmt::Debug for Region {
 pub struct ModuleCall<'a> {
     /// Call names from the root: `["a", "b"]` for `module.a.module.b`.
     pub path: Vec<String>,
-    /// The `source` argument as written (`terraform-aws-modules/vpc/aws`, `./modules/x`).
+    /// The `source` argument as written (`terraform-aws-modules/vpc/aws`,
+    /// `./modules/x`), with any credentials in it (userinfo, tokens and
+    /// signatures in the query) replaced by `REDACTED`.
     pub source: Option<String>,
     /// The `version` argument (a constraint such as `~> 5.0`).
     pub version: Option<String>,
@@ -715,7 +718,8 @@ impl<'a> Plan<'a> {
                     call_path_string(path),
                     ModuleCall {
                         path: path.clone(),
-                        source: call.source.as_deref().map(str::to_string),
+                        // Redacted here, once, for every consumer.
+                        source: call.source.as_deref().map(|s| redact_module_source(s).into_owned()),
                         version: call.version_constraint.as_deref().map(str::to_string),
                         has_count: call.count_expression.is_some(),
                         has_for_each: call.for_each_expression.is_some(),

@@ -225,3 +225,25 @@ fn a_region_from_a_sensitive_variable_stays_sensitive() {
     let plan = Plan::parse(&text).unwrap();
     assert_eq!(plan.providers["aws"].region.as_ref().unwrap().value().as_str(), Some("eu-west-1"));
 }
+
+#[test]
+fn credentials_in_module_sources_are_redacted_where_the_reader_exposes_them() {
+    let text = format!(
+        r#"{{"format_version":"1.2","resource_changes":[],"configuration":{{"root_module":{{"module_calls":{{
+          "a":{{"source":"git::https://user:{SECRET}@example.com/org/vpc.git//modules/a?ref=v1.2.0",
+               "module":{{"module_calls":{{"b":{{"source":"s3::https://s3.amazonaws.com/b/m.zip?X-Amz-Signature={SECRET}&X-Amz-Date=20240101"}}}}}}}},
+          "c":{{"source":"git::https://gitlab.com/g/p.git?ref=main&access_token={SECRET}"}},
+          "d":{{"source":"terraform-aws-modules/vpc/aws","version_constraint":"~> 5.0"}}}}}}}}}}"#
+    );
+    let plan = Plan::parse(&text).unwrap();
+    let sources: Vec<&str> = plan.modules.values().map(|m| m.source.as_deref().unwrap()).collect();
+    assert_eq!(
+        sources,
+        [
+            "git::https://REDACTED@example.com/org/vpc.git//modules/a?ref=v1.2.0",
+            "s3::https://s3.amazonaws.com/b/m.zip?X-Amz-Signature=REDACTED&X-Amz-Date=20240101",
+            "git::https://gitlab.com/g/p.git?ref=main&access_token=REDACTED",
+            "terraform-aws-modules/vpc/aws",
+        ]
+    );
+}
