@@ -436,6 +436,10 @@ pub struct ModuleCall<'a> {
     pub has_count: bool,
     pub has_for_each: bool,
     expressions: Option<&'a RawValue>,
+    /// Arguments whose value is sensitive: the module declares the variable
+    /// they set sensitive, or they refer to a sensitive variable of the
+    /// calling module.
+    sensitive_arguments: std::collections::BTreeSet<String>,
 }
 
 impl ModuleCall<'_> {
@@ -443,6 +447,53 @@ impl ModuleCall<'_> {
     pub fn expressions_json(&self) -> Option<&str> {
         self.expressions.map(RawValue::get)
     }
+    /// True when the argument `name` carries a sensitive value.
+    pub fn is_sensitive_argument(&self, name: &str) -> bool {
+        self.sensitive_arguments.contains(name)
+    }
+    /// The call's arguments (an object keyed by argument name) with the
+    /// sensitive ones marked, wholly.
+    pub fn mark_sensitive_arguments(&self, mut args: Value) -> Value {
+        if let crate::Kind::Object(obj) = &mut args.kind {
+            for name in &self.sensitive_arguments {
+                if let Some(v) = obj.get_mut(name) {
+                    *v = mark_deep(std::mem::replace(v, Value::NULL), true);
+                }
+            }
+        }
+        args
+    }
+}
+
+/// The arguments of a module call that carry a sensitive value: those
+/// setting a variable the module declares sensitive, and those whose
+/// expression refers to a sensitive variable of the calling module.
+fn sensitive_arguments(
+    caller: &RawConfigModule<'_>,
+    call: &raw::RawModuleCall<'_>,
+) -> std::collections::BTreeSet<String> {
+    let declared = |m: Option<&RawConfigModule<'_>>, name: &str| {
+        m.and_then(|m| m.variables.as_ref()).and_then(|v| v.get(name)).is_some_and(|v| v.sensitive == Some(true))
+    };
+    let Some(exprs) = call.expressions.and_then(|e| serde_json::from_str::<serde_json::Value>(e.get()).ok()) else {
+        return Default::default();
+    };
+    let Some(args) = exprs.as_object() else { return Default::default() };
+    args.iter()
+        .filter(|(name, expr)| {
+            if declared(call.module.as_deref(), name) {
+                return true;
+            }
+            let mut refs = std::collections::BTreeSet::new();
+            crate::references::collect_references(expr, &mut refs);
+            refs.iter().any(|r| {
+                r.strip_prefix("var.")
+                    .map(|rest| &rest[..rest.find(['.', '[']).unwrap_or(rest.len())])
+                    .is_some_and(|var| declared(Some(caller), var))
+            })
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// A `resource` or `data` block of the configuration.
@@ -724,6 +775,7 @@ impl<'a> Plan<'a> {
                         has_count: call.count_expression.is_some(),
                         has_for_each: call.for_each_expression.is_some(),
                         expressions: call.expressions,
+                        sensitive_arguments: sensitive_arguments(m, call),
                     },
                 );
                 if let Some(child) = &call.module {

@@ -165,7 +165,7 @@ fn navigate<'j>(exprs: &'j Json, path: &[&str]) -> Vec<&'j Json> {
 }
 
 /// Every string in every `references` array under `node`.
-fn collect_references(node: &Json, out: &mut BTreeSet<String>) {
+pub(crate) fn collect_references(node: &Json, out: &mut BTreeSet<String>) {
     match node {
         Json::Object(map) => {
             for (k, v) in map {

@@ -247,3 +247,35 @@ fn credentials_in_module_sources_are_redacted_where_the_reader_exposes_them() {
         ]
     );
 }
+
+#[test]
+fn module_arguments_fed_to_or_from_sensitive_variables_are_sensitive() {
+    let text = format!(
+        r#"{{"format_version":"1.2","resource_changes":[],"variables":{{"tok":{{"value":"{SECRET}"}}}},
+          "configuration":{{"root_module":{{
+            "variables":{{"tok":{{"sensitive":true}},"env":{{}}}},
+            "module_calls":{{"db":{{"source":"./db",
+              "expressions":{{"password":{{"constant_value":"{SECRET}"}},"token":{{"references":["var.tok"]}},
+                             "nested_tok":{{"references":["var.tok.value","var.tok"]}},
+                             "env":{{"references":["var.env"]}},"name":{{"constant_value":"main"}}}},
+              "module":{{"variables":{{"password":{{"sensitive":true}},"token":{{}},"name":{{}}}},
+                "module_calls":{{"inner":{{"source":"./inner",
+                  "expressions":{{"pw":{{"references":["var.password"]}},"label":{{"references":["var.name"]}}}}}}}}}}}}}}}}}}}}"#
+    );
+    let plan = Plan::parse(&text).unwrap();
+    let db = &plan.modules["module.db"];
+    for arg in ["password", "token", "nested_tok"] {
+        assert!(db.is_sensitive_argument(arg), "{arg}");
+    }
+    for arg in ["env", "name", "absent"] {
+        assert!(!db.is_sensitive_argument(arg), "{arg}");
+    }
+    let inner = &plan.modules["module.db.module.inner"];
+    assert!(inner.is_sensitive_argument("pw"), "fed from the module's sensitive variable");
+    assert!(!inner.is_sensitive_argument("label"));
+    let attrs = Value::object_from([("password", Value::str(SECRET)), ("name", Value::str("main"))]);
+    let marked = db.mark_sensitive_arguments(attrs);
+    assert!(marked.get("password").unwrap().sensitive);
+    assert!(!marked.get("name").unwrap().sensitive);
+    assert_hidden(&marked);
+}

@@ -528,7 +528,7 @@ fn module_targets(plan: &Plan<'_>) -> Vec<(Target, TargetInfo)> {
             let target = Target {
                 kind: PolicyKind::Module,
                 name: source.clone(),
-                attrs: expressions_to_value(call.expressions_json()),
+                attrs: call.mark_sensitive_arguments(expressions_to_value(call.expressions_json())),
                 prior_attrs: Value::null(),
                 meta,
                 actions: vec![],
