@@ -108,13 +108,19 @@ fn spellings(secret: &str) -> Vec<String> {
     for chunk in bytes.chunks(3) {
         let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
         for i in 0..=chunk.len() {
-            b64.push(STD[(n >> (18 - 6 * i) & 63) as usize] as char);
+            b64.push(STD[((n >> (18 - 6 * i)) & 63) as usize] as char);
         }
     }
     // Without padding and its last, partial, character: a prefix of every encoding.
     b64.pop();
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     vec![secret.to_lowercase(), b64.clone(), b64.replace('+', "-").replace('/', "_"), hex.clone(), hex.to_uppercase()]
+}
+
+#[test]
+fn spellings_are_right() {
+    // base64("hello") is "aGVsbG8=": the prefix without its partial last character.
+    assert_eq!(spellings("hello"), ["hello", "aGVsbG", "aGVsbG", "68656c6c6f", "68656C6C6F"]);
 }
 
 fn assert_no_planted_secret(what: &str, out: &std::process::Output) {
