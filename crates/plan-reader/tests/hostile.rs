@@ -279,3 +279,28 @@ fn module_arguments_fed_to_or_from_sensitive_variables_are_sensitive() {
     assert!(!marked.get("name").unwrap().sensitive);
     assert_hidden(&marked);
 }
+
+#[test]
+fn a_mask_field_written_twice_in_one_change_is_refused() {
+    // `"after_sensitive": {...}, "after_sensitive": false`: no reading may
+    // drop the first mask; the plan is refused with a clear error.
+    for field in ["after_sensitive", "after_unknown", "before_sensitive"] {
+        let text = plan_with_change(&format!(
+            r#"{{"actions":["update"],"before":{{"password":"{SECRET}"}},"after":{{"password":"{SECRET}"}},
+                "{field}":{{"password":true}},"{field}":false}}"#
+        ));
+        let err = Plan::parse(&text).err().unwrap_or_else(|| panic!("{field}: a duplicated mask is an error"));
+        let message = err.to_string();
+        assert!(message.contains(&format!("duplicate field `{field}`")), "{message}");
+        assert!(!message.contains(SECRET));
+    }
+    // The same for a state resource's sensitive_values, read on demand.
+    let text = format!(
+        r#"{{"format_version":"1.2","resource_changes":[],
+          "prior_state":{{"format_version":"1.0","values":{{"root_module":{{"resources":[
+            {{"address":"data.x.s","mode":"data","type":"x","name":"s",
+              "values":{{"pw":"{SECRET}"}},"sensitive_values":{{"pw":true}},"sensitive_values":{{}}}}]}}}}}}}}"#
+    );
+    let plan = Plan::parse(&text).unwrap();
+    assert!(plan.data_sources().is_err());
+}
