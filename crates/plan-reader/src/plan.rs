@@ -467,7 +467,8 @@ impl ModuleCall<'_> {
 
 /// The arguments of a module call that carry a sensitive value: those
 /// setting a variable the module declares sensitive, and those whose
-/// expression refers to a sensitive variable of the calling module.
+/// expression refers to a sensitive variable of the calling module or to
+/// an output another module declares sensitive.
 fn sensitive_arguments(
     caller: &RawConfigModule<'_>,
     call: &raw::RawModuleCall<'_>,
@@ -487,9 +488,21 @@ fn sensitive_arguments(
             let mut refs = std::collections::BTreeSet::new();
             crate::references::collect_references(expr, &mut refs);
             refs.iter().any(|r| {
-                r.strip_prefix("var.")
-                    .map(|rest| &rest[..rest.find(['.', '[']).unwrap_or(rest.len())])
-                    .is_some_and(|var| declared(Some(caller), var))
+                let steps = crate::references::parse_traversal(r).unwrap_or_default();
+                let name = |i: usize| steps.get(i).map(|(n, _)| n.as_str());
+                match (name(0), name(1), name(2)) {
+                    (Some("var"), Some(var), _) => declared(Some(caller), var),
+                    // `module.C.O` (or `module.C["k"].O`) where C declares its output O sensitive.
+                    (Some("module"), Some(c), Some(o)) => caller
+                        .module_calls
+                        .as_ref()
+                        .and_then(|calls| calls.get(c))
+                        .and_then(|call| call.module.as_ref())
+                        .and_then(|m| m.outputs.as_ref())
+                        .and_then(|outputs| outputs.get(o))
+                        .is_some_and(|out| out.sensitive == Some(true)),
+                    _ => false,
+                }
             })
         })
         .map(|(name, _)| name.clone())

@@ -184,7 +184,7 @@ pub(crate) fn collect_references(node: &Json, out: &mut BTreeSet<String>) {
 }
 
 /// Splits `module.lt["a.b"].id` into `[("module", None), ("lt", Some("a.b")), ("id", None)]`.
-fn parse_traversal(s: &str) -> Option<Vec<(String, Option<InstanceKey>)>> {
+pub(crate) fn parse_traversal(s: &str) -> Option<Vec<(String, Option<InstanceKey>)>> {
     let mut out = Vec::new();
     let mut rest = s;
     while !rest.is_empty() {

@@ -254,8 +254,11 @@ fn module_arguments_fed_to_or_from_sensitive_variables_are_sensitive() {
         r#"{{"format_version":"1.2","resource_changes":[],"variables":{{"tok":{{"value":"{SECRET}"}}}},
           "configuration":{{"root_module":{{
             "variables":{{"tok":{{"sensitive":true}},"env":{{}}}},
-            "module_calls":{{"db":{{"source":"./db",
+            "module_calls":{{"vault":{{"source":"./vault","module":{{"outputs":{{"pw":{{"sensitive":true}},"name":{{}}}}}}}},
+              "db":{{"source":"./db",
               "expressions":{{"password":{{"constant_value":"{SECRET}"}},"token":{{"references":["var.tok"]}},
+                             "from_out":{{"references":["module.vault[\"a.b\"].pw","module.vault"]}},
+                             "from_open_out":{{"references":["module.vault.name","module.vault"]}},
                              "nested_tok":{{"references":["var.tok.value","var.tok"]}},
                              "env":{{"references":["var.env"]}},"name":{{"constant_value":"main"}}}},
               "module":{{"variables":{{"password":{{"sensitive":true}},"token":{{}},"name":{{}}}},
@@ -264,10 +267,10 @@ fn module_arguments_fed_to_or_from_sensitive_variables_are_sensitive() {
     );
     let plan = Plan::parse(&text).unwrap();
     let db = &plan.modules["module.db"];
-    for arg in ["password", "token", "nested_tok"] {
+    for arg in ["password", "token", "nested_tok", "from_out"] {
         assert!(db.is_sensitive_argument(arg), "{arg}");
     }
-    for arg in ["env", "name", "absent"] {
+    for arg in ["env", "name", "absent", "from_open_out"] {
         assert!(!db.is_sensitive_argument(arg), "{arg}");
     }
     let inner = &plan.modules["module.db.module.inner"];
