@@ -65,9 +65,11 @@ fn redact_userinfo(s: &str) -> Cow<'_, str> {
         return Cow::Owned(format!("{}{REDACTED}{}", &s[..authority_start], &s[authority_start + at..]));
     }
     // scp-like `git@github.com:org/repo.git`: hidden only with a password.
-    let Some(at) = s.find('@') else { return Cow::Borrowed(s) };
+    // The user part ends at the last `@` before the path (`a@b.c:pw@host:x`).
+    let head = &s[..s.find('/').unwrap_or(s.len())];
+    let Some(at) = head.rfind('@') else { return Cow::Borrowed(s) };
     let userinfo = &s[..at];
-    if userinfo.contains(':') && !userinfo.contains('/') {
+    if userinfo.contains(':') {
         return Cow::Owned(format!("{REDACTED}{}", &s[at..]));
     }
     Cow::Borrowed(s)
@@ -166,6 +168,9 @@ mod tests {
         assert_eq!(r("git::ssh://deploy:hunter2@example.com/x.git"), "git::ssh://REDACTED@example.com/x.git");
         assert_eq!(r("git::deploy:hunter2@example.com:org/x.git"), "git::REDACTED@example.com:org/x.git");
         assert_eq!(r("hg::http://u:p@example.com/repo"), "hg::http://REDACTED@example.com/repo");
+        assert_eq!(r("https://me@corp.com:pw@example.com/r"), "https://REDACTED@example.com/r");
+        assert_eq!(r("git::me@corp.com:pw@example.com:org/r.git"), "git::REDACTED@example.com:org/r.git");
+        assert_eq!(r("./modules/a@b:c"), "./modules/a@b:c", "a local path");
     }
 
     #[test]

@@ -150,6 +150,30 @@ fn with_weaker_duplicates(j: &Json, choices: &mut impl Iterator<Item = u8>) -> S
     }
 }
 
+/// JSON text in which some object members are preceded by a decoy member
+/// of the same key: the last occurrence is the value (Go's encoding/json).
+fn with_decoy_values(j: &Json, choices: &mut impl Iterator<Item = u8>) -> String {
+    match j {
+        Json::Object(m) => {
+            let mut parts = Vec::new();
+            for (k, v) in m {
+                let key = Json::String(k.clone());
+                match choices.next().unwrap_or(0) % 3 {
+                    1 => parts.push(format!("{key}:\"decoy\"")),
+                    2 => parts.push(format!("{key}:{{\"decoy\":[1,{{\"z\":null}}]}}")),
+                    _ => {}
+                }
+                parts.push(format!("{key}:{}", with_decoy_values(v, choices)));
+            }
+            format!("{{{}}}", parts.join(","))
+        }
+        Json::Array(items) => {
+            format!("[{}]", items.iter().map(|i| with_decoy_values(i, choices)).collect::<Vec<_>>().join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
 /// The combination rule written plainly over serde_json values, as an oracle.
 fn model(a: Option<&Json>, u: Option<&Json>, s: Option<&Json>, inherited: bool) -> Value {
     let mark = inherited || s == Some(&json!(true));
@@ -248,6 +272,26 @@ proptest! {
         prop_assert_eq!(got, want);
         let got = resolve(None, Some(&u), Some(&s)).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(got, model(None, Some(&unknown), Some(&sensitive), false));
+    }
+
+    #[test]
+    fn duplicate_value_keys_keep_the_last_occurrence(
+        (after, unknown, sensitive) in json_value().prop_flat_map(|a| (Just(a.clone()), mask_for(a.clone()), mask_for(a))),
+        choices in prop::collection::vec(any::<u8>(), 0..64),
+        kept in "[a-h]{0,4}",
+    ) {
+        let a = with_decoy_values(&after, &mut choices.into_iter());
+        let (u, s) = (unknown.to_string(), sensitive.to_string());
+        let got = resolve(Some(&a), Some(&u), Some(&s)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let want = model(Some(&after), Some(&unknown), Some(&sensitive), false);
+        prop_assert_eq!(&got, &want);
+        let keep = |k: &str| kept.contains(k);
+        let got = resolve_selected(Some(&a), Some(&u), Some(&s), Some(&keep)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut want = want;
+        if let Kind::Object(obj) = &mut want.kind {
+            *obj = obj.iter().filter(|(k, _)| keep(k)).map(|(k, v)| (k, v.clone())).collect();
+        }
+        prop_assert_eq!(got, want);
     }
 
     #[test]
