@@ -11,6 +11,11 @@
 //! - a `true` leaf in the sensitive mask marks the whole subtree sensitive;
 //! - keys present only in the unknown mask are unknown attributes, absent
 //!   from `after`.
+//!
+//! A key written twice (which Terraform never does) is read so that no
+//! reader sees more than tfgate shows: in a value the last occurrence wins,
+//! as in Go's encoding/json, serde_json and jq; in a mask the path is marked
+//! when any occurrence marks it ([`Mask::union`]).
 
 use std::borrow::Cow;
 

@@ -307,3 +307,17 @@ fn a_mask_field_written_twice_in_one_change_is_refused() {
     let plan = Plan::parse(&text).unwrap();
     assert!(plan.data_sources().is_err());
 }
+
+#[test]
+fn duplicate_keys_spelt_with_escapes_are_the_same_key() {
+    let v = after_of(&format!(
+        r#"{{"actions":["create"],"after":{{"pass\u0077ord":"{SECRET}"}},"after_sensitive":{{"password":false,"pass\u0077ord":true}}}}"#
+    ));
+    assert!(v.get("password").unwrap().sensitive);
+    assert_hidden(&v);
+    let v = after_of(&format!(
+        r#"{{"actions":["create"],"after":{{"password":"{SECRET}"}},"after_sensitive":{{"pass\u0077ord":true,"password":false}}}}"#
+    ));
+    assert!(v.get("password").unwrap().sensitive);
+    assert_hidden(&v);
+}
