@@ -1093,7 +1093,9 @@ fn read_providers(
                     }
                     let raw = root_vars.get(var)?.value?;
                     let text = serde_json::from_str::<String>(raw.get()).ok()?;
-                    Some(Region::new(text, sensitive_vars.get(var).copied().unwrap_or(false)))
+                    // A variable the configuration does not declare (an edited
+                    // or stripped plan) may be sensitive: it is treated so.
+                    Some(Region::new(text, sensitive_vars.get(var).copied().unwrap_or(true)))
                 })
             });
             let config = ProviderConfig {

@@ -221,6 +221,10 @@ fn a_region_from_a_sensitive_variable_stays_sensitive() {
     let region = plan.providers["aws"].region.as_ref().unwrap();
     assert!(!region.is_sensitive());
     assert_eq!(region.to_string(), SECRET);
+    // Undeclared: its sensitivity is unknown, so it is hidden.
+    let text = provider_plan(r#"{"references":["var.region"]}"#, r#"{}"#);
+    let plan = Plan::parse(&text).unwrap();
+    assert!(plan.providers["aws"].region.as_ref().unwrap().is_sensitive());
     let text = provider_plan(r#"{"constant_value":"eu-west-1"}"#, r#"{"region":{"sensitive":true}}"#);
     let plan = Plan::parse(&text).unwrap();
     assert_eq!(plan.providers["aws"].region.as_ref().unwrap().value().as_str(), Some("eu-west-1"));
