@@ -1,7 +1,7 @@
 //! The plan model: what `terraform show -json` says, indexed and typed.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use serde_json::value::RawValue;
@@ -436,10 +436,8 @@ pub struct ModuleCall<'a> {
     pub has_count: bool,
     pub has_for_each: bool,
     expressions: Option<&'a RawValue>,
-    /// Arguments whose value is sensitive: the module declares the variable
-    /// they set sensitive, or they refer to a sensitive variable of the
-    /// calling module.
-    sensitive_arguments: std::collections::BTreeSet<String>,
+    /// Arguments whose value is sensitive (see [`sensitive_arguments`]).
+    sensitive_arguments: BTreeSet<String>,
 }
 
 impl ModuleCall<'_> {
@@ -467,12 +465,14 @@ impl ModuleCall<'_> {
 
 /// The arguments of a module call that carry a sensitive value: those
 /// setting a variable the module declares sensitive, and those whose
-/// expression refers to a sensitive variable of the calling module or to
-/// an output another module declares sensitive.
+/// expression refers to a sensitive variable of the calling module (declared
+/// so, or in `fed_sensitive`: set from a sensitive value by its own caller)
+/// or to an output another module declares sensitive.
 fn sensitive_arguments(
     caller: &RawConfigModule<'_>,
+    fed_sensitive: &BTreeSet<String>,
     call: &raw::RawModuleCall<'_>,
-) -> std::collections::BTreeSet<String> {
+) -> BTreeSet<String> {
     let declared = |m: Option<&RawConfigModule<'_>>, name: &str| {
         m.and_then(|m| m.variables.as_ref()).and_then(|v| v.get(name)).is_some_and(|v| v.sensitive == Some(true))
     };
@@ -485,13 +485,13 @@ fn sensitive_arguments(
             if declared(call.module.as_deref(), name) {
                 return true;
             }
-            let mut refs = std::collections::BTreeSet::new();
+            let mut refs = BTreeSet::new();
             crate::references::collect_references(expr, &mut refs);
             refs.iter().any(|r| {
                 let steps = crate::references::parse_traversal(r).unwrap_or_default();
                 let name = |i: usize| steps.get(i).map(|(n, _)| n.as_str());
                 match (name(0), name(1), name(2)) {
-                    (Some("var"), Some(var), _) => declared(Some(caller), var),
+                    (Some("var"), Some(var), _) => declared(Some(caller), var) || fed_sensitive.contains(var),
                     // `module.C.O` (or `module.C["k"].O`) where C declares its output O sensitive.
                     (Some("module"), Some(c), Some(o)) => caller
                         .module_calls
@@ -748,8 +748,11 @@ impl<'a> Plan<'a> {
     }
 
     fn index_configuration(&mut self) {
+        /// `fed_sensitive`: variables of `m` that its caller sets from a
+        /// sensitive value (sensitive in `m` whatever `m` declares).
         fn walk<'a>(
             m: &RawConfigModule<'a>,
+            fed_sensitive: &BTreeSet<String>,
             path: &mut Vec<String>,
             resources: &mut Vec<ConfigResource<'a>>,
             modules: &mut BTreeMap<String, ModuleCall<'a>>,
@@ -778,6 +781,10 @@ impl<'a> Plan<'a> {
             }
             for (name, call) in m.module_calls.iter().flatten() {
                 path.push(name.to_string());
+                let sensitive_arguments = sensitive_arguments(m, fed_sensitive, call);
+                if let Some(child) = &call.module {
+                    walk(child, &sensitive_arguments, path, resources, modules);
+                }
                 modules.insert(
                     call_path_string(path),
                     ModuleCall {
@@ -788,18 +795,15 @@ impl<'a> Plan<'a> {
                         has_count: call.count_expression.is_some(),
                         has_for_each: call.for_each_expression.is_some(),
                         expressions: call.expressions,
-                        sensitive_arguments: sensitive_arguments(m, call),
+                        sensitive_arguments,
                     },
                 );
-                if let Some(child) = &call.module {
-                    walk(child, path, resources, modules);
-                }
                 path.pop();
             }
         }
         let mut resources = Vec::new();
         let mut modules = BTreeMap::new();
-        walk(&self.root_config, &mut Vec::new(), &mut resources, &mut modules);
+        walk(&self.root_config, &BTreeSet::new(), &mut Vec::new(), &mut resources, &mut modules);
         self.config_index =
             resources.iter().enumerate().map(|(i, r)| ((r.module.clone(), r.address.clone()), i)).collect();
         self.config_resources = resources;

@@ -267,7 +267,8 @@ fn module_arguments_fed_to_or_from_sensitive_variables_are_sensitive() {
                              "env":{{"references":["var.env"]}},"name":{{"constant_value":"main"}}}},
               "module":{{"variables":{{"password":{{"sensitive":true}},"token":{{}},"name":{{}}}},
                 "module_calls":{{"inner":{{"source":"./inner",
-                  "expressions":{{"pw":{{"references":["var.password"]}},"label":{{"references":["var.name"]}}}}}}}}}}}}}}}}}}}}"#
+                  "expressions":{{"pw":{{"references":["var.password"]}},"label":{{"references":["var.name"]}},
+                                 "tok":{{"references":["var.token"]}}}}}}}}}}}}}}}}}}}}"#
     );
     let plan = Plan::parse(&text).unwrap();
     let db = &plan.modules["module.db"];
@@ -280,6 +281,7 @@ fn module_arguments_fed_to_or_from_sensitive_variables_are_sensitive() {
     let inner = &plan.modules["module.db.module.inner"];
     assert!(inner.is_sensitive_argument("pw"), "fed from the module's sensitive variable");
     assert!(!inner.is_sensitive_argument("label"));
+    assert!(inner.is_sensitive_argument("tok"), "db's `token` is not declared sensitive but set from one");
     let attrs = Value::object_from([("password", Value::str(SECRET)), ("name", Value::str("main"))]);
     let marked = db.mark_sensitive_arguments(attrs);
     assert!(marked.get("password").unwrap().sensitive);
