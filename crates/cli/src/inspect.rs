@@ -120,7 +120,7 @@ fn instance_json(plan: &Plan, r: &ResourceInstance) -> Result<serde_json::Value>
             "name": r.provider_name,
             "config_key": r.provider_key.as_deref(),
             "alias": provider.and_then(|p| p.alias.clone()),
-            "region": provider.and_then(|p| p.region.clone()),
+            "region": provider.and_then(|p| p.region.as_ref()).map(|r| r.value().to_redacted_json()),
         },
         "after": r.after()?.to_redacted_json(),
     }))
@@ -270,7 +270,8 @@ fn summary_json(plan: &Plan, extra_warnings: &[String]) -> serde_json::Value {
         "drift": plan.drift.iter().map(|d| json!({"address": d.address_text, "actions": d.action.as_list()})).collect::<Vec<_>>(),
         "data_sources": plan.data_sources().map(|d| d.len()).unwrap_or(0),
         "providers": plan.providers.values().map(|p| json!({
-            "key": p.key, "name": p.name, "full_name": p.full_name, "alias": p.alias, "region": p.region,
+            "key": p.key, "name": p.name, "full_name": p.full_name, "alias": p.alias,
+            "region": p.region.as_ref().map(|r| r.value().to_redacted_json()),
         })).collect::<Vec<_>>(),
         "outputs": plan.outputs.len(),
         "variables": plan.variables.len(),

@@ -92,3 +92,89 @@ fn no_match_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stderr_of(&out), "error: plans/small.json: no resource instance matches aws_s3_bucket.*\n");
 }
+
+/// The secret planted all over `plans/hostile.json`: a sensitive variable
+/// used as the provider's region, duplicated mask keys (`false` then
+/// `true`), an output written twice, credentials in a module source and
+/// provider block, a module argument set from a sensitive variable.
+const PLANTED: &str = "PLANTED-s3cr3t-V4lue";
+
+/// The secret as it may be spelt in an output: plain, in other case, in
+/// base64 (standard and URL-safe) and in hex.
+fn spellings(secret: &str) -> Vec<String> {
+    const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = secret.as_bytes();
+    let mut b64 = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            b64.push(STD[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    // Without padding and its last, partial, character: a prefix of every encoding.
+    b64.pop();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    vec![secret.to_lowercase(), b64.clone(), b64.replace('+', "-").replace('/', "_"), hex.clone(), hex.to_uppercase()]
+}
+
+#[test]
+fn spellings_are_right() {
+    // base64("hello") is "aGVsbG8=": the prefix without its partial last character.
+    assert_eq!(spellings("hello"), ["hello", "aGVsbG", "aGVsbG", "68656c6c6f", "68656C6C6F"]);
+}
+
+fn assert_no_planted_secret(what: &str, out: &std::process::Output) {
+    let all = format!("{}{}", stdout_of(out), stderr_of(out));
+    let lower = all.to_lowercase();
+    for s in spellings(PLANTED) {
+        assert!(!all.contains(&s) && !lower.contains(&s.to_lowercase()), "{what} shows the secret as {s}:\n{all}");
+    }
+}
+
+#[test]
+fn inspect_never_shows_a_planted_secret() {
+    let runs: [&[&str]; 6] = [
+        &["inspect", "plans/hostile.json"],
+        &["inspect", "--json", "plans/hostile.json"],
+        &["inspect", "--all", "plans/hostile.json", "*"],
+        &["inspect", "--all", "--json", "plans/hostile.json", "*"],
+        &["inspect", "plans/hostile.json", "aws_db_instance.db"],
+        &["inspect", "--json", "plans/hostile.json", "module.db.aws_instance.x"],
+    ];
+    for args in runs {
+        let out = tfgate(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
+        assert_no_planted_secret(&args.join(" "), &out);
+    }
+    // What is hidden is still there, redacted.
+    let text = stdout_of(&tfgate(&["inspect", "plans/hostile.json"]).output().unwrap());
+    assert!(text.contains("aws (registry.terraform.io/hashicorp/aws) region (sensitive value)"), "{text}");
+    assert!(
+        text.contains("git::https://REDACTED@example.com/org/db.git//modules/db?ref=v1.2.0&access_token=REDACTED"),
+        "{text}"
+    );
+    assert!(text.contains("outputs: 1 (1 sensitive)") && text.contains("variables: 2 (2 sensitive)"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&tfgate(&["inspect", "--json", "plans/hostile.json"]).output().unwrap()))
+            .unwrap();
+    assert_eq!(json["providers"][0]["region"], "(sensitive value)");
+    let values = stdout_of(&tfgate(&["inspect", "plans/hostile.json", "aws_db_instance.db"]).output().unwrap());
+    assert!(
+        values.contains("password = (sensitive value)") && values.contains("arn      = (known after apply)"),
+        "{values}"
+    );
+}
+
+#[test]
+fn check_never_shows_a_planted_secret_in_any_format() {
+    for format in ["table", "json", "sentinel", "markdown", "github", "junit", "sarif"] {
+        let out = tfgate(&["check", "plans/hostile.json", "-p", "policies/hostile", "-v", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}: advisory only: {}", stderr_of(&out));
+        assert_no_planted_secret(format, &out);
+        let all = stdout_of(&out);
+        assert!(all.contains("sensitive value"), "{format} shows the redaction:\n{all}");
+        assert!(all.contains("REDACTED@example.com"), "{format} names the module, redacted:\n{all}");
+    }
+}

@@ -22,6 +22,7 @@ mod raw;
 mod references;
 pub mod render;
 pub mod resolve;
+pub mod source;
 pub mod value;
 
 pub use action::Action;
@@ -30,7 +31,7 @@ pub use error::PlanError;
 pub use pattern::AddressPattern;
 pub use plan::{
     Change, Check, CheckInstance, ConfigResource, DeferredChange, Importing, ModuleCall, OutputChange, Plan, Producer,
-    ProviderConfig, ResourceInstance, StateResource, Variable,
+    ProviderConfig, Region, ResourceInstance, StateResource, Variable,
 };
 pub use resolve::{resolve, resolve_selected, Mask, ResolveError, Selection};
 pub use value::{Key, Kind, Number, Object, PathStep, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};

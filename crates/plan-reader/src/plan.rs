@@ -1,7 +1,7 @@
 //! The plan model: what `terraform show -json` says, indexed and typed.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use serde_json::value::RawValue;
@@ -11,7 +11,8 @@ use crate::address::{Address, InstanceKey, KeyStyle, Mode, ModulePath, ModuleSte
 use crate::error::PlanError;
 use crate::input::{decode, json_error, json_error_in};
 use crate::raw::{self, RawChange, RawConfigModule, RawPlan, RawResourceChange};
-use crate::resolve::{resolve, resolve_selected, ResolveError, Selection};
+use crate::resolve::{resolve, resolve_selected, resolve_with_masks, Mask, ResolveError, Selection};
+use crate::source::redact_module_source;
 use crate::value::Value;
 
 /// Which program wrote the plan.
@@ -265,17 +266,39 @@ pub struct OutputChange<'a> {
     pub name: String,
     pub action: Action,
     change: Change<'a>,
+    /// Masks of earlier occurrences of this output in `output_changes`.
+    earlier_masks: Vec<(Option<&'a RawValue>, Option<&'a RawValue>)>,
+    /// The configuration declares the output `sensitive = true`.
+    declared_sensitive: bool,
 }
 
 impl OutputChange<'_> {
     /// The output's planned value, sensitive when the output is.
     pub fn after(&self) -> Result<Value, PlanError> {
-        self.change
-            .after()
+        self.after_merged()
+            .map(|v| mark_deep(v, self.declared_sensitive))
             .map_err(|source| PlanError::Value { path: format!("output_changes.{}.after", self.name), source })
     }
+    /// The value with the marks of every occurrence of the output.
+    fn after_merged(&self) -> Result<Value, ResolveError> {
+        if self.earlier_masks.is_empty() {
+            return self.change.after();
+        }
+        fn parse(m: Option<&RawValue>) -> Result<Mask<'_>, ResolveError> {
+            Mask::parse(m.map(RawValue::get))
+        }
+        let (mut unknown, mut sensitive) = (parse(self.change.after_unknown)?, parse(self.change.after_sensitive)?);
+        for (u, s) in &self.earlier_masks {
+            unknown = unknown.union(parse(*u)?);
+            sensitive = sensitive.union(parse(*s)?);
+        }
+        let v = resolve_with_masks(self.change.after.map(RawValue::get), &unknown, &sensitive)?;
+        let no_masks = self.change.after_sensitive.is_none() && self.earlier_masks.iter().all(|(_, s)| s.is_none());
+        Ok(if no_masks { mark_secret_looking(v) } else { v })
+    }
+    /// True when the output holds a sensitive value (or cannot be read).
     pub fn is_sensitive(&self) -> bool {
-        self.change.after_sensitive.is_some_and(|m| m.get().trim() == "true")
+        self.declared_sensitive || self.after().map_or(true, |v| v.contains_sensitive())
     }
 }
 
@@ -363,20 +386,58 @@ pub struct ProviderConfig {
     pub module_address: Option<String>,
     pub version_constraint: Option<String>,
     /// The `region` argument when it is a constant (or a root variable's value).
-    pub region: Option<String>,
+    pub region: Option<Region>,
+}
+
+/// A provider's `region`, sensitive when it comes from a variable declared
+/// `sensitive = true`: shown and handed to policies only with its mark.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Region {
+    text: String,
+    sensitive: bool,
+}
+
+impl Region {
+    pub fn new(text: impl Into<String>, sensitive: bool) -> Region {
+        Region { text: text.into(), sensitive }
+    }
+    pub fn is_sensitive(&self) -> bool {
+        self.sensitive
+    }
+    /// The region as a value, marked sensitive when it is.
+    pub fn value(&self) -> Value {
+        Value::str(&self.text).mark_if(self.sensitive)
+    }
+}
+
+/// The region, or `(sensitive value)`.
+impl std::fmt::Display for Region {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.sensitive { crate::value::SENSITIVE_TEXT } else { &self.text })
+    }
+}
+
+impl std::fmt::Debug for Region {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Region({:?})", self.to_string())
+    }
 }
 
 /// A `module` block of the configuration.
 pub struct ModuleCall<'a> {
     /// Call names from the root: `["a", "b"]` for `module.a.module.b`.
     pub path: Vec<String>,
-    /// The `source` argument as written (`terraform-aws-modules/vpc/aws`, `./modules/x`).
+    /// The `source` argument as written (`terraform-aws-modules/vpc/aws`,
+    /// `./modules/x`), with any credentials in it (userinfo, tokens and
+    /// signatures in the query) replaced by `REDACTED`.
     pub source: Option<String>,
     /// The `version` argument (a constraint such as `~> 5.0`).
     pub version: Option<String>,
     pub has_count: bool,
     pub has_for_each: bool,
     expressions: Option<&'a RawValue>,
+    /// Arguments whose value is sensitive (see [`sensitive_arguments`]).
+    sensitive_arguments: BTreeSet<String>,
 }
 
 impl ModuleCall<'_> {
@@ -384,6 +445,68 @@ impl ModuleCall<'_> {
     pub fn expressions_json(&self) -> Option<&str> {
         self.expressions.map(RawValue::get)
     }
+    /// True when the argument `name` carries a sensitive value.
+    pub fn is_sensitive_argument(&self, name: &str) -> bool {
+        self.sensitive_arguments.contains(name)
+    }
+    /// The call's arguments (an object keyed by argument name) with the
+    /// sensitive ones marked, wholly.
+    pub fn mark_sensitive_arguments(&self, mut args: Value) -> Value {
+        if let crate::Kind::Object(obj) = &mut args.kind {
+            for name in &self.sensitive_arguments {
+                if let Some(v) = obj.get_mut(name) {
+                    *v = mark_deep(std::mem::replace(v, Value::NULL), true);
+                }
+            }
+        }
+        args
+    }
+}
+
+/// The arguments of a module call that carry a sensitive value: those
+/// setting a variable the module declares sensitive, and those whose
+/// expression refers to a sensitive variable of the calling module (declared
+/// so, or in `fed_sensitive`: set from a sensitive value by its own caller)
+/// or to an output another module declares sensitive.
+fn sensitive_arguments(
+    caller: &RawConfigModule<'_>,
+    fed_sensitive: &BTreeSet<String>,
+    call: &raw::RawModuleCall<'_>,
+) -> BTreeSet<String> {
+    let declared = |m: Option<&RawConfigModule<'_>>, name: &str| {
+        m.and_then(|m| m.variables.as_ref()).and_then(|v| v.get(name)).is_some_and(|v| v.sensitive == Some(true))
+    };
+    let Some(exprs) = call.expressions.and_then(|e| serde_json::from_str::<serde_json::Value>(e.get()).ok()) else {
+        return Default::default();
+    };
+    let Some(args) = exprs.as_object() else { return Default::default() };
+    args.iter()
+        .filter(|(name, expr)| {
+            if declared(call.module.as_deref(), name) {
+                return true;
+            }
+            let mut refs = BTreeSet::new();
+            crate::references::collect_references(expr, &mut refs);
+            refs.iter().any(|r| {
+                let steps = crate::references::parse_traversal(r).unwrap_or_default();
+                let name = |i: usize| steps.get(i).map(|(n, _)| n.as_str());
+                match (name(0), name(1), name(2)) {
+                    (Some("var"), Some(var), _) => declared(Some(caller), var) || fed_sensitive.contains(var),
+                    // `module.C.O` (or `module.C["k"].O`) where C declares its output O sensitive.
+                    (Some("module"), Some(c), Some(o)) => caller
+                        .module_calls
+                        .as_ref()
+                        .and_then(|calls| calls.get(c))
+                        .and_then(|call| call.module.as_ref())
+                        .and_then(|m| m.outputs.as_ref())
+                        .and_then(|outputs| outputs.get(o))
+                        .is_some_and(|out| out.sensitive == Some(true)),
+                    _ => false,
+                }
+            })
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// A `resource` or `data` block of the configuration.
@@ -546,7 +669,7 @@ impl<'a> Plan<'a> {
                 value: v.value,
             })
             .collect();
-        plan.providers = read_providers(configuration.provider_config.unwrap_or_default(), &root_vars);
+        plan.providers = read_providers(configuration.provider_config.unwrap_or_default(), &root_vars, &sensitive_vars);
 
         plan.resources = raw.resource_changes.map(|i| i.0).unwrap_or_default();
         plan.drift = raw.resource_drift.map(|i| i.0).unwrap_or_default();
@@ -562,6 +685,9 @@ impl<'a> Plan<'a> {
             instance.provider_key = plan.provider_key_for(&instance.address);
             plan.deferred.push(DeferredChange { reason, instance });
         }
+        let declared_sensitive = |name: &str| {
+            plan.root_config.outputs.as_ref().and_then(|o| o.get(name)).is_some_and(|o| o.sensitive == Some(true))
+        };
         plan.outputs = raw
             .output_changes
             .unwrap_or_default()
@@ -570,6 +696,8 @@ impl<'a> Plan<'a> {
                 name: name.to_string(),
                 action: Action::from_list(&c.actions),
                 change: Change::from_raw(c),
+                earlier_masks: c.earlier_masks.clone(),
+                declared_sensitive: declared_sensitive(name),
             })
             .collect();
         plan.checks = raw.checks.unwrap_or_default().into_iter().map(read_check).collect();
@@ -620,8 +748,11 @@ impl<'a> Plan<'a> {
     }
 
     fn index_configuration(&mut self) {
+        /// `fed_sensitive`: variables of `m` that its caller sets from a
+        /// sensitive value (sensitive in `m` whatever `m` declares).
         fn walk<'a>(
             m: &RawConfigModule<'a>,
+            fed_sensitive: &BTreeSet<String>,
             path: &mut Vec<String>,
             resources: &mut Vec<ConfigResource<'a>>,
             modules: &mut BTreeMap<String, ModuleCall<'a>>,
@@ -650,26 +781,29 @@ impl<'a> Plan<'a> {
             }
             for (name, call) in m.module_calls.iter().flatten() {
                 path.push(name.to_string());
+                let sensitive_arguments = sensitive_arguments(m, fed_sensitive, call);
+                if let Some(child) = &call.module {
+                    walk(child, &sensitive_arguments, path, resources, modules);
+                }
                 modules.insert(
                     call_path_string(path),
                     ModuleCall {
                         path: path.clone(),
-                        source: call.source.as_deref().map(str::to_string),
+                        // Redacted here, once, for every consumer.
+                        source: call.source.as_deref().map(|s| redact_module_source(s).into_owned()),
                         version: call.version_constraint.as_deref().map(str::to_string),
                         has_count: call.count_expression.is_some(),
                         has_for_each: call.for_each_expression.is_some(),
                         expressions: call.expressions,
+                        sensitive_arguments,
                     },
                 );
-                if let Some(child) = &call.module {
-                    walk(child, path, resources, modules);
-                }
                 path.pop();
             }
         }
         let mut resources = Vec::new();
         let mut modules = BTreeMap::new();
-        walk(&self.root_config, &mut Vec::new(), &mut resources, &mut modules);
+        walk(&self.root_config, &BTreeSet::new(), &mut Vec::new(), &mut resources, &mut modules);
         self.config_index =
             resources.iter().enumerate().map(|(i, r)| ((r.module.clone(), r.address.clone()), i)).collect();
         self.config_resources = resources;
@@ -950,6 +1084,7 @@ fn rebuild_address(rc: &RawResourceChange<'_>, style: KeyStyle) -> Result<Addres
 fn read_providers(
     configs: BTreeMap<Cow<'_, str>, raw::RawProviderConfig<'_>>,
     root_vars: &BTreeMap<Cow<'_, str>, raw::RawVariable<'_>>,
+    sensitive_vars: &HashMap<&str, bool>,
 ) -> BTreeMap<Arc<str>, ProviderConfig> {
     configs
         .into_iter()
@@ -961,7 +1096,10 @@ fn read_providers(
                         return None;
                     }
                     let raw = root_vars.get(var)?.value?;
-                    serde_json::from_str::<String>(raw.get()).ok()
+                    let text = serde_json::from_str::<String>(raw.get()).ok()?;
+                    // A variable the configuration does not declare (an edited
+                    // or stripped plan) may be sensitive: it is treated so.
+                    Some(Region::new(text, sensitive_vars.get(var).copied().unwrap_or(true)))
                 })
             });
             let config = ProviderConfig {
@@ -984,11 +1122,11 @@ fn read_providers(
 
 /// Reads `expressions[attr]` when it is a constant string, or a single
 /// `var.NAME` reference that `variable` can resolve.
-fn constant_string(expressions: &str, attr: &str, variable: impl Fn(&str) -> Option<String>) -> Option<String> {
+fn constant_string(expressions: &str, attr: &str, variable: impl Fn(&str) -> Option<Region>) -> Option<Region> {
     let exprs: serde_json::Value = serde_json::from_str(expressions).ok()?;
     let expr = exprs.get(attr)?;
     if let Some(s) = expr.get("constant_value").and_then(|c| c.as_str()) {
-        return Some(s.to_string());
+        return Some(Region::new(s, false));
     }
     let refs = expr.get("references")?.as_array()?;
     match refs.as_slice() {

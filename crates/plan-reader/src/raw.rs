@@ -31,7 +31,7 @@ pub struct RawPlan<'a> {
     pub resource_drift: Option<Instances<'a>>,
     #[serde(borrow)]
     pub deferred_changes: Option<Vec<RawDeferred<'a>>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "merged_map")]
     pub output_changes: Option<BTreeMap<Str<'a>, RawChange<'a>>>,
     #[serde(borrow)]
     pub prior_state: Option<&'a RawValue>,
@@ -108,6 +108,18 @@ pub struct RawChange<'a> {
     pub importing: Option<RawImporting<'a>>,
     #[serde(borrow)]
     pub generated_config: Option<Str<'a>>,
+    /// `(after_unknown, after_sensitive)` of earlier occurrences of the
+    /// same entry (an output written twice): their marks still count.
+    #[serde(skip)]
+    pub earlier_masks: Vec<(Option<&'a RawValue>, Option<&'a RawValue>)>,
+}
+
+impl MergeDuplicate for RawChange<'_> {
+    fn merge_duplicate(&mut self, mut earlier: Self) {
+        // Values: the last occurrence wins, as in Go's encoding/json.
+        self.earlier_masks.append(&mut earlier.earlier_masks);
+        self.earlier_masks.push((earlier.after_unknown, earlier.after_sensitive));
+    }
 }
 
 #[derive(Deserialize)]
@@ -197,9 +209,9 @@ pub struct RawConfigModule<'a> {
     pub resources: Option<Vec<RawConfigResource<'a>>>,
     #[serde(borrow)]
     pub module_calls: Option<BTreeMap<Str<'a>, RawModuleCall<'a>>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "merged_map")]
     pub variables: Option<BTreeMap<Str<'a>, RawConfigVariable>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "merged_map")]
     pub outputs: Option<BTreeMap<Str<'a>, RawConfigOutput<'a>>>,
 }
 
@@ -244,10 +256,71 @@ pub struct RawConfigVariable {
     pub sensitive: Option<bool>,
 }
 
+impl MergeDuplicate for RawConfigVariable {
+    fn merge_duplicate(&mut self, earlier: Self) {
+        if earlier.sensitive == Some(true) {
+            self.sensitive = Some(true);
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub struct RawConfigOutput<'a> {
     #[serde(borrow)]
     pub expression: Option<&'a RawValue>,
+    pub sensitive: Option<bool>,
+}
+
+impl MergeDuplicate for RawConfigOutput<'_> {
+    fn merge_duplicate(&mut self, earlier: Self) {
+        if earlier.sensitive == Some(true) {
+            self.sensitive = Some(true);
+        }
+    }
+}
+
+/// An entry that a map may hold twice under one key: the later occurrence
+/// is kept (Go's encoding/json and serde_json do so) after taking over the
+/// marks of the earlier one, so that a duplicate never hides a secret.
+pub trait MergeDuplicate {
+    fn merge_duplicate(&mut self, earlier: Self);
+}
+
+/// Deserializes an optional map whose duplicated keys are merged with
+/// [`MergeDuplicate`] (serde's own map keeps the last and drops the rest).
+fn merged_map<'de, D, K, V>(deserializer: D) -> Result<Option<BTreeMap<K, V>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    K: Deserialize<'de> + Ord,
+    V: Deserialize<'de> + MergeDuplicate,
+{
+    struct Visit<K, V>(std::marker::PhantomData<(K, V)>);
+    impl<'de, K: Deserialize<'de> + Ord, V: Deserialize<'de> + MergeDuplicate> serde::de::Visitor<'de> for Visit<K, V> {
+        type Value = Option<BTreeMap<K, V>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((k, mut v)) = map.next_entry::<K, V>()? {
+                if let Some(earlier) = out.remove(&k) {
+                    v.merge_duplicate(earlier);
+                }
+                out.insert(k, v);
+            }
+            Ok(Some(out))
+        }
+    }
+    deserializer.deserialize_option(Visit(std::marker::PhantomData))
 }
 
 /// `prior_state` / `planned_values` as a state representation.

@@ -165,7 +165,7 @@ fn navigate<'j>(exprs: &'j Json, path: &[&str]) -> Vec<&'j Json> {
 }
 
 /// Every string in every `references` array under `node`.
-fn collect_references(node: &Json, out: &mut BTreeSet<String>) {
+pub(crate) fn collect_references(node: &Json, out: &mut BTreeSet<String>) {
     match node {
         Json::Object(map) => {
             for (k, v) in map {
@@ -184,7 +184,7 @@ fn collect_references(node: &Json, out: &mut BTreeSet<String>) {
 }
 
 /// Splits `module.lt["a.b"].id` into `[("module", None), ("lt", Some("a.b")), ("id", None)]`.
-fn parse_traversal(s: &str) -> Option<Vec<(String, Option<InstanceKey>)>> {
+pub(crate) fn parse_traversal(s: &str) -> Option<Vec<(String, Option<InstanceKey>)>> {
     let mut out = Vec::new();
     let mut rest = s;
     while !rest.is_empty() {

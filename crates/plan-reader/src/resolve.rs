@@ -11,6 +11,11 @@
 //! - a `true` leaf in the sensitive mask marks the whole subtree sensitive;
 //! - keys present only in the unknown mask are unknown attributes, absent
 //!   from `after`.
+//!
+//! A key written twice (which Terraform never does) is read so that no
+//! reader sees more than tfgate shows: in a value the last occurrence wins,
+//! as in Go's encoding/json, serde_json and jq; in a mask the path is marked
+//! when any occurrence marks it ([`Mask::union`]).
 
 use std::borrow::Cow;
 
@@ -69,6 +74,45 @@ impl<'t> Mask<'t> {
     fn is_all(&self) -> bool {
         matches!(self, Mask::All)
     }
+
+    /// Two readings of one path (a key written twice, in one mask or in
+    /// two occurrences of an entry) as one mask that marks whatever either
+    /// marks: a duplicate never weakens a mask, whichever occurrence a
+    /// reader keeps. Shapes that disagree mark the whole path.
+    pub fn union(self, other: Mask<'t>) -> Mask<'t> {
+        match (self, other) {
+            (Mask::None, m) | (m, Mask::None) => m,
+            (Mask::Object(p), m) | (m, Mask::Object(p)) if p.is_empty() => m,
+            (Mask::List(l), m) | (m, Mask::List(l)) if l.is_empty() => m,
+            (Mask::All, _) | (_, Mask::All) => Mask::All,
+            (Mask::Object(mut a), Mask::Object(b)) => {
+                a.extend(b);
+                Mask::Object(merge_duplicates(a))
+            }
+            (Mask::List(a), Mask::List(b)) => {
+                let n = a.len().max(b.len());
+                let (mut a, mut b) = (a.into_iter(), b.into_iter());
+                Mask::List(
+                    (0..n).map(|_| a.next().unwrap_or(Mask::None).union(b.next().unwrap_or(Mask::None))).collect(),
+                )
+            }
+            _ => Mask::All,
+        }
+    }
+}
+
+/// Sorts an object mask's members by key (stably) and merges each run of
+/// one key with [`Mask::union`].
+fn merge_duplicates<'t>(mut pairs: Vec<(Cow<'t, str>, Mask<'t>)>) -> Vec<(Cow<'t, str>, Mask<'t>)> {
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Vec<(Cow<'t, str>, Mask<'t>)> = Vec::with_capacity(pairs.len());
+    for (k, m) in pairs {
+        match out.last_mut() {
+            Some((last, prev)) if *last == k => *prev = std::mem::replace(prev, Mask::None).union(m),
+            _ => out.push((k, m)),
+        }
+    }
+    out
 }
 
 /// Resolves a value from its raw text and masks.
@@ -921,8 +965,7 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 if !pairs.is_sorted_by(|a, b| a.0 < b.0) {
-                    pairs.sort_by(|a, b| a.0.cmp(&b.0));
-                    pairs.dedup_by(|later, earlier| later.0 == earlier.0);
+                    pairs = merge_duplicates(pairs);
                 }
                 Mask::Object(pairs)
             }

@@ -124,6 +124,56 @@ fn reversed(j: &Json) -> String {
     }
 }
 
+/// JSON text in which some object members of a mask are written twice, the
+/// extra occurrence marking nothing (`false`), before or after the real
+/// one: whichever occurrence a reader keeps, no mark may be lost.
+fn with_weaker_duplicates(j: &Json, choices: &mut impl Iterator<Item = u8>) -> String {
+    match j {
+        Json::Object(m) => {
+            let mut parts = Vec::new();
+            for (k, v) in m {
+                let key = Json::String(k.clone());
+                let member = format!("{key}:{}", with_weaker_duplicates(v, choices));
+                match choices.next().unwrap_or(0) % 4 {
+                    1 => parts.extend([format!("{key}:false"), member]),
+                    2 => parts.extend([member, format!("{key}:false")]),
+                    3 => parts.extend([member.clone(), member]),
+                    _ => parts.push(member),
+                }
+            }
+            format!("{{{}}}", parts.join(","))
+        }
+        Json::Array(items) => {
+            format!("[{}]", items.iter().map(|i| with_weaker_duplicates(i, choices)).collect::<Vec<_>>().join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// JSON text in which some object members are preceded by a decoy member
+/// of the same key: the last occurrence is the value (Go's encoding/json).
+fn with_decoy_values(j: &Json, choices: &mut impl Iterator<Item = u8>) -> String {
+    match j {
+        Json::Object(m) => {
+            let mut parts = Vec::new();
+            for (k, v) in m {
+                let key = Json::String(k.clone());
+                match choices.next().unwrap_or(0) % 3 {
+                    1 => parts.push(format!("{key}:\"decoy\"")),
+                    2 => parts.push(format!("{key}:{{\"decoy\":[1,{{\"z\":null}}]}}")),
+                    _ => {}
+                }
+                parts.push(format!("{key}:{}", with_decoy_values(v, choices)));
+            }
+            format!("{{{}}}", parts.join(","))
+        }
+        Json::Array(items) => {
+            format!("[{}]", items.iter().map(|i| with_decoy_values(i, choices)).collect::<Vec<_>>().join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
 /// The combination rule written plainly over serde_json values, as an oracle.
 fn model(a: Option<&Json>, u: Option<&Json>, s: Option<&Json>, inherited: bool) -> Value {
     let mark = inherited || s == Some(&json!(true));
@@ -196,6 +246,91 @@ proptest! {
         let got = resolve(Some(&text(&after, flips[0])), Some(&text(&unknown, flips[1])), Some(&text(&sensitive, flips[2])))
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(got, model(Some(&after), Some(&unknown), Some(&sensitive), false));
+    }
+
+    #[test]
+    fn duplicate_mask_keys_never_weaken_a_mark(
+        (after, unknown, sensitive) in json_value().prop_flat_map(|a| (Just(a.clone()), mask_for(a.clone()), mask_for(a))),
+        choices in prop::collection::vec(any::<u8>(), 0..64),
+        kept in "[a-h]{0,4}",
+    ) {
+        // Terraform's decoder keeps the last of duplicated keys, tfgate once
+        // kept the first; a `false` duplicate on either side changes nothing.
+        let (mut cu, mut cs) = (choices.clone().into_iter(), choices.into_iter().rev());
+        let (u, s) = (with_weaker_duplicates(&unknown, &mut cu), with_weaker_duplicates(&sensitive, &mut cs));
+        let got = resolve(Some(&after.to_string()), Some(&u), Some(&s)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let want = model(Some(&after), Some(&unknown), Some(&sensitive), false);
+        prop_assert_eq!(&got, &want);
+        // The same through the selective builder and with `after` absent.
+        let keep = |k: &str| kept.contains(k);
+        let got = resolve_selected(Some(&after.to_string()), Some(&u), Some(&s), Some(&keep))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut want = want;
+        if let Kind::Object(obj) = &mut want.kind {
+            *obj = obj.iter().filter(|(k, _)| keep(k)).map(|(k, v)| (k, v.clone())).collect();
+        }
+        prop_assert_eq!(got, want);
+        let got = resolve(None, Some(&u), Some(&s)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(got, model(None, Some(&unknown), Some(&sensitive), false));
+    }
+
+    #[test]
+    fn duplicate_value_keys_keep_the_last_occurrence(
+        (after, unknown, sensitive) in json_value().prop_flat_map(|a| (Just(a.clone()), mask_for(a.clone()), mask_for(a))),
+        choices in prop::collection::vec(any::<u8>(), 0..64),
+        kept in "[a-h]{0,4}",
+    ) {
+        let a = with_decoy_values(&after, &mut choices.into_iter());
+        let (u, s) = (unknown.to_string(), sensitive.to_string());
+        let got = resolve(Some(&a), Some(&u), Some(&s)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let want = model(Some(&after), Some(&unknown), Some(&sensitive), false);
+        prop_assert_eq!(&got, &want);
+        let keep = |k: &str| kept.contains(k);
+        let got = resolve_selected(Some(&a), Some(&u), Some(&s), Some(&keep)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut want = want;
+        if let Kind::Object(obj) = &mut want.kind {
+            *obj = obj.iter().filter(|(k, _)| keep(k)).map(|(k, v)| (k, v.clone())).collect();
+        }
+        prop_assert_eq!(got, want);
+    }
+
+    #[test]
+    fn module_sources_never_show_a_credential(
+        getter in prop_oneof![Just(""), Just("git::"), Just("s3::"), Just("gcs::"), Just("hg::")],
+        scheme in prop_oneof![Just("https"), Just("http"), Just("ssh")],
+        user in "[A-Za-z0-9_.-]{1,12}",
+        // RFC 3986 userinfo holds no `/` (Terraform refuses such a source).
+        secret in "[A-Za-z0-9_%+=~!$*-]{6,24}",
+        password in any::<bool>(),
+        host in "[a-z]{3,10}\\.(com|io|net)",
+        path in "(/[a-z0-9]{1,8}){1,3}(\\.git)?(//[a-z]{1,6})?",
+        param in prop_oneof![
+            Just("access_token"), Just("token"), Just("private_token"), Just("password"), Just("sig"),
+            Just("signature"), Just("X-Amz-Signature"), Just("X-Amz-Credential"), Just("X-Amz-Security-Token"),
+            Just("X-Goog-Signature"), Just("X-Goog-Credential"), Just("aws_access_key_secret"), Just("Api-Key"),
+            Just("client_SECRET"), Just("sshkey"),
+        ],
+        param_first in any::<bool>(),
+    ) {
+        let secret = format!("S3CR3T{secret}");
+        // A user name alone is a secret over http (`https://TOKEN@github.com`),
+        // an account over ssh (`ssh://git@host`), which stays visible.
+        let userinfo = match (password, scheme) {
+            (true, _) => format!("{user}:{secret}@"),
+            (false, "ssh") => format!("{user}@"),
+            (false, _) => format!("{secret}@"),
+        };
+        let query = if param_first { format!("{param}={secret}&ref=v1.2.0") } else { format!("ref=v1.2.0&{param}={secret}") };
+        let source = format!("{getter}{scheme}://{userinfo}{host}{path}?{query}");
+        let shown = tfgate_plan::source::redact_module_source(&source);
+        prop_assert!(!shown.contains(&secret), "{source} -> {shown}");
+        let kept = format!("{host}{path}?");
+        prop_assert!(shown.contains(&kept), "{source} -> {shown}");
+        prop_assert!(shown.contains("ref=v1.2.0") && shown.starts_with(getter), "{source} -> {shown}");
+        // scp-like forms with a password.
+        let scp = format!("{getter}{user}:{secret}@{host}:org{path}");
+        let shown = tfgate_plan::source::redact_module_source(&scp);
+        prop_assert!(!shown.contains(&secret), "{scp} -> {shown}");
     }
 
     #[test]

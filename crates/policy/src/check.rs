@@ -385,7 +385,7 @@ fn resource_meta_fields(
     put("provider", &|| Value::str(&r.provider_name));
     put("provider_config_key", &|| opt(r.provider_key.as_deref()));
     put("provider_alias", &|| opt(provider().and_then(|p| p.alias.as_deref())));
-    put("region", &|| opt(provider().and_then(|p| p.region.as_deref())));
+    put("region", &|| provider().and_then(|p| p.region.as_ref()).map_or(Value::null(), |r| r.value()));
     put("operation", &|| Value::str(operation(&r.action)));
     put("actions", &|| Value::list(r.action.as_list().into_iter().map(Value::str).collect()));
     put("action_reason", &|| opt(r.action_reason.as_deref()));
@@ -479,7 +479,7 @@ fn provider_targets(plan: &Plan<'_>) -> Vec<(Target, TargetInfo)> {
             let mut attrs = expressions_to_value(None);
             if let Some(region) = &p.region {
                 if let Kind::Object(obj) = &mut attrs.kind {
-                    obj.insert("region", Value::str(region));
+                    obj.insert("region", region.value());
                 }
             }
             let opt = |s: Option<&String>| s.map_or(Value::null(), |s| Value::str(s));
@@ -528,7 +528,7 @@ fn module_targets(plan: &Plan<'_>) -> Vec<(Target, TargetInfo)> {
             let target = Target {
                 kind: PolicyKind::Module,
                 name: source.clone(),
-                attrs: expressions_to_value(call.expressions_json()),
+                attrs: call.mark_sensitive_arguments(expressions_to_value(call.expressions_json())),
                 prior_attrs: Value::null(),
                 meta,
                 actions: vec![],
