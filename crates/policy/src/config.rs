@@ -673,8 +673,9 @@ waiver {
         let c = load_config(&path).unwrap();
         assert_eq!(c.policy_sets.len(), 2);
         assert_eq!(c.waivers.len(), 1);
-        let ec2_032 = c.policies.iter().find(|p| p.id == "TFG-EC2-032").unwrap();
-        assert_eq!(ec2_032.enforcement_level, Some(report::EnforcementLevel::Advisory));
+        let level = |id: &str| c.policies.iter().find(|p| p.id == id).unwrap().enforcement_level;
+        assert_eq!(level("TFG-EC2-032"), Some(report::EnforcementLevel::MandatoryOverridable));
+        assert_eq!(level("TFG-EC2-032/subnet_map_public_ip"), Some(report::EnforcementLevel::Advisory));
     }
 
     #[test]
