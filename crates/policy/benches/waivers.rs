@@ -62,7 +62,7 @@ fn scan_every_waiver(waivers: &[Waiver], findings: &mut [report::Finding], today
         for f in findings.iter_mut() {
             let covers = match &w.scope {
                 WaiverScope::All => true,
-                WaiverScope::Blocks(ids) => ids.iter().any(|id| *id == f.policy_id),
+                WaiverScope::Blocks(ids) => ids.contains(&f.policy_id),
                 WaiverScope::Unresolved => false,
             };
             if matches!(f.status, report::Status::Fail | report::Status::Unknown)

@@ -476,8 +476,15 @@ struct WaiverIndex<'w> {
 #[derive(Default)]
 struct AddressIndex<'w> {
     exact: HashMap<&'w str, Vec<usize>>,
-    /// Trie nodes: children by byte, and the globs whose prefix ends here.
-    nodes: Vec<(Vec<(u8, usize)>, Vec<usize>)>,
+    /// The trie, root first.
+    nodes: Vec<TrieNode>,
+}
+
+/// A trie node: children by byte, and the globs whose literal prefix ends here.
+#[derive(Default)]
+struct TrieNode {
+    children: Vec<(u8, usize)>,
+    globs: Vec<usize>,
 }
 
 impl<'w> WaiverIndex<'w> {
@@ -518,21 +525,21 @@ impl<'w> AddressIndex<'w> {
             return;
         }
         if self.nodes.is_empty() {
-            self.nodes.push((Vec::new(), Vec::new()));
+            self.nodes.push(TrieNode::default());
         }
         let mut node = 0;
         for b in literal_prefix(w.address.as_str()).bytes() {
-            node = match self.nodes[node].0.iter().find(|(c, _)| *c == b) {
+            node = match self.nodes[node].children.iter().find(|(c, _)| *c == b) {
                 Some(&(_, next)) => next,
                 None => {
                     let next = self.nodes.len();
-                    self.nodes.push((Vec::new(), Vec::new()));
-                    self.nodes[node].0.push((b, next));
+                    self.nodes.push(TrieNode::default());
+                    self.nodes[node].children.push((b, next));
                     next
                 }
             };
         }
-        self.nodes[node].1.push(i);
+        self.nodes[node].globs.push(i);
     }
 
     /// Calls `f` with every waiver that may cover `address`: the exact ones
@@ -544,8 +551,8 @@ impl<'w> AddressIndex<'w> {
         let Some(mut node) = (!self.nodes.is_empty()).then_some(0) else { return };
         let mut bytes = address.bytes();
         loop {
-            self.nodes[node].1.iter().for_each(|&i| f(i));
-            match bytes.next().and_then(|b| self.nodes[node].0.iter().find(|(c, _)| *c == b)) {
+            self.nodes[node].globs.iter().for_each(|&i| f(i));
+            match bytes.next().and_then(|b| self.nodes[node].children.iter().find(|(c, _)| *c == b)) {
                 Some(&(_, next)) => node = next,
                 None => return,
             }
