@@ -52,6 +52,23 @@ pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 /// The largest single value (its source text) in a configuration file.
 pub const MAX_VALUE_BYTES: usize = 64 * 1024;
 
+/// The most diagnostics reported for a configuration file. Each one copies
+/// its source line, so thousands of mistakes on one long line would
+/// otherwise cost gigabytes.
+pub(crate) const MAX_DIAGNOSTICS: usize = 20;
+
+/// Says how many diagnostics past [`MAX_DIAGNOSTICS`] were left out.
+pub(crate) fn note_dropped(diags: &mut Vec<Diagnostic>, source: &SourceFile, dropped: usize) {
+    if dropped > 0 {
+        let s = if dropped == 1 { "" } else { "s" };
+        diags.push(Diagnostic::warning(
+            source,
+            Span::default(),
+            format!("{dropped} further error{s} not shown: fix the ones above first"),
+        ));
+    }
+}
+
 /// A loaded configuration.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -175,7 +192,7 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
     let mut l = Loader { file: &source, diags: Vec::new() };
     l.check_schema(&body, "the tfgate configuration", &["unknown"], &["policy_set", "policy", "waiver"]);
     let mut config = Config { dir: dir.clone(), source: Some(source.clone()), ..Config::default() };
-    let mut c = Checker { l };
+    let mut c = Checker { l, dropped: 0 };
 
     for a in &body.attrs {
         if a.name == "unknown" {
@@ -271,18 +288,26 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
         }
     }
     if c.l.diags.iter().any(Diagnostic::is_error) {
-        return Err(PolicyError::Invalid(c.l.diags));
+        let mut diags = c.l.diags;
+        note_dropped(&mut diags, &source, c.dropped);
+        return Err(PolicyError::Invalid(diags));
     }
     Ok(config)
 }
 
 struct Checker<'a> {
     l: Loader<'a>,
+    /// Errors past [`MAX_DIAGNOSTICS`], counted only.
+    dropped: usize,
 }
 
 impl Checker<'_> {
     fn error(&mut self, span: Span, message: String) {
-        self.l.diags.push(Diagnostic::error(self.l.file, span, message));
+        if self.l.diags.len() < MAX_DIAGNOSTICS {
+            self.l.diags.push(Diagnostic::error(self.l.file, span, message));
+        } else {
+            self.dropped += 1;
+        }
     }
     /// A value: constant data only (like a `.tfvars` file), and not too big.
     /// Computed expressions are refused because a short one (`join` over a

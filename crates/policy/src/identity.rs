@@ -20,7 +20,7 @@ use tfgate_plan::Value;
 use tfgate_report as report;
 
 use crate::check::policy_id;
-use crate::config::{Config, WaiverScope};
+use crate::config::{note_dropped, Config, WaiverScope, MAX_DIAGNOSTICS};
 use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span};
 use crate::{PolicyError, PolicySet};
 
@@ -179,7 +179,12 @@ pub fn resolve_config(set: &PolicySet, config: &mut Config) -> Result<ResolvedSe
     // A configuration built in code has no file to point into.
     let source = config.source.clone().unwrap_or_else(|| SourceFile::new("configuration", ""));
     let mut diags = Vec::new();
+    let mut dropped = 0;
     let mut error = |span: Span, message: String, help: Option<String>| {
+        if diags.len() >= MAX_DIAGNOSTICS {
+            dropped += 1;
+            return;
+        }
         let d = Diagnostic::error(&source, span, message);
         diags.push(match help {
             Some(h) => d.with_help(h),
@@ -283,6 +288,7 @@ pub fn resolve_config(set: &PolicySet, config: &mut Config) -> Result<ResolvedSe
         }
     }
     if !diags.is_empty() {
+        note_dropped(&mut diags, &source, dropped);
         return Err(PolicyError::Invalid(diags));
     }
     out.levels = levels.into_iter().map(|(b, (_, l, _))| (index.id(b).to_string(), l)).collect();
@@ -430,6 +436,15 @@ policy "net" {
             "policy \"TFG-M-001\" {\n  inputs = { limit = 2 }\n}\npolicy \"TFG-M-001/instance\" {\n  inputs = { limit = 3 }\n}\n",
         );
         assert!(e.contains("set twice with different values"), "{e}");
+    }
+
+    #[test]
+    fn many_mistakes_on_one_long_line_are_reported_a_few_at_a_time() {
+        let keys: Vec<String> = (0..5000).map(|i| format!("k{i} = 1")).collect();
+        let e = errors(&format!("policy \"TFG-M-001\" {{\n  inputs = {{ {} }}\n}}\n", keys.join(", ")));
+        assert_eq!(e.matches("error: policy \"TFG-M-001\" has no input").count(), MAX_DIAGNOSTICS);
+        assert!(e.contains("4980 further errors not shown"), "{}", &e[e.len() - 300..]);
+        assert!(e.len() < (MAX_DIAGNOSTICS + 1) * 2 * 50_000, "each diagnostic copies the line once");
     }
 
     #[test]
