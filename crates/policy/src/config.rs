@@ -445,8 +445,8 @@ pub fn today() -> String {
 /// several waivers cover a finding, the first in the file takes it.
 ///
 /// Waivers are indexed by policy block and address (exact addresses in a
-/// hash map, globs in a trie of their literal prefixes), so each finding
-/// looks only at the waivers that can cover it.
+/// hash map, globs in tries of their literal prefixes or suffixes), so each
+/// finding looks only at the waivers that can cover it.
 pub fn apply_waivers(waivers: &[Waiver], findings: &mut [report::Finding], today: &str) -> Vec<report::WaiverInfo> {
     use rayon::prelude::*;
     let expired: Vec<bool> = waivers.iter().map(|w| w.expired(today)).collect();
@@ -496,20 +496,62 @@ struct WaiverIndex<'w> {
     all: AddressIndex<'w>,
 }
 
-/// Waivers (by position) by address: exact addresses hashed, globs in a
-/// trie of their literal prefixes (the text before the first wildcard).
+/// Waivers (by position) by address: exact addresses hashed; globs in a
+/// trie of their literal prefixes (the text before the first wildcard), or,
+/// for globs that start with a wildcard (`*.aws_instance.web`), in a trie of
+/// their reversed literal suffixes.
 #[derive(Default)]
 struct AddressIndex<'w> {
     exact: HashMap<&'w str, Vec<usize>>,
-    /// The trie, root first.
+    prefixes: Trie,
+    suffixes: Trie,
+}
+
+/// Waivers by a literal string: nodes (root first) with children by byte and
+/// the waivers whose string ends there.
+#[derive(Default)]
+struct Trie {
     nodes: Vec<TrieNode>,
 }
 
-/// A trie node: children by byte, and the globs whose literal prefix ends here.
 #[derive(Default)]
 struct TrieNode {
     children: Vec<(u8, usize)>,
-    globs: Vec<usize>,
+    waivers: Vec<usize>,
+}
+
+impl Trie {
+    fn insert(&mut self, key: impl Iterator<Item = u8>, waiver: usize) {
+        if self.nodes.is_empty() {
+            self.nodes.push(TrieNode::default());
+        }
+        let mut node = 0;
+        for b in key {
+            node = match self.nodes[node].children.iter().find(|(c, _)| *c == b) {
+                Some(&(_, next)) => next,
+                None => {
+                    let next = self.nodes.len();
+                    self.nodes.push(TrieNode::default());
+                    self.nodes[node].children.push((b, next));
+                    next
+                }
+            };
+        }
+        self.nodes[node].waivers.push(waiver);
+    }
+
+    /// Calls `f` with the waivers of every key that `text` starts with.
+    fn each_key_of(&self, text: impl Iterator<Item = u8>, f: &mut impl FnMut(usize)) {
+        let Some(mut node) = (!self.nodes.is_empty()).then_some(0) else { return };
+        let mut text = text;
+        loop {
+            self.nodes[node].waivers.iter().for_each(|&i| f(i));
+            match text.next().and_then(|b| self.nodes[node].children.iter().find(|(c, _)| *c == b)) {
+                Some(&(_, next)) => node = next,
+                None => return,
+            }
+        }
+    }
 }
 
 impl<'w> WaiverIndex<'w> {
@@ -549,54 +591,46 @@ impl<'w> AddressIndex<'w> {
             self.exact.entry(w.address.as_str()).or_default().push(i);
             return;
         }
-        if self.nodes.is_empty() {
-            self.nodes.push(TrieNode::default());
+        let (prefix, suffix) = literal_ends(w.address.as_str());
+        if prefix.is_empty() && !suffix.is_empty() {
+            self.suffixes.insert(suffix.bytes().rev(), i);
+        } else {
+            self.prefixes.insert(prefix.bytes(), i);
         }
-        let mut node = 0;
-        for b in literal_prefix(w.address.as_str()).bytes() {
-            node = match self.nodes[node].children.iter().find(|(c, _)| *c == b) {
-                Some(&(_, next)) => next,
-                None => {
-                    let next = self.nodes.len();
-                    self.nodes.push(TrieNode::default());
-                    self.nodes[node].children.push((b, next));
-                    next
-                }
-            };
-        }
-        self.nodes[node].globs.push(i);
     }
 
     /// Calls `f` with every waiver that may cover `address`: the exact ones
-    /// for it and the globs whose literal prefix it starts with.
+    /// for it and the globs whose literal prefix it starts with or whose
+    /// literal suffix it ends with.
     fn candidates(&self, address: &str, f: &mut impl FnMut(usize)) {
         if let Some(hits) = self.exact.get(address) {
             hits.iter().for_each(|&i| f(i));
         }
-        let Some(mut node) = (!self.nodes.is_empty()).then_some(0) else { return };
-        let mut bytes = address.bytes();
-        loop {
-            self.nodes[node].globs.iter().for_each(|&i| f(i));
-            match bytes.next().and_then(|b| self.nodes[node].children.iter().find(|(c, _)| *c == b)) {
-                Some(&(_, next)) => node = next,
-                None => return,
-            }
-        }
+        self.prefixes.each_key_of(address.bytes(), f);
+        self.suffixes.each_key_of(address.bytes().rev(), f);
     }
 }
 
-/// The literal text a glob starts with, escapes undone.
-fn literal_prefix(pattern: &str) -> String {
-    let mut out = String::new();
+/// The literal text a glob starts with and the literal text it ends with
+/// (after its last wildcard), escapes undone.
+fn literal_ends(pattern: &str) -> (String, String) {
+    let (mut prefix, mut run) = (None, String::new());
     let mut chars = pattern.chars();
     while let Some(c) = chars.next() {
         match c {
-            '*' | '?' => break,
-            '\\' => out.push(chars.next().unwrap_or('\\')),
-            c => out.push(c),
+            '*' | '?' => {
+                prefix.get_or_insert_with(|| run.clone());
+                run.clear();
+            }
+            '\\' => run.push(chars.next().unwrap_or('\\')),
+            c => run.push(c),
         }
     }
-    out
+    match prefix {
+        Some(prefix) => (prefix, run),
+        // No wildcard: the whole text is both.
+        None => (run.clone(), run),
+    }
 }
 
 #[cfg(test)]
@@ -802,6 +836,9 @@ waiver {
             waiver("Q", r"lit\*eral", blocks(&["Q"])),
             waiver("Q", "module.?.z", blocks(&["Q"])),
             waiver("Q", "never", blocks(&["Q"])),
+            waiver("S", "*.aws_instance.web", blocks(&["S"])),
+            waiver("S", "*web?", blocks(&["S"])),
+            waiver("S", "*x*", blocks(&["S"])),
         ];
         let mut findings = vec![
             finding("P/x", "module.a.aws_instance.web"),
@@ -811,14 +848,18 @@ waiver {
             finding("Q", "litXeral"),
             finding("Q", "module.c.z"),
             finding("Q", "module.a.x"),
+            finding("S", "module.b.aws_instance.web"),
+            finding("S", "aws_instance.webs"),
+            finding("S", "module.x.dbs"),
+            finding("S", "aws_instance.dbz"),
         ];
         let infos = apply_waivers(&waivers, &mut findings, "2026-01-01");
         let status: Vec<report::Status> = findings.iter().map(|f| f.status).collect();
         use report::Status::{Fail, Waived};
-        assert_eq!(status, [Waived, Fail, Waived, Waived, Fail, Waived, Fail]);
+        assert_eq!(status, [Waived, Fail, Waived, Waived, Fail, Waived, Fail, Waived, Waived, Waived, Fail]);
         assert!(findings[0].waived_by.as_deref().unwrap().contains("module.a.*"), "the first waiver in the file");
         let matched: Vec<usize> = infos.iter().map(|i| i.matched).collect();
-        assert_eq!(matched, [1, 0, 1, 1, 1, 0]);
+        assert_eq!(matched, [1, 0, 1, 1, 1, 0, 1, 1, 1]);
     }
 
     #[test]
@@ -826,5 +867,38 @@ waiver {
         let t = today();
         assert!(is_date(&t), "{t}");
         assert!(t.as_str() >= "2024-01-01");
+    }
+
+    proptest::proptest! {
+        /// The index finds exactly what trying every waiver in order finds.
+        #[test]
+        fn the_index_agrees_with_trying_every_waiver(
+            patterns in proptest::collection::vec(("[PQ*]", "[ab.*?\\\\]{0,6}"), 0..12),
+            addresses in proptest::collection::vec(("[PQ]", "[ab.*?\\\\]{0,6}"), 0..12),
+        ) {
+            let waivers: Vec<Waiver> = patterns
+                .iter()
+                .map(|(p, a)| {
+                    let scope = if p == "*" { WaiverScope::All } else { WaiverScope::Blocks(vec![p.clone()]) };
+                    waiver(p, a, scope)
+                })
+                .collect();
+            let mut findings: Vec<report::Finding> = addresses.iter().map(|(p, a)| finding(p, a)).collect();
+            let expected: Vec<Option<usize>> = findings
+                .iter()
+                .map(|f| {
+                    waivers.iter().position(|w| {
+                        (w.policy == "*" || w.policy == f.policy_id) && w.address.matches(&f.address)
+                    })
+                })
+                .collect();
+            let infos = apply_waivers(&waivers, &mut findings, "2026-01-01");
+            for (f, e) in findings.iter().zip(&expected) {
+                proptest::prop_assert_eq!(f.status == report::Status::Waived, e.is_some());
+            }
+            for (i, info) in infos.iter().enumerate() {
+                proptest::prop_assert_eq!(info.matched, expected.iter().filter(|e| **e == Some(i)).count());
+            }
+        }
     }
 }
