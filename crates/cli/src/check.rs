@@ -1,5 +1,6 @@
 //! `tfgate check PLAN... [--policy PATH...]`: evaluate policies, report, gate.
 
+use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -9,13 +10,14 @@ use rayon::prelude::*;
 use tfgate_policy::check::{check_plan, describe_policies, CheckOptions};
 use tfgate_policy::config::{self, Config, PolicySetSource};
 use tfgate_policy::gate::{decide, UnknownMode};
+use tfgate_policy::identity::{self, PolicyIndex};
 use tfgate_report::{
-    render, EnforcementLevel, Format, OverrideInfo, PlanInfo, RenderOptions, Report, ReportError, Status, Tool,
-    SCHEMA_VERSION,
+    render, EnforcementLevel, Format, OverrideInfo, PlanInfo, PolicyInfo, RenderOptions, Report, ReportError, Status,
+    Tool, SCHEMA_VERSION,
 };
 
 use crate::plan_input::{parse, read_plan_text};
-use crate::policies_input::{load_policies, policy_error, BUILTIN_PREFIX};
+use crate::policies_input::{load_policies, BUILTIN_PREFIX};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -62,8 +64,8 @@ pub struct CheckArgs {
 const FORMATS: [&str; 7] = ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"];
 
 pub fn run(args: CheckArgs) -> Result<u8> {
-    let config = match args.config.clone().or_else(|| config::discover(Path::new("."))) {
-        Some(path) => config::load_config(&path).map_err(policy_error)?,
+    let mut config = match args.config.clone().or_else(|| config::discover(Path::new("."))) {
+        Some(path) => config::load_config(&path).map_err(config_error)?,
         None => Config::default(),
     };
     let set = if args.policies.is_empty() && !config.policy_sets.is_empty() {
@@ -78,11 +80,13 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         Some(u) => u.parse().map_err(anyhow::Error::msg)?,
         None => config.unknown.unwrap_or_default(),
     };
-    let options =
-        CheckOptions { inputs: config.inputs.clone(), levels: config.levels.clone(), ..CheckOptions::default() };
+    // Every id the user wrote names policy blocks of this set, or the run stops.
+    let settings = identity::resolve_config(&set, &mut config).map_err(config_error)?;
+    let options = CheckOptions { inputs: settings.inputs, levels: settings.levels, ..CheckOptions::default() };
     let policies = describe_policies(&set, &options, |f| {
         f.name().strip_prefix(BUILTIN_PREFIX).map_or_else(|| f.name().to_string(), |b| format!("{BUILTIN_PREFIX}{b}"))
     });
+    let overridden = resolve_overrides(&args, &PolicyIndex::new(&set), &policies)?;
 
     // Plans are independent: read and evaluate them in parallel, with a
     // progress bar for long multi-plan runs on a terminal.
@@ -142,7 +146,7 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         }
         report.errors.extend(output.errors);
     }
-    report.overrides = apply_overrides(&args, &mut report)?;
+    report.overrides = apply_overrides(&args, &overridden, &mut report);
     report.waivers = config::apply_waivers(&config.waivers, &mut report.findings, &config::today());
     report.gate = decide(&report.findings, &report.errors, unknown);
 
@@ -182,40 +186,75 @@ impl Drop for Tick<'_> {
     }
 }
 
-/// Marks the findings of overridden soft-mandatory policies. Naming a
-/// mandatory (hard) policy or an unknown one is an error: a gate that
-/// silently ignored an override request would hide a mistake.
-fn apply_overrides(args: &CheckArgs, report: &mut Report) -> Result<Vec<OverrideInfo>> {
-    for id in &args.overrides {
-        let Some(p) = report.policies.iter().find(|p| &p.id == id || &p.name == id) else {
-            anyhow::bail!("--override {id}: no policy with this id ran");
-        };
-        if p.enforcement_level != EnforcementLevel::MandatoryOverridable {
+/// The policy blocks `--override` names. Each id must name policies that
+/// ran (a whole policy or one block, as in the configuration) and among
+/// them soft-mandatory ones; naming a mandatory (hard) block is an error: a
+/// gate that silently ignored an override request would hide a mistake.
+/// Advisory blocks of a named policy are left alone (they never block).
+fn resolve_overrides(args: &CheckArgs, index: &PolicyIndex, policies: &[PolicyInfo]) -> Result<BTreeSet<String>> {
+    let level_of = |id: &str| policies.iter().find(|p| p.id == id).map(|p| p.enforcement_level);
+    let mut blocks = BTreeSet::new();
+    for written in &args.overrides {
+        let r = index.resolve(written).map_err(|e| anyhow::anyhow!("--override {written}: {e}"))?;
+        let ids: Vec<&str> = r.blocks.iter().map(|b| index.id(*b)).collect();
+        if let Some(hard) = ids.iter().find(|id| level_of(id) == Some(EnforcementLevel::Mandatory)) {
+            let level = EnforcementLevel::Mandatory;
+            let what = if *hard == written { "the policy".to_string() } else { format!("its block {hard}") };
             anyhow::bail!(
-                "--override {id}: the policy is {} ({}), only soft-mandatory (mandatory-overridable) policies can be overridden",
-                p.enforcement_level.as_str(),
-                p.enforcement_level.sentinel_name()
+                "--override {written}: {what} is {} ({}), only soft-mandatory (mandatory-overridable) policies can be overridden",
+                level.as_str(),
+                level.sentinel_name()
             );
         }
+        let soft: Vec<&str> =
+            ids.iter().copied().filter(|id| level_of(id) == Some(EnforcementLevel::MandatoryOverridable)).collect();
+        if soft.is_empty() {
+            let level = ids.first().and_then(|id| level_of(id)).unwrap_or(EnforcementLevel::Advisory);
+            anyhow::bail!(
+                "--override {written}: the policy is {} ({}), only soft-mandatory (mandatory-overridable) policies can be overridden",
+                level.as_str(),
+                level.sentinel_name()
+            );
+        }
+        blocks.extend(soft.into_iter().map(str::to_string));
     }
+    Ok(blocks)
+}
+
+/// Marks the failing and unknown findings of overridden soft-mandatory
+/// policy blocks (those named, or all with `--override-all-soft`).
+fn apply_overrides(args: &CheckArgs, named: &BTreeSet<String>, report: &mut Report) -> Vec<OverrideInfo> {
     let by = ["TFGATE_ACTOR", "GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR", "USER", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
-    let mut overridden = std::collections::BTreeSet::new();
+    let mut overridden = BTreeSet::new();
     for f in report.findings.iter_mut() {
-        let named = args.overrides.iter().any(|o| o == &f.policy_id || o == &f.policy_name);
         if f.enforcement_level == EnforcementLevel::MandatoryOverridable
-            && (named || args.override_all_soft)
+            && (args.override_all_soft || named.contains(&f.policy_id))
             && matches!(f.status, Status::Fail | Status::Unknown)
         {
             f.overridden = true;
-            overridden.insert(f.policy_id.clone());
+            if !overridden.contains(&f.policy_id) {
+                overridden.insert(f.policy_id.clone());
+            }
         }
     }
-    Ok(overridden
+    overridden
         .into_iter()
         .map(|policy| OverrideInfo { policy, reason: args.override_reason.clone(), by: by.clone() })
-        .collect())
+        .collect()
+}
+
+/// Configuration errors, every diagnostic rendered.
+fn config_error(e: tfgate_policy::PolicyError) -> anyhow::Error {
+    match &e {
+        tfgate_policy::PolicyError::Invalid(diags) => {
+            let n = diags.iter().filter(|d| d.is_error()).count();
+            let rendered: Vec<String> = diags.iter().map(|d| d.render()).collect();
+            anyhow::anyhow!("{}\n{n} error{} in the configuration", rendered.join("\n"), if n == 1 { "" } else { "s" })
+        }
+        _ => anyhow::Error::new(e),
+    }
 }
 
 /// Loads the policy sets a configuration names.

@@ -23,9 +23,11 @@ use crate::PolicySet;
 /// What to evaluate and how.
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
-    /// Input values per policy id or file name (`file.policy.hcl`), overriding defaults.
+    /// Input values per policy file name (as loaded, e.g. `builtin:aws/ec2/x.policy.hcl`),
+    /// overriding defaults. [`crate::identity::resolve_config`] turns the ids a
+    /// user writes into these keys, and rejects ids that name nothing.
     pub inputs: BTreeMap<String, BTreeMap<String, Value>>,
-    /// Enforcement level overrides per policy id.
+    /// Enforcement level overrides per policy block id ([`policy_id`]).
     pub levels: BTreeMap<String, report::EnforcementLevel>,
     pub limits: Limits,
 }
@@ -50,7 +52,8 @@ pub fn policy_id(file: &PolicyFile, policy: &Policy) -> String {
     }
 }
 
-fn file_stem(name: &str) -> &str {
+/// A file's name without its folders and `.policy.hcl`.
+pub(crate) fn file_stem(name: &str) -> &str {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     base.strip_suffix(".policy.hcl").unwrap_or(base)
 }
@@ -64,8 +67,7 @@ pub fn describe_policies(
     let mut out = Vec::new();
     for file in set.files() {
         let meta = &file.config.tfgate;
-        let inputs = options.inputs.get(file.name()).cloned().unwrap_or_default();
-        let ev = Evaluator::new(file, &inputs, &crate::eval::NoResources, options.limits).ok();
+        let ev = Evaluator::new(file, &input_values(file, options), &crate::eval::NoResources, options.limits).ok();
         for policy in &file.policies {
             let id = policy_id(file, policy);
             let level = options
@@ -194,14 +196,8 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
 }
 
 fn input_values(file: &PolicyFile, options: &CheckOptions) -> BTreeMap<String, Value> {
-    // Inputs may be given per file name or per policy id of any policy in the file.
-    let mut inputs = options.inputs.get(file.name()).cloned().unwrap_or_default();
-    for p in &file.policies {
-        if let Some(more) = options.inputs.get(&policy_id(file, p)) {
-            inputs.extend(more.clone());
-        }
-    }
-    inputs
+    // Inputs belong to a file: its blocks share one evaluator.
+    options.inputs.get(file.name()).cloned().unwrap_or_default()
 }
 
 /// What a finding needs to know about its target besides the evaluation.

@@ -9,26 +9,32 @@
 //!   source = "./policies"               # a directory or file, relative to this file
 //! }
 //!
-//! policy "TFG-EC2-006" {                # a policy id (or a file's id, for every block in it)
+//! policy "TFG-EC2-006" {                # a policy id (all its blocks) or one block: "TFG-EC2-006/instance"
 //!   enforcement_level = "advisory"
 //!   inputs            = { max_hop_limit = 2 }
 //! }
 //!
 //! waiver {
-//!   policy  = "TFG-EC2-010"             # policy id (or `*`)
+//!   policy  = "TFG-EC2-010"             # policy id, one block (`ID/label`), or `*`
 //!   address = "module.bastion.aws_security_group.*"   # glob over full addresses
 //!   reason  = "SSH from the office VPN only; SEC-123"
 //!   owner   = "platform@example.com"
 //!   expires = "2026-12-31"              # optional; an expired waiver no longer applies
 //! }
 //! ```
+//!
+//! Ids are kept as written, with their places: they are turned into policy
+//! blocks by [`crate::identity`] once the policy set is loaded, so that an id
+//! that names nothing is an error instead of a setting silently skipped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeSet, HashMap};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use tfgate_plan::{AddressPattern, Value};
 use tfgate_report as report;
 
+use crate::ast::{Expr, ExprKind, ObjectKey, TemplatePart, UnaryOp};
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
 use crate::gate::UnknownMode;
 use crate::load::{const_eval, Loader};
@@ -39,18 +45,63 @@ use crate::PolicyError;
 /// The default name of the configuration file.
 pub const CONFIG_FILE: &str = "tfgate.hcl";
 
+/// The largest configuration file read: a configuration is a page of
+/// settings, and reading an arbitrary file whole would let it exhaust memory.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The largest single value (its source text) in a configuration file.
+pub const MAX_VALUE_BYTES: usize = 64 * 1024;
+
+/// The most diagnostics reported for a configuration file. Each one copies
+/// its source line, so thousands of mistakes on one long line would
+/// otherwise cost gigabytes.
+pub(crate) const MAX_DIAGNOSTICS: usize = 20;
+
+/// Says how many diagnostics past [`MAX_DIAGNOSTICS`] were left out.
+pub(crate) fn note_dropped(diags: &mut Vec<Diagnostic>, source: &SourceFile, dropped: usize) {
+    if dropped > 0 {
+        let s = if dropped == 1 { "" } else { "s" };
+        diags.push(Diagnostic::warning(
+            source,
+            Span::default(),
+            format!("{dropped} further error{s} not shown: fix the ones above first"),
+        ));
+    }
+}
+
 /// A loaded configuration.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     /// Where the file was, for relative paths.
     pub dir: PathBuf,
+    /// The file, for diagnostics about ids found unknown later.
+    pub source: Option<SourceFile>,
     pub unknown: Option<UnknownMode>,
     pub policy_sets: Vec<PolicySetSource>,
-    /// Per policy id: enforcement level override.
-    pub levels: BTreeMap<String, report::EnforcementLevel>,
-    /// Per policy id (or file id): input values.
-    pub inputs: BTreeMap<String, BTreeMap<String, Value>>,
+    /// `policy "ID" { … }` blocks, in file order.
+    pub policies: Vec<PolicySettings>,
     pub waivers: Vec<Waiver>,
+}
+
+/// One `policy "ID" { … }` block, its id as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicySettings {
+    pub id: String,
+    /// The label's place.
+    pub span: Span,
+    pub enforcement_level: Option<report::EnforcementLevel>,
+    pub inputs: Vec<InputSetting>,
+}
+
+/// One key of a `policy` block's `inputs`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputSetting {
+    pub name: String,
+    /// The key's place.
+    pub span: Span,
+    pub value: Value,
+    /// The value's place.
+    pub value_span: Span,
 }
 
 /// Where a policy set comes from.
@@ -65,26 +116,38 @@ pub enum PolicySetSource {
 /// are reported as waived instead of counting against the gate.
 #[derive(Clone, Debug)]
 pub struct Waiver {
+    /// A policy id, one block's id, a block name, or `*`, as written.
     pub policy: String,
+    /// The place of `policy`'s value.
+    pub policy_span: Span,
     pub address: AddressPattern,
     pub reason: String,
     pub owner: Option<String>,
     /// `YYYY-MM-DD`, inclusive.
     pub expires: Option<String>,
     pub span: Span,
+    /// The policy blocks it covers, filled in by
+    /// [`crate::identity::resolve_config`] once the policy set is known.
+    pub scope: WaiverScope,
+}
+
+/// Which policy blocks a waiver covers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum WaiverScope {
+    /// Not resolved against a policy set: covers nothing, so that an
+    /// unchecked id can never waive a failure.
+    #[default]
+    Unresolved,
+    /// `*`: every policy.
+    All,
+    /// These policy block ids.
+    Blocks(Vec<String>),
 }
 
 impl Waiver {
     /// True when the waiver is past its expiry date on `today` (`YYYY-MM-DD`).
     pub fn expired(&self, today: &str) -> bool {
         self.expires.as_deref().is_some_and(|e| e < today)
-    }
-    fn covers(&self, f: &report::Finding) -> bool {
-        (self.policy == "*"
-            || self.policy == f.policy_id
-            || self.policy == f.policy_name
-            || f.policy_id.starts_with(&format!("{}/", self.policy)))
-            && self.address.matches(&f.address)
     }
     fn describe(&self) -> String {
         let mut s = format!("waiver {} {}: {}", self.policy, self.address, self.reason);
@@ -104,9 +167,21 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
     p.is_file().then_some(p)
 }
 
-/// Reads and checks a configuration file.
+/// Reads and checks a configuration file (at most [`MAX_CONFIG_BYTES`]).
 pub fn load_config(path: &Path) -> Result<Config, PolicyError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io { path: path.to_path_buf(), source })?;
+    let io = |source| PolicyError::Io { path: path.to_path_buf(), source };
+    // Read one byte past the limit rather than trusting the file's size:
+    // a pipe or a special file has none.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes)).map_err(io)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("a configuration file may be at most {} KiB (1 MiB)", MAX_CONFIG_BYTES / 1024),
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| io(std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not UTF-8 text")))?;
     let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     parse_config(SourceFile::new(path.display().to_string(), text), dir)
 }
@@ -116,8 +191,8 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
     let body = parse::parse_file(&source).map_err(|d| PolicyError::Invalid(vec![*d]))?;
     let mut l = Loader { file: &source, diags: Vec::new() };
     l.check_schema(&body, "the tfgate configuration", &["unknown"], &["policy_set", "policy", "waiver"]);
-    let mut config = Config { dir: dir.clone(), ..Config::default() };
-    let mut c = Checker { l };
+    let mut config = Config { dir: dir.clone(), source: Some(source.clone()), ..Config::default() };
+    let mut c = Checker { l, dropped: 0 };
 
     for a in &body.attrs {
         if a.name == "unknown" {
@@ -129,6 +204,7 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
             }
         }
     }
+    let mut configured = BTreeSet::new();
     for b in &body.blocks {
         match b.ident.as_str() {
             "policy_set" => {
@@ -145,18 +221,21 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
             }
             "policy" => {
                 c.l.check_schema(&b.body, "a policy block", &["enforcement_level", "inputs"], &[]);
-                let Some((id, _)) = b.labels.first().cloned() else {
+                let Some((id, span)) = b.labels.first().cloned() else {
                     c.error(b.ident_span, "a policy block needs the policy id as its label".into());
                     continue;
                 };
+                if !configured.insert(id.clone()) {
+                    c.error(span, format!("policy {id:?} is configured twice: merge the two blocks"));
+                    continue;
+                }
+                let mut settings = PolicySettings { id, span, enforcement_level: None, inputs: Vec::new() };
                 for a in &b.body.attrs {
                     match a.name.as_str() {
                         "enforcement_level" => {
                             if let Some(s) = c.string(a) {
                                 match EnforcementLevel::parse(&s) {
-                                    Some(level) => {
-                                        config.levels.insert(id.clone(), crate::check::level_of(level));
-                                    }
+                                    Some(level) => settings.enforcement_level = Some(crate::check::level_of(level)),
                                     None => c.error(
                                         a.expr.span,
                                         format!(
@@ -167,22 +246,16 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
                                 }
                             }
                         }
-                        _ => match c.value(a).as_ref().and_then(Value::as_object) {
-                            Some(o) => {
-                                config
-                                    .inputs
-                                    .insert(id.clone(), o.iter().map(|(k, v)| (k.to_string(), v.clone())).collect());
-                            }
-                            None => c.error(a.expr.span, "inputs must be an object of input values".into()),
-                        },
+                        "inputs" => settings.inputs = c.inputs(a),
+                        _ => {}
                     }
                 }
+                config.policies.push(settings);
             }
             "waiver" => {
                 c.l.check_schema(&b.body, "a waiver block", &["policy", "address", "reason", "owner", "expires"], &[]);
-                let get = |c: &mut Checker, name: &str| {
-                    b.body.attrs.iter().find(|a| a.name == name).and_then(|a| c.string(a))
-                };
+                let attr = |name: &str| b.body.attrs.iter().find(|a| a.name == name);
+                let get = |c: &mut Checker, name: &str| attr(name).and_then(|a| c.string(a));
                 let policy = get(&mut c, "policy");
                 let address = get(&mut c, "address");
                 let reason = get(&mut c, "reason");
@@ -190,19 +263,22 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
                 let expires = get(&mut c, "expires");
                 if let Some(e) = &expires {
                     if !is_date(e) {
-                        let span = b.body.attrs.iter().find(|a| a.name == "expires").map_or(b.span, |a| a.expr.span);
-                        c.error(span, format!("expires must be a date YYYY-MM-DD, found {e:?}"));
+                        let span = attr("expires").map_or(b.span, |a| a.expr.span);
+                        c.error(span, format!("expires must be a date YYYY-MM-DD that exists, found {e:?}"));
                     }
                 }
                 match (policy, address, reason) {
                     (Some(policy), Some(address), Some(reason)) if !reason.trim().is_empty() => {
+                        let policy_is_star = policy == "*";
                         config.waivers.push(Waiver {
                             policy,
+                            policy_span: attr("policy").map_or(b.span, |a| a.expr.span),
                             address: AddressPattern::new(&address),
                             reason,
                             owner,
                             expires,
                             span: b.span,
+                            scope: if policy_is_star { WaiverScope::All } else { WaiverScope::Unresolved },
                         })
                     }
                     _ => c.error(b.ident_span, "a waiver needs policy, address and a non-empty reason".into()),
@@ -212,30 +288,56 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
         }
     }
     if c.l.diags.iter().any(Diagnostic::is_error) {
-        return Err(PolicyError::Invalid(c.l.diags));
+        let mut diags = c.l.diags;
+        note_dropped(&mut diags, &source, c.dropped);
+        return Err(PolicyError::Invalid(diags));
     }
     Ok(config)
 }
 
 struct Checker<'a> {
     l: Loader<'a>,
+    /// Errors past [`MAX_DIAGNOSTICS`], counted only.
+    dropped: usize,
 }
 
 impl Checker<'_> {
     fn error(&mut self, span: Span, message: String) {
-        self.l.diags.push(Diagnostic::error(self.l.file, span, message));
+        if self.l.diags.len() < MAX_DIAGNOSTICS {
+            self.l.diags.push(Diagnostic::error(self.l.file, span, message));
+        } else {
+            self.dropped += 1;
+        }
     }
-    fn value(&mut self, a: &RawAttr) -> Option<Value> {
-        match const_eval(&a.expr) {
+    /// A value: constant data only (like a `.tfvars` file), and not too big.
+    /// Computed expressions are refused because a short one (`join` over a
+    /// `range`) can build a value of any size.
+    fn constant(&mut self, e: &Expr) -> Option<Value> {
+        if e.span.end.saturating_sub(e.span.start) > MAX_VALUE_BYTES {
+            self.error(
+                Span::new(e.span.start, e.span.start),
+                format!("this value is larger than the {} KiB a configuration value may be", MAX_VALUE_BYTES / 1024),
+            );
+            return None;
+        }
+        if let Some(bad) = first_computed(e) {
+            self.error(
+                bad,
+                "a configuration value must be constant: no references, function calls, operators or interpolation"
+                    .into(),
+            );
+            return None;
+        }
+        match const_eval(e) {
             Ok(v) => Some(v),
-            Err(e) => {
-                self.error(a.expr.span, e.message);
+            Err(err) => {
+                self.error(e.span, err.message);
                 None
             }
         }
     }
     fn string(&mut self, a: &RawAttr) -> Option<String> {
-        let v = self.value(a)?;
+        let v = self.constant(&a.expr)?;
         match v.as_str() {
             Some(s) => Some(s.to_string()),
             None => {
@@ -244,16 +346,81 @@ impl Checker<'_> {
             }
         }
     }
+    /// `inputs = { name = value, … }`, each key with its place.
+    fn inputs(&mut self, a: &RawAttr) -> Vec<InputSetting> {
+        let ExprKind::Object(items) = &unparen(&a.expr).kind else {
+            self.error(a.expr.span, "inputs must be an object of input values: inputs = { name = value }".into());
+            return Vec::new();
+        };
+        let mut out: Vec<InputSetting> = Vec::new();
+        for (key, value) in items {
+            let (name, span) = match key {
+                ObjectKey::Name(n, span) => (Some(n.clone()), *span),
+                ObjectKey::Expr(k) => (self.constant(k).and_then(|v| v.as_str().map(str::to_string)), k.span),
+            };
+            let Some(name) = name else {
+                self.error(span, "an input name must be a name or a quoted string".into());
+                continue;
+            };
+            if out.iter().any(|i| i.name == name) {
+                self.error(span, format!("input {name:?} is set twice"));
+                continue;
+            }
+            if let Some(v) = self.constant(value) {
+                out.push(InputSetting { name, span, value: v, value_span: value.span });
+            }
+        }
+        out
+    }
 }
 
+fn unparen(e: &Expr) -> &Expr {
+    match &e.kind {
+        ExprKind::Paren(inner) => unparen(inner),
+        _ => e,
+    }
+}
+
+/// The place of the first part of `e` that is computed rather than data.
+fn first_computed(e: &Expr) -> Option<Span> {
+    match &e.kind {
+        ExprKind::Literal(_) => None,
+        ExprKind::Template(parts) if parts.iter().all(|p| matches!(p, TemplatePart::Literal(_))) => None,
+        ExprKind::Tuple(items) => items.iter().find_map(first_computed),
+        ExprKind::Object(items) => items.iter().find_map(|(k, v)| {
+            let key = match k {
+                ObjectKey::Name(..) => None,
+                ObjectKey::Expr(k) => first_computed(k),
+            };
+            key.or_else(|| first_computed(v))
+        }),
+        ExprKind::Unary { op: UnaryOp::Neg, operand } if matches!(operand.kind, ExprKind::Literal(_)) => None,
+        ExprKind::Paren(inner) => first_computed(inner),
+        _ => Some(e.span),
+    }
+}
+
+/// A real calendar date `YYYY-MM-DD` (`2027-02-30` is not one).
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
+    if !(b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && (1..=12).contains(&s[5..7].parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0))
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit()))
+    {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 /// Today's date in UTC as `YYYY-MM-DD`.
@@ -274,40 +441,196 @@ pub fn today() -> String {
 }
 
 /// Applies waivers to findings (failing and unknown ones become `waived`)
-/// and says what became of each waiver: active, unused or expired.
+/// and says what became of each waiver: active, unused or expired. When
+/// several waivers cover a finding, the first in the file takes it.
+///
+/// Waivers are indexed by policy block and address (exact addresses in a
+/// hash map, globs in tries of their literal prefixes or suffixes), so each
+/// finding looks only at the waivers that can cover it.
 pub fn apply_waivers(waivers: &[Waiver], findings: &mut [report::Finding], today: &str) -> Vec<report::WaiverInfo> {
+    use rayon::prelude::*;
+    let expired: Vec<bool> = waivers.iter().map(|w| w.expired(today)).collect();
+    let index = WaiverIndex::new(waivers, &expired);
+    let winners: Vec<Option<usize>> = findings
+        .par_iter()
+        .map(|f| {
+            matches!(f.status, report::Status::Fail | report::Status::Unknown)
+                .then(|| index.first_covering(waivers, f))
+                .flatten()
+        })
+        .collect();
+    let mut matched = vec![0usize; waivers.len()];
+    let mut described: Vec<Option<String>> = vec![None; waivers.len()];
+    for (f, w) in findings.iter_mut().zip(winners) {
+        if let Some(w) = w {
+            f.status = report::Status::Waived;
+            f.waived_by = Some(described[w].get_or_insert_with(|| waivers[w].describe()).clone());
+            matched[w] += 1;
+        }
+    }
     waivers
         .iter()
-        .map(|w| {
-            let expired = w.expired(today);
-            let mut matched = 0;
-            if !expired {
-                for f in findings.iter_mut() {
-                    if matches!(f.status, report::Status::Fail | report::Status::Unknown) && w.covers(f) {
-                        f.status = report::Status::Waived;
-                        f.waived_by = Some(w.describe());
-                        matched += 1;
+        .zip(expired.iter().zip(matched))
+        .map(|(w, (&expired, matched))| report::WaiverInfo {
+            policy: w.policy.clone(),
+            address: w.address.to_string(),
+            reason: w.reason.clone(),
+            owner: w.owner.clone(),
+            expires: w.expires.clone(),
+            state: if expired {
+                "expired"
+            } else if matched == 0 {
+                "unused"
+            } else {
+                "active"
+            }
+            .to_string(),
+            matched,
+        })
+        .collect()
+}
+
+/// The waivers in force, by the policy block they cover (plus those for `*`).
+struct WaiverIndex<'w> {
+    by_block: HashMap<&'w str, AddressIndex<'w>>,
+    all: AddressIndex<'w>,
+}
+
+/// Waivers (by position) by address: exact addresses hashed; globs in a
+/// trie of their literal prefixes (the text before the first wildcard), or,
+/// for globs that start with a wildcard (`*.aws_instance.web`), in a trie of
+/// their reversed literal suffixes.
+#[derive(Default)]
+struct AddressIndex<'w> {
+    exact: HashMap<&'w str, Vec<usize>>,
+    prefixes: Trie,
+    suffixes: Trie,
+}
+
+/// Waivers by a literal string: nodes (root first) with children by byte and
+/// the waivers whose string ends there.
+#[derive(Default)]
+struct Trie {
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Default)]
+struct TrieNode {
+    children: Vec<(u8, usize)>,
+    waivers: Vec<usize>,
+}
+
+impl Trie {
+    fn insert(&mut self, key: impl Iterator<Item = u8>, waiver: usize) {
+        if self.nodes.is_empty() {
+            self.nodes.push(TrieNode::default());
+        }
+        let mut node = 0;
+        for b in key {
+            node = match self.nodes[node].children.iter().find(|(c, _)| *c == b) {
+                Some(&(_, next)) => next,
+                None => {
+                    let next = self.nodes.len();
+                    self.nodes.push(TrieNode::default());
+                    self.nodes[node].children.push((b, next));
+                    next
+                }
+            };
+        }
+        self.nodes[node].waivers.push(waiver);
+    }
+
+    /// Calls `f` with the waivers of every key that `text` starts with.
+    fn each_key_of(&self, text: impl Iterator<Item = u8>, f: &mut impl FnMut(usize)) {
+        let Some(mut node) = (!self.nodes.is_empty()).then_some(0) else { return };
+        let mut text = text;
+        loop {
+            self.nodes[node].waivers.iter().for_each(|&i| f(i));
+            match text.next().and_then(|b| self.nodes[node].children.iter().find(|(c, _)| *c == b)) {
+                Some(&(_, next)) => node = next,
+                None => return,
+            }
+        }
+    }
+}
+
+impl<'w> WaiverIndex<'w> {
+    fn new(waivers: &'w [Waiver], expired: &[bool]) -> WaiverIndex<'w> {
+        let mut index = WaiverIndex { by_block: HashMap::new(), all: AddressIndex::default() };
+        for (i, w) in waivers.iter().enumerate().filter(|(i, _)| !expired[*i]) {
+            match &w.scope {
+                WaiverScope::Unresolved => {}
+                WaiverScope::All => index.all.add(i, w),
+                WaiverScope::Blocks(ids) => {
+                    for id in ids {
+                        index.by_block.entry(id.as_str()).or_default().add(i, w);
                     }
                 }
             }
-            report::WaiverInfo {
-                policy: w.policy.clone(),
-                address: w.address.to_string(),
-                reason: w.reason.clone(),
-                owner: w.owner.clone(),
-                expires: w.expires.clone(),
-                state: if expired {
-                    "expired"
-                } else if matched == 0 {
-                    "unused"
-                } else {
-                    "active"
+        }
+        index
+    }
+
+    /// The first waiver (in file order) that covers `f`.
+    fn first_covering(&self, waivers: &[Waiver], f: &report::Finding) -> Option<usize> {
+        let mut best = None;
+        for addresses in self.by_block.get(f.policy_id.as_str()).into_iter().chain([&self.all]) {
+            addresses.candidates(&f.address, &mut |i| {
+                if best.is_none_or(|b| i < b) && waivers[i].address.matches(&f.address) {
+                    best = Some(i);
                 }
-                .to_string(),
-                matched,
+            });
+        }
+        best
+    }
+}
+
+impl<'w> AddressIndex<'w> {
+    fn add(&mut self, i: usize, w: &'w Waiver) {
+        if w.address.is_literal() && !w.address.as_str().contains('\\') {
+            self.exact.entry(w.address.as_str()).or_default().push(i);
+            return;
+        }
+        let (prefix, suffix) = literal_ends(w.address.as_str());
+        if prefix.is_empty() && !suffix.is_empty() {
+            self.suffixes.insert(suffix.bytes().rev(), i);
+        } else {
+            self.prefixes.insert(prefix.bytes(), i);
+        }
+    }
+
+    /// Calls `f` with every waiver that may cover `address`: the exact ones
+    /// for it and the globs whose literal prefix it starts with or whose
+    /// literal suffix it ends with.
+    fn candidates(&self, address: &str, f: &mut impl FnMut(usize)) {
+        if let Some(hits) = self.exact.get(address) {
+            hits.iter().for_each(|&i| f(i));
+        }
+        self.prefixes.each_key_of(address.bytes(), f);
+        self.suffixes.each_key_of(address.bytes().rev(), f);
+    }
+}
+
+/// The literal text a glob starts with and the literal text it ends with
+/// (after its last wildcard), escapes undone.
+fn literal_ends(pattern: &str) -> (String, String) {
+    let (mut prefix, mut run) = (None, String::new());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' | '?' => {
+                prefix.get_or_insert_with(|| run.clone());
+                run.clear();
             }
-        })
-        .collect()
+            '\\' => run.push(chars.next().unwrap_or('\\')),
+            c => run.push(c),
+        }
+    }
+    match prefix {
+        Some(prefix) => (prefix, run),
+        // No wildcard: the whole text is both.
+        None => (run.clone(), run),
+    }
 }
 
 #[cfg(test)]
@@ -344,9 +667,13 @@ waiver {
             c.policy_sets,
             vec![PolicySetSource::Builtin, PolicySetSource::Path(PathBuf::from("/repo/./policies"))]
         );
-        assert_eq!(c.levels["TFG-EC2-006"], report::EnforcementLevel::MandatoryOverridable);
-        assert_eq!(c.inputs["TFG-EC2-006"]["max_hop_limit"], Value::number(2));
+        assert_eq!(c.policies.len(), 1);
+        assert_eq!(c.policies[0].id, "TFG-EC2-006");
+        assert_eq!(c.policies[0].enforcement_level, Some(report::EnforcementLevel::MandatoryOverridable));
+        assert_eq!(c.policies[0].inputs[0].name, "max_hop_limit");
+        assert_eq!(c.policies[0].inputs[0].value, Value::number(2));
         assert_eq!(c.waivers.len(), 1);
+        assert_eq!(c.waivers[0].scope, WaiverScope::Unresolved, "ids are resolved against a policy set later");
     }
 
     #[test]
@@ -382,6 +709,10 @@ waiver {
 "#,
         )
         .unwrap();
+        let mut c = c;
+        for w in &mut c.waivers {
+            w.scope = WaiverScope::Blocks(vec![w.policy.clone()]);
+        }
         let f = |addr: &str, status| report::Finding {
             policy_id: "P".into(),
             address: addr.into(),
@@ -408,7 +739,127 @@ waiver {
         let c = load_config(&path).unwrap();
         assert_eq!(c.policy_sets.len(), 2);
         assert_eq!(c.waivers.len(), 1);
-        assert_eq!(c.levels["TFG-EC2-032"], report::EnforcementLevel::Advisory);
+        let level = |id: &str| c.policies.iter().find(|p| p.id == id).unwrap().enforcement_level;
+        assert_eq!(level("TFG-EC2-032"), Some(report::EnforcementLevel::MandatoryOverridable));
+        assert_eq!(level("TFG-EC2-032/subnet_map_public_ip"), Some(report::EnforcementLevel::Advisory));
+    }
+
+    #[test]
+    fn impossible_dates_are_rejected() {
+        for good in ["2027-02-28", "2028-02-29", "2000-02-29", "2026-12-31", "2026-04-30"] {
+            assert!(is_date(good), "{good}");
+        }
+        for bad in ["2027-02-30", "2027-02-29", "2100-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00"] {
+            assert!(!is_date(bad), "{bad}");
+        }
+        let e =
+            parse("waiver {\n  policy = \"X\"\n  address = \"*\"\n  reason = \"r\"\n  expires = \"2027-02-30\"\n}\n")
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("expires must be a date") && e.contains("tfgate.hcl:5:13"), "{e}");
+    }
+
+    #[test]
+    fn values_are_constant_data() {
+        let c = parse("policy \"P\" {\n  inputs = { a = [1, -2, \"x\"], \"b\" = { c = null } }\n}\n").unwrap();
+        assert_eq!(c.policies[0].inputs.len(), 2);
+        for computed in ["join(\"\", [\"a\"])", "\"${1}\"", "1 + 1", "[for i in [1] : i]", "local.x"] {
+            let e = parse(&format!("policy \"P\" {{\n  inputs = {{ a = {computed} }}\n}}\n")).unwrap_err().to_string();
+            assert!(e.contains("must be constant"), "{computed}: {e}");
+        }
+        let e = parse("policy \"P\" {\n  inputs = 3\n}\n").unwrap_err().to_string();
+        assert!(e.contains("inputs must be an object"), "{e}");
+        let e = parse("policy \"P\" {\n  inputs = { a = 1, \"a\" = 2 }\n}\n").unwrap_err().to_string();
+        assert!(e.contains("set twice"), "{e}");
+        let e = parse("policy \"P\" {}\npolicy \"P\" {}\n").unwrap_err().to_string();
+        assert!(e.contains("configured twice"), "{e}");
+    }
+
+    #[test]
+    fn a_huge_value_is_refused_before_it_is_built() {
+        let big = "x".repeat(MAX_VALUE_BYTES + 1);
+        let e = parse(&format!("policy \"P\" {{\n  inputs = {{ a = \"{big}\" }}\n}}\n")).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("larger than the 64 KiB"), "{}", &text[..200.min(text.len())]);
+        assert!(text.len() < 2 * MAX_VALUE_BYTES, "the message does not repeat the value many times");
+    }
+
+    #[test]
+    fn a_huge_file_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tfgate.hcl");
+        let mut text = String::from("unknown = \"");
+        text.push_str(&"x".repeat(MAX_CONFIG_BYTES as usize));
+        text.push_str("\"\n");
+        std::fs::write(&path, text).unwrap();
+        let e = load_config(&path).unwrap_err().to_string();
+        assert!(e.contains("tfgate.hcl") && e.contains("at most 1024 KiB (1 MiB)"), "{e}");
+    }
+
+    fn finding(policy: &str, address: &str) -> report::Finding {
+        report::Finding {
+            policy_id: policy.into(),
+            address: address.into(),
+            status: report::Status::Fail,
+            ..report::Finding::default()
+        }
+    }
+
+    fn waiver(policy: &str, address: &str, scope: WaiverScope) -> Waiver {
+        Waiver {
+            policy: policy.into(),
+            policy_span: Span::default(),
+            address: AddressPattern::new(address),
+            reason: "r".into(),
+            owner: None,
+            expires: None,
+            span: Span::default(),
+            scope,
+        }
+    }
+
+    #[test]
+    fn an_unresolved_waiver_waives_nothing() {
+        let mut findings = vec![finding("P", "a.b")];
+        let infos = apply_waivers(&[waiver("P", "*", WaiverScope::Unresolved)], &mut findings, "2026-01-01");
+        assert_eq!(findings[0].status, report::Status::Fail);
+        assert_eq!(infos[0].state, "unused");
+    }
+
+    #[test]
+    fn indexed_waivers_match_as_globs_do_and_the_first_in_the_file_wins() {
+        let blocks = |ids: &[&str]| WaiverScope::Blocks(ids.iter().map(|s| s.to_string()).collect());
+        let waivers = [
+            waiver("P", "module.a.*", blocks(&["P/x", "P/y"])),
+            waiver("P", "module.a.aws_instance.web", blocks(&["P/x", "P/y"])),
+            waiver("*", "*.db", WaiverScope::All),
+            waiver("Q", r"lit\*eral", blocks(&["Q"])),
+            waiver("Q", "module.?.z", blocks(&["Q"])),
+            waiver("Q", "never", blocks(&["Q"])),
+            waiver("S", "*.aws_instance.web", blocks(&["S"])),
+            waiver("S", "*web?", blocks(&["S"])),
+            waiver("S", "*x*", blocks(&["S"])),
+        ];
+        let mut findings = vec![
+            finding("P/x", "module.a.aws_instance.web"),
+            finding("P/y", "module.b.aws_instance.web"),
+            finding("R", "module.b.db"),
+            finding("Q", "lit*eral"),
+            finding("Q", "litXeral"),
+            finding("Q", "module.c.z"),
+            finding("Q", "module.a.x"),
+            finding("S", "module.b.aws_instance.web"),
+            finding("S", "aws_instance.webs"),
+            finding("S", "module.x.dbs"),
+            finding("S", "aws_instance.dbz"),
+        ];
+        let infos = apply_waivers(&waivers, &mut findings, "2026-01-01");
+        let status: Vec<report::Status> = findings.iter().map(|f| f.status).collect();
+        use report::Status::{Fail, Waived};
+        assert_eq!(status, [Waived, Fail, Waived, Waived, Fail, Waived, Fail, Waived, Waived, Waived, Fail]);
+        assert!(findings[0].waived_by.as_deref().unwrap().contains("module.a.*"), "the first waiver in the file");
+        let matched: Vec<usize> = infos.iter().map(|i| i.matched).collect();
+        assert_eq!(matched, [1, 0, 1, 1, 1, 0, 1, 1, 1]);
     }
 
     #[test]
@@ -416,5 +867,38 @@ waiver {
         let t = today();
         assert!(is_date(&t), "{t}");
         assert!(t.as_str() >= "2024-01-01");
+    }
+
+    proptest::proptest! {
+        /// The index finds exactly what trying every waiver in order finds.
+        #[test]
+        fn the_index_agrees_with_trying_every_waiver(
+            patterns in proptest::collection::vec(("[PQ*]", "[ab.*?\\\\]{0,6}"), 0..12),
+            addresses in proptest::collection::vec(("[PQ]", "[ab.*?\\\\]{0,6}"), 0..12),
+        ) {
+            let waivers: Vec<Waiver> = patterns
+                .iter()
+                .map(|(p, a)| {
+                    let scope = if p == "*" { WaiverScope::All } else { WaiverScope::Blocks(vec![p.clone()]) };
+                    waiver(p, a, scope)
+                })
+                .collect();
+            let mut findings: Vec<report::Finding> = addresses.iter().map(|(p, a)| finding(p, a)).collect();
+            let expected: Vec<Option<usize>> = findings
+                .iter()
+                .map(|f| {
+                    waivers.iter().position(|w| {
+                        (w.policy == "*" || w.policy == f.policy_id) && w.address.matches(&f.address)
+                    })
+                })
+                .collect();
+            let infos = apply_waivers(&waivers, &mut findings, "2026-01-01");
+            for (f, e) in findings.iter().zip(&expected) {
+                proptest::prop_assert_eq!(f.status == report::Status::Waived, e.is_some());
+            }
+            for (i, info) in infos.iter().enumerate() {
+                proptest::prop_assert_eq!(info.matched, expected.iter().filter(|e| **e == Some(i)).count());
+            }
+        }
     }
 }

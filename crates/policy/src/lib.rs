@@ -42,6 +42,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod functions;
 pub mod gate;
+pub mod identity;
 pub mod load;
 pub mod model;
 pub mod parse;
