@@ -106,7 +106,7 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
 
 /// Reads and checks a configuration file.
 pub fn load_config(path: &Path) -> Result<Config, PolicyError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io { path: path.to_path_buf(), source })?;
+    let text = crate::read_source(path, "tfgate configuration file")?;
     let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     parse_config(SourceFile::new(path.display().to_string(), text), dir)
 }
