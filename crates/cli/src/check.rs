@@ -62,7 +62,7 @@ pub struct CheckArgs {
 const FORMATS: [&str; 7] = ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"];
 
 pub fn run(args: CheckArgs, stdout: &mut String) -> Result<u8> {
-    let config = match args.config.clone().or_else(|| config::discover(Path::new("."))) {
+    let config = match args.config.clone().map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? {
         Some(path) => config::load_config(&path).map_err(policy_error)?,
         None => Config::default(),
     };

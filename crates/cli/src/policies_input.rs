@@ -135,6 +135,26 @@ impl Walker<'_> {
     }
 }
 
+/// `./tfgate.hcl` when there is one. Found rather than named, it is taken
+/// only when it stays inside the working directory: a link to a file
+/// elsewhere (`~/.aws/credentials`) would have its lines quoted in syntax
+/// errors. `--config PATH` still reads any file.
+pub fn discover_config() -> Result<Option<PathBuf>> {
+    let Some(path) = tfgate_policy::config::discover(Path::new(".")) else {
+        return Ok(None);
+    };
+    let cwd = std::fs::canonicalize(".").context("cannot read the working directory")?;
+    let target = std::fs::canonicalize(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !target.starts_with(&cwd) {
+        bail!(
+            "{}: a symbolic link to {}, outside the working directory; name it with --config to use it",
+            path.display(),
+            target.display()
+        );
+    }
+    Ok(Some(path))
+}
+
 /// Loads the policies to run: the given paths, or the built-in library.
 pub fn load_policies(paths: &[PathBuf]) -> Result<PolicySet> {
     if paths.is_empty() {

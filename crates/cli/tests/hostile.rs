@@ -412,3 +412,30 @@ fn a_plan_test_cannot_read_a_plan_outside_its_directory() {
     assert!(!all.contains(SECRET), "{all}");
     assert_eq!(all.matches("outside the test directory").count(), 3, "{all}");
 }
+
+#[test]
+fn a_discovered_configuration_linked_out_of_the_working_directory_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let creds = root.path().join("credentials");
+    std::fs::write(&creds, format!("[default]\naws_secret_access_key = {SECRET}\n")).unwrap();
+    let work = root.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    symlink(&creds, work.join("tfgate.hcl")).unwrap();
+    let out = tfgate(&["check", s(&plan()), "-p", s(&example_policies())])
+        .current_dir(&work)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    let all = format!("{}{}", stdout_of(&out), stderr_of(&out));
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(!all.contains(SECRET), "{all}");
+    assert!(stderr_of(&out).contains("outside the working directory"), "{all}");
+    // Named with --config it is the user's choice, and read (and its line quoted).
+    let config = work.join("tfgate.hcl");
+    let out = tfgate(&["check", s(&plan()), "-p", s(&example_policies()), "--config", s(&config)])
+        .current_dir(&work)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+}
