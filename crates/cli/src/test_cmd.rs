@@ -102,16 +102,19 @@ fn paired_policy(test: &Path, suffix: &str, targets: &[String], root: &Path) -> 
     }
 }
 
-/// Checks that `path`, with `..` and symbolic links resolved, is inside
+/// Checks that `path`, with `..` and symbolic links resolved, is a regular file inside
 /// `root`: a test names files relative to itself, and must not reach out of
 /// the directory tested (`../../secrets`, a link to `/proc/self/environ`).
 fn inside(root: &Path, path: &Path) -> Result<(), String> {
     let resolved = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
-    if resolved.starts_with(root) {
-        Ok(())
-    } else {
-        Err(format!("{} is outside the test directory {}", path.display(), root.display()))
+    if !resolved.starts_with(root) {
+        return Err(format!("{} is outside the test directory {}", path.display(), root.display()));
     }
+    // A named pipe or a device would block the run or never end.
+    if !std::fs::metadata(&resolved).map_err(|e| e.to_string())?.is_file() {
+        return Err(format!("{}: not a regular file", path.display()));
+    }
+    Ok(())
 }
 
 /// The directory the tests found under `arg` may read from: the

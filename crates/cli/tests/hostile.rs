@@ -404,13 +404,20 @@ fn a_plan_test_cannot_read_a_plan_outside_its_directory() {
     let case = |label: &str, path: &str| {
         format!("plan_test \"{label}\" {{\n  plan = \"{path}\"\n  fail = []\n  unknown = []\n  pass = []\n}}\n")
     };
-    let body = [case("dotdot", "../outside.json"), case("link", "linked.json"), case("abs", "/proc/self/environ")];
+    mkfifo(&tests.join("pipe.json"));
+    let body = [
+        case("dotdot", "../outside.json"),
+        case("link", "linked.json"),
+        case("abs", "/proc/self/environ"),
+        case("fifo", "pipe.json"),
+    ];
     std::fs::write(tests.join("imdsv2.plantest.hcl"), body.concat()).unwrap();
     let out = tfgate(&["test", "-v", s(&tests)]).env("PLANTED", SECRET).timeout(TIMEOUT).output().unwrap();
     let all = format!("{}{}", stdout_of(&out), stderr_of(&out));
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(!all.contains(SECRET), "{all}");
     assert_eq!(all.matches("outside the test directory").count(), 3, "{all}");
+    assert!(all.contains("pipe.json: not a regular file"), "{all}");
 }
 
 #[test]

@@ -165,7 +165,7 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{kind}: {}", self.message);
+        let _ = writeln!(out, "{kind}: {}", clip(&self.message));
         let gutter = self.location.line.to_string().len();
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad}--> {}:{}:{}", self.file, self.location.line, self.location.column);
@@ -186,12 +186,12 @@ impl Diagnostic {
             self.source_line.chars().take(start_col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
         let _ = write!(out, "{pad} | {lead}{}", "^".repeat(width));
         if let Some(label) = &self.label {
-            let _ = write!(out, " {label}");
+            let _ = write!(out, " {}", clip(label));
         }
         out.push('\n');
         if let Some(help) = &self.help {
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{pad} = help: {help}");
+            let _ = writeln!(out, "{pad} = help: {}", clip(help));
         }
         out
     }
@@ -207,6 +207,17 @@ impl std::fmt::Display for Diagnostic {
 /// file may be one huge line (minified, or not a policy at all), and a
 /// message must stay readable and must not echo a whole file.
 pub const MAX_QUOTE: usize = 160;
+
+/// Messages, labels and help name things from the source (`Duplicate
+/// local value "…"`), which may be any length: they are cut too.
+const MAX_MESSAGE: usize = 2 * MAX_QUOTE;
+
+fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_MESSAGE) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
+    }
+}
 
 /// `line` cut to a window of [`MAX_QUOTE`] characters around character
 /// `col`, and how many characters were cut from its start (shown as one
@@ -323,6 +334,12 @@ mod tests {
         let shown: String = quoted.chars().skip(at).take(3).collect();
         assert_eq!(shown, "BAD", "{r}");
         assert!(quoted.starts_with('…') && quoted.ends_with('…'), "{quoted}");
+        // Names in the message, label and help are cut too.
+        let name = "n".repeat(100_000);
+        let d = Diagnostic::error(&f, Span::new(0, 1), format!("Duplicate local value \"{name}\""))
+            .with_label(name.clone())
+            .with_help(name.clone());
+        assert!(d.render().len() < 10 * MAX_QUOTE, "{} bytes", d.render().len());
         // A short line is quoted whole.
         let f = SourceFile::new("p.policy.hcl", "x = 1\n");
         assert_eq!(Diagnostic::error(&f, Span::new(4, 5), "m").source_line, "x = 1");
