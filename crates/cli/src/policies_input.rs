@@ -105,9 +105,12 @@ impl Walker<'_> {
                 }
             };
             if !target.starts_with(self.root) {
-                self.out
-                    .skipped
-                    .push((path, format!("a symbolic link to {}, outside the directory", target.display())));
+                // Said only for what would have been taken: a link named like
+                // other files (`notes.txt`) was never a candidate.
+                if wanted || target.is_dir() {
+                    let why = format!("a symbolic link to {}, outside the directory", target.display());
+                    self.out.skipped.push((path, why));
+                }
                 return Ok(());
             }
             meta = std::fs::metadata(&path)?;
@@ -118,7 +121,7 @@ impl Walker<'_> {
             }
             let resolved = std::fs::canonicalize(&path)?;
             if !self.seen.insert(resolved) {
-                self.out.skipped.push((path, "a directory already scanned (a loop of links)".into()));
+                self.out.skipped.push((path, "a directory already scanned (reached again through a link)".into()));
                 return Ok(());
             }
             return self.dir(&path);
