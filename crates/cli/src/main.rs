@@ -69,8 +69,14 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { exit::ERROR } else { exit::PASS };
-            let _ = e.print();
-            return ExitCode::from(code);
+            // `--help` and `--version` go to standard output: the same rules.
+            return match e.print() {
+                Err(err) if !e.use_stderr() && err.kind() != std::io::ErrorKind::BrokenPipe => {
+                    say(&format!("error: cannot write standard output: {err}"));
+                    ExitCode::from(exit::ERROR)
+                }
+                _ => ExitCode::from(code),
+            };
         }
     };
     // Every subcommand renders its standard output into a buffer; it is

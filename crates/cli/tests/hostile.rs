@@ -272,6 +272,14 @@ fn a_full_disk_on_stdout_is_an_error() {
 }
 
 #[test]
+fn help_on_a_full_disk_is_an_error_too() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = StdCommand::new(assert_cmd::cargo::cargo_bin("tfgate")).arg("--help").stdout(full).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("cannot write standard output"), "{}", stderr_of(&out));
+}
+
+#[test]
 fn an_output_file_is_replaced_whole_or_not_at_all() {
     let root = tempfile::tempdir().unwrap();
     let report = root.path().join("report.json");
