@@ -203,6 +203,16 @@ fn names_longer_than_a_format_width_do_not_panic() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stdout_of(&out).contains(&long));
 
+    // An attribute key as long, in the values shown for one instance.
+    let mut doc: serde_json::Value = serde_json::from_str(&plan_named("x")).unwrap();
+    doc["resource_changes"][0]["change"]["after"] = serde_json::json!({ &long: "v", "tags": { &long: "v" } });
+    let keyed = root.path().join("keyed.json");
+    std::fs::write(&keyed, doc.to_string()).unwrap();
+    let out = tfgate(&["inspect", s(&keyed), "aws_instance.x"]).timeout(TIMEOUT).output().unwrap();
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).matches(&long).count(), 2);
+
     let long_type = format!("aws_{}", "t".repeat(70_000));
     let policy =
         format!("resource_policy \"{long_type}\" \"{long}\" {{\n  enforce {{\n    condition = true\n  }}\n}}\n");
