@@ -112,7 +112,7 @@ pub fn run(args: CheckArgs, stdout: &mut String) -> Result<u8> {
                 Ok(plan) => plan,
                 // Only a file a directory scan found may be passed over: one
                 // named on the command line was meant to be a plan.
-                Err(e) if p.scanned && clearly_not_a_plan(&e, &input.text) => {
+                Err(e) if p.dir.is_some() && clearly_not_a_plan(&e, &input.text) => {
                     return PlanResult::NotAPlan { name: input.name, why: e.to_string() }
                 }
                 Err(e) => return PlanResult::Broken { name: input.name, message: e.to_string() },
@@ -167,6 +167,15 @@ pub fn run(args: CheckArgs, stdout: &mut String) -> Result<u8> {
     };
     if let Some(bar) = progress {
         bar.finish_and_clear();
+    }
+    // A directory given that yields no plan at all was meant to hold some.
+    for (i, dir) in args.plans.iter().enumerate() {
+        let found: Vec<&PlanResult> =
+            plans.iter().zip(&results).filter(|(p, _)| p.dir == Some(i)).map(|(_, r)| r).collect();
+        if !found.is_empty() && !found.iter().any(|r| matches!(r, PlanResult::Checked(_))) {
+            let message = "no usable plan in this directory (each file found is noted or reported)".to_string();
+            report.errors.push(RunError { message, plan: Some(dir.clone()), policy_id: None });
+        }
     }
     for r in results {
         let (info, output) = match r {
@@ -296,10 +305,10 @@ enum PlanResult {
 /// Files a directory scan passed over, and why.
 type Skipped = Vec<(String, String)>;
 
-/// A plan path to read; `scanned` when a directory scan found it.
+/// A plan path to read; `dir`, the index of the directory argument a scan found it in.
 struct PlanPath {
     path: String,
-    scanned: bool,
+    dir: Option<usize>,
 }
 
 /// An error's message without the leading file name (a report names the plan on its own).
@@ -330,7 +339,7 @@ fn clearly_not_a_plan(e: &tfgate_plan::PlanError, text: &str) -> bool {
 fn expand_plan_paths(paths: &[String]) -> Result<(Vec<PlanPath>, Skipped)> {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
-    for p in paths {
+    for (i, p) in paths.iter().enumerate() {
         let path = Path::new(p);
         if p != "-" && path.is_dir() {
             let found = scan(&[path.to_path_buf()], ".json", Walk::Plans)?;
@@ -342,9 +351,9 @@ fn expand_plan_paths(paths: &[String]) -> Result<(Vec<PlanPath>, Skipped)> {
                 let what: Vec<String> = skipped.iter().map(|(f, why)| format!("\n  {f}: skipped: {why}")).collect();
                 anyhow::bail!("{p}: no *.json plan files in this directory{}", what.concat());
             }
-            out.extend(found.files.into_iter().map(|f| PlanPath { path: f.display().to_string(), scanned: true }));
+            out.extend(found.files.into_iter().map(|f| PlanPath { path: f.display().to_string(), dir: Some(i) }));
         } else {
-            out.push(PlanPath { path: p.clone(), scanned: false });
+            out.push(PlanPath { path: p.clone(), dir: None });
         }
     }
     Ok((out, skipped))

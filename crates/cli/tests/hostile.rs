@@ -464,3 +464,23 @@ fn a_discovered_configuration_linked_out_of_the_working_directory_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
 }
+
+#[test]
+fn a_plan_directory_with_nothing_usable_beside_a_good_plan_is_still_an_error() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("plans");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("modules.json"), r#"{"Modules":[]}"#).unwrap();
+    let out = tfgate(&["check", s(&plan()), s(&dir), "-p", s(&example_policies()), "--format", "json"])
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    assert_eq!(report["plans"].as_array().unwrap().len(), 1);
+    let errors = report["errors"].as_array().unwrap();
+    assert!(
+        errors.iter().any(|e| e["plan"] == s(&dir) && e["message"].as_str().unwrap().contains("no usable plan")),
+        "{errors:?}"
+    );
+}
