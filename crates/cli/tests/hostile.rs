@@ -415,7 +415,8 @@ fn a_plan_directory_with_nothing_usable_is_an_error_naming_the_skips() {
 fn a_plan_test_cannot_read_a_plan_outside_its_directory() {
     let root = tempfile::tempdir().unwrap();
     let tests = root.path().join("tests");
-    std::fs::create_dir(&tests).unwrap();
+    // The tests' repository: they may read anything below it, nothing above.
+    std::fs::create_dir_all(tests.join(".git")).unwrap();
     std::fs::write(tests.join("imdsv2.policy.hcl"), good_policy_text()).unwrap();
     std::fs::write(root.path().join("outside.json"), format!("{{\"{SECRET}\": 1}}")).unwrap();
     symlink(root.path().join("outside.json"), tests.join("linked.json")).unwrap();
