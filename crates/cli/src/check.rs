@@ -12,12 +12,12 @@ use tfgate_policy::config::{self, Config, PolicySetSource};
 use tfgate_policy::gate::{decide, UnknownMode};
 use tfgate_policy::identity::{self, PolicyIndex};
 use tfgate_report::{
-    render, EnforcementLevel, Format, OverrideInfo, PlanInfo, PolicyInfo, RenderOptions, Report, ReportError, Status,
-    Tool, SCHEMA_VERSION,
+    render, EnforcementLevel, Format, OverrideInfo, PlanInfo, PolicyInfo, RenderOptions, Report, ReportError, RunError,
+    Status, Tool, SCHEMA_VERSION,
 };
 
-use crate::plan_input::{parse, read_plan_text};
-use crate::policies_input::{load_policies, BUILTIN_PREFIX};
+use crate::plan_input::read_plan_text;
+use crate::policies_input::{load_policies, scan, Walk, BUILTIN_PREFIX};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -63,8 +63,8 @@ pub struct CheckArgs {
 
 const FORMATS: [&str; 7] = ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"];
 
-pub fn run(args: CheckArgs) -> Result<u8> {
-    let mut config = match args.config.clone().or_else(|| config::discover(Path::new("."))) {
+pub fn run(args: CheckArgs, stdout: &mut String) -> Result<u8> {
+    let mut config = match args.config.clone().map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? {
         Some(path) => config::load_config(&path).map_err(config_error)?,
         None => Config::default(),
     };
@@ -90,7 +90,7 @@ pub fn run(args: CheckArgs) -> Result<u8> {
 
     // Plans are independent: read and evaluate them in parallel, with a
     // progress bar for long multi-plan runs on a terminal.
-    let plans = expand_plan_paths(&args.plans)?;
+    let (plans, skipped) = expand_plan_paths(&args.plans)?;
     let progress = (plans.len() > 1 && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(plans.len() as u64);
         bar.set_style(
@@ -104,12 +104,23 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     // time (about a tenth of a run on a 100k-resource plan). With several
     // plans each is freed as soon as it is checked, to keep memory flat.
     let single_plan = plans.len() == 1;
-    let results: Vec<Result<(PlanInfo, tfgate_policy::check::CheckOutput)>> = plans
+    let results: Vec<PlanResult> = plans
         .par_iter()
-        .map(|path| {
+        .map(|p| {
             let _tick = progress.as_ref().map(Tick);
-            let input = read_plan_text(path)?;
-            let plan = parse(&input)?;
+            let input = match read_plan_text(&p.path) {
+                Ok(input) => input,
+                Err(e) => return PlanResult::Broken { name: p.path.clone(), message: without_name(&e, &p.path) },
+            };
+            let plan = match tfgate_plan::Plan::parse(&input.text) {
+                Ok(plan) => plan,
+                // Only a file a directory scan found may be passed over: one
+                // named on the command line was meant to be a plan.
+                Err(e) if p.dir.is_some() && clearly_not_a_plan(&e, &input.text) => {
+                    return PlanResult::NotAPlan { name: input.name, why: e.to_string() }
+                }
+                Err(e) => return PlanResult::Broken { name: input.name, message: e.to_string() },
+            };
             let output = check_plan(&set, &plan, &input.name, &options);
             let info = PlanInfo {
                 path: input.name.clone(),
@@ -122,9 +133,35 @@ pub fn run(args: CheckArgs) -> Result<u8> {
             if single_plan {
                 std::mem::forget(plan);
             }
-            Ok((info, output))
+            PlanResult::Checked(Box::new((info, output)))
         })
         .collect();
+
+    // Files that are not plans are passed over with a note; a broken plan
+    // is a run error naming it (exit 2), and the others are still judged
+    // and reported. Without a single plan there is nothing to report.
+    let checked = results.iter().filter(|r| matches!(r, PlanResult::Checked(_))).count();
+    let mut problems = Vec::new();
+    for r in &results {
+        match r {
+            PlanResult::NotAPlan { name, why } => {
+                crate::note(&format!("skipping {name}: {why}"));
+                problems.push(format!("{name}: skipped: {why}"));
+            }
+            PlanResult::Broken { name, message } => problems.push(format!("{name}: {message}")),
+            PlanResult::Checked(_) => {}
+        }
+    }
+    if checked == 0 {
+        if let Some(p) = progress.as_ref() {
+            p.finish_and_clear();
+        }
+        problems.extend(skipped.iter().map(|(path, why)| format!("{path}: skipped: {why}")));
+        if problems.len() == 1 {
+            anyhow::bail!("{}", problems[0]);
+        }
+        anyhow::bail!("no plan to check:\n  {}", problems.join("\n  "));
+    }
 
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
@@ -135,8 +172,24 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
+    // A directory given that yields no plan at all was meant to hold some.
+    for (i, dir) in args.plans.iter().enumerate() {
+        let found: Vec<&PlanResult> =
+            plans.iter().zip(&results).filter(|(p, _)| p.dir == Some(i)).map(|(_, r)| r).collect();
+        if !found.is_empty() && !found.iter().any(|r| matches!(r, PlanResult::Checked(_))) {
+            let message = "no usable plan in this directory (each file found is noted or reported)".to_string();
+            report.errors.push(RunError { message, plan: Some(dir.clone()), policy_id: None });
+        }
+    }
     for r in results {
-        let (info, output) = r?;
+        let (info, output) = match r {
+            PlanResult::Checked(c) => *c,
+            PlanResult::Broken { name, message } => {
+                report.errors.push(RunError { message, plan: Some(name), policy_id: None });
+                continue;
+            }
+            PlanResult::NotAPlan { .. } => continue,
+        };
         report.plans.push(info);
         if report.findings.is_empty() {
             // Moved, not copied: a large plan has hundreds of thousands.
@@ -168,10 +221,11 @@ pub fn run(args: CheckArgs) -> Result<u8> {
             .with_context(|| format!("--output {spec}: expected FORMAT=PATH, e.g. sarif=results.sarif"))?;
         let format: Format = format.parse().map_err(|e: ReportError| anyhow::anyhow!("--output {spec}: {e}"))?;
         let text = render(format, &report, &RenderOptions { color: false, ..options.clone() })?;
-        std::fs::write(path, text).with_context(|| format!("cannot write {path}"))?;
+        crate::write_file_atomically(Path::new(path), text.as_bytes())
+            .with_context(|| format!("cannot write {path}"))?;
     }
     let format: Format = args.format.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?;
-    print!("{}", render(format, &report, &options)?);
+    *stdout = render(format, &report, &options)?;
     let code = report.gate.exit_code;
     std::mem::forget(report);
     Ok(code)
@@ -272,21 +326,74 @@ fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_policy::PolicySet
     Ok(all)
 }
 
+/// What became of one plan path.
+enum PlanResult {
+    Checked(Box<(PlanInfo, tfgate_policy::check::CheckOutput)>),
+    /// Found by a directory scan and clearly not a plan (`.terraform/modules/modules.json`, a report).
+    NotAPlan {
+        name: String,
+        why: String,
+    },
+    /// Unreadable, or meant to be a plan and not a valid one.
+    Broken {
+        name: String,
+        message: String,
+    },
+}
+
+/// Files a directory scan passed over, and why.
+type Skipped = Vec<(String, String)>;
+
+/// A plan path to read; `dir`, the index of the directory argument a scan found it in.
+struct PlanPath {
+    path: String,
+    dir: Option<usize>,
+}
+
+/// An error's message without the leading file name (a report names the plan on its own).
+fn without_name(e: &anyhow::Error, name: &str) -> String {
+    let full = format!("{e:#}");
+    full.strip_prefix(name).and_then(|m| m.strip_prefix(": ")).map_or_else(|| full.clone(), str::to_string)
+}
+
+/// True for valid JSON that does not even try to be a plan: not an object,
+/// or an object without `format_version` (`modules.json`, tfgate's own
+/// report). A state file or a plan of another version is not "clearly"
+/// anything: it stays an error.
+fn clearly_not_a_plan(e: &tfgate_plan::PlanError, text: &str) -> bool {
+    if !matches!(e, tfgate_plan::PlanError::NotAPlan { .. }) {
+        return false;
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(o)) => !o.contains_key("format_version"),
+        Ok(_) => true,
+        Err(_) => false,
+    }
+}
+
 /// Plan paths as given, with directories replaced by the `*.json` files
-/// below them (sorted), so that `tfgate check plans/` checks every plan.
-fn expand_plan_paths(paths: &[String]) -> Result<Vec<String>> {
+/// below them (sorted, never under `.terraform` or another hidden
+/// directory), so that `tfgate check plans/` checks every plan; and what
+/// the scans skipped, each said on standard error.
+fn expand_plan_paths(paths: &[String]) -> Result<(Vec<PlanPath>, Skipped)> {
     let mut out = Vec::new();
-    for p in paths {
+    let mut skipped = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
         let path = Path::new(p);
         if p != "-" && path.is_dir() {
-            let files = crate::policies_input::policy_files(&[path.to_path_buf()], ".json")?;
-            if files.is_empty() {
-                anyhow::bail!("{p}: no *.json plan files in this directory");
+            let found = scan(&[path.to_path_buf()], ".json", Walk::Plans)?;
+            for (f, why) in found.skipped {
+                crate::note(&format!("skipping {}: {why}", f.display()));
+                skipped.push((f.display().to_string(), why));
             }
-            out.extend(files.into_iter().map(|f| f.display().to_string()));
+            if found.files.is_empty() {
+                let what: Vec<String> = skipped.iter().map(|(f, why)| format!("\n  {f}: skipped: {why}")).collect();
+                anyhow::bail!("{p}: no *.json plan files in this directory{}", what.concat());
+            }
+            out.extend(found.files.into_iter().map(|f| PlanPath { path: f.display().to_string(), dir: Some(i) }));
         } else {
-            out.push(p.clone());
+            out.push(PlanPath { path: p.clone(), dir: None });
         }
     }
-    Ok(out)
+    Ok((out, skipped))
 }

@@ -28,7 +28,7 @@ pub struct InspectArgs {
     all: bool,
 }
 
-pub fn run(args: InspectArgs) -> Result<u8> {
+pub fn run(args: InspectArgs, stdout: &mut String) -> Result<u8> {
     let input = read_plan_text(&args.plan)?;
     let plan = parse(&input)?;
     let out = match &args.address {
@@ -66,7 +66,7 @@ pub fn run(args: InspectArgs) -> Result<u8> {
             }
         }
     };
-    print!("{out}");
+    *stdout = out;
     Ok(exit::PASS)
 }
 
@@ -186,9 +186,9 @@ fn summary_text(name: &str, plan: &Plan, extra_warnings: &[String]) -> String {
     let _ = writeln!(out, "resource changes: {} ({})", s.by_action.total(), s.by_action.actions_line());
     if !s.by_type.is_empty() {
         let _ = writeln!(out, "\nby resource type:");
-        let width = s.by_type.keys().map(|k| k.len()).max().unwrap_or(0);
+        let width = s.by_type.keys().map(|k| k.chars().count()).max().unwrap_or(0);
         for (t, c) in &s.by_type {
-            let _ = writeln!(out, "  {t:width$}  {:>5}  {}", c.total(), c.actions_line());
+            let _ = writeln!(out, "  {}  {:>5}  {}", crate::pad(t, width), c.total(), c.actions_line());
         }
     }
     if s.by_module.len() > 1 || s.by_module.keys().any(|m| !m.is_empty()) {
@@ -196,7 +196,7 @@ fn summary_text(name: &str, plan: &Plan, extra_warnings: &[String]) -> String {
         let labels: Vec<(String, &Counts)> = s.by_module.iter().map(|(m, c)| (module_label(plan, m), c)).collect();
         let width = labels.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
         for (label, c) in &labels {
-            let _ = writeln!(out, "  {label:width$}  {:>5}  {}", c.total(), c.actions_line());
+            let _ = writeln!(out, "  {}  {:>5}  {}", crate::pad(label, width), c.total(), c.actions_line());
         }
     }
     if !plan.drift.is_empty() {

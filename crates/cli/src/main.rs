@@ -1,6 +1,8 @@
 //! The `tfgate` command line: argument parsing, reading files, calling the
 //! library crates, exit codes. Everything else lives in the libraries.
 
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -67,27 +69,114 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { exit::ERROR } else { exit::PASS };
-            let _ = e.print();
-            return ExitCode::from(code);
+            // `--help` and `--version` go to standard output: the same rules.
+            return match e.print() {
+                Err(err) if !e.use_stderr() && err.kind() != std::io::ErrorKind::BrokenPipe => {
+                    say(&format!("error: cannot write standard output: {err}"));
+                    ExitCode::from(exit::ERROR)
+                }
+                _ => ExitCode::from(code),
+            };
         }
     };
+    // Every subcommand renders its standard output into a buffer; it is
+    // written here, in one place, so that a closed pipe or a full disk is
+    // handled the same way everywhere.
+    let mut out = String::new();
     let result = match cli.command {
-        Command::Check(args) => check::run(args),
-        Command::Inspect(args) => inspect::run(args),
-        Command::Policies(args) => policies_cmd::run(args),
-        Command::Test(args) => test_cmd::run(args),
+        Command::Check(args) => check::run(args, &mut out),
+        Command::Inspect(args) => inspect::run(args, &mut out),
+        Command::Policies(args) => policies_cmd::run(args, &mut out),
+        Command::Test(args) => test_cmd::run(args, &mut out),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
+    let code = match result {
+        Ok(code) => code,
         Err(e) => {
             let message = format!("{e:#}");
             // Policy diagnostics come rendered, each with its own "error:".
             if message.starts_with("error: ") || message.starts_with("warning: ") {
-                eprintln!("{message}");
+                say(&message);
             } else {
-                eprintln!("error: {message}");
+                say(&format!("error: {message}"));
             }
-            ExitCode::from(exit::ERROR)
+            exit::ERROR
+        }
+    };
+    match write_stdout(out.as_bytes()) {
+        Ok(()) => {}
+        // The reader went away (`tfgate check | head`): nothing more to say,
+        // and the verdict stands.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            say(&format!("error: cannot write standard output: {e}"));
+            return ExitCode::from(exit::ERROR);
         }
     }
+    // The buffer may be a large report: the process ends now, freeing it only costs time.
+    std::mem::forget(out);
+    ExitCode::from(code)
+}
+
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes)?;
+    stdout.flush()
+}
+
+/// A line on standard error. A failing standard error is ignored: there is
+/// nowhere left to report it, and `eprintln!` would panic.
+pub fn say(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// `note: …` on standard error, for things skipped on purpose.
+pub fn note(line: &str) {
+    say(&format!("note: {line}"));
+}
+
+/// `text` padded with spaces to `width` characters. Rust's `{:width$}`
+/// panics for a width over 65,535, and widths here come from names in the
+/// input (resource types, policy ids), which have no such limit.
+pub fn pad(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + width);
+    out.push_str(text);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(text.chars().count())));
+    out
+}
+
+/// Writes a report file whole or not at all: into a temporary file beside
+/// it, then renamed over it, so an interrupted or failing run never leaves
+/// a truncated report (or truncates the previous one). A path that exists
+/// and is not a regular file (`/dev/stdout`, a named pipe) cannot be
+/// replaced and is written in place.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+            return f.write_all(bytes).and_then(|()| f.flush());
+        }
+        _ => {}
+    }
+    // Through a symbolic link to its file, as writing in place did.
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tfgate-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // 0666 before the umask, the mode a plain create gives (not tempfile's 0600).
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
 }

@@ -9,8 +9,8 @@ use clap::{Args, Subcommand};
 use tfgate_policy::check::{describe_policies, policy_id, CheckOptions};
 use tfgate_policy::{PolicyFile, PolicySet};
 
-use crate::exit;
 use crate::policies_input::{load_policies, BUILTIN_PREFIX};
+use crate::{exit, pad};
 
 #[derive(Args)]
 pub struct PoliciesArgs {
@@ -38,18 +38,18 @@ enum PoliciesCommand {
     },
 }
 
-pub fn run(args: PoliciesArgs) -> Result<u8> {
+pub fn run(args: PoliciesArgs, stdout: &mut String) -> Result<u8> {
     match args.command {
         PoliciesCommand::List { policies, markdown } => {
             let set = load_policies(&policies)?;
-            print!("{}", if markdown { list_markdown(&set) } else { list(&set) });
+            *stdout = if markdown { list_markdown(&set) } else { list(&set) };
         }
         PoliciesCommand::Show { id, policies } => {
             let set = load_policies(&policies)?;
             let Some(file) = find(&set, &id) else {
                 bail!("no policy with id or name {id:?}; `tfgate policies list` shows them");
             };
-            print!("{}", document(file));
+            *stdout = document(file);
         }
     }
     Ok(exit::PASS)
@@ -72,18 +72,20 @@ pub fn source_label(file: &PolicyFile) -> String {
 pub fn list(set: &PolicySet) -> String {
     let infos = describe_policies(set, &CheckOptions::default(), source_label);
     let mut out = String::new();
-    let id_w = infos.iter().map(|p| p.id.len()).max().unwrap_or(2).max(2);
-    let target_w = infos.iter().map(|p| p.target.len() + 9).max().unwrap_or(6).max(6);
-    let _ = writeln!(out, "{:id_w$}  {:21}  {:8}  {:target_w$}  TITLE", "ID", "LEVEL", "SEVERITY", "TARGET");
+    let id_w = infos.iter().map(|p| p.id.chars().count()).max().unwrap_or(2).max(2);
+    let target_w = infos.iter().map(|p| p.target.chars().count() + 9).max().unwrap_or(6).max(6);
+    // Padded by hand: ids and targets come from the policy files, and a
+    // format width over 65,535 panics.
+    let _ = writeln!(out, "{}  {:21}  {:8}  {}  TITLE", pad("ID", id_w), "LEVEL", "SEVERITY", pad("TARGET", target_w));
     for p in &infos {
         let target = format!("{} {}", p.target_kind_word(), p.target);
         let _ = writeln!(
             out,
-            "{:id_w$}  {:21}  {:8}  {:target_w$}  {}",
-            p.id,
+            "{}  {:21}  {:8}  {}  {}",
+            pad(&p.id, id_w),
             p.enforcement_level.as_str(),
             p.severity.map_or("-", |s| s.as_str()),
-            target,
+            pad(&target, target_w),
             p.title.as_deref().unwrap_or(&p.name)
         );
     }

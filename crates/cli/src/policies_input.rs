@@ -11,36 +11,151 @@ include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
 /// The label a policy file's source gets in reports.
 pub const BUILTIN_PREFIX: &str = "builtin:";
 
-/// Every `*.policy.hcl` file under the given paths (files are taken as they are), sorted.
+/// Every file named `*SUFFIX` under the given paths (files are taken as
+/// they are), sorted. What a directory scan skips is said on standard error.
 pub fn policy_files(paths: &[PathBuf], suffix: &str) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
+    let scan = scan(paths, suffix, Walk::Sources)?;
+    for (path, why) in &scan.skipped {
+        crate::note(&format!("skipping {}: {why}", path.display()));
+    }
+    Ok(scan.files)
+}
+
+/// What a directory scan takes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Walk {
+    /// Policy and test files: every directory.
+    Sources,
+    /// Plans: never `.terraform` or another hidden directory (provider
+    /// caches, module manifests, editor state).
+    Plans,
+}
+
+/// The files a scan found, and what it passed over on purpose with why.
+#[derive(Default)]
+pub struct Scan {
+    pub files: Vec<PathBuf>,
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// Files named explicitly are taken as they are (a named pipe too:
+/// `tfgate check <(terraform show -json tfplan)`). In a directory only
+/// regular files are taken; a symbolic link is followed only when it stays
+/// inside the directory given, and each directory is entered once, so a
+/// link loop or a named pipe cannot hang the scan and a link cannot pull in
+/// a file from elsewhere (`/proc/self/environ`).
+pub fn scan(paths: &[PathBuf], suffix: &str, walk: Walk) -> Result<Scan> {
+    let mut out = Scan::default();
     for p in paths {
-        if p.is_dir() {
-            walk(p, suffix, &mut out).with_context(|| format!("cannot read directory {}", p.display()))?;
-        } else if p.exists() {
+        let meta = std::fs::metadata(p);
+        if meta.as_ref().is_ok_and(std::fs::Metadata::is_dir) {
+            let root = std::fs::canonicalize(p).with_context(|| format!("cannot read directory {}", p.display()))?;
+            let mut seen = std::collections::HashSet::new();
+            seen.insert(root.clone());
+            let mut walker = Walker { root: &root, suffix, walk, seen, out: &mut out };
+            walker.dir(p).with_context(|| format!("cannot read directory {}", p.display()))?;
+        } else if meta.is_ok() || std::fs::symlink_metadata(p).is_ok() {
             // A file named explicitly is taken when it is of the kind asked for.
             if p.to_string_lossy().ends_with(suffix) {
-                out.push(p.clone());
+                out.files.push(p.clone());
             }
         } else {
             bail!("{}: no such file or directory", p.display());
         }
     }
-    out.sort();
-    out.dedup();
+    out.files.sort();
+    out.files.dedup();
     Ok(out)
 }
 
-fn walk(dir: &Path, suffix: &str, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, suffix, out)?;
-        } else if path.to_string_lossy().ends_with(suffix) {
-            out.push(path);
+struct Walker<'a> {
+    /// The directory given, resolved: links must stay below it.
+    root: &'a Path,
+    suffix: &'a str,
+    walk: Walk,
+    /// Directories entered (resolved), against loops.
+    seen: std::collections::HashSet<PathBuf>,
+    out: &'a mut Scan,
+}
+
+impl Walker<'_> {
+    fn dir(&mut self, dir: &Path) -> std::io::Result<()> {
+        let mut entries: Vec<PathBuf> =
+            std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+        entries.sort();
+        for path in entries {
+            self.entry(path)?;
         }
+        Ok(())
     }
-    Ok(())
+
+    fn entry(&mut self, path: PathBuf) -> std::io::Result<()> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let wanted = name.ends_with(self.suffix);
+        let mut meta = std::fs::symlink_metadata(&path)?;
+        if meta.file_type().is_symlink() {
+            let target = match std::fs::canonicalize(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    // Dangling, or a loop of links.
+                    if wanted {
+                        self.out.skipped.push((path, format!("a symbolic link that cannot be followed ({e})")));
+                    }
+                    return Ok(());
+                }
+            };
+            if !target.starts_with(self.root) {
+                // Said only for what would have been taken: a link named like
+                // other files (`notes.txt`) was never a candidate.
+                if wanted || target.is_dir() {
+                    let why = format!("a symbolic link to {}, outside the directory", target.display());
+                    self.out.skipped.push((path, why));
+                }
+                return Ok(());
+            }
+            meta = std::fs::metadata(&path)?;
+        }
+        if meta.is_dir() {
+            if self.walk == Walk::Plans && name.starts_with('.') {
+                return Ok(());
+            }
+            let resolved = std::fs::canonicalize(&path)?;
+            if !self.seen.insert(resolved) {
+                self.out.skipped.push((path, "a directory already scanned (reached again through a link)".into()));
+                return Ok(());
+            }
+            return self.dir(&path);
+        }
+        if !wanted {
+            return Ok(());
+        }
+        if meta.is_file() {
+            self.out.files.push(path);
+        } else {
+            self.out.skipped.push((path, "not a regular file (a named pipe, socket or device)".into()));
+        }
+        Ok(())
+    }
+}
+
+/// `./tfgate.hcl` when there is one. Found rather than named, it is taken
+/// only when it stays inside the working directory: a link to a file
+/// elsewhere (`~/.aws/credentials`) would have its lines quoted in syntax
+/// errors. `--config PATH` still reads any file.
+pub fn discover_config() -> Result<Option<PathBuf>> {
+    let Some(path) = tfgate_policy::config::discover(Path::new(".")) else {
+        return Ok(None);
+    };
+    let cwd = std::fs::canonicalize(".").context("cannot read the working directory")?;
+    let target = std::fs::canonicalize(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !target.starts_with(&cwd) {
+        bail!(
+            "{}: a symbolic link to {}, outside the working directory; name it with --config to use it",
+            path.display(),
+            target.display()
+        );
+    }
+    Ok(Some(path))
 }
 
 /// Loads the policies to run: the given paths, or the built-in library.

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use tfgate_policy::plantest::{load_plan_tests, run_plan_tests};
 use tfgate_policy::policytest::{load_policy_tests, run_policy_tests, TestOutcome, TestReport};
-use tfgate_policy::{load_policy_file, load_policy_source, SourceFile};
+use tfgate_policy::{load_policy_file, load_policy_source, read_source, SourceFile};
 
 use crate::exit;
 use crate::plan_input::read_plan_text;
@@ -25,7 +25,7 @@ pub struct TestArgs {
     verbose: bool,
 }
 
-pub fn run(args: TestArgs) -> Result<u8> {
+pub fn run(args: TestArgs, stdout: &mut String) -> Result<u8> {
     let reports = if args.paths.is_empty() { builtin_reports()? } else { disk_reports(&args.paths)? };
     if reports.is_empty() {
         bail!("no *.policytest.hcl or *.plantest.hcl files found");
@@ -59,7 +59,7 @@ pub fn run(args: TestArgs) -> Result<u8> {
         );
     }
     let _ = writeln!(out, "\n{passed} passed, {failed} failed, {skipped} skipped in {} test files", reports.len());
-    print!("{out}");
+    *stdout = out;
     Ok(if failed == 0 { exit::PASS } else { exit::FAIL })
 }
 
@@ -79,12 +79,14 @@ fn builtin_reports() -> Result<Vec<TestReport>> {
     Ok(reports)
 }
 
-/// The policy file a test file tests: `targets` when given, else the
-/// `.policy.hcl` of the same stem beside it.
-fn paired_policy(test: &Path, suffix: &str, targets: &[String]) -> Result<PathBuf> {
+/// The policy file a test file tests: `targets` when given (it must stay
+/// inside `root`), else the `.policy.hcl` of the same stem beside it.
+fn paired_policy(test: &Path, suffix: &str, targets: &[String], root: &Path) -> Result<PathBuf> {
     let dir = test.parent().unwrap_or(Path::new("."));
     if let Some(first) = targets.first() {
-        return Ok(dir.join(first));
+        let path = dir.join(first);
+        inside(root, &path).map_err(|e| anyhow::anyhow!("{}: targets {first:?}: {e}", test.display()))?;
+        return Ok(path);
     }
     let name = test.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let stem = name.strip_suffix(suffix).unwrap_or(name);
@@ -100,24 +102,58 @@ fn paired_policy(test: &Path, suffix: &str, targets: &[String]) -> Result<PathBu
     }
 }
 
+/// Checks that `path`, with `..` and symbolic links resolved, is a regular file inside
+/// `root`: a test names files relative to itself, and must not reach out of
+/// the directory tested (`../../secrets`, a link to `/proc/self/environ`).
+fn inside(root: &Path, path: &Path) -> Result<(), String> {
+    let resolved = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    if !resolved.starts_with(root) {
+        return Err(format!("{} is outside the test directory {}", path.display(), root.display()));
+    }
+    // A named pipe or a device would block the run or never end.
+    if !std::fs::metadata(&resolved).map_err(|e| e.to_string())?.is_file() {
+        return Err(format!("{}: not a regular file", path.display()));
+    }
+    Ok(())
+}
+
+/// The directory the tests found under `arg` may read from: the
+/// repository holding them (the nearest directory above with a `.git`,
+/// since a library's tests share fixtures across folders), else `arg`
+/// itself when it is a directory, else the test file's own directory.
+fn test_root(arg: &Path) -> Result<PathBuf> {
+    let dir =
+        if arg.is_dir() { arg } else { arg.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")) };
+    let dir = std::fs::canonicalize(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let repo = dir.ancestors().find(|a| a.join(".git").exists()).map(Path::to_path_buf);
+    Ok(repo.unwrap_or(dir))
+}
+
 fn disk_reports(paths: &[PathBuf]) -> Result<Vec<TestReport>> {
     let mut reports = Vec::new();
-    for test in policy_files(paths, ".policytest.hcl")? {
-        let text = std::fs::read_to_string(&test).with_context(|| format!("cannot read {}", test.display()))?;
-        let tests = load_policy_tests(SourceFile::new(test.display().to_string(), text)).map_err(policy_error)?;
-        let policy_path = paired_policy(&test, ".policytest.hcl", &tests.targets)?;
-        let policy = load_policy_file(&policy_path).map_err(policy_error)?;
-        reports.push(run_policy_tests(&policy, &tests));
+    for arg in paths {
+        let root = test_root(arg)?;
+        for test in policy_files(std::slice::from_ref(arg), ".policytest.hcl")? {
+            let text = read_source(&test, "policy test file").map_err(policy_error)?;
+            let tests = load_policy_tests(SourceFile::new(test.display().to_string(), text)).map_err(policy_error)?;
+            let policy_path = paired_policy(&test, ".policytest.hcl", &tests.targets, &root)?;
+            let policy = load_policy_file(&policy_path).map_err(policy_error)?;
+            reports.push(run_policy_tests(&policy, &tests));
+        }
     }
-    for test in policy_files(paths, ".plantest.hcl")? {
-        let text = std::fs::read_to_string(&test).with_context(|| format!("cannot read {}", test.display()))?;
-        let tests = load_plan_tests(SourceFile::new(test.display().to_string(), text)).map_err(policy_error)?;
-        let policy = load_policy_file(paired_policy(&test, ".plantest.hcl", &[])?).map_err(policy_error)?;
-        let base = test.parent().unwrap_or(Path::new("."));
-        let read = |p: &Path| -> Result<String, String> {
-            read_plan_text(&p.display().to_string()).map(|t| t.text).map_err(|e| format!("{e:#}"))
-        };
-        reports.push(run_plan_tests(&policy, &tests, base, &read));
+    for arg in paths {
+        let root = test_root(arg)?;
+        for test in policy_files(std::slice::from_ref(arg), ".plantest.hcl")? {
+            let text = read_source(&test, "plan test file").map_err(policy_error)?;
+            let tests = load_plan_tests(SourceFile::new(test.display().to_string(), text)).map_err(policy_error)?;
+            let policy = load_policy_file(paired_policy(&test, ".plantest.hcl", &[], &root)?).map_err(policy_error)?;
+            let base = test.parent().unwrap_or(Path::new("."));
+            let read = |p: &Path| -> Result<String, String> {
+                inside(&root, p)?;
+                read_plan_text(&p.display().to_string()).map(|t| t.text).map_err(|e| format!("{e:#}"))
+            };
+            reports.push(run_plan_tests(&policy, &tests, base, &read));
+        }
     }
     Ok(reports)
 }

@@ -28,6 +28,12 @@ fn pad(depth: usize) -> String {
     "    ".repeat(depth)
 }
 
+/// The spaces that align `key` to `width` characters, written by hand:
+/// keys come from the plan and `{:width$}` panics past 65,535.
+fn fill(key: &str, width: usize) -> String {
+    " ".repeat(width.saturating_sub(key.chars().count()))
+}
+
 fn is_block_list(v: &Value) -> bool {
     match &v.kind {
         Kind::List(items) if !v.sensitive && !items.is_empty() => {
@@ -47,7 +53,7 @@ fn render_body(obj: &Object, depth: usize, out: &mut String) {
     let width = attrs.iter().map(|(k, _)| object_key(k).chars().count()).max().unwrap_or(0);
     for (k, v) in &attrs {
         let key = object_key(k);
-        let _ = write!(out, "{}{key:width$} = ", pad(depth + 1));
+        let _ = write!(out, "{}{key}{} = ", pad(depth + 1), fill(&key, width));
         render_value(v, depth + 1, out);
         out.push('\n');
     }
@@ -102,7 +108,8 @@ fn render_value(v: &Value, depth: usize, out: &mut String) {
             out.push_str("{\n");
             let width = obj.keys().map(|k| quote(k).chars().count()).max().unwrap_or(0);
             for (k, item) in obj.iter() {
-                let _ = write!(out, "{}{:width$} = ", pad(depth + 1), quote(k));
+                let key = quote(k);
+                let _ = write!(out, "{}{key}{} = ", pad(depth + 1), fill(&key, width));
                 render_value(item, depth + 1, out);
                 out.push('\n');
             }

@@ -28,7 +28,6 @@
 //! that names nothing is an error instead of a setting silently skipped.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use tfgate_plan::{AddressPattern, Value};
@@ -169,19 +168,7 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
 
 /// Reads and checks a configuration file (at most [`MAX_CONFIG_BYTES`]).
 pub fn load_config(path: &Path) -> Result<Config, PolicyError> {
-    let io = |source| PolicyError::Io { path: path.to_path_buf(), source };
-    // Read one byte past the limit rather than trusting the file's size:
-    // a pipe or a special file has none.
-    let mut bytes = Vec::new();
-    std::fs::File::open(path).and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes)).map_err(io)?;
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(io(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("a configuration file may be at most {} KiB (1 MiB)", MAX_CONFIG_BYTES / 1024),
-        )));
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| io(std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not UTF-8 text")))?;
+    let text = crate::read_source_at_most(path, "tfgate configuration file", MAX_CONFIG_BYTES)?;
     let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     parse_config(SourceFile::new(path.display().to_string(), text), dir)
 }

@@ -102,8 +102,11 @@ pub struct Diagnostic {
     pub location: Location,
     /// Where the span ends (same line or later).
     pub end_location: Location,
-    /// The full source line the span starts on.
+    /// The source line the span starts on; at most [`MAX_QUOTE`] characters
+    /// of it around the span, cut ends marked `…`.
     pub source_line: String,
+    /// How many characters of the line were cut from its start (0 when quoted whole).
+    pub quote_cut: usize,
     /// A short note shown next to the caret.
     pub label: Option<String>,
     /// A suggestion, e.g. `did you mean "token"?`.
@@ -119,6 +122,7 @@ impl Diagnostic {
     }
     fn new(severity: Severity, file: &SourceFile, span: Span, message: impl Into<String>) -> Diagnostic {
         let location = file.location(span.start);
+        let (source_line, quote_cut) = quote(file.line_text(location.line), location.column - 1);
         Diagnostic {
             severity,
             message: message.into(),
@@ -126,7 +130,8 @@ impl Diagnostic {
             span,
             location,
             end_location: file.location(span.end),
-            source_line: file.line_text(location.line).to_string(),
+            source_line,
+            quote_cut,
             label: None,
             help: None,
         }
@@ -160,30 +165,33 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{kind}: {}", self.message);
+        let _ = writeln!(out, "{kind}: {}", clip(&self.message));
         let gutter = self.location.line.to_string().len();
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad}--> {}:{}:{}", self.file, self.location.line, self.location.column);
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{} | {}", self.location.line, self.source_line);
         let line_chars = self.source_line.chars().count();
-        let start_col = self.location.column.saturating_sub(1).min(line_chars);
+        // Columns count from the real line start; a cut start shows as one `…`.
+        let shift = if self.quote_cut > 0 { self.quote_cut - 1 } else { 0 };
+        let start_col = self.location.column.saturating_sub(1).saturating_sub(shift).min(line_chars);
+        let rest = line_chars.saturating_sub(start_col).max(1);
         let width = if self.end_location.line == self.location.line {
-            self.end_location.column.saturating_sub(self.location.column).max(1)
+            self.end_location.column.saturating_sub(self.location.column).clamp(1, rest)
         } else {
-            line_chars.saturating_sub(start_col).max(1)
+            rest
         };
         // Keep tabs so the caret lines up under tab-indented source.
         let lead: String =
             self.source_line.chars().take(start_col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
         let _ = write!(out, "{pad} | {lead}{}", "^".repeat(width));
         if let Some(label) = &self.label {
-            let _ = write!(out, " {label}");
+            let _ = write!(out, " {}", clip(label));
         }
         out.push('\n');
         if let Some(help) = &self.help {
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{pad} = help: {help}");
+            let _ = writeln!(out, "{pad} = help: {}", clip(help));
         }
         out
     }
@@ -193,6 +201,45 @@ impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.render())
     }
+}
+
+/// The most characters of a source line a diagnostic quotes: a policy
+/// file may be one huge line (minified, or not a policy at all), and a
+/// message must stay readable and must not echo a whole file.
+pub const MAX_QUOTE: usize = 160;
+
+/// Messages, labels and help name things from the source (`Duplicate
+/// local value "…"`), which may be any length: they are cut too.
+const MAX_MESSAGE: usize = 2 * MAX_QUOTE;
+
+fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_MESSAGE) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
+    }
+}
+
+/// `line` cut to a window of [`MAX_QUOTE`] characters around character
+/// `col`, and how many characters were cut from its start (shown as one
+/// `…` before the window; a cut end likewise after it).
+fn quote(line: &str, col: usize) -> (String, usize) {
+    let total = line.chars().count();
+    if total <= MAX_QUOTE {
+        return (line.to_string(), 0);
+    }
+    // Some context before the span, the rest after it.
+    let start = col.min(total).saturating_sub(MAX_QUOTE / 3);
+    let end = (start + MAX_QUOTE).min(total);
+    let start = end.saturating_sub(MAX_QUOTE).min(start);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(line.chars().skip(start).take(end - start));
+    if end < total {
+        out.push('…');
+    }
+    (out, start)
 }
 
 /// Edit distance between two strings (by characters), counting a swap of
@@ -269,6 +316,33 @@ mod tests {
         assert!(r.contains("2 | y = local.tokn\n"), "{r}");
         assert!(r.contains("  |     ^^^^^^^^^^ not declared\n"), "{r}");
         assert!(r.contains("= help: did you mean \"token\"?"), "{r}");
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_span_only() {
+        let line = format!("{}BAD{}", "a".repeat(100_000), "b".repeat(100_000));
+        let f = SourceFile::new("p.policy.hcl", line);
+        let d = Diagnostic::error(&f, Span::new(100_000, 100_003), "Unexpected token");
+        let r = d.render();
+        assert!(r.len() < 3 * MAX_QUOTE, "{} bytes quoted", r.len());
+        assert!(r.contains(" --> p.policy.hcl:1:100001\n"), "{r}");
+        // The caret still points at BAD in the quoted window.
+        let lines: Vec<&str> = r.lines().collect();
+        let quoted = lines[3].strip_prefix("1 | ").unwrap();
+        let caret = lines[4].strip_prefix("  | ").unwrap();
+        let at = caret.chars().position(|c| c == '^').unwrap();
+        let shown: String = quoted.chars().skip(at).take(3).collect();
+        assert_eq!(shown, "BAD", "{r}");
+        assert!(quoted.starts_with('…') && quoted.ends_with('…'), "{quoted}");
+        // Names in the message, label and help are cut too.
+        let name = "n".repeat(100_000);
+        let d = Diagnostic::error(&f, Span::new(0, 1), format!("Duplicate local value \"{name}\""))
+            .with_label(name.clone())
+            .with_help(name.clone());
+        assert!(d.render().len() < 10 * MAX_QUOTE, "{} bytes", d.render().len());
+        // A short line is quoted whole.
+        let f = SourceFile::new("p.policy.hcl", "x = 1\n");
+        assert_eq!(Diagnostic::error(&f, Span::new(4, 5), "m").source_line, "x = 1");
     }
 
     #[test]

@@ -71,6 +71,10 @@ pub enum PolicyError {
     /// One or more files failed to load; every diagnostic is kept.
     #[error("{}", render_all(.0))]
     Invalid(Vec<Diagnostic>),
+    /// The file holds NUL bytes or is not UTF-8: it is not the text file
+    /// asked for (and its content is never quoted, it may be anything).
+    #[error("{}: not a {what}: {reason}", path.display())]
+    NotText { path: PathBuf, what: &'static str, reason: String },
     #[error(transparent)]
     Input(#[from] InputError),
 }
@@ -97,8 +101,43 @@ pub fn load_policy_source(name: impl Into<String>, text: impl Into<String>) -> R
 /// Reads and loads one policy file.
 pub fn load_policy_file(path: impl AsRef<Path>) -> Result<PolicyFile, PolicyError> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io { path: path.to_path_buf(), source })?;
+    let text = read_source(path, "policy file")?;
     load_policy_source(path.display().to_string(), text)
+}
+
+/// Reads a source file (policy, test or configuration; `what` names the
+/// kind in errors). A file with NUL bytes or invalid UTF-8 is refused
+/// before parsing, so that no diagnostic ever quotes binary or foreign
+/// content (`/proc/self/environ` is NUL-separated).
+pub fn read_source(path: &Path, what: &'static str) -> Result<String, PolicyError> {
+    read_source_at_most(path, what, u64::MAX)
+}
+
+/// [`read_source`] that refuses a file larger than `limit` bytes without
+/// reading more than one byte past it (a pipe or a special file has no size
+/// to trust).
+pub fn read_source_at_most(path: &Path, what: &'static str, limit: u64) -> Result<String, PolicyError> {
+    use std::io::Read;
+    let io = |source| PolicyError::Io { path: path.to_path_buf(), source };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes)).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            if limit % (1 << 20) == 0 {
+                format!("a {what} may be at most {} KiB ({} MiB)", limit / 1024, limit >> 20)
+            } else {
+                format!("a {what} may be at most {} KiB", limit / 1024)
+            },
+        )));
+    }
+    let not_text = |reason: String| PolicyError::NotText { path: path.to_path_buf(), what, reason };
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(not_text(format!("it contains a NUL byte (at byte offset {at})")));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        not_text(format!("it is not UTF-8 text (invalid bytes at byte offset {})", e.utf8_error().valid_up_to()))
+    })
 }
 
 /// Several policy files. As in Terraform policy, each file is evaluated on
@@ -133,8 +172,7 @@ impl PolicySet {
         let mut sources = Vec::new();
         for p in paths {
             let p = p.as_ref();
-            let text =
-                std::fs::read_to_string(p).map_err(|source| PolicyError::Io { path: p.to_path_buf(), source })?;
+            let text = read_source(p, "policy file")?;
             sources.push((p.display().to_string(), text));
         }
         PolicySet::from_sources(sources)

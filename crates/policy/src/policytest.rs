@@ -329,7 +329,7 @@ pub fn run_policy_test_files(
 ) -> Result<TestReport, PolicyError> {
     let policy = crate::load_policy_file(policy_path)?;
     let path = test_path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io { path: path.to_path_buf(), source })?;
+    let text = crate::read_source(path, "policy test file")?;
     let tests = load_policy_tests(SourceFile::new(path.display().to_string(), text))?;
     Ok(run_policy_tests(&policy, &tests))
 }

@@ -46,7 +46,12 @@ pub fn render(report: &Report, options: &RenderOptions) -> Result<String, Report
         for (i, e) in report.errors.iter().enumerate() {
             let name = e.policy_id.clone().unwrap_or_else(|| format!("run error {}", i + 1));
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-            status.set_message(xml(&e.message));
+            // The plan is named in the message: a case has nowhere else to say it.
+            let message = match &e.plan {
+                Some(p) => format!("{} (plan {p})", e.message),
+                None => e.message.clone(),
+            };
+            status.set_message(xml(&message));
             status.set_type("run-error");
             let mut case = TestCase::new(xml(&name), status);
             case.set_classname("tfgate");

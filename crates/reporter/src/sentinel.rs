@@ -132,6 +132,9 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             if let Some(p) = &e.policy_id {
                 line.push_str(&format!(" (policy {p})"));
             }
+            if let Some(p) = &e.plan {
+                line.push_str(&format!(" (plan {p})"));
+            }
             out.push_str(&format!("  {}\n", terminal_safe(&line)));
         }
     }
