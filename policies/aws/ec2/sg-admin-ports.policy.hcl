@@ -108,9 +108,30 @@ resource_policy "aws_security_group" "inline_ingress" {
   operations        = ["create", "update"]
 
   locals {
-    # Set in the configuration? Unset means the rules live in separate resources.
-    ingress_configured = core::contains(meta.configured, "ingress")
-    rules              = local.ingress_configured ? attrs.ingress : []
+    # Which inline rules the plan says will exist. The configuration's keys are only an
+    # explanation: Terraform before 1.1 does not record block-syntax `ingress { }` there,
+    # and no version records `dynamic` blocks. A known planned value on a create (or one
+    # that differs from the state) can only come from the configuration, so it is judged.
+    # valuetostring renders a value known only after apply as "(unknown)".
+    configured   = core::try(meta.configured, null)
+    launched     = core::contains(["create", "replace"], meta.operation)
+    ingress_text = core::try(core::valuetostring(attrs.ingress), "(absent)")
+    prior_text   = core::try(core::valuetostring(prior_attrs.ingress), "(absent)")
+    planned      = !core::contains(["(unknown)", "(absent)", "(null)"], local.ingress_text) && (local.launched || local.ingress_text != local.prior_text)
+    # Unset and not planned: the rules live in separate resources, judged on their own.
+    # Without a configuration in the plan an unknown `ingress` stays unknown.
+    judged_rules = local.planned || (local.configured == null ? false : core::contains(local.configured, "ingress"))
+    # Known even when the verdict is not: messages branch on it.
+    configured_text = core::valuetostring(local.configured)
+    rules_unknown = local.ingress_text == "(unknown)" && !local.planned && (
+      local.configured_text == "(unknown)" ? true : (local.configured_text == "(null)" ? false : core::contains(local.configured, "ingress"))
+    )
+    rules         = local.judged_rules ? attrs.ingress : []
+    # Each rule's sources as text, "(unknown)" for a value known only after apply.
+    cidr_text = [for r in local.rules : (
+      core::valuetostring(core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, []))) == "(unknown)" ? "(unknown)" :
+      core::join(", ", [for c in core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, [])) : core::valuetostring(c)])
+    )]
     judged = [for i, r in local.rules : {
       index = i
       world = core::anytrue([
@@ -122,14 +143,16 @@ resource_policy "aws_security_group" "inline_ingress" {
         for p in input.admin_ports : p
         if (core::contains(local.port_protocols, core::lower(core::tostring(r.protocol))) ? r.from_port <= p && p <= r.to_port : false)
       ]
-      text = "ingress[${i}] (protocol ${r.protocol}, ports ${r.from_port}-${r.to_port}, from ${core::join(", ", core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, [])))})"
+      text = "ingress[${i}] (protocol ${core::valuetostring(r.protocol)}, ports ${core::valuetostring(r.from_port)}-${core::valuetostring(r.to_port)}, from ${local.cidr_text[i]})"
     }]
     open = [for j in local.judged : j.text if j.world && (j.all_ports || core::length(j.admin_ports) > 0)]
+    # For an unknown verdict: the rules whose values are known only after apply.
+    undecided = [for j in local.judged : j.text if core::valuetostring(j.world && (j.all_ports || core::length(j.admin_ports) > 0)) == "(unknown)"]
   }
 
   enforce {
     condition     = core::alltrue([for j in local.judged : !(j.world && (j.all_ports || core::length(j.admin_ports) > 0))])
-    error_message = "${meta.address}: ${core::join("; ", local.open)} allows the internet to reach administrative ports (${local.admin_list}); restrict the source CIDR or use a bastion, VPN or Session Manager."
+    error_message = "%{ if local.rules_unknown }${meta.address}: ingress is known only after apply, so whether it opens administrative ports (${local.admin_list}) to the internet cannot be decided at plan time%{ else }%{ if core::length(local.undecided) > 0 && core::valuetostring(core::length(local.open)) == "(unknown)" }${meta.address}: ${core::join("; ", local.undecided)}: values known only after apply (shown as (unknown)) decide whether the internet can reach administrative ports (${local.admin_list})%{ else }${meta.address}: ${core::join("; ", local.open)} allows the internet to reach administrative ports (${local.admin_list}); restrict the source CIDR or use a bastion, VPN or Session Manager.%{ endif }%{ endif }"
   }
 }
 

@@ -79,20 +79,35 @@ resource_policy "aws_security_group" "inline_ingress" {
   operations        = ["create", "update"]
 
   locals {
-    ingress_configured = core::contains(meta.configured, "ingress")
-    rules              = local.ingress_configured ? attrs.ingress : []
+    # Which inline rules the plan says will exist (as in TFG-EC2-010): the configuration's
+    # keys miss block-syntax `ingress { }` before Terraform 1.1 and `dynamic` blocks always,
+    # so a known planned value on a create, or one that differs from the state, is judged.
+    # valuetostring renders a value known only after apply as "(unknown)".
+    configured      = core::try(meta.configured, null)
+    configured_text = core::valuetostring(local.configured)
+    launched        = core::contains(["create", "replace"], meta.operation)
+    ingress_text    = core::try(core::valuetostring(attrs.ingress), "(absent)")
+    prior_text      = core::try(core::valuetostring(prior_attrs.ingress), "(absent)")
+    planned         = !core::contains(["(unknown)", "(absent)", "(null)"], local.ingress_text) && (local.launched || local.ingress_text != local.prior_text)
+    judged_rules    = local.planned || (local.configured == null ? false : core::contains(local.configured, "ingress"))
+    rules_unknown = local.ingress_text == "(unknown)" && !local.planned && (
+      local.configured_text == "(unknown)" ? true : (local.configured_text == "(null)" ? false : core::contains(local.configured, "ingress"))
+    )
+    rules = local.judged_rules ? attrs.ingress : []
     judged = [for i, r in local.rules : {
       cidrs = core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, []))
       all   = core::contains(local.all_protocols, core::lower(core::tostring(r.protocol)))
-      text  = "ingress[${i}] (protocol ${r.protocol})"
+      text  = "ingress[${i}] (protocol ${core::valuetostring(r.protocol)})"
     }]
-    bad  = [for j in local.judged : j.all && core::anytrue([for c in j.cidrs : core::try(core::endswith(c, "/0"), false)])]
-    open = [for k, j in local.judged : "${j.text} from ${core::join(", ", j.cidrs)}" if local.bad[k]]
+    cidr_text = [for j in local.judged : core::valuetostring(j.cidrs) == "(unknown)" ? "(unknown)" : core::join(", ", [for c in j.cidrs : core::valuetostring(c)])]
+    bad       = [for j in local.judged : j.all && core::anytrue([for c in j.cidrs : core::try(core::endswith(c, "/0"), false)])]
+    open      = [for k, j in local.judged : "${j.text} from ${local.cidr_text[k]}" if local.bad[k]]
+    undecided = [for k, j in local.judged : "${j.text} from ${local.cidr_text[k]}" if core::valuetostring(local.bad[k]) == "(unknown)"]
   }
 
   enforce {
     condition     = !core::anytrue(local.bad)
-    error_message = "${meta.address}: ${core::join("; ", local.open)} allows all protocols and ports from the internet; allow only the ports the service needs."
+    error_message = "%{ if local.rules_unknown }${meta.address}: ingress is known only after apply, so whether it allows all traffic from the internet cannot be decided at plan time%{ else }%{ if core::length(local.undecided) > 0 && core::valuetostring(core::length(local.open)) == "(unknown)" }${meta.address}: ${core::join("; ", local.undecided)}: values known only after apply (shown as (unknown)) decide whether all traffic from the internet is allowed%{ else }${meta.address}: ${core::join("; ", local.open)} allows all protocols and ports from the internet; allow only the ports the service needs.%{ endif }%{ endif }"
   }
 }
 
