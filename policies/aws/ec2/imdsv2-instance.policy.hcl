@@ -135,8 +135,12 @@ policy {
       - When the plan has no configuration for the resource (`meta.configured` unknown), the
         verdict is unknown unless its planned values decide.
       - A `dynamic "metadata_options"` block is not recorded in the plan's configuration;
-        when its content is known at plan time the values decide, otherwise the instance is
+        a `metadata_options` known at plan time on a launch (or changed from the state) can
+        only come from the configuration, so its values decide; otherwise the instance is
         treated as setting nothing.
+      - An AWS provider that predates `metadata_options` plans no such attribute: what the
+        instance gets is decided at launch, so the verdict is unknown (on an update, where
+        nothing shows the existing instance's setting, it fails).
     EOT
 
     references = [

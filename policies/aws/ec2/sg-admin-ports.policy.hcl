@@ -72,11 +72,16 @@ policy {
     unknown_values = <<-EOT
       A rule whose protocol and ports are known not to reach an administrative port passes
       whatever its CIDRs. When it does reach one and a CIDR is known only after apply (for
-      example `"$${aws_eip.nat.public_ip}/32"`), the verdict is unknown. An
-      `aws_security_group` whose configuration does not set `ingress` at all (its rules are
-      managed by separate rule resources, which are judged on their own) passes, although the
-      computed `ingress` attribute is unknown at plan time; when the configuration sets
-      `ingress` to a value known only after apply, the verdict is unknown.
+      example `"$${aws_eip.nat.public_ip}/32"`), the verdict is unknown. The rules
+      judged are the ones the plan shows: an `ingress` known at plan time on a created group,
+      or one that differs from the state, is judged even when the plan's configuration does
+      not record it (block syntax before Terraform 1.1, `dynamic` blocks). An
+      `aws_security_group` that does not set `ingress` (its rules are managed by separate
+      rule resources, which are judged on their own) passes, although the computed `ingress`
+      attribute is unknown at plan time; `ingress` set to a value known only after apply, or
+      unknown in a plan without a configuration, is unknown. Limit: a set of rules holding a
+      value known only after apply is wholly unknown in the plan, so block-syntax or
+      `dynamic` rules with unknown values look unset and pass.
     EOT
     references = [
       "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13",

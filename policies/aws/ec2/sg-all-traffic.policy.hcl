@@ -56,10 +56,13 @@ policy {
     EOT
     unknown_values = <<-EOT
       A rule whose protocol is known and not "-1"/"all" passes whatever its CIDRs. An
-      all-protocol rule with a CIDR known only after apply is unknown. An
-      `aws_security_group` whose configuration does not set `ingress` (rules managed by
-      separate resources, judged on their own) passes even though the computed attribute is
-      unknown at plan time; `ingress` set to a value known only after apply is unknown.
+      all-protocol rule with a CIDR known only after apply is unknown. Inline
+      rules are judged as TFG-EC2-010 judges them: an `ingress` known at plan time on a
+      created group (or changed from the state) is judged even when the configuration does
+      not record it (block syntax before Terraform 1.1, `dynamic` blocks); an
+      `aws_security_group` that does not set `ingress` (rules managed by separate resources,
+      judged on their own) passes even though the computed attribute is unknown at plan
+      time; `ingress` set to a value known only after apply is unknown.
     EOT
     references = [
       "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-18",
