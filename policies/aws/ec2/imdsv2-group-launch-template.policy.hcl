@@ -94,7 +94,9 @@ policy {
       after apply, so the template is found through the configuration's reference
       instead. A template whose `metadata_options` are set to values known only after
       apply, or that sets none while no account defaults for the group's provider
-      configuration are in the plan, makes the group unknown. The template's `version`
+      configuration are in the plan, makes the group unknown. A template's known planned
+      `metadata_options` on a create decide even when its configuration does not record
+      them (a `dynamic` block). The template's `version`
       is not followed: the template as planned is judged.
     EOT
 

@@ -75,6 +75,11 @@ policy {
         the AMI's `ImdsSupport` can also require tokens).
       - When the plan has no configuration for the resource (`meta.configured` unknown),
         the planned values decide when known, and the verdict is unknown otherwise.
+      - A `dynamic "metadata_options"` block is not recorded in the plan's configuration;
+        a `metadata_options` known at plan time on a create (or changed from the state) can
+        only come from the configuration, so its values decide.
+      - An AWS provider that predates `metadata_options` plans no such attribute: the
+        attribute is missing, not null, and the verdict on a create is unknown.
     EOT
 
     references = [

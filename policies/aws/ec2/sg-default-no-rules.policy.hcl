@@ -50,7 +50,9 @@ policy {
       rules of the default group when it adopts it, so the resource passes even though the
       computed attributes are unknown at plan time. `ingress` or `egress` set to a value known
       only after apply (for example from a `dynamic` block over an unknown collection) is
-      unknown.
+      unknown. Rules the plan shows are judged even when the configuration does not record
+      them (block syntax before Terraform 1.1, `dynamic` blocks): a known `ingress` or
+      `egress` on a create, or one that differs from the state.
     EOT
     references = [
       "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-2",
