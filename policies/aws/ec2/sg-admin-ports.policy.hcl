@@ -173,11 +173,13 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
     all_ports   = core::contains(local.all_protocols, local.protocol)
     admin_ports = [for p in input.admin_ports : p if (core::contains(local.port_protocols, local.protocol) ? attrs.from_port <= p && p <= attrs.to_port : false)]
     reaches     = local.all_ports || core::length(local.admin_ports) > 0
+    # The arguments known only after apply, for the message of an unknown verdict.
+    unknown_names = [for p in [["type", core::try(core::valuetostring(attrs.type), "")], ["protocol", core::try(core::valuetostring(attrs.protocol), "")], ["from_port", core::try(core::valuetostring(attrs.from_port), "")], ["to_port", core::try(core::valuetostring(attrs.to_port), "")], ["cidr_blocks", core::try(core::valuetostring(core::lookup(attrs, "cidr_blocks", null)), "")], ["ipv6_cidr_blocks", core::try(core::valuetostring(attrs.ipv6_cidr_blocks), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
   }
 
   enforce {
     condition     = attrs.type != "ingress" || !(local.world && local.reaches)
-    error_message = "${meta.address}: ingress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows the internet to reach administrative ports (${local.admin_list})."
+    error_message = "%{ if core::length(local.unknown_names) > 0 && core::valuetostring(attrs.type != "ingress" || !(local.world && local.reaches)) == "(unknown)" }${meta.address}: ${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time%{ else }${meta.address}: ingress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows the internet to reach administrative ports (${local.admin_list}).%{ endif }"
   }
 }
 
@@ -193,10 +195,12 @@ resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
     all_ports   = core::contains(local.all_protocols, local.protocol)
     admin_ports = [for p in input.admin_ports : p if (core::contains(local.port_protocols, local.protocol) ? attrs.from_port <= p && p <= attrs.to_port : false)]
     reaches     = local.all_ports || core::length(local.admin_ports) > 0
+    # The arguments known only after apply, for the message of an unknown verdict.
+    unknown_names = [for p in [["ip_protocol", core::try(core::valuetostring(attrs.ip_protocol), "")], ["from_port", core::try(core::valuetostring(attrs.from_port), "")], ["to_port", core::try(core::valuetostring(attrs.to_port), "")], ["cidr_ipv4", core::try(core::valuetostring(attrs.cidr_ipv4), "")], ["cidr_ipv6", core::try(core::valuetostring(attrs.cidr_ipv6), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
   }
 
   enforce {
     condition     = !(local.world && local.reaches)
-    error_message = "${meta.address}: ingress rule (ip_protocol ${attrs.ip_protocol}, ports ${attrs.from_port == null ? "all" : "${attrs.from_port}-${attrs.to_port}"}) from ${core::join(", ", local.cidrs)} allows the internet to reach administrative ports (${local.admin_list})."
+    error_message = "%{ if core::length(local.unknown_names) > 0 && core::valuetostring(!(local.world && local.reaches)) == "(unknown)" }${meta.address}: ${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time%{ else }${meta.address}: ingress rule (ip_protocol ${attrs.ip_protocol}, ports ${attrs.from_port == null ? "all" : "${attrs.from_port}-${attrs.to_port}"}) from ${core::join(", ", local.cidrs)} allows the internet to reach administrative ports (${local.admin_list}).%{ endif }"
   }
 }

@@ -121,11 +121,13 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
   locals {
     cidrs = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(attrs.ipv6_cidr_blocks, []))
     all   = core::contains(local.all_protocols, core::lower(core::tostring(attrs.protocol)))
+    # The arguments known only after apply, for the message of an unknown verdict.
+    unknown_names = [for p in [["type", core::try(core::valuetostring(attrs.type), "")], ["protocol", core::try(core::valuetostring(attrs.protocol), "")], ["cidr_blocks", core::try(core::valuetostring(core::lookup(attrs, "cidr_blocks", null)), "")], ["ipv6_cidr_blocks", core::try(core::valuetostring(attrs.ipv6_cidr_blocks), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
   }
 
   enforce {
     condition     = attrs.type != "ingress" || !(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))
-    error_message = "${meta.address}: ingress rule with protocol ${attrs.protocol} from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows all traffic from the internet; allow only the ports the service needs."
+    error_message = "%{ if core::length(local.unknown_names) > 0 && core::valuetostring(attrs.type != "ingress" || !(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))) == "(unknown)" }${meta.address}: ${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether all traffic from the internet is allowed cannot be decided at plan time%{ else }${meta.address}: ingress rule with protocol ${attrs.protocol} from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows all traffic from the internet; allow only the ports the service needs.%{ endif }"
   }
 }
 
@@ -136,10 +138,12 @@ resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
   locals {
     cidrs = core::concat(attrs.cidr_ipv4 == null ? [] : [attrs.cidr_ipv4], attrs.cidr_ipv6 == null ? [] : [attrs.cidr_ipv6])
     all   = core::contains(local.all_protocols, core::lower(core::tostring(attrs.ip_protocol)))
+    # The arguments known only after apply, for the message of an unknown verdict.
+    unknown_names = [for p in [["ip_protocol", core::try(core::valuetostring(attrs.ip_protocol), "")], ["cidr_ipv4", core::try(core::valuetostring(attrs.cidr_ipv4), "")], ["cidr_ipv6", core::try(core::valuetostring(attrs.cidr_ipv6), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
   }
 
   enforce {
     condition     = !(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))
-    error_message = "${meta.address}: ip_protocol ${attrs.ip_protocol} from ${core::join(", ", local.cidrs)} allows all traffic from the internet; allow only the ports the service needs."
+    error_message = "%{ if core::length(local.unknown_names) > 0 && core::valuetostring(!(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))) == "(unknown)" }${meta.address}: ${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether all traffic from the internet is allowed cannot be decided at plan time%{ else }${meta.address}: ip_protocol ${attrs.ip_protocol} from ${core::join(", ", local.cidrs)} allows all traffic from the internet; allow only the ports the service needs.%{ endif }"
   }
 }
