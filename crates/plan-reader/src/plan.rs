@@ -324,20 +324,8 @@ impl Variable<'_> {
 /// names are the best evidence: anything named like a secret is marked, so
 /// that no output prints it.
 fn mark_secret_looking(mut v: Value) -> Value {
-    const SECRET_WORDS: [&str; 7] =
-        ["password", "secret", "private_key", "token", "passphrase", "credential", "auth_key"];
     if let crate::Kind::Object(obj) = &mut v.kind {
-        let secret_keys: Vec<String> = obj
-            .keys()
-            .filter(|k| {
-                let k = k.to_ascii_lowercase();
-                SECRET_WORDS.iter().any(|w| k.contains(w))
-                    && !k.starts_with("get_")
-                    && !k.ends_with("_arn")
-                    && !k.ends_with("_id")
-            })
-            .map(str::to_string)
-            .collect();
+        let secret_keys: Vec<String> = obj.keys().filter(|k| names_a_secret(k)).map(str::to_string).collect();
         for k in secret_keys {
             if let Some(item) = obj.get_mut(&k) {
                 *item = mark_deep(std::mem::replace(item, Value::NULL), true);
@@ -352,6 +340,41 @@ fn mark_secret_looking(mut v: Value) -> Value {
         items.iter_mut().for_each(|item| *item = mark_secret_looking(std::mem::replace(item, Value::NULL)));
     }
     v
+}
+
+/// Whether an attribute name says it holds a secret, matched by whole words
+/// (`_`-separated, or camelCase) so that settings merely named after secrets
+/// keep their values: `auth_token`, `access_token` and `token` are secrets,
+/// `http_tokens` (the IMDS mode) is not; references to secrets (`_arn`, `_id`)
+/// are not secrets either.
+fn names_a_secret(key: &str) -> bool {
+    // Single words, and word pairs that are secrets only together.
+    const WORDS: [&str; 9] =
+        ["password", "passwords", "passwd", "secret", "secrets", "token", "passphrase", "credential", "credentials"];
+    const PAIRS: [(&str, &str); 3] = [("private", "key"), ("auth", "key"), ("secret", "key")];
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if c == '_' || c == '-' || c == '.' {
+            words.push(std::mem::take(&mut current));
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_lowercase());
+    }
+    words.push(current);
+    words.retain(|w| !w.is_empty());
+    let last = words.last().map(String::as_str);
+    if words.first().is_some_and(|w| w == "get") || matches!(last, Some("arn" | "id" | "ids" | "arns")) {
+        return false;
+    }
+    words.iter().any(|w| WORDS.contains(&w.as_str()))
+        || words.windows(2).any(|p| PAIRS.iter().any(|(a, b)| p[0] == *a && p[1] == *b))
 }
 
 /// Marks a value and everything inside it sensitive.
@@ -1149,5 +1172,61 @@ fn read_check(c: raw::RawCheck<'_>) -> Check {
                 problems: i.problems.into_iter().filter_map(|p| p.message.map(|m| m.to_string())).collect(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod secret_name_tests {
+    use super::names_a_secret;
+
+    #[test]
+    fn secret_names_are_matched_by_whole_words() {
+        // Real secret-bearing attribute names (AWS, Azure, Google, Kubernetes, GitHub providers).
+        for k in [
+            "password",
+            "master_password",
+            "admin_password",
+            "password_data",
+            "secret",
+            "client_secret",
+            "secret_string",
+            "secret_key",
+            "secret_access_key",
+            "token",
+            "auth_token",
+            "access_token",
+            "refresh_token",
+            "session_token",
+            "apiToken",
+            "private_key",
+            "private_key_pem",
+            "auth_key",
+            "passphrase",
+            "credentials",
+            "client_credential",
+        ] {
+            assert!(names_a_secret(k), "{k} names a secret");
+        }
+    }
+
+    #[test]
+    fn settings_named_like_secrets_are_not_secrets() {
+        // `http_tokens` is the IMDS mode ("required" / "optional"): IMDS messages need it.
+        for k in [
+            "http_tokens",
+            "httpTokens",
+            "tokens",
+            "kms_key_id",
+            "secret_arn",
+            "master_user_secret_kms_key_id",
+            "password_last_used_id",
+            "get_password_data",
+            "key_name",
+            "public_key",
+            "tokenizer",
+            "secretsmanager_endpoint",
+        ] {
+            assert!(!names_a_secret(k), "{k} does not name a secret");
+        }
     }
 }

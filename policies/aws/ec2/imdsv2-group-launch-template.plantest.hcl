@@ -31,3 +31,13 @@ plan_test "a group on a template whose metadata options are not known yet is unk
   unknown = ["aws_autoscaling_group.unset"]
   pass    = []
 }
+
+# The template's `dynamic "metadata_options"` block is not in its configuration's keys: its
+# known planned http_tokens = "optional" decides, although the account defaults require tokens.
+plan_test "a launch template with a dynamic metadata_options block" {
+  plan    = "../../testdata/inline-blocks-unrecorded.json"
+  policy  = "autoscaling_group"
+  fail    = ["aws_autoscaling_group.from_dynamic"]
+  unknown = []
+  pass    = []
+}

@@ -94,7 +94,9 @@ policy {
       after apply, so the template is found through the configuration's reference
       instead. A template whose `metadata_options` are set to values known only after
       apply, or that sets none while no account defaults for the group's provider
-      configuration are in the plan, makes the group unknown. The template's `version`
+      configuration are in the plan, makes the group unknown. A template's known planned
+      `metadata_options` on a create decide even when its configuration does not record
+      them (a `dynamic` block). The template's `version`
       is not followed: the template as planned is judged.
     EOT
 
@@ -133,10 +135,18 @@ resource_policy "aws_autoscaling_group" "autoscaling_group" {
     results = [for t in local.templates : {
       address = t.address
       tokens  = core::try(t.attrs.metadata_options[0].http_tokens, null)
-      sets    = core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0)
-      own_ok  = core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required"
+      # Known planned options on a created template can only come from its configuration,
+      # which does not record `dynamic` blocks; "(absent)": the provider has no such attribute.
+      sets = (
+        !core::contains(["(unknown)", "(absent)", "(null)", "[]"], core::try(core::valuetostring(t.attrs.metadata_options), "(absent)")) && core::contains(["create", "replace"], core::try(t.meta.operation, "create"))
+      ) || core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0)
+      own_ok = core::try(core::valuetostring(t.attrs.metadata_options), "(absent)") == "(absent)" ? core::try(t.attrs.id, "") == "(decided at launch)" : (
+        core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required"
+      )
     }]
     verdicts = [for r in local.results : (!r.sets && local.account != "none") ? local.account == "pass" : r.own_ok]
+    # Templates whose verdict waits for values known only after apply (messages stay known).
+    undecided = [for k, r in local.results : r.address if core::valuetostring(local.verdicts[k]) == "(unknown)"]
 
     failing = core::distinct([for r in local.results : (
       r.sets ? "${r.address} (metadata_options.http_tokens ${r.tokens == null ? "not set" : "\"${r.tokens}\""})" : (
@@ -148,7 +158,7 @@ resource_policy "aws_autoscaling_group" "autoscaling_group" {
 
   enforce {
     condition     = core::alltrue(local.verdicts)
-    error_message = "the Auto Scaling group launches instances from launch template ${core::join(", ", local.failing)}, which does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template"
+    error_message = "%{ if core::length(local.undecided) > 0 && core::valuetostring(core::length(local.failing)) == "(unknown)" }the Auto Scaling group launches instances from launch template ${core::join(", ", local.undecided)}, whose metadata_options (or the account default it falls back to) are known only after apply%{ else }the Auto Scaling group launches instances from launch template ${core::join(", ", local.failing)}, which does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template%{ endif }"
   }
 }
 
@@ -174,10 +184,18 @@ resource_policy "aws_eks_node_group" "eks_node_group" {
     results = [for t in local.templates : {
       address = t.address
       tokens  = core::try(t.attrs.metadata_options[0].http_tokens, null)
-      sets    = core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0)
-      own_ok  = core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required"
+      # Known planned options on a created template can only come from its configuration,
+      # which does not record `dynamic` blocks; "(absent)": the provider has no such attribute.
+      sets = (
+        !core::contains(["(unknown)", "(absent)", "(null)", "[]"], core::try(core::valuetostring(t.attrs.metadata_options), "(absent)")) && core::contains(["create", "replace"], core::try(t.meta.operation, "create"))
+      ) || core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0)
+      own_ok = core::try(core::valuetostring(t.attrs.metadata_options), "(absent)") == "(absent)" ? core::try(t.attrs.id, "") == "(decided at launch)" : (
+        core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required"
+      )
     }]
     verdicts = [for r in local.results : (!r.sets && local.account != "none") ? local.account == "pass" : r.own_ok]
+    # Templates whose verdict waits for values known only after apply (messages stay known).
+    undecided = [for k, r in local.results : r.address if core::valuetostring(local.verdicts[k]) == "(unknown)"]
 
     failing = core::distinct([for r in local.results : (
       r.sets ? "${r.address} (metadata_options.http_tokens ${r.tokens == null ? "not set" : "\"${r.tokens}\""})" : (
@@ -189,6 +207,6 @@ resource_policy "aws_eks_node_group" "eks_node_group" {
 
   enforce {
     condition     = core::alltrue(local.verdicts)
-    error_message = "the EKS node group launches instances from launch template ${core::join(", ", local.failing)}, which does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template"
+    error_message = "%{ if core::length(local.undecided) > 0 && core::valuetostring(core::length(local.failing)) == "(unknown)" }the EKS node group launches instances from launch template ${core::join(", ", local.undecided)}, whose metadata_options (or the account default it falls back to) are known only after apply%{ else }the EKS node group launches instances from launch template ${core::join(", ", local.failing)}, which does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template%{ endif }"
   }
 }

@@ -76,3 +76,22 @@ plan_test "showcase plan: instances and defaults" {
   unknown = []
   pass    = ["aws_instance.app[0]", "aws_instance.app[1]"]
 }
+
+# A `dynamic "metadata_options"` block is not in the configuration's keys: its known planned
+# hop limit is judged (the fixture's instances all have 1).
+plan_test "dynamic metadata_options blocks" {
+  plan    = "../../testdata/inline-blocks-unrecorded.json"
+  policy  = "instance"
+  fail    = []
+  unknown = []
+  pass    = ["aws_instance.dynamic_optional", "aws_instance.dynamic_required"]
+}
+
+plan_test "dynamic metadata_options blocks, with a lower limit" {
+  plan    = "../../testdata/inline-blocks-unrecorded.json"
+  policy  = "instance"
+  inputs  = { max_hop_limit = 0 }
+  fail    = ["aws_instance.dynamic_optional", "aws_instance.dynamic_required"]
+  unknown = []
+  pass    = []
+}

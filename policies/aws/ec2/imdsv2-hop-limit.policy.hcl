@@ -13,8 +13,9 @@ policy {
 
       - `aws_instance`, `aws_spot_instance_request`, `aws_launch_template` and
         `aws_launch_configuration`: `metadata_options[0].http_put_response_hop_limit`, when
-        the configuration sets a `metadata_options` block and the endpoint is not
-        `disabled`;
+        the configuration sets a `metadata_options` block (or the plan shows one it does not
+        record, such as a `dynamic` block: known on a create, or changed from the state) and
+        the endpoint is not `disabled`;
       - `aws_ec2_instance_metadata_defaults`: `http_put_response_hop_limit`, when the
         configuration sets it; `-1` means no preference and is not a setting.
 
@@ -102,15 +103,22 @@ resource_policy "aws_instance" "instance" {
   filter = local.sets_options && local.endpoint != "disabled"
 
   locals {
-    configured   = core::try(meta.configured, null)
-    sets_options = local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0
+    configured = core::try(meta.configured, null)
+    # A known planned block on a create (or one that differs from the state) can only come
+    # from the configuration, which does not record `dynamic` blocks: it is judged.
+    # valuetostring renders a value known only after apply as "(unknown)".
+    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
+    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (core::contains(["create", "replace"], meta.operation) || local.md_text != local.prior_md)
+    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
     endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
     hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
+    hop_text     = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)")
   }
 
   enforce {
     condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-    error_message = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instance; lower it (2 is enough for containers on the host)"
+    error_message = "%{ if local.hop_text == "(unknown)" }metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)%{ else }metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instance; lower it (2 is enough for containers on the host)%{ endif }"
   }
 }
 
@@ -122,15 +130,22 @@ resource_policy "aws_spot_instance_request" "spot_instance_request" {
   filter = local.sets_options && local.endpoint != "disabled"
 
   locals {
-    configured   = core::try(meta.configured, null)
-    sets_options = local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0
+    configured = core::try(meta.configured, null)
+    # A known planned block on a create (or one that differs from the state) can only come
+    # from the configuration, which does not record `dynamic` blocks: it is judged.
+    # valuetostring renders a value known only after apply as "(unknown)".
+    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
+    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (core::contains(["create", "replace"], meta.operation) || local.md_text != local.prior_md)
+    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
     endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
     hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
+    hop_text     = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)")
   }
 
   enforce {
     condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-    error_message = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instance; lower it (2 is enough for containers on the host)"
+    error_message = "%{ if local.hop_text == "(unknown)" }metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)%{ else }metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instance; lower it (2 is enough for containers on the host)%{ endif }"
   }
 }
 
@@ -142,15 +157,22 @@ resource_policy "aws_launch_template" "launch_template" {
   filter = local.sets_options && local.endpoint != "disabled"
 
   locals {
-    configured   = core::try(meta.configured, null)
-    sets_options = local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0
+    configured = core::try(meta.configured, null)
+    # A known planned block on a create (or one that differs from the state) can only come
+    # from the configuration, which does not record `dynamic` blocks: it is judged.
+    # valuetostring renders a value known only after apply as "(unknown)".
+    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
+    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (core::contains(["create", "replace"], meta.operation) || local.md_text != local.prior_md)
+    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
     endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
     hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
+    hop_text     = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)")
   }
 
   enforce {
     condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-    error_message = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instances launched from this template; lower it (2 is enough for containers on the host)"
+    error_message = "%{ if local.hop_text == "(unknown)" }metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)%{ else }metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instances launched from this template; lower it (2 is enough for containers on the host)%{ endif }"
   }
 }
 
@@ -162,15 +184,22 @@ resource_policy "aws_launch_configuration" "launch_configuration" {
   filter = local.sets_options && local.endpoint != "disabled"
 
   locals {
-    configured   = core::try(meta.configured, null)
-    sets_options = local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0
+    configured = core::try(meta.configured, null)
+    # A known planned block on a create (or one that differs from the state) can only come
+    # from the configuration, which does not record `dynamic` blocks: it is judged.
+    # valuetostring renders a value known only after apply as "(unknown)".
+    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
+    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (core::contains(["create", "replace"], meta.operation) || local.md_text != local.prior_md)
+    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
     endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
     hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
+    hop_text     = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)")
   }
 
   enforce {
     condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-    error_message = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instances launched from this configuration; lower it (2 is enough for containers on the host)"
+    error_message = "%{ if local.hop_text == "(unknown)" }metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)%{ else }metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instances launched from this configuration; lower it (2 is enough for containers on the host)%{ endif }"
   }
 }
 
@@ -188,6 +217,6 @@ resource_policy "aws_ec2_instance_metadata_defaults" "account_defaults" {
 
   enforce {
     condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-    error_message = "http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: every instance launched on this provider configuration without its own hop limit lets the IMDSv2 token travel that many network hops; lower it (2 is enough for containers on the host)"
+    error_message = "%{ if core::valuetostring(local.hop_limit) == "(unknown)" }http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)%{ else }http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: every instance launched on this provider configuration without its own hop limit lets the IMDSv2 token travel that many network hops; lower it (2 is enough for containers on the host)%{ endif }"
   }
 }

@@ -49,3 +49,31 @@ plan_test "no spot requests in the other fixtures" {
   unknown = []
   pass    = []
 }
+
+# A `dynamic "metadata_options"` block is not in the configuration's keys: the known planned
+# http_tokens = "optional" decides, whatever the account defaults require.
+plan_test "dynamic metadata_options blocks" {
+  plan    = "../../testdata/inline-blocks-unrecorded.json"
+  policy  = "instance"
+  fail    = ["aws_instance.dynamic_optional"]
+  unknown = []
+  pass    = ["aws_instance.dynamic_required", "aws_instance.inherits_default"]
+}
+
+# An AWS provider without metadata_options: what the instance gets is decided at launch.
+plan_test "a provider without metadata_options" {
+  plan    = "../../testdata/imdsv2-provider-without-metadata-options.json"
+  policy  = "instance"
+  fail    = []
+  unknown = ["aws_instance.launched"]
+  pass    = []
+}
+
+# No configuration section: the planned values decide when they are known.
+plan_test "a plan without configuration" {
+  plan    = "../../testdata/no-configuration.json"
+  policy  = "instance"
+  fail    = ["aws_instance.optional"]
+  unknown = ["aws_instance.tokens_unknown", "aws_instance.computed"]
+  pass    = ["aws_instance.required"]
+}

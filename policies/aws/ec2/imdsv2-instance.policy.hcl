@@ -135,8 +135,12 @@ policy {
       - When the plan has no configuration for the resource (`meta.configured` unknown), the
         verdict is unknown unless its planned values decide.
       - A `dynamic "metadata_options"` block is not recorded in the plan's configuration;
-        when its content is known at plan time the values decide, otherwise the instance is
+        a `metadata_options` known at plan time on a launch (or changed from the state) can
+        only come from the configuration, so its values decide; otherwise the instance is
         treated as setting nothing.
+      - An AWS provider that predates `metadata_options` plans no such attribute: what the
+        instance gets is decided at launch, so the verdict is unknown (on an update, where
+        nothing shows the existing instance's setting, it fails).
     EOT
 
     references = [
@@ -164,10 +168,28 @@ resource_policy "aws_instance" "instance" {
     launched = core::contains(["create", "replace"], meta.operation)
 
     # 1. The instance's own metadata_options (planned values).
-    sets_options = local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0
+    #    valuetostring renders a value known only after apply as "(unknown)"; "(absent)" means
+    #    the provider's schema has no metadata_options at all (AWS providers before 3.x?).
+    #    A known planned block on a launch (or one that differs from the state) can only come
+    #    from the configuration, which does not record `dynamic` blocks: it is judged.
+    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
+    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (local.launched || local.md_text != local.prior_md)
+    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
     endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
     tokens       = core::try(attrs.metadata_options[0].http_tokens, null)
-    own_ok       = local.endpoint == "disabled" || local.tokens == "required"
+    # Without the attribute nothing in the plan shows what AWS applies at launch (the account
+    # default or the AMI's): on a launch that is known only after apply, like the id.
+    own_ok = local.md_text == "(absent)" ? core::try(attrs.id, "") == "(decided at launch)" : (local.endpoint == "disabled" || local.tokens == "required")
+    # The own values as text, for messages that must stay known.
+    own_unknown = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
+    own_message = local.md_text == "(absent)" ? (local.launched ? "metadata_options is not in the plan (the AWS provider's schema predates it), so the account default and the AMI decide at launch: whether IMDSv2 is required is known only after apply" : "metadata_options is not in the plan (the AWS provider's schema predates it): nothing shows that the existing instance requires IMDSv2") : (
+      local.md_text == "(unknown)" ? "metadata_options is known only after apply" : (
+        core::length(local.own_unknown) > 0 ? "${core::join(" and ", local.own_unknown)} %{ if core::length(local.own_unknown) == 1 }is%{ else }are%{ endif } known only after apply" :
+        "metadata_options.http_tokens is %{ if local.tokens == null }not set%{ else }\"${local.tokens}\"%{ endif } and http_endpoint is %{ if local.endpoint == null }not set%{ else }\"${local.endpoint}\"%{ endif }; IMDSv2 needs http_tokens = \"required\" (or the endpoint \"disabled\")"
+      )
+    )
+    level_known = core::valuetostring(local.sets_options) != "(unknown)"
 
     # 2. The launch template the configuration refers to.
     uses_template = local.configured != null ? core::contains(local.configured, "launch_template") : core::try(core::length(attrs.launch_template), 0) > 0
@@ -207,7 +229,7 @@ resource_policy "aws_instance" "instance" {
         local.template == "missing" ? "metadata_options is not set and the launch template it refers to is not managed in this plan: whether IMDSv2 is required is known only at launch" :
         "metadata_options is not set, so the launch template decides, and ${local.failing_templates} does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template or the instance"
       ) : (
-        local.account == "none" ? "metadata_options is not set${local.uses_template ? " (neither in the instance nor in its launch template)" : ""} and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} is in the plan: the account default and the AMI decide at launch" :
+        local.account == "none" ? "%{ if local.md_text == "(absent)" }metadata_options is not in the plan (the AWS provider's schema predates it)%{ else }metadata_options is not set%{ endif }${local.uses_template ? " (neither in the instance nor in its launch template)" : ""} and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} is in the plan: the account default and the AMI decide at launch, so whether IMDSv2 is required is known only after apply" :
         "metadata_options is not set${local.uses_template ? " (neither in the instance nor in its launch template)" : ""}, so the account default of provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\""
       )
     )
@@ -217,7 +239,7 @@ resource_policy "aws_instance" "instance" {
     # "open": nothing in the plan decides, so the instance's own planned values
     # (known only after apply) are the verdict.
     condition     = local.decision == "pass" || (local.decision == "open" && local.own_ok)
-    error_message = "%{ if local.level == "instance" }metadata_options.http_tokens is %{ if local.tokens == null }not set%{ else }\"${local.tokens}\"%{ endif } and http_endpoint is %{ if local.endpoint == null }not set%{ else }\"${local.endpoint}\"%{ endif }; IMDSv2 needs http_tokens = \"required\" (or the endpoint \"disabled\")%{ else }${local.inherited_message}%{ endif }"
+    error_message = "%{ if !local.level_known }metadata_options is known only after apply, and the plan has no configuration for this resource to tell whether it sets them%{ else }%{ if local.level == "instance" }${local.own_message}%{ else }${local.inherited_message}%{ endif }%{ endif }"
   }
 }
 
@@ -231,10 +253,28 @@ resource_policy "aws_spot_instance_request" "spot_instance_request" {
     launched = core::contains(["create", "replace"], meta.operation)
 
     # 1. The request's own metadata_options (planned values).
-    sets_options = local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0
+    #    valuetostring renders a value known only after apply as "(unknown)"; "(absent)" means
+    #    the provider's schema has no metadata_options at all (AWS providers before 3.x?).
+    #    A known planned block on a launch (or one that differs from the state) can only come
+    #    from the configuration, which does not record `dynamic` blocks: it is judged.
+    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
+    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (local.launched || local.md_text != local.prior_md)
+    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
     endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
     tokens       = core::try(attrs.metadata_options[0].http_tokens, null)
-    own_ok       = local.endpoint == "disabled" || local.tokens == "required"
+    # Without the attribute nothing in the plan shows what AWS applies at launch (the account
+    # default or the AMI's): on a launch that is known only after apply, like the id.
+    own_ok = local.md_text == "(absent)" ? core::try(attrs.id, "") == "(decided at launch)" : (local.endpoint == "disabled" || local.tokens == "required")
+    # The own values as text, for messages that must stay known.
+    own_unknown = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
+    own_message = local.md_text == "(absent)" ? (local.launched ? "metadata_options is not in the plan (the AWS provider's schema predates it), so the account default and the AMI decide at launch: whether IMDSv2 is required is known only after apply" : "metadata_options is not in the plan (the AWS provider's schema predates it): nothing shows that the existing instance requires IMDSv2") : (
+      local.md_text == "(unknown)" ? "metadata_options is known only after apply" : (
+        core::length(local.own_unknown) > 0 ? "${core::join(" and ", local.own_unknown)} %{ if core::length(local.own_unknown) == 1 }is%{ else }are%{ endif } known only after apply" :
+        "metadata_options.http_tokens is %{ if local.tokens == null }not set%{ else }\"${local.tokens}\"%{ endif } and http_endpoint is %{ if local.endpoint == null }not set%{ else }\"${local.endpoint}\"%{ endif }; IMDSv2 needs http_tokens = \"required\" (or the endpoint \"disabled\")"
+      )
+    )
+    level_known = core::valuetostring(local.sets_options) != "(unknown)"
 
     # 2. The launch template the configuration refers to.
     uses_template = local.configured != null ? core::contains(local.configured, "launch_template") : core::try(core::length(attrs.launch_template), 0) > 0
@@ -274,7 +314,7 @@ resource_policy "aws_spot_instance_request" "spot_instance_request" {
         local.template == "missing" ? "metadata_options is not set and the launch template it refers to is not managed in this plan: whether IMDSv2 is required is known only at launch" :
         "metadata_options is not set, so the launch template decides, and ${local.failing_templates} does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template or the request"
       ) : (
-        local.account == "none" ? "metadata_options is not set${local.uses_template ? " (neither in the request nor in its launch template)" : ""} and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} is in the plan: the account default and the AMI decide at launch" :
+        local.account == "none" ? "%{ if local.md_text == "(absent)" }metadata_options is not in the plan (the AWS provider's schema predates it)%{ else }metadata_options is not set%{ endif }${local.uses_template ? " (neither in the request nor in its launch template)" : ""} and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} is in the plan: the account default and the AMI decide at launch, so whether IMDSv2 is required is known only after apply" :
         "metadata_options is not set${local.uses_template ? " (neither in the request nor in its launch template)" : ""}, so the account default of provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\""
       )
     )
@@ -284,6 +324,6 @@ resource_policy "aws_spot_instance_request" "spot_instance_request" {
     # "open": nothing in the plan decides, so the request's own planned values
     # (known only after apply) are the verdict.
     condition     = local.decision == "pass" || (local.decision == "open" && local.own_ok)
-    error_message = "%{ if local.level == "instance" }metadata_options.http_tokens is %{ if local.tokens == null }not set%{ else }\"${local.tokens}\"%{ endif } and http_endpoint is %{ if local.endpoint == null }not set%{ else }\"${local.endpoint}\"%{ endif }; IMDSv2 needs http_tokens = \"required\" (or the endpoint \"disabled\")%{ else }${local.inherited_message}%{ endif }"
+    error_message = "%{ if !local.level_known }metadata_options is known only after apply, and the plan has no configuration for this resource to tell whether it sets them%{ else }%{ if local.level == "instance" }${local.own_message}%{ else }${local.inherited_message}%{ endif }%{ endif }"
   }
 }

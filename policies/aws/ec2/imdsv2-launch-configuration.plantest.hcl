@@ -23,3 +23,17 @@ plan_test "a launch configuration without metadata options and no account defaul
   unknown = ["aws_launch_configuration.unset"]
   pass    = []
 }
+
+plan_test "dynamic metadata_options blocks" {
+  plan    = "../../testdata/inline-blocks-unrecorded.json"
+  fail    = ["aws_launch_configuration.dynamic_optional"]
+  unknown = []
+  pass    = []
+}
+
+plan_test "a provider without metadata_options" {
+  plan    = "../../testdata/imdsv2-provider-without-metadata-options.json"
+  fail    = []
+  unknown = ["aws_launch_configuration.launched"]
+  pass    = []
+}

@@ -32,3 +32,24 @@ plan_test "a template without metadata options and no account defaults is unknow
   unknown = ["aws_launch_template.unset"]
   pass    = []
 }
+
+plan_test "dynamic metadata_options blocks" {
+  plan    = "../../testdata/inline-blocks-unrecorded.json"
+  fail    = ["aws_launch_template.dynamic_optional"]
+  unknown = []
+  pass    = []
+}
+
+plan_test "a provider without metadata_options" {
+  plan    = "../../testdata/imdsv2-provider-without-metadata-options.json"
+  fail    = []
+  unknown = ["aws_launch_template.launched"]
+  pass    = []
+}
+
+plan_test "a plan without configuration" {
+  plan    = "../../testdata/no-configuration.json"
+  fail    = ["aws_launch_template.optional"]
+  unknown = []
+  pass    = []
+}

@@ -76,6 +76,11 @@ policy {
         the AMI's `ImdsSupport` can also require tokens).
       - When the plan has no configuration for the resource (`meta.configured` unknown),
         the planned values decide when known, and the verdict is unknown otherwise.
+      - A `dynamic "metadata_options"` block is not recorded in the plan's configuration;
+        a `metadata_options` known at plan time on a create (or changed from the state) can
+        only come from the configuration, so its values decide.
+      - An AWS provider that predates `metadata_options` plans no such attribute: the
+        attribute is missing, not null, and the verdict on a create is unknown.
     EOT
 
     references = [
@@ -100,10 +105,22 @@ resource_policy "aws_launch_template" "launch_template" {
 
     # 1. The launch template's own metadata_options. Its state values do not matter when the
     #    configuration leaves the block out: a new launch template version then has none.
-    sets_options = local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0
+    #    valuetostring renders a value known only after apply as "(unknown)"; "(absent)" means
+    #    the provider's schema has no metadata_options at all. A known planned block on a
+    #    create (or one that differs from the state) can only come from the configuration,
+    #    which does not record `dynamic` blocks: it is judged.
+    launched     = core::contains(["create", "replace"], meta.operation)
+    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
+    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (local.launched || local.md_text != local.prior_md)
+    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
     endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
     tokens       = core::try(attrs.metadata_options[0].http_tokens, null)
-    own_ok       = local.endpoint == "disabled" || local.tokens == "required"
+    # Without the attribute nothing in the plan shows what instances get (the account
+    # default or the AMI's): on a create that is known only after apply, like the id.
+    own_ok = local.md_text == "(absent)" ? core::try(attrs.id, "") == "(decided at launch)" : (local.endpoint == "disabled" || local.tokens == "required")
+    own_unknown = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
+    level_known = core::valuetostring(local.sets_options) != "(unknown)"
 
     # 2. Account defaults on the same provider configuration (account and Region).
     provider_key     = core::try(meta.provider_config_key, null)
@@ -115,13 +132,13 @@ resource_policy "aws_launch_template" "launch_template" {
     level    = local.sets_options ? "launch_template" : "account"
     decision = local.level == "launch_template" ? (local.own_ok ? "pass" : "fail") : (local.account == "none" ? "open" : local.account)
 
-    account_message = local.account == "none" ? "metadata_options is not set and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} is in the plan: the account default and the AMI decide when instances launch" : "metadata_options is not set, so the account default of provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\""
+    account_message = local.account == "none" ? "%{ if local.md_text == "(absent)" }metadata_options is not in the plan (the AWS provider's schema predates it)%{ else }metadata_options is not set%{ endif } and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} is in the plan: the account default and the AMI decide when instances launch, so whether IMDSv2 is required is known only after apply" : "metadata_options is not set, so the account default of provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\""
   }
 
   enforce {
     # "open": nothing in the plan decides, so the launch template's own planned values
     # (known only after apply) are the verdict.
     condition     = local.decision == "pass" || (local.decision == "open" && local.own_ok)
-    error_message = "%{ if local.level == "launch_template" }metadata_options.http_tokens is %{ if local.tokens == null }not set%{ else }\"${local.tokens}\"%{ endif } and http_endpoint is %{ if local.endpoint == null }not set%{ else }\"${local.endpoint}\"%{ endif }; instances launched from this launch template accept IMDSv1. Set http_tokens = \"required\" (or the endpoint \"disabled\")%{ else }${local.account_message}%{ endif }"
+    error_message = "%{ if !local.level_known }metadata_options is known only after apply, and the plan has no configuration for this resource to tell whether it sets them%{ else }%{ if local.level == "launch_template" }%{ if local.md_text == "(unknown)" }metadata_options is known only after apply%{ else }%{ if core::length(local.own_unknown) > 0 }${core::join(" and ", local.own_unknown)} %{ if core::length(local.own_unknown) == 1 }is%{ else }are%{ endif } known only after apply%{ else }metadata_options.http_tokens is %{ if local.tokens == null }not set%{ else }\"${local.tokens}\"%{ endif } and http_endpoint is %{ if local.endpoint == null }not set%{ else }\"${local.endpoint}\"%{ endif }; instances launched from this launch template accept IMDSv1. Set http_tokens = \"required\" (or the endpoint \"disabled\")%{ endif }%{ endif }%{ else }${local.account_message}%{ endif }%{ endif }"
   }
 }

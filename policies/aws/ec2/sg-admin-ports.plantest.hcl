@@ -45,3 +45,22 @@ plan_test "showcase web-tier" {
   unknown = []
   pass    = ["module.web[\"blue\"].aws_security_group.this", "aws_security_group.bastion", "aws_security_group.db"]
 }
+
+# Terraform 0.13 (before 1.1) records no block-syntax `ingress { }` in the configuration: the
+# rules the plan shows on a create, or that change the state, are judged all the same.
+plan_test "inline rules the configuration does not record" {
+  plan    = "../../testdata/inline-blocks-unrecorded.json"
+  policy  = "inline_ingress"
+  fail    = ["aws_security_group.block_ssh", "aws_security_group.block_all_v6", "aws_security_group.changed_rules"]
+  unknown = []
+  pass    = ["aws_security_group.block_https", "aws_security_group.rules_elsewhere", "aws_security_group.state_rules"]
+}
+
+# No configuration section: known planned rules decide, unknown ones stay unknown.
+plan_test "a plan without configuration" {
+  plan    = "../../testdata/no-configuration.json"
+  policy  = "inline_ingress"
+  fail    = ["aws_security_group.open_ssh"]
+  unknown = ["aws_security_group.computed"]
+  pass    = []
+}

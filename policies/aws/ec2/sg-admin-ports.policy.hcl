@@ -72,11 +72,16 @@ policy {
     unknown_values = <<-EOT
       A rule whose protocol and ports are known not to reach an administrative port passes
       whatever its CIDRs. When it does reach one and a CIDR is known only after apply (for
-      example `"$${aws_eip.nat.public_ip}/32"`), the verdict is unknown. An
-      `aws_security_group` whose configuration does not set `ingress` at all (its rules are
-      managed by separate rule resources, which are judged on their own) passes, although the
-      computed `ingress` attribute is unknown at plan time; when the configuration sets
-      `ingress` to a value known only after apply, the verdict is unknown.
+      example `"$${aws_eip.nat.public_ip}/32"`), the verdict is unknown. The rules
+      judged are the ones the plan shows: an `ingress` known at plan time on a created group,
+      or one that differs from the state, is judged even when the plan's configuration does
+      not record it (block syntax before Terraform 1.1, `dynamic` blocks). An
+      `aws_security_group` that does not set `ingress` (its rules are managed by separate
+      rule resources, which are judged on their own) passes, although the computed `ingress`
+      attribute is unknown at plan time; `ingress` set to a value known only after apply, or
+      unknown in a plan without a configuration, is unknown. Limit: a set of rules holding a
+      value known only after apply is wholly unknown in the plan, so block-syntax or
+      `dynamic` rules with unknown values look unset and pass.
     EOT
     references = [
       "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13",
@@ -108,9 +113,30 @@ resource_policy "aws_security_group" "inline_ingress" {
   operations        = ["create", "update"]
 
   locals {
-    # Set in the configuration? Unset means the rules live in separate resources.
-    ingress_configured = core::contains(meta.configured, "ingress")
-    rules              = local.ingress_configured ? attrs.ingress : []
+    # Which inline rules the plan says will exist. The configuration's keys are only an
+    # explanation: Terraform before 1.1 does not record block-syntax `ingress { }` there,
+    # and no version records `dynamic` blocks. A known planned value on a create (or one
+    # that differs from the state) can only come from the configuration, so it is judged.
+    # valuetostring renders a value known only after apply as "(unknown)".
+    configured   = core::try(meta.configured, null)
+    launched     = core::contains(["create", "replace"], meta.operation)
+    ingress_text = core::try(core::valuetostring(attrs.ingress), "(absent)")
+    prior_text   = core::try(core::valuetostring(prior_attrs.ingress), "(absent)")
+    planned      = !core::contains(["(unknown)", "(absent)", "(null)"], local.ingress_text) && (local.launched || local.ingress_text != local.prior_text)
+    # Unset and not planned: the rules live in separate resources, judged on their own.
+    # Without a configuration in the plan an unknown `ingress` stays unknown.
+    judged_rules = local.planned || (local.configured == null ? false : core::contains(local.configured, "ingress"))
+    # Known even when the verdict is not: messages branch on it.
+    configured_text = core::valuetostring(local.configured)
+    rules_unknown = local.ingress_text == "(unknown)" && !local.planned && (
+      local.configured_text == "(unknown)" ? true : (local.configured_text == "(null)" ? false : core::contains(local.configured, "ingress"))
+    )
+    rules         = local.judged_rules ? attrs.ingress : []
+    # Each rule's sources as text, "(unknown)" for a value known only after apply.
+    cidr_text = [for r in local.rules : (
+      core::valuetostring(core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, []))) == "(unknown)" ? "(unknown)" :
+      core::join(", ", [for c in core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, [])) : core::valuetostring(c)])
+    )]
     judged = [for i, r in local.rules : {
       index = i
       world = core::anytrue([
@@ -122,14 +148,16 @@ resource_policy "aws_security_group" "inline_ingress" {
         for p in input.admin_ports : p
         if (core::contains(local.port_protocols, core::lower(core::tostring(r.protocol))) ? r.from_port <= p && p <= r.to_port : false)
       ]
-      text = "ingress[${i}] (protocol ${r.protocol}, ports ${r.from_port}-${r.to_port}, from ${core::join(", ", core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, [])))})"
+      text = "ingress[${i}] (protocol ${core::valuetostring(r.protocol)}, ports ${core::valuetostring(r.from_port)}-${core::valuetostring(r.to_port)}, from ${local.cidr_text[i]})"
     }]
     open = [for j in local.judged : j.text if j.world && (j.all_ports || core::length(j.admin_ports) > 0)]
+    # For an unknown verdict: the rules whose values are known only after apply.
+    undecided = [for j in local.judged : j.text if core::valuetostring(j.world && (j.all_ports || core::length(j.admin_ports) > 0)) == "(unknown)"]
   }
 
   enforce {
     condition     = core::alltrue([for j in local.judged : !(j.world && (j.all_ports || core::length(j.admin_ports) > 0))])
-    error_message = "${meta.address}: ${core::join("; ", local.open)} allows the internet to reach administrative ports (${local.admin_list}); restrict the source CIDR or use a bastion, VPN or Session Manager."
+    error_message = "%{ if local.rules_unknown }${meta.address}: ingress is known only after apply, so whether it opens administrative ports (${local.admin_list}) to the internet cannot be decided at plan time%{ else }%{ if core::length(local.undecided) > 0 && core::valuetostring(core::length(local.open)) == "(unknown)" }${meta.address}: ${core::join("; ", local.undecided)}: values known only after apply (shown as (unknown)) decide whether the internet can reach administrative ports (${local.admin_list})%{ else }${meta.address}: ${core::join("; ", local.open)} allows the internet to reach administrative ports (${local.admin_list}); restrict the source CIDR or use a bastion, VPN or Session Manager.%{ endif }%{ endif }"
   }
 }
 
@@ -145,11 +173,13 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
     all_ports   = core::contains(local.all_protocols, local.protocol)
     admin_ports = [for p in input.admin_ports : p if (core::contains(local.port_protocols, local.protocol) ? attrs.from_port <= p && p <= attrs.to_port : false)]
     reaches     = local.all_ports || core::length(local.admin_ports) > 0
+    # The arguments known only after apply, for the message of an unknown verdict.
+    unknown_names = [for p in [["type", core::try(core::valuetostring(attrs.type), "")], ["protocol", core::try(core::valuetostring(attrs.protocol), "")], ["from_port", core::try(core::valuetostring(attrs.from_port), "")], ["to_port", core::try(core::valuetostring(attrs.to_port), "")], ["cidr_blocks", core::try(core::valuetostring(core::lookup(attrs, "cidr_blocks", null)), "")], ["ipv6_cidr_blocks", core::try(core::valuetostring(attrs.ipv6_cidr_blocks), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
   }
 
   enforce {
     condition     = attrs.type != "ingress" || !(local.world && local.reaches)
-    error_message = "${meta.address}: ingress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows the internet to reach administrative ports (${local.admin_list})."
+    error_message = "%{ if core::length(local.unknown_names) > 0 && core::valuetostring(attrs.type != "ingress" || !(local.world && local.reaches)) == "(unknown)" }${meta.address}: ${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time%{ else }${meta.address}: ingress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows the internet to reach administrative ports (${local.admin_list}).%{ endif }"
   }
 }
 
@@ -165,10 +195,12 @@ resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
     all_ports   = core::contains(local.all_protocols, local.protocol)
     admin_ports = [for p in input.admin_ports : p if (core::contains(local.port_protocols, local.protocol) ? attrs.from_port <= p && p <= attrs.to_port : false)]
     reaches     = local.all_ports || core::length(local.admin_ports) > 0
+    # The arguments known only after apply, for the message of an unknown verdict.
+    unknown_names = [for p in [["ip_protocol", core::try(core::valuetostring(attrs.ip_protocol), "")], ["from_port", core::try(core::valuetostring(attrs.from_port), "")], ["to_port", core::try(core::valuetostring(attrs.to_port), "")], ["cidr_ipv4", core::try(core::valuetostring(attrs.cidr_ipv4), "")], ["cidr_ipv6", core::try(core::valuetostring(attrs.cidr_ipv6), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
   }
 
   enforce {
     condition     = !(local.world && local.reaches)
-    error_message = "${meta.address}: ingress rule (ip_protocol ${attrs.ip_protocol}, ports ${attrs.from_port == null ? "all" : "${attrs.from_port}-${attrs.to_port}"}) from ${core::join(", ", local.cidrs)} allows the internet to reach administrative ports (${local.admin_list})."
+    error_message = "%{ if core::length(local.unknown_names) > 0 && core::valuetostring(!(local.world && local.reaches)) == "(unknown)" }${meta.address}: ${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time%{ else }${meta.address}: ingress rule (ip_protocol ${attrs.ip_protocol}, ports ${attrs.from_port == null ? "all" : "${attrs.from_port}-${attrs.to_port}"}) from ${core::join(", ", local.cidrs)} allows the internet to reach administrative ports (${local.admin_list}).%{ endif }"
   }
 }

@@ -39,3 +39,19 @@ plan_test "showcase web-tier" {
     "aws_security_group.bastion", "aws_security_group.db", "aws_security_group_rule.rdp",
   ]
 }
+
+plan_test "inline rules the configuration does not record" {
+  plan    = "../../testdata/inline-blocks-unrecorded.json"
+  policy  = "inline_ingress"
+  fail    = ["aws_security_group.block_all_v6"]
+  unknown = []
+  pass    = ["aws_security_group.block_ssh", "aws_security_group.block_https", "aws_security_group.changed_rules", "aws_security_group.rules_elsewhere", "aws_security_group.state_rules"]
+}
+
+plan_test "a plan without configuration" {
+  plan    = "../../testdata/no-configuration.json"
+  policy  = "inline_ingress"
+  fail    = []
+  unknown = ["aws_security_group.computed"]
+  pass    = ["aws_security_group.open_ssh"]
+}

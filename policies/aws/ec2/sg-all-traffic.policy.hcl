@@ -56,10 +56,13 @@ policy {
     EOT
     unknown_values = <<-EOT
       A rule whose protocol is known and not "-1"/"all" passes whatever its CIDRs. An
-      all-protocol rule with a CIDR known only after apply is unknown. An
-      `aws_security_group` whose configuration does not set `ingress` (rules managed by
-      separate resources, judged on their own) passes even though the computed attribute is
-      unknown at plan time; `ingress` set to a value known only after apply is unknown.
+      all-protocol rule with a CIDR known only after apply is unknown. Inline
+      rules are judged as TFG-EC2-010 judges them: an `ingress` known at plan time on a
+      created group (or changed from the state) is judged even when the configuration does
+      not record it (block syntax before Terraform 1.1, `dynamic` blocks); an
+      `aws_security_group` that does not set `ingress` (rules managed by separate resources,
+      judged on their own) passes even though the computed attribute is unknown at plan
+      time; `ingress` set to a value known only after apply is unknown.
     EOT
     references = [
       "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-18",
@@ -79,20 +82,35 @@ resource_policy "aws_security_group" "inline_ingress" {
   operations        = ["create", "update"]
 
   locals {
-    ingress_configured = core::contains(meta.configured, "ingress")
-    rules              = local.ingress_configured ? attrs.ingress : []
+    # Which inline rules the plan says will exist (as in TFG-EC2-010): the configuration's
+    # keys miss block-syntax `ingress { }` before Terraform 1.1 and `dynamic` blocks always,
+    # so a known planned value on a create, or one that differs from the state, is judged.
+    # valuetostring renders a value known only after apply as "(unknown)".
+    configured      = core::try(meta.configured, null)
+    configured_text = core::valuetostring(local.configured)
+    launched        = core::contains(["create", "replace"], meta.operation)
+    ingress_text    = core::try(core::valuetostring(attrs.ingress), "(absent)")
+    prior_text      = core::try(core::valuetostring(prior_attrs.ingress), "(absent)")
+    planned         = !core::contains(["(unknown)", "(absent)", "(null)"], local.ingress_text) && (local.launched || local.ingress_text != local.prior_text)
+    judged_rules    = local.planned || (local.configured == null ? false : core::contains(local.configured, "ingress"))
+    rules_unknown = local.ingress_text == "(unknown)" && !local.planned && (
+      local.configured_text == "(unknown)" ? true : (local.configured_text == "(null)" ? false : core::contains(local.configured, "ingress"))
+    )
+    rules = local.judged_rules ? attrs.ingress : []
     judged = [for i, r in local.rules : {
       cidrs = core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, []))
       all   = core::contains(local.all_protocols, core::lower(core::tostring(r.protocol)))
-      text  = "ingress[${i}] (protocol ${r.protocol})"
+      text  = "ingress[${i}] (protocol ${core::valuetostring(r.protocol)})"
     }]
-    bad  = [for j in local.judged : j.all && core::anytrue([for c in j.cidrs : core::try(core::endswith(c, "/0"), false)])]
-    open = [for k, j in local.judged : "${j.text} from ${core::join(", ", j.cidrs)}" if local.bad[k]]
+    cidr_text = [for j in local.judged : core::valuetostring(j.cidrs) == "(unknown)" ? "(unknown)" : core::join(", ", [for c in j.cidrs : core::valuetostring(c)])]
+    bad       = [for j in local.judged : j.all && core::anytrue([for c in j.cidrs : core::try(core::endswith(c, "/0"), false)])]
+    open      = [for k, j in local.judged : "${j.text} from ${local.cidr_text[k]}" if local.bad[k]]
+    undecided = [for k, j in local.judged : "${j.text} from ${local.cidr_text[k]}" if core::valuetostring(local.bad[k]) == "(unknown)"]
   }
 
   enforce {
     condition     = !core::anytrue(local.bad)
-    error_message = "${meta.address}: ${core::join("; ", local.open)} allows all protocols and ports from the internet; allow only the ports the service needs."
+    error_message = "%{ if local.rules_unknown }${meta.address}: ingress is known only after apply, so whether it allows all traffic from the internet cannot be decided at plan time%{ else }%{ if core::length(local.undecided) > 0 && core::valuetostring(core::length(local.open)) == "(unknown)" }${meta.address}: ${core::join("; ", local.undecided)}: values known only after apply (shown as (unknown)) decide whether all traffic from the internet is allowed%{ else }${meta.address}: ${core::join("; ", local.open)} allows all protocols and ports from the internet; allow only the ports the service needs.%{ endif }%{ endif }"
   }
 }
 
@@ -103,11 +121,13 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
   locals {
     cidrs = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(attrs.ipv6_cidr_blocks, []))
     all   = core::contains(local.all_protocols, core::lower(core::tostring(attrs.protocol)))
+    # The arguments known only after apply, for the message of an unknown verdict.
+    unknown_names = [for p in [["type", core::try(core::valuetostring(attrs.type), "")], ["protocol", core::try(core::valuetostring(attrs.protocol), "")], ["cidr_blocks", core::try(core::valuetostring(core::lookup(attrs, "cidr_blocks", null)), "")], ["ipv6_cidr_blocks", core::try(core::valuetostring(attrs.ipv6_cidr_blocks), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
   }
 
   enforce {
     condition     = attrs.type != "ingress" || !(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))
-    error_message = "${meta.address}: ingress rule with protocol ${attrs.protocol} from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows all traffic from the internet; allow only the ports the service needs."
+    error_message = "%{ if core::length(local.unknown_names) > 0 && core::valuetostring(attrs.type != "ingress" || !(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))) == "(unknown)" }${meta.address}: ${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether all traffic from the internet is allowed cannot be decided at plan time%{ else }${meta.address}: ingress rule with protocol ${attrs.protocol} from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows all traffic from the internet; allow only the ports the service needs.%{ endif }"
   }
 }
 
@@ -118,10 +138,12 @@ resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
   locals {
     cidrs = core::concat(attrs.cidr_ipv4 == null ? [] : [attrs.cidr_ipv4], attrs.cidr_ipv6 == null ? [] : [attrs.cidr_ipv6])
     all   = core::contains(local.all_protocols, core::lower(core::tostring(attrs.ip_protocol)))
+    # The arguments known only after apply, for the message of an unknown verdict.
+    unknown_names = [for p in [["ip_protocol", core::try(core::valuetostring(attrs.ip_protocol), "")], ["cidr_ipv4", core::try(core::valuetostring(attrs.cidr_ipv4), "")], ["cidr_ipv6", core::try(core::valuetostring(attrs.cidr_ipv6), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
   }
 
   enforce {
     condition     = !(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))
-    error_message = "${meta.address}: ip_protocol ${attrs.ip_protocol} from ${core::join(", ", local.cidrs)} allows all traffic from the internet; allow only the ports the service needs."
+    error_message = "%{ if core::length(local.unknown_names) > 0 && core::valuetostring(!(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))) == "(unknown)" }${meta.address}: ${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether all traffic from the internet is allowed cannot be decided at plan time%{ else }${meta.address}: ip_protocol ${attrs.ip_protocol} from ${core::join(", ", local.cidrs)} allows all traffic from the internet; allow only the ports the service needs.%{ endif }"
   }
 }

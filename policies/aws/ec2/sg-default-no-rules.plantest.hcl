@@ -13,3 +13,11 @@ plan_test "showcase web-tier" {
   unknown = []
   pass    = []
 }
+
+# Block-syntax `egress { }` before Terraform 1.1 is not in the configuration's keys.
+plan_test "rules the configuration does not record" {
+  plan    = "../../testdata/inline-blocks-unrecorded.json"
+  fail    = ["aws_default_security_group.block_egress"]
+  unknown = []
+  pass    = []
+}

@@ -50,7 +50,9 @@ policy {
       rules of the default group when it adopts it, so the resource passes even though the
       computed attributes are unknown at plan time. `ingress` or `egress` set to a value known
       only after apply (for example from a `dynamic` block over an unknown collection) is
-      unknown.
+      unknown. Rules the plan shows are judged even when the configuration does not record
+      them (block syntax before Terraform 1.1, `dynamic` blocks): a known `ingress` or
+      `egress` on a create, or one that differs from the state.
     EOT
     references = [
       "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-2",
@@ -67,12 +69,26 @@ resource_policy "aws_default_security_group" "default_sg_no_rules" {
 
   locals {
     # An unset argument means "no rules": the provider strips the group when adopting it.
-    ingress = core::contains(meta.configured, "ingress") ? core::coalesce(core::lookup(attrs, "ingress", null), []) : []
-    egress  = core::contains(meta.configured, "egress") ? core::coalesce(core::lookup(attrs, "egress", null), []) : []
+    # The configuration's keys miss block-syntax rules before Terraform 1.1 and `dynamic`
+    # blocks always, so a known planned value on a create, or one that differs from the
+    # state, is judged whatever the keys say. valuetostring renders an unknown as "(unknown)".
+    configured      = core::try(meta.configured, null)
+    configured_text = core::valuetostring(local.configured)
+    launched        = core::contains(["create", "replace"], meta.operation)
+    texts = { for k in ["ingress", "egress"] : k => {
+      now   = core::try(core::valuetostring(attrs[k]), "(absent)")
+      prior = core::try(core::valuetostring(prior_attrs[k]), "(absent)")
+      set   = local.configured_text == "(unknown)" || (local.configured_text != "(null)" && core::contains(core::coalesce(local.configured, []), k))
+    } }
+    planned = { for k, t in local.texts : k => !core::contains(["(unknown)", "(absent)", "(null)"], t.now) && (local.launched || t.now != t.prior) }
+    # Set in the configuration (or no configuration to tell) with a value known only after apply.
+    undecided = [for k, t in local.texts : k if t.now == "(unknown)" && !local.planned[k] && t.set]
+    ingress = (local.planned.ingress || (local.configured == null ? false : core::contains(local.configured, "ingress"))) ? core::coalesce(core::lookup(attrs, "ingress", null), []) : []
+    egress  = (local.planned.egress || (local.configured == null ? false : core::contains(local.configured, "egress"))) ? core::coalesce(core::lookup(attrs, "egress", null), []) : []
   }
 
   enforce {
     condition     = core::length(local.ingress) == 0 && core::length(local.egress) == 0
-    error_message = "${meta.address}: the default security group has ${core::length(local.ingress)} ingress and ${core::length(local.egress)} egress rule(s); set ingress = [] and egress = [] and give workloads their own security groups."
+    error_message = "%{ if core::length(local.undecided) > 0 }${meta.address}: ${core::join(" and ", local.undecided)} of the default security group %{ if core::length(local.undecided) == 1 }is%{ else }are%{ endif } known only after apply, so whether it has rules cannot be decided at plan time%{ else }${meta.address}: the default security group has ${core::length(local.ingress)} ingress and ${core::length(local.egress)} egress rule(s); set ingress = [] and egress = [] and give workloads their own security groups.%{ endif }"
   }
 }
