@@ -1,0 +1,113 @@
+//! Terraform policy 1.0 parity: defaults, operations, short-circuit and
+//! calls to unknown functions in branches that are never taken.
+//!
+//! Facts from HashiCorp's reference pages for the Terraform policy language
+//! (developer.hashicorp.com/terraform/policy/reference/policy/resource-policy
+//! and the pages it links for `enforcement_level`, `operations` and `meta`).
+
+use std::collections::BTreeMap;
+
+use tfgate_plan::Value;
+use tfgate_policy::{
+    load_policy_source, Diagnostic, DiagnosticSeverity, Evaluator, Limits, NoResources, PolicyFile, PolicyKind,
+    PolicyOutcome, Status, Target,
+};
+
+fn load(src: &str) -> PolicyFile {
+    load_policy_source("parity.policy.hcl", src).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[allow(dead_code)]
+fn load_errors(src: &str) -> Vec<Diagnostic> {
+    match load_policy_source("parity.policy.hcl", src) {
+        Ok(_) => panic!("expected the file not to load"),
+        Err(e) => e.diagnostics().iter().filter(|d| d.is_error()).cloned().collect(),
+    }
+}
+
+fn target(attrs: Value, prior: Value, actions: &[&str]) -> Target {
+    let op = match actions {
+        [one] => one.to_string(),
+        _ => "replace".to_string(),
+    };
+    Target {
+        kind: PolicyKind::Resource,
+        name: "aws_instance".into(),
+        attrs,
+        prior_attrs: prior,
+        meta: Value::object_from([("address", Value::str("aws_instance.this")), ("operation", Value::string(op))]),
+        actions: actions.iter().map(|a| a.to_string()).collect(),
+    }
+}
+
+fn outcome(file: &PolicyFile, t: &Target) -> PolicyOutcome {
+    let ev = Evaluator::new(file, &BTreeMap::new(), &NoResources, Limits::default()).expect("inputs");
+    ev.evaluate(&file.policies[0], t)
+}
+
+fn status(o: &PolicyOutcome) -> Option<Status> {
+    o.status()
+}
+
+/// HashiCorp's `eks-cluster-log-enabled` calls `core::contain` (not a
+/// function) in a branch that is never taken and passes its tests under
+/// tfpolicy: functions are resolved when a call is evaluated. tfgate loads
+/// such a file with a warning that points at the call and suggests the
+/// name, and a call that is reached is an evaluation error naming it.
+#[test]
+fn unknown_function_in_a_dead_branch_warns_and_runs() {
+    let src = r#"resource_policy "aws_instance" "p" {
+  enforcement_level = "mandatory"
+  enforce {
+    condition = attrs.logs == null || core::contain(attrs.logs, "api")
+  }
+}
+"#;
+    let file = load(src);
+    assert_eq!(file.warnings.len(), 1, "{:?}", file.warnings);
+    let w = &file.warnings[0];
+    assert_eq!(w.severity, DiagnosticSeverity::Warning);
+    assert_eq!(w.message, "Call to unknown function \"core::contain\"");
+    assert_eq!((w.location.line, w.location.column), (4, 39));
+    assert_eq!(w.help.as_deref(), Some("did you mean \"core::contains\"?"));
+    assert!(w.render().contains("parity.policy.hcl:4:39"), "{}", w.render());
+
+    // Not reached: the policy runs and passes.
+    let dead = target(Value::object_from([("logs", Value::null())]), Value::null(), &["create"]);
+    assert_eq!(status(&outcome(&file, &dead)), Some(Status::Pass));
+    // Reached: an evaluation error that names the function.
+    let logs = Value::list(vec![Value::str("api")]);
+    let live = target(Value::object_from([("logs", logs)]), Value::null(), &["create"]);
+    match outcome(&file, &live) {
+        PolicyOutcome::Evaluated { results, .. } => {
+            assert_eq!(results[0].status, Status::Error);
+            let e = results[0].error.as_ref().expect("an error");
+            assert!(e.message.contains("core::contain"), "{}", e.message);
+            let loc = file.source.location(e.span.start);
+            assert_eq!((loc.line, loc.column), (4, 39));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn unknown_namespace_and_tfgate_function_warn_and_fail_when_reached() {
+    let file = load(
+        r#"resource_policy "aws_instance" "p" {
+  enforcement_level = "mandatory"
+  enforce {
+    condition = attrs.x == null || foo::length(attrs.x) > 0 || tfgate::referenced_by("a") == null
+  }
+}
+"#,
+    );
+    let msgs: Vec<&str> = file.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        ["Call to unknown function \"foo::length\"", "Call to unknown function \"tfgate::referenced_by\""]
+    );
+    assert_eq!(file.warnings[0].help.as_deref(), Some("did you mean \"core::length\"?"));
+    let reached = target(Value::object_from([("x", Value::str("a"))]), Value::null(), &["create"]);
+    // `foo::length` is not `core::length`: reaching it is an error.
+    assert_eq!(status(&outcome(&file, &reached)), Some(Status::Error));
+}
