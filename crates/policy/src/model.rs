@@ -182,17 +182,24 @@ pub enum EnforcementLevel {
 }
 
 impl EnforcementLevel {
-    /// Accepts both vocabularies: Terraform policy's and Sentinel's.
+    /// The level of a policy block that names none: Terraform policy's
+    /// default is `mandatory` (and a gate fails closed).
+    pub const DEFAULT: EnforcementLevel = EnforcementLevel::Mandatory;
+
+    /// Accepts Terraform policy's spellings (`mandatory_overridable`),
+    /// tfgate's earlier `mandatory-overridable` and Sentinel's.
     pub fn parse(s: &str) -> Option<EnforcementLevel> {
         Some(match s {
             "advisory" => EnforcementLevel::Advisory,
-            "mandatory-overridable" | "soft-mandatory" => EnforcementLevel::MandatoryOverridable,
+            "mandatory_overridable" | "mandatory-overridable" | "soft-mandatory" => {
+                EnforcementLevel::MandatoryOverridable
+            }
             "mandatory" | "hard-mandatory" => EnforcementLevel::Mandatory,
             _ => return None,
         })
     }
-    pub const NAMES: [&'static str; 5] =
-        ["advisory", "mandatory-overridable", "soft-mandatory", "mandatory", "hard-mandatory"];
+    pub const NAMES: [&'static str; 6] =
+        ["advisory", "mandatory", "mandatory_overridable", "mandatory-overridable", "soft-mandatory", "hard-mandatory"];
     pub fn as_str(self) -> &'static str {
         match self {
             EnforcementLevel::Advisory => "advisory",
@@ -224,7 +231,7 @@ pub struct Policy {
     pub filter: Option<Expr>,
     /// Operations this policy runs for; `None` means the default.
     pub operations: Option<Vec<String>>,
-    /// `None` means the default, `advisory`.
+    /// `None` means the default, [`EnforcementLevel::DEFAULT`] (`mandatory`).
     pub enforcement_level: Option<Expr>,
     pub locals: BTreeMap<String, LocalDef>,
     pub enforce: Vec<Enforce>,

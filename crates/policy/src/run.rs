@@ -253,14 +253,14 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The enforcement level of a policy block, evaluated with the inputs in
-    /// force (it may be `input.level`). The default is `advisory`.
+    /// force (it may be `input.level`). The default is `mandatory`.
     pub fn enforcement_level(&self, policy: &Policy) -> Result<EnforcementLevel, EvalError> {
         self.level(policy, &self.ctx(policy, None))
     }
 
     fn level(&self, policy: &Policy, ctx: &Ctx) -> Result<EnforcementLevel, EvalError> {
         let Some(e) = &policy.enforcement_level else {
-            return Ok(EnforcementLevel::Advisory);
+            return Ok(EnforcementLevel::DEFAULT);
         };
         let v = ctx.eval(e)?;
         v.as_str().and_then(EnforcementLevel::parse).ok_or_else(|| {

@@ -9,15 +9,14 @@ use std::collections::BTreeMap;
 
 use tfgate_plan::Value;
 use tfgate_policy::{
-    load_policy_source, Diagnostic, DiagnosticSeverity, Evaluator, Limits, NoResources, PolicyFile, PolicyKind,
-    PolicyOutcome, Status, Target,
+    load_policy_source, Diagnostic, DiagnosticSeverity, EnforcementLevel, Evaluator, Limits, NoResources, PolicyFile,
+    PolicyKind, PolicyOutcome, Status, Target,
 };
 
 fn load(src: &str) -> PolicyFile {
     load_policy_source("parity.policy.hcl", src).unwrap_or_else(|e| panic!("{e}"))
 }
 
-#[allow(dead_code)]
 fn load_errors(src: &str) -> Vec<Diagnostic> {
     match load_policy_source("parity.policy.hcl", src) {
         Ok(_) => panic!("expected the file not to load"),
@@ -110,4 +109,53 @@ fn unknown_namespace_and_tfgate_function_warn_and_fail_when_reached() {
     let reached = target(Value::object_from([("x", Value::str("a"))]), Value::null(), &["create"]);
     // `foo::length` is not `core::length`: reaching it is an error.
     assert_eq!(status(&outcome(&file, &reached)), Some(Status::Error));
+}
+
+/// resource_policy reference: `enforcement_level` is optional and defaults
+/// to "mandatory"; the documented values are `advisory`, `mandatory` and
+/// `mandatory_overridable`.
+#[test]
+fn enforcement_level_defaults_to_mandatory() {
+    let file = load(
+        r#"resource_policy "aws_instance" "p" {
+  operations = ["create"]
+  enforce { condition = false }
+}
+"#,
+    );
+    let ev = Evaluator::new(&file, &BTreeMap::new(), &NoResources, Limits::default()).expect("inputs");
+    assert_eq!(ev.enforcement_level(&file.policies[0]), Ok(EnforcementLevel::Mandatory));
+    match outcome(&file, &target(Value::object_from(Vec::<(String, Value)>::new()), Value::null(), &["create"])) {
+        PolicyOutcome::Evaluated { enforcement_level, results, .. } => {
+            assert_eq!(enforcement_level, EnforcementLevel::Mandatory);
+            assert_eq!(results[0].status, Status::Fail);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn mandatory_overridable_is_the_documented_spelling() {
+    let file = load(
+        r#"resource_policy "aws_instance" "p" {
+  enforcement_level = "mandatory_overridable"
+  enforce { condition = true }
+}
+"#,
+    );
+    let ev = Evaluator::new(&file, &BTreeMap::new(), &NoResources, Limits::default()).expect("inputs");
+    assert_eq!(ev.enforcement_level(&file.policies[0]), Ok(EnforcementLevel::MandatoryOverridable));
+    assert_eq!(EnforcementLevel::parse("mandatory_overridable"), Some(EnforcementLevel::MandatoryOverridable));
+    // A misspelling is still a load error, with the place and a suggestion.
+    let errs = load_errors(
+        r#"resource_policy "aws_instance" "p" {
+  enforcement_level = "mandatory_overrideable"
+  enforce { condition = true }
+}
+"#,
+    );
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].message, "Invalid enforcement level \"mandatory_overrideable\"");
+    assert_eq!((errs[0].location.line, errs[0].location.column), (2, 23));
+    assert_eq!(errs[0].help.as_deref(), Some("did you mean \"mandatory_overridable\"?"));
 }
