@@ -413,6 +413,7 @@ impl Loader<'_> {
             span: b.span,
             filter: None,
             operations: None,
+            operations_span: None,
             enforcement_level: None,
             locals: BTreeMap::new(),
             enforce: Vec::new(),
@@ -437,7 +438,17 @@ impl Loader<'_> {
                             self.diags.push(d);
                         }
                     }
+                    // A deletion has no after-state, a creation or an
+                    // unchanged resource no change: such lists are mistakes.
+                    let has = |o: &str| ops.iter().any(|x| x == o);
+                    for other in ["no-op", "create"] {
+                        if has("delete") && has(other) {
+                            self.error(a.expr.span, "Invalid operations").label =
+                                Some(format!("\"delete\" cannot be combined with \"{other}\" in one policy"));
+                        }
+                    }
                     p.operations = Some(ops);
+                    p.operations_span = Some(a.expr.span);
                 }
                 "enforcement_level" => {
                     if let Some(Kind::String(s)) = a.expr.as_literal().map(|v| &v.kind) {
@@ -483,6 +494,19 @@ impl Loader<'_> {
                         error_message: get("error_message"),
                         info_message: get("info_message"),
                     });
+                }
+                _ => {}
+            }
+        }
+        if kind == PolicyKind::Resource && crate::reads::policy_reads_prior_attrs(&p) {
+            // No prior state exists for the default operations' creations.
+            const WHY: &str = "this policy reads prior_attrs, so operations must list \"update\" and/or \"delete\"";
+            match (&p.operations, p.operations_span) {
+                (None, _) => {
+                    self.error(b.ident_span, "Missing operations").label = Some(WHY.into());
+                }
+                (Some(ops), Some(span)) if !ops.is_empty() && !ops.iter().any(|o| o == "update" || o == "delete") => {
+                    self.error(span, "Invalid operations").label = Some(WHY.into());
                 }
                 _ => {}
             }

@@ -159,3 +159,101 @@ fn mandatory_overridable_is_the_documented_spelling() {
     assert_eq!((errs[0].location.line, errs[0].location.column), (2, 23));
     assert_eq!(errs[0].help.as_deref(), Some("did you mean \"mandatory_overridable\"?"));
 }
+
+fn applies(file: &PolicyFile, actions: &[&str]) -> bool {
+    !matches!(
+        outcome(file, &target(Value::object_from([("x", Value::str("a"))]), Value::null(), actions)),
+        PolicyOutcome::NotApplicable(tfgate_policy::NotApplicable::Operation)
+    )
+}
+
+fn with_operations(ops: &str, condition: &str) -> String {
+    format!(
+        r#"resource_policy "aws_instance" "p" {{
+  enforcement_level = "mandatory"
+  {ops}
+  enforce {{
+    condition = {condition}
+  }}
+}}
+"#
+    )
+}
+
+/// resource_policy reference, `operations`: for a policy that does not read
+/// `prior_attrs` the default is `["create", "update", "no-op"]`, so an
+/// unchanged resource is judged too; a deletion is not.
+#[test]
+fn operations_default_to_create_update_and_no_op() {
+    let file = load(&with_operations("", "attrs.x == \"a\""));
+    assert!(applies(&file, &["create"]));
+    assert!(applies(&file, &["update"]));
+    assert!(applies(&file, &["no-op"]), "unchanged resources are judged by default");
+    assert!(!applies(&file, &["delete"]));
+    assert!(!applies(&file, &["read"]));
+}
+
+/// `operations = []` places no constraint on the operation.
+#[test]
+fn empty_operations_mean_unconstrained() {
+    let file = load(&with_operations("operations = []", "true"));
+    for op in ["create", "update", "no-op", "delete", "read"] {
+        assert!(applies(&file, &[op]), "{op}");
+    }
+}
+
+#[test]
+fn listed_operations_select_exactly_those() {
+    let file = load(&with_operations("operations = [\"update\", \"delete\"]", "true"));
+    assert!(applies(&file, &["update"]) && applies(&file, &["delete"]));
+    assert!(!applies(&file, &["create"]) && !applies(&file, &["no-op"]));
+}
+
+/// A deletion has no after-state and a creation or an unchanged resource no
+/// change to compare: a list holding both `delete` and `no-op`, or both
+/// `delete` and `create`, is rejected where it is written.
+#[test]
+fn delete_with_no_op_or_create_is_a_load_error() {
+    for (ops, other) in [("[\"delete\", \"no-op\"]", "no-op"), ("[\"create\", \"delete\"]", "create")] {
+        let errs = load_errors(&with_operations(&format!("operations = {ops}"), "true"));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].message, "Invalid operations");
+        assert_eq!((errs[0].location.line, errs[0].location.column), (3, 16), "{}", errs[0].render());
+        let label = errs[0].label.as_deref().unwrap_or_default();
+        assert!(label.contains("\"delete\"") && label.contains(&format!("\"{other}\"")), "{label}");
+    }
+}
+
+/// A policy that reads `prior_attrs` must list `update` and/or `delete`:
+/// for the default operations there is no prior state to read.
+#[test]
+fn a_policy_reading_prior_attrs_must_list_update_or_delete() {
+    let reads = "prior_attrs.x == attrs.x";
+    let errs = load_errors(&with_operations("", reads));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].message, "Missing operations");
+    assert_eq!((errs[0].location.line, errs[0].location.column), (1, 1));
+    assert!(errs[0].label.as_deref().unwrap_or_default().contains("prior_attrs"));
+
+    let errs = load_errors(&with_operations("operations = [\"create\", \"no-op\"]", reads));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].message, "Invalid operations");
+    assert_eq!((errs[0].location.line, errs[0].location.column), (3, 16));
+
+    // Through a block local too.
+    let src = r#"resource_policy "aws_instance" "p" {
+  locals { before = prior_attrs.x }
+  enforce { condition = local.before == null }
+}
+"#;
+    assert_eq!(load_errors(src)[0].message, "Missing operations");
+
+    for ok in [
+        "operations = [\"update\"]",
+        "operations = [\"delete\"]",
+        "operations = [\"update\", \"delete\"]",
+        "operations = []",
+    ] {
+        load(&with_operations(ok, reads));
+    }
+}
