@@ -257,3 +257,55 @@ fn a_policy_reading_prior_attrs_must_list_update_or_delete() {
         load(&with_operations(ok, reads));
     }
 }
+
+fn meta_operation(t: &Target) -> Value {
+    let mut m = t.meta.clone();
+    if let tfgate_plan::Kind::Object(o) = &mut m.kind {
+        o.insert("operation".to_string(), Value::str("replace"));
+    }
+    m
+}
+
+/// A replacement is evaluated as two operations, delete then create. The
+/// policy test reference (test/resource) describes a deletion as
+/// `prior_attrs` only (`prior_attrs = { id = null }`): in the delete half
+/// `attrs` is null and `prior_attrs` the state before; in the create half
+/// `attrs` is the planned state and `prior_attrs` null.
+#[test]
+fn a_replacement_is_evaluated_as_delete_then_create() {
+    let before = Value::object_from([("x", Value::str("old"))]);
+    let after = Value::object_from([("x", Value::str("new"))]);
+    let mut replace = target(after, before, &["delete", "create"]);
+    replace.meta = meta_operation(&replace);
+    let show = r#"core::jsonencode([meta.operation, attrs == null ? null : attrs.x, prior_attrs == null ? null : prior_attrs.x])"#;
+    let messages_of = |ops: &str, show: &str| -> Vec<String> {
+        let file = load(&format!(
+            r#"resource_policy "aws_instance" "p" {{
+  enforcement_level = "mandatory"
+  {ops}
+  enforce {{
+    condition     = false
+    error_message = {show}
+  }}
+}}
+"#
+        ));
+        match outcome(&file, &replace) {
+            PolicyOutcome::Evaluated { results, .. } => {
+                results.into_iter().map(|r| r.error_message.unwrap_or_default()).collect()
+            }
+            other => panic!("{other:?}"),
+        }
+    };
+    let messages = |ops: &str| messages_of(ops, show);
+    // Default operations (a policy that does not read prior_attrs): the create half only.
+    let no_prior = r#"core::jsonencode([meta.operation, attrs == null ? null : attrs.x])"#;
+    assert_eq!(messages_of("", no_prior), [r#"["create","new"]"#]);
+    assert_eq!(messages("operations = [\"delete\"]"), [r#"["delete",null,"old"]"#]);
+    assert_eq!(messages("operations = [\"update\", \"delete\"]"), [r#"["delete",null,"old"]"#]);
+    // Unconstrained: both, delete first.
+    assert_eq!(messages("operations = []"), [r#"["delete",null,"old"]"#, r#"["create","new",null]"#]);
+    // Neither half: not applicable.
+    let file = load(&with_operations("operations = [\"update\"]", "true"));
+    assert_eq!(outcome(&file, &replace), PolicyOutcome::NotApplicable(tfgate_policy::NotApplicable::Operation));
+}
