@@ -309,3 +309,54 @@ fn a_replacement_is_evaluated_as_delete_then_create() {
     let file = load(&with_operations("operations = [\"update\"]", "true"));
     assert_eq!(outcome(&file, &replace), PolicyOutcome::NotApplicable(tfgate_policy::NotApplicable::Operation));
 }
+
+const PLAN: &str = r#"{"format_version":"1.2","resource_changes":[
+  {"address":"aws_instance.same","mode":"managed","type":"aws_instance","name":"same",
+   "change":{"actions":["no-op"],"before":{"x":"kept","y":"old"},"after":{"x":"kept","y":"old"},"after_unknown":{}}},
+  {"address":"aws_instance.swap","mode":"managed","type":"aws_instance","name":"swap",
+   "change":{"actions":["delete","create"],"before":{"x":"old","y":"old"},"after":{"x":"new","y":"new"},"after_unknown":{}}},
+  {"address":"aws_instance.gone","mode":"managed","type":"aws_instance","name":"gone",
+   "change":{"actions":["delete"],"before":{"x":"old","y":"old"},"after":null,"after_unknown":{}}}]}"#;
+
+/// Through the plan walker: the default operations judge an unchanged
+/// resource, whose `attrs` are its current state, and the create half of a
+/// replacement; a policy for deletions sees the delete half and the
+/// deletion, with `prior_attrs` and a null `attrs`.
+#[test]
+fn plan_targets_follow_the_operations() {
+    let set = tfgate_policy::PolicySet::from_sources([(
+        "ops.policy.hcl",
+        r#"resource_policy "aws_instance" "default_ops" {
+  enforce {
+    condition     = false
+    error_message = "${meta.operation} ${attrs.x}"
+  }
+}
+resource_policy "aws_instance" "deletions" {
+  operations = ["delete"]
+  enforce {
+    condition     = false
+    error_message = "${meta.operation} ${attrs == null} ${prior_attrs.y}"
+  }
+}
+"#,
+    )])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let plan = tfgate_plan::Plan::parse(PLAN).expect("plan");
+    let out = tfgate_policy::check::check_plan(&set, &plan, "plan.json", &Default::default());
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let mut got: Vec<(String, String, String)> =
+        out.findings.iter().map(|f| (f.policy_name.clone(), f.address.clone(), f.message.clone())).collect();
+    got.sort();
+    let want = [
+        ("default_ops", "aws_instance.same", "no-op kept"),
+        ("default_ops", "aws_instance.swap", "create new"),
+        ("deletions", "aws_instance.gone", "delete true old"),
+        ("deletions", "aws_instance.swap", "delete true old"),
+    ];
+    let want: Vec<(String, String, String)> =
+        want.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
+    assert_eq!(got, want);
+    // No enforcement_level: mandatory.
+    assert!(out.findings.iter().all(|f| f.enforcement_level == tfgate_report::EnforcementLevel::Mandatory));
+}
