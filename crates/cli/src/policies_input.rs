@@ -170,7 +170,13 @@ pub fn load_policies(paths: &[PathBuf]) -> Result<PolicySet> {
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
     }
-    PolicySet::load_paths(&files).map_err(policy_error)
+    let set = PolicySet::load_paths(&files).map_err(policy_error)?;
+    // Load warnings (a call to an unknown function) do not stop the run,
+    // but must not go unseen.
+    for w in set.warnings() {
+        crate::say(w.render().trim_end());
+    }
+    Ok(set)
 }
 
 /// The built-in library, embedded at build time.

@@ -96,3 +96,18 @@ fn bad_plans_are_errors_with_exit_code_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("state file"));
 }
+
+/// A call to an unknown function is a load warning on standard error (place
+/// and suggestion), and the policy still runs: the small plan's instance is
+/// not burstable, so the unknown function is reached and the run errors.
+#[test]
+fn an_unknown_function_warns_at_load_and_errors_when_reached() {
+    let out = tfgate(&["check", PLAN, "-p", "policies/dead-branch"]).output().unwrap();
+    let err = stderr_of(&out);
+    assert!(err.contains("warning: Call to unknown function \"core::contain\""), "{err}");
+    assert!(err.contains("policies/dead-branch/logs.policy.hcl:13:"), "{err}");
+    assert!(err.contains("did you mean \"core::contains\"?"), "{err}");
+    let table = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(2), "an evaluation error exits 2: {table}{err}");
+    assert!(table.contains("core::contain"), "the error names the function: {table}");
+}

@@ -24,6 +24,19 @@ fn advisory_failures_never_fail_the_gate() {
     assert_eq!(report["gate"]["passed"], true);
 }
 
+/// The Terraform policy reference (resource_policy, `enforcement_level`):
+/// the level defaults to "mandatory", so a failing policy that names no
+/// level blocks the gate.
+#[test]
+fn a_policy_without_enforcement_level_is_mandatory_and_fails_the_gate() {
+    let (code, report) = json_of(&["check", PLAN, "-p", "policies/default-level"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(report["counts"]["fail"], 1);
+    assert_eq!(report["gate"]["passed"], false);
+    let policy = report["policies"].as_array().and_then(|p| p.iter().find(|p| p["id"] == "LEVEL-DEFAULT"));
+    assert_eq!(policy.map(|p| &p["enforcement_level"]), Some(&Value::from("mandatory")), "{report}");
+}
+
 #[test]
 fn soft_mandatory_fails_unless_overridden_and_the_override_is_recorded() {
     let (code, _) = json_of(&["check", PLAN, "-p", LEVELS]);

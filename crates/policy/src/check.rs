@@ -81,7 +81,9 @@ pub fn describe_policies(
                 title: meta.title.clone(),
                 description: meta.description.clone(),
                 severity: meta.severity.map(severity_of),
-                enforcement_level: level.unwrap_or(report::EnforcementLevel::Advisory),
+                // A level that cannot be evaluated here is listed as the
+                // default, mandatory: fail closed.
+                enforcement_level: level.unwrap_or(report::EnforcementLevel::Mandatory),
                 target_kind: target_kind_of(policy.kind),
                 target: policy.target.clone(),
                 controls: meta.controls.clone(),

@@ -27,6 +27,13 @@ pub const SPECIAL_FORMS: [(&str, usize, Option<usize>); 3] =
 /// configuration is read, e.g. a resource found by an earlier call).
 pub const TFGATE_FUNCTIONS: [&str; 2] = ["referenced", "resources"];
 
+/// Why an unknown function is only a warning. Terraform policy resolves
+/// functions when a call is evaluated: a call in a branch that is never
+/// taken does not stop a policy from loading (HashiCorp's own
+/// `eks-cluster-log-enabled` calls `core::contain` in a dead branch and
+/// passes its tests).
+const REACHED: &str = "the policy fails with an error if this call is evaluated";
+
 const TOP_BLOCKS: [&str; 6] = ["policy", "input", "locals", "resource_policy", "provider_policy", "module_policy"];
 
 /// Loads and checks one policy file. `Err` holds every error found (and
@@ -406,6 +413,7 @@ impl Loader<'_> {
             span: b.span,
             filter: None,
             operations: None,
+            operations_span: None,
             enforcement_level: None,
             locals: BTreeMap::new(),
             enforce: Vec::new(),
@@ -430,7 +438,17 @@ impl Loader<'_> {
                             self.diags.push(d);
                         }
                     }
+                    // A deletion has no after-state, a creation or an
+                    // unchanged resource no change: such lists are mistakes.
+                    let has = |o: &str| ops.iter().any(|x| x == o);
+                    for other in ["no-op", "create"] {
+                        if has("delete") && has(other) {
+                            self.error(a.expr.span, "Invalid operations").label =
+                                Some(format!("\"delete\" cannot be combined with \"{other}\" in one policy"));
+                        }
+                    }
                     p.operations = Some(ops);
+                    p.operations_span = Some(a.expr.span);
                 }
                 "enforcement_level" => {
                     if let Some(Kind::String(s)) = a.expr.as_literal().map(|v| &v.kind) {
@@ -476,6 +494,19 @@ impl Loader<'_> {
                         error_message: get("error_message"),
                         info_message: get("info_message"),
                     });
+                }
+                _ => {}
+            }
+        }
+        if kind == PolicyKind::Resource && crate::reads::policy_reads_prior_attrs(&p) {
+            // No prior state exists for the default operations' creations.
+            const WHY: &str = "this policy reads prior_attrs, so operations must list \"update\" and/or \"delete\"";
+            match (&p.operations, p.operations_span) {
+                (None, _) => {
+                    self.error(b.ident_span, "Missing operations").label = Some(WHY.into());
+                }
+                (Some(ops), Some(span)) if !ops.is_empty() && !ops.iter().any(|o| o == "update" || o == "delete") => {
+                    self.error(span, "Invalid operations").label = Some(WHY.into());
                 }
                 _ => {}
             }
@@ -652,8 +683,10 @@ impl Loader<'_> {
         let full = c.full_name();
         if c.namespace == ["tfgate"] {
             if !TFGATE_FUNCTIONS.contains(&c.name.as_str()) {
-                let d = Diagnostic::error(self.file, c.name_span, format!("Call to unknown function \"{full}\""))
-                    .with_label("tfgate's own functions are tfgate::resources and tfgate::referenced")
+                let d = Diagnostic::warning(self.file, c.name_span, format!("Call to unknown function \"{full}\""))
+                    .with_label(format!(
+                        "tfgate's own functions are tfgate::resources and tfgate::referenced; {REACHED}"
+                    ))
                     .with_suggestion(&c.name, TFGATE_FUNCTIONS);
                 self.diags.push(d);
             } else {
@@ -667,10 +700,17 @@ impl Loader<'_> {
             return;
         }
         if !(c.namespace.is_empty() || c.namespace == ["core"]) {
-            self.error(c.name_span, format!("Call to unknown function \"{full}\"")).label = Some(format!(
-                "the namespace \"{}::\" is not supported; functions live in \"core::\" (and \"tfgate::\")",
+            let d = Diagnostic::warning(self.file, c.name_span, format!("Call to unknown function \"{full}\""))
+                .with_label(format!(
+                "the namespace \"{}::\" is not supported; functions live in \"core::\" (and \"tfgate::\"); {REACHED}",
                 c.namespace.join("::")
             ));
+            let known = crate::functions::lookup(&c.name).map(|f| format!("core::{}", f.name));
+            let d = match known {
+                Some(k) => d.with_help(format!("did you mean \"{k}\"?")),
+                None => d,
+            };
+            self.diags.push(d);
             return;
         }
         let n = c.args.len();
@@ -701,8 +741,8 @@ impl Loader<'_> {
                 .chain(crate::functions::all().iter().map(|f| f.name))
                 .map(|f| format!("{prefix}{f}"))
                 .collect();
-            let d = Diagnostic::error(self.file, c.name_span, format!("Call to unknown function \"{full}\""))
-                .with_label("there is no function with this name")
+            let d = Diagnostic::warning(self.file, c.name_span, format!("Call to unknown function \"{full}\""))
+                .with_label(format!("there is no function with this name; {REACHED}"))
                 .with_suggestion(&full, names.iter().map(String::as_str));
             self.diags.push(d);
             return;

@@ -182,17 +182,24 @@ pub enum EnforcementLevel {
 }
 
 impl EnforcementLevel {
-    /// Accepts both vocabularies: Terraform policy's and Sentinel's.
+    /// The level of a policy block that names none: Terraform policy's
+    /// default is `mandatory` (and a gate fails closed).
+    pub const DEFAULT: EnforcementLevel = EnforcementLevel::Mandatory;
+
+    /// Accepts Terraform policy's spellings (`mandatory_overridable`),
+    /// tfgate's earlier `mandatory-overridable` and Sentinel's.
     pub fn parse(s: &str) -> Option<EnforcementLevel> {
         Some(match s {
             "advisory" => EnforcementLevel::Advisory,
-            "mandatory-overridable" | "soft-mandatory" => EnforcementLevel::MandatoryOverridable,
+            "mandatory_overridable" | "mandatory-overridable" | "soft-mandatory" => {
+                EnforcementLevel::MandatoryOverridable
+            }
             "mandatory" | "hard-mandatory" => EnforcementLevel::Mandatory,
             _ => return None,
         })
     }
-    pub const NAMES: [&'static str; 5] =
-        ["advisory", "mandatory-overridable", "soft-mandatory", "mandatory", "hard-mandatory"];
+    pub const NAMES: [&'static str; 6] =
+        ["advisory", "mandatory", "mandatory_overridable", "mandatory-overridable", "soft-mandatory", "hard-mandatory"];
     pub fn as_str(self) -> &'static str {
         match self {
             EnforcementLevel::Advisory => "advisory",
@@ -204,12 +211,14 @@ impl EnforcementLevel {
 
 /// The operations a resource policy can be scoped to (`operations = [...]`).
 ///
-/// Terraform policy defines `create`, `update` and `delete`; the default is
-/// `["create", "update"]`. A plan's `replace` counts as both `create` and
-/// `delete`. tfgate also accepts `read` (data sources read during apply) and
-/// `no-op` (unchanged resources) for policies that want them.
+/// Terraform policy defines `create`, `update`, `delete` and `no-op`; for a
+/// policy that does not read `prior_attrs` the default is
+/// `["create", "update", "no-op"]` (one that does must list `update` and/or
+/// `delete`, checked at load), and `[]` places no constraint. A plan's
+/// replacement is evaluated as two operations, `delete` then `create`.
+/// tfgate also accepts `read` (data sources read during apply).
 pub const OPERATIONS: [&str; 5] = ["create", "update", "delete", "read", "no-op"];
-pub const DEFAULT_OPERATIONS: [&str; 2] = ["create", "update"];
+pub const DEFAULT_OPERATIONS: [&str; 3] = ["create", "update", "no-op"];
 
 /// A `resource_policy`, `provider_policy` or `module_policy` block.
 #[derive(Clone, Debug)]
@@ -222,9 +231,12 @@ pub struct Policy {
     pub name: String,
     pub span: Span,
     pub filter: Option<Expr>,
-    /// Operations this policy runs for; `None` means the default.
+    /// Operations this policy runs for; `None` means the default
+    /// ([`DEFAULT_OPERATIONS`]), an empty list any operation.
     pub operations: Option<Vec<String>>,
-    /// `None` means the default, `advisory`.
+    /// Where `operations` is written, for load errors.
+    pub operations_span: Option<Span>,
+    /// `None` means the default, [`EnforcementLevel::DEFAULT`] (`mandatory`).
     pub enforcement_level: Option<Expr>,
     pub locals: BTreeMap<String, LocalDef>,
     pub enforce: Vec<Enforce>,
@@ -235,13 +247,17 @@ impl Policy {
     pub fn matches_target(&self, name: &str) -> bool {
         glob_match(&self.target, name)
     }
+    /// Whether this policy runs for one operation (`create`, `update`,
+    /// `delete`, `read`, `no-op`).
+    pub fn matches_operation(&self, operation: &str) -> bool {
+        match &self.operations {
+            None => DEFAULT_OPERATIONS.contains(&operation),
+            Some(ops) => ops.is_empty() || ops.iter().any(|o| o == operation),
+        }
+    }
     /// Whether any of the plan actions of a target is one of this policy's operations.
     pub fn matches_actions(&self, actions: &[String]) -> bool {
-        let ops: Vec<&str> = match &self.operations {
-            Some(ops) => ops.iter().map(String::as_str).collect(),
-            None => DEFAULT_OPERATIONS.to_vec(),
-        };
-        actions.iter().any(|a| ops.contains(&a.as_str()))
+        actions.iter().any(|a| self.matches_operation(a))
     }
 }
 

@@ -13,7 +13,7 @@
 use std::collections::BTreeSet;
 
 use crate::ast::{ExprKind, TraversalOpKind};
-use crate::model::PolicyFile;
+use crate::model::{Policy, PolicyFile};
 
 /// What is read of one root variable.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -140,18 +140,34 @@ impl TargetReads {
     }
 }
 
+/// Whether a policy block's own expressions (filter, level, block locals,
+/// enforce blocks) name `prior_attrs`; file-level locals cannot.
+/// Conservative: a `for` variable of that name counts too.
+pub fn policy_reads_prior_attrs(p: &Policy) -> bool {
+    let mut found = false;
+    let mut visit = |e: &crate::ast::Expr| {
+        if matches!(&e.kind, ExprKind::Variable(v) if v == "prior_attrs") {
+            found = true;
+        }
+    };
+    for e in policy_expressions(p) {
+        e.walk(&mut visit);
+    }
+    found
+}
+
+fn policy_expressions(p: &Policy) -> impl Iterator<Item = &crate::ast::Expr> {
+    let own = p.filter.iter().chain(&p.enforcement_level).chain(p.locals.values().map(|l| &l.expr));
+    let enforce =
+        p.enforce.iter().flat_map(|en| std::iter::once(&en.condition).chain(&en.error_message).chain(&en.info_message));
+    own.chain(enforce)
+}
+
 /// Every expression of a file: its locals and those of its policy blocks,
 /// filters, enforcement levels, conditions and messages.
 fn file_expressions(file: &PolicyFile) -> impl Iterator<Item = &crate::ast::Expr> {
     let file_locals = file.locals.values().map(|l| &l.expr);
-    let blocks = file.policies.iter().flat_map(|p| {
-        let own = p.filter.iter().chain(&p.enforcement_level).chain(p.locals.values().map(|l| &l.expr));
-        let enforce = p
-            .enforce
-            .iter()
-            .flat_map(|en| std::iter::once(&en.condition).chain(&en.error_message).chain(&en.info_message));
-        own.chain(enforce)
-    });
+    let blocks = file.policies.iter().flat_map(policy_expressions);
     file_locals.chain(blocks)
 }
 
@@ -205,6 +221,7 @@ mod tests {
         assert_eq!(whole.attrs, Fields::All);
         let computed = reads(
             r#"resource_policy "x" "p" {
+                 operations = ["update"]
                  locals { k = "tags" }
                  enforce { condition = prior_attrs[local.k] == null && attrs.tags == null }
                }"#,

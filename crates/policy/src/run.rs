@@ -198,9 +198,65 @@ impl<'a> Evaluator<'a> {
         if !policy.matches_target(&target.name) {
             return PolicyOutcome::NotApplicable(NotApplicable::Target);
         }
-        if policy.kind == PolicyKind::Resource && !policy.matches_actions(&target.actions) {
-            return PolicyOutcome::NotApplicable(NotApplicable::Operation);
+        if policy.kind == PolicyKind::Resource {
+            if is_replacement(&target.actions) {
+                return self.evaluate_replacement(policy, target);
+            }
+            if !policy.matches_actions(&target.actions) {
+                return PolicyOutcome::NotApplicable(NotApplicable::Operation);
+            }
         }
+        self.evaluate_one(policy, target)
+    }
+
+    /// A replacement is two operations, delete then create (Terraform
+    /// policy): the delete half sees `prior_attrs` and a null `attrs`, the
+    /// create half `attrs` and a null `prior_attrs`, and `meta.operation`
+    /// names the half. Only the halves the policy's operations select run;
+    /// when both do (`operations = []`), their results are joined in order.
+    fn evaluate_replacement(&self, policy: &Policy, target: &Target) -> PolicyOutcome {
+        let mut outcomes = Vec::new();
+        for op in ["delete", "create"] {
+            if !policy.matches_operation(op) {
+                continue;
+            }
+            let (attrs, prior_attrs) = if op == "delete" {
+                (Value::null(), target.prior_attrs.clone())
+            } else {
+                (target.attrs.clone(), Value::null())
+            };
+            let half = Target {
+                kind: target.kind,
+                name: target.name.clone(),
+                attrs,
+                prior_attrs,
+                meta: with_operation(&target.meta, op),
+                actions: vec![op.to_string()],
+            };
+            outcomes.push(self.evaluate_one(policy, &half));
+        }
+        let mut joined: Option<PolicyOutcome> = None;
+        for o in outcomes {
+            joined = Some(match (joined, o) {
+                (None, o) => o,
+                (Some(e @ PolicyOutcome::Error(_)), _) | (Some(PolicyOutcome::NotApplicable(_)), e) => e,
+                (Some(a), PolicyOutcome::NotApplicable(_)) => a,
+                (Some(PolicyOutcome::Evaluated { .. }), e @ PolicyOutcome::Error(_)) => e,
+                (
+                    Some(PolicyOutcome::Evaluated { enforcement_level, filter_unknown, mut results }),
+                    PolicyOutcome::Evaluated { filter_unknown: u2, results: more, .. },
+                ) => {
+                    results.extend(more);
+                    PolicyOutcome::Evaluated { enforcement_level, filter_unknown: filter_unknown || u2, results }
+                }
+            });
+        }
+        joined.unwrap_or(PolicyOutcome::NotApplicable(NotApplicable::Operation))
+    }
+
+    /// Evaluates a policy block against a target already selected by kind,
+    /// label and operation.
+    fn evaluate_one(&self, policy: &Policy, target: &Target) -> PolicyOutcome {
         let ctx = self.ctx(policy, Some(target));
         let level = match self.level(policy, &ctx) {
             Ok(l) => l,
@@ -253,14 +309,14 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The enforcement level of a policy block, evaluated with the inputs in
-    /// force (it may be `input.level`). The default is `advisory`.
+    /// force (it may be `input.level`). The default is `mandatory`.
     pub fn enforcement_level(&self, policy: &Policy) -> Result<EnforcementLevel, EvalError> {
         self.level(policy, &self.ctx(policy, None))
     }
 
     fn level(&self, policy: &Policy, ctx: &Ctx) -> Result<EnforcementLevel, EvalError> {
         let Some(e) = &policy.enforcement_level else {
-            return Ok(EnforcementLevel::Advisory);
+            return Ok(EnforcementLevel::DEFAULT);
         };
         let v = ctx.eval(e)?;
         v.as_str().and_then(EnforcementLevel::parse).ok_or_else(|| {
@@ -295,6 +351,23 @@ impl<'a> Evaluator<'a> {
     pub fn diagnostic(&self, err: &EvalError) -> Diagnostic {
         self.file.diagnostic(err)
     }
+}
+
+/// Whether plan actions are a replacement (delete and create, either order).
+fn is_replacement(actions: &[String]) -> bool {
+    actions.len() == 2 && actions.iter().any(|a| a == "delete") && actions.iter().any(|a| a == "create")
+}
+
+/// `meta` with `operation` set to one half of a replacement (when `meta`
+/// carries an operation at all: the walker builds only the keys policies read).
+fn with_operation(meta: &Value, op: &str) -> Value {
+    let mut meta = meta.clone();
+    if let tfgate_plan::Kind::Object(o) = &mut meta.kind {
+        if o.get("operation").is_some() {
+            o.insert("operation".to_string(), Value::str(op));
+        }
+    }
+    meta
 }
 
 /// Defaults merged with given values, converted to the declared types.

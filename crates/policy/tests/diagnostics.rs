@@ -61,6 +61,8 @@ fn typos_get_positions_and_suggestions() {
 
     let func = at(&d, TYPOS, "core::lenght");
     assert_eq!(func.message, "Call to unknown function \"core::lenght\"");
+    // Functions are resolved when called (Terraform policy): a warning, not an error.
+    assert!(!func.is_error());
     assert_eq!(func.help.as_deref(), Some("did you mean \"core::length\"?"));
 
     let input = at(&d, TYPOS, "input.regoin");

@@ -290,3 +290,28 @@ resource "aws_instance" "app_box" {
         assert!(e.contains("Wrong number of arguments"), "{e}");
     }
 }
+
+/// The runner follows the same defaults as a check: a policy without
+/// `operations` judges `create`, `update` and `no-op` mocks (Terraform
+/// policy's default) and not `delete` ones.
+#[test]
+fn mocks_follow_the_default_operations() {
+    let r = run(
+        POLICY,
+        r#"
+resource "aws_instance" "unchanged_big" {
+  attrs          = { instance_type = "m5.large" }
+  meta           = { operation = "no-op" }
+  expect_failure = true
+}
+resource "aws_instance" "deleted_big" {
+  attrs = { instance_type = "m5.large" }
+  meta  = { operation = "delete" }
+}
+"#,
+    );
+    assert_eq!(case(&r, "resource.aws_instance.unchanged_big").policies, ["small"]);
+    assert_eq!(case(&r, "resource.aws_instance.unchanged_big").outcome, TestOutcome::Pass);
+    assert!(case(&r, "resource.aws_instance.deleted_big").policies.is_empty());
+    assert!(r.passed(), "{r:#?}");
+}

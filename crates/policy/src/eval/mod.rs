@@ -34,7 +34,7 @@ use std::sync::OnceLock;
 
 use tfgate_plan::{Kind, Object, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};
 
-use crate::ast::{Call, Expr, ExprKind, ObjectKey, TemplatePart, TraversalOp, TraversalOpKind, UnaryOp};
+use crate::ast::{BinaryOp, Call, Expr, ExprKind, ObjectKey, TemplatePart, TraversalOp, TraversalOpKind, UnaryOp};
 use crate::diagnostic::Span;
 use crate::model::LocalDef;
 
@@ -261,8 +261,33 @@ impl<'a> Ctx<'a> {
                 }
                 .map_err(|m| EvalError::new(span, format!("Invalid operand: {m}")).sensitive_if(v.contains_sensitive()))
             }
+            ExprKind::Binary { op: op @ (BinaryOp::And | BinaryOp::Or), lhs, rhs } => {
+                // Short-circuit: `x == null || x <= 1` must not evaluate the
+                // right side when the left one decides. A deciding left
+                // operand keeps only its own mark: the right one was never read.
+                let a = self.eval(lhs)?;
+                let deciding = *op == BinaryOp::Or;
+                match values::to_bool(&a) {
+                    Ok(Some(x)) if x == deciding => return Ok(Value::bool(x).mark_if(a.contains_sensitive())),
+                    Err(m) => {
+                        return Err(EvalError::new(
+                            span,
+                            format!("Invalid operand: Unsuitable value for left operand: {m}"),
+                        )
+                        .sensitive_if(a.contains_sensitive()))
+                    }
+                    // Unknown or not deciding: the right side is needed
+                    // (cty: a known deciding right operand beats an unknown left one).
+                    Ok(_) => {}
+                }
+                let b = self.eval(rhs)?;
+                values::binary(*op, &a, &b).map_err(|m| {
+                    EvalError::new(span, format!("Invalid operand: {m}"))
+                        .sensitive_if(a.contains_sensitive() || b.contains_sensitive())
+                })
+            }
             ExprKind::Binary { op, lhs, rhs } => {
-                // Both sides are evaluated (HCL does not short-circuit errors).
+                // Both sides are evaluated.
                 let a = self.eval(lhs)?;
                 let b = self.eval(rhs)?;
                 values::binary(*op, &a, &b).map_err(|m| {
@@ -672,9 +697,13 @@ impl<'a> Ctx<'a> {
         }
         let func = match call.function {
             Some(i) => crate::functions::all().get(i),
-            None => crate::functions::lookup(&call.name).filter(|_| call.namespace.len() <= 1),
+            // Only `core::` (or no namespace) names the library: `foo::length` is unknown.
+            None => {
+                crate::functions::lookup(&call.name).filter(|_| call.namespace.is_empty() || call.namespace == ["core"])
+            }
         };
         let Some(func) = func else {
+            // The loader only warned about it: reaching it is an error.
             return Err(EvalError::new(call.name_span, format!("Call to unknown function \"{}\"", call.full_name())));
         };
         let mut args = Vec::with_capacity(call.args.len());
