@@ -6,10 +6,12 @@
 use std::collections::BTreeMap;
 
 use tfgate_plan::Value;
-use tfgate_policy::eval::{EvalError, Limits, NoResources};
+use tfgate_policy::eval::{EvalError, EvalErrorKind, Limits, NoResources};
 use tfgate_policy::parse::parse_expression;
 use tfgate_policy::run::evaluate_expression;
+use tfgate_policy::run::{Evaluator, PolicyOutcome, Status, Target};
 use tfgate_policy::SourceFile;
+use tfgate_policy::{load_policy_source, PolicyError, PolicyFile, PolicyKind};
 
 fn eval(src: &str) -> Result<Value, EvalError> {
     eval_with(src, Limits::default())
@@ -94,5 +96,62 @@ fn huge_arguments_to_functions_do_not_panic() {
     ] {
         let v = eval(src).unwrap_or_else(|e| panic!("{src}: {e}"));
         assert_eq!(v.to_string(), want, "{src}");
+    }
+}
+
+// ---- recursion over user-controlled depth ----
+
+/// `n` locals, each referring to the previous one.
+fn local_chain(n: usize, last: &str) -> String {
+    let mut src = String::from("locals {\n  l0 = 1\n");
+    for i in 1..n {
+        src.push_str(&format!("  l{i} = local.l{} + 1\n", i - 1));
+    }
+    src.push_str(&format!("  l{n} = {last}\n}}\n"));
+    src.push_str(&format!(
+        "resource_policy \"aws_instance\" \"chain\" {{\n  enforce {{\n    condition = local.l{n} > 0\n  }}\n}}\n"
+    ));
+    src
+}
+
+#[test]
+fn a_chain_of_45000_locals_loads_and_stops_with_a_depth_error() {
+    let f = load_policy_source("chain.policy.hcl", local_chain(45_000, "local.l44999")).expect("loads");
+    let e = evaluate_first(&f).expect_err("too deep");
+    assert_eq!(e.kind, EvalErrorKind::StepLimit);
+    assert!(e.message.contains("nesting deeper than 128"), "{}", e.message);
+}
+
+#[test]
+fn a_cycle_at_the_end_of_a_long_chain_is_found() {
+    // l45000 -> l0 closes nothing; make l0 refer to the last one instead.
+    let src = local_chain(45_000, "local.l44999").replacen("l0 = 1", "l0 = local.l45000", 1);
+    let Err(PolicyError::Invalid(d)) = load_policy_source("cycle.policy.hcl", src) else { panic!("no cycle found") };
+    let cycle = d.iter().find(|x| x.message == "Cycle in local values").expect("cycle diagnostic");
+    let label = cycle.label.as_deref().unwrap_or_default();
+    assert!(label.starts_with("l0 -> l45000 -> l44999 -> "), "{}", &label[..80.min(label.len())]);
+    assert!(label.ends_with(" -> l1 -> l0"));
+}
+
+fn evaluate_first(f: &PolicyFile) -> Result<Value, EvalError> {
+    evaluate_first_with(f, Limits::default())
+}
+
+fn evaluate_first_with(f: &PolicyFile, limits: Limits) -> Result<Value, EvalError> {
+    let ev = Evaluator::new(f, &BTreeMap::new(), &NoResources, limits).expect("inputs");
+    let target = Target {
+        kind: PolicyKind::Resource,
+        name: "aws_instance".into(),
+        attrs: Value::object_from([("id", Value::string("i-1"))]),
+        prior_attrs: Value::null(),
+        meta: Value::object_from([("address", Value::string("aws_instance.x"))]),
+        actions: vec!["create".into()],
+    };
+    match ev.evaluate(&f.policies[0], &target) {
+        PolicyOutcome::Evaluated { results, .. } => match &results[0].error {
+            Some(e) => Err(e.clone()),
+            None => Ok(Value::bool(results[0].status == Status::Pass)),
+        },
+        other => panic!("{other:?}"),
     }
 }
