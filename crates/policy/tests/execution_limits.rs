@@ -118,7 +118,7 @@ fn local_chain(n: usize, last: &str) -> String {
 fn a_chain_of_45000_locals_loads_and_stops_with_a_depth_error() {
     let f = load_policy_source("chain.policy.hcl", local_chain(45_000, "local.l44999")).expect("loads");
     let e = evaluate_first(&f).expect_err("too deep");
-    assert_eq!(e.kind, EvalErrorKind::StepLimit);
+    assert_eq!(e.kind, EvalErrorKind::DepthLimit);
     assert!(e.message.contains("nesting deeper than 128"), "{}", e.message);
 }
 

@@ -17,8 +17,18 @@
 //!   still about the secret).
 //! - Evaluation counts steps (one per expression node, `for` iteration and
 //!   resource scanned) and stops with [`EvalErrorKind::StepLimit`] past
-//!   [`Limits::max_steps`]; nesting deeper than [`Limits::max_depth`] stops too.
+//!   [`Limits::max_steps`]; nesting deeper than [`Limits::max_depth`] stops
+//!   with [`EvalErrorKind::DepthLimit`].
+//! - It also counts the size of the values it builds or copies (strings,
+//!   list elements, object entries; see [`budget::measure`]) and stops with
+//!   [`EvalErrorKind::ValueLimit`] past [`Limits::max_value_bytes`], checked
+//!   before a large result is built where its size is predictable; and the
+//!   work of costly functions (regular expressions, set operations, sorting),
+//!   stopping with [`EvalErrorKind::WorkLimit`] past [`Limits::max_work`].
+//!   Values read from the plan (`attrs`, `getresources`) are not counted:
+//!   the plan bounds them.
 
+pub mod budget;
 pub mod values;
 
 use std::cell::{Cell, RefCell};
@@ -37,8 +47,22 @@ pub enum EvalErrorKind {
     /// The expression is wrong for the values it met (null attribute, bad
     /// index, failing function, …).
     Invalid,
-    /// The step or depth limit was reached.
+    /// The step limit was reached.
     StepLimit,
+    /// Expressions (or local values) nested deeper than the depth limit.
+    DepthLimit,
+    /// The values built exceed the value size limit.
+    ValueLimit,
+    /// Costly functions exceed the work limit.
+    WorkLimit,
+}
+
+impl EvalErrorKind {
+    /// True for the limits: such an error is never caught by `try` or
+    /// `can` (the policy must not be able to continue past a limit).
+    pub fn is_limit(self) -> bool {
+        self != EvalErrorKind::Invalid
+    }
 }
 
 /// An evaluation error at a place in the policy source.
@@ -61,13 +85,33 @@ impl EvalError {
 pub struct Limits {
     pub max_steps: u64,
     pub max_depth: usize,
+    /// Approximate bytes of values built or copied (see [`budget::measure`]).
+    pub max_value_bytes: u64,
+    /// Units of function work (about one per byte a regular expression
+    /// scans, per element compared or sorted).
+    pub max_work: u64,
+}
+
+impl Limits {
+    pub const DEFAULT_MAX_STEPS: u64 = 1_000_000;
+    pub const DEFAULT_MAX_DEPTH: usize = 128;
+    pub const DEFAULT_MAX_VALUE_BYTES: u64 = 512 << 20;
+    pub const DEFAULT_MAX_WORK: u64 = 256 << 20;
 }
 
 impl Default for Limits {
     /// A million steps is far beyond any sensible policy over a large plan
-    /// and still stops a runaway nested `for` in well under a second.
+    /// and still stops a runaway nested `for` in well under a second. 512 MiB
+    /// of values is room for a provider policy that walks every resource of
+    /// a type in a 100,000-resource plan a couple of times; 256 Mi units of
+    /// work is a regular expression over 256 MB of text.
     fn default() -> Limits {
-        Limits { max_steps: 1_000_000, max_depth: 128 }
+        Limits {
+            max_steps: Limits::DEFAULT_MAX_STEPS,
+            max_depth: Limits::DEFAULT_MAX_DEPTH,
+            max_value_bytes: Limits::DEFAULT_MAX_VALUE_BYTES,
+            max_work: Limits::DEFAULT_MAX_WORK,
+        }
     }
 }
 
@@ -129,6 +173,10 @@ pub(crate) struct Ctx<'a> {
     limits: Limits,
     steps: Cell<u64>,
     depth: Cell<usize>,
+    /// Approximate bytes of values built or copied so far.
+    bytes: Cell<u64>,
+    /// Function work so far.
+    work: Cell<u64>,
     /// `for` variables in scope; names inline (no allocation per iteration).
     vars: RefCell<Vec<(tfgate_plan::Key, Value)>>,
     /// Block locals computed in this run, by definition: a handful, so a
@@ -147,6 +195,8 @@ impl<'a> Ctx<'a> {
             limits,
             steps: Cell::new(0),
             depth: Cell::new(0),
+            bytes: Cell::new(0),
+            work: Cell::new(0),
             vars: RefCell::new(Vec::new()),
             block_cache: RefCell::new(Vec::new()),
             in_progress: RefCell::new(Vec::new()),
@@ -176,15 +226,86 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
+    fn value_limit(&self, span: Span) -> EvalError {
+        EvalError {
+            kind: EvalErrorKind::ValueLimit,
+            message: format!(
+                "Evaluation value size limit exceeded: the policy built more than {} bytes of values \
+                 (strings, list elements, object entries); simplify it or raise the limit (--max-value-bytes)",
+                self.limits.max_value_bytes
+            ),
+            span,
+        }
+    }
+
+    fn work_limit(&self, span: Span) -> EvalError {
+        EvalError {
+            kind: EvalErrorKind::WorkLimit,
+            message: format!(
+                "Evaluation work limit exceeded: the policy's function calls did more than {} units of work \
+                 (regular expressions, set operations, sorting); simplify it or raise the limit (--max-work)",
+                self.limits.max_work
+            ),
+            span,
+        }
+    }
+
+    fn depth_limit(&self, span: Span, what: &str) -> EvalError {
+        EvalError { kind: EvalErrorKind::DepthLimit, message: what.to_string(), span }
+    }
+
+    fn bytes_left(&self) -> u64 {
+        self.limits.max_value_bytes.saturating_sub(self.bytes.get())
+    }
+
+    /// Counts `n` bytes of a value about to be built.
+    fn charge_bytes(&self, n: u64, span: Span) -> Result<(), EvalError> {
+        let total = self.bytes.get().saturating_add(n);
+        self.bytes.set(total);
+        if total > self.limits.max_value_bytes {
+            return Err(self.value_limit(span));
+        }
+        Ok(())
+    }
+
+    /// Counts a copy of (or a newly built) `v`, whole.
+    fn charge_value(&self, v: &Value, span: Span) -> Result<(), EvalError> {
+        match &v.kind {
+            // The common cases, without a walk.
+            Kind::Null | Kind::Bool(_) | Kind::Number(_) | Kind::Unknown => self.charge_bytes(budget::SLOT, span),
+            Kind::String(s) => self.charge_bytes(budget::SLOT + s.len() as u64, span),
+            _ => match budget::measure(v, self.bytes_left()) {
+                Ok(n) => self.charge_bytes(n, span),
+                Err(budget::TooBig::Size) => Err(self.value_limit(span)),
+                Err(budget::TooBig::Depth) => Err(self.too_deep_value(span)),
+            },
+        }
+    }
+
+    fn too_deep_value(&self, span: Span) -> EvalError {
+        self.depth_limit(span, &format!("Value nested deeper than {} levels", budget::MAX_VALUE_DEPTH))
+    }
+
+    fn charge_work(&self, n: u64, span: Span) -> Result<(), EvalError> {
+        let total = self.work.get().saturating_add(n);
+        self.work.set(total);
+        if total > self.limits.max_work {
+            return Err(self.work_limit(span));
+        }
+        Ok(())
+    }
+
     pub fn eval(&self, e: &Expr) -> R {
         self.step(e.span)?;
         let d = self.depth.get() + 1;
         if d > self.limits.max_depth {
-            return Err(EvalError {
-                kind: EvalErrorKind::StepLimit,
-                message: format!("Expression nesting deeper than {} levels", self.limits.max_depth),
-                span: e.span,
-            });
+            return Err(self.depth_limit(
+                e.span,
+                &format!(
+                    "Expression nesting deeper than {} levels (expressions, or local values that refer to each other)",
+                    self.limits.max_depth
+                ),
+            ));
         }
         self.depth.set(d);
         let r = self.eval_inner(e);
@@ -195,10 +316,14 @@ impl<'a> Ctx<'a> {
     fn eval_inner(&self, e: &Expr) -> R {
         let span = e.span;
         match &e.kind {
-            ExprKind::Literal(v) => Ok(v.clone()),
+            ExprKind::Literal(v) => {
+                self.charge_value(v, span)?;
+                Ok(v.clone())
+            }
             ExprKind::Paren(inner) => self.eval(inner),
             ExprKind::Template(parts) => self.template(parts, span),
             ExprKind::Tuple(items) => {
+                self.charge_bytes(budget::SLOT * (items.len() as u64 + 1), span)?;
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
                     out.push(self.eval(i)?);
@@ -223,6 +348,7 @@ impl<'a> Ctx<'a> {
                         }
                     };
                     let val = self.eval(v)?;
+                    self.charge_bytes(budget::SLOT + key.len() as u64, span)?;
                     obj.insert(key, val);
                 }
                 Ok(Value::object(obj).mark_if(marked))
@@ -264,6 +390,8 @@ impl<'a> Ctx<'a> {
 
     fn variable(&self, name: &str, span: Span) -> R {
         if let Some(v) = self.var(name) {
+            // A copy: `[for x in xs : [x, x]]` nested doubles a value per level.
+            self.charge_value(&v, span)?;
             return Ok(v);
         }
         let missing = |what: &str| EvalError::new(span, format!("{what} is not available here"));
@@ -303,7 +431,15 @@ impl<'a> Ctx<'a> {
             .ok_or_else(|| EvalError::new(span, format!("Reference to undeclared input \"{name}\"")))
     }
 
+    /// A local's value, counted as a copy: `[local.a, local.a]` in a chain
+    /// of locals doubles a value per local.
     fn local(&self, name: &str, span: Span) -> R {
+        let v = self.local_value(name, span)?;
+        self.charge_value(&v, span)?;
+        Ok(v)
+    }
+
+    fn local_value(&self, name: &str, span: Span) -> R {
         if let Some(def) = self.scope.block_locals.and_then(|l| l.get(name)) {
             let id: *const LocalDef = def;
             if let Some((_, r)) = self.block_cache.borrow().iter().find(|(d, _)| *d == id) {
@@ -448,12 +584,19 @@ impl<'a> Ctx<'a> {
         for p in parts {
             self.step(span)?;
             match p {
-                TemplatePart::Literal(s) => out.push_str(s),
+                TemplatePart::Literal(s) => {
+                    self.charge_bytes(s.len() as u64, span)?;
+                    out.push_str(s)
+                }
                 TemplatePart::Interpolation(e) => {
                     let v = self.eval(e)?;
                     *marked |= v.contains_sensitive();
                     match values::to_string(&v) {
-                        Ok(Some(s)) => out.push_str(&s),
+                        Ok(Some(s)) => {
+                            // Counted before the string grows.
+                            self.charge_bytes(s.len() as u64, e.span)?;
+                            out.push_str(&s)
+                        }
                         Ok(None) => *unknown = true,
                         Err(m) => {
                             return Err(EvalError::new(e.span, format!("Invalid template interpolation value: {m}")))
@@ -556,7 +699,11 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 match &f.key {
-                    None => list.push(self.eval(&f.value)?),
+                    None => {
+                        let v = self.eval(&f.value)?;
+                        self.charge_bytes(budget::SLOT, span)?;
+                        list.push(v)
+                    }
                     Some(ke) => {
                         let kv = self.eval(ke)?;
                         extra_mark |= kv.sensitive;
@@ -569,6 +716,7 @@ impl<'a> Ctx<'a> {
                             Err(m) => return Err(EvalError::new(ke.span, format!("Invalid object key: {m}"))),
                         };
                         let val = self.eval(&f.value)?;
+                        self.charge_bytes(budget::SLOT + key.len() as u64, span)?;
                         obj.push((key, val));
                     }
                 }
@@ -649,8 +797,19 @@ impl<'a> Ctx<'a> {
             ));
         }
         let marked = args.iter().any(Value::contains_sensitive);
-        match (func.call)(&args) {
-            Ok(v) => Ok(v.mark_if(marked)),
+        let work_left = self.limits.max_work.saturating_sub(self.work.get());
+        let (result, used) = budget::lend(self.bytes_left(), work_left, || (func.call)(&args));
+        self.charge_work(used.work, span)?;
+        match used.exhausted {
+            Some(budget::Exhausted::Bytes) => return Err(self.value_limit(span)),
+            Some(budget::Exhausted::Work) => return Err(self.work_limit(span)),
+            None => {}
+        }
+        match result {
+            Ok(v) => {
+                self.charge_value(&v, span)?;
+                Ok(v.mark_if(marked))
+            }
             Err(e) => {
                 let at = e.argument.and_then(|i| call.args.get(i.min(call.args.len().saturating_sub(1))));
                 let detail = if marked { "(details hidden: an argument is sensitive)".to_string() } else { e.message };
@@ -745,7 +904,7 @@ impl<'a> Ctx<'a> {
                 Ok(v) if v.is_wholly_known() => return Ok(v),
                 // Not wholly known: it may still fail after apply.
                 Ok(v) => return Ok(Value::unknown().mark_if(v.contains_sensitive())),
-                Err(e) if e.kind == EvalErrorKind::StepLimit => return Err(e),
+                Err(e) if e.kind.is_limit() => return Err(e),
                 Err(e) => last_err = Some(e),
             }
         }
@@ -768,7 +927,7 @@ impl<'a> Ctx<'a> {
         match self.eval(arg) {
             Ok(v) if v.is_wholly_known() => Ok(Value::bool(true).mark_if(v.contains_sensitive())),
             Ok(v) => Ok(Value::unknown().mark_if(v.contains_sensitive())),
-            Err(e) if e.kind == EvalErrorKind::StepLimit => Err(e),
+            Err(e) if e.kind.is_limit() => Err(e),
             Err(_) => Ok(Value::bool(false)),
         }
     }
@@ -838,7 +997,9 @@ impl<'a> Ctx<'a> {
             ExprKind::Template(parts) => self.render_message_parts(parts, &mut out, e.span)?,
             _ => {
                 let v = self.eval(e)?;
-                out.push_str(&display_in_message(&v));
+                let shown = display_in_message(&v);
+                self.charge_bytes(shown.len() as u64, e.span)?;
+                out.push_str(&shown);
             }
         }
         Ok(out)
@@ -848,10 +1009,15 @@ impl<'a> Ctx<'a> {
         for p in parts {
             self.step(span)?;
             match p {
-                TemplatePart::Literal(s) => out.push_str(s),
+                TemplatePart::Literal(s) => {
+                    self.charge_bytes(s.len() as u64, span)?;
+                    out.push_str(s)
+                }
                 TemplatePart::Interpolation(e) => {
                     let v = self.eval(e)?;
-                    out.push_str(&display_in_message(&v));
+                    let shown = display_in_message(&v);
+                    self.charge_bytes(shown.len() as u64, e.span)?;
+                    out.push_str(&shown);
                 }
                 TemplatePart::If { cond, then, otherwise } => {
                     let c = self.eval(cond)?;
