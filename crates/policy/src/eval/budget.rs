@@ -89,6 +89,11 @@ pub(crate) fn check_bytes(bytes: u64) -> Result<(), FunctionError> {
     Ok(())
 }
 
+/// The bytes still available to the function being called.
+pub(crate) fn bytes_left() -> u64 {
+    LENT.with(Cell::get).bytes_left
+}
+
 /// Counts `units` of work (about one per byte scanned or element compared).
 pub(crate) fn work(units: u64) -> Result<(), FunctionError> {
     let mut lent = LENT.with(Cell::get);
