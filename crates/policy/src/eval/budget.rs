@@ -193,6 +193,49 @@ mod tests {
         assert_eq!(measure(&Value::list(vec![v]), u64::MAX), Err(TooBig::Depth));
     }
 
+    /// Calls a library function with `bytes` of budget left.
+    fn call_with(bytes: u64, name: &str, args: Vec<Value>) -> Used {
+        let f = crate::functions::lookup(name).expect("function");
+        lend(bytes, u64::MAX, || (f.call)(&args)).1
+    }
+
+    #[test]
+    fn amplifying_functions_refuse_before_building() {
+        // Arguments of a few bytes, results of megabytes: each function
+        // must stop on its own check (the evaluator's count of the result
+        // comes only after it is built).
+        let s = |x: &str| Value::string(x);
+        let n = |x: i64| Value::number(x);
+        let x1k = "x".repeat(1024);
+        let lines = "\n".repeat(1024);
+        let range = Value::list((0..1024).map(n).collect());
+        let cases: Vec<(&str, Vec<Value>)> = vec![
+            ("join", vec![s(&x1k), range.clone()]),
+            ("replace", vec![s(&x1k), s("x"), s(&x1k)]),
+            ("replace", vec![s(&x1k), s(""), s(&x1k)]),
+            ("replace", vec![s(&x1k), s("/x/"), s(&x1k)]),
+            ("replace", vec![s(&x1k), s("/.+/"), s(&"$0".repeat(512))]),
+            ("format", vec![s(&"%[1]s".repeat(1024)), s(&x1k)]),
+            ("formatlist", vec![s(&"%[1]4000d".repeat(8)), range.clone()]),
+            ("indent", vec![n(4096), s(&lines)]),
+            ("split", vec![s(""), s(&x1k)]),
+            ("setproduct", vec![Value::list((0..1000).map(n).collect()), Value::list((0..1000).map(n).collect())]),
+            ("regexall", vec![s("x"), s(&x1k)]),
+            ("jsondecode", vec![s(&format!("[{}0]", "0,".repeat(1024)))]),
+            ("jsonencode", vec![s(&"<".repeat(1024))]),
+            ("valuetostring", vec![Value::list(vec![s(&"<".repeat(1024))])]),
+            ("base64encode", vec![s(&"x".repeat(1600))]),
+            ("urlencode", vec![s(&"/".repeat(1024))]),
+        ];
+        for (name, args) in cases {
+            let used = call_with(2048, name, args);
+            assert_eq!(used.exhausted, Some(Exhausted::Bytes), "{name}");
+        }
+        // The same calls with room enough succeed.
+        let used = call_with(1 << 30, "join", vec![s(&x1k), range]);
+        assert_eq!(used.exhausted, None);
+    }
+
     #[test]
     fn a_lent_budget_is_enforced_and_returned() {
         let (r, used) = lend(100, 10, || {
