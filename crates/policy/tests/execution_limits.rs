@@ -447,3 +447,26 @@ fn evaluate_with_attrs(f: &PolicyFile, attrs: Value) -> Result<Value, EvalError>
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn copying_a_large_plan_value_in_a_loop_stops_at_the_work_limit() {
+    let f = policy(
+        "  unused = 1",
+        "length(flatten([for i in range(1000) : [for j in range(200) : length(attrs.list)]])) > 0",
+    );
+    let list = Value::list((0..100_000).map(Value::number).collect());
+    let e = evaluate_with_attrs(&f, Value::object_from([("list", list.clone())])).expect_err("stops");
+    assert_eq!(e.kind, EvalErrorKind::WorkLimit, "{}", e.message);
+    // Reading a small part of a large value is cheap.
+    let f = policy("  unused = 1", "length([for i in range(100) : [for j in range(200) : attrs.list[5]]]) > 0");
+    assert_eq!(evaluate_with_attrs(&f, Value::object_from([("list", list)])), Ok(Value::bool(true)));
+}
+
+#[test]
+fn parseint_of_a_million_digits_stops_at_the_work_limit() {
+    // Quadratic base conversion.
+    let f = policy(&doubling("\"11111111\"", "\"${{prev}}${{prev}}\"", 17), "parseint(local.l17, 10) > 0");
+    stops_with(&f, EvalErrorKind::WorkLimit, WORK_LIMIT);
+    let f = policy("  unused = 1", &format!("parseint(\"{}\", 16) > 0", "f".repeat(1000)));
+    assert_eq!(evaluate_first_with(&f, small()), Ok(Value::bool(true)));
+}

@@ -394,11 +394,11 @@ impl<'a> Ctx<'a> {
             self.charge_value(&v, span)?;
             return Ok(v);
         }
-        let missing = |what: &str| EvalError::new(span, format!("{what} is not available here"));
+        if let Some(v) = self.target_value(name, span)? {
+            self.charge_plan_copy(&v, span)?;
+            return Ok(v);
+        }
         match name {
-            "attrs" => self.scope.attrs.cloned().ok_or_else(|| missing("attrs")),
-            "prior_attrs" => self.scope.prior_attrs.cloned().ok_or_else(|| missing("prior_attrs")),
-            "meta" => self.scope.meta.cloned().ok_or_else(|| missing("meta")),
             "local" | "input" => Err(EvalError::new(
                 span,
                 format!("Invalid reference: \"{name}\" must be followed by an attribute name, e.g. {name}.example"),
@@ -407,7 +407,50 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// `attrs`, `prior_attrs` or `meta` (not shadowed by a variable), uncounted.
+    fn target_value(&self, name: &str, span: Span) -> Result<Option<Value>, EvalError> {
+        let missing = |what: &str| EvalError::new(span, format!("{what} is not available here"));
+        let v = match name {
+            "attrs" => self.scope.attrs,
+            "prior_attrs" => self.scope.prior_attrs,
+            "meta" => self.scope.meta,
+            _ => return Ok(None),
+        };
+        v.cloned().map(Some).ok_or_else(|| missing(name))
+    }
+
+    /// Counts a copy of (part of) a plan value as work: the plan bounds its
+    /// size, not how often a policy copies it (`length(attrs.list)` in a
+    /// `for` over a range copies the list every time).
+    fn charge_plan_copy(&self, v: &Value, span: Span) -> Result<(), EvalError> {
+        let n = match &v.kind {
+            Kind::List(_) | Kind::Object(_) => {
+                let left = self.limits.max_work.saturating_sub(self.work.get());
+                match budget::measure(v, left) {
+                    Ok(n) => n,
+                    Err(budget::TooBig::Size) => return Err(self.work_limit(span)),
+                    Err(budget::TooBig::Depth) => return Err(self.too_deep_value(span)),
+                }
+            }
+            Kind::String(s) => s.len() as u64,
+            _ => 0,
+        };
+        self.charge_work(n, span)
+    }
+
     fn traversal(&self, base: &Expr, ops: &[TraversalOp]) -> R {
+        // `attrs.a.b`: only the part reached is counted, not all of `attrs`.
+        if let ExprKind::Variable(root) = &base.kind {
+            if matches!(root.as_str(), "attrs" | "prior_attrs" | "meta") && self.var(root).is_none() {
+                self.step(base.span)?;
+                if let Some(v) = self.target_value(root, base.span)? {
+                    let out = self.apply_ops(v, ops)?;
+                    let end = ops.last().map_or(base.span, |o| o.span);
+                    self.charge_plan_copy(&out, base.span.to(end))?;
+                    return Ok(out);
+                }
+            }
+        }
         // `local.x` and `input.x` are references, not attribute accesses.
         if let (ExprKind::Variable(root), Some(TraversalOp { kind: TraversalOpKind::GetAttr(name), span })) =
             (&base.kind, ops.first())
