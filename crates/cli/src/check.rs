@@ -107,12 +107,9 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         Some(u) => u.parse().map_err(anyhow::Error::msg)?,
         None => config.unknown.unwrap_or_default(),
     };
-    let options = CheckOptions {
-        inputs: config.inputs.clone(),
-        levels: config.levels.clone(),
-        limits: args.limits.limits(),
-        ..CheckOptions::default()
-    };
+    let mut options =
+        CheckOptions { inputs: config.inputs.clone(), levels: config.levels.clone(), ..CheckOptions::default() };
+    options.limits = args.limits.limits();
     let policies = describe_policies(&set, &options, |f| {
         f.name().strip_prefix(BUILTIN_PREFIX).map_or_else(|| f.name().to_string(), |b| format!("{BUILTIN_PREFIX}{b}"))
     });

@@ -43,7 +43,8 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Evaluate policies against one or more plans and gate on the result.
-    Check(check::CheckArgs),
+    /// (Boxed: the largest arguments by far.)
+    Check(Box<check::CheckArgs>),
     /// Summarise a plan, or show the planned values of matching resources.
     Inspect(inspect::InspectArgs),
     /// List the policies, or show one policy's documentation.
@@ -72,7 +73,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(*args),
         Command::Inspect(args) => inspect::run(args),
         Command::Policies(args) => policies_cmd::run(args),
         Command::Test(args) => test_cmd::run(args),
