@@ -43,7 +43,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Evaluate policies against one or more plans and gate on the result.
-    /// (Boxed: the largest arguments by far.)
+    // Boxed: by far the largest arguments.
     Check(Box<check::CheckArgs>),
     /// Summarise a plan, or show the planned values of matching resources.
     Inspect(inspect::InspectArgs),
