@@ -473,3 +473,21 @@ fn parseint_of_a_million_digits_stops_at_the_work_limit() {
     let f = policy("  unused = 1", &format!("parseint(\"{}\", 16) > 0", "f".repeat(1000)));
     assert_eq!(evaluate_first_with(&f, small()), Ok(Value::bool(true)));
 }
+
+#[test]
+fn reading_part_of_a_large_local_counts_the_part() {
+    // An object is shared when copied: reading one attribute of a large
+    // object local a thousand times is cheap, and so stays within the limit.
+    let f = policy(
+        "  big = { for i in range(1000) : \"k${i}\" => \"${i}-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" }",
+        "length(flatten([for i in range(1000) : [for j in range(100) : local.big.k5]])) > 0",
+    );
+    let tight = Limits { max_value_bytes: 64 << 20, ..Limits::default() };
+    assert_eq!(evaluate_first_with(&f, tight), Ok(Value::bool(true)));
+    // The whole object each time is a hundred thousand copies of it.
+    let f = policy(
+        "  big = { for i in range(1000) : \"k${i}\" => \"${i}-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" }",
+        "length(flatten([for i in range(1000) : [for j in range(100) : local.big]])) > 0",
+    );
+    stops_with_limits(&f, tight, EvalErrorKind::ValueLimit, VALUE_LIMIT);
+}

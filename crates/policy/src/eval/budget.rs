@@ -172,6 +172,37 @@ fn measure_into(v: &Value, bound: u64, depth: usize, total: &mut u64) -> Result<
     Ok(())
 }
 
+/// What copying `v` costs, as [`measure`] counts: a list is copied element
+/// by element, a string byte by byte, an object is shared (a reference
+/// count). Stops past `bound` or [`MAX_VALUE_DEPTH`].
+pub(crate) fn copy_cost(v: &Value, bound: u64) -> Result<u64, TooBig> {
+    fn walk(v: &Value, bound: u64, depth: usize, total: &mut u64) -> Result<(), TooBig> {
+        if depth > MAX_VALUE_DEPTH {
+            return Err(TooBig::Depth);
+        }
+        *total = total.saturating_add(SLOT);
+        match &v.kind {
+            Kind::String(s) => *total = total.saturating_add(s.len() as u64),
+            Kind::List(items) => {
+                for item in items {
+                    if *total > bound {
+                        break;
+                    }
+                    walk(item, bound, depth + 1, total)?;
+                }
+            }
+            _ => {}
+        }
+        if *total > bound {
+            return Err(TooBig::Size);
+        }
+        Ok(())
+    }
+    let mut total = 0;
+    walk(v, bound, 0, &mut total)?;
+    Ok(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

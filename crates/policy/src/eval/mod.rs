@@ -459,11 +459,40 @@ impl<'a> Ctx<'a> {
                 self.step(base.span)?;
                 let full = base.span.to(*span);
                 let v = if root == "local" { self.local(name, full)? } else { self.input(name, full)? };
-                return self.apply_ops(v, &ops[1..]);
+                return self.counted_ops(v, &ops[1..], full);
+            }
+        }
+        // `x.a` for a `for` variable: as for a local.
+        if let ExprKind::Variable(root) = &base.kind {
+            if let Some(v) = self.var(root) {
+                self.step(base.span)?;
+                return self.counted_ops(v, ops, base.span);
             }
         }
         let v = self.eval(base)?;
         self.apply_ops(v, ops)
+    }
+
+    /// Applies `ops` to a copy of a local's or a variable's value. Counted:
+    /// what copying it cost (a list is copied element by element, an object
+    /// is shared) and the whole size of the part reached, which the policy
+    /// may go on to copy or walk (`[local.a, local.a]` in a chain of locals
+    /// doubles a value per local).
+    fn counted_ops(&self, v: Value, ops: &[TraversalOp], span: Span) -> R {
+        let end = ops.last().map_or(span, |o| span.to(o.span));
+        if ops.is_empty() {
+            // The copy is the result.
+            self.charge_value(&v, end)?;
+            return Ok(v);
+        }
+        match budget::copy_cost(&v, self.bytes_left()) {
+            Ok(n) => self.charge_bytes(n, span)?,
+            Err(budget::TooBig::Size) => return Err(self.value_limit(span)),
+            Err(budget::TooBig::Depth) => return Err(self.too_deep_value(span)),
+        }
+        let out = self.apply_ops(v, ops)?;
+        self.charge_value(&out, end)?;
+        Ok(out)
     }
 
     fn input(&self, name: &str, span: Span) -> R {
@@ -474,15 +503,7 @@ impl<'a> Ctx<'a> {
             .ok_or_else(|| EvalError::new(span, format!("Reference to undeclared input \"{name}\"")))
     }
 
-    /// A local's value, counted as a copy: `[local.a, local.a]` in a chain
-    /// of locals doubles a value per local.
     fn local(&self, name: &str, span: Span) -> R {
-        let v = self.local_value(name, span)?;
-        self.charge_value(&v, span)?;
-        Ok(v)
-    }
-
-    fn local_value(&self, name: &str, span: Span) -> R {
         if let Some(def) = self.scope.block_locals.and_then(|l| l.get(name)) {
             let id: *const LocalDef = def;
             if let Some((_, r)) = self.block_cache.borrow().iter().find(|(d, _)| *d == id) {
