@@ -806,16 +806,18 @@ impl<'a> Ctx<'a> {
                 out.insert(k, Value::list(vs));
             }
         } else {
-            for (k, v) in obj {
-                if out.contains_key(&k) {
-                    let shown = if marked { SENSITIVE_TEXT.to_string() } else { format!("{k:?}") };
-                    return Err(EvalError::new(
-                        span,
-                        format!("Duplicate object key: two elements produce the key {shown}; use `...` after the value to group them"),
-                    ));
-                }
-                out.insert(k, v);
+            // Sorted once: inserting one by one is quadratic. (With several
+            // duplicates, the smallest key is the one reported.)
+            obj.sort_by(|a, b| a.0.cmp(&b.0));
+            if let Some(w) = obj.windows(2).find(|w| w[0].0 == w[1].0) {
+                let k = &w[0].0;
+                let shown = if marked { SENSITIVE_TEXT.to_string() } else { format!("{k:?}") };
+                return Err(EvalError::new(
+                    span,
+                    format!("Duplicate object key: two elements produce the key {shown}; use `...` after the value to group them"),
+                ));
             }
+            out = obj.into_iter().collect();
         }
         Ok(Value::object(out).mark_if(marked))
     }

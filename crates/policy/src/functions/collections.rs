@@ -179,7 +179,9 @@ pub(crate) fn lookup(args: &[Value]) -> FnResult {
 /// `merge(maps...)`: later keys win; null arguments are skipped.
 pub(crate) fn merge(args: &[Value]) -> FnResult {
     let mut a = Args::new(args);
-    let mut out = Object::new();
+    // Collected, then sorted once (later arguments win): inserting one by
+    // one is quadratic in the size of the result.
+    let mut pairs: Vec<(&str, Value)> = Vec::new();
     let mut mark = false;
     for (i, arg) in args.iter().enumerate() {
         if arg.is_null() {
@@ -187,15 +189,13 @@ pub(crate) fn merge(args: &[Value]) -> FnResult {
         }
         mark |= arg.sensitive;
         if let Some(obj) = a.object(i, "maps")? {
-            for (k, v) in obj.iter() {
-                out.insert(k, inherit(v, arg.sensitive));
-            }
+            pairs.extend(obj.iter().map(|(k, v)| (k, inherit(v, arg.sensitive))));
         }
     }
     if a.unknown_result().is_some() {
         return Ok(unknown(mark));
     }
-    Ok(Value::object(out))
+    Ok(Value::object(pairs.into_iter().collect()))
 }
 
 /// `element(list, index)`: the index wraps around.
