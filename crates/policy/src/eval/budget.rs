@@ -94,7 +94,12 @@ pub(crate) fn bytes_left() -> u64 {
     LENT.with(Cell::get).bytes_left
 }
 
-/// Counts `units` of work (about one per byte scanned or element compared).
+/// Work units of one comparison of two values (`==` on elements): several
+/// times the cost of scanning a byte, which is one unit.
+pub(crate) const COMPARISON: u64 = 8;
+
+/// Counts `units` of work (one per byte scanned, [`COMPARISON`] per pair of
+/// elements compared).
 pub(crate) fn work(units: u64) -> Result<(), FunctionError> {
     let mut lent = LENT.with(Cell::get);
     lent.work_used = lent.work_used.saturating_add(units);

@@ -380,7 +380,7 @@ pub(crate) fn matchkeys(args: &[Value]) -> FnResult {
         return Err(FunctionError::new("length of keys and values should be equal"));
     }
     // Every key is compared with the whole search set.
-    budget::work((ks.len() as u64).saturating_mul(search.len() as u64))?;
+    budget::work((ks.len() as u64).saturating_mul(search.len() as u64).saturating_mul(budget::COMPARISON))?;
     let mut out = Vec::new();
     for (v, k) in vals.iter().zip(ks) {
         let mut hit = Some(false);
@@ -423,7 +423,7 @@ fn set_result(args: &[Value], mut items: Vec<Value>) -> FnResult {
 }
 
 fn member(set: &[Value], v: &Value) -> Result<bool, FunctionError> {
-    budget::work(set.len() as u64)?;
+    budget::work(set.len() as u64 * budget::COMPARISON)?;
     Ok(set.iter().any(|x| equals(x, v) == Some(true)))
 }
 

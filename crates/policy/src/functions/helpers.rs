@@ -302,7 +302,7 @@ pub(crate) fn dedupe(items: impl IntoIterator<Item = Value>) -> Result<Vec<Value
     }
     let mut out: Vec<Value> = Vec::new();
     for item in items {
-        crate::eval::budget::work(out.len() as u64 + 1)?;
+        crate::eval::budget::work((out.len() as u64 + 1) * crate::eval::budget::COMPARISON)?;
         if !out.iter().any(|o| equals(o, &item) == Some(true)) {
             out.push(item);
         }
