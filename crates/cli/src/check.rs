@@ -11,6 +11,7 @@ use tfgate_policy::check::{check_plan, describe_policies, CheckOptions};
 use tfgate_policy::config::{self, Config, PolicySetSource};
 use tfgate_policy::gate::{decide, UnknownMode};
 use tfgate_policy::identity::{self, PolicyIndex};
+use tfgate_policy::Limits;
 use tfgate_report::{
     render, EnforcementLevel, Format, OverrideInfo, PlanInfo, PolicyInfo, RenderOptions, Report, ReportError, RunError,
     Status, Tool, SCHEMA_VERSION,
@@ -59,6 +60,34 @@ pub struct CheckArgs {
     /// Also list the findings that pass.
     #[arg(long, short = 'v')]
     verbose: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Evaluation limits, per policy and target (`tfgate check` and `tfgate test`).
+#[derive(Args, Clone, Copy, Debug)]
+pub struct LimitArgs {
+    /// Stop a policy evaluation after N steps (expression nodes, `for` iterations, resources scanned).
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT_MAX_STEPS, value_parser = clap::value_parser!(u64).range(1..))]
+    max_steps: u64,
+    /// Stop a policy evaluation that builds more than N bytes of values (strings, list elements, object entries).
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT_MAX_VALUE_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
+    max_value_bytes: u64,
+    /// Stop a policy evaluation whose functions do more than N units of work (about a byte scanned by a
+    /// regular expression, or an element compared by a set function).
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT_MAX_WORK, value_parser = clap::value_parser!(u64).range(1..))]
+    max_work: u64,
+}
+
+impl LimitArgs {
+    pub fn limits(self) -> Limits {
+        Limits {
+            max_steps: self.max_steps,
+            max_value_bytes: self.max_value_bytes,
+            max_work: self.max_work,
+            ..Limits::default()
+        }
+    }
 }
 
 const FORMATS: [&str; 7] = ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"];
@@ -82,7 +111,12 @@ pub fn run(args: CheckArgs, stdout: &mut String) -> Result<u8> {
     };
     // Every id the user wrote names policy blocks of this set, or the run stops.
     let settings = identity::resolve_config(&set, &mut config).map_err(config_error)?;
-    let options = CheckOptions { inputs: settings.inputs, levels: settings.levels, ..CheckOptions::default() };
+    let options = CheckOptions {
+        inputs: settings.inputs,
+        levels: settings.levels,
+        limits: args.limits.limits(),
+        ..CheckOptions::default()
+    };
     let policies = describe_policies(&set, &options, |f| {
         f.name().strip_prefix(BUILTIN_PREFIX).map_or_else(|| f.name().to_string(), |b| format!("{BUILTIN_PREFIX}{b}"))
     });

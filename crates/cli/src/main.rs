@@ -45,7 +45,8 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Evaluate policies against one or more plans and gate on the result.
-    Check(check::CheckArgs),
+    // Boxed: by far the largest arguments.
+    Check(Box<check::CheckArgs>),
     /// Summarise a plan, or show the planned values of matching resources.
     Inspect(inspect::InspectArgs),
     /// List the policies, or show one policy's documentation.
@@ -84,7 +85,7 @@ fn main() -> ExitCode {
     // handled the same way everywhere.
     let mut out = String::new();
     let result = match cli.command {
-        Command::Check(args) => check::run(args, &mut out),
+        Command::Check(args) => check::run(*args, &mut out),
         Command::Inspect(args) => inspect::run(args, &mut out),
         Command::Policies(args) => policies_cmd::run(args, &mut out),
         Command::Test(args) => test_cmd::run(args, &mut out),

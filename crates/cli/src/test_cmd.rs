@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use tfgate_policy::plantest::{load_plan_tests, run_plan_tests};
-use tfgate_policy::policytest::{load_policy_tests, run_policy_tests, TestOutcome, TestReport};
-use tfgate_policy::{load_policy_file, load_policy_source, read_source, SourceFile};
+use tfgate_policy::plantest::{load_plan_tests, run_plan_tests_with};
+use tfgate_policy::policytest::{load_policy_tests, run_policy_tests_with, TestOutcome, TestReport};
+use tfgate_policy::{load_policy_file, load_policy_source, read_source, Limits, SourceFile};
 
 use crate::exit;
 use crate::plan_input::read_plan_text;
@@ -23,10 +23,13 @@ pub struct TestArgs {
     /// Also list passing cases.
     #[arg(long, short = 'v')]
     verbose: bool,
+    #[command(flatten)]
+    limits: crate::check::LimitArgs,
 }
 
 pub fn run(args: TestArgs, stdout: &mut String) -> Result<u8> {
-    let reports = if args.paths.is_empty() { builtin_reports()? } else { disk_reports(&args.paths)? };
+    let limits = args.limits.limits();
+    let reports = if args.paths.is_empty() { builtin_reports(limits)? } else { disk_reports(&args.paths, limits)? };
     if reports.is_empty() {
         bail!("no *.policytest.hcl or *.plantest.hcl files found");
     }
@@ -63,7 +66,7 @@ pub fn run(args: TestArgs, stdout: &mut String) -> Result<u8> {
     Ok(if failed == 0 { exit::PASS } else { exit::FAIL })
 }
 
-fn builtin_reports() -> Result<Vec<TestReport>> {
+fn builtin_reports(limits: Limits) -> Result<Vec<TestReport>> {
     let mut reports = Vec::new();
     for (name, text) in BUILTIN_FILES.iter().filter(|(n, _)| n.ends_with(".policytest.hcl")) {
         let policy_name = name.replace(".policytest.hcl", ".policy.hcl");
@@ -74,7 +77,7 @@ fn builtin_reports() -> Result<Vec<TestReport>> {
             load_policy_source(format!("{BUILTIN_PREFIX}{policy_name}"), *policy_text).map_err(policy_error)?;
         let tests =
             load_policy_tests(SourceFile::new(format!("{BUILTIN_PREFIX}{name}"), *text)).map_err(policy_error)?;
-        reports.push(run_policy_tests(&policy, &tests));
+        reports.push(run_policy_tests_with(&policy, &tests, limits));
     }
     Ok(reports)
 }
@@ -129,7 +132,7 @@ fn test_root(arg: &Path) -> Result<PathBuf> {
     Ok(repo.unwrap_or(dir))
 }
 
-fn disk_reports(paths: &[PathBuf]) -> Result<Vec<TestReport>> {
+fn disk_reports(paths: &[PathBuf], limits: Limits) -> Result<Vec<TestReport>> {
     let mut reports = Vec::new();
     for arg in paths {
         let root = test_root(arg)?;
@@ -138,7 +141,7 @@ fn disk_reports(paths: &[PathBuf]) -> Result<Vec<TestReport>> {
             let tests = load_policy_tests(SourceFile::new(test.display().to_string(), text)).map_err(policy_error)?;
             let policy_path = paired_policy(&test, ".policytest.hcl", &tests.targets, &root)?;
             let policy = load_policy_file(&policy_path).map_err(policy_error)?;
-            reports.push(run_policy_tests(&policy, &tests));
+            reports.push(run_policy_tests_with(&policy, &tests, limits));
         }
     }
     for arg in paths {
@@ -152,7 +155,7 @@ fn disk_reports(paths: &[PathBuf]) -> Result<Vec<TestReport>> {
                 inside(&root, p)?;
                 read_plan_text(&p.display().to_string()).map(|t| t.text).map_err(|e| format!("{e:#}"))
             };
-            reports.push(run_plan_tests(&policy, &tests, base, &read));
+            reports.push(run_plan_tests_with(&policy, &tests, base, &read, limits));
         }
     }
     Ok(reports)

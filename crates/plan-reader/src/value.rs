@@ -368,12 +368,24 @@ impl Object {
 }
 
 impl<K: Into<String>> FromIterator<(K, Value)> for Object {
+    /// Later duplicates win. Sorted once, not inserted one by one: inserting
+    /// unsorted keys into the sorted vector would be quadratic, and a policy
+    /// can build objects of millions of entries within its limits.
     fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Object {
-        let mut obj = Object::new();
-        for (k, v) in iter {
-            obj.insert(k, v);
+        let mut pairs: Vec<(Key, Value)> = iter.into_iter().map(|(k, v)| (Key::from(k.into()), v)).collect();
+        if pairs.windows(2).all(|w| w[0].0 < w[1].0) {
+            return Object::from_sorted_pairs(pairs);
         }
-        obj
+        // Stable: equal keys stay in arrival order, and the last one is kept.
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(Key, Value)> = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            match out.last_mut() {
+                Some(last) if last.0 == k => last.1 = v,
+                _ => out.push((k, v)),
+            }
+        }
+        Object::from_sorted_pairs(out)
     }
 }
 
@@ -570,6 +582,18 @@ fn split_sign(s: &str) -> (bool, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn objects_from_unsorted_pairs_are_sorted_and_later_duplicates_win() {
+        let o: Object = [("b", 1), ("a", 2), ("c", 3), ("a", 4), ("b", 5)]
+            .into_iter()
+            .map(|(k, v)| (k, Value::number(v)))
+            .collect();
+        let got: Vec<(&str, String)> = o.iter().map(|(k, v)| (k, v.to_string())).collect();
+        assert_eq!(got, [("a", "4".to_string()), ("b", "5".to_string()), ("c", "3".to_string())]);
+        let sorted: Object = [("a", 1), ("b", 2)].into_iter().map(|(k, v)| (k, Value::number(v))).collect();
+        assert_eq!(sorted.keys().collect::<Vec<_>>(), ["a", "b"]);
+    }
 
     #[test]
     fn big_integers_keep_their_literal() {

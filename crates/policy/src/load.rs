@@ -528,8 +528,7 @@ impl Loader<'_> {
         let _ = outer;
         let mut done: BTreeSet<&str> = BTreeSet::new();
         for start in locals.keys() {
-            let mut path: Vec<&str> = Vec::new();
-            if let Some(cycle) = find_cycle(start, &deps, &mut path, &mut done) {
+            if let Some(cycle) = find_cycle(start, &deps, &mut done) {
                 let def = &locals[cycle[0].as_str()];
                 self.error(def.name_span, "Cycle in local values").label = Some(cycle.join(" -> "));
                 return;
@@ -779,30 +778,40 @@ fn local_refs(e: &Expr) -> Vec<String> {
     out
 }
 
+/// Depth-first search for a cycle from `start`, iterative with an explicit
+/// stack: a chain of tens of thousands of locals must not overflow the
+/// thread's stack, and "is it on the path?" is a set lookup, not a scan.
 fn find_cycle<'a>(
-    node: &'a str,
+    start: &'a str,
     deps: &'a BTreeMap<&'a str, Vec<String>>,
-    path: &mut Vec<&'a str>,
     done: &mut BTreeSet<&'a str>,
 ) -> Option<Vec<String>> {
-    if let Some(i) = path.iter().position(|p| *p == node) {
-        let mut cycle: Vec<String> = path[i..].iter().map(|s| s.to_string()).collect();
-        cycle.push(node.to_string());
-        return Some(cycle);
-    }
-    if done.contains(node) {
+    if done.contains(start) {
         return None;
     }
-    path.push(node);
-    for d in deps.get(node).into_iter().flatten() {
-        if let Some((k, _)) = deps.get_key_value(d.as_str()) {
-            if let Some(c) = find_cycle(k, deps, path, done) {
-                return Some(c);
-            }
+    // Each frame: a node on the path and the position of its next dependency.
+    let mut stack: Vec<(&'a str, usize)> = vec![(start, 0)];
+    let mut on_path: BTreeMap<&'a str, usize> = BTreeMap::from([(start, 0)]);
+    while let Some((node, next)) = stack.last_mut() {
+        let node: &'a str = node;
+        let Some(dep) = deps.get(node).and_then(|d| d.get(*next)) else {
+            on_path.remove(node);
+            done.insert(node);
+            stack.pop();
+            continue;
+        };
+        *next += 1;
+        let Some((dep, _)) = deps.get_key_value(dep.as_str()) else { continue };
+        if let Some(&i) = on_path.get(dep) {
+            let mut cycle: Vec<String> = stack[i..].iter().map(|(n, _)| n.to_string()).collect();
+            cycle.push(dep.to_string());
+            return Some(cycle);
+        }
+        if !done.contains(dep) {
+            on_path.insert(dep, stack.len());
+            stack.push((dep, 0));
         }
     }
-    path.pop();
-    done.insert(node);
     None
 }
 

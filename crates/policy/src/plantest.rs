@@ -26,6 +26,7 @@ use tfgate_plan::Value;
 
 use crate::check::{check_plan, policy_id, CheckOptions};
 use crate::diagnostic::{Diagnostic, Location, SourceFile, Span};
+use crate::eval::Limits;
 use crate::load::{const_eval, Loader};
 use crate::model::PolicyFile;
 use crate::parse;
@@ -148,7 +149,18 @@ pub fn run_plan_tests(
     base: &Path,
     read: &dyn Fn(&Path) -> Result<String, String>,
 ) -> TestReport {
-    let cases = tests.tests.iter().map(|t| run_one(policy, tests, t, base, read)).collect();
+    run_plan_tests_with(policy, tests, base, read, Limits::default())
+}
+
+/// [`run_plan_tests`] with evaluation limits other than the defaults.
+pub fn run_plan_tests_with(
+    policy: &PolicyFile,
+    tests: &PlanTestFile,
+    base: &Path,
+    read: &dyn Fn(&Path) -> Result<String, String>,
+    limits: Limits,
+) -> TestReport {
+    let cases = tests.tests.iter().map(|t| run_one(policy, tests, t, base, read, limits)).collect();
     TestReport { policy_file: policy.name().to_string(), test_file: tests.source.name().to_string(), cases }
 }
 
@@ -158,6 +170,7 @@ fn run_one(
     t: &PlanTest,
     base: &Path,
     read: &dyn Fn(&Path) -> Result<String, String>,
+    limits: Limits,
 ) -> TestCaseResult {
     let location: Location = tests.source.location(t.span.start);
     let result = |outcome, reason: String, policies: Vec<String>| TestCaseResult {
@@ -184,7 +197,7 @@ fn run_one(
         }
     }
     let names: Vec<String> = file.policies.iter().map(|p| p.name.clone()).collect();
-    let mut options = CheckOptions::default();
+    let mut options = CheckOptions { limits, ..CheckOptions::default() };
     if !t.inputs.is_empty() {
         options.inputs.insert(file.name().to_string(), t.inputs.clone());
     }

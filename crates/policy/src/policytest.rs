@@ -316,9 +316,18 @@ impl ResourceSource for MockResources<'_> {
 
 /// Runs every test case of a test file against one policy file.
 pub fn run_policy_tests(policy: &PolicyFile, tests: &PolicyTestFile) -> TestReport {
+    run_policy_tests_with(policy, tests, Limits::default())
+}
+
+/// [`run_policy_tests`] with evaluation limits other than the defaults.
+pub fn run_policy_tests_with(policy: &PolicyFile, tests: &PolicyTestFile, limits: Limits) -> TestReport {
     let source = MockResources(&tests.mocks);
-    let cases =
-        tests.mocks.iter().filter(|m| m.kind().is_some()).map(|m| run_case(policy, tests, m, &source)).collect();
+    let cases = tests
+        .mocks
+        .iter()
+        .filter(|m| m.kind().is_some())
+        .map(|m| run_case(policy, tests, m, &source, limits))
+        .collect();
     TestReport { policy_file: policy.name().to_string(), test_file: tests.source.name().to_string(), cases }
 }
 
@@ -384,7 +393,13 @@ fn mock_target(m: &Mock, kind: PolicyKind) -> Target {
     }
 }
 
-fn run_case(policy: &PolicyFile, tests: &PolicyTestFile, m: &Mock, source: &MockResources) -> TestCaseResult {
+fn run_case(
+    policy: &PolicyFile,
+    tests: &PolicyTestFile,
+    m: &Mock,
+    source: &MockResources,
+    limits: Limits,
+) -> TestCaseResult {
     let location = tests.source.location(m.span.start);
     let mut result = TestCaseResult {
         name: m.name(),
@@ -404,7 +419,7 @@ fn run_case(policy: &PolicyFile, tests: &PolicyTestFile, m: &Mock, source: &Mock
     };
     let mut inputs = tests.inputs.clone();
     inputs.extend(m.inputs.clone());
-    let ev = match Evaluator::new(policy, &inputs, source, Limits::default()) {
+    let ev = match Evaluator::new(policy, &inputs, source, limits) {
         Ok(ev) => ev,
         Err(e) => {
             result.reason = e.to_string();

@@ -24,8 +24,18 @@
 //!   `can`'s `false`, is marked.
 //! - Evaluation counts steps (one per expression node, `for` iteration and
 //!   resource scanned) and stops with [`EvalErrorKind::StepLimit`] past
-//!   [`Limits::max_steps`]; nesting deeper than [`Limits::max_depth`] stops too.
+//!   [`Limits::max_steps`]; nesting deeper than [`Limits::max_depth`] stops
+//!   with [`EvalErrorKind::DepthLimit`].
+//! - It also counts the size of the values it builds or copies (strings,
+//!   list elements, object entries; see [`budget::measure`]) and stops with
+//!   [`EvalErrorKind::ValueLimit`] past [`Limits::max_value_bytes`], checked
+//!   before a large result is built where its size is predictable; and the
+//!   work of costly functions (regular expressions, set operations, sorting),
+//!   stopping with [`EvalErrorKind::WorkLimit`] past [`Limits::max_work`].
+//!   Values read from the plan (`attrs`, `getresources`) are not counted:
+//!   the plan bounds them.
 
+pub mod budget;
 pub mod values;
 
 use std::cell::{Cell, RefCell};
@@ -44,8 +54,22 @@ pub enum EvalErrorKind {
     /// The expression is wrong for the values it met (null attribute, bad
     /// index, failing function, …).
     Invalid,
-    /// The step or depth limit was reached.
+    /// The step limit was reached.
     StepLimit,
+    /// Expressions (or local values) nested deeper than the depth limit.
+    DepthLimit,
+    /// The values built exceed the value size limit.
+    ValueLimit,
+    /// Costly functions exceed the work limit.
+    WorkLimit,
+}
+
+impl EvalErrorKind {
+    /// True for the limits: such an error is never caught by `try` or
+    /// `can` (the policy must not be able to continue past a limit).
+    pub fn is_limit(self) -> bool {
+        self != EvalErrorKind::Invalid
+    }
 }
 
 /// An evaluation error at a place in the policy source.
@@ -79,13 +103,33 @@ impl EvalError {
 pub struct Limits {
     pub max_steps: u64,
     pub max_depth: usize,
+    /// Approximate bytes of values built or copied (see [`budget::measure`]).
+    pub max_value_bytes: u64,
+    /// Units of function work (about one per byte a regular expression
+    /// scans, per element compared or sorted).
+    pub max_work: u64,
+}
+
+impl Limits {
+    pub const DEFAULT_MAX_STEPS: u64 = 1_000_000;
+    pub const DEFAULT_MAX_DEPTH: usize = 128;
+    pub const DEFAULT_MAX_VALUE_BYTES: u64 = 512 << 20;
+    pub const DEFAULT_MAX_WORK: u64 = 256 << 20;
 }
 
 impl Default for Limits {
     /// A million steps is far beyond any sensible policy over a large plan
-    /// and still stops a runaway nested `for` in well under a second.
+    /// and still stops a runaway nested `for` in well under a second. 512 MiB
+    /// of values is room for a provider policy that walks every resource of
+    /// a type in a 100,000-resource plan a couple of times; 256 Mi units of
+    /// work is a regular expression over 256 MB of text.
     fn default() -> Limits {
-        Limits { max_steps: 1_000_000, max_depth: 128 }
+        Limits {
+            max_steps: Limits::DEFAULT_MAX_STEPS,
+            max_depth: Limits::DEFAULT_MAX_DEPTH,
+            max_value_bytes: Limits::DEFAULT_MAX_VALUE_BYTES,
+            max_work: Limits::DEFAULT_MAX_WORK,
+        }
     }
 }
 
@@ -147,6 +191,10 @@ pub(crate) struct Ctx<'a> {
     limits: Limits,
     steps: Cell<u64>,
     depth: Cell<usize>,
+    /// Approximate bytes of values built or copied so far.
+    bytes: Cell<u64>,
+    /// Function work so far.
+    work: Cell<u64>,
     /// `for` variables in scope; names inline (no allocation per iteration).
     vars: RefCell<Vec<(tfgate_plan::Key, Value)>>,
     /// Block locals computed in this run, by definition: a handful, so a
@@ -165,6 +213,8 @@ impl<'a> Ctx<'a> {
             limits,
             steps: Cell::new(0),
             depth: Cell::new(0),
+            bytes: Cell::new(0),
+            work: Cell::new(0),
             vars: RefCell::new(Vec::new()),
             block_cache: RefCell::new(Vec::new()),
             in_progress: RefCell::new(Vec::new()),
@@ -195,16 +245,88 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
+    fn value_limit(&self, span: Span) -> EvalError {
+        EvalError {
+            kind: EvalErrorKind::ValueLimit,
+            message: format!(
+                "Evaluation value size limit exceeded: the policy built more than {} bytes of values \
+                 (strings, list elements, object entries); simplify it or raise the limit (--max-value-bytes)",
+                self.limits.max_value_bytes
+            ),
+            span,
+            sensitive: false,
+        }
+    }
+
+    fn work_limit(&self, span: Span) -> EvalError {
+        EvalError {
+            kind: EvalErrorKind::WorkLimit,
+            message: format!(
+                "Evaluation work limit exceeded: the policy's function calls did more than {} units of work \
+                 (regular expressions, set operations, sorting); simplify it or raise the limit (--max-work)",
+                self.limits.max_work
+            ),
+            span,
+            sensitive: false,
+        }
+    }
+
+    fn depth_limit(&self, span: Span, what: &str) -> EvalError {
+        EvalError { kind: EvalErrorKind::DepthLimit, message: what.to_string(), span, sensitive: false }
+    }
+
+    fn bytes_left(&self) -> u64 {
+        self.limits.max_value_bytes.saturating_sub(self.bytes.get())
+    }
+
+    /// Counts `n` bytes of a value about to be built.
+    fn charge_bytes(&self, n: u64, span: Span) -> Result<(), EvalError> {
+        let total = self.bytes.get().saturating_add(n);
+        self.bytes.set(total);
+        if total > self.limits.max_value_bytes {
+            return Err(self.value_limit(span));
+        }
+        Ok(())
+    }
+
+    /// Counts a copy of (or a newly built) `v`, whole.
+    fn charge_value(&self, v: &Value, span: Span) -> Result<(), EvalError> {
+        match &v.kind {
+            // The common cases, without a walk.
+            Kind::Null | Kind::Bool(_) | Kind::Number(_) | Kind::Unknown => self.charge_bytes(budget::SLOT, span),
+            Kind::String(s) => self.charge_bytes(budget::SLOT + s.len() as u64, span),
+            _ => match budget::measure(v, self.bytes_left()) {
+                Ok(n) => self.charge_bytes(n, span),
+                Err(budget::TooBig::Size) => Err(self.value_limit(span)),
+                Err(budget::TooBig::Depth) => Err(self.too_deep_value(span)),
+            },
+        }
+    }
+
+    fn too_deep_value(&self, span: Span) -> EvalError {
+        self.depth_limit(span, &format!("Value nested deeper than {} levels", budget::MAX_VALUE_DEPTH))
+    }
+
+    fn charge_work(&self, n: u64, span: Span) -> Result<(), EvalError> {
+        let total = self.work.get().saturating_add(n);
+        self.work.set(total);
+        if total > self.limits.max_work {
+            return Err(self.work_limit(span));
+        }
+        Ok(())
+    }
+
     pub fn eval(&self, e: &Expr) -> R {
         self.step(e.span)?;
         let d = self.depth.get() + 1;
         if d > self.limits.max_depth {
-            return Err(EvalError {
-                kind: EvalErrorKind::StepLimit,
-                message: format!("Expression nesting deeper than {} levels", self.limits.max_depth),
-                span: e.span,
-                sensitive: false,
-            });
+            return Err(self.depth_limit(
+                e.span,
+                &format!(
+                    "Expression nesting deeper than {} levels (expressions, or local values that refer to each other)",
+                    self.limits.max_depth
+                ),
+            ));
         }
         self.depth.set(d);
         let r = self.eval_inner(e);
@@ -215,10 +337,14 @@ impl<'a> Ctx<'a> {
     fn eval_inner(&self, e: &Expr) -> R {
         let span = e.span;
         match &e.kind {
-            ExprKind::Literal(v) => Ok(v.clone()),
+            ExprKind::Literal(v) => {
+                self.charge_value(v, span)?;
+                Ok(v.clone())
+            }
             ExprKind::Paren(inner) => self.eval(inner),
             ExprKind::Template(parts) => self.template(parts, span),
             ExprKind::Tuple(items) => {
+                self.charge_bytes(budget::SLOT * (items.len() as u64 + 1), span)?;
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
                     out.push(self.eval(i)?);
@@ -246,6 +372,7 @@ impl<'a> Ctx<'a> {
                         }
                     };
                     let val = self.eval(v)?;
+                    self.charge_bytes(budget::SLOT + key.len() as u64, span)?;
                     obj.insert(key, val);
                 }
                 Ok(Value::object(obj).mark_if(marked))
@@ -315,13 +442,15 @@ impl<'a> Ctx<'a> {
 
     fn variable(&self, name: &str, span: Span) -> R {
         if let Some(v) = self.var(name) {
+            // A copy: `[for x in xs : [x, x]]` nested doubles a value per level.
+            self.charge_value(&v, span)?;
             return Ok(v);
         }
-        let missing = |what: &str| EvalError::new(span, format!("{what} is not available here"));
+        if let Some(v) = self.target_value(name, span)? {
+            self.charge_plan_copy(&v, span)?;
+            return Ok(v);
+        }
         match name {
-            "attrs" => self.scope.attrs.cloned().ok_or_else(|| missing("attrs")),
-            "prior_attrs" => self.scope.prior_attrs.cloned().ok_or_else(|| missing("prior_attrs")),
-            "meta" => self.scope.meta.cloned().ok_or_else(|| missing("meta")),
             "local" | "input" => Err(EvalError::new(
                 span,
                 format!("Invalid reference: \"{name}\" must be followed by an attribute name, e.g. {name}.example"),
@@ -330,7 +459,50 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// `attrs`, `prior_attrs` or `meta` (not shadowed by a variable), uncounted.
+    fn target_value(&self, name: &str, span: Span) -> Result<Option<Value>, EvalError> {
+        let missing = |what: &str| EvalError::new(span, format!("{what} is not available here"));
+        let v = match name {
+            "attrs" => self.scope.attrs,
+            "prior_attrs" => self.scope.prior_attrs,
+            "meta" => self.scope.meta,
+            _ => return Ok(None),
+        };
+        v.cloned().map(Some).ok_or_else(|| missing(name))
+    }
+
+    /// Counts a copy of (part of) a plan value as work: the plan bounds its
+    /// size, not how often a policy copies it (`length(attrs.list)` in a
+    /// `for` over a range copies the list every time).
+    fn charge_plan_copy(&self, v: &Value, span: Span) -> Result<(), EvalError> {
+        let n = match &v.kind {
+            Kind::List(_) | Kind::Object(_) => {
+                let left = self.limits.max_work.saturating_sub(self.work.get());
+                match budget::measure(v, left) {
+                    Ok(n) => n,
+                    Err(budget::TooBig::Size) => return Err(self.work_limit(span)),
+                    Err(budget::TooBig::Depth) => return Err(self.too_deep_value(span)),
+                }
+            }
+            Kind::String(s) => s.len() as u64,
+            _ => 0,
+        };
+        self.charge_work(n, span)
+    }
+
     fn traversal(&self, base: &Expr, ops: &[TraversalOp]) -> R {
+        // `attrs.a.b`: only the part reached is counted, not all of `attrs`.
+        if let ExprKind::Variable(root) = &base.kind {
+            if matches!(root.as_str(), "attrs" | "prior_attrs" | "meta") && self.var(root).is_none() {
+                self.step(base.span)?;
+                if let Some(v) = self.target_value(root, base.span)? {
+                    let out = self.apply_ops(v, ops)?;
+                    let end = ops.last().map_or(base.span, |o| o.span);
+                    self.charge_plan_copy(&out, base.span.to(end))?;
+                    return Ok(out);
+                }
+            }
+        }
         // `local.x` and `input.x` are references, not attribute accesses.
         if let (ExprKind::Variable(root), Some(TraversalOp { kind: TraversalOpKind::GetAttr(name), span })) =
             (&base.kind, ops.first())
@@ -339,11 +511,40 @@ impl<'a> Ctx<'a> {
                 self.step(base.span)?;
                 let full = base.span.to(*span);
                 let v = if root == "local" { self.local(name, full)? } else { self.input(name, full)? };
-                return self.apply_ops(v, &ops[1..]);
+                return self.counted_ops(v, &ops[1..], full);
+            }
+        }
+        // `x.a` for a `for` variable: as for a local.
+        if let ExprKind::Variable(root) = &base.kind {
+            if let Some(v) = self.var(root) {
+                self.step(base.span)?;
+                return self.counted_ops(v, ops, base.span);
             }
         }
         let v = self.eval(base)?;
         self.apply_ops(v, ops)
+    }
+
+    /// Applies `ops` to a copy of a local's or a variable's value. Counted:
+    /// what copying it cost (a list is copied element by element, an object
+    /// is shared) and the whole size of the part reached, which the policy
+    /// may go on to copy or walk (`[local.a, local.a]` in a chain of locals
+    /// doubles a value per local).
+    fn counted_ops(&self, v: Value, ops: &[TraversalOp], span: Span) -> R {
+        let end = ops.last().map_or(span, |o| span.to(o.span));
+        if ops.is_empty() {
+            // The copy is the result.
+            self.charge_value(&v, end)?;
+            return Ok(v);
+        }
+        match budget::copy_cost(&v, self.bytes_left()) {
+            Ok(n) => self.charge_bytes(n, span)?,
+            Err(budget::TooBig::Size) => return Err(self.value_limit(span)),
+            Err(budget::TooBig::Depth) => return Err(self.too_deep_value(span)),
+        }
+        let out = self.apply_ops(v, ops)?;
+        self.charge_value(&out, end)?;
+        Ok(out)
     }
 
     fn input(&self, name: &str, span: Span) -> R {
@@ -502,12 +703,19 @@ impl<'a> Ctx<'a> {
         for p in parts {
             self.step(span)?;
             match p {
-                TemplatePart::Literal(s) => out.push_str(s),
+                TemplatePart::Literal(s) => {
+                    self.charge_bytes(s.len() as u64, span)?;
+                    out.push_str(s)
+                }
                 TemplatePart::Interpolation(e) => {
                     let v = self.eval(e)?;
                     *marked |= v.contains_sensitive();
                     match values::to_string(&v) {
-                        Ok(Some(s)) => out.push_str(&s),
+                        Ok(Some(s)) => {
+                            // Counted before the string grows.
+                            self.charge_bytes(s.len() as u64, e.span)?;
+                            out.push_str(&s)
+                        }
                         Ok(None) => *unknown = true,
                         Err(m) => {
                             return Err(EvalError::new(e.span, format!("Invalid template interpolation value: {m}"))
@@ -629,7 +837,11 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 match &f.key {
-                    None => list.push(self.eval(&f.value)?),
+                    None => {
+                        let v = self.eval(&f.value)?;
+                        self.charge_bytes(budget::SLOT, span)?;
+                        list.push(v)
+                    }
                     Some(ke) => {
                         let kv = self.eval(ke)?;
                         extra_mark |= kv.sensitive;
@@ -645,6 +857,7 @@ impl<'a> Ctx<'a> {
                             }
                         };
                         let val = self.eval(&f.value)?;
+                        self.charge_bytes(budget::SLOT + key.len() as u64, span)?;
                         obj.push((key, val));
                     }
                 }
@@ -670,17 +883,19 @@ impl<'a> Ctx<'a> {
                 out.insert(k, Value::list(vs));
             }
         } else {
-            for (k, v) in obj {
-                if out.contains_key(&k) {
-                    let shown = if marked { SENSITIVE_TEXT.to_string() } else { format!("{k:?}") };
-                    return Err(EvalError::new(
-                        span,
-                        format!("Duplicate object key: two elements produce the key {shown}; use `...` after the value to group them"),
-                    )
-                    .sensitive_if(marked));
-                }
-                out.insert(k, v);
+            // Sorted once: inserting one by one is quadratic. (With several
+            // duplicates, the smallest key is the one reported.)
+            obj.sort_by(|a, b| a.0.cmp(&b.0));
+            if let Some(w) = obj.windows(2).find(|w| w[0].0 == w[1].0) {
+                let k = &w[0].0;
+                let shown = if marked { SENSITIVE_TEXT.to_string() } else { format!("{k:?}") };
+                return Err(EvalError::new(
+                    span,
+                    format!("Duplicate object key: two elements produce the key {shown}; use `...` after the value to group them"),
+                )
+                .sensitive_if(marked));
             }
+            out = obj.into_iter().collect();
         }
         Ok(Value::object(out).mark_if(marked))
     }
@@ -730,8 +945,19 @@ impl<'a> Ctx<'a> {
             ));
         }
         let marked = args.iter().any(Value::contains_sensitive);
-        match (func.call)(&args) {
-            Ok(v) => Ok(v.mark_if(marked)),
+        let work_left = self.limits.max_work.saturating_sub(self.work.get());
+        let (result, used) = budget::lend(self.bytes_left(), work_left, || (func.call)(&args));
+        self.charge_work(used.work, span)?;
+        match used.exhausted {
+            Some(budget::Exhausted::Bytes) => return Err(self.value_limit(span)),
+            Some(budget::Exhausted::Work) => return Err(self.work_limit(span)),
+            None => {}
+        }
+        match result {
+            Ok(v) => {
+                self.charge_value(&v, span)?;
+                Ok(v.mark_if(marked))
+            }
             Err(e) => {
                 let at = e.argument.and_then(|i| call.args.get(i.min(call.args.len().saturating_sub(1))));
                 let detail = if marked { "(details hidden: an argument is sensitive)".to_string() } else { e.message };
@@ -830,7 +1056,7 @@ impl<'a> Ctx<'a> {
                 Ok(v) if v.is_wholly_known() => return Ok(v.mark_if(failed_on_secret)),
                 // Not wholly known: it may still fail after apply.
                 Ok(v) => return Ok(Value::unknown().mark_if(failed_on_secret || v.contains_sensitive())),
-                Err(e) if e.kind == EvalErrorKind::StepLimit => return Err(e),
+                Err(e) if e.kind.is_limit() => return Err(e),
                 Err(e) => {
                     failed_on_secret |= e.sensitive;
                     last_err = Some(e);
@@ -857,7 +1083,7 @@ impl<'a> Ctx<'a> {
         match self.eval(arg) {
             Ok(v) if v.is_wholly_known() => Ok(Value::bool(true).mark_if(v.contains_sensitive())),
             Ok(v) => Ok(Value::unknown().mark_if(v.contains_sensitive())),
-            Err(e) if e.kind == EvalErrorKind::StepLimit => Err(e),
+            Err(e) if e.kind.is_limit() => Err(e),
             // `false` because of a secret is about the secret.
             Err(e) => Ok(Value::bool(false).mark_if(e.sensitive)),
         }
@@ -937,7 +1163,9 @@ impl<'a> Ctx<'a> {
             ExprKind::Template(parts) => self.render_message_parts(parts, &mut out, e.span)?,
             _ => {
                 let v = self.eval(e)?;
-                out.push_str(&display_in_message(&v));
+                let shown = display_in_message(&v);
+                self.charge_bytes(shown.len() as u64, e.span)?;
+                out.push_str(&shown);
             }
         }
         Ok(out)
@@ -947,10 +1175,15 @@ impl<'a> Ctx<'a> {
         for p in parts {
             self.step(span)?;
             match p {
-                TemplatePart::Literal(s) => out.push_str(s),
+                TemplatePart::Literal(s) => {
+                    self.charge_bytes(s.len() as u64, span)?;
+                    out.push_str(s)
+                }
                 TemplatePart::Interpolation(e) => {
                     let v = self.eval(e)?;
-                    out.push_str(&display_in_message(&v));
+                    let shown = display_in_message(&v);
+                    self.charge_bytes(shown.len() as u64, e.span)?;
+                    out.push_str(&shown);
                 }
                 TemplatePart::If { cond, then, otherwise } => {
                     let c = self.eval(cond)?;

@@ -122,6 +122,12 @@ fn cmp(x: &Number, y: &Number) -> Result<Ordering, String> {
 }
 
 /// Arithmetic: exact on integers while they fit, floating point otherwise.
+///
+/// Every integer operation is checked. Terraform's numbers are arbitrary
+/// precision, so an overflowing integer result (`i64::MAX + 1`,
+/// `i64::MIN / -1`) is not an error there: we give the nearest `f64`, as
+/// for any other result beyond `i64`; only a result beyond `f64` (infinite
+/// or NaN) is an error.
 pub fn arith(op: BinaryOp, x: &Number, y: &Number) -> Result<Number, String> {
     if let (Number::Int(a), Number::Int(b)) = (x, y) {
         let exact = match op {
@@ -129,7 +135,8 @@ pub fn arith(op: BinaryOp, x: &Number, y: &Number) -> Result<Number, String> {
             BinaryOp::Sub => a.checked_sub(*b),
             BinaryOp::Mul => a.checked_mul(*b),
             BinaryOp::Div if *b == 0 => return Err("can't divide by zero".into()),
-            BinaryOp::Div if a % b == 0 => a.checked_div(*b),
+            // `checked_rem`: `i64::MIN % -1` overflows (and would panic).
+            BinaryOp::Div if a.checked_rem(*b) == Some(0) => a.checked_div(*b),
             BinaryOp::Mod if *b == 0 => return Err("can't use modulo by zero".into()),
             BinaryOp::Mod => a.checked_rem(*b),
             _ => None,

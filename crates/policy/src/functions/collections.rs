@@ -17,6 +17,7 @@ use super::helpers::{
     FnResult,
 };
 use super::FunctionError;
+use crate::eval::budget::{self, SLOT};
 
 /// `length(value)`: elements of a list or object, characters of a string.
 /// Known when the collection itself is known, even if its elements are not.
@@ -126,7 +127,7 @@ pub(crate) fn distinct(args: &[Value]) -> FnResult {
     if let Some(u) = a.unknown_result() {
         return Ok(u);
     }
-    a.ok(Value::list(dedupe(items.iter().cloned())))
+    a.ok(Value::list(dedupe(items.iter().cloned())?))
 }
 
 /// `keys(map)`: sorted keys. Marked when the map itself is marked.
@@ -178,7 +179,9 @@ pub(crate) fn lookup(args: &[Value]) -> FnResult {
 /// `merge(maps...)`: later keys win; null arguments are skipped.
 pub(crate) fn merge(args: &[Value]) -> FnResult {
     let mut a = Args::new(args);
-    let mut out = Object::new();
+    // Collected, then sorted once (later arguments win): inserting one by
+    // one is quadratic in the size of the result.
+    let mut pairs: Vec<(&str, Value)> = Vec::new();
     let mut mark = false;
     for (i, arg) in args.iter().enumerate() {
         if arg.is_null() {
@@ -186,15 +189,13 @@ pub(crate) fn merge(args: &[Value]) -> FnResult {
         }
         mark |= arg.sensitive;
         if let Some(obj) = a.object(i, "maps")? {
-            for (k, v) in obj.iter() {
-                out.insert(k, inherit(v, arg.sensitive));
-            }
+            pairs.extend(obj.iter().map(|(k, v)| (k, inherit(v, arg.sensitive))));
         }
     }
     if a.unknown_result().is_some() {
         return Ok(unknown(mark));
     }
-    Ok(Value::object(out))
+    Ok(Value::object(pairs.into_iter().collect()))
 }
 
 /// `element(list, index)`: the index wraps around.
@@ -279,6 +280,8 @@ pub(crate) fn sort(args: &[Value]) -> FnResult {
     if let Some(u) = a.unknown_result() {
         return Ok(u);
     }
+    let n = items.len() as u64;
+    budget::work(n * (64 - n.leading_zeros() as u64) + items.iter().map(|s| s.len() as u64).sum::<u64>())?;
     items.sort();
     a.ok(Value::list(items.into_iter().map(Value::string).collect()))
 }
@@ -376,6 +379,8 @@ pub(crate) fn matchkeys(args: &[Value]) -> FnResult {
     if vals.len() != ks.len() {
         return Err(FunctionError::new("length of keys and values should be equal"));
     }
+    // Every key is compared with the whole search set.
+    budget::work((ks.len() as u64).saturating_mul(search.len() as u64).saturating_mul(budget::COMPARISON))?;
     let mut out = Vec::new();
     for (v, k) in vals.iter().zip(ks) {
         let mut hit = Some(false);
@@ -404,7 +409,7 @@ fn set_args(args: &[Value], name: &str) -> Result<Option<Vec<Vec<Value>>>, Funct
     let mut sets = Vec::with_capacity(args.len());
     for i in 0..args.len() {
         let items = a.list(i, name)?;
-        sets.push(dedupe(items.iter().cloned()));
+        sets.push(dedupe(items.iter().cloned())?);
     }
     if a.unknown_result().is_some() || args.iter().any(|v| !v.is_wholly_known()) {
         return Ok(None);
@@ -417,15 +422,30 @@ fn set_result(args: &[Value], mut items: Vec<Value>) -> FnResult {
     Ok(Value::list(items).mark_if(super::helpers::deep_sensitive(args)))
 }
 
-fn member(set: &[Value], v: &Value) -> bool {
-    set.iter().any(|x| equals(x, v) == Some(true))
+fn member(set: &[Value], v: &Value) -> Result<bool, FunctionError> {
+    budget::work(set.len() as u64 * budget::COMPARISON)?;
+    Ok(set.iter().any(|x| equals(x, v) == Some(true)))
+}
+
+/// Keeps the elements for which `keep` holds, stopping at its first error.
+fn filter_members(
+    items: Vec<Value>,
+    mut keep: impl FnMut(&Value) -> Result<bool, FunctionError>,
+) -> Result<Vec<Value>, FunctionError> {
+    let mut out = Vec::new();
+    for v in items {
+        if keep(&v)? {
+            out.push(v);
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) fn setunion(args: &[Value]) -> FnResult {
     let Some(sets) = set_args(args, "first_set")? else {
         return Ok(unknown(super::helpers::deep_sensitive(args)));
     };
-    set_result(args, dedupe(sets.into_iter().flatten()))
+    set_result(args, dedupe(sets.into_iter().flatten())?)
 }
 
 pub(crate) fn setintersection(args: &[Value]) -> FnResult {
@@ -433,7 +453,14 @@ pub(crate) fn setintersection(args: &[Value]) -> FnResult {
         return Ok(unknown(super::helpers::deep_sensitive(args)));
     };
     let first = sets.remove(0);
-    let out = first.into_iter().filter(|v| sets.iter().all(|s| member(s, v))).collect();
+    let out = filter_members(first, |v| {
+        for s in &sets {
+            if !member(s, v)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    })?;
     set_result(args, out)
 }
 
@@ -441,7 +468,7 @@ pub(crate) fn setsubtract(args: &[Value]) -> FnResult {
     let Some(sets) = set_args(args, "a")? else {
         return Ok(unknown(super::helpers::deep_sensitive(args)));
     };
-    let out = sets[0].iter().filter(|v| !member(&sets[1], v)).cloned().collect();
+    let out = filter_members(sets[0].clone(), |v| Ok(!member(&sets[1], v)?))?;
     set_result(args, out)
 }
 
@@ -459,6 +486,18 @@ pub(crate) fn setproduct(args: &[Value]) -> FnResult {
     if total > 1_000_000 {
         return Err(FunctionError::new("the product has too many elements"));
     }
+    // Each element of list i appears in total / len(i) combinations; checked
+    // before the product is built.
+    let mut size = total.saturating_mul(SLOT * (lists.len() as u64 + 1));
+    for list in &lists {
+        let copies = total / list.len().max(1) as u64;
+        for item in list.iter() {
+            // Too big or too deep to measure: too big to copy.
+            let one = budget::measure(item, budget::bytes_left()).unwrap_or(u64::MAX);
+            size = size.saturating_add(one.saturating_mul(copies));
+        }
+    }
+    budget::check_bytes(size)?;
     let mut combos: Vec<Vec<Value>> = vec![Vec::new()];
     for list in &lists {
         let mut next = Vec::with_capacity(combos.len() * list.len());

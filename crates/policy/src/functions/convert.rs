@@ -104,7 +104,7 @@ pub(crate) fn toset(args: &[Value]) -> FnResult {
     if items.iter().any(|i| !i.is_wholly_known()) {
         return Ok(unknown(mark));
     }
-    let mut out = dedupe(items);
+    let mut out = dedupe(items)?;
     sort_set(&mut out);
     Ok(Value::list(out).mark_if(mark))
 }

@@ -14,6 +14,8 @@
 use tfgate_plan::{Kind, Number, Object, Value};
 
 use super::helpers::{invalid, Args, FnResult};
+use super::FunctionError;
+use crate::eval::budget::{self, SLOT};
 
 pub(crate) fn jsondecode(args: &[Value]) -> FnResult {
     let mut a = Args::new(args);
@@ -21,6 +23,10 @@ pub(crate) fn jsondecode(args: &[Value]) -> FnResult {
     if let Some(u) = a.unknown_result() {
         return Ok(u);
     }
+    // A JSON number or `[]` of two bytes becomes a value slot: the result can
+    // be sixteen times the text. Checked before parsing.
+    budget::work(text.len() as u64)?;
+    budget::check_bytes((text.len() as u64).saturating_mul(SLOT / 2 + 1) + SLOT)?;
     let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         let what = if args[0].sensitive {
             // serde's messages quote only positions and expectations, but be
@@ -60,7 +66,25 @@ pub(crate) fn jsonencode(args: &[Value]) -> FnResult {
     if !args[0].is_wholly_known() {
         return Ok(super::helpers::unknown(a.sensitive));
     }
+    check_encoded_size(&args[0])?;
     a.ok(Value::string(json_encode(&args[0])))
+}
+
+/// Checks, before encoding, that JSON text for `v` fits in the budget. Six
+/// times its measured size bounds the text: an escaped character takes at
+/// most six bytes, and a slot (32 bytes) more than any number or punctuation.
+fn check_encoded_size(v: &Value) -> Result<(), FunctionError> {
+    let left = budget::bytes_left();
+    let size = budget::measure(v, left / 6).unwrap_or(u64::MAX);
+    budget::check_bytes(size.saturating_mul(6))
+}
+
+/// As [`check_encoded_size`], plus a line of indentation per slot.
+fn check_pretty_size(v: &Value) -> Result<(), FunctionError> {
+    let per_slot = 6 * SLOT + 2 + 2 * budget::MAX_VALUE_DEPTH as u64;
+    let left = budget::bytes_left();
+    let size = budget::measure(v, left / 6).unwrap_or(u64::MAX);
+    budget::check_bytes((size / SLOT + 1).saturating_mul(per_slot).max(size.saturating_mul(6)))
 }
 
 /// Compact JSON as Terraform's `jsonencode` writes it: object keys sorted,
@@ -159,6 +183,7 @@ pub(crate) fn valuetostring(args: &[Value]) -> FnResult {
         Kind::Bool(b) => b.to_string(),
         Kind::Number(n) => n.to_string(),
         Kind::List(_) | Kind::Object(_) => {
+            check_pretty_size(v)?;
             let mut out = String::new();
             write_json(v, Some("  "), 0, &mut out);
             out
@@ -227,6 +252,7 @@ pub(crate) fn base64encode(args: &[Value]) -> FnResult {
     if let Some(u) = a.unknown_result() {
         return Ok(u);
     }
+    budget::check_bytes(SLOT + (s.len() as u64).div_ceil(3) * 4)?;
     a.ok(Value::string(base64_encode(s.as_bytes())))
 }
 
@@ -250,6 +276,7 @@ pub(crate) fn urlencode(args: &[Value]) -> FnResult {
     if let Some(u) = a.unknown_result() {
         return Ok(u);
     }
+    budget::check_bytes(SLOT + 3 * s.len() as u64)?;
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {

@@ -287,15 +287,27 @@ fn all_equal<'v>(pairs: impl Iterator<Item = (&'v Value, &'v Value)>) -> Option<
 }
 
 /// Removes duplicates (by [`equals`]) from wholly known values, keeping the
-/// first occurrence.
-pub(crate) fn dedupe(items: impl IntoIterator<Item = Value>) -> Vec<Value> {
+/// first occurrence. Strings (the common case) go through a hash set;
+/// other values are compared pairwise, and that quadratic work is counted
+/// against the evaluation's work budget.
+pub(crate) fn dedupe(items: impl IntoIterator<Item = Value>) -> Result<Vec<Value>, FunctionError> {
+    let items: Vec<Value> = items.into_iter().collect();
+    if items.iter().all(|v| matches!(v.kind, Kind::String(_))) {
+        crate::eval::budget::work(items.len() as u64)?;
+        let keep: Vec<bool> = {
+            let mut seen = std::collections::HashSet::with_capacity(items.len());
+            items.iter().map(|v| seen.insert(v.as_str().unwrap_or_default())).collect()
+        };
+        return Ok(items.into_iter().zip(keep).filter_map(|(v, k)| k.then_some(v)).collect());
+    }
     let mut out: Vec<Value> = Vec::new();
     for item in items {
+        crate::eval::budget::work((out.len() as u64 + 1) * crate::eval::budget::COMPARISON)?;
         if !out.iter().any(|o| equals(o, &item) == Some(true)) {
             out.push(item);
         }
     }
-    out
+    Ok(out)
 }
 
 /// Orders set elements the way cty presents sets: strings lexicographically,

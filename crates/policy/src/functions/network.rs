@@ -161,7 +161,8 @@ fn subnet(net: &Net, newbits: i64, num: i64, arg: usize) -> Result<Net, Function
     if newbits < 0 {
         return Err(invalid(arg, "newbits", "must not be negative"));
     }
-    let new_prefix = net.prefix as i64 + newbits;
+    // Checked: `newbits` comes from the policy and may be near i64::MAX.
+    let new_prefix = (net.prefix as i64).checked_add(newbits).unwrap_or(i64::MAX);
     if new_prefix > net.bits as i64 {
         return Err(invalid(
             arg,

@@ -155,6 +155,11 @@ pub(crate) fn parseint(args: &[Value]) -> FnResult {
     if digits.is_empty() {
         return Err(bad());
     }
+    // Schoolbook conversion: every digit multiplies every limb so far, about
+    // n * n / 4.5 limb operations for n digits (base 62 has < 2 decimal
+    // digits per digit); counted before it starts.
+    let n = digits.len() as u64;
+    crate::eval::budget::work(n.saturating_mul(n / 4 + 1))?;
     // Decimal digits in base 1e9 limbs, least significant first.
     let mut limbs: Vec<u64> = vec![0];
     for c in digits.chars() {

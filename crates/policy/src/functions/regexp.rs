@@ -25,6 +25,7 @@ use tfgate_plan::{Object, Value};
 
 use super::helpers::{invalid, Args, FnResult};
 use super::FunctionError;
+use crate::eval::budget::{self, SLOT};
 
 const CACHE_LIMIT: usize = 256;
 
@@ -156,6 +157,12 @@ fn pattern_arg(a: &mut Args<'_>, i: usize) -> Result<Option<Regex>, FunctionErro
     compile(&p).map(Some).map_err(|e| invalid(i, "pattern", e))
 }
 
+/// The work of one search: the text scanned, plus the pattern (a search
+/// with captures may run the pattern's automaton over every byte).
+fn scan_work(re: &Regex, s: &str) -> u64 {
+    s.len() as u64 + re.as_str().len() as u64
+}
+
 /// The value of one match: the whole match when the pattern has no capture
 /// groups, a list of groups when they are unnamed, an object when named.
 fn match_value(re: &Regex, caps: &regex::Captures<'_>) -> Result<Value, FunctionError> {
@@ -189,6 +196,7 @@ pub(crate) fn regex(args: &[Value]) -> FnResult {
         return Ok(u);
     }
     let re = re.expect("known pattern");
+    budget::work(scan_work(&re, &s))?;
     let caps =
         re.captures(&s).ok_or_else(|| FunctionError::new("pattern did not match any part of the given string"))?;
     a.ok(match_value(&re, &caps)?)
@@ -203,7 +211,16 @@ pub(crate) fn regexall(args: &[Value]) -> FnResult {
         return Ok(u);
     }
     let re = re.expect("known pattern");
-    let out = re.captures_iter(&s).map(|caps| match_value(&re, &caps)).collect::<Result<Vec<_>, _>>()?;
+    budget::work(scan_work(&re, &s))?;
+    let mut out = Vec::new();
+    let mut size = SLOT;
+    for caps in re.captures_iter(&s) {
+        // A match list can be many times the string (one slot per match).
+        let m = caps.get(0).map_or(0, |m| m.len());
+        size += SLOT * (caps.len() as u64 + 1) + m as u64;
+        budget::check_bytes(size)?;
+        out.push(match_value(&re, &caps)?);
+    }
     a.ok(Value::list(out))
 }
 
@@ -216,7 +233,9 @@ pub(crate) fn regex_match(args: &[Value]) -> FnResult {
     if let Some(u) = a.unknown_result() {
         return Ok(u);
     }
-    a.ok(Value::bool(re.expect("known pattern").is_match(&s)))
+    let re = re.expect("known pattern");
+    budget::work(scan_work(&re, &s))?;
+    a.ok(Value::bool(re.is_match(&s)))
 }
 
 #[cfg(test)]

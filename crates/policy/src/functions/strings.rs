@@ -13,6 +13,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use super::encoding::json_encode;
 use super::helpers::{invalid, primitive_bool, primitive_number, type_desc, unknown, Args, FnResult};
 use super::FunctionError;
+use crate::eval::budget::{self, SLOT};
 
 fn unary(args: &[Value], name: &str, f: impl FnOnce(&str) -> String) -> FnResult {
     let mut a = Args::new(args);
@@ -116,6 +117,13 @@ pub(crate) fn contains_substring(args: &[Value]) -> FnResult {
 /// `split(separator, str)`. An empty separator splits into characters; an
 /// empty string gives `[""]`, as in Terraform.
 pub(crate) fn split(args: &[Value]) -> FnResult {
+    if let (Some(sep), Some(s)) = (args[0].as_str(), args[1].as_str()) {
+        // Every part costs a slot: splitting 4 MB into characters builds
+        // 36 times that.
+        budget::work(s.len() as u64)?;
+        let parts = if sep.is_empty() { s.chars().count() } else { s.matches(sep).count() + 1 };
+        budget::check_bytes(SLOT * (parts as u64 + 1) + s.len() as u64)?;
+    }
     binary(args, ["separator", "str"], |sep, s| {
         let parts: Vec<Value> = if sep.is_empty() {
             s.chars().map(|c| Value::string(c.to_string())).collect()
@@ -138,6 +146,10 @@ pub(crate) fn join(args: &[Value]) -> FnResult {
     if let Some(u) = a.unknown_result() {
         return Ok(u);
     }
+    // The separator repeats once per element: checked before it is built.
+    let size = parts.iter().map(|p| p.len() as u64).sum::<u64>()
+        + (sep.len() as u64).saturating_mul(parts.len().saturating_sub(1) as u64);
+    budget::check_bytes(SLOT + size)?;
     a.ok(Value::string(parts.join(&sep)))
 }
 
@@ -149,7 +161,10 @@ pub(crate) fn indent(args: &[Value]) -> FnResult {
     if let Some(u) = a.unknown_result() {
         return Ok(u);
     }
-    let pad = " ".repeat(n.clamp(0, 1 << 16) as usize);
+    let width = n.clamp(0, 1 << 16) as u64;
+    let lines = s.bytes().filter(|b| *b == b'\n').count() as u64;
+    budget::check_bytes(SLOT + s.len() as u64 + lines.saturating_mul(width))?;
+    let pad = " ".repeat(width as usize);
     a.ok(Value::string(s.replace('\n', &format!("\n{pad}"))))
 }
 
@@ -181,13 +196,37 @@ pub(crate) fn replace(args: &[Value]) -> FnResult {
     if let Some(u) = a.unknown_result() {
         return Ok(u);
     }
+    budget::work(s.len() as u64)?;
     let out = if pat.len() > 1 && pat.starts_with('/') && pat.ends_with('/') {
         let re = super::regexp::compile(&pat[1..pat.len() - 1]).map_err(|e| invalid(1, "substr", e))?;
-        re.replace_all(&s, rep.as_str()).into_owned()
+        regex_replace(&re, &s, &rep)?
     } else {
+        // An empty pattern matches at every character boundary.
+        let n = if pat.is_empty() { s.chars().count() + 1 } else { s.matches(pat.as_str()).count() };
+        let size = (s.len() - n * pat.len()) as u64 + (n as u64).saturating_mul(rep.len() as u64);
+        budget::check_bytes(SLOT + size)?;
         s.replace(&pat, &rep)
     };
     a.ok(Value::string(out))
+}
+
+/// `Regex::replace_all` with the size of every expansion checked before it
+/// is made: a replacement that names a capture many times (`$0$0$0…`)
+/// multiplies the matched text.
+fn regex_replace(re: &regex::Regex, s: &str, rep: &str) -> Result<String, FunctionError> {
+    let refs = rep.bytes().filter(|b| *b == b'$').count() as u64;
+    let mut out = String::new();
+    let mut last = 0;
+    for caps in re.captures_iter(s) {
+        let m = caps.get(0).expect("group 0 always matches");
+        let most = rep.len() as u64 + refs.saturating_mul(m.len() as u64);
+        budget::check_bytes(SLOT + (out.len() + m.start() - last) as u64 + most)?;
+        out.push_str(&s[last..m.start()]);
+        caps.expand(rep, &mut out);
+        last = m.end();
+    }
+    out.push_str(&s[last..]);
+    Ok(out)
 }
 
 /// `format(spec, values...)`.
@@ -240,6 +279,7 @@ pub(crate) fn formatlist(args: &[Value]) -> FnResult {
     }
     let len = len.unwrap_or(1);
     let mut out = Vec::with_capacity(len);
+    let mut size = 0u64;
     for j in 0..len {
         let row: Vec<Value> = args[1..]
             .iter()
@@ -251,7 +291,11 @@ pub(crate) fn formatlist(args: &[Value]) -> FnResult {
         if row.iter().any(|v| !v.is_wholly_known()) {
             out.push(Value::unknown());
         } else {
-            out.push(Value::string(format_values(&spec, &row)?));
+            let text = format_values(&spec, &row)?;
+            // Every row repeats the spec: the whole list is checked as it grows.
+            size += SLOT + text.len() as u64;
+            budget::check_bytes(size)?;
+            out.push(Value::string(text));
         }
     }
     a.ok(Value::list(out))
@@ -386,6 +430,7 @@ fn format_values(spec: &str, values: &[Value]) -> Result<String, FunctionError> 
     for piece in pieces {
         let v = match piece {
             Piece::Lit(s) => {
+                budget::check_bytes((out.len() + s.len()) as u64)?;
                 out.push_str(&s);
                 continue;
             }
@@ -406,7 +451,10 @@ fn format_values(spec: &str, values: &[Value]) -> Result<String, FunctionError> 
         let arg = i + 1;
         let body = format_one(&v, value)
             .map_err(|m| FunctionError::at(arg, format!("unsupported value for {:?} at {}: {m}", v.text, i)))?;
-        out.push_str(&pad(&v, body));
+        let body = pad(&v, body);
+        // `%[1]s` may repeat one (large) argument any number of times.
+        budget::check_bytes((out.len() + body.len()) as u64)?;
+        out.push_str(&body);
     }
     if max_used < values.len() {
         return Err(FunctionError::new(format!("too many arguments; only {max_used} used by format string")));
