@@ -203,13 +203,13 @@ fn apply_overrides(args: &CheckArgs, report: &mut Report) -> Result<Vec<Override
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
     let mut overridden = std::collections::BTreeSet::new();
     for f in report.findings.iter_mut() {
-        let named = args.overrides.iter().any(|o| o == &f.policy_id || o == &f.policy_name);
+        let named = args.overrides.iter().any(|o| **o == *f.policy_id || **o == *f.policy_name);
         if f.enforcement_level == EnforcementLevel::MandatoryOverridable
             && (named || args.override_all_soft)
             && matches!(f.status, Status::Fail | Status::Unknown)
         {
             f.overridden = true;
-            overridden.insert(f.policy_id.clone());
+            overridden.insert(f.policy_id.to_string());
         }
     }
     Ok(overridden

@@ -81,8 +81,8 @@ impl Waiver {
     }
     fn covers(&self, f: &report::Finding) -> bool {
         (self.policy == "*"
-            || self.policy == f.policy_id
-            || self.policy == f.policy_name
+            || *self.policy == *f.policy_id
+            || *self.policy == *f.policy_name
             || f.policy_id.starts_with(&format!("{}/", self.policy)))
             && self.address.matches(&f.address)
     }

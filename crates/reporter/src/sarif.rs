@@ -269,11 +269,11 @@ impl Rules {
     }
 
     fn index_of(&mut self, f: &Finding) -> usize {
-        match self.by_id.get(&f.policy_id) {
+        match self.by_id.get(&*f.policy_id) {
             Some(&i) => i,
             None => self.add(&PolicyInfo {
-                id: f.policy_id.clone(),
-                name: f.policy_name.clone(),
+                id: f.policy_id.to_string(),
+                name: f.policy_name.to_string(),
                 severity: f.severity,
                 enforcement_level: f.enforcement_level,
                 target_kind: f.target_kind,
@@ -376,7 +376,7 @@ fn result(f: &Finding, rule_index: usize, locations: &mut LogicalLocations) -> S
         text.push_str(" (unknown until apply)");
     }
     SarifResult {
-        rule_id: f.policy_id.clone(),
+        rule_id: f.policy_id.to_string(),
         rule_index,
         kind,
         level,
@@ -390,10 +390,10 @@ fn result(f: &Finding, rule_index: usize, locations: &mut LogicalLocations) -> S
         properties: ResultProperties {
             status: f.status.as_str(),
             enforcement_level: f.enforcement_level.as_str(),
-            plan: f.plan.clone(),
-            module_path: f.module_path.clone(),
-            module_source: f.module_source.clone(),
-            module_version: f.module_version.clone(),
+            plan: f.plan.to_string(),
+            module_path: f.module_path.to_string(),
+            module_source: f.module_source.as_deref().map(str::to_string),
+            module_version: f.module_version.as_deref().map(str::to_string),
             attribute_path: f.attribute_path.clone(),
             overridden: f.overridden,
         },
@@ -500,7 +500,7 @@ impl LogicalLocations {
                 (kind, self.get_or_add(kind, &f.address, name, module))
             }
         };
-        LogicalLocationRef { index, fully_qualified_name: f.address.clone(), kind }
+        LogicalLocationRef { index, fully_qualified_name: f.address.to_string(), kind }
     }
 }
 
