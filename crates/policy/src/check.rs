@@ -8,13 +8,13 @@
 //! decides.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tfgate_plan::{Action, Kind, Mode, Plan, ResourceInstance, Value};
 use tfgate_report as report;
 
-use crate::eval::{Limits, ResourceSource};
+use crate::eval::{Limits, ResourceList, ResourceSource};
 use crate::model::{EnforcementLevel, Policy, PolicyFile, PolicyKind, Severity};
 use crate::reads::{Fields, TargetReads};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
@@ -636,7 +636,8 @@ pub struct PlanResources<'p, 'a> {
     plan: &'p Plan<'a>,
     by_type: HashMap<&'p str, Vec<&'p ResourceInstance<'a>>>,
     by_address: HashMap<&'p str, &'p ResourceInstance<'a>>,
-    cache: Mutex<HashMap<String, Arc<Vec<Value>>>>,
+    /// One shared list per type (built at the first call, by one thread).
+    cache: Mutex<HashMap<String, Arc<OnceLock<Arc<ResourceList>>>>>,
     meta_cache: Mutex<HashMap<String, Arc<Vec<Value>>>>,
     /// `tfgate::referenced` results by configuration block, module instance
     /// and argument: the instances of one `count` or `for_each` block refer
@@ -681,17 +682,21 @@ impl<'p, 'a> PlanResources<'p, 'a> {
 
 impl ResourceSource for PlanResources<'_, '_> {
     fn resources(&self, resource_type: &str) -> Vec<Value> {
-        if let Some(hit) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(resource_type) {
-            return hit.as_ref().clone();
-        }
-        let values: Vec<Value> = self
-            .by_type
-            .get(resource_type)
-            .map(|rs| rs.iter().map(|r| r.after().unwrap_or_else(|_| Value::unknown())).collect())
-            .unwrap_or_default();
-        let values = Arc::new(values);
-        self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(resource_type.to_string(), values.clone());
-        values.as_ref().clone()
+        self.resource_list(resource_type).values().to_vec()
+    }
+
+    fn resource_list(&self, resource_type: &str) -> Arc<ResourceList> {
+        let cell =
+            self.cache.lock().unwrap_or_else(|e| e.into_inner()).entry(resource_type.to_string()).or_default().clone();
+        cell.get_or_init(|| {
+            let values: Vec<Value> = self
+                .by_type
+                .get(resource_type)
+                .map(|rs| rs.iter().map(|r| r.after().unwrap_or_else(|_| Value::unknown())).collect())
+                .unwrap_or_default();
+            Arc::new(ResourceList::new(values))
+        })
+        .clone()
     }
 
     fn resources_with_meta(&self, resource_type: &str) -> Vec<Value> {
