@@ -6,7 +6,8 @@
                                                  configuration holds the first 20),
                                                  one aws_instance in the innermost
   gen_hostile.py getres-policy -o p.policy.hcl   a policy calling core::getresources per target
-  gen_hostile.py plain N -o plan.json            N aws_instance entries with a subnet_id and tags,
+  gen_hostile.py plain N -o plan.json            N aws_instance entries with a subnet_id (ten per
+                                                 subnet) and tags,
                                                  for the getresources policy
   gen_hostile.py mocks N -o DIR                  DIR/p.policy.hcl and DIR/p.policytest.hcl with N mocks
 
@@ -85,7 +86,7 @@ def instances(n, out, with_subnets=False):
         for i in range(n):
             if with_subnets:
                 after = {"ami": "ami-1", "instance_type": "t3.micro"}
-                after["subnet_id"] = "subnet-%d" % (i % 1000)
+                after["subnet_id"] = "subnet-%d" % (i // 10)
                 after["tags"] = {"Name": "w%d" % i}
                 if i % 2 == 0:
                     after["metadata_options"] = [{"http_tokens": "required"}]
@@ -161,7 +162,7 @@ def mocks(n, outdir):
         for i in range(n):
             f.write(
                 'resource "aws_instance" "m%d" {\n  attrs = { subnet_id = "subnet-%d", metadata_options = [{ http_tokens = "required" }] }\n}\n\n'
-                % (i, i % 100)
+                % (i, i // 10)
             )
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A policy calling core::getresources("aws_instance", { subnet_id = ... }) for
 # every aws_instance target (benches/gen_hostile.py getres-policy) on plans of
-# N instances spread over 1000 subnets: with indexed lookups the time grows
+# N instances, ten per subnet: with indexed lookups the time grows
 # near linearly with N.
 #
 #   benches/scale-getresources.sh [RUNS] [SIZES...]  e.g. benches/scale-getresources.sh 3 10000 100000 250000
