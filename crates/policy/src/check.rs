@@ -596,7 +596,7 @@ fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
     }
 }
 
-fn module_target(path: &String, call: &tfgate_plan::ModuleCall<'_>) -> (Target, TargetInfo) {
+fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>) -> (Target, TargetInfo) {
     {
         {
             let source = call.source.clone().unwrap_or_default();
@@ -616,7 +616,7 @@ fn module_target(path: &String, call: &tfgate_plan::ModuleCall<'_>) -> (Target, 
                 meta,
                 actions: vec![],
             };
-            let path: Arc<str> = path.as_str().into();
+            let path: Arc<str> = path.into();
             let info = TargetInfo {
                 kind: report::TargetKind::Module,
                 address: path.clone(),

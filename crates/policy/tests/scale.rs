@@ -187,13 +187,13 @@ mod getresources {
 
     fn resource() -> impl Strategy<Value = Value> {
         let attrs = proptest::collection::btree_map(prop_oneof![Just("x"), Just("y")], scalar(), 0..3)
-            .prop_map(|m| Value::object_from(m));
+            .prop_map(Value::object_from);
         prop_oneof![8 => attrs, 1 => Just(Value::unknown()), 1 => Just(Value::null())]
     }
 
     fn filter() -> impl Strategy<Value = Value> {
         proptest::collection::btree_map(prop_oneof![Just("x"), Just("y"), Just("z")], scalar(), 0..3)
-            .prop_map(|m| Value::object_from(m))
+            .prop_map(Value::object_from)
     }
 
     proptest! {
