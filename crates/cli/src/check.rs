@@ -318,12 +318,12 @@ fn apply_overrides(args: &CheckArgs, named: &BTreeSet<String>, report: &mut Repo
     let mut overridden = BTreeSet::new();
     for f in report.findings.iter_mut() {
         if f.enforcement_level == EnforcementLevel::MandatoryOverridable
-            && (args.override_all_soft || named.contains(&f.policy_id))
+            && (args.override_all_soft || named.contains(&*f.policy_id))
             && matches!(f.status, Status::Fail | Status::Unknown)
         {
             f.overridden = true;
-            if !overridden.contains(&f.policy_id) {
-                overridden.insert(f.policy_id.clone());
+            if !overridden.contains(&*f.policy_id) {
+                overridden.insert(f.policy_id.to_string());
             }
         }
     }

@@ -8,13 +8,13 @@
 //! decides.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tfgate_plan::{Action, Kind, Mode, Plan, ResourceInstance, Value};
 use tfgate_report as report;
 
-use crate::eval::{Limits, ResourceSource};
+use crate::eval::{Limits, ResourceList, ResourceSource};
 use crate::model::{EnforcementLevel, Policy, PolicyFile, PolicyKind, Severity};
 use crate::reads::{Fields, TargetReads};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
@@ -119,16 +119,41 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     ids.sort_unstable();
     ids.dedup();
     let rank_of = |id: &str| ids.binary_search(&id).unwrap_or(ids.len());
-    let ranks: Vec<Vec<usize>> =
-        evaluators.iter().map(|(_, _, ids)| ids.iter().map(|id| rank_of(id)).collect()).collect();
-    let evaluate = |target: &Target, info: &TargetInfo| -> Vec<(usize, report::Finding)> {
+    // What every finding of a policy repeats, made once and shared; indexed
+    // by the policy's position in the set (ids may repeat, names differ).
+    let plan_label: Arc<str> = plan_name.into();
+    let mut policies: Vec<PolicyLabels> = Vec::new();
+    let numbers: Vec<Vec<(u32, u32)>> = evaluators
+        .iter()
+        .map(|(file, _, ids)| {
+            file.policies
+                .iter()
+                .zip(ids)
+                .map(|(policy, id)| {
+                    policies.push(PolicyLabels {
+                        id: id.as_str().into(),
+                        name: policy.name.as_str().into(),
+                        severity: file.config.tfgate.severity.map(severity_of),
+                    });
+                    (rank_of(id) as u32, (policies.len() - 1) as u32)
+                })
+                .collect()
+        })
+        .collect();
+    let evaluate = |target: &Target| -> Vec<Verdict> {
         evaluators
             .iter()
-            .zip(&ranks)
-            .flat_map(|((file, ev, ids), ranks)| {
-                file.policies.iter().zip(ids).zip(ranks).filter_map(move |((policy, id), &rank)| {
+            .zip(&numbers)
+            .flat_map(|((file, ev, ids), numbers)| {
+                file.policies.iter().zip(ids).zip(numbers).filter_map(move |((policy, id), &(rank, number))| {
                     let outcome = ev.evaluate(policy, target);
-                    finding(ev, file, policy, id, &outcome, info, plan_name, options).map(|f| (rank, f))
+                    verdict(ev, policy, id, &outcome, options).map(|(status, enforcement_level, message)| Verdict {
+                        rank,
+                        policy: number,
+                        status,
+                        enforcement_level,
+                        message,
+                    })
                 })
             })
             .collect()
@@ -161,11 +186,12 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let keep = reads.attrs.matcher();
     let selection: Option<tfgate_plan::Selection<'_>> = keep.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
     let configured = ConfiguredCache::new(plan);
-    let results: Vec<Result<Vec<(usize, report::Finding)>, report::RunError>> = resources
+    let labels = Labels::default();
+    let results: Vec<Result<(TargetInfo, Vec<Verdict>), report::RunError>> = resources
         .par_iter()
         .map(|r| {
-            resource_target(plan, r, plan_name, &reads, selection, &configured)
-                .map(|(target, info)| evaluate(&target, &info))
+            resource_target(plan, r, plan_name, &reads, selection, &configured, &labels)
+                .map(|(target, info)| (info, evaluate(&target)))
         })
         .collect();
     let mut per_target = Vec::with_capacity(results.len());
@@ -175,26 +201,103 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
             Err(e) => output.errors.push(e),
         }
     }
-    for (target, info) in provider_targets(plan).iter().chain(&module_targets(plan)) {
-        per_target.push(evaluate(target, info));
+    // Providers and modules only when a policy looks at them, one at a time:
+    // a target's values (a module's address is as long as its nesting is
+    // deep) are dropped once it is evaluated.
+    let has_kind = |kind: PolicyKind| set.files().iter().flat_map(|f| &f.policies).any(|p| p.kind == kind);
+    if has_kind(PolicyKind::Provider) {
+        for p in plan.providers.values() {
+            let (target, info) = provider_target(p);
+            let verdicts = evaluate(&target);
+            per_target.push((info, verdicts));
+        }
+    }
+    if has_kind(PolicyKind::Module) {
+        for (path, call) in &plan.modules {
+            let (target, info) = module_target(path, call);
+            let verdicts = evaluate(&target);
+            per_target.push((info, verdicts));
+        }
     }
     // One bucket per policy, sized exactly up front (growing buckets of
     // hundreds of thousands of findings cost as much as filling them), filled
-    // in target order: addresses, then providers and modules.
+    // in target order: addresses, then providers and modules. The buckets
+    // hold small verdicts; whole findings are made only once, in place.
     let mut sizes = vec![0usize; ids.len() + 1];
-    per_target.iter().flatten().for_each(|(rank, _)| sizes[*rank] += 1);
-    let mut buckets: Vec<Vec<report::Finding>> = sizes.iter().map(|n| Vec::with_capacity(*n)).collect();
-    for (rank, f) in per_target.into_iter().flatten() {
-        buckets[rank].push(f);
+    per_target.iter().flat_map(|(_, v)| v).for_each(|v| sizes[v.rank as usize] += 1);
+    let mut buckets: Vec<Vec<(u32, Verdict)>> = sizes.iter().map(|n| Vec::with_capacity(*n)).collect();
+    for (i, (_, verdicts)) in per_target.iter_mut().enumerate() {
+        for v in verdicts.drain(..) {
+            buckets[v.rank as usize].push((i as u32, v));
+        }
     }
     output.findings.reserve_exact(sizes.iter().sum());
     for mut bucket in buckets {
-        if !bucket.is_sorted_by(|a, b| a.address <= b.address) {
-            bucket.par_sort_by(|a, b| a.address.cmp(&b.address));
+        let address = |(i, _): &(u32, Verdict)| &per_target[*i as usize].0.address;
+        if !bucket.is_sorted_by(|a, b| address(a) <= address(b)) {
+            bucket.par_sort_by(|a, b| address(a).cmp(address(b)));
         }
-        output.findings.append(&mut bucket);
+        output.findings.extend(bucket.into_iter().map(|(i, v)| {
+            let info = &per_target[i as usize].0;
+            let policy = &policies[v.policy as usize];
+            report::Finding {
+                policy_id: policy.id.clone(),
+                policy_name: policy.name.clone(),
+                status: v.status,
+                enforcement_level: v.enforcement_level,
+                severity: policy.severity,
+                plan: plan_label.clone(),
+                target_kind: info.kind,
+                address: info.address.clone(),
+                resource_type: info.resource_type.clone(),
+                module_path: info.module_path.clone(),
+                module_source: info.module_source.clone(),
+                module_version: info.module_version.clone(),
+                attribute_path: None,
+                message: v.message,
+                waived_by: None,
+                overridden: false,
+            }
+        }));
     }
     output
+}
+
+/// The strings every finding of one policy repeats.
+struct PolicyLabels {
+    id: Arc<str>,
+    name: Arc<str>,
+    severity: Option<report::Severity>,
+}
+
+/// One policy's verdict on one target, before it becomes a finding: the
+/// target and the policy are numbers, so that the findings of a large plan
+/// are not held twice while they are put in order.
+struct Verdict {
+    /// The policy id's rank among the sorted ids.
+    rank: u32,
+    /// The policy's position in the set.
+    policy: u32,
+    status: report::Status,
+    enforcement_level: report::EnforcementLevel,
+    message: String,
+}
+
+/// Shared copies of the strings many targets repeat (resource types,
+/// module paths, sources and versions).
+#[derive(Default)]
+struct Labels(Mutex<HashMap<Box<str>, Arc<str>>>);
+
+impl Labels {
+    fn get(&self, s: &str) -> Arc<str> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = map.get(s) {
+            return hit.clone();
+        }
+        let shared: Arc<str> = s.into();
+        map.insert(s.into(), shared.clone());
+        shared
+    }
 }
 
 fn input_values(file: &PolicyFile, options: &CheckOptions) -> BTreeMap<String, Value> {
@@ -206,24 +309,22 @@ fn input_values(file: &PolicyFile, options: &CheckOptions) -> BTreeMap<String, V
 #[derive(Clone, Debug, Default)]
 struct TargetInfo {
     kind: report::TargetKind,
-    address: String,
-    resource_type: Option<String>,
-    module_path: String,
-    module_source: Option<String>,
-    module_version: Option<String>,
+    address: Arc<str>,
+    resource_type: Option<Arc<str>>,
+    module_path: Arc<str>,
+    module_source: Option<Arc<str>>,
+    module_version: Option<Arc<str>>,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn finding(
+/// Status, effective level and message of an applicable policy's outcome;
+/// `None` when the policy does not apply.
+fn verdict(
     ev: &Evaluator<'_>,
-    file: &PolicyFile,
     policy: &Policy,
     id: &str,
     outcome: &PolicyOutcome,
-    info: &TargetInfo,
-    plan_name: &str,
     options: &CheckOptions,
-) -> Option<report::Finding> {
+) -> Option<(report::Status, report::EnforcementLevel, String)> {
     let (status, level, message) = match outcome {
         PolicyOutcome::NotApplicable(_) => return None,
         PolicyOutcome::Error(e) => {
@@ -255,24 +356,7 @@ fn finding(
             (status, level_of(*enforcement_level), message)
         }
     };
-    Some(report::Finding {
-        policy_id: id.to_string(),
-        policy_name: policy.name.clone(),
-        status,
-        enforcement_level: options.levels.get(id).copied().unwrap_or(level),
-        severity: file.config.tfgate.severity.map(severity_of),
-        plan: plan_name.to_string(),
-        target_kind: info.kind,
-        address: info.address.clone(),
-        resource_type: info.resource_type.clone(),
-        module_path: info.module_path.clone(),
-        module_source: info.module_source.clone(),
-        module_version: info.module_version.clone(),
-        attribute_path: None,
-        message,
-        waived_by: None,
-        overridden: false,
-    })
+    Some((status, options.levels.get(id).copied().unwrap_or(level), message))
 }
 
 pub fn level_of(l: EnforcementLevel) -> report::EnforcementLevel {
@@ -415,6 +499,7 @@ fn resource_target(
     reads: &TargetReads,
     selection: Option<tfgate_plan::Selection<'_>>,
     configured: &ConfiguredCache,
+    labels: &Labels,
 ) -> Result<(Target, TargetInfo), report::RunError> {
     let err = |e: tfgate_plan::PlanError| report::RunError {
         message: format!("{}: {e}", r.address_text),
@@ -435,11 +520,11 @@ fn resource_target(
     };
     let info = TargetInfo {
         kind: report::TargetKind::Resource,
-        address: r.address_text.to_string(),
-        resource_type: Some(r.resource_type().to_string()),
-        module_path: r.module().to_string(),
-        module_source: call.and_then(|c| c.source.clone()),
-        module_version: call.and_then(|c| c.version.clone()),
+        address: r.address_text.as_ref().into(),
+        resource_type: Some(labels.get(r.resource_type())),
+        module_path: labels.get(&r.module().to_string()),
+        module_source: call.and_then(|c| c.source.as_deref()).map(|s| labels.get(s)),
+        module_version: call.and_then(|c| c.version.as_deref()).map(|s| labels.get(s)),
     };
     Ok((target, info))
 }
@@ -466,10 +551,9 @@ fn json_value(j: &serde_json::Value) -> Value {
     tfgate_plan::resolve(Some(&j.to_string()), None, None).unwrap_or_else(|_| Value::unknown())
 }
 
-fn provider_targets(plan: &Plan<'_>) -> Vec<(Target, TargetInfo)> {
-    plan.providers
-        .values()
-        .map(|p| {
+fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
+    {
+        {
             let full = p.full_name.clone().unwrap_or_default();
             let mut parts = full.rsplit('/');
             let ty = parts.next().unwrap_or(&p.name).to_string();
@@ -501,19 +585,18 @@ fn provider_targets(plan: &Plan<'_>) -> Vec<(Target, TargetInfo)> {
             };
             let info = TargetInfo {
                 kind: report::TargetKind::Provider,
-                address: p.key.to_string(),
-                module_path: p.module_address.clone().unwrap_or_default(),
+                address: p.key.as_str().into(),
+                module_path: p.module_address.as_deref().unwrap_or_default().into(),
                 ..TargetInfo::default()
             };
             (target, info)
-        })
-        .collect()
+        }
+    }
 }
 
-fn module_targets(plan: &Plan<'_>) -> Vec<(Target, TargetInfo)> {
-    plan.modules
-        .iter()
-        .map(|(path, call)| {
+fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>) -> (Target, TargetInfo) {
+    {
+        {
             let source = call.source.clone().unwrap_or_default();
             let opt = |s: Option<&String>| s.map_or(Value::null(), |s| Value::str(s));
             let meta = Value::object_from([
@@ -531,17 +614,18 @@ fn module_targets(plan: &Plan<'_>) -> Vec<(Target, TargetInfo)> {
                 meta,
                 actions: vec![],
             };
+            let path: Arc<str> = path.into();
             let info = TargetInfo {
                 kind: report::TargetKind::Module,
                 address: path.clone(),
-                module_path: path.clone(),
-                module_source: call.source.clone(),
-                module_version: call.version.clone(),
-                ..TargetInfo::default()
+                module_path: path,
+                module_source: call.source.as_deref().map(Into::into),
+                module_version: call.version.as_deref().map(Into::into),
+                resource_type: None,
             };
             (target, info)
-        })
-        .collect()
+        }
+    }
 }
 
 /// `core::getresources` over a plan: the after-values of the instances of a
@@ -550,7 +634,8 @@ pub struct PlanResources<'p, 'a> {
     plan: &'p Plan<'a>,
     by_type: HashMap<&'p str, Vec<&'p ResourceInstance<'a>>>,
     by_address: HashMap<&'p str, &'p ResourceInstance<'a>>,
-    cache: Mutex<HashMap<String, Arc<Vec<Value>>>>,
+    /// One shared list per type (built at the first call, by one thread).
+    cache: Mutex<HashMap<String, Arc<OnceLock<Arc<ResourceList>>>>>,
     meta_cache: Mutex<HashMap<String, Arc<Vec<Value>>>>,
     /// `tfgate::referenced` results by configuration block, module instance
     /// and argument: the instances of one `count` or `for_each` block refer
@@ -595,17 +680,21 @@ impl<'p, 'a> PlanResources<'p, 'a> {
 
 impl ResourceSource for PlanResources<'_, '_> {
     fn resources(&self, resource_type: &str) -> Vec<Value> {
-        if let Some(hit) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(resource_type) {
-            return hit.as_ref().clone();
-        }
-        let values: Vec<Value> = self
-            .by_type
-            .get(resource_type)
-            .map(|rs| rs.iter().map(|r| r.after().unwrap_or_else(|_| Value::unknown())).collect())
-            .unwrap_or_default();
-        let values = Arc::new(values);
-        self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(resource_type.to_string(), values.clone());
-        values.as_ref().clone()
+        self.resource_list(resource_type).values().to_vec()
+    }
+
+    fn resource_list(&self, resource_type: &str) -> Arc<ResourceList> {
+        let cell =
+            self.cache.lock().unwrap_or_else(|e| e.into_inner()).entry(resource_type.to_string()).or_default().clone();
+        cell.get_or_init(|| {
+            let values: Vec<Value> = self
+                .by_type
+                .get(resource_type)
+                .map(|rs| rs.iter().map(|r| r.after().unwrap_or_else(|_| Value::unknown())).collect())
+                .unwrap_or_default();
+            Arc::new(ResourceList::new(values))
+        })
+        .clone()
     }
 
     fn resources_with_meta(&self, resource_type: &str) -> Vec<Value> {

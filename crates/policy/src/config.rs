@@ -561,7 +561,7 @@ impl<'w> WaiverIndex<'w> {
     /// The first waiver (in file order) that covers `f`.
     fn first_covering(&self, waivers: &[Waiver], f: &report::Finding) -> Option<usize> {
         let mut best = None;
-        for addresses in self.by_block.get(f.policy_id.as_str()).into_iter().chain([&self.all]) {
+        for addresses in self.by_block.get(&*f.policy_id).into_iter().chain([&self.all]) {
             addresses.candidates(&f.address, &mut |i| {
                 if best.is_none_or(|b| i < b) && waivers[i].address.matches(&f.address) {
                     best = Some(i);
@@ -875,7 +875,7 @@ waiver {
                 .iter()
                 .map(|f| {
                     waivers.iter().position(|w| {
-                        (w.policy == "*" || w.policy == f.policy_id) && w.address.matches(&f.address)
+                        (w.policy == "*" || *w.policy == *f.policy_id) && w.address.matches(&f.address)
                     })
                 })
                 .collect();

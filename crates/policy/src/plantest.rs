@@ -208,7 +208,7 @@ fn run_one(
         return result(TestOutcome::Fail, e.message.clone(), names);
     }
     let got = |s: tfgate_report::Status| -> BTreeSet<String> {
-        out.findings.iter().filter(|f| f.status == s).map(|f| f.address.clone()).collect()
+        out.findings.iter().filter(|f| f.status == s).map(|f| f.address.to_string()).collect()
     };
     let mut problems = Vec::new();
     for (word, want, have) in [

@@ -21,13 +21,14 @@
 //! Unlike tfpolicy's runner, `operations` is honoured: a mock whose
 //! `meta.operation` is outside a policy's operations is not evaluated by it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use tfgate_plan::{Kind, Object, Value};
 
 use crate::diagnostic::{Diagnostic, Location, SourceFile, Span};
-use crate::eval::{Ctx, Limits, NoResources, ResourceSource, Scope};
+use crate::eval::{Ctx, Limits, NoResources, ResourceList, ResourceSource, Scope};
 use crate::load::Loader;
 use crate::model::{LocalDef, PolicyFile, PolicyKind};
 use crate::parse::{self, RawBlock};
@@ -163,6 +164,7 @@ pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyErr
 
     let mut file =
         PolicyTestFile { source: source.clone(), targets: Vec::new(), inputs: BTreeMap::new(), mocks: Vec::new() };
+    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
     for b in &body.blocks {
         match b.ident.as_str() {
             "policytest" => {
@@ -245,14 +247,14 @@ pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyErr
                 for ib in b.body.blocks.iter().filter(|x| x.ident == "inputs") {
                     mock.inputs.extend(inputs_of(&mut l, ib));
                 }
-                if let Some(prev) = file
-                    .mocks
-                    .iter()
-                    .find(|m| m.block == mock.block && m.target == mock.target && m.label == mock.label)
-                {
-                    let line = source.location(prev.span.start).line;
+                // Looked up by name: a scan per mock made large test files quadratic.
+                let key = (mock.block.clone(), mock.target.clone(), mock.label.clone());
+                if let Some(&prev) = seen.get(&key) {
+                    let line = source.location(file.mocks[prev].span.start).line;
                     l.error(b.labels[1].1, format!("Duplicate test case {}", mock.name())).label =
                         Some(format!("already defined at line {line}"));
+                } else {
+                    seen.insert(key, file.mocks.len());
                 }
                 file.mocks.push(mock);
             }
@@ -265,10 +267,37 @@ pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyErr
     Ok(file)
 }
 
-/// Every resource mock, for `core::getresources`.
-struct MockResources<'a>(&'a [Mock]);
+/// Every resource mock, for `core::getresources`, by type and by address,
+/// built once per test file: every case may look them up.
+struct MockResources<'a> {
+    by_type: HashMap<&'a str, Vec<&'a Mock>>,
+    /// Resource mocks by address, in file order.
+    by_address: HashMap<String, Vec<&'a Mock>>,
+    lists: HashMap<&'a str, Arc<ResourceList>>,
+}
 
-impl MockResources<'_> {
+impl<'a> MockResources<'a> {
+    fn new(mocks: &'a [Mock]) -> MockResources<'a> {
+        let mut by_type: HashMap<&str, Vec<&Mock>> = HashMap::new();
+        let mut by_address: HashMap<String, Vec<&Mock>> = HashMap::new();
+        for m in mocks.iter().filter(|m| m.block == "resource") {
+            by_type.entry(m.target.as_str()).or_default().push(m);
+            by_address.entry(Self::address_of(m)).or_default().push(m);
+        }
+        let lists = by_type
+            .iter()
+            .map(|(ty, ms)| (*ty, Arc::new(ResourceList::new(ms.iter().filter_map(|m| m.attrs.clone()).collect()))))
+            .collect();
+        MockResources { by_type, by_address, lists }
+    }
+
+    fn address_of(m: &Mock) -> String {
+        m.meta
+            .get("address")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("{}.{}", m.target, m.label), str::to_string)
+    }
+
     fn described(m: &Mock) -> Value {
         let t = mock_target(m, PolicyKind::Resource);
         let address = t.meta.get("address").cloned().unwrap_or_else(Value::null);
@@ -278,29 +307,22 @@ impl MockResources<'_> {
 
 impl ResourceSource for MockResources<'_> {
     fn resources(&self, resource_type: &str) -> Vec<Value> {
-        self.0
-            .iter()
-            .filter(|m| m.block == "resource" && m.target == resource_type)
-            .filter_map(|m| m.attrs.clone())
-            .collect()
+        self.resource_list(resource_type).values().to_vec()
+    }
+
+    fn resource_list(&self, resource_type: &str) -> Arc<ResourceList> {
+        self.lists.get(resource_type).cloned().unwrap_or_default()
     }
 
     fn resources_with_meta(&self, resource_type: &str) -> Vec<Value> {
-        self.0.iter().filter(|m| m.block == "resource" && m.target == resource_type).map(Self::described).collect()
+        self.by_type.get(resource_type).map_or_else(Vec::new, |ms| ms.iter().map(|m| Self::described(m)).collect())
     }
 
     /// Mocks state their references in `meta.references`, an object from an
     /// argument path to the addresses it refers to:
     /// `meta = { references = { "launch_template.id" = ["aws_launch_template.web"] } }`.
     fn referenced(&self, from_address: &str, argument: &[String]) -> Vec<Value> {
-        let resources: Vec<&Mock> = self.0.iter().filter(|m| m.block == "resource").collect();
-        let address_of = |m: &Mock| {
-            m.meta
-                .get("address")
-                .and_then(Value::as_str)
-                .map_or_else(|| format!("{}.{}", m.target, m.label), str::to_string)
-        };
-        let Some(from) = resources.iter().find(|m| address_of(m) == from_address) else { return Vec::new() };
+        let Some(from) = self.by_address.get(from_address).and_then(|ms| ms.first()) else { return Vec::new() };
         let Some(refs) = from.meta.get("references").and_then(Value::as_object) else { return Vec::new() };
         let query = argument.join(".");
         let mut wanted: Vec<String> = refs
@@ -310,7 +332,10 @@ impl ResourceSource for MockResources<'_> {
             .collect();
         wanted.sort();
         wanted.dedup();
-        resources.iter().filter(|m| wanted.contains(&address_of(m))).map(|m| Self::described(m)).collect()
+        // Every mock with a wanted address, in file order.
+        let mut hits: Vec<&Mock> = wanted.iter().filter_map(|a| self.by_address.get(a)).flatten().copied().collect();
+        hits.sort_by_key(|m| m.span.start);
+        hits.into_iter().map(Self::described).collect()
     }
 }
 
@@ -321,7 +346,7 @@ pub fn run_policy_tests(policy: &PolicyFile, tests: &PolicyTestFile) -> TestRepo
 
 /// [`run_policy_tests`] with evaluation limits other than the defaults.
 pub fn run_policy_tests_with(policy: &PolicyFile, tests: &PolicyTestFile, limits: Limits) -> TestReport {
-    let source = MockResources(&tests.mocks);
+    let source = MockResources::new(&tests.mocks);
     let cases = tests
         .mocks
         .iter()

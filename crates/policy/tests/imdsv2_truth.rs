@@ -30,7 +30,7 @@ fn verdicts(set: &PolicySet, text: &str) -> (BTreeSet<String>, BTreeSet<String>)
     let plan = Plan::parse(text).unwrap();
     let out = check_plan(set, &plan, "plan.json", &CheckOptions::default());
     assert!(out.errors.is_empty(), "{:?}", out.errors);
-    let pick = |s: Status| out.findings.iter().filter(|f| f.status == s).map(|f| f.address.clone()).collect();
+    let pick = |s: Status| out.findings.iter().filter(|f| f.status == s).map(|f| f.address.to_string()).collect();
     (pick(Status::Fail), pick(Status::Unknown))
 }
 

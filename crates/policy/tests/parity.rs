@@ -346,7 +346,7 @@ resource_policy "aws_instance" "deletions" {
     let out = tfgate_policy::check::check_plan(&set, &plan, "plan.json", &Default::default());
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let mut got: Vec<(String, String, String)> =
-        out.findings.iter().map(|f| (f.policy_name.clone(), f.address.clone(), f.message.clone())).collect();
+        out.findings.iter().map(|f| (f.policy_name.to_string(), f.address.to_string(), f.message.clone())).collect();
     got.sort();
     let want = [
         ("default_ops", "aws_instance.same", "no-op kept"),

@@ -197,7 +197,7 @@ proptest! {
             }
         }
         // The laundering policy was evaluated: its errors are in the report.
-        prop_assert!(report.findings.iter().any(|f| f.policy_name == "launder" && f.message.contains("details hidden")));
+        prop_assert!(report.findings.iter().any(|f| &*f.policy_name == "launder" && f.message.contains("details hidden")));
         prop_assert!(outputs.iter().any(|(_, t)| t.contains("(sensitive value)")));
     }
 }

@@ -51,7 +51,7 @@ pub fn render(report: &Report, _options: &RenderOptions) -> Result<String, Repor
     // Stable: findings equal on these keys keep the evaluator's order. The
     // evaluator usually delivers them sorted already; checking is cheaper.
     fn key(f: &Finding) -> (&str, &str, &str) {
-        (f.plan.as_str(), f.policy_id.as_str(), f.address.as_str())
+        (&*f.plan, &*f.policy_id, &*f.address)
     }
     if !findings.is_sorted_by(|a, b| key(a) <= key(b)) {
         findings.sort_by(|a, b| key(a).cmp(&key(b)));

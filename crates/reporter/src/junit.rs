@@ -16,7 +16,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> Result<String, Report
     // still get a suite, after the others.
     let mut ids: Vec<&str> = report.policies.iter().map(|p| p.id.as_str()).collect();
     for f in &report.findings {
-        if !ids.contains(&f.policy_id.as_str()) {
+        if !ids.contains(&&*f.policy_id) {
             ids.push(&f.policy_id);
         }
     }
@@ -35,7 +35,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> Result<String, Report
                 suite.add_property(Property::new("severity", sev.as_str()));
             }
         }
-        for f in report.findings.iter().filter(|f| f.policy_id == id) {
+        for f in report.findings.iter().filter(|f| *f.policy_id == *id) {
             suite.add_test_case(test_case(f, several_plans, options));
         }
         junit.add_test_suite(suite);
@@ -73,7 +73,7 @@ fn report_name(report: &Report) -> String {
 
 fn test_case(f: &Finding, several_plans: bool, options: &RenderOptions) -> TestCase {
     // The same address can occur in two plans; the plan tells them apart.
-    let name = if several_plans { format!("{} ({})", f.address, f.plan) } else { f.address.clone() };
+    let name = if several_plans { format!("{} ({})", f.address, f.plan) } else { f.address.to_string() };
     let status = match f.status {
         Status::Pass => TestCaseStatus::success(),
         Status::Fail => failure(NonSuccessKind::Failure, f, fail_type(f)),

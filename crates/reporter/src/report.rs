@@ -4,6 +4,8 @@
 //! by the evaluator with sensitive values replaced by `(sensitive value)`.
 //! Renderers only choose layout; they never look at plan values.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON form of [`Report`]; bumped on incompatible changes.
@@ -162,25 +164,30 @@ impl Status {
 }
 
 /// One policy's verdict on one target.
+///
+/// A large plan gives millions of findings, most of them passes, so the
+/// strings every finding of a policy, plan or target repeats are shared
+/// (`Arc<str>`: cloning one is a reference count, not a copy) and a pass
+/// carries no message of its own.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub policy_id: String,
-    pub policy_name: String,
+    pub policy_id: Arc<str>,
+    pub policy_name: Arc<str>,
     pub status: Status,
     /// The effective level (after configuration overrides).
     pub enforcement_level: EnforcementLevel,
     pub severity: Option<Severity>,
     /// The plan this finding comes from (as given on the command line).
-    pub plan: String,
+    pub plan: Arc<str>,
     pub target_kind: TargetKind,
     /// Resource instance address as the plan writes it; for providers the
     /// configuration key (`aws.west`), for modules the module instance address.
-    pub address: String,
-    pub resource_type: Option<String>,
+    pub address: Arc<str>,
+    pub resource_type: Option<Arc<str>>,
     /// Module instance path (`module.app["blue"]`); empty for the root module.
-    pub module_path: String,
-    pub module_source: Option<String>,
-    pub module_version: Option<String>,
+    pub module_path: Arc<str>,
+    pub module_source: Option<Arc<str>>,
+    pub module_version: Option<Arc<str>>,
     /// The attribute the verdict is about, where known (`metadata_options[0].http_tokens`).
     pub attribute_path: Option<String>,
     /// The rendered error or info message (already free of sensitive values).

@@ -49,13 +49,13 @@ pub fn module_rollup(report: &Report) -> Vec<ModuleRollup> {
     let mut groups: BTreeMap<(&str, Option<&str>), Acc> = BTreeMap::new();
     for f in &report.findings {
         let source = match (&f.module_source, f.module_path.is_empty()) {
-            (Some(s), _) => s.as_str(),
+            (Some(s), _) => &**s,
             (None, true) => ROOT_SOURCE,
             (None, false) => UNKNOWN_SOURCE,
         };
         let acc = groups.entry((source, f.module_version.as_deref())).or_default();
-        let instance = (f.plan.as_str(), f.module_path.as_str());
-        let resource = (f.plan.as_str(), f.address.as_str());
+        let instance = (&*f.plan, &*f.module_path);
+        let resource = (&*f.plan, &*f.address);
         // Module and provider findings are about the module, not a resource.
         let is_resource = f.target_kind == TargetKind::Resource;
         acc.instances.insert(instance);

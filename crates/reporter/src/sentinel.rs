@@ -43,7 +43,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     out.push_str(&format!("{} evaluated.\n", plural(report.policies.len(), "policy", "policies")));
 
     for (n, policy) in report.policies.iter().enumerate() {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.policy_id == policy.id).collect();
+        let findings: Vec<&Finding> = report.findings.iter().filter(|f| *f.policy_id == *policy.id).collect();
         let violations = findings.iter().filter(|f| is_failing(f, report)).count();
         let waived = findings.iter().filter(|f| f.status == Status::Waived).count();
         let overridden = findings.iter().any(|f| f.overridden);
@@ -89,7 +89,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             findings.into_iter().filter(|f| f.status != Status::Pass || options.verbose).collect();
         let mut groups: Vec<((&str, &str), Vec<&Finding>)> = Vec::new();
         for f in shown {
-            let key = (f.plan.as_str(), module_or_root(f));
+            let key = (&*f.plan, module_or_root(f));
             match groups.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, list)) => list.push(f),
                 None => groups.push((key, vec![f])),

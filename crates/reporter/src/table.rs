@@ -62,7 +62,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
 fn render_policies(report: &Report, options: &RenderOptions, paint: &Paint, out: &mut String) {
     let mut by_policy: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in &report.findings {
-        by_policy.entry(f.policy_id.as_str()).or_default().push(f);
+        by_policy.entry(&*f.policy_id).or_default().push(f);
     }
     // Each policy's table on its own: large plans have several big ones.
     let sections: Vec<String> = report

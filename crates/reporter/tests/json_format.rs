@@ -58,12 +58,12 @@ fn many_findings_are_written_as_one_pretty_array() {
     report.findings = (0..5000)
         .map(|i| {
             let mut f = template.clone();
-            f.address = format!("aws_instance.web[{i:05}]");
+            f.address = format!("aws_instance.web[{i:05}]").into();
             // Every kind of field value, including text that needs escaping.
             if i % 3 == 0 {
                 f.severity = None;
                 f.resource_type = None;
-                f.module_source = Some(format!("./modules/\"app\"\\{i}"));
+                f.module_source = Some(format!("./modules/\"app\"\\{i}").into());
                 f.waived_by = Some("waiver: ticket\tOPS-1".into());
                 f.overridden = true;
             }

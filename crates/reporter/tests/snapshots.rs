@@ -108,7 +108,7 @@ fn markdown_caps_long_tables() {
     let template = r.findings.iter().find(|f| f.status == tfgate_report::Status::Fail).unwrap().clone();
     for i in 0..150 {
         let mut f = template.clone();
-        f.address = format!("aws_instance.many[{i}]");
+        f.address = format!("aws_instance.many[{i}]").into();
         r.findings.push(f);
     }
     let out = snap(Format::Markdown, &r, &RenderOptions::default());

@@ -36,17 +36,20 @@
 //!   the plan bounds them.
 
 pub mod budget;
+mod resource_list;
 pub mod values;
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use tfgate_plan::{Kind, Object, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};
 
 use crate::ast::{BinaryOp, Call, Expr, ExprKind, ObjectKey, TemplatePart, TraversalOp, TraversalOpKind, UnaryOp};
 use crate::diagnostic::Span;
 use crate::model::LocalDef;
+
+pub use resource_list::ResourceList;
 
 /// Why an evaluation failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,6 +145,13 @@ pub trait ResourceSource {
     /// instance of exactly this type, in plan order.
     fn resources(&self, resource_type: &str) -> Vec<Value>;
 
+    /// The same resources, shared and indexed for filtered lookups. A source
+    /// asked many times (one call per target) should build each list once
+    /// and hand out the same one.
+    fn resource_list(&self, resource_type: &str) -> Arc<ResourceList> {
+        Arc::new(ResourceList::new(self.resources(resource_type)))
+    }
+
     /// For `tfgate::resources`: every instance of this type as an object
     /// `{ address, attrs, meta }` (the `meta` a policy on it would see).
     fn resources_with_meta(&self, _resource_type: &str) -> Vec<Value> {
@@ -228,7 +238,12 @@ impl<'a> Ctx<'a> {
     }
 
     fn step(&self, span: Span) -> Result<(), EvalError> {
-        let n = self.steps.get() + 1;
+        self.steps(1, span)
+    }
+
+    /// Charges `count` steps at once.
+    fn steps(&self, count: u64, span: Span) -> Result<(), EvalError> {
+        let n = self.steps.get().saturating_add(count);
         self.steps.set(n);
         if n > self.limits.max_steps {
             return Err(EvalError {
@@ -1118,40 +1133,33 @@ impl<'a> Ctx<'a> {
                 ))
             }
         };
+        // Only the resources the filter's index leaves can match; steps are
+        // charged as a scan of every resource would be (up to the first
+        // undecided one), so the step limit holds exactly as before.
+        let list = self.scope.source.resource_list(&ty_name);
+        let all = list.values();
+        let candidates = list.candidates(&filter_obj);
+        let positions: Box<dyn Iterator<Item = usize>> = match &candidates {
+            Some(c) => Box::new(c.iter().map(|&i| i as usize)),
+            None => Box::new(0..all.len()),
+        };
+        // Which resources match depends on the values compared: a sensitive
+        // one marks the result (even an empty one).
+        marked |= list.filter_is_marked(&filter_obj);
         let mut out = Vec::new();
-        for res in self.scope.source.resources(&ty_name) {
-            self.step(span)?;
-            let mut matched = Some(true);
-            // Which resources match depends on the values compared: a
-            // sensitive one marks the result (even an empty one).
-            marked |= res.sensitive;
-            for (k, want) in filter_obj.iter() {
-                let have = match &res.kind {
-                    Kind::Unknown => None,
-                    _ => res
-                        .get(k)
-                        .map(|h| {
-                            marked |= h.contains_sensitive();
-                            values::equals(h, want)
-                        })
-                        .unwrap_or(Some(false)),
-                };
-                match have {
-                    Some(true) => {}
-                    Some(false) => {
-                        matched = Some(false);
-                        break;
-                    }
-                    None => matched = None,
-                }
-            }
-            match matched {
-                Some(true) => out.push(res),
+        for i in positions {
+            let res = &all[i];
+            match resource_list::matches(res, &filter_obj) {
+                Some(true) => out.push(res.clone()),
                 Some(false) => {}
                 // Whether this resource matches is only known after apply.
-                None => return Ok(Value::unknown().mark_if(marked)),
+                None => {
+                    self.steps(i as u64 + 1, span)?;
+                    return Ok(Value::unknown().mark_if(marked));
+                }
             }
         }
+        self.steps(all.len() as u64, span)?;
         Ok(Value::list(out).mark_if(marked))
     }
 

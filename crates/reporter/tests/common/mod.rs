@@ -20,8 +20,8 @@ fn policy(id: &str, name: &str, level: EnforcementLevel, severity: Option<Severi
 /// A finding in the root module; chain the `in_module` helper for others.
 fn finding(plan: &str, p: &PolicyInfo, status: Status, address: &str, message: &str) -> Finding {
     Finding {
-        policy_id: p.id.clone(),
-        policy_name: p.name.clone(),
+        policy_id: p.id.as_str().into(),
+        policy_name: p.name.as_str().into(),
         status,
         enforcement_level: p.enforcement_level,
         severity: p.severity,
@@ -29,7 +29,7 @@ fn finding(plan: &str, p: &PolicyInfo, status: Status, address: &str, message: &
         target_kind: p.target_kind,
         address: address.into(),
         resource_type: match p.target_kind {
-            TargetKind::Resource => address.split('.').next().map(str::to_string),
+            TargetKind::Resource => address.split('.').next().map(Into::into),
             _ => None,
         },
         message: message.into(),
@@ -40,10 +40,10 @@ fn finding(plan: &str, p: &PolicyInfo, status: Status, address: &str, message: &
 fn in_module(mut f: Finding, path: &str, source: &str, version: Option<&str>) -> Finding {
     f.module_path = path.into();
     f.module_source = Some(source.into());
-    f.module_version = version.map(str::to_string);
+    f.module_version = version.map(Into::into);
     if f.target_kind == TargetKind::Resource {
         let local = f.address[path.len() + 1..].to_string();
-        f.resource_type = local.split('.').next().map(str::to_string);
+        f.resource_type = local.split('.').next().map(Into::into);
     }
     f
 }
