@@ -115,7 +115,6 @@ pub fn run(args: CheckArgs, stdout: &mut String) -> Result<u8> {
         inputs: settings.inputs,
         levels: settings.levels,
         limits: args.limits.limits(),
-        ..CheckOptions::default()
     };
     let policies = describe_policies(&set, &options, |f| {
         f.name().strip_prefix(BUILTIN_PREFIX).map_or_else(|| f.name().to_string(), |b| format!("{BUILTIN_PREFIX}{b}"))

@@ -18,8 +18,8 @@ fn policy(i: usize) -> String {
 fn findings(n: usize) -> Vec<report::Finding> {
     (0..n)
         .map(|i| report::Finding {
-            policy_id: policy(i),
-            address: format!("module.m{}.aws_instance.r[{}]", i % 1000, i / 1000),
+            policy_id: policy(i).into(),
+            address: format!("module.m{}.aws_instance.r[{}]", i % 1000, i / 1000).into(),
             status: if i % 3 == 0 { report::Status::Fail } else { report::Status::Pass },
             ..report::Finding::default()
         })
@@ -62,7 +62,7 @@ fn scan_every_waiver(waivers: &[Waiver], findings: &mut [report::Finding], today
         for f in findings.iter_mut() {
             let covers = match &w.scope {
                 WaiverScope::All => true,
-                WaiverScope::Blocks(ids) => ids.contains(&f.policy_id),
+                WaiverScope::Blocks(ids) => ids.iter().any(|id| **id == *f.policy_id),
                 WaiverScope::Unresolved => false,
             };
             if matches!(f.status, report::Status::Fail | report::Status::Unknown)
