@@ -13,8 +13,8 @@ use tfgate_policy::gate::{decide, UnknownMode};
 use tfgate_policy::identity::{self, PolicyIndex};
 use tfgate_policy::Limits;
 use tfgate_report::{
-    render, EnforcementLevel, Format, OverrideInfo, PlanInfo, PolicyInfo, RenderOptions, Report, ReportError, RunError,
-    Status, Tool, SCHEMA_VERSION,
+    render_to, EnforcementLevel, Format, OverrideInfo, PlanInfo, PolicyInfo, RenderOptions, Report, ReportError,
+    RunError, Status, Tool, SCHEMA_VERSION,
 };
 
 use crate::plan_input::read_plan_text;
@@ -92,7 +92,7 @@ impl LimitArgs {
 
 const FORMATS: [&str; 7] = ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"];
 
-pub fn run(args: CheckArgs, stdout: &mut String) -> Result<u8> {
+pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
     let mut config = match args.config.clone().map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? {
         Some(path) => config::load_config(&path).map_err(config_error)?,
         None => Config::default(),
@@ -111,11 +111,7 @@ pub fn run(args: CheckArgs, stdout: &mut String) -> Result<u8> {
     };
     // Every id the user wrote names policy blocks of this set, or the run stops.
     let settings = identity::resolve_config(&set, &mut config).map_err(config_error)?;
-    let options = CheckOptions {
-        inputs: settings.inputs,
-        levels: settings.levels,
-        limits: args.limits.limits(),
-    };
+    let options = CheckOptions { inputs: settings.inputs, levels: settings.levels, limits: args.limits.limits() };
     let policies = describe_policies(&set, &options, |f| {
         f.name().strip_prefix(BUILTIN_PREFIX).map_or_else(|| f.name().to_string(), |b| format!("{BUILTIN_PREFIX}{b}"))
     });
@@ -253,12 +249,32 @@ pub fn run(args: CheckArgs, stdout: &mut String) -> Result<u8> {
             .split_once('=')
             .with_context(|| format!("--output {spec}: expected FORMAT=PATH, e.g. sarif=results.sarif"))?;
         let format: Format = format.parse().map_err(|e: ReportError| anyhow::anyhow!("--output {spec}: {e}"))?;
-        let text = render(format, &report, &RenderOptions { color: false, ..options.clone() })?;
-        crate::write_file_atomically(Path::new(path), text.as_bytes())
-            .with_context(|| format!("cannot write {path}"))?;
+        let file_options = RenderOptions { color: false, ..options.clone() };
+        // A report that cannot be made is not a write error: told apart so
+        // that its own message is shown.
+        let mut failed = None;
+        crate::write_file_atomically(Path::new(path), |w| match render_to(format, &report, &file_options, w) {
+            Ok(()) => Ok(()),
+            Err(ReportError::Io(e)) => Err(e),
+            Err(e) => {
+                let message = e.to_string();
+                failed = Some(e);
+                Err(std::io::Error::other(message))
+            }
+        })
+        .map_err(|e| match failed.take() {
+            Some(report_error) => anyhow::Error::new(report_error),
+            None => anyhow::Error::new(e),
+        })
+        .with_context(|| format!("cannot write {path}"))?;
     }
     let format: Format = args.format.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?;
-    *stdout = render(format, &report, &options)?;
+    match render_to(format, &report, &options, stdout) {
+        // The sink keeps the write error; `main` reports it (or stays quiet
+        // for a closed pipe) and the verdict stands.
+        Ok(()) | Err(ReportError::Io(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
     let code = report.gate.exit_code;
     std::mem::forget(report);
     Ok(code)

@@ -80,16 +80,32 @@ fn main() -> ExitCode {
             };
         }
     };
-    // Every subcommand renders its standard output into a buffer; it is
-    // written here, in one place, so that a closed pipe or a full disk is
-    // handled the same way everywhere.
+    // Standard output is written in one place, so that a closed pipe or a
+    // full disk is handled the same way everywhere: `check` streams its
+    // report (it can be gigabytes) into the sink, the other subcommands
+    // render into a buffer first.
+    let mut sink = StdoutSink::default();
     let mut out = String::new();
     let result = match cli.command {
-        Command::Check(args) => check::run(*args, &mut out),
+        Command::Check(args) => check::run(*args, &mut sink),
         Command::Inspect(args) => inspect::run(args, &mut out),
         Command::Policies(args) => policies_cmd::run(args, &mut out),
         Command::Test(args) => test_cmd::run(args, &mut out),
     };
+    if sink.failed.is_none() {
+        let _ = sink.write_all(out.as_bytes());
+    }
+    let _ = sink.flush();
+    match sink.failed {
+        None => {}
+        // The reader went away (`tfgate check | head`): nothing more to say,
+        // and the verdict stands.
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Some(e) => {
+            say(&format!("error: cannot write standard output: {e}"));
+            return ExitCode::from(exit::ERROR);
+        }
+    }
     let code = match result {
         Ok(code) => code,
         Err(e) => {
@@ -103,19 +119,51 @@ fn main() -> ExitCode {
             exit::ERROR
         }
     };
-    match write_stdout(out.as_bytes()) {
-        Ok(()) => {}
-        // The reader went away (`tfgate check | head`): nothing more to say,
-        // and the verdict stands.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => {
-            say(&format!("error: cannot write standard output: {e}"));
-            return ExitCode::from(exit::ERROR);
-        }
-    }
     // The buffer may be a large report: the process ends now, freeing it only costs time.
     std::mem::forget(out);
     ExitCode::from(code)
+}
+
+/// Standard output that remembers its first error: after a failed write
+/// every later one fails the same way without touching the stream, and
+/// `main` decides once what the failure means (quiet for a closed pipe,
+/// exit code 2 otherwise).
+#[derive(Default)]
+pub struct StdoutSink {
+    buffer: Vec<u8>,
+    failed: Option<std::io::Error>,
+}
+
+impl StdoutSink {
+    /// Writes out what is buffered, or records why it could not.
+    fn drain(&mut self) -> std::io::Result<()> {
+        if let Some(e) = &self.failed {
+            return Err(std::io::Error::new(e.kind(), e.to_string()));
+        }
+        if let Err(e) = write_stdout(&self.buffer) {
+            let again = std::io::Error::new(e.kind(), e.to_string());
+            self.failed = Some(e);
+            return Err(again);
+        }
+        self.buffer.clear();
+        Ok(())
+    }
+}
+
+impl Write for StdoutSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.buffer.len() + bytes.len() > 1 << 20 {
+            self.drain()?;
+        }
+        if let Some(e) = &self.failed {
+            return Err(std::io::Error::new(e.kind(), e.to_string()));
+        }
+        self.buffer.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.drain()
+    }
 }
 
 fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
@@ -150,11 +198,15 @@ pub fn pad(text: &str, width: usize) -> String {
 /// a truncated report (or truncates the previous one). A path that exists
 /// and is not a regular file (`/dev/stdout`, a named pipe) cannot be
 /// replaced and is written in place.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn write_file_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() => {
-            let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
-            return f.write_all(bytes).and_then(|()| f.flush());
+            let mut f = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+            write(&mut f)?;
+            return f.flush();
         }
         _ => {}
     }
@@ -176,7 +228,11 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    {
+        let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush()?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())

@@ -44,7 +44,16 @@ struct FailedByLevel {
     mandatory: usize,
 }
 
-pub fn render(report: &Report, _options: &RenderOptions) -> Result<String, ReportError> {
+pub fn render(report: &Report, options: &RenderOptions) -> Result<String, ReportError> {
+    let mut out = Vec::new();
+    write(report, options, &mut out)?;
+    String::from_utf8(out).map_err(|e| <serde_json::Error as serde::ser::Error>::custom(e).into())
+}
+
+/// Writes the report into `out` as it is serialized: the findings, most of
+/// a large report (over 2 GB for a million instances), go out in batches
+/// rendered in parallel and are never held whole in memory.
+pub fn write(report: &Report, _options: &RenderOptions, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
     let mut policies: Vec<&PolicyInfo> = report.policies.iter().collect();
     policies.sort_by(|a, b| a.id.cmp(&b.id));
     let mut findings: Vec<&Finding> = report.findings.iter().collect();
@@ -72,8 +81,7 @@ pub fn render(report: &Report, _options: &RenderOptions) -> Result<String, Repor
         }
     }
 
-    // The roll-up and the findings (most of the text) are independent.
-    let (modules, chunks) = rayon::join(|| module_rollup(report), || findings_chunks(&findings));
+    let modules = module_rollup(report);
     let doc = JsonReport {
         // The version of this renderer's output, whatever the producer set.
         schema_version: SCHEMA_VERSION,
@@ -103,36 +111,52 @@ pub fn render(report: &Report, _options: &RenderOptions) -> Result<String, Repor
         + EMPTY.len()
         - 4;
     let (head, tail) = (&skeleton[..at], &skeleton[at + 2..]);
-    let chunks = chunks?;
-    // One allocation for the whole report: it can be over 100 MB.
-    let mut out =
-        String::with_capacity(head.len() + chunks.iter().map(|c| c.len() + 1).sum::<usize>() + tail.len() + 8);
-    out.push_str(head);
-    if chunks.is_empty() {
-        out.push_str("[]");
-    } else {
-        out.push('[');
-        for (i, chunk) in chunks.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(chunk);
-        }
-        out.push_str("\n  ]");
-    }
-    out.push_str(tail);
-    out.push('\n');
-    Ok(out)
+    out.write_all(head.as_bytes())?;
+    write_findings(out, &findings, FINDINGS_PER_CHUNK, CHUNKS_PER_BATCH)?;
+    out.write_all(tail.as_bytes())?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
+
+/// The findings array: a batch of chunks is rendered in parallel, written,
+/// and dropped.
+fn write_findings(
+    out: &mut dyn std::io::Write,
+    findings: &[&Finding],
+    per_chunk: usize,
+    chunks_per_batch: usize,
+) -> Result<(), ReportError> {
+    if findings.is_empty() {
+        out.write_all(b"[]")?;
+        return Ok(());
+    }
+    out.write_all(b"[")?;
+    for (i, batch) in findings.chunks(per_chunk * chunks_per_batch).enumerate() {
+        for (j, chunk) in findings_chunks(batch, per_chunk)?.iter().enumerate() {
+            if i > 0 || j > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(chunk.as_bytes())?;
+        }
+    }
+    out.write_all(b"\n  ]")?;
+    Ok(())
+}
+
+/// Chunks rendered at once: the memory a report needs beyond its findings.
+const CHUNKS_PER_BATCH: usize = 64;
+
+/// Findings per chunk rendered by one worker.
+const FINDINGS_PER_CHUNK: usize = 2048;
 
 /// The elements of the findings array, as `to_string_pretty` writes them
 /// in the value of a top-level key (each chunk a run of `\n    {...},`
 /// without the last comma), built in parallel: reports of large plans hold
 /// hundreds of thousands of findings, most of the rendering time.
-fn findings_chunks(findings: &[&Finding]) -> Result<Vec<String>, ReportError> {
+fn findings_chunks(findings: &[&Finding], per_chunk: usize) -> Result<Vec<String>, ReportError> {
     use rayon::prelude::*;
     let chunks = findings
-        .par_chunks(2048)
+        .par_chunks(per_chunk)
         .map(|chunk| {
             let mut text = Vec::with_capacity(chunk.len() * 700);
             for (i, f) in chunk.iter().enumerate() {
@@ -198,4 +222,52 @@ fn write_finding(out: &mut Vec<u8>, f: &Finding) -> Result<(), serde_json::Error
     out.pop(); // the last field's comma
     out.extend_from_slice(b"\n    }");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(i: usize) -> Finding {
+        Finding {
+            policy_id: "P".into(),
+            address: format!("aws_instance.web[{i}]").into(),
+            message: if i % 2 == 0 { format!("line \"{i}\"\nnext") } else { String::new() },
+            ..Finding::default()
+        }
+    }
+
+    /// Batches and chunks of any size give the bytes of one pass.
+    #[test]
+    fn batches_and_chunks_do_not_change_the_bytes() {
+        let findings: Vec<Finding> = (0..50).map(finding).collect();
+        let refs: Vec<&Finding> = findings.iter().collect();
+        let mut whole = Vec::new();
+        write_findings(&mut whole, &refs, 1000, 1).unwrap();
+        for (per_chunk, per_batch) in [(1, 1), (3, 2), (7, 3), (50, 1), (64, 64)] {
+            let mut cut = Vec::new();
+            write_findings(&mut cut, &refs, per_chunk, per_batch).unwrap();
+            assert_eq!(String::from_utf8(cut).unwrap(), String::from_utf8(whole.clone()).unwrap());
+        }
+        let mut empty = Vec::new();
+        write_findings(&mut empty, &[], 3, 2).unwrap();
+        assert_eq!(empty, b"[]");
+    }
+
+    /// A writer that fails stops the report with its error.
+    #[test]
+    fn a_failing_writer_stops_the_report() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let report = Report { findings: (0..10).map(finding).collect(), ..Report::default() };
+        let err = write(&report, &RenderOptions::default(), &mut Full).unwrap_err();
+        assert!(matches!(err, ReportError::Io(ref e) if e.kind() == std::io::ErrorKind::StorageFull), "{err}");
+    }
 }

@@ -129,6 +129,24 @@ pub enum ReportError {
     Junit(String),
     #[error("cannot serialize JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The writer a report was written into failed (a closed pipe, a full disk).
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Writes `report` in `format` into `out`. JSON, which can be gigabytes
+/// for a large plan, is written as it is serialized; the other formats are
+/// rendered first.
+pub fn render_to(
+    format: Format,
+    report: &Report,
+    options: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ReportError> {
+    match format {
+        Format::Json => json::write(report, options, out),
+        _ => Ok(out.write_all(render(format, report, options)?.as_bytes())?),
+    }
 }
 
 /// Render `report` in `format`.
