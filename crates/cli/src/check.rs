@@ -23,7 +23,10 @@ use crate::policies_input::{load_policies, scan, Walk, BUILTIN_PREFIX};
 #[derive(Args)]
 pub struct CheckArgs {
     /// Plan JSON files (`terraform show -json PLANFILE > plan.json`) or directories of them;
-    /// `-` reads standard input.
+    /// `-` reads standard input. A directory is searched for `*.json` regular files, skipping
+    /// hidden directories and `.terraform`, special files and links out of it; JSON that is
+    /// clearly not a plan is skipped with a note, and a broken plan is an error naming it
+    /// while the others are still judged.
     #[arg(required = true)]
     plans: Vec<String>,
     /// Policy files or directories (searched for `*.policy.hcl`); the built-in library when none is given.
@@ -36,7 +39,8 @@ pub struct CheckArgs {
     /// The configuration file (policy sets, levels, inputs, waivers); `./tfgate.hcl` when it exists.
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
-    /// Override a failing soft-mandatory (mandatory-overridable) policy for this run (repeatable).
+    /// Override a failing soft-mandatory (mandatory-overridable) policy for this run (repeatable):
+    /// a whole policy id (all its blocks) or one block (`ID/label`).
     #[arg(long = "override", value_name = "POLICY_ID")]
     overrides: Vec<String>,
     /// Override every failing soft-mandatory policy for this run.
