@@ -10,12 +10,9 @@ cd "$(dirname "$0")/.."
 runs=${1:-3}
 shift || true
 sizes=("${@:-10000 100000 250000}")
-target=${CARGO_TARGET_DIR:-target}
-data=$target/bench-data
+# shellcheck source=benches/common.sh
+. benches/common.sh
 mkdir -p "$data/getres"
-cargo build --release -q -p tfgate
-bin=$target/release/tfgate
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 python3 benches/gen_hostile.py getres-policy -o "$data/getres/getres.policy.hcl"
 
 first=""

@@ -12,12 +12,8 @@ cd "$(dirname "$0")/.."
 runs=${1:-3}
 shift || true
 sizes=("${@:-100000}")
-target=${CARGO_TARGET_DIR:-target}
-data=$target/bench-data
-mkdir -p "$data"
-cargo build --release -q -p tfgate
-bin=$target/release/tfgate
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# shellcheck source=benches/common.sh
+. benches/common.sh
 timed() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 
 for n in "${sizes[@]}"; do

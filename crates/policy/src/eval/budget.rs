@@ -141,11 +141,28 @@ pub(crate) enum TooBig {
 /// nested deeper than [`MAX_VALUE_DEPTH`].
 pub(crate) fn measure(v: &Value, bound: u64) -> Result<u64, TooBig> {
     let mut total = 0u64;
-    measure_into(v, bound, 0, &mut total)?;
+    walk(v, bound, Objects::Counted, 0, &mut total)?;
     Ok(total)
 }
 
-fn measure_into(v: &Value, bound: u64, depth: usize, total: &mut u64) -> Result<(), TooBig> {
+/// What copying `v` costs, as [`measure`] counts: a list is copied element
+/// by element, a string byte by byte, an object is shared (a reference
+/// count). Stops past `bound` or [`MAX_VALUE_DEPTH`].
+pub(crate) fn copy_cost(v: &Value, bound: u64) -> Result<u64, TooBig> {
+    let mut total = 0;
+    walk(v, bound, Objects::Shared, 0, &mut total)?;
+    Ok(total)
+}
+
+/// Whether the entries of objects count ([`measure`]) or an object is one
+/// shared slot ([`copy_cost`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Objects {
+    Counted,
+    Shared,
+}
+
+fn walk(v: &Value, bound: u64, objects: Objects, depth: usize, total: &mut u64) -> Result<(), TooBig> {
     if depth > MAX_VALUE_DEPTH {
         return Err(TooBig::Depth);
     }
@@ -157,16 +174,16 @@ fn measure_into(v: &Value, bound: u64, depth: usize, total: &mut u64) -> Result<
                 if *total > bound {
                     break;
                 }
-                measure_into(item, bound, depth + 1, total)?;
+                walk(item, bound, objects, depth + 1, total)?;
             }
         }
-        Kind::Object(obj) => {
+        Kind::Object(obj) if objects == Objects::Counted => {
             for (k, item) in obj.iter() {
                 if *total > bound {
                     break;
                 }
                 *total = total.saturating_add(k.len() as u64);
-                measure_into(item, bound, depth + 1, total)?;
+                walk(item, bound, objects, depth + 1, total)?;
             }
         }
         _ => {}
@@ -175,37 +192,6 @@ fn measure_into(v: &Value, bound: u64, depth: usize, total: &mut u64) -> Result<
         return Err(TooBig::Size);
     }
     Ok(())
-}
-
-/// What copying `v` costs, as [`measure`] counts: a list is copied element
-/// by element, a string byte by byte, an object is shared (a reference
-/// count). Stops past `bound` or [`MAX_VALUE_DEPTH`].
-pub(crate) fn copy_cost(v: &Value, bound: u64) -> Result<u64, TooBig> {
-    fn walk(v: &Value, bound: u64, depth: usize, total: &mut u64) -> Result<(), TooBig> {
-        if depth > MAX_VALUE_DEPTH {
-            return Err(TooBig::Depth);
-        }
-        *total = total.saturating_add(SLOT);
-        match &v.kind {
-            Kind::String(s) => *total = total.saturating_add(s.len() as u64),
-            Kind::List(items) => {
-                for item in items {
-                    if *total > bound {
-                        break;
-                    }
-                    walk(item, bound, depth + 1, total)?;
-                }
-            }
-            _ => {}
-        }
-        if *total > bound {
-            return Err(TooBig::Size);
-        }
-        Ok(())
-    }
-    let mut total = 0;
-    walk(v, bound, 0, &mut total)?;
-    Ok(total)
 }
 
 #[cfg(test)]
