@@ -68,7 +68,7 @@ fn verdict_lines(findings: &[serde_json::Value]) -> Vec<String> {
 }
 
 fn corpus() -> Option<Vec<PathBuf>> {
-    let dir = std::env::var_os("TFGATE_CORPUS")?;
+    let dir = corpus_env()?;
     let dir = PathBuf::from(dir);
     let dir = if dir.is_relative() { workspace().join(dir) } else { dir };
     let mut files = Vec::new();
@@ -134,7 +134,7 @@ fn findings_of(path: &Path) -> std::collections::BTreeMap<(String, String), (Str
 
 /// The findings on a corpus plan (`None` without `$TFGATE_CORPUS`).
 fn corpus_findings(rel: &str) -> Option<std::collections::BTreeMap<(String, String), (String, String)>> {
-    let dir = PathBuf::from(std::env::var_os("TFGATE_CORPUS")?);
+    let dir = PathBuf::from(corpus_env()?);
     let dir = if dir.is_relative() { workspace().join(dir) } else { dir };
     Some(findings_of(&dir.join(rel)))
 }
@@ -269,4 +269,23 @@ fn unknown_ec2_findings_name_what_is_not_known() {
         bad.extend(unnamed_unknowns(path, path.strip_prefix(&root).unwrap().to_str().unwrap()));
     }
     assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// `$TFGATE_CORPUS`, or `None` to skip outside CI. On CI (`CI` set) a
+/// missing corpus fails the test instead: a run that cannot see its inputs
+/// must not report them as passed. A corpus that is set must exist.
+fn corpus_env() -> Option<std::ffi::OsString> {
+    match std::env::var_os("TFGATE_CORPUS") {
+        Some(dir) => {
+            assert!(
+                std::path::Path::new(&dir).is_dir() || !std::path::Path::new(&dir).is_absolute(),
+                "TFGATE_CORPUS={dir:?} is not a directory"
+            );
+            Some(dir)
+        }
+        None if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") => {
+            panic!("CI is set but TFGATE_CORPUS is not: the corpus tests cannot see their inputs")
+        }
+        None => None,
+    }
 }

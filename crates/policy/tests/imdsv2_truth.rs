@@ -119,7 +119,7 @@ fn oracle(doc: &Json) -> (BTreeSet<String>, BTreeSet<String>) {
 
 #[test]
 fn agrees_with_an_oracle_on_every_corpus_plan() {
-    let Some(dir) = std::env::var_os("TFGATE_CORPUS") else {
+    let Some(dir) = corpus_env() else {
         eprintln!("TFGATE_CORPUS is not set: skipping the corpus agreement test");
         return;
     };
@@ -149,4 +149,23 @@ fn agrees_with_an_oracle_on_every_corpus_plan() {
         }
     }
     assert!(judged > 10, "the corpus should hold instances that fail or are unknown");
+}
+
+/// `$TFGATE_CORPUS`, or `None` to skip outside CI. On CI (`CI` set) a
+/// missing corpus fails the test instead: a run that cannot see its inputs
+/// must not report them as passed. A corpus that is set must exist.
+fn corpus_env() -> Option<std::ffi::OsString> {
+    match std::env::var_os("TFGATE_CORPUS") {
+        Some(dir) => {
+            assert!(
+                std::path::Path::new(&dir).is_dir() || !std::path::Path::new(&dir).is_absolute(),
+                "TFGATE_CORPUS={dir:?} is not a directory"
+            );
+            Some(dir)
+        }
+        None if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") => {
+            panic!("CI is set but TFGATE_CORPUS is not: the corpus tests cannot see their inputs")
+        }
+        None => None,
+    }
 }
