@@ -102,18 +102,11 @@ const PLANTED: &str = "PLANTED-s3cr3t-V4lue";
 /// The secret as it may be spelt in an output: plain, in other case, in
 /// base64 (standard and URL-safe) and in hex.
 fn spellings(secret: &str) -> Vec<String> {
-    const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let bytes = secret.as_bytes();
-    let mut b64 = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            b64.push(STD[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
+    let mut b64 = tfgate_test_support::base64(bytes);
     // Without padding and its last, partial, character: a prefix of every encoding.
     b64.pop();
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = tfgate_test_support::hex(bytes);
     vec![secret.to_lowercase(), b64.clone(), b64.replace('+', "-").replace('/', "_"), hex.clone(), hex.to_uppercase()]
 }
 

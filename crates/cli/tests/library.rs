@@ -68,29 +68,12 @@ fn verdict_lines(findings: &[serde_json::Value]) -> Vec<String> {
 }
 
 fn corpus() -> Option<Vec<PathBuf>> {
-    let dir = corpus_env()?;
-    let dir = PathBuf::from(dir);
-    let dir = if dir.is_relative() { workspace().join(dir) } else { dir };
-    let mut files = Vec::new();
-    let mut stack = vec![dir];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "json") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    Some(files)
+    tfgate_test_support::corpus_plans()
 }
 
 #[test]
 fn the_library_over_every_corpus_plan() {
     let Some(files) = corpus() else {
-        eprintln!("TFGATE_CORPUS is not set: skipping the corpus run of the library");
         return;
     };
     let root = std::fs::canonicalize(files[0].parent().unwrap().parent().unwrap()).unwrap();
@@ -134,9 +117,7 @@ fn findings_of(path: &Path) -> std::collections::BTreeMap<(String, String), (Str
 
 /// The findings on a corpus plan (`None` without `$TFGATE_CORPUS`).
 fn corpus_findings(rel: &str) -> Option<std::collections::BTreeMap<(String, String), (String, String)>> {
-    let dir = PathBuf::from(corpus_env()?);
-    let dir = if dir.is_relative() { workspace().join(dir) } else { dir };
-    Some(findings_of(&dir.join(rel)))
+    Some(findings_of(&tfgate_test_support::corpus_dir()?.join(rel)))
 }
 
 /// Asserts the status of one finding, and returns its message.
@@ -166,7 +147,6 @@ fn inline_rules_are_judged_in_every_terraform_version_family() {
     ];
     for (plan, address) in open {
         let Some(message) = verdict_of(plan, "TFG-EC2-010/inline_ingress", address, "fail") else {
-            eprintln!("TFGATE_CORPUS is not set: skipping");
             return;
         };
         assert!(message.contains("ingress["), "{plan}: {message}");
@@ -185,7 +165,6 @@ fn open_ssh_groups_of_the_issue_fail() {
         ("terracost/testdata__aws__terraform-noprior-plan.json", "module.nexus.aws_security_group.nexus"),
     ] {
         let Some(message) = verdict_of(plan, "TFG-EC2-010/inline_ingress", address, "fail") else {
-            eprintln!("TFGATE_CORPUS is not set: skipping");
             return;
         };
         assert!(message.contains("0.0.0.0/0"), "{message}");
@@ -196,7 +175,6 @@ fn open_ssh_groups_of_the_issue_fail() {
 fn a_provider_without_metadata_options_is_unknown_not_a_failure() {
     let plan = "terraform-compliance/test_counting_repeatable_argument_blocks__plan.out.json";
     let Some(message) = verdict_of(plan, "TFG-EC2-001/instance", "aws_instance.one", "unknown") else {
-        eprintln!("TFGATE_CORPUS is not set: skipping");
         return;
     };
     assert!(message.contains("metadata_options is not in the plan"), "{message}");
@@ -213,7 +191,6 @@ fn imds_messages_of_pre_015_plans_show_http_tokens() {
     // Terraform 0.13 marks nothing sensitive: `http_tokens` merely looks like a secret's name.
     let plan = "terraform-compliance/actions_regular__plan.out.json";
     let Some(message) = verdict_of(plan, "TFG-EC2-001/instance", "aws_instance.changed", "fail") else {
-        eprintln!("TFGATE_CORPUS is not set: skipping");
         return;
     };
     assert!(message.contains("http_tokens is \"optional\""), "{message}");
@@ -260,7 +237,6 @@ fn unknown_ec2_findings_of_the_fixtures_name_what_is_not_known() {
 #[test]
 fn unknown_ec2_findings_name_what_is_not_known() {
     let Some(files) = corpus() else {
-        eprintln!("TFGATE_CORPUS is not set: skipping");
         return;
     };
     let root = files[0].parent().unwrap().parent().unwrap().to_path_buf();
@@ -269,23 +245,4 @@ fn unknown_ec2_findings_name_what_is_not_known() {
         bad.extend(unnamed_unknowns(path, path.strip_prefix(&root).unwrap().to_str().unwrap()));
     }
     assert!(bad.is_empty(), "{bad:#?}");
-}
-
-/// `$TFGATE_CORPUS`, or `None` to skip outside CI. On CI (`CI` set) a
-/// missing corpus fails the test instead: a run that cannot see its inputs
-/// must not report them as passed. A corpus that is set must exist.
-fn corpus_env() -> Option<std::ffi::OsString> {
-    match std::env::var_os("TFGATE_CORPUS") {
-        Some(dir) => {
-            assert!(
-                std::path::Path::new(&dir).is_dir() || !std::path::Path::new(&dir).is_absolute(),
-                "TFGATE_CORPUS={dir:?} is not a directory"
-            );
-            Some(dir)
-        }
-        None if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") => {
-            panic!("CI is set but TFGATE_CORPUS is not: the corpus tests cannot see their inputs")
-        }
-        None => None,
-    }
 }

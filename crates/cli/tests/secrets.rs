@@ -4,26 +4,11 @@
 mod common;
 
 use common::{stderr_of, stdout_of, tfgate};
+use tfgate_test_support::{base64, hex};
 
 const PLAN: &str = "plans/sensitive-split.json";
 const POLICIES: &str = "policies/launder";
 const PASSWORD: &str = "917364,Tr0ub4dorSecret,42";
-
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Every form of every secret that must not appear.
 fn forbidden() -> Vec<String> {

@@ -7,26 +7,7 @@ use std::path::{Path, PathBuf};
 use tfgate_plan::Plan;
 
 fn corpus_files() -> Option<Vec<PathBuf>> {
-    let Some(dir) = corpus_env() else {
-        eprintln!("TFGATE_CORPUS is not set: skipping the corpus tests");
-        return None;
-    };
-    // A relative path is taken from the workspace root, where `.ci/run` runs.
-    let dir = PathBuf::from(dir);
-    let dir = if dir.is_relative() { Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(dir) } else { dir };
-    let mut files = Vec::new();
-    let mut stack = vec![dir];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "json") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
+    let files = tfgate_test_support::corpus_plans()?;
     assert!(files.len() >= 100, "expected the corpus to hold about 140 plans, found {}", files.len());
     Some(files)
 }
@@ -151,23 +132,4 @@ fn resolved_after_values_agree_with_planned_values() {
     .collect();
     let unexpected: Vec<_> = mismatches.difference(&edited_upstream).collect();
     assert!(unexpected.is_empty(), "after-values disagree with planned_values in {unexpected:?}");
-}
-
-/// `$TFGATE_CORPUS`, or `None` to skip outside CI. On CI (`CI` set) a
-/// missing corpus fails the test instead: a run that cannot see its inputs
-/// must not report them as passed. A corpus that is set must exist.
-fn corpus_env() -> Option<std::ffi::OsString> {
-    match std::env::var_os("TFGATE_CORPUS") {
-        Some(dir) => {
-            assert!(
-                std::path::Path::new(&dir).is_dir() || !std::path::Path::new(&dir).is_absolute(),
-                "TFGATE_CORPUS={dir:?} is not a directory"
-            );
-            Some(dir)
-        }
-        None if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") => {
-            panic!("CI is set but TFGATE_CORPUS is not: the corpus tests cannot see their inputs")
-        }
-        None => None,
-    }
 }

@@ -119,53 +119,18 @@ fn oracle(doc: &Json) -> (BTreeSet<String>, BTreeSet<String>) {
 
 #[test]
 fn agrees_with_an_oracle_on_every_corpus_plan() {
-    let Some(dir) = corpus_env() else {
-        eprintln!("TFGATE_CORPUS is not set: skipping the corpus agreement test");
-        return;
-    };
-    let dir = PathBuf::from(dir);
-    let dir = if dir.is_relative() { workspace().join(dir) } else { dir };
+    let Some(plans) = tfgate_test_support::corpus_plans() else { return };
     let set = example_policy();
-    let mut stack = vec![dir];
     let mut judged = 0;
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "json") {
-                continue;
-            }
-            let bytes = std::fs::read(&path).unwrap();
-            let text = Plan::decode(&bytes).unwrap().into_owned();
-            let doc: Json = serde_json::from_str(&text).unwrap();
-            let (want_fail, want_unknown) = oracle(&doc);
-            let (fail, unknown) = verdicts(&set, &text);
-            assert_eq!(fail, want_fail, "{}", path.display());
-            assert_eq!(unknown, want_unknown, "{}", path.display());
-            judged += want_fail.len() + want_unknown.len();
-        }
+    for path in &plans {
+        let bytes = std::fs::read(path).unwrap();
+        let text = Plan::decode(&bytes).unwrap().into_owned();
+        let doc: Json = serde_json::from_str(&text).unwrap();
+        let (want_fail, want_unknown) = oracle(&doc);
+        let (fail, unknown) = verdicts(&set, &text);
+        assert_eq!(fail, want_fail, "{}", path.display());
+        assert_eq!(unknown, want_unknown, "{}", path.display());
+        judged += want_fail.len() + want_unknown.len();
     }
     assert!(judged > 10, "the corpus should hold instances that fail or are unknown");
-}
-
-/// `$TFGATE_CORPUS`, or `None` to skip outside CI. On CI (`CI` set) a
-/// missing corpus fails the test instead: a run that cannot see its inputs
-/// must not report them as passed. A corpus that is set must exist.
-fn corpus_env() -> Option<std::ffi::OsString> {
-    match std::env::var_os("TFGATE_CORPUS") {
-        Some(dir) => {
-            assert!(
-                std::path::Path::new(&dir).is_dir() || !std::path::Path::new(&dir).is_absolute(),
-                "TFGATE_CORPUS={dir:?} is not a directory"
-            );
-            Some(dir)
-        }
-        None if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") => {
-            panic!("CI is set but TFGATE_CORPUS is not: the corpus tests cannot see their inputs")
-        }
-        None => None,
-    }
 }

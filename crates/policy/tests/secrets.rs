@@ -20,6 +20,7 @@ use tfgate_policy::check::{check_plan, describe_policies, CheckOptions};
 use tfgate_policy::gate::{decide, UnknownMode};
 use tfgate_policy::PolicySet;
 use tfgate_report::{render, Format, RenderOptions, Report, SCHEMA_VERSION};
+use tfgate_test_support::{base64, hex};
 
 const LEAKY: &str = r#"
 policy {
@@ -200,29 +201,4 @@ proptest! {
         prop_assert!(report.findings.iter().any(|f| &*f.policy_name == "launder" && f.message.contains("details hidden")));
         prop_assert!(outputs.iter().any(|(_, t)| t.contains("(sensitive value)")));
     }
-}
-
-/// Standard base64 without padding (a secret's encoding inside a longer
-/// encoded text may end differently).
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-#[test]
-fn encodings_of_the_helpers() {
-    assert_eq!(base64(b"hunter2"), "aHVudGVyMg");
-    assert_eq!(base64(b"abc"), "YWJj");
-    assert_eq!(hex(b"hunter2"), "68756e74657232");
 }
