@@ -135,10 +135,15 @@ pub struct StdoutSink {
 }
 
 impl StdoutSink {
+    /// The first error again, for every later write (`io::Error` is not `Clone`).
+    fn failure(&self) -> Option<std::io::Error> {
+        self.failed.as_ref().map(|e| std::io::Error::new(e.kind(), e.to_string()))
+    }
+
     /// Writes out what is buffered, or records why it could not.
     fn drain(&mut self) -> std::io::Result<()> {
-        if let Some(e) = &self.failed {
-            return Err(std::io::Error::new(e.kind(), e.to_string()));
+        if let Some(e) = self.failure() {
+            return Err(e);
         }
         if let Err(e) = write_stdout(&self.buffer) {
             let again = std::io::Error::new(e.kind(), e.to_string());
@@ -152,11 +157,11 @@ impl StdoutSink {
 
 impl Write for StdoutSink {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if let Some(e) = self.failure() {
+            return Err(e);
+        }
         if self.buffer.len() + bytes.len() > 1 << 20 {
             self.drain()?;
-        }
-        if let Some(e) = &self.failed {
-            return Err(std::io::Error::new(e.kind(), e.to_string()));
         }
         self.buffer.extend_from_slice(bytes);
         Ok(bytes.len())
