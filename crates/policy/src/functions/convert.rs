@@ -10,8 +10,8 @@
 use tfgate_plan::{Kind, Value};
 
 use super::helpers::{
-    dedupe, invalid, parse_number, primitive_bool, primitive_string, sort_set, type_desc, unify_primitives, unknown,
-    FnResult,
+    dedupe, invalid, parse_number, primitive_bool, primitive_string, shown, sort_set, type_desc, unify_primitives,
+    unknown, FnResult,
 };
 
 fn passthrough(v: &Value) -> Option<Value> {
@@ -40,7 +40,7 @@ pub(crate) fn tonumber(args: &[Value]) -> FnResult {
         Kind::Number(_) => Ok(v.clone()),
         Kind::String(s) => parse_number(s).map(|n| Value::number(n).mark_if(v.sensitive)).ok_or_else(|| {
             // Never echo a sensitive string in an error message.
-            let shown = if v.sensitive { "(sensitive value)".to_string() } else { tfgate_plan::value::quote(s) };
+            let shown = shown(v, s);
             invalid(
                 0,
                 "v",
