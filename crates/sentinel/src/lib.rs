@@ -1,0 +1,13 @@
+//! The Sentinel policy language, run unchanged.
+//!
+//! Sentinel is HashiCorp's policy language for HCP Terraform and Terraform
+//! Enterprise. This crate implements it from its public specification: a
+//! hand-written lexer and parser, an evaluator with Sentinel's `undefined`
+//! rules, the standard imports, the Terraform imports (`tfplan/v2`,
+//! `tfconfig/v2`, `tfstate/v2`, `tfrun` and the first-generation ones) built
+//! from a plan, `sentinel.hcl` policy sets, mocks and the `sentinel test`
+//! runner.
+
+mod value;
+
+pub use value::{Key, List, Map, Object, ObjectError, Value};

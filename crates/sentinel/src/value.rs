@@ -1,0 +1,469 @@
+//! Sentinel values: undefined, null, bool, int, float, string, list, map,
+//! functions, and objects that imports hand out (a `time` value, a
+//! `decimal`, an import namespace itself).
+//!
+//! Lists and maps are shared (`Arc`) and copied on write, so passing the
+//! plan's resource map to a function or a quantifier costs nothing. Values
+//! are `Send + Sync`: a policy set's imports are built once per plan and read
+//! by policies evaluated on several threads.
+//!
+//! A value may be *lazy*: built by a closure the first time it is looked at
+//! and kept. The Terraform imports use this so that a policy reading one
+//! resource type never pays for converting every other resource's values.
+//! Every accessor here forces a lazy value first; code that matches on the
+//! enum directly must call [`Value::resolved`] first.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
+
+use indexmap::IndexMap;
+
+/// A Sentinel value.
+#[derive(Clone)]
+pub enum Value {
+    /// The result of reading something that does not exist. Propagates
+    /// through most expressions (see the evaluator).
+    Undefined,
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A 64-bit signed integer.
+    Int(i64),
+    /// A 64-bit float.
+    Float(f64),
+    /// A UTF-8 string.
+    String(Arc<str>),
+    /// A list.
+    List(List),
+    /// A map (unordered in Sentinel; kept in insertion order here so output
+    /// is deterministic).
+    Map(Map),
+    /// A function value (a `func` literal or declaration, with the scope it
+    /// closes over). What it holds belongs to the evaluator.
+    Func(Arc<dyn std::any::Any + Send + Sync>),
+    /// A rule value (lazily evaluated, memoised). What it holds belongs to
+    /// the evaluator.
+    Rule(Arc<dyn std::any::Any + Send + Sync>),
+    /// A value of an import: fields and methods answered by Rust code.
+    Object(Arc<dyn Object>),
+    /// A value built on first use.
+    Lazy(Arc<Lazy>),
+}
+
+/// A value that is built the first time it is needed.
+pub struct Lazy {
+    cell: OnceLock<Value>,
+    #[allow(clippy::type_complexity)]
+    init: std::sync::Mutex<Option<Box<dyn FnOnce() -> Value + Send>>>,
+}
+
+impl Lazy {
+    fn force(&self) -> &Value {
+        self.cell.get_or_init(|| {
+            let init = self.init.lock().unwrap_or_else(|e| e.into_inner()).take();
+            // A re-entrant force from inside `init` would deadlock on the
+            // OnceLock; the closures the imports give never read themselves.
+            init.map(|f| f()).unwrap_or(Value::Undefined)
+        })
+    }
+}
+
+/// An import's value: a namespace with fields and methods, like the `time`
+/// import's time values (`t.year`, `t.add(d)`) or an import itself.
+pub trait Object: Send + Sync {
+    /// The name `types.type_of` and error messages use (for example `"time"`).
+    fn type_name(&self) -> &str;
+    /// The field `name`, or `Value::Undefined` when there is none.
+    fn get(&self, name: &str) -> Result<Value, ObjectError>;
+    /// Calls the method `name`. `Ok(Value::Undefined)` is a real result;
+    /// a method that does not exist is [`ObjectError::NoSuchMethod`].
+    fn call(&self, name: &str, args: Vec<Value>) -> Result<Value, ObjectError>;
+    /// The plain value this object stands for when it is printed, compared or
+    /// converted (a time's RFC 3339 string, a decimal's number). `None` when
+    /// it has none.
+    fn as_plain(&self) -> Option<Value> {
+        None
+    }
+}
+
+/// An error from an import object.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ObjectError {
+    /// The object has no method of that name.
+    #[error("{type_name} has no function {name:?}")]
+    NoSuchMethod {
+        /// The object's type name.
+        type_name: String,
+        /// The method asked for.
+        name: String,
+    },
+    /// The call's arguments are wrong (count or type), or the operation
+    /// failed; the text says which, in Sentinel's words.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// A list: shared, copied on write.
+#[derive(Clone, Default)]
+pub struct List(Arc<Vec<Value>>);
+
+/// A map: shared, copied on write, insertion-ordered.
+#[derive(Clone, Default)]
+pub struct Map(Arc<IndexMap<Key, Value>>);
+
+/// A map key: Sentinel allows any scalar as a key.
+#[derive(Clone, Debug)]
+pub enum Key {
+    /// A string key (the common case).
+    String(Arc<str>),
+    /// An integer key.
+    Int(i64),
+    /// A float key (compared by bits, except that `0.0 == -0.0`).
+    Float(f64),
+    /// A bool key.
+    Bool(bool),
+    /// A `null` key.
+    Null,
+}
+
+impl Key {
+    /// The key as a value.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Key::String(s) => Value::String(s.clone()),
+            Key::Int(i) => Value::Int(*i),
+            Key::Float(f) => Value::Float(*f),
+            Key::Bool(b) => Value::Bool(*b),
+            Key::Null => Value::Null,
+        }
+    }
+
+    /// The key for a value; `None` for values that cannot be keys (lists,
+    /// maps, functions, undefined).
+    pub fn from_value(v: &Value) -> Option<Key> {
+        Some(match v.resolved() {
+            Value::String(s) => Key::String(s.clone()),
+            Value::Int(i) => Key::Int(*i),
+            Value::Float(f) => Key::Float(*f),
+            Value::Bool(b) => Key::Bool(*b),
+            Value::Null => Key::Null,
+            Value::Object(o) => return o.as_plain().as_ref().and_then(Key::from_value),
+            _ => return None,
+        })
+    }
+
+    /// The key's text when it is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Key::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl From<&str> for Key {
+    fn from(s: &str) -> Key {
+        Key::String(s.into())
+    }
+}
+
+impl From<String> for Key {
+    fn from(s: String) -> Key {
+        Key::String(s.into())
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        match (self, other) {
+            (Key::String(a), Key::String(b)) => a == b,
+            (Key::Int(a), Key::Int(b)) => a == b,
+            (Key::Float(a), Key::Float(b)) => a == b || (a.is_nan() && b.is_nan()),
+            (Key::Bool(a), Key::Bool(b)) => a == b,
+            (Key::Null, Key::Null) => true,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Key {}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        std::mem::discriminant(self).hash(h);
+        match self {
+            Key::String(s) => s.hash(h),
+            Key::Int(i) => i.hash(h),
+            // 0.0 and -0.0 are equal, so they must hash alike.
+            Key::Float(f) => (if *f == 0.0 { 0.0f64 } else { *f }).to_bits().hash(h),
+            Key::Bool(b) => b.hash(h),
+            Key::Null => {}
+        }
+    }
+}
+
+impl List {
+    /// A list of these values.
+    pub fn new(items: Vec<Value>) -> List {
+        List(Arc::new(items))
+    }
+    /// The elements.
+    pub fn as_slice(&self) -> &[Value] {
+        &self.0
+    }
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// Whether the list has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The element at `i`, if any.
+    pub fn get(&self, i: usize) -> Option<&Value> {
+        self.0.get(i)
+    }
+    /// The elements, for changing (copied first when shared).
+    pub fn make_mut(&mut self) -> &mut Vec<Value> {
+        Arc::make_mut(&mut self.0)
+    }
+    /// Whether both lists are the same allocation (so equal without looking).
+    pub fn ptr_eq(&self, other: &List) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Map {
+    /// An empty map.
+    pub fn new() -> Map {
+        Map::default()
+    }
+    /// A map of these pairs (a later key replaces an earlier one).
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (Key, Value)>) -> Map {
+        Map(Arc::new(pairs.into_iter().collect()))
+    }
+    /// The number of pairs.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// Whether the map has no pairs.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The value for `key`, if any.
+    pub fn get(&self, key: &Key) -> Option<&Value> {
+        self.0.get(key)
+    }
+    /// The value for a string key, if any.
+    pub fn get_str(&self, key: &str) -> Option<&Value> {
+        self.0.get(&Key::String(key.into()))
+    }
+    /// The pairs in insertion order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Key, &Value)> {
+        self.0.iter()
+    }
+    /// The pairs, for changing (copied first when shared).
+    pub fn make_mut(&mut self) -> &mut IndexMap<Key, Value> {
+        Arc::make_mut(&mut self.0)
+    }
+    /// Whether both maps are the same allocation.
+    pub fn ptr_eq(&self, other: &Map) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Value {
+    /// A string value.
+    pub fn string(s: impl AsRef<str>) -> Value {
+        Value::String(s.as_ref().into())
+    }
+    /// A list value.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(List::new(items))
+    }
+    /// A map value with string keys.
+    pub fn map_from<K: Into<Key>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::Map(Map::from_pairs(pairs.into_iter().map(|(k, v)| (k.into(), v))))
+    }
+    /// A value built by `init` the first time it is looked at.
+    pub fn lazy(init: impl FnOnce() -> Value + Send + 'static) -> Value {
+        Value::Lazy(Arc::new(Lazy { cell: OnceLock::new(), init: std::sync::Mutex::new(Some(Box::new(init))) }))
+    }
+
+    /// The value itself, with a lazy value built first. Never returns
+    /// `Value::Lazy`.
+    pub fn resolved(&self) -> &Value {
+        let mut v = self;
+        while let Value::Lazy(l) = v {
+            v = l.force();
+        }
+        v
+    }
+
+    /// Whether the value is `undefined`.
+    pub fn is_undefined(&self) -> bool {
+        matches!(self.resolved(), Value::Undefined)
+    }
+    /// Whether the value is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self.resolved(), Value::Null)
+    }
+    /// The bool, if it is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.resolved() {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    /// The integer, if it is one.
+    pub fn as_int(&self) -> Option<i64> {
+        match self.resolved() {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+    /// The number as a float, if it is an int or a float.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.resolved() {
+            Value::Int(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+    /// The text, if it is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self.resolved() {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The list, if it is one.
+    pub fn as_list(&self) -> Option<&List> {
+        match self.resolved() {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+    /// The map, if it is one.
+    pub fn as_map(&self) -> Option<&Map> {
+        match self.resolved() {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+    /// The import object, if it is one.
+    pub fn as_object(&self) -> Option<&Arc<dyn Object>> {
+        match self.resolved() {
+            Value::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// Sentinel's type name, as `types.type_of` and error messages give it:
+    /// `undefined`, `null`, `bool`, `int`, `float`, `string`, `list`, `map`,
+    /// `func`, `rule`, or an object's own name.
+    pub fn type_name(&self) -> &str {
+        match self.resolved() {
+            Value::Undefined => "undefined",
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Map(_) => "map",
+            Value::Func(_) => "func",
+            Value::Rule(_) => "rule",
+            Value::Object(o) => o.type_name(),
+            Value::Lazy(_) => unreachable!("resolved() never returns a lazy value"),
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Int(i)
+    }
+}
+impl From<f64> for Value {
+    fn from(f: f64) -> Value {
+        Value::Float(f)
+    }
+}
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(s.into())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(s.into())
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.resolved() {
+            Value::Undefined => f.write_str("undefined"),
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x:?}"),
+            Value::String(s) => write!(f, "{s:?}"),
+            Value::List(l) => f.debug_list().entries(l.as_slice()).finish(),
+            Value::Map(m) => f.debug_map().entries(m.iter().map(|(k, v)| (k.to_value(), v))).finish(),
+            Value::Func(_) => f.write_str("func"),
+            Value::Rule(_) => f.write_str("rule"),
+            Value::Object(o) => write!(f, "<{}>", o.type_name()),
+            Value::Lazy(_) => unreachable!("resolved() never returns a lazy value"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lazy_values_are_built_once_and_only_when_read() {
+        let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let c = count.clone();
+        let v = Value::lazy(move || {
+            c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Value::Int(7)
+        });
+        assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 0);
+        assert_eq!(v.as_int(), Some(7));
+        assert_eq!(v.clone().as_int(), Some(7));
+        assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(v.type_name(), "int");
+    }
+
+    #[test]
+    fn keys_of_every_scalar_kind_are_distinct_and_zero_is_one_float_key() {
+        let m = Map::from_pairs([
+            (Key::from("1"), Value::Int(1)),
+            (Key::Int(1), Value::Int(2)),
+            (Key::Float(0.0), Value::Int(3)),
+            (Key::Bool(true), Value::Int(4)),
+        ]);
+        assert_eq!(m.len(), 4);
+        assert_eq!(m.get(&Key::Float(-0.0)).and_then(Value::as_int), Some(3));
+        assert_eq!(m.get_str("1").and_then(Value::as_int), Some(1));
+    }
+
+    #[test]
+    fn lists_and_maps_are_copied_on_write() {
+        let a = List::new(vec![Value::Int(1)]);
+        let mut b = a.clone();
+        b.make_mut().push(Value::Int(2));
+        assert_eq!((a.len(), b.len()), (1, 2));
+    }
+}
