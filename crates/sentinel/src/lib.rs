@@ -8,6 +8,7 @@
 //! from a plan, `sentinel.hcl` policy sets, mocks and the `sentinel test`
 //! runner.
 
+pub mod stdlib;
 mod value;
 
 pub use value::{Key, List, Map, Object, ObjectError, Value};
