@@ -417,3 +417,107 @@ fn functions_cannot_be_called_back_without_the_evaluator() {
         .call("sort", vec![Value::list(vec![Value::Int(2), Value::Int(1)]), test_fn("compare")]);
     assert!(matches!(r, Err(ObjectError::Failed(m)) if m.contains("cannot be called")));
 }
+
+/// A loopback server answering by path, for the real HTTP client.
+fn serve_loopback() -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            std::thread::spawn(move || {
+                let mut req = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match conn.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => req.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let text = String::from_utf8_lossy(&req).to_string();
+                let path = text.split_whitespace().nth(1).unwrap_or("").to_string();
+                let resp = match path.as_str() {
+                    "/plain" => "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-One: a\r\n\r\nhello".to_string(),
+                    "/chunked" => {
+                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n"
+                            .to_string()
+                    }
+                    "/redirect" => "HTTP/1.1 302 Found\r\nLocation: /plain\r\nContent-Length: 0\r\n\r\n".to_string(),
+                    "/echo" => {
+                        let head = text.split("\r\n\r\n").next().unwrap_or("").to_string();
+                        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{head}", head.len())
+                    }
+                    "/big" => format!("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n{}", "x".repeat(5000)),
+                    "/slow" => {
+                        std::thread::sleep(Duration::from_secs(3));
+                        return;
+                    }
+                    _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_string(),
+                };
+                let _ = conn.write_all(resp.as_bytes());
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn http_reaches_allowed_hosts_over_plain_http_within_its_limits() {
+    let port = serve_loopback();
+    let opts = StdlibOptions {
+        http: HttpPolicy {
+            allowed_hosts: vec!["127.0.0.1".into()],
+            timeout: Duration::from_secs(1),
+            max_bytes: 1024,
+            ..HttpPolicy::default()
+        },
+        now: None,
+    };
+    let http = standard_import("http", &opts).unwrap();
+    let mut imports = HashMap::new();
+    imports.insert("http".to_string(), http);
+    let run = |src: String| eval(&src, &imports);
+    let url = |path: &str| format!("\"http://127.0.0.1:{port}{path}\"");
+
+    let plain = run(format!("http.get({})", url("/plain"))).unwrap();
+    let plain = plain.as_map().unwrap();
+    assert_eq!(plain.get_str("body").and_then(Value::as_str), Some("hello"));
+    assert_eq!(plain.get_str("status_code").and_then(Value::as_int), Some(200));
+    let headers = plain.get_str("headers").and_then(Value::as_map).unwrap();
+    assert_eq!(headers.get_str("X-One").and_then(Value::as_str), Some("a"));
+
+    let chunked = run(format!("http.get({}).body", url("/chunked"))).unwrap();
+    assert_eq!(chunked.as_str(), Some("Wikipedia"));
+    let redirected = run(format!("http.get({}).body", url("/redirect"))).unwrap();
+    assert_eq!(redirected.as_str(), Some("hello"));
+
+    let echo = run(format!("http.get(http.request({}).with_header(\"Foo\", \"bar\")).body", url("/echo"))).unwrap();
+    let echo = echo.as_str().unwrap();
+    assert!(echo.starts_with("GET /echo HTTP/1.1\r\n"), "{echo}");
+    assert!(echo.contains("\r\nFoo: bar") && echo.contains("Host: 127.0.0.1"), "{echo}");
+
+    let missing = run(format!("http.get({})", url("/nothing"))).unwrap_err();
+    assert!(missing.to_string().contains("unexpected status code 404"), "{missing}");
+    let big = run(format!("http.get({})", url("/big"))).unwrap_err();
+    assert!(big.to_string().contains("larger than 1024 bytes"), "{big}");
+    let started = std::time::Instant::now();
+    let slow = run(format!("http.with_retries(0).get({})", url("/slow"))).unwrap_err();
+    assert!(slow.to_string().contains("timed out"), "{slow}");
+    assert!(started.elapsed() < Duration::from_millis(2500), "the policy's 1 s timeout bounds the request");
+
+    let other = run(format!("http.get(\"http://localhost:{port}/plain\")")).unwrap_err();
+    assert!(other.to_string().contains("host \"localhost\" is not allowed"), "{other}");
+    let tls = run("http.get(\"https://127.0.0.1/plain\")".to_string()).unwrap_err();
+    assert!(tls.to_string().contains("https is not supported"), "{tls}");
+    let header_injection =
+        run(format!("http.get(http.request({}).with_header(\"A\", \"b\\nEvil: 1\"))", url("/echo"))).unwrap_err();
+    assert!(header_injection.to_string().contains("line break"), "{header_injection}");
+}
+
+#[test]
+fn http_is_disabled_unless_hosts_are_allowed() {
+    let http = standard_import("http", &StdlibOptions::default()).unwrap();
+    let err = http.as_object().unwrap().call("get", vec![Value::string("http://127.0.0.1/")]).unwrap_err();
+    assert!(err.to_string().contains("the http import is disabled"), "{err}");
+}
