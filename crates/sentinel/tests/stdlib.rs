@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use indexmap::IndexMap;
-use tfgate_sentinel::stdlib::{standard_import, with_func_caller, HttpFixture, HttpPolicy, StdlibOptions};
+use tfgate_sentinel::stdlib::{call_method, standard_import, HttpFixture, HttpPolicy, StdlibOptions};
 use tfgate_sentinel::{Key, Map, ObjectError, Value};
 
 // ---------------------------------------------------------------------------
@@ -194,7 +194,7 @@ impl Parser<'_> {
                 if self.eat('(') {
                     let args = self.args(')')?;
                     let Some(obj) = v.as_object().cloned() else { panic!("{v:?} has no methods") };
-                    v = with_func_caller(Arc::new(call_test_fn), || obj.call(&name, args))?;
+                    v = call_method(&obj, &name, args, &mut call_test_fn)?;
                 } else if let Some(obj) = v.as_object().cloned() {
                     v = obj.get(&name)?;
                 } else if let Some(m) = v.as_map() {
@@ -520,4 +520,35 @@ fn http_is_disabled_unless_hosts_are_allowed() {
     let http = standard_import("http", &StdlibOptions::default()).unwrap();
     let err = http.as_object().unwrap().call("get", vec![Value::string("http://127.0.0.1/")]).unwrap_err();
     assert!(err.to_string().contains("the http import is disabled"), "{err}");
+}
+
+#[test]
+fn call_method_gives_the_caller_only_to_the_standard_imports() {
+    // An object that merely shares the import's name (a mock, say) is called
+    // as any other object.
+    struct Lookalike;
+    impl tfgate_sentinel::Object for Lookalike {
+        fn type_name(&self) -> &str {
+            "collection"
+        }
+        fn get(&self, _: &str) -> Result<Value, ObjectError> {
+            Ok(Value::Undefined)
+        }
+        fn call(&self, _: &str, _: Vec<Value>) -> Result<Value, ObjectError> {
+            Ok(Value::Int(7))
+        }
+    }
+    let mut called = 0;
+    let mut caller = |_: &Value, _: Vec<Value>| -> Result<Value, String> {
+        called += 1;
+        Ok(Value::Bool(true))
+    };
+    let mock: Arc<dyn tfgate_sentinel::Object> = Arc::new(Lookalike);
+    let r = call_method(&mock, "filter", vec![Value::list(vec![Value::Int(1)]), test_fn("is_even")], &mut caller);
+    assert_eq!(r.unwrap().as_int(), Some(7));
+    let real = standard_import("collection", &StdlibOptions::default()).unwrap();
+    let real = real.as_object().unwrap().clone();
+    let r = call_method(&real, "filter", vec![Value::list(vec![Value::Int(1)]), test_fn("is_even")], &mut caller);
+    assert_eq!(r.unwrap().as_list().map(|l| l.len()), Some(1));
+    assert_eq!(called, 1);
 }

@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use super::{any_undefined, arity, call_func, fail, no_such, str_arg, type_err, values_equal};
+use super::{any_undefined, arity, call_func, fail, no_caller, no_such, str_arg, type_err, values_equal, FuncCaller};
 use crate::value::{Key, List, Map, Object, ObjectError, Value};
 
 // ---------------------------------------------------------------------------
@@ -22,6 +22,17 @@ impl Object for Collection {
     }
 
     fn call(&self, name: &str, args: Vec<Value>) -> Result<Value, ObjectError> {
+        self.call_with(name, args, &mut no_caller)
+    }
+}
+
+impl Collection {
+    pub(super) fn call_with(
+        &self,
+        name: &str,
+        args: Vec<Value>,
+        caller: &mut FuncCaller<'_>,
+    ) -> Result<Value, ObjectError> {
         let f = format!("collection.{name}");
         let f = f.as_str();
         match name {
@@ -35,12 +46,12 @@ impl Object for Collection {
         let items = Items::of(f, &args[0])?;
         match name {
             "filter" => {
-                let keep = |k: Option<&Key>, v: &Value| predicate(f, &args[1], k, v);
+                let keep = |k: Option<&Key>, v: &Value| predicate(f, caller, &args[1], k, v);
                 items.select(keep)
             }
             "find" => {
                 for (k, v) in items.pairs() {
-                    if predicate(f, &args[1], k.as_ref(), &v)? {
+                    if predicate(f, caller, &args[1], k.as_ref(), &v)? {
                         return Ok(v);
                     }
                 }
@@ -66,7 +77,7 @@ impl Object for Collection {
                         Some(k) => vec![acc, k.to_value(), v],
                         None => vec![acc, v],
                     };
-                    acc = call_func(f, &args[1], call_args)?;
+                    acc = call_func(f, caller, &args[1], call_args)?;
                 }
                 Ok(acc)
             }
@@ -129,12 +140,18 @@ impl<'a> Items<'a> {
 /// Calls a predicate with the element (lists) or the key and value (maps);
 /// anything but a bool is an error, so a mistyped predicate cannot silently
 /// drop elements.
-fn predicate(f: &str, pred: &Value, key: Option<&Key>, v: &Value) -> Result<bool, ObjectError> {
+fn predicate(
+    f: &str,
+    caller: &mut FuncCaller<'_>,
+    pred: &Value,
+    key: Option<&Key>,
+    v: &Value,
+) -> Result<bool, ObjectError> {
     let call_args = match key {
         Some(k) => vec![k.to_value(), v.clone()],
         None => vec![v.clone()],
     };
-    let r = call_func(f, pred, call_args)?;
+    let r = call_func(f, caller, pred, call_args)?;
     r.as_bool().ok_or_else(|| fail(format!("{f}: the predicate must return a bool, got {}", r.type_name())))
 }
 
@@ -164,6 +181,17 @@ impl Object for Lists {
     }
 
     fn call(&self, name: &str, args: Vec<Value>) -> Result<Value, ObjectError> {
+        self.call_with(name, args, &mut no_caller)
+    }
+}
+
+impl Lists {
+    pub(super) fn call_with(
+        &self,
+        name: &str,
+        args: Vec<Value>,
+        caller: &mut FuncCaller<'_>,
+    ) -> Result<Value, ObjectError> {
         let f = format!("lists.{name}");
         let f = f.as_str();
         match name {
@@ -201,8 +229,8 @@ impl Object for Lists {
             }
             "sort" => {
                 let items = list(0)?.as_slice().to_vec();
-                let cmp = |a: &Value, b: &Value| -> Result<Ordering, ObjectError> {
-                    let r = call_func(f, &args[1], vec![a.clone(), b.clone()])?;
+                let mut cmp = |a: &Value, b: &Value| -> Result<Ordering, ObjectError> {
+                    let r = call_func(f, caller, &args[1], vec![a.clone(), b.clone()])?;
                     match r.as_int() {
                         Some(n) if n < 0 => Ok(Ordering::Less),
                         Some(0) => Ok(Ordering::Equal),
@@ -212,7 +240,7 @@ impl Object for Lists {
                         }
                     }
                 };
-                Ok(Value::list(merge_sort(items, &cmp)?))
+                Ok(Value::list(merge_sort(items, &mut cmp)?))
             }
             _ => unreachable!("checked above"),
         }
@@ -224,7 +252,7 @@ impl Object for Lists {
 /// function need not be.)
 fn merge_sort(
     mut v: Vec<Value>,
-    cmp: &dyn Fn(&Value, &Value) -> Result<Ordering, ObjectError>,
+    cmp: &mut dyn FnMut(&Value, &Value) -> Result<Ordering, ObjectError>,
 ) -> Result<Vec<Value>, ObjectError> {
     if v.len() <= 1 {
         return Ok(v);

@@ -12,10 +12,9 @@
 //!
 //! Functions that take a Sentinel function (`collection.filter`'s predicate,
 //! `collection/lists.sort`'s comparator) call it back through the evaluator:
-//! see [`with_func_caller`].
+//! see [`call_method`].
 
-use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use crate::value::{Key, Object, ObjectError, Value};
@@ -59,9 +58,9 @@ pub fn standard_import(name: &str, options: &StdlibOptions) -> Option<Value> {
         "version" => Arc::new(version::VersionImport),
         "time" => Arc::new(time::TimeImport::new(options.now.unwrap_or_else(SystemTime::now))),
         "base64" => Arc::new(base64::Base64),
-        "collection" => Arc::new(collection::Collection),
+        "collection" => collection_import(),
         "collection/maps" => Arc::new(collection::Maps),
-        "collection/lists" => Arc::new(collection::Lists),
+        "collection/lists" => lists_import(),
         "sockaddr" => Arc::new(sockaddr::Sockaddr),
         "runtime" => Arc::new(Runtime),
         "http" => Arc::new(http::HttpImport::new(options.http.clone())),
@@ -91,42 +90,59 @@ pub const STANDARD_IMPORTS: &[&str] = &[
 // ---------------------------------------------------------------------------
 // Calling Sentinel functions from an import.
 
-/// Calls a Sentinel function value with arguments; the error text is the
-/// evaluator's message.
-pub type FuncCaller = dyn Fn(&Value, Vec<Value>) -> Result<Value, String>;
+/// Calls a Sentinel function value with arguments, for an import that was
+/// given one; the error text is the evaluator's message.
+pub type FuncCaller<'a> = dyn FnMut(&Value, Vec<Value>) -> Result<Value, String> + 'a;
 
-thread_local! {
-    // The evaluator's caller for the import call under way on this thread.
-    // Held as a shared, type-erased closure so no lifetime leaves the scope
-    // that installed it.
-    static CALLER: RefCell<Vec<Arc<FuncCaller>>> = const { RefCell::new(Vec::new()) };
+// The imports whose functions take Sentinel functions, one value each, so
+// `call_method` knows them by address (a mock of the same name is not them).
+static COLLECTION: OnceLock<Arc<dyn Object>> = OnceLock::new();
+static LISTS: OnceLock<Arc<dyn Object>> = OnceLock::new();
+
+fn collection_import() -> Arc<dyn Object> {
+    COLLECTION.get_or_init(|| Arc::new(collection::Collection)).clone()
 }
 
-/// Runs `body` (usually an [`Object::call`] on an import) with `caller` as
-/// the way to call Sentinel function values passed to it. The evaluator wraps
-/// import calls in this; nested calls stack.
-pub fn with_func_caller<R>(caller: Arc<FuncCaller>, body: impl FnOnce() -> R) -> R {
-    struct Pop;
-    impl Drop for Pop {
-        fn drop(&mut self) {
-            CALLER.with(|c| c.borrow_mut().pop());
-        }
+fn lists_import() -> Arc<dyn Object> {
+    LISTS.get_or_init(|| Arc::new(collection::Lists)).clone()
+}
+
+fn same_object(a: &Arc<dyn Object>, b: &Arc<dyn Object>) -> bool {
+    std::ptr::addr_eq(Arc::as_ptr(a), Arc::as_ptr(b))
+}
+
+/// Calls the method `name` of an import object, giving it `caller` to call
+/// the Sentinel functions among `args` (`collection.filter`'s predicate,
+/// `collection/lists.sort`'s comparator). The evaluator calls methods of
+/// import objects through this; for every other object it is
+/// [`Object::call`]. (A plain `Object::call` of those functions fails with
+/// an error saying functions cannot be called there.)
+pub fn call_method(
+    obj: &Arc<dyn Object>,
+    name: &str,
+    args: Vec<Value>,
+    caller: &mut FuncCaller<'_>,
+) -> Result<Value, ObjectError> {
+    if same_object(obj, &collection_import()) {
+        return collection::Collection.call_with(name, args, caller);
     }
-    CALLER.with(|c| c.borrow_mut().push(caller));
-    let _pop = Pop;
-    body()
+    if same_object(obj, &lists_import()) {
+        return collection::Lists.call_with(name, args, caller);
+    }
+    obj.call(name, args)
 }
 
-/// Calls the function value `f` through the installed caller.
-fn call_func(fname: &str, f: &Value, args: Vec<Value>) -> Result<Value, ObjectError> {
+/// The caller an import gets when called without the evaluator.
+pub(crate) fn no_caller(_: &Value, _: Vec<Value>) -> Result<Value, String> {
+    Err("functions cannot be called here".into())
+}
+
+/// Calls the function value `f` through the evaluator's caller.
+fn call_func(fname: &str, caller: &mut FuncCaller<'_>, f: &Value, args: Vec<Value>) -> Result<Value, ObjectError> {
     if !matches!(f.resolved(), Value::Func(_)) {
         return Err(fail(format!("{fname}: expected a function, got {}", f.type_name())));
     }
-    let caller = CALLER.with(|c| c.borrow().last().cloned());
-    match caller {
-        Some(call) => call(f, args).map_err(|e| fail(format!("{fname}: {e}"))),
-        None => Err(fail(format!("{fname}: functions cannot be called here"))),
-    }
+    caller(f, args).map_err(|e| fail(format!("{fname}: {e}")))
 }
 
 // ---------------------------------------------------------------------------
