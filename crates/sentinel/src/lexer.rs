@@ -246,12 +246,19 @@ impl<'a> Lexer<'a> {
 
     /// Whether a newline after the last token ends the statement.
     fn wants_semi(&self) -> bool {
-        match self.out.last().map(|t| &t.tok) {
-            Some(Tok::Ident(_) | Tok::Int(_) | Tok::Float(_) | Tok::Str(_)) => true,
-            Some(Tok::Kw(Kw::Break | Kw::Continue | Kw::Return)) => true,
-            Some(Tok::RParen | Tok::RBrack | Tok::RBrace) => true,
-            _ => false,
-        }
+        matches!(
+            self.out.last().map(|t| &t.tok),
+            Some(
+                Tok::Ident(_)
+                    | Tok::Int(_)
+                    | Tok::Float(_)
+                    | Tok::Str(_)
+                    | Tok::Kw(Kw::Break | Kw::Continue | Kw::Return)
+                    | Tok::RParen
+                    | Tok::RBrack
+                    | Tok::RBrace
+            )
+        )
     }
 
     fn newline(&mut self, line: u32, col: u32) {
@@ -346,9 +353,11 @@ impl<'a> Lexer<'a> {
                         return self.err(line, col, format!("unexpected character {ch:?}"));
                     }
                     let word = &self.text[start..self.pos];
+                    // After `.` a keyword is a field name (`var.default`).
+                    let after_dot = matches!(self.out.last(), Some(Token { tok: Tok::Dot, .. }));
                     let tok = match Kw::from_word(word) {
-                        Some(k) => Tok::Kw(k),
-                        None => Tok::Ident(word.into()),
+                        Some(k) if !after_dot => Tok::Kw(k),
+                        _ => Tok::Ident(word.into()),
                     };
                     self.push(tok, line, col);
                 }
@@ -563,7 +572,7 @@ mod tests {
         // spec.mdx, Integer and Floating-point Literals.
         assert_eq!(toks("42")[0], Tok::Int(42));
         assert_eq!(toks("0600")[0], Tok::Int(0o600));
-        assert_eq!(toks("0xBadFace")[0], Tok::Int(0xBadFace));
+        assert_eq!(toks("0xBadFace")[0], Tok::Int(0xBAD_FACE));
         assert_eq!(toks("0.")[0], Tok::Float(0.0));
         assert_eq!(toks("072.40")[0], Tok::Float(72.40));
         assert_eq!(toks("1.e+0")[0], Tok::Float(1.0));

@@ -109,3 +109,85 @@ macro_rules! cases {
 }
 
 cases!(main_rule);
+
+/// The Sentinel fixtures folder (see sentinel-common: never copied into the
+/// repository). `None` when it is missing outside CI.
+fn fixtures_dir() -> Option<std::path::PathBuf> {
+    let dir = match std::env::var("TFGATE_SENTINEL_FIXTURES") {
+        Ok(d) => std::path::PathBuf::from(d),
+        Err(_) => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/sentinel"),
+    };
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("Sentinel fixtures not found at {}", dir.display());
+    }
+    eprintln!("skipped: Sentinel fixtures not found at {}", dir.display());
+    None
+}
+
+fn sentinel_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            sentinel_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "sentinel") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_fixture_sentinel_file_parses() {
+    let Some(dir) = fixtures_dir() else { return };
+    let mut files = Vec::new();
+    sentinel_files(&dir, &mut files);
+    assert!(files.len() >= 386, "expected at least 386 .sentinel files under {}, found {}", dir.display(), files.len());
+    let mut failures = Vec::new();
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap();
+        if let Err(d) = Program::parse(&f.display().to_string(), &src) {
+            failures.push(d[0].to_string());
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} files failed to parse:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+}
+
+struct AnyImport;
+
+impl tfgate_sentinel::Imports for AnyImport {
+    fn resolve(&self, _name: &str) -> Option<Value> {
+        Some(Value::Map(tfgate_sentinel::Map::new()))
+    }
+}
+
+#[test]
+fn every_fixture_mock_file_loads_as_a_module() {
+    let Some(dir) = fixtures_dir() else { return };
+    let mut files = Vec::new();
+    sentinel_files(&dir, &mut files);
+    let mocks: Vec<_> =
+        files.iter().filter(|f| f.file_name().is_some_and(|n| n.to_string_lossy().starts_with("mock-"))).collect();
+    assert!(!mocks.is_empty());
+    let mut failures = Vec::new();
+    for f in &mocks {
+        let src = std::fs::read_to_string(f).unwrap();
+        let program = Program::parse(&f.display().to_string(), &src).unwrap();
+        // Mocks import `strings` and `types` for their functions; loading
+        // only needs the names to exist.
+        match tfgate_sentinel::load_module(&program, &AnyImport, &Limits::default()) {
+            Ok(v) => assert!(v.as_map().is_some_and(|m| !m.is_empty()), "{}: empty namespace", f.display()),
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} mocks failed:\n{}", failures.len(), mocks.len(), failures.join("\n"));
+}

@@ -489,7 +489,7 @@ impl<'a> Interp<'a> {
             }
             ExprKind::IsDefined { expr, negated } => {
                 let v = self.eval(expr, env)?;
-                Value::Bool(!v.is_undefined() != *negated)
+                Value::Bool(v.is_undefined() == *negated)
             }
             ExprKind::Quant { op, coll, first, second, body } => {
                 self.quantifier(*op, coll, first.as_ref(), second, body, env, e.pos)?
