@@ -27,8 +27,8 @@ fn run_case(name: &str) {
     let mut expected_parse_error = None;
     let mut params = IndexMap::new();
     for line in source.lines() {
-        if let Some((_, want)) = line.split_once("// => ") {
-            expected_prints.push(want.trim_end().to_string());
+        if let Some((_, want)) = line.split_once("// =>") {
+            expected_prints.push(want.strip_prefix(' ').unwrap_or(want).trim_end().to_string());
         }
         let Some(d) = line.trim_start().strip_prefix("//! ") else { continue };
         if let Some(v) = d.strip_prefix("main = ") {
@@ -108,7 +108,53 @@ macro_rules! cases {
     };
 }
 
-cases!(main_rule);
+cases!(
+    append_not_a_list,
+    arithmetic,
+    arithmetic_type_error,
+    assignment,
+    assignment_list_out_of_range,
+    assignment_not_a_collection,
+    assignment_unknown_variable,
+    builtins,
+    comparison,
+    control_flow,
+    delete_not_a_map,
+    division_by_zero,
+    else_operator,
+    emptiness,
+    error_builtin,
+    for_not_a_collection,
+    function_arity,
+    function_without_return,
+    functions,
+    import_after_statement,
+    import_missing,
+    index_error,
+    index_slice,
+    lex_error_string,
+    literals,
+    main_rule,
+    matches,
+    matches_error,
+    no_main,
+    param_after_statement,
+    param_conflict,
+    param_required,
+    params,
+    parse_error_place,
+    parse_error_unexpected,
+    precedence,
+    print,
+    quantifiers,
+    rule_undefined_body,
+    rules,
+    selector_assignment,
+    set_operator_error,
+    set_operators,
+    undefined,
+    undefined_variable,
+);
 
 /// The Sentinel fixtures folder (see sentinel-common: never copied into the
 /// repository). `None` when it is missing outside CI.
