@@ -552,3 +552,39 @@ fn call_method_gives_the_caller_only_to_the_standard_imports() {
     assert_eq!(r.unwrap().as_list().map(|l| l.len()), Some(1));
     assert_eq!(called, 1);
 }
+
+// ---------------------------------------------------------------------------
+// End to end: policies in Sentinel syntax under tests/stdlib/e2e, run by the
+// evaluator with the standard imports.
+
+struct Std(StdlibOptions);
+
+impl tfgate_sentinel::Imports for Std {
+    fn resolve(&self, name: &str) -> Option<Value> {
+        standard_import(name, &self.0)
+    }
+}
+
+fn run_policy(file: &str) -> tfgate_sentinel::Evaluation {
+    let path = format!("{}/tests/stdlib/e2e/{file}", env!("CARGO_MANIFEST_DIR"));
+    let src = std::fs::read_to_string(&path).unwrap();
+    let program = tfgate_sentinel::Program::parse(file, &src).unwrap_or_else(|d| panic!("{file}: {d:?}"));
+    tfgate_sentinel::evaluate(&program, &Std(options()), &IndexMap::new(), &tfgate_sentinel::Limits::default())
+}
+
+#[test]
+fn policies_using_the_standard_imports_pass() {
+    for file in ["imports.sentinel", "collection.sentinel", "collection_lists.sentinel", "collection_maps.sentinel"] {
+        let ev = run_policy(file);
+        let failed: Vec<_> = ev.rules.iter().filter(|r| r.value.as_bool() != Some(true)).map(|r| &r.name).collect();
+        assert!(ev.passed(), "{file}: {:?}; rules not true: {failed:?}", ev.outcome);
+    }
+}
+
+#[test]
+fn an_error_inside_a_function_an_import_calls_keeps_its_place() {
+    let ev = run_policy("predicate_error.sentinel");
+    let err = ev.outcome.unwrap_err();
+    assert_eq!((err.line, err.file.as_str()), (4, "predicate_error.sentinel"), "{err}");
+    assert!(!err.message.contains("collection.filter"), "the inner error is kept as it is: {err}");
+}
