@@ -190,9 +190,36 @@ impl PartialEq for Key {
 
 impl Eq for Key {}
 
+/// The tag each key kind hashes first; a `&str` lookup hashes the string
+/// tag the same way, so it needs no `Key` (and no allocation).
+const STRING_KEY_TAG: u8 = 0;
+
+/// A borrowed string used to look a string key up without building a `Key`.
+struct StrKey<'a>(&'a str);
+
+impl Hash for StrKey<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        STRING_KEY_TAG.hash(h);
+        self.0.hash(h);
+    }
+}
+
+impl indexmap::Equivalent<Key> for StrKey<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        matches!(key, Key::String(s) if &**s == self.0)
+    }
+}
+
 impl Hash for Key {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        std::mem::discriminant(self).hash(h);
+        let tag: u8 = match self {
+            Key::String(_) => STRING_KEY_TAG,
+            Key::Int(_) => 1,
+            Key::Float(_) => 2,
+            Key::Bool(_) => 3,
+            Key::Null => 4,
+        };
+        tag.hash(h);
         match self {
             Key::String(s) => s.hash(h),
             Key::Int(i) => i.hash(h),
@@ -256,9 +283,9 @@ impl Map {
     pub fn get(&self, key: &Key) -> Option<&Value> {
         self.0.get(key)
     }
-    /// The value for a string key, if any.
+    /// The value for a string key, if any (no allocation).
     pub fn get_str(&self, key: &str) -> Option<&Value> {
-        self.0.get(&Key::String(key.into()))
+        self.0.get(&StrKey(key))
     }
     /// The pairs in insertion order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Key, &Value)> {

@@ -149,6 +149,8 @@ cases!(
     quantifiers,
     rule_undefined_body,
     rules,
+    scope,
+    scope_for_block,
     selector_assignment,
     set_operator_error,
     set_operators,
