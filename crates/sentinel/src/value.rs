@@ -231,6 +231,52 @@ impl Hash for Key {
     }
 }
 
+// Dropping a deeply nested value must not recurse once per level: a
+// policy can build a list a million levels deep in a loop. A list or map
+// that is the last owner of its elements moves nested lists and maps onto
+// a heap stack and empties them there.
+fn drop_nested(mut stack: Vec<Value>) {
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::List(mut l) => {
+                if let Some(items) = Arc::get_mut(&mut l.0) {
+                    stack.append(items);
+                }
+            }
+            Value::Map(mut m) => {
+                if let Some(pairs) = Arc::get_mut(&mut m.0) {
+                    stack.extend(pairs.drain(..).map(|(_, v)| v));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_container(v: &Value) -> bool {
+    matches!(v, Value::List(_) | Value::Map(_))
+}
+
+impl Drop for List {
+    fn drop(&mut self) {
+        if let Some(items) = Arc::get_mut(&mut self.0) {
+            if items.iter().any(is_container) {
+                drop_nested(std::mem::take(items));
+            }
+        }
+    }
+}
+
+impl Drop for Map {
+    fn drop(&mut self) {
+        if let Some(pairs) = Arc::get_mut(&mut self.0) {
+            if pairs.values().any(is_container) {
+                drop_nested(pairs.drain(..).map(|(_, v)| v).collect());
+            }
+        }
+    }
+}
+
 impl List {
     /// A list of these values.
     pub fn new(items: Vec<Value>) -> List {
@@ -484,6 +530,15 @@ mod tests {
         assert_eq!(m.len(), 4);
         assert_eq!(m.get(&Key::Float(-0.0)).and_then(Value::as_int), Some(3));
         assert_eq!(m.get_str("1").and_then(Value::as_int), Some(1));
+    }
+
+    #[test]
+    fn dropping_a_deeply_nested_value_does_not_overflow_the_stack() {
+        let mut v = Value::list(vec![]);
+        for i in 0..200_000 {
+            v = if i % 2 == 0 { Value::list(vec![v]) } else { Value::map_from([("k", v)]) };
+        }
+        drop(v);
     }
 
     #[test]

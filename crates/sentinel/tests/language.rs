@@ -331,3 +331,13 @@ fn a_rule_that_refers_to_itself_is_an_error() {
     let e = eval_with("r = rule { r }\nmain = rule { r }", &Limits::default()).outcome.unwrap_err();
     assert!(e.message.contains("rule refers to itself"), "{e}");
 }
+
+#[test]
+fn a_policy_building_a_very_deep_value_neither_crashes_nor_hangs() {
+    let src = "a = []\nb = []\nfor range(300000) as i {\n  a = [a]\n  b = [b]\n}\nc = a\nprint(length(a), a == c)\nmain = rule { a == b }";
+    let ev = eval_with(src, &Limits::default());
+    assert_eq!(ev.prints, "1 true\n");
+    // Identical values are equal; past the comparison depth a structural
+    // comparison is undefined rather than a crash.
+    assert_eq!(ev.outcome.map(|v| format_value(&v)), Ok("undefined".to_string()));
+}
