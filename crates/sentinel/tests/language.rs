@@ -147,7 +147,7 @@ cases!(
     precedence,
     print,
     quantifiers,
-    rule_undefined_body,
+    rule_values,
     rules,
     scope,
     scope_for_block,

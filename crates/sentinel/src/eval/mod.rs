@@ -578,8 +578,9 @@ impl<'a> Interp<'a> {
                     None => return Ok(Value::Undefined),
                 }
             }
-            let v = self.eval(&r.def.body, &r.env)?;
-            Ok(from_truth(truth(&v)))
+            // The body is any expression (spec v0.18: RuleExpr); a rule may
+            // hold a list or map. `main` that is not `true` fails.
+            self.eval(&r.def.body, &r.env)
         })();
         self.file = saved;
         self.depth -= 1;
