@@ -341,3 +341,14 @@ fn a_policy_building_a_very_deep_value_neither_crashes_nor_hangs() {
     // comparison is undefined rather than a crash.
     assert_eq!(ev.outcome.map(|v| format_value(&v)), Ok("undefined".to_string()));
 }
+
+#[test]
+fn runtime_errors_do_not_echo_the_values_they_reject() {
+    // A plan value may be sensitive; error messages name types, not contents.
+    for expr in ["int(secret)", "float(secret)", "bool(secret)", "\"x\" matches secret"] {
+        let src = format!("secret = \"hunter2(\"\nx = {expr}\nmain = rule {{ true }}");
+        let e = eval_with(&src, &Limits::default()).outcome.unwrap_err();
+        assert!(!e.message.contains("hunter2"), "{expr}: {e}");
+        assert_eq!(e.line, 2, "{expr}: {e}");
+    }
+}

@@ -784,7 +784,8 @@ impl<'a> Interp<'a> {
     fn regex(&mut self, pat: &str, pos: Pos) -> EResult<&regex::Regex> {
         if !self.regexes.contains_key(pat) {
             let re = regex::Regex::new(pat)
-                .map_err(|e| self.error(pos, format!("invalid regular expression {pat:?}: {e}")))?;
+                // The pattern may come from plan data: the message does not quote it.
+                .map_err(|_| self.error(pos, "matches: the right-hand string is not a valid regular expression"))?;
             self.regexes.insert(pat.into(), re);
         }
         Ok(&self.regexes[pat])
