@@ -352,3 +352,20 @@ fn runtime_errors_do_not_echo_the_values_they_reject() {
         assert_eq!(e.line, 2, "{expr}: {e}");
     }
 }
+
+#[test]
+fn rule_results_name_each_rule_where_it_is_declared_in_evaluation_order() {
+    let src = "# Checks things.\n# Second line.\n\nimport_free = 1\n  inner = rule { true }\nmain = rule {\n  inner and false\n}\n";
+    let p = Program::parse("p.sentinel", src).unwrap();
+    assert_eq!(p.description(), Some("Checks things.\nSecond line."));
+    let ev = evaluate(&p, &NoImports, &IndexMap::new(), &Limits::default());
+    let got: Vec<_> =
+        ev.rules.iter().map(|r| (r.name.as_str(), format_value(&r.value), r.file.as_str(), r.line, r.column)).collect();
+    assert_eq!(got, vec![("inner", "true".into(), "p.sentinel", 5, 3), ("main", "false".into(), "p.sentinel", 6, 1)]);
+    assert!(!ev.passed());
+    assert_eq!(Program::parse("q", "x = 1 # not leading\nmain = rule { true }").unwrap().description(), None);
+    assert_eq!(
+        Program::parse("q", "/* Block\n * text */\nmain = rule { true }").unwrap().description(),
+        Some("Block\ntext")
+    );
+}

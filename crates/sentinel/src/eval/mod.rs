@@ -33,7 +33,8 @@ pub(crate) struct RuleVal {
     pub(crate) def: Arc<RuleDef>,
     pub(crate) env: Arc<Scope>,
     pub(crate) file: Arc<str>,
-    pub(crate) name: OnceLock<Arc<str>>,
+    /// The variable the rule is first assigned to, and where.
+    pub(crate) name: OnceLock<(Arc<str>, Pos)>,
     pub(crate) memo: OnceLock<Value>,
     busy: AtomicBool,
 }
@@ -297,7 +298,7 @@ impl<'a> Interp<'a> {
             ExprKind::Ident(name) => {
                 if let Value::Rule(r) = &v {
                     if let Some(r) = r.downcast_ref::<RuleVal>() {
-                        let _ = r.name.set(name.clone());
+                        let _ = r.name.set((name.clone(), target.pos));
                     }
                 }
                 env.assign(name, v);
@@ -588,11 +589,12 @@ impl<'a> Interp<'a> {
         let v = result?;
         let _ = r.memo.set(v.clone());
         self.rules.push(RuleResult {
-            name: r.name.get().map(|n| n.to_string()).unwrap_or_default(),
+            name: r.name.get().map(|(n, _)| n.to_string()).unwrap_or_default(),
             value: v.clone(),
             file: r.file.to_string(),
-            line: r.def.pos.line,
-            column: r.def.pos.col,
+            // Where the rule is declared (`main = rule ...` is at `main`).
+            line: r.name.get().map_or(r.def.pos.line, |(_, p)| p.line),
+            column: r.name.get().map_or(r.def.pos.col, |(_, p)| p.col),
         });
         Ok(v)
     }
