@@ -929,6 +929,8 @@ impl<'a> Interp<'a> {
     /// Calls a function value with evaluated arguments.
     pub(crate) fn call_value(&mut self, f: &Value, args: Vec<Value>, pos: Pos, name: Option<&str>) -> EResult<Value> {
         match f.resolved() {
+            // language/undefined: calling a function that is undefined is undefined.
+            Value::Undefined => Ok(Value::Undefined),
             Value::Func(any) => {
                 if let Some(fv) = any.downcast_ref::<FuncVal>() {
                     return self.call_func(fv, args, pos);
