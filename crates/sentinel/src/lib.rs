@@ -15,6 +15,7 @@ mod eval;
 mod lexer;
 mod parser;
 mod program;
+pub mod stdlib;
 mod value;
 
 pub use diagnostic::Diagnostic;

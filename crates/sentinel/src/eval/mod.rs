@@ -899,7 +899,16 @@ impl<'a> Interp<'a> {
             if let Value::Object(o) = b.resolved() {
                 let o = o.clone();
                 let vals = self.eval_args(args, env)?;
-                return o.call(name, vals).map_err(|err| self.error(pos, err.to_string()));
+                // Imports that take functions (collection.filter) call them
+                // back through the evaluator; an error inside keeps its place.
+                let mut inner: Option<Box<EvalError>> = None;
+                let r = crate::stdlib::call_method(&o, name, vals, &mut |f: &Value, a: Vec<Value>| {
+                    self.call_value(f, a, pos, None).map_err(|e| inner.insert(e).message.clone())
+                });
+                if let Some(e) = inner {
+                    return Err(e);
+                }
+                return r.map_err(|err| self.error(pos, err.to_string()));
             }
             let f = self.select(&b, name, callee.pos)?;
             let vals = self.eval_args(args, env)?;
