@@ -8,6 +8,8 @@
 //! from a plan, `sentinel.hcl` policy sets, mocks and the `sentinel test`
 //! runner.
 
+pub mod terraform;
 mod value;
 
+pub use terraform::{RunInfo, TerraformError, TerraformImports};
 pub use value::{Key, List, Map, Object, ObjectError, Value};
