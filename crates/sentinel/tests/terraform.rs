@@ -324,6 +324,11 @@ fn every_corpus_plan_builds_every_import_with_every_documented_field() {
             plan.config_resources.len(),
             "{name}: one tfconfig resource per configuration block"
         );
+        for v1 in ["tfplan", "tfconfig", "tfstate"] {
+            let ns = imports.resolve(v1).unwrap();
+            force(&at(&ns, &["resources"]));
+            force(&at(&ns, &["module_paths"]));
+        }
         assert!(imports.resolve("tfrun").is_some());
         built += 1;
     }
@@ -453,4 +458,88 @@ fn element_fields_match_hashicorp_s_mocks() {
         .collect();
     let documented: BTreeSet<String> = CHANGE_FIELDS.iter().map(|s| s.to_string()).collect();
     assert_eq!(changes, documented);
+}
+
+// ---- the first-generation imports ----
+
+fn call(ns: &Value, name: &str, args: Vec<Value>) -> Value {
+    ns.as_object().unwrap().call(name, args).unwrap()
+}
+
+fn idx(v: &Value, key: tfgate_sentinel::Key) -> Value {
+    v.as_map().unwrap().get(&key).cloned().unwrap_or(Value::Undefined)
+}
+
+#[test]
+fn tfplan_v1_nests_resources_by_type_name_and_index_with_applied_and_diff() {
+    let tfplan = imports_of(DEPOSED).resolve("tfplan").unwrap();
+    let insts = at(&tfplan, &["resources", "aws_instance", "a"]);
+    // The deposed object is not part of the diff; the current one is, under its key.
+    assert_eq!(insts.as_map().unwrap().len(), 1);
+    let r = idx(&insts, tfgate_sentinel::Key::from("x"));
+    assert_eq!(s(&at(&r, &["applied", "ami"])).as_deref(), Some("ami-1"));
+    assert_eq!(s(&at(&r, &["applied", "id"])).as_deref(), Some("74D93920-ED26-11E3-AC10-0800200C9A66"));
+    assert_eq!(at(&r, &["destroy"]).as_bool(), Some(false));
+    assert_eq!(at(&r, &["requires_new"]).as_bool(), Some(false));
+    let ami = at(&r, &["diff", "ami"]);
+    assert_eq!((s(&at(&ami, &["new"])), s(&at(&ami, &["old"]))), (Some("ami-1".into()), Some("".into())));
+    assert_eq!(at(&ami, &["computed"]).as_bool(), Some(false));
+    assert_eq!(at(&r, &["diff", "id", "computed"]).as_bool(), Some(true));
+    assert!(at(&r, &["diff", "tags"]).is_undefined(), "a null attribute is not in the diff");
+    assert!(call(&tfplan, "module", vec![Value::list(vec![Value::string("nope")])]).is_null());
+    let root = call(&tfplan, "module", vec![Value::list(vec![])]);
+    assert!(at(&root, &["path"]).as_list().unwrap().is_empty());
+    assert_eq!(at(&tfplan, &["module_paths"]).as_list().unwrap().len(), 1);
+    assert!(tfplan.as_object().unwrap().call("module", vec![Value::string("x")]).is_err());
+    assert_eq!(s(&at(&tfplan, &["terraform_version"])).as_deref(), Some("1.7.0"));
+}
+
+#[test]
+fn first_generation_imports_of_a_plan_with_modules() {
+    let Some(text) = corpus_plan("opentofu/show-json__modules__output.json") else { return };
+    let imports = imports_of(&text);
+    let tfplan = imports.resolve("tfplan").unwrap();
+    let foo = call(&tfplan, "module", vec![Value::list(vec![Value::string("module_test_foo")])]);
+    let r = idx(&at(&foo, &["resources", "test_instance", "test"]), tfgate_sentinel::Key::Int(2));
+    assert_eq!(s(&at(&r, &["applied", "ami"])).as_deref(), Some("baz"));
+    assert_eq!(at(&tfplan, &["module_paths"]).as_list().unwrap().len(), 3);
+    let bar = call(&tfplan, "module", vec![Value::list(vec![Value::string("module_test_bar")])]);
+    assert!(!idx(&at(&bar, &["resources", "test_instance", "test"]), tfgate_sentinel::Key::Int(0)).is_undefined());
+
+    let tfconfig = imports.resolve("tfconfig").unwrap();
+    assert_eq!(s(&at(&tfconfig, &["modules", "module_test_foo", "source"])).as_deref(), Some("./foo"));
+    assert_eq!(s(&at(&tfconfig, &["modules", "module_test_foo", "config", "test_var"])).as_deref(), Some("baz"));
+    let foo_config = call(&tfconfig, "module", vec![Value::list(vec![Value::string("module_test_foo")])]);
+    assert_eq!(s(&at(&foo_config, &["variables", "test_var", "default"])).as_deref(), Some("foo-var"));
+    let refs = at(&foo_config, &["resources", "test_instance", "test", "references", "ami"]);
+    assert_eq!(s(&refs.as_list().unwrap().as_slice()[0]).as_deref(), Some("var.test_var"));
+    assert_eq!(
+        s(&at(&tfconfig, &["outputs", "test", "depends_on"]).as_list().unwrap().as_slice()[0]).as_deref(),
+        Some("module.module_test_foo")
+    );
+    // `tfplan.config` is the tfconfig import.
+    assert_eq!(s(&at(&tfplan, &["config", "modules", "module_test_foo", "source"])).as_deref(), Some("./foo"));
+}
+
+#[test]
+fn tfstate_v1_is_the_prior_state_by_type_name_and_index() {
+    let Some(text) = corpus_plan("opentofu/show-json__drift__output.json") else { return };
+    let plan = Plan::parse(&text).unwrap();
+    let tfstate = TerraformImports::new(&plan, RunInfo::default()).unwrap().resolve("tfstate").unwrap();
+    let prior = plan.prior_state().unwrap();
+    assert!(!prior.is_empty());
+    for r in prior.iter().filter(|r| r.address.module.is_root()) {
+        let key = match r.address.key.clone() {
+            Some(tfgate_plan::InstanceKey::Int(i)) => tfgate_sentinel::Key::Int(i),
+            Some(tfgate_plan::InstanceKey::Str(s)) => tfgate_sentinel::Key::from(s),
+            _ => tfgate_sentinel::Key::Int(0),
+        };
+        let coll = if r.address.mode == tfgate_plan::Mode::Data { "data" } else { "resources" };
+        let v = idx(&at(&tfstate, &[coll, &r.address.resource_type, &r.address.name]), key);
+        let values = r.values().unwrap();
+        let id = values.get("id").and_then(|i| i.as_str()).unwrap_or("").to_string();
+        assert_eq!(s(&at(&v, &["id"])), Some(id), "{}", r.address_text);
+        assert!(at(&v, &["attr"]).as_map().is_some());
+        assert_eq!(at(&v, &["tainted"]).as_bool(), Some(false));
+    }
 }

@@ -11,6 +11,7 @@ mod tfconfig_v2;
 mod tfplan_v2;
 mod tfrun;
 mod tfstate_v2;
+mod v1;
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
@@ -31,7 +32,8 @@ pub enum TerraformError {
 }
 
 /// The names [`TerraformImports::resolve`] answers.
-pub const IMPORT_NAMES: [&str; 4] = ["tfplan/v2", "tfconfig/v2", "tfstate/v2", "tfrun"];
+pub const IMPORT_NAMES: [&str; 7] =
+    ["tfplan/v2", "tfconfig/v2", "tfstate/v2", "tfrun", "tfplan", "tfconfig", "tfstate"];
 
 /// The Terraform imports of one plan. Cheap to clone; shareable between
 /// threads.
@@ -62,6 +64,8 @@ pub(crate) struct PlanData {
 pub(crate) struct Instance {
     pub(crate) address: String,
     pub(crate) module_address: String,
+    /// Module call names from the root (keys dropped), for the v1 imports.
+    pub(crate) module_path: Vec<String>,
     pub(crate) mode: &'static str,
     pub(crate) resource_type: String,
     pub(crate) name: String,
@@ -82,6 +86,7 @@ impl TerraformImports {
         let instance = |r: &tfgate_plan::ResourceInstance<'_>| Instance {
             address: r.address_text.to_string(),
             module_address: r.module().render(plan.key_style),
+            module_path: r.module().call_path().into_iter().map(str::to_string).collect(),
             mode: r.mode().as_str(),
             resource_type: r.resource_type().to_string(),
             name: r.name().to_string(),
@@ -137,7 +142,10 @@ impl TerraformImports {
                         0 => tfplan_v2::build(d),
                         1 => tfconfig_v2::build(d),
                         2 => tfstate_v2::build(d),
-                        _ => tfrun::build(&d.run),
+                        3 => tfrun::build(&d.run),
+                        4 => v1::tfplan(d),
+                        5 => v1::tfconfig(d),
+                        _ => v1::tfstate(d),
                     }
                 })
                 .clone(),
