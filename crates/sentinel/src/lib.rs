@@ -8,8 +8,18 @@
 //! from a plan, `sentinel.hcl` policy sets, mocks and the `sentinel test`
 //! runner.
 
+mod ast;
+mod builtins;
+mod diagnostic;
+mod eval;
+mod lexer;
+mod parser;
+mod program;
 pub mod terraform;
 mod value;
 
+pub use diagnostic::Diagnostic;
+pub use eval::format_value;
+pub use program::{evaluate, load_module, EvalError, Evaluation, Imports, Limits, NoImports, Program, RuleResult};
 pub use terraform::{RunInfo, TerraformError, TerraformImports};
 pub use value::{Key, List, Map, Object, ObjectError, Value};

@@ -543,3 +543,81 @@ fn tfstate_v1_is_the_prior_state_by_type_name_and_index() {
         assert_eq!(at(&v, &["tainted"]).as_bool(), Some(false));
     }
 }
+
+// ---- policies in Sentinel, run against imports built from plans ----
+
+fn run(imports: &TerraformImports, policy: &str) -> tfgate_sentinel::Evaluation {
+    let program = tfgate_sentinel::Program::parse("policy.sentinel", policy).unwrap_or_else(|d| panic!("{d:?}"));
+    tfgate_sentinel::evaluate(&program, imports, &Default::default(), &tfgate_sentinel::Limits::default())
+}
+
+fn passes(imports: &TerraformImports, policy: &str) -> bool {
+    let e = run(imports, policy);
+    match &e.outcome {
+        Ok(v) => v.as_bool().unwrap_or_else(|| panic!("main is {v:?}; prints: {}", e.prints)),
+        Err(err) => panic!("{}:{}: {}; prints: {}", err.line, err.column, err.message, e.prints),
+    }
+}
+
+#[test]
+fn sentinel_policies_filter_and_check_resource_changes() {
+    let imports = imports_of(DEPOSED);
+    assert!(passes(
+        &imports,
+        r#"import "tfplan/v2" as tfplan
+creates = filter tfplan.resource_changes as _, rc {
+    rc.mode is "managed" and rc.type is "aws_instance" and rc.change.actions is ["create"]
+}
+main = rule {
+    length(creates) is 1 and
+    all creates as _, rc {
+        rc.change.after.ami is "ami-1" and
+        rc.change.after_unknown.id else false is true and
+        (rc.change.after.id else "absent") is "absent" and
+        rc.index is "x"
+    }
+}"#
+    ));
+    // The same policy fails when the plan breaks it.
+    assert!(!passes(
+        &imports,
+        r#"import "tfplan/v2" as tfplan
+main = rule { all tfplan.resource_changes as _, rc { rc.change.actions is ["create"] } }"#
+    ));
+}
+
+#[test]
+fn sentinel_policies_cross_config_and_plan_with_strip_index() {
+    let Some(text) = corpus_plan("opentofu/show-json__modules__output.json") else { return };
+    let imports = imports_of(&text);
+    assert!(passes(
+        &imports,
+        r#"import "tfplan/v2" as tfplan
+import "tfconfig/v2" as tfconfig
+main = rule {
+    all tfplan.resource_changes as _, rc {
+        tfconfig.resources[tfconfig.strip_index(rc.address)].config.ami.references contains "var.test_var"
+    }
+}"#
+    ));
+    assert!(passes(
+        &imports,
+        r#"import "tfplan" as v1
+main = rule {
+    v1.module(["module_test_foo"]).resources.test_instance.test[1].applied.ami is "baz" and
+    v1.module_paths contains ["module_test_foo"]
+}"#
+    ));
+}
+
+#[test]
+fn sentinel_policies_read_tfrun() {
+    let plan = Plan::parse(DEPOSED).unwrap();
+    let run_info = RunInfo { is_destroy: Some(false), organization: Some("acme".into()), ..RunInfo::default() };
+    let imports = TerraformImports::new(&plan, run_info).unwrap();
+    assert!(passes(
+        &imports,
+        r#"import "tfrun"
+main = rule { tfrun.organization.name is "acme" and not tfrun.is_destroy and (tfrun.cost_estimate else "none") is "none" }"#
+    ));
+}

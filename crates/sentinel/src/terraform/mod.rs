@@ -159,6 +159,12 @@ impl TerraformImports {
     }
 }
 
+impl crate::program::Imports for TerraformImports {
+    fn resolve(&self, name: &str) -> Option<Value> {
+        TerraformImports::resolve(self, name)
+    }
+}
+
 /// Collects the texts of every sensitive value of the plan: resource values
 /// before and after (changes, drift, deferred), output values, variables
 /// declared sensitive, state objects, and configuration defaults of
