@@ -621,3 +621,105 @@ fn sentinel_policies_read_tfrun() {
 main = rule { tfrun.organization.name is "acme" and not tfrun.is_destroy and (tfrun.cost_estimate else "none") is "none" }"#
     ));
 }
+
+// ---- HashiCorp's mocks that carry their plan (`raw`): the same plan, built by us ----
+
+/// A value as JSON, for comparing; undefined as a marker string.
+fn to_json(v: &Value) -> serde_json::Value {
+    if let Some(l) = v.as_list() {
+        return serde_json::Value::Array(l.as_slice().iter().map(to_json).collect());
+    }
+    if let Some(m) = v.as_map() {
+        return serde_json::Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.as_str().map_or_else(|| format!("{:?}", k.to_value()), str::to_string), to_json(v)))
+                .collect(),
+        );
+    }
+    match v.type_name() {
+        "undefined" => serde_json::Value::String("<undefined>".into()),
+        "null" => serde_json::Value::Null,
+        "bool" => serde_json::Value::Bool(v.as_bool().unwrap()),
+        "int" => serde_json::Value::from(v.as_int().unwrap()),
+        "float" => serde_json::Value::from(v.as_f64().unwrap()),
+        "string" => serde_json::Value::String(v.as_str().unwrap().to_string()),
+        other => serde_json::Value::String(format!("<{other}>")),
+    }
+}
+
+/// Our change maps without the two sensitivity maps the mocks predate.
+fn without_sensitivity(mut j: serde_json::Value) -> serde_json::Value {
+    for rc in j.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+        if let Some(change) = rc.get_mut("change").and_then(|c| c.as_object_mut()) {
+            change.remove("before_sensitive");
+            change.remove("after_sensitive");
+        }
+    }
+    j
+}
+
+#[test]
+fn mocks_with_their_plan_match_what_we_build_from_that_plan() {
+    let Some(dir) = fixtures_dir() else { return };
+    let root = dir.join("terraform-sentinel-policies");
+    let mut files = Vec::new();
+    let mut stack = vec![root];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("mock-tfplan")) {
+                let text = std::fs::read_to_string(&p).unwrap();
+                if text.contains("\nraw = {") {
+                    files.push((p, text));
+                }
+            }
+        }
+    }
+    assert!(files.len() >= 10, "only {} mocks with raw", files.len());
+    let (mut exact, mut compared) = (0, 0);
+    for (path, text) in files {
+        let name = path.display();
+        let program =
+            tfgate_sentinel::Program::parse(&name.to_string(), &text).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+        let mock = tfgate_sentinel::load_module(&program, &tfgate_sentinel::NoImports, &Default::default())
+            .unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        let plan_text = to_json(&at(&mock, &["raw"])).to_string();
+        let imports = imports_of(&plan_text);
+        let ours = imports.resolve("tfplan/v2").unwrap();
+        for field in ["terraform_version", "variables", "resource_changes", "planned_values", "output_changes"] {
+            let mut got = to_json(&at(&ours, &[field]));
+            if field == "resource_changes" {
+                got = without_sensitivity(got);
+            }
+            let want = to_json(&at(&mock, &[field]));
+            // Test authors edited values of some mocks (a `pass` variant of
+            // a `fail` mock) without editing `raw`: the shape must match
+            // always, the values wherever the mock is as generated.
+            assert_eq!(shape(&got), shape(&want), "{name}: {field}");
+            if got == want {
+                exact += 1;
+            } else {
+                eprintln!("{name}: {field} has edited values");
+            }
+            compared += 1;
+        }
+    }
+    assert!(exact * 10 >= compared * 8, "only {exact} of {compared} collections match exactly");
+}
+
+/// A JSON value with every scalar replaced by its kind.
+fn shape(j: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match j {
+        J::Array(items) => J::Array(items.iter().map(shape).collect()),
+        J::Object(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), shape(v))).collect()),
+        J::Null => J::String("null".into()),
+        J::Bool(_) => J::String("bool".into()),
+        J::Number(n) if n.is_i64() => J::String("int".into()),
+        J::Number(_) => J::String("float".into()),
+        J::String(s) if s == "<undefined>" => j.clone(),
+        J::String(_) => J::String("string".into()),
+    }
+}
