@@ -723,3 +723,122 @@ fn shape(j: &serde_json::Value) -> serde_json::Value {
         J::String(_) => J::String("string".into()),
     }
 }
+
+/// Timing (run with `--ignored --nocapture`): a plan of 20,000 resources of
+/// 40 attributes (1% with a sensitive one); building the imports, a policy
+/// that reads one resource type (1%), and one that reads every value.
+#[test]
+#[ignore]
+fn timing_lazy_imports_on_a_large_plan() {
+    use std::time::Instant;
+    let mut rcs = Vec::new();
+    for i in 0..20_000 {
+        let ty = if i % 100 == 0 { "aws_s3_bucket" } else { "aws_instance" };
+        let attrs: Vec<String> = (0..40).map(|a| format!("\"attr_{a}\":\"value-{i}-{a}\"")).collect();
+        // One resource in a hundred has a sensitive attribute.
+        let mask = if i % 100 == 7 { r#"{"attr_1":true}"# } else { "{}" };
+        rcs.push(format!(
+            r#"{{"address":"{ty}.r{i}","mode":"managed","type":"{ty}","name":"r{i}","provider_name":"p","change":{{"actions":["create"],"before":null,"after":{{{}}},"after_unknown":{{"id":true}},"before_sensitive":false,"after_sensitive":{}}}}}"#,
+            attrs.join(","),
+            mask
+        ));
+    }
+    let text =
+        format!(r#"{{"format_version":"1.2","terraform_version":"1.7.0","resource_changes":[{}]}}"#, rcs.join(","));
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[v.len() / 2]
+    };
+    let (mut build, mut one, mut all) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let plan = Plan::parse(&text).unwrap();
+        let t = Instant::now();
+        let imports = TerraformImports::new(&plan, RunInfo::default()).unwrap();
+        build.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        assert!(passes(
+            &imports,
+            r#"import "tfplan/v2" as tfplan
+main = rule { all filter tfplan.resource_changes as _, rc { rc.type is "aws_s3_bucket" } as _, rc { rc.change.after.attr_0 is not "" } }"#
+        ));
+        one.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        assert!(passes(
+            &imports,
+            r#"import "tfplan/v2" as tfplan
+main = rule { all tfplan.resource_changes as _, rc { rc.change.after.attr_0 is not "" } }"#
+        ));
+        all.push(t.elapsed().as_secs_f64());
+    }
+    let (b, o, a) = (median(build), median(one), median(all));
+    eprintln!("build {b:.3}s; one type (200 of 20000 read) {o:.3}s; every resource read {a:.3}s; ratio {:.1}", a / o);
+}
+
+#[test]
+fn sensitive_texts_cover_state_objects_outputs_and_unmasked_old_plans() {
+    let plan = r#"{"format_version":"1.2","terraform_version":"1.7.0",
+      "planned_values":{"outputs":{"conn":{"sensitive":true,"value":{"dsn":"postgres://u:pl4nned-pw@db"}}},"root_module":{}},
+      "output_changes":{"old":{"actions":["update"],"before":"b3fore-token","after":"x","after_unknown":false,"before_sensitive":true,"after_sensitive":false}},
+      "prior_state":{"format_version":"1.0","terraform_version":"1.7.0","values":{"outputs":{},"root_module":{"resources":[
+        {"address":"aws_db_instance.d","mode":"managed","type":"aws_db_instance","name":"d","values":{"password":"pr1or-secret","port":5432},"sensitive_values":{"password":true}}]}}},
+      "resource_changes":[{"address":"aws_db_instance.d","mode":"managed","type":"aws_db_instance","name":"d",
+        "change":{"actions":["no-op"],"before":{"password":"pr1or-secret","port":5432},"after":{"password":"pr1or-secret","port":5432},"after_unknown":{},"before_sensitive":{"password":true},"after_sensitive":{"password":true}}}]}"#;
+    let texts = imports_of(plan).sensitive_texts();
+    for t in ["postgres://u:pl4nned-pw@db", "b3fore-token", "pr1or-secret"] {
+        assert!(texts.iter().any(|x| x == t), "{t} missing from {texts:?}");
+    }
+    assert!(!texts.iter().any(|x| x == "5432" || x == "x"), "{texts:?}");
+
+    // Plans before Terraform 0.15 carry no masks: secret-looking names count.
+    let old = r#"{"format_version":"0.1","terraform_version":"0.12.31",
+      "resource_changes":[{"address":"aws_db_instance.d","mode":"managed","type":"aws_db_instance","name":"d",
+        "change":{"actions":["create"],"before":null,"after":{"password":"0ld-plan-pw","engine":"postgres"},"after_unknown":{}}}]}"#;
+    let texts = imports_of(old).sensitive_texts();
+    assert_eq!(texts, ["0ld-plan-pw"]);
+}
+
+/// Every leaf of a resolved plan value marked sensitive.
+fn marked(v: &tfgate_plan::Value, under: bool, out: &mut BTreeSet<String>) {
+    use tfgate_plan::Kind;
+    let m = under || v.sensitive;
+    match &v.kind {
+        Kind::String(s) if m && !s.is_empty() => {
+            out.insert(s.to_string());
+        }
+        Kind::List(items) => items.iter().for_each(|i| marked(i, m, out)),
+        Kind::Object(o) => o.values().for_each(|i| marked(i, m, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn sensitive_texts_hold_every_sensitive_string_the_plan_reader_sees_in_every_corpus_plan() {
+    let Some(files) = tfgate_test_support::corpus_plans() else { return };
+    let mut with_secrets = 0;
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let Ok(text) = Plan::decode(&bytes) else { continue };
+        let Ok(plan) = Plan::parse(&text) else { continue };
+        let texts: BTreeSet<String> =
+            TerraformImports::new(&plan, RunInfo::default()).unwrap().sensitive_texts().into_iter().collect();
+        // What the plan reader marks, read the slow way: every value whole.
+        let mut want = BTreeSet::new();
+        for r in plan.resources.iter().chain(&plan.drift) {
+            marked(&r.after().unwrap(), false, &mut want);
+            marked(&r.before().unwrap(), false, &mut want);
+        }
+        for o in &plan.outputs {
+            marked(&o.after().unwrap(), false, &mut want);
+        }
+        for v in &plan.variables {
+            marked(&v.value().unwrap(), false, &mut want);
+        }
+        for r in plan.prior_state().unwrap() {
+            marked(&r.values().unwrap(), false, &mut want);
+        }
+        let missing: Vec<_> = want.difference(&texts).collect();
+        assert!(missing.is_empty(), "{}: {} sensitive strings missing", path.display(), missing.len());
+        with_secrets += usize::from(!want.is_empty());
+    }
+    assert!(with_secrets >= 10, "only {with_secrets} corpus plans have sensitive strings");
+}

@@ -178,28 +178,50 @@ fn collect_sensitive(
     let mut out = BTreeSet::new();
     let instances = plan.resources.iter().chain(&plan.drift).chain(plan.deferred.iter().map(|d| &d.instance));
     for r in instances {
-        sensitive_leaves(&r.after()?, false, &mut out);
-        sensitive_leaves(&r.before()?, false, &mut out);
+        let c = r.change();
+        for (value, mask, full) in [
+            (c.after, c.after_sensitive, &(|| r.after()) as &dyn Fn() -> Result<tfgate_plan::Value, PlanError>),
+            (c.before, c.before_sensitive, &|| r.before()),
+        ] {
+            let Some(value) = value else { continue };
+            match mask.and_then(|m| doc.span(m)) {
+                Some(mask) => marked_leaves(value.get(), &mask, &r.address_text, &mut out)?,
+                // Without a mask (plans before Terraform 0.15) the reader
+                // marks secret-looking attributes: the whole value is read.
+                None => sensitive_leaves(&full()?, false, &mut out),
+            }
+        }
     }
     for o in &plan.outputs {
         sensitive_leaves(&o.after()?, o.is_sensitive(), &mut out);
     }
     for o in doc.output_changes()? {
-        let before = resolve_span(o.change.before.as_ref(), o.change.before_sensitive.as_ref())?;
-        sensitive_leaves(&before, false, &mut out);
+        let declared = plan.outputs.iter().any(|p| p.name == o.name && p.is_sensitive());
+        match (&o.change.before, &o.change.before_sensitive) {
+            (Some(before), _) if declared => sensitive_leaves(&resolve_span(Some(before), None)?, true, &mut out),
+            (Some(before), Some(mask)) => marked_leaves(before.as_str(), mask, &o.name, &mut out)?,
+            _ => {}
+        }
     }
     for v in &plan.variables {
         sensitive_leaves(&v.value()?, false, &mut out);
     }
-    for r in plan.prior_state()? {
-        sensitive_leaves(&r.values()?, false, &mut out);
+    // State objects without a mask are read by the reader, which marks
+    // secret-looking attributes (planned values without one are the
+    // changes' `after`, read above).
+    if prior.resources.iter().any(|r| r.sensitive_values.is_none()) {
+        for r in plan.prior_state()? {
+            sensitive_leaves(&r.values()?, false, &mut out);
+        }
     }
     for view in [planned, prior] {
         for r in &view.resources {
-            sensitive_leaves(&resolve_span(r.values.as_ref(), r.sensitive_values.as_ref())?, false, &mut out);
+            if let (Some(values), Some(mask)) = (&r.values, &r.sensitive_values) {
+                marked_leaves(values.as_str(), mask, &r.address, &mut out)?;
+            }
         }
-        for o in &view.outputs {
-            sensitive_leaves(&resolve_span(o.value.as_ref(), None)?, o.sensitive, &mut out);
+        for o in view.outputs.iter().filter(|o| o.sensitive) {
+            sensitive_leaves(&resolve_span(o.value.as_ref(), None)?, true, &mut out);
         }
     }
     if let Some(config) = doc.section("configuration") {
@@ -211,6 +233,31 @@ fn collect_sensitive(
     // tail of a longer secret that contains a shorter one.
     texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     Ok(texts)
+}
+
+/// Adds the sensitive leaves of a value with a sensitivity mask, building
+/// only the top-level attributes the mask marks somewhere (a mask without
+/// `true` marks nothing; most values have such masks).
+fn marked_leaves(value: &str, mask: &JsonSpan, what: &str, out: &mut BTreeSet<String>) -> Result<(), TerraformError> {
+    if !mask.as_str().contains("true") {
+        return Ok(());
+    }
+    let marked: Option<BTreeSet<String>> = match mask.to_json()? {
+        serde_json::Value::Object(m) => {
+            Some(m.iter().filter(|(_, v)| v.to_string().contains("true")).map(|(k, _)| k.clone()).collect())
+        }
+        _ => None,
+    };
+    let keep = |k: &str| marked.as_ref().is_none_or(|m| m.contains(k));
+    let v = tfgate_plan::resolve_selected(
+        Some(value),
+        None,
+        Some(mask.as_str()),
+        marked.is_some().then_some(&keep as tfgate_plan::Selection<'_>),
+    )
+    .map_err(|source| PlanError::Value { path: format!("{what}: value"), source })?;
+    sensitive_leaves(&v, false, out);
+    Ok(())
 }
 
 fn resolve_span(value: Option<&JsonSpan>, sensitive: Option<&JsonSpan>) -> Result<tfgate_plan::Value, TerraformError> {
