@@ -156,6 +156,11 @@ fn other_import_names_are_not_answered() {
     let imports = imports_of(DEPOSED);
     assert!(imports.resolve("strings").is_none());
     assert!(imports.resolve("tfplan/v3").is_none());
+    // The first generation also answers to its Sentinel CLI plugin names.
+    for (alias, name) in [("tfplan/v1", "tfplan"), ("tfconfig/v1", "tfconfig"), ("tfstate/v1", "tfstate")] {
+        let (a, b) = (imports.resolve(alias).unwrap(), imports.resolve(name).unwrap());
+        assert!(std::sync::Arc::ptr_eq(a.as_object().unwrap(), b.as_object().unwrap()), "{alias}");
+    }
 }
 
 #[test]

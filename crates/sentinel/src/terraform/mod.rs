@@ -31,7 +31,8 @@ pub enum TerraformError {
     Plan(#[from] PlanError),
 }
 
-/// The names [`TerraformImports::resolve`] answers.
+/// The names [`TerraformImports::resolve`] answers (and `tfplan/v1`,
+/// `tfconfig/v1` and `tfstate/v1`, the Sentinel CLI's names for the first generation).
 pub const IMPORT_NAMES: [&str; 7] =
     ["tfplan/v2", "tfconfig/v2", "tfstate/v2", "tfrun", "tfplan", "tfconfig", "tfstate"];
 
@@ -132,6 +133,13 @@ impl TerraformImports {
 
     /// The import called `name`, or `None` when it is not a Terraform import.
     pub fn resolve(&self, name: &str) -> Option<Value> {
+        // The Sentinel CLI's plugin names for the first generation.
+        let name = match name {
+            "tfplan/v1" => "tfplan",
+            "tfconfig/v1" => "tfconfig",
+            "tfstate/v1" => "tfstate",
+            other => other,
+        };
         let i = IMPORT_NAMES.iter().position(|n| *n == name)?;
         let data = &self.data;
         Some(
