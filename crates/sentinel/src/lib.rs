@@ -16,9 +16,11 @@ mod lexer;
 mod parser;
 mod program;
 pub mod stdlib;
+pub mod terraform;
 mod value;
 
 pub use diagnostic::Diagnostic;
 pub use eval::format_value;
 pub use program::{evaluate, load_module, EvalError, Evaluation, Imports, Limits, NoImports, Program, RuleResult};
+pub use terraform::{RunInfo, TerraformError, TerraformImports};
 pub use value::{Key, List, Map, Object, ObjectError, Value};
