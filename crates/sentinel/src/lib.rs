@@ -8,6 +8,11 @@
 //! from a plan, `sentinel.hcl` policy sets, mocks and the `sentinel test`
 //! runner.
 
+mod config;
 mod value;
 
+pub use config::{
+    Config, ConfigError, ConfigFormat, EnforcementLevel, MockConfig, MockKind, ModuleConfig, PluginConfig,
+    PolicyConfig, Position, StaticConfig, TestConfig,
+};
 pub use value::{Key, List, Map, Object, ObjectError, Value};
