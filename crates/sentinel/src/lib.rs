@@ -9,10 +9,12 @@
 //! runner.
 
 mod config;
+mod scrub;
 mod value;
 
 pub use config::{
     Config, ConfigError, ConfigFormat, EnforcementLevel, MockConfig, MockKind, ModuleConfig, PluginConfig,
     PolicyConfig, Position, StaticConfig, TestConfig,
 };
+pub use scrub::{Scrubber, REDACTED};
 pub use value::{Key, List, Map, Object, ObjectError, Value};
