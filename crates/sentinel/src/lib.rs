@@ -8,7 +8,14 @@
 //! from a plan, `sentinel.hcl` policy sets, mocks and the `sentinel test`
 //! runner.
 
+mod ast;
+mod builtins;
 mod config;
+mod diagnostic;
+mod eval;
+mod lexer;
+mod parser;
+mod program;
 mod scrub;
 mod value;
 
@@ -16,5 +23,8 @@ pub use config::{
     Config, ConfigError, ConfigFormat, EnforcementLevel, MockConfig, MockKind, ModuleConfig, PluginConfig,
     PolicyConfig, Position, StaticConfig, TestConfig,
 };
+pub use diagnostic::Diagnostic;
+pub use eval::format_value;
+pub use program::{evaluate, load_module, EvalError, Evaluation, Imports, Limits, NoImports, Program, RuleResult};
 pub use scrub::{Scrubber, REDACTED};
 pub use value::{Key, List, Map, Object, ObjectError, Value};

@@ -1,0 +1,164 @@
+//! The public API: parse a policy, module or mock file; evaluate a policy;
+//! load a module's namespace.
+
+use std::fmt;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::ast::{File, Pos};
+use crate::diagnostic::Diagnostic;
+use crate::eval::scope::Scope;
+use crate::eval::{Interp, RuleVal};
+use crate::value::{Key, Map, Value};
+
+/// A parsed policy, module or mock file.
+#[derive(Debug, Clone)]
+pub struct Program {
+    file: Arc<str>,
+    ast: Arc<File>,
+}
+
+impl Program {
+    /// Parses `source`; `path` names the file in diagnostics and errors.
+    pub fn parse(path: &str, source: &str) -> Result<Program, Vec<Diagnostic>> {
+        let diag = |line, column, message| vec![Diagnostic { file: path.to_string(), line, column, message }];
+        let tokens = crate::lexer::lex(source).map_err(|e| diag(e.line, e.col, e.message))?;
+        let ast = crate::parser::parse_file(tokens).map_err(|e| diag(e.line, e.col, e.message))?;
+        Ok(Program { file: path.into(), ast: Arc::new(ast) })
+    }
+
+    /// The file name given to [`Program::parse`].
+    pub fn path(&self) -> &str {
+        &self.file
+    }
+
+    /// The names of the imports the file declares (`import "name"`), in order.
+    pub fn import_names(&self) -> Vec<String> {
+        self.ast.imports.iter().map(|i| i.name.to_string()).collect()
+    }
+
+    /// The parameters the file declares, with whether each has a default.
+    pub fn param_names(&self) -> Vec<(String, bool)> {
+        self.ast.params.iter().map(|p| (p.name.to_string(), p.default.is_some())).collect()
+    }
+}
+
+/// Answers `import "name"`: modules, mocks, standard imports, Terraform
+/// imports. An import is a value, usually an object (fields and methods) or
+/// a map.
+pub trait Imports {
+    /// The value for the import `name`, or `None` when there is none.
+    fn resolve(&self, name: &str) -> Option<Value>;
+}
+
+/// No imports at all.
+pub struct NoImports;
+
+impl Imports for NoImports {
+    fn resolve(&self, _name: &str) -> Option<Value> {
+        None
+    }
+}
+
+/// Execution limits: a policy that exceeds one stops with an error naming
+/// the place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Evaluation steps (expressions and statements) per run.
+    pub max_steps: u64,
+    /// Nested function calls and rule evaluations.
+    pub max_depth: u32,
+    /// The largest string, list or map a policy may build (approximate bytes).
+    pub max_value_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_steps: 500_000_000, max_depth: 200, max_value_bytes: 256 * 1024 * 1024 }
+    }
+}
+
+/// The result of running a policy.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The value of `main` (a bool, or `undefined`, which is a failure), or
+    /// the error that stopped the run.
+    pub outcome: Result<Value, EvalError>,
+    /// Every rule evaluated, in the order each finished.
+    pub rules: Vec<RuleResult>,
+    /// Everything `print` wrote, a newline after each call.
+    pub prints: String,
+}
+
+impl Evaluation {
+    /// Whether the policy passed: `main` is `true`.
+    pub fn passed(&self) -> bool {
+        matches!(&self.outcome, Ok(v) if v.as_bool() == Some(true))
+    }
+}
+
+/// A rule's name, value and place.
+#[derive(Debug, Clone)]
+pub struct RuleResult {
+    /// The variable the rule was assigned to (empty for an unnamed rule).
+    pub name: String,
+    pub value: Value,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A runtime error: place and a short message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// Runs a policy: the file top to bottom, then its `main` rule. `params`
+/// override the file's `param` declarations by name.
+pub fn evaluate(
+    program: &Program,
+    imports: &dyn Imports,
+    params: &IndexMap<String, Value>,
+    limits: &Limits,
+) -> Evaluation {
+    let mut it = Interp::new(imports, limits, program.file.clone());
+    let env = Scope::new(None);
+    let outcome = (|| {
+        it.run_file(&program.ast, &env, params)?;
+        let Some(main) = env.get("main") else {
+            return Err(it.error(Pos { line: 1, col: 1 }, "policy has no main rule"));
+        };
+        match &main {
+            Value::Rule(r) => match r.downcast_ref::<RuleVal>() {
+                Some(r) => it.eval_rule(r, r.def.pos),
+                None => Ok(Value::Undefined),
+            },
+            other => Ok(other.resolved().clone()),
+        }
+    })();
+    Evaluation { outcome: outcome.map_err(|e| *e), rules: it.rules, prints: it.prints }
+}
+
+/// Runs a module or mock file and returns its namespace (its top-level
+/// variables, functions and rules, not its imports) as a map.
+pub fn load_module(program: &Program, imports: &dyn Imports, limits: &Limits) -> Result<Value, EvalError> {
+    let mut it = Interp::new(imports, limits, program.file.clone());
+    let env = Scope::new(None);
+    it.run_file(&program.ast, &env, &IndexMap::new()).map_err(|e| *e)?;
+    let hidden: Vec<&str> = program.ast.imports.iter().map(|i| &*i.alias).collect();
+    let pairs = env.entries().into_iter().filter(|(k, _)| !hidden.contains(&&**k)).map(|(k, v)| (Key::String(k), v));
+    Ok(Value::Map(Map::from_pairs(pairs)))
+}

@@ -1,0 +1,193 @@
+//! Data-driven language cases: one `.sentinel` file per construct under
+//! `tests/language/`. A file states what it expects in comments:
+//!
+//! - `print(x)   // => text`: the lines `print` writes, in order;
+//! - `//! main = value`: the value of `main`, as `print` shows it;
+//! - `//! rule NAME = value`: a rule's value, as `print` shows it;
+//! - `//! error: text`: the run stops with an error containing `text`;
+//! - `//! at: LINE:COLUMN`: the error's (or parse error's) place;
+//! - `//! parse-error: text`: parsing fails with a message containing `text`;
+//! - `//! param NAME = value`: a parameter override (an int, a string in
+//!   quotes, true or false).
+//!
+//! Every expectation comes from the Sentinel documentation; each file cites
+//! the page it follows.
+
+use indexmap::IndexMap;
+use tfgate_sentinel::{evaluate, format_value, Limits, NoImports, Program, Value};
+
+fn run_case(name: &str) {
+    let path = format!("{}/tests/language/{name}.sentinel", env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut expected_prints = Vec::new();
+    let mut expected_main = None;
+    let mut expected_rules = Vec::new();
+    let mut expected_error = None;
+    let mut expected_at = None;
+    let mut expected_parse_error = None;
+    let mut params = IndexMap::new();
+    for line in source.lines() {
+        if let Some((_, want)) = line.split_once("// => ") {
+            expected_prints.push(want.trim_end().to_string());
+        }
+        let Some(d) = line.trim_start().strip_prefix("//! ") else { continue };
+        if let Some(v) = d.strip_prefix("main = ") {
+            expected_main = Some(v.to_string());
+        } else if let Some(r) = d.strip_prefix("rule ") {
+            let (n, v) = r.split_once(" = ").expect("rule NAME = value");
+            expected_rules.push((n.to_string(), v.to_string()));
+        } else if let Some(v) = d.strip_prefix("error: ") {
+            expected_error = Some(v.to_string());
+        } else if let Some(v) = d.strip_prefix("at: ") {
+            let (l, c) = v.split_once(':').expect("at: LINE:COLUMN");
+            expected_at = Some((l.parse::<u32>().unwrap(), c.parse::<u32>().unwrap()));
+        } else if let Some(v) = d.strip_prefix("parse-error: ") {
+            expected_parse_error = Some(v.to_string());
+        } else if let Some(p) = d.strip_prefix("param ") {
+            let (n, v) = p.split_once(" = ").expect("param NAME = value");
+            let val = if let Some(s) = v.strip_prefix('"') {
+                Value::string(s.trim_end_matches('"'))
+            } else if let Ok(i) = v.parse::<i64>() {
+                Value::Int(i)
+            } else {
+                Value::Bool(v == "true")
+            };
+            params.insert(n.to_string(), val);
+        }
+    }
+    let file = format!("{name}.sentinel");
+    let program = match Program::parse(&file, &source) {
+        Ok(p) => {
+            assert!(expected_parse_error.is_none(), "{name}: expected a parse error, parsing succeeded");
+            p
+        }
+        Err(diags) => {
+            let d = &diags[0];
+            let want = expected_parse_error.unwrap_or_else(|| panic!("{name}: unexpected parse error: {d}"));
+            assert!(d.message.contains(&want), "{name}: parse error {d} does not contain {want:?}");
+            assert_eq!(d.file, file);
+            if let Some((l, c)) = expected_at {
+                assert_eq!((d.line, d.column), (l, c), "{name}: parse error place ({d})");
+            }
+            return;
+        }
+    };
+    let ev = evaluate(&program, &NoImports, &params, &Limits::default());
+    let prints: Vec<&str> = ev.prints.lines().collect();
+    assert_eq!(prints, expected_prints, "{name}: prints");
+    match (&ev.outcome, &expected_error) {
+        (Err(e), Some(want)) => {
+            assert!(e.message.contains(want.as_str()), "{name}: error {e} does not contain {want:?}");
+            if let Some((l, c)) = expected_at {
+                assert_eq!((e.line, e.column), (l, c), "{name}: error place ({e})");
+            }
+        }
+        (Err(e), None) => panic!("{name}: unexpected error: {e}"),
+        (Ok(v), Some(want)) => panic!("{name}: expected an error containing {want:?}, main was {}", format_value(v)),
+        (Ok(v), None) => {
+            if let Some(m) = &expected_main {
+                assert_eq!(&format_value(v), m, "{name}: main");
+            }
+        }
+    }
+    for (n, want) in &expected_rules {
+        let got =
+            ev.rules.iter().find(|r| &r.name == n).unwrap_or_else(|| panic!("{name}: rule {n} was not evaluated"));
+        assert_eq!(&format_value(&got.value), want, "{name}: rule {n}");
+    }
+}
+
+macro_rules! cases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                run_case(stringify!($name));
+            }
+        )*
+    };
+}
+
+cases!(main_rule);
+
+/// The Sentinel fixtures folder (see sentinel-common: never copied into the
+/// repository). `None` when it is missing outside CI.
+fn fixtures_dir() -> Option<std::path::PathBuf> {
+    let dir = match std::env::var("TFGATE_SENTINEL_FIXTURES") {
+        Ok(d) => std::path::PathBuf::from(d),
+        Err(_) => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/sentinel"),
+    };
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("Sentinel fixtures not found at {}", dir.display());
+    }
+    eprintln!("skipped: Sentinel fixtures not found at {}", dir.display());
+    None
+}
+
+fn sentinel_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            sentinel_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "sentinel") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_fixture_sentinel_file_parses() {
+    let Some(dir) = fixtures_dir() else { return };
+    let mut files = Vec::new();
+    sentinel_files(&dir, &mut files);
+    assert!(files.len() >= 386, "expected at least 386 .sentinel files under {}, found {}", dir.display(), files.len());
+    let mut failures = Vec::new();
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap();
+        if let Err(d) = Program::parse(&f.display().to_string(), &src) {
+            failures.push(d[0].to_string());
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} files failed to parse:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+}
+
+struct AnyImport;
+
+impl tfgate_sentinel::Imports for AnyImport {
+    fn resolve(&self, _name: &str) -> Option<Value> {
+        Some(Value::Map(tfgate_sentinel::Map::new()))
+    }
+}
+
+#[test]
+fn every_fixture_mock_file_loads_as_a_module() {
+    let Some(dir) = fixtures_dir() else { return };
+    let mut files = Vec::new();
+    sentinel_files(&dir, &mut files);
+    let mocks: Vec<_> =
+        files.iter().filter(|f| f.file_name().is_some_and(|n| n.to_string_lossy().starts_with("mock-"))).collect();
+    assert!(!mocks.is_empty());
+    let mut failures = Vec::new();
+    for f in &mocks {
+        let src = std::fs::read_to_string(f).unwrap();
+        let program = Program::parse(&f.display().to_string(), &src).unwrap();
+        // Mocks import `strings` and `types` for their functions; loading
+        // only needs the names to exist.
+        match tfgate_sentinel::load_module(&program, &AnyImport, &Limits::default()) {
+            Ok(v) => assert!(v.as_map().is_some_and(|m| !m.is_empty()), "{}: empty namespace", f.display()),
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} mocks failed:\n{}", failures.len(), mocks.len(), failures.join("\n"));
+}
