@@ -15,8 +15,11 @@ mod diagnostic;
 mod eval;
 mod lexer;
 mod parser;
+mod policy_set;
 mod program;
 mod scrub;
+mod testing;
+mod trace;
 mod value;
 
 pub use config::{
@@ -25,6 +28,15 @@ pub use config::{
 };
 pub use diagnostic::Diagnostic;
 pub use eval::format_value;
+pub use policy_set::{value_from_json, ApplyOptions, LayeredImports, LoadedPolicy, PolicySet, PolicySetError};
 pub use program::{evaluate, load_module, EvalError, Evaluation, Imports, Limits, NoImports, Program, RuleResult};
 pub use scrub::{Scrubber, REDACTED};
+pub use testing::{
+    discover_cases, run_tests, run_tests_paths, values_equal, CaseResult, PolicyResult, RuleFailure, TestOptions,
+    TestReport, TestStatus,
+};
+pub use trace::{
+    comment_above, policy_description, pretty_value, trace_json, value_json, write_hcp_trace, ApplyReport,
+    PolicyStatus, PolicyTrace, RuleTrace,
+};
 pub use value::{Key, List, Map, Object, ObjectError, Value};
