@@ -1284,7 +1284,7 @@ sentinel {
         assert!(matches!(&c.mocks["tfplan/v2"].kind, MockKind::Module { source } if source == "mock-tfplan.sentinel"));
         assert_eq!(c.params["token"].as_str(), Some(""));
         assert_eq!(c.test.as_ref().unwrap().rules["main"].as_bool(), Some(true));
-        assert_eq!(c.features["apply-all"], true);
+        assert!(c.features["apply-all"]);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 
 use crate::config::{Config, ConfigError, EnforcementLevel, MockKind, Position};
 use crate::eval::format_value;
-use crate::program::{evaluate, load_module, Imports, Limits, NoImports, Program};
+use crate::program::{evaluate, load_module, Imports, Limits, Program};
 use crate::scrub::Scrubber;
 use crate::trace::{comment_above, policy_description, ApplyReport, PolicyStatus, PolicyTrace, RuleTrace};
 use crate::value::{Key, List, Map, Value};
@@ -237,14 +237,16 @@ pub(crate) fn run_policy(
     trace.prints = scrubber.scrub_string(ev.prints);
     let mut rules: Vec<RuleTrace> = Vec::new();
     for r in ev.rules {
+        let in_policy = r.file == p.display;
+        let column = if in_policy { assignment_column(&p.source, &r.name, r.line, r.column) } else { r.column };
         let rule = RuleTrace {
-            description: if r.file == p.display { comment_above(&p.source, r.line) } else { String::new() },
-            offset: if r.file == p.display { offset_of(&p.source, r.line, r.column) } else { 0 },
+            description: if in_policy { comment_above(&p.source, r.line) } else { String::new() },
+            offset: if in_policy { offset_of(&p.source, r.line, column) } else { 0 },
             value: scrub_value(&r.value, scrubber),
             name: r.name,
             file: r.file,
             line: r.line,
-            column: r.column,
+            column,
         };
         // A rule evaluated twice (it cannot change) is shown once.
         rules.retain(|x| !(x.name == rule.name && x.file == rule.file));
@@ -268,6 +270,22 @@ pub(crate) fn run_policy(
         }
     }
     trace
+}
+
+/// Where the statement `name = rule ...` starts on its line, as the
+/// Sentinel CLI's traces place a rule (`policy.sentinel:9:1 - Rule "main"`),
+/// when the evaluator gave the position of the `rule` keyword instead.
+fn assignment_column(source: &str, name: &str, line: u32, column: u32) -> u32 {
+    let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else { return column };
+    let before: String = text.chars().take(column.saturating_sub(1) as usize).collect();
+    let Some(i) = before.find(name) else { return column };
+    let rest = before[i + name.len()..].trim_start();
+    let starts_word = before[..i].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+    if starts_word && rest.starts_with('=') && rest[1..].trim().is_empty() {
+        before[..i].chars().count() as u32 + 1
+    } else {
+        column
+    }
 }
 
 /// The byte offset of a one-based line and column (in characters).
@@ -439,6 +457,7 @@ pub(crate) fn shown(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::program::NoImports;
 
     #[test]
     fn offsets_count_bytes_up_to_the_column() {
@@ -446,6 +465,16 @@ mod tests {
         assert_eq!(offset_of(src, 2, 1), 6);
         assert_eq!(offset_of(src, 2, 8), 13);
         assert_eq!(offset_of("é = 1\nx", 1, 3), 3);
+    }
+
+    #[test]
+    fn rules_are_placed_at_their_assignment() {
+        let src = "x = 1\nmain = rule { true }\n  is_ok = rule when x { true }\n";
+        assert_eq!(assignment_column(src, "main", 2, 8), 1);
+        assert_eq!(assignment_column(src, "is_ok", 3, 11), 3);
+        // Anything else is left as the evaluator gave it.
+        assert_eq!(assignment_column(src, "ok", 3, 11), 11);
+        assert_eq!(assignment_column(src, "main", 9, 4), 4);
     }
 
     #[test]

@@ -208,6 +208,7 @@ impl TestReport {
                             out.push_str("        Value:\n");
                             push_lines(&mut out, &pretty_value(&r.value), "          ");
                         }
+                        out.push('\n');
                     }
                 }
             }
