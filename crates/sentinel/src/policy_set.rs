@@ -154,7 +154,13 @@ impl PolicySet {
             params.extend(opts.params.iter().map(|(k, v)| (k.clone(), v.clone())));
             let mut trace = run_policy(p, &imports, &params, &self.config.globals, &opts.limits, &opts.scrubber);
             trace.enforcement_level = p.enforcement_level;
+            let blocking = trace.status != PolicyStatus::Pass && p.enforcement_level != EnforcementLevel::Advisory;
             traces.push(trace);
+            // Without the `apply-all` feature the Sentinel CLI stops at the
+            // first blocking failure; the verdict is the same either way.
+            if blocking && !(opts.apply_all || self.config.features.get("apply-all").copied().unwrap_or(false)) {
+                break;
+            }
         }
         ApplyReport { policies: traces, trace: opts.trace }
     }
@@ -173,6 +179,9 @@ pub struct ApplyOptions {
     pub trace: bool,
     /// Evaluate only the policy of this name.
     pub only: Option<String>,
+    /// Evaluate every policy even after a blocking failure (as the
+    /// `apply-all` feature of the `sentinel` block does).
+    pub apply_all: bool,
 }
 
 /// Fails when a file the configuration names is remote or missing.
@@ -332,6 +341,10 @@ pub fn value_from_json(j: &serde_json::Value) -> Value {
     }
 }
 
+/// The Terraform imports, whose `plan_path` configuration tfgate reads.
+const TERRAFORM_IMPORTS: &[&str] =
+    &["tfplan/v2", "tfplan", "tfconfig/v2", "tfconfig", "tfstate/v2", "tfstate", "tfrun"];
+
 /// Where an import comes from, before it is first used.
 enum Source {
     Data(Value),
@@ -359,7 +372,28 @@ impl<'a> LayeredImports<'a> {
         // Lowest layer first, so a higher layer replaces a name.
         for p in config.plugins.values() {
             if let Some(exe) = &p.source {
-                sources.insert(p.name.clone(), Source::Plugin(exe.clone()));
+                sources.insert(
+                    p.name.clone(),
+                    Source::Plugin(format!("an import plugin ({exe}); tfgate does not run plugin executables")),
+                );
+                continue;
+            }
+            // A standard or Terraform import's configuration: only the
+            // plan file of the Terraform imports is understood (the caller
+            // reads it through `PolicySet::plan_path`). Anything else would
+            // change what the import answers, so it must not be ignored.
+            let keys: Vec<String> = p
+                .config
+                .as_map()
+                .map(|m| m.iter().filter_map(|(k, _)| k.as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            let understood = TERRAFORM_IMPORTS.contains(&p.name.as_str());
+            let unknown: Vec<String> = keys.into_iter().filter(|k| !(understood && k == "plan_path")).collect();
+            if !unknown.is_empty() {
+                sources.insert(
+                    p.name.clone(),
+                    Source::Plugin(format!("configured with {} which tfgate does not support", unknown.join(", "))),
+                );
             }
         }
         for s in config.statics.values() {
@@ -399,8 +433,7 @@ impl<'a> LayeredImports<'a> {
     fn build(&self, name: &str, source: &Source) -> Option<Value> {
         match source {
             Source::Data(v) => Some(v.clone()),
-            Source::Plugin(exe) => self
-                .fail(format!("import {name:?} is an import plugin ({exe}); tfgate does not run plugin executables")),
+            Source::Plugin(why) => self.fail(format!("import {name:?} is {why}")),
             Source::Static(path, shown) => {
                 let text = match std::fs::read_to_string(path) {
                     Ok(t) => t,
@@ -524,6 +557,28 @@ mod tests {
         // tfplan/v2 has no executable: it falls through to the fallback.
         assert!(imports.resolve("tfplan/v2").is_none());
         assert!(imports.take_errors().is_empty());
+    }
+
+    #[test]
+    fn a_standard_import_configuration_tfgate_does_not_understand_is_refused() {
+        struct Std;
+        impl Imports for Std {
+            fn resolve(&self, _: &str) -> Option<Value> {
+                Some(Value::from("standard"))
+            }
+        }
+        let c = Config::parse(
+            Path::new("sentinel.hcl"),
+            "import \"plugin\" \"time\" {\n  config = { timezone = \"Australia/Brisbane\" }\n}\nimport \"plugin\" \"tfrun\" {\n  config = { plan_path = \"p.json\", organization = \"x\" }\n}\nimport \"plugin\" \"strings\" {}",
+        )
+        .unwrap();
+        let imports = LayeredImports::new(&c, &Std, &Limits::default());
+        assert!(imports.resolve("time").is_none());
+        assert!(imports.take_errors()[0].contains("configured with timezone which tfgate does not support"));
+        assert!(imports.resolve("tfrun").is_none());
+        assert!(imports.take_errors()[0].contains("configured with organization"));
+        // A block without configuration changes nothing.
+        assert_eq!(imports.resolve("strings").unwrap().as_str(), Some("standard"));
     }
 
     #[test]

@@ -203,8 +203,14 @@ fn apply_runs_a_policy_set_with_its_modules_and_params() {
     let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(json["result"], false);
     assert_eq!(json["can_override"], false);
-    assert_eq!(json["policies"][1]["allowed_failure"], true);
     assert_eq!(json["policies"][0]["trace"]["print"], "using token (sensitive value)\n");
+    // As the Sentinel CLI, the run stops at the first blocking failure...
+    assert_eq!(json["policies"].as_array().map(Vec::len), Some(1));
+    // ...unless every policy is asked for.
+    opts.apply_all = true;
+    let report = set.apply(&NoImports, &opts);
+    assert_eq!(report.policies.len(), 2);
+    assert_eq!(report.to_json()["policies"][1]["allowed_failure"], true);
 }
 
 #[test]
