@@ -24,7 +24,19 @@ impl Program {
     pub fn parse(path: &str, source: &str) -> Result<Program, Vec<Diagnostic>> {
         let diag = |line, column, message| vec![Diagnostic { file: path.to_string(), line, column, message }];
         let tokens = crate::lexer::lex(source).map_err(|e| diag(e.line, e.col, e.message))?;
-        let ast = crate::parser::parse_file(tokens).map_err(|e| diag(e.line, e.col, e.message))?;
+        // The parser recurses once per nesting level (bounded by
+        // MAX_NESTING); it runs on the large evaluation stack too.
+        let parsed = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("sentinel-parse".into())
+                .stack_size(EVALUATION_STACK)
+                .spawn_scoped(scope, move || crate::parser::parse_file(tokens))
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        });
+        let ast = match parsed {
+            Ok(r) => r.map_err(|e| diag(e.line, e.col, e.message))?,
+            Err(e) => return Err(diag(0, 0, format!("could not start the parser thread: {e}"))),
+        };
         Ok(Program { file: path.into(), ast: Arc::new(ast) })
     }
 
@@ -75,7 +87,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_steps: 500_000_000, max_depth: 200, max_value_bytes: 256 * 1024 * 1024 }
+        Limits { max_steps: 500_000_000, max_depth: 500, max_value_bytes: 256 * 1024 * 1024 }
     }
 }
 
@@ -134,6 +146,60 @@ pub fn evaluate(
     params: &IndexMap<String, Value>,
     limits: &Limits,
 ) -> Evaluation {
+    let run = on_evaluation_stack(imports, |imports| evaluate_here(program, imports, params, limits));
+    run.unwrap_or_else(|e| Evaluation { outcome: Err(e), rules: Vec::new(), prints: String::new() })
+}
+
+/// The stack evaluation runs on: deep (but limited) recursion in a policy
+/// must not overflow the caller's thread, which may be a 2 MiB worker.
+const EVALUATION_STACK: usize = 256 * 1024 * 1024;
+
+/// Answers imports for code on the evaluation thread by asking the calling
+/// thread, which owns the (possibly not thread-safe) [`Imports`].
+struct ProxyImports {
+    requests: std::sync::mpsc::Sender<(String, std::sync::mpsc::Sender<Option<Value>>)>,
+}
+
+impl Imports for ProxyImports {
+    fn resolve(&self, name: &str) -> Option<Value> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.requests.send((name.to_string(), tx)).ok()?;
+        rx.recv().ok()?
+    }
+}
+
+/// Runs `f` on a thread with a large stack (only reserved, not committed),
+/// serving its import requests from this thread until it finishes.
+fn on_evaluation_stack<T: Send>(
+    imports: &dyn Imports,
+    f: impl FnOnce(&dyn Imports) -> T + Send,
+) -> Result<T, EvalError> {
+    let (tx, rx) = std::sync::mpsc::channel::<(String, std::sync::mpsc::Sender<Option<Value>>)>();
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("sentinel-eval".into())
+            .stack_size(EVALUATION_STACK)
+            .spawn_scoped(scope, move || f(&ProxyImports { requests: tx }));
+        let worker = worker.map_err(|e| EvalError {
+            file: String::new(),
+            line: 0,
+            column: 0,
+            message: format!("could not start the evaluation thread: {e}"),
+        })?;
+        // The loop ends when the worker drops its sender, that is, when it is done.
+        for (name, reply) in rx {
+            let _ = reply.send(imports.resolve(&name));
+        }
+        worker.join().map_err(|p| std::panic::resume_unwind(p))
+    })
+}
+
+fn evaluate_here(
+    program: &Program,
+    imports: &dyn Imports,
+    params: &IndexMap<String, Value>,
+    limits: &Limits,
+) -> Evaluation {
     let mut it = Interp::new(imports, limits, program.file.clone());
     let env = Scope::new(None);
     let outcome = (|| {
@@ -155,6 +221,10 @@ pub fn evaluate(
 /// Runs a module or mock file and returns its namespace (its top-level
 /// variables, functions and rules, not its imports) as a map.
 pub fn load_module(program: &Program, imports: &dyn Imports, limits: &Limits) -> Result<Value, EvalError> {
+    on_evaluation_stack(imports, |imports| load_module_here(program, imports, limits))?
+}
+
+fn load_module_here(program: &Program, imports: &dyn Imports, limits: &Limits) -> Result<Value, EvalError> {
     let mut it = Interp::new(imports, limits, program.file.clone());
     let env = Scope::new(None);
     it.run_file(&program.ast, &env, &IndexMap::new()).map_err(|e| *e)?;

@@ -27,8 +27,8 @@ fn run_case(name: &str) {
     let mut expected_parse_error = None;
     let mut params = IndexMap::new();
     for line in source.lines() {
-        if let Some((_, want)) = line.split_once("// => ") {
-            expected_prints.push(want.trim_end().to_string());
+        if let Some((_, want)) = line.split_once("// =>") {
+            expected_prints.push(want.strip_prefix(' ').unwrap_or(want).trim_end().to_string());
         }
         let Some(d) = line.trim_start().strip_prefix("//! ") else { continue };
         if let Some(v) = d.strip_prefix("main = ") {
@@ -108,7 +108,53 @@ macro_rules! cases {
     };
 }
 
-cases!(main_rule);
+cases!(
+    append_not_a_list,
+    arithmetic,
+    arithmetic_type_error,
+    assignment,
+    assignment_list_out_of_range,
+    assignment_not_a_collection,
+    assignment_unknown_variable,
+    builtins,
+    comparison,
+    control_flow,
+    delete_not_a_map,
+    division_by_zero,
+    else_operator,
+    emptiness,
+    error_builtin,
+    for_not_a_collection,
+    function_arity,
+    function_without_return,
+    functions,
+    import_after_statement,
+    import_missing,
+    index_error,
+    index_slice,
+    lex_error_string,
+    literals,
+    main_rule,
+    matches,
+    matches_error,
+    no_main,
+    param_after_statement,
+    param_conflict,
+    param_required,
+    params,
+    parse_error_place,
+    parse_error_unexpected,
+    precedence,
+    print,
+    quantifiers,
+    rule_undefined_body,
+    rules,
+    selector_assignment,
+    set_operator_error,
+    set_operators,
+    undefined,
+    undefined_variable,
+);
 
 /// The Sentinel fixtures folder (see sentinel-common: never copied into the
 /// repository). `None` when it is missing outside CI.
@@ -190,4 +236,96 @@ fn every_fixture_mock_file_loads_as_a_module() {
         }
     }
     assert!(failures.is_empty(), "{} of {} mocks failed:\n{}", failures.len(), mocks.len(), failures.join("\n"));
+}
+
+// ---- limits and hostile input: errors with a place, never a crash ----
+
+fn eval_with(source: &str, limits: &Limits) -> tfgate_sentinel::Evaluation {
+    let p = Program::parse("limits.sentinel", source).unwrap_or_else(|d| panic!("{}", d[0]));
+    evaluate(&p, &NoImports, &IndexMap::new(), limits)
+}
+
+fn parse_err(source: &str) -> tfgate_sentinel::Diagnostic {
+    match Program::parse("hostile.sentinel", source) {
+        Ok(_) => panic!("expected a parse error"),
+        Err(d) => d.into_iter().next().unwrap(),
+    }
+}
+
+#[test]
+fn deeply_nested_input_is_a_parse_error_not_a_stack_overflow() {
+    for src in [
+        format!("x = {}1{}", "(".repeat(100_000), ")".repeat(100_000)),
+        format!("x = {}1", "-".repeat(100_000)),
+        format!("x = {}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        format!("x = 1{}", " + 1".repeat(100_000)),
+        format!("x = a{}", ".b".repeat(100_000)),
+        format!("x = {}1{}", "{\"k\": ".repeat(100_000), "}".repeat(100_000)),
+        format!("x = {}", "func() { return ".repeat(100_000)),
+    ] {
+        let d = parse_err(&src);
+        assert!(d.message.contains("nesting too deep"), "{d}");
+        assert_eq!(d.line, 1);
+    }
+}
+
+#[test]
+fn moderately_nested_expressions_parse_and_evaluate() {
+    let src = format!(
+        "x = {}1{}\ny = 0{}\nmain = rule {{ x == 1 and y == 200 }}",
+        "(".repeat(150),
+        ")".repeat(150),
+        " + 1".repeat(200)
+    );
+    let ev = eval_with(&src, &Limits::default());
+    assert_eq!(ev.outcome.map(|v| format_value(&v)), Ok("true".to_string()));
+}
+
+#[test]
+fn unbounded_recursion_stops_at_the_call_depth_limit() {
+    let src = "f = func(n) { return f(n + 1) }\nx = f(0)\nmain = rule { true }";
+    let ev = eval_with(src, &Limits::default());
+    let e = ev.outcome.unwrap_err();
+    assert!(e.message.contains("call depth limit reached: more than 500 nested calls"), "{e}");
+    assert_eq!((e.file.as_str(), e.line), ("limits.sentinel", 1));
+}
+
+#[test]
+fn deep_expressions_inside_deep_recursion_stop_at_the_nesting_limit() {
+    let deep = format!("{}n{}", "(".repeat(300), ")".repeat(300));
+    let src = format!("f = func(n) {{ return f({deep} + 1) }}\nx = f(0)\nmain = rule {{ true }}");
+    let ev = eval_with(&src, &Limits::default());
+    let e = ev.outcome.unwrap_err();
+    assert!(e.message.contains("limit reached"), "{e}");
+}
+
+#[test]
+fn long_loops_stop_at_the_step_limit() {
+    let src = "n = 0\nfor range(1000) as i {\n  for range(1000) as j { n += 1 }\n}\nmain = rule { true }";
+    let limits = Limits { max_steps: 100_000, ..Limits::default() };
+    let e = eval_with(src, &limits).outcome.unwrap_err();
+    assert!(e.message.contains("execution limit reached: more than 100000 evaluation steps"), "{e}");
+    assert_eq!(e.line, 3);
+    // The same loop within a generous limit completes.
+    let ev = eval_with(&src.replace("main = rule { true }", "main = rule { n == 1000000 }"), &Limits::default());
+    assert!(ev.passed());
+}
+
+#[test]
+fn values_growing_past_the_size_limit_stop_with_an_error() {
+    let src = "s = \"xxxxxxxxxx\"\nfor range(40) as i {\n  s = s + s\n}\nmain = rule { true }";
+    let limits = Limits { max_value_bytes: 1 << 20, ..Limits::default() };
+    let e = eval_with(src, &limits).outcome.unwrap_err();
+    assert!(e.message.contains("value too large"), "{e}");
+    assert_eq!(e.line, 3);
+    let l = "l = [1]\nfor range(40) as i {\n  l += l\n}\nmain = rule { true }";
+    assert!(eval_with(l, &limits).outcome.unwrap_err().message.contains("value too large"));
+    let r = eval_with("l = range(100000000)\nmain = rule { true }", &limits).outcome.unwrap_err();
+    assert!(r.message.contains("value too large"), "{r}");
+}
+
+#[test]
+fn a_rule_that_refers_to_itself_is_an_error() {
+    let e = eval_with("r = rule { r }\nmain = rule { r }", &Limits::default()).outcome.unwrap_err();
+    assert!(e.message.contains("rule refers to itself"), "{e}");
 }

@@ -18,7 +18,8 @@ pub fn format_value(v: &Value) -> String {
 }
 
 /// A float as Go's `%v` prints it: the shortest text that reads back the
-/// same, with an exponent when it is below 1e-4 or at least 1e21.
+/// same, in exponent form when the decimal exponent is below -4 or at least
+/// 6 (so `123456.7` but `1e+06`).
 pub(crate) fn format_float(f: f64) -> String {
     if f.is_nan() {
         return "NaN".into();
@@ -26,10 +27,10 @@ pub(crate) fn format_float(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
     }
-    let a = f.abs();
-    if a != 0.0 && !(1e-4..1e21).contains(&a) {
-        let s = format!("{f:e}");
-        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let sci = format!("{f:e}");
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let e: i32 = exp.parse().unwrap_or(0);
+    if f != 0.0 && !(-4..6).contains(&e) {
         let (sign, digits) = match exp.strip_prefix('-') {
             Some(d) => ('-', d),
             None => ('+', exp),
@@ -141,6 +142,8 @@ mod tests {
         assert_eq!(format_float(2.0), "2");
         assert_eq!(format_float(1.5), "1.5");
         assert_eq!(format_float(1e21), "1e+21");
+        assert_eq!(format_float(1e6), "1e+06");
+        assert_eq!(format_float(1234567.0), "1.234567e+06");
         assert_eq!(format_float(0.00001), "1e-05");
         assert_eq!(format_float(123456.789), "123456.789");
     }
