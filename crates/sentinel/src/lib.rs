@@ -28,7 +28,9 @@ pub use config::{
 };
 pub use diagnostic::Diagnostic;
 pub use eval::format_value;
-pub use policy_set::{value_from_json, ApplyOptions, LayeredImports, LoadedPolicy, PolicySet, PolicySetError};
+pub use policy_set::{
+    value_from_json, ApplyOptions, ChainImports, LayeredImports, LoadedPolicy, PolicySet, PolicySetError,
+};
 pub use program::{evaluate, load_module, EvalError, Evaluation, Imports, Limits, NoImports, Program, RuleResult};
 pub use scrub::{Scrubber, REDACTED};
 pub use testing::{

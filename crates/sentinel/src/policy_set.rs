@@ -42,6 +42,16 @@ pub enum PolicySetError {
     },
 }
 
+/// Several import sources, asked in order; the first that answers wins
+/// (for example the standard imports, then the Terraform imports).
+pub struct ChainImports<'a>(pub Vec<&'a dyn Imports>);
+
+impl Imports for ChainImports<'_> {
+    fn resolve(&self, name: &str) -> Option<Value> {
+        self.0.iter().find_map(|i| i.resolve(name))
+    }
+}
+
 /// One policy of a set, parsed.
 pub struct LoadedPolicy {
     /// Its name (the `policy` block's label, or the file stem).
@@ -130,15 +140,41 @@ impl PolicySet {
         Ok(PolicySet { config, policies })
     }
 
-    /// The plan file a `import "plugin" "tfplan/v2" { config = { plan_path
-    /// = ... } }` block names (also for `tfplan`), resolved beside the
-    /// configuration: the Sentinel CLI's way to evaluate a plan JSON.
-    pub fn plan_path(&self) -> Option<PathBuf> {
-        ["tfplan/v2", "tfplan"].iter().find_map(|name| {
-            let plugin = self.config.plugins.get(*name)?;
-            let path = plugin.config.as_map()?.get_str("plan_path")?.as_str()?.to_string();
-            Some(self.config.resolve(&path))
-        })
+    /// The plan file the Terraform imports' `import "plugin"` blocks name
+    /// (`config = { plan_path = "./plan.json" }`, the Sentinel CLI's way to
+    /// evaluate a plan JSON), resolved beside the configuration. Blocks
+    /// that name different files are an error: one run sees one plan.
+    pub fn plan_path(&self) -> Result<Option<PathBuf>, PolicySetError> {
+        let mut found: Option<(PathBuf, &str)> = None;
+        for p in self.config.plugins.values() {
+            if !TERRAFORM_IMPORTS.contains(&p.name.as_str()) {
+                continue;
+            }
+            let Some(v) = p.config.as_map().and_then(|m| m.get_str("plan_path").cloned()) else { continue };
+            let Some(text) = v.as_str() else {
+                return Err(PolicySetError::Source {
+                    pos: p.pos.clone(),
+                    message: "plan_path must be a string".into(),
+                });
+            };
+            let path = self.config.resolve(text);
+            match &found {
+                Some((other, name)) if *other != path => {
+                    return Err(PolicySetError::Source {
+                        pos: p.pos.clone(),
+                        message: format!(
+                            "{:?} names plan {}, but {name:?} names {}: one run evaluates one plan",
+                            p.name,
+                            path.display(),
+                            other.display()
+                        ),
+                    })
+                }
+                Some(_) => {}
+                None => found = Some((path, p.name.as_str())),
+            }
+        }
+        Ok(found.map(|(p, _)| p))
     }
 
     /// Evaluates every policy (or only `opts.only`) with these fallback
@@ -388,7 +424,10 @@ impl<'a> LayeredImports<'a> {
                 .map(|m| m.iter().filter_map(|(k, _)| k.as_str().map(str::to_string)).collect())
                 .unwrap_or_default();
             let understood = TERRAFORM_IMPORTS.contains(&p.name.as_str());
-            let unknown: Vec<String> = keys.into_iter().filter(|k| !(understood && k == "plan_path")).collect();
+            // `schemas_path` (first-generation imports) only helps the real
+            // plugin type values; the plan JSON carries what tfgate needs.
+            let unknown: Vec<String> =
+                keys.into_iter().filter(|k| !(understood && (k == "plan_path" || k == "schemas_path"))).collect();
             if !unknown.is_empty() {
                 sources.insert(
                     p.name.clone(),
@@ -550,13 +589,33 @@ mod tests {
         )
         .unwrap();
         let set = PolicySet { config: c, policies: Vec::new() };
-        assert_eq!(set.plan_path(), Some(PathBuf::from("/sets/./plan.json")));
+        assert_eq!(set.plan_path().unwrap(), Some(PathBuf::from("/sets/./plan.json")));
         let imports = LayeredImports::new(&set.config, &NoImports, &Limits::default());
         assert!(imports.resolve("flip").is_none());
         assert!(imports.take_errors()[0].contains("does not run plugin executables"));
         // tfplan/v2 has no executable: it falls through to the fallback.
         assert!(imports.resolve("tfplan/v2").is_none());
         assert!(imports.take_errors().is_empty());
+    }
+
+    #[test]
+    fn terraform_imports_must_agree_on_the_plan() {
+        let c = Config::parse(
+            Path::new("/sets/sentinel.hcl"),
+            "import \"plugin\" \"tfplan/v2\" {\n  config = { plan_path = \"a.json\" }\n}\nimport \"plugin\" \"tfconfig/v2\" {\n  config = { plan_path = \"b.json\" }\n}\n",
+        )
+        .unwrap();
+        let e = PolicySet { config: c, policies: Vec::new() }.plan_path().unwrap_err();
+        assert!(e.to_string().starts_with("/sets/sentinel.hcl:4:1: \"tfconfig/v2\" names plan"), "{e}");
+        let c = Config::parse(
+            Path::new("/sets/sentinel.hcl"),
+            "import \"plugin\" \"tfplan/v2\" {\n  config = { plan_path = \"a.json\" }\n}\nimport \"plugin\" \"tfstate/v2\" {\n  config = { plan_path = \"a.json\" }\n}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            PolicySet { config: c, policies: Vec::new() }.plan_path().unwrap(),
+            Some(PathBuf::from("/sets/a.json"))
+        );
     }
 
     #[test]
@@ -579,6 +638,21 @@ mod tests {
         assert!(imports.take_errors()[0].contains("configured with organization"));
         // A block without configuration changes nothing.
         assert_eq!(imports.resolve("strings").unwrap().as_str(), Some("standard"));
+    }
+
+    #[test]
+    fn chained_imports_answer_in_order() {
+        struct One(&'static str, &'static str);
+        impl Imports for One {
+            fn resolve(&self, name: &str) -> Option<Value> {
+                (name == self.0).then(|| Value::from(self.1))
+            }
+        }
+        let (a, b, c) = (One("x", "first"), One("x", "second"), One("y", "third"));
+        let chain = ChainImports(vec![&a, &b, &c]);
+        assert_eq!(chain.resolve("x").unwrap().as_str(), Some("first"));
+        assert_eq!(chain.resolve("y").unwrap().as_str(), Some("third"));
+        assert!(chain.resolve("z").is_none());
     }
 
     #[test]

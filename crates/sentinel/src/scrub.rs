@@ -44,8 +44,10 @@ impl Scrubber {
             // printed form escape the same characters).
             let quoted = serde_json::to_string(t).unwrap_or_default();
             let escaped = &quoted[1..quoted.len().saturating_sub(1).max(1)];
-            if escaped != t {
-                patterns.push(escaped.to_string());
+            for variant in [escaped.to_string(), printed_escape(t)] {
+                if variant != t {
+                    patterns.push(variant);
+                }
             }
         }
         patterns.sort();
@@ -115,6 +117,26 @@ impl Scrubber {
     }
 }
 
+/// How Sentinel's printed form escapes a string inside a collection:
+/// `\"`, `\\`, `\n`, `\r`, `\t`, and `\uXXXX` for other control
+/// characters (JSON spells `\b` and `\f` differently and leaves DEL and
+/// the C1 controls raw).
+fn printed_escape(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    for c in t.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -162,6 +184,15 @@ mod tests {
         assert_eq!(out, "{\"k\": \"(sensitive value)\"}");
         assert!(!out.contains("a\\\"b"));
         assert_eq!(s.scrub(&format!("raw {secret} end")), "raw (sensitive value) end");
+    }
+
+    #[test]
+    fn the_printed_spelling_of_control_characters_is_found() {
+        let secret = "a\u{8}b\u{7f}c";
+        let s = Scrubber::new([secret]);
+        let printed = crate::format_value(&crate::Value::list(vec![crate::Value::from(secret)]));
+        assert!(!printed.contains(secret), "the printed form escapes: {printed}");
+        assert_eq!(s.scrub(&printed), "[\"(sensitive value)\"]");
     }
 
     #[test]

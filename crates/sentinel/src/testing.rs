@@ -451,10 +451,14 @@ fn run_case(policy: &LoadedPolicy, case: &Path, rel: String, fallback: &dyn Impo
         config_warnings: Vec::new(),
         config_legacy: false,
     };
+    // Errors name the case as the output does (`test/p/case.hcl:3:5: ...`).
+    let full = case.display().to_string();
+    let result_path = result.path.clone();
+    let relative = |message: String| opts.scrubber.scrub_string(message.replace(&full, &result_path));
     let config = match Config::load(case) {
         Ok(c) => c,
         Err(e) => {
-            result.errors.push(opts.scrubber.scrub_string(e.to_string()));
+            result.errors.push(relative(e.to_string()));
             return result;
         }
     };
@@ -467,7 +471,7 @@ fn run_case(policy: &LoadedPolicy, case: &Path, rel: String, fallback: &dyn Impo
         return result;
     }
     if let Err(e) = check_files(&config) {
-        result.errors.push(opts.scrubber.scrub_string(e.to_string()));
+        result.errors.push(relative(e.to_string()));
         return result;
     }
     let imports = LayeredImports::new(&config, fallback, &opts.limits);

@@ -174,6 +174,13 @@ fn test_output_is_scrubbed() {
 }
 
 #[test]
+fn case_errors_name_the_case_as_the_output_does() {
+    let report = run_tests(&data("badcase"), &TestOptions::default());
+    assert_eq!(report.exit_code(), 1);
+    check_expected("badcase.expected.txt", &text_of(&report, &Scrubber::none()));
+}
+
+#[test]
 fn apply_runs_a_policy_set_with_its_modules_and_params() {
     let set = PolicySet::load(&data("set")).unwrap();
     assert_eq!(set.policies.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["working-hours", "night-shift"]);
