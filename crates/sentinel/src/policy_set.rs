@@ -267,6 +267,7 @@ pub(crate) fn run_policy(
         rules: Vec::new(),
         error: None,
         enforcement_level: p.enforcement_level,
+        main: Value::Undefined,
     };
     if !globals.is_empty() {
         // The evaluator's contract has no way to inject globals yet; a
@@ -304,7 +305,10 @@ pub(crate) fn run_policy(
     }
     trace.rules = rules;
     match ev.outcome {
-        Ok(v) => trace.status = PolicyStatus::of_main(&v),
+        Ok(v) => {
+            trace.status = PolicyStatus::of_main(&v);
+            trace.main = scrub_value(&v, scrubber);
+        }
         Err(e) => {
             let mut message = format!("{}:{}:{}: {}", e.file, e.line, e.column, e.message);
             for extra in imports.take_errors() {

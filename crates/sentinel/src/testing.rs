@@ -37,7 +37,7 @@ use crate::config::{Config, ConfigFormat};
 use crate::policy_set::{check_files, parse_policy, run_policy, shown, LayeredImports, LoadedPolicy};
 use crate::program::{Imports, Limits, NoImports};
 use crate::scrub::Scrubber;
-use crate::trace::{pretty_value, trace_json, PolicyStatus, PolicyTrace};
+use crate::trace::{pretty_value, trace_json, PolicyTrace};
 use crate::value::Value;
 
 /// Options for [`run_tests`].
@@ -487,12 +487,8 @@ fn run_case(policy: &LoadedPolicy, case: &Path, rel: String, fallback: &dyn Impo
     };
     for (rule, want) in expected {
         let got = if rule == "main" {
-            // `main`'s value is the policy's result.
-            trace.rules.iter().find(|r| r.name == "main").map(|r| r.value.clone()).unwrap_or(match trace.status {
-                PolicyStatus::Pass => Value::Bool(true),
-                PolicyStatus::Undefined => Value::Undefined,
-                _ => Value::Bool(false),
-            })
+            // `main`'s value is the policy's result, a rule or not.
+            trace.main.clone()
         } else {
             trace.rules.iter().find(|r| r.name == rule).map_or(Value::Undefined, |r| r.value.clone())
         };

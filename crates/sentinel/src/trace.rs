@@ -107,6 +107,8 @@ pub struct PolicyTrace {
     pub error: Option<String>,
     /// The policy's enforcement level.
     pub enforcement_level: EnforcementLevel,
+    /// The value of `main` (undefined when the policy did not finish).
+    pub main: Value,
 }
 
 /// The policy's description: its leading comment block (`#`, `//` or
@@ -457,6 +459,7 @@ mod tests {
             rules: vec![rule("main", 61, Value::Bool(false))],
             error: None,
             enforcement_level: EnforcementLevel::HardMandatory,
+            main: Value::Bool(false),
         }
     }
 

@@ -173,6 +173,29 @@ fn test_output_is_scrubbed() {
     assert!(!String::from_utf8(out).unwrap().contains("monday"));
 }
 
+fn statuses(report: &tfgate_sentinel::TestReport) -> Vec<(String, TestStatus)> {
+    report.policies.iter().flat_map(|p| p.cases.iter().map(|c| (c.path.clone(), c.status))).collect()
+}
+
+#[test]
+fn a_main_that_is_not_a_rule_is_asserted_by_value() {
+    let report = run_tests(&data("values"), &TestOptions::default());
+    check_expected("values.expected.txt", &text_of(&report, &Scrubber::none()));
+    assert_eq!(
+        statuses(&report),
+        [("test/plain/seven.hcl".to_string(), TestStatus::Fail), ("test/plain/six.hcl".to_string(), TestStatus::Pass)]
+    );
+}
+
+/// writing/testing, "Asserting Non-Boolean Rules": a rule's value may be a
+/// collection, and a case asserts it.
+#[test]
+#[ignore = "the evaluator makes a rule whose body is not a bool undefined (tests/language/rule_undefined_body.sentinel)"]
+fn non_boolean_rules_are_asserted() {
+    let report = run_tests(&data("nonbool"), &TestOptions::default());
+    assert_eq!(statuses(&report), [("test/maintenance/late.hcl".to_string(), TestStatus::Pass)]);
+}
+
 #[test]
 fn case_errors_name_the_case_as_the_output_does() {
     let report = run_tests(&data("badcase"), &TestOptions::default());
