@@ -197,6 +197,21 @@ fn non_boolean_rules_are_asserted() {
 }
 
 #[test]
+fn static_imports_and_modules_that_import_modules_resolve_beside_the_case() {
+    let report = run_tests(&data("imports"), &TestOptions { run: Some("people".into()), ..TestOptions::default() });
+    assert_eq!(statuses(&report), [("test/people/static.hcl".to_string(), TestStatus::Pass)], "{report:?}");
+}
+
+#[test]
+fn an_import_cycle_is_an_error_not_a_hang() {
+    let report = run_tests(&data("imports"), &TestOptions { run: Some("cycle".into()), ..TestOptions::default() });
+    let case = &report.policies[0].cases[0];
+    assert_eq!(case.status, TestStatus::Error);
+    let errors = case.errors.join("\n");
+    assert!(errors.contains("import cycle: a -> b -> a"), "{errors}");
+}
+
+#[test]
 fn case_errors_name_the_case_as_the_output_does() {
     let report = run_tests(&data("badcase"), &TestOptions::default());
     assert_eq!(report.exit_code(), 1);
