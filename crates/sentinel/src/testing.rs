@@ -55,6 +55,9 @@ pub struct TestOptions {
     /// The imports below the case's own (the standard imports); none when
     /// not given.
     pub imports: Option<Arc<dyn Imports + Send + Sync>>,
+    /// `-maxConcurrency`: how many policies are tested at once (0: one per
+    /// logical CPU). The output order does not depend on it.
+    pub max_concurrency: usize,
 }
 
 /// A policy's or a case's outcome.
@@ -329,10 +332,11 @@ pub fn run_tests_paths(paths: &[PathBuf], opts: &TestOptions) -> TestReport {
         }
     };
     let none = NoImports;
-    let fallback: &dyn Imports = match &opts.imports {
+    let fallback: &(dyn Imports + Sync) = match &opts.imports {
         Some(i) => i.as_ref(),
         None => &none,
     };
+    let mut jobs: Vec<(PathBuf, String)> = Vec::new();
     for path in paths {
         // (folder the policy is in, how its name is shown)
         let mut policies: Vec<(PathBuf, String)> = Vec::new();
@@ -366,10 +370,38 @@ pub fn run_tests_paths(paths: &[PathBuf], opts: &TestOptions) -> TestReport {
                     continue;
                 }
             }
-            report.policies.push(test_policy(&file, &shown_name, filter.as_ref(), fallback, opts));
+            jobs.push((file, shown_name));
         }
     }
+    let workers = match opts.max_concurrency {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    report.policies = in_parallel(&jobs, workers, |(file, shown_name)| {
+        test_policy(file, shown_name, filter.as_ref(), fallback, opts)
+    });
     report
+}
+
+/// `f` over `jobs` on up to `workers` threads; results in the jobs' order.
+fn in_parallel<J: Sync, R: Send>(jobs: &[J], workers: usize, f: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    let workers = workers.clamp(1, jobs.len().max(1));
+    if workers == 1 {
+        return jobs.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<R>>> = jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let r = f(job);
+                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+            });
+        }
+    });
+    slots.into_iter().filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).collect()
 }
 
 /// The case files of a policy: `test/<stem>/*.hcl` and `*.json`, sorted.
@@ -554,6 +586,17 @@ mod tests {
         assert_eq!(f.message(), "expected \"main\" to be true, got: false");
         let f = RuleFailure { rule: "name".into(), expected: Value::from("a"), got: Value::Undefined };
         assert_eq!(f.message(), "expected \"name\" to be \"a\", got: undefined");
+    }
+
+    #[test]
+    fn parallel_runs_keep_the_order_of_the_jobs() {
+        let jobs: Vec<u64> = (0..50).collect();
+        let out = in_parallel(&jobs, 4, |j| {
+            std::thread::sleep(std::time::Duration::from_micros(50 - j));
+            j * 2
+        });
+        assert_eq!(out, jobs.iter().map(|j| j * 2).collect::<Vec<_>>());
+        assert_eq!(in_parallel(&[] as &[u64], 4, |j| *j), Vec::<u64>::new());
     }
 
     #[test]

@@ -119,6 +119,18 @@ fn test_output_has_the_cli_layout() {
 }
 
 #[test]
+fn concurrency_does_not_change_the_output() {
+    let run = |n| {
+        let report =
+            run_tests(&data("hours"), &TestOptions { max_concurrency: n, verbose: true, ..TestOptions::default() });
+        text_of(&report, &Scrubber::none())
+    };
+    let one = run(1);
+    assert_eq!(run(4), one);
+    assert_eq!(run(0), one);
+}
+
+#[test]
 fn verbose_output_shows_passing_traces_and_prints() {
     let opts = TestOptions { verbose: true, run: Some("^policy$/good".into()), ..TestOptions::default() };
     let report = run_tests(&data("hours"), &opts);
