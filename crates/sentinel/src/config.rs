@@ -396,6 +396,11 @@ impl<'a> Lines<'a> {
 
 fn parse_hcl(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let lines = Lines::new(path, text);
+    // The HCL parser recurses once per nesting level: hostile nesting must
+    // be refused before it can overflow the stack.
+    if let Some(at) = too_deep(text) {
+        return Err(ConfigError::at(&lines.pos(at), format!("nested more than {MAX_NESTING} levels deep")));
+    }
     let body = hcl_edit::parser::parse_body(text).map_err(|e| {
         let loc = e.location();
         ConfigError {
@@ -425,6 +430,53 @@ fn parse_hcl(path: &Path, text: &str) -> Result<Config, ConfigError> {
         }
     }
     Ok(config)
+}
+
+/// Deeper nesting than this is refused (HCL and JSON alike).
+const MAX_NESTING: u32 = 256;
+
+/// The offset where brackets first nest deeper than [`MAX_NESTING`],
+/// skipping strings and comments.
+fn too_deep(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let (mut i, mut depth) = (0, 0u32);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn span_pos(lines: &Lines<'_>, s: &dyn hcl_edit::Span, fallback: &Position) -> Position {
@@ -843,10 +895,6 @@ struct JsonParser<'a> {
     depth: u32,
 }
 
-/// Nesting deeper than this is refused (a configuration never needs it, and
-/// a recursive parser must not overflow its stack on hostile input).
-const MAX_JSON_DEPTH: u32 = 256;
-
 impl JsonParser<'_> {
     fn err(&self, message: impl Into<String>) -> ConfigError {
         ConfigError::at(&self.lines.pos(self.at), format!("invalid JSON: {}", message.into()))
@@ -932,7 +980,7 @@ impl JsonParser<'_> {
     }
     fn enter(&mut self) -> Result<(), ConfigError> {
         self.depth += 1;
-        if self.depth > MAX_JSON_DEPTH {
+        if self.depth > MAX_NESTING {
             return Err(self.err("nested too deeply"));
         }
         Ok(())
@@ -1326,6 +1374,17 @@ sentinel {
             assert!(e.message.contains(want), "{text:?}: {e}");
             assert!(e.line >= 1 && e.column >= 1, "{text:?}: {e}");
         }
+    }
+
+    #[test]
+    fn hostile_nesting_is_refused_before_parsing() {
+        let deep = format!("param \"p\" {{\n  value = {}1{}\n}}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let e = hcl(&deep).unwrap_err();
+        assert!(e.message.contains("nested more than 256 levels"), "{e}");
+        assert_eq!(e.line, 2);
+        // Brackets in strings and comments do not count.
+        let fine = format!("# {}\nparam \"p\" {{ value = \"{}\" }}\n", "{".repeat(300), "[".repeat(300));
+        assert!(hcl(&fine).is_ok());
     }
 
     #[test]
