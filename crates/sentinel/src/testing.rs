@@ -17,8 +17,8 @@
 //!
 //!     trace:
 //!       policy.sentinel:9:1 - Rule "main"
-//!         Value:
-//!           false
+//!         bool: false
+//!
 //!   PASS - test/policy/good.hcl
 //! ```
 //!
@@ -208,8 +208,14 @@ impl TestReport {
                                 out.push('\n');
                             }
                             out.push_str(&format!("      {}:{}:{} - Rule {:?}\n", r.file, r.line, r.column, r.name));
-                            out.push_str("        Value:\n");
-                            push_lines(&mut out, &pretty_value(&r.value), "          ");
+                            // As writing/testing shows it: `bool: false`.
+                            let pretty = pretty_value(&r.value);
+                            if pretty.contains('\n') {
+                                out.push_str(&format!("        {}:\n", r.value.type_name()));
+                                push_lines(&mut out, &pretty, "          ");
+                            } else {
+                                out.push_str(&format!("        {}: {pretty}\n", r.value.type_name()));
+                            }
                         }
                         out.push('\n');
                     }
