@@ -10,15 +10,38 @@
 
 mod ast;
 mod builtins;
+mod config;
 mod diagnostic;
 mod eval;
 mod lexer;
 mod parser;
+mod policy_set;
 mod program;
+mod scrub;
 pub mod stdlib;
+pub mod terraform;
+mod testing;
+mod trace;
 mod value;
 
+pub use config::{
+    Config, ConfigError, ConfigFormat, EnforcementLevel, MockConfig, MockKind, ModuleConfig, PluginConfig,
+    PolicyConfig, Position, StaticConfig, TestConfig,
+};
 pub use diagnostic::Diagnostic;
 pub use eval::format_value;
+pub use policy_set::{
+    value_from_json, ApplyOptions, ChainImports, LayeredImports, LoadedPolicy, PolicySet, PolicySetError,
+};
 pub use program::{evaluate, load_module, EvalError, Evaluation, Imports, Limits, NoImports, Program, RuleResult};
+pub use scrub::{Scrubber, REDACTED};
+pub use terraform::{RunInfo, TerraformError, TerraformImports};
+pub use testing::{
+    discover_cases, run_tests, run_tests_paths, values_equal, CaseResult, PolicyResult, RuleFailure, TestOptions,
+    TestReport, TestStatus,
+};
+pub use trace::{
+    comment_above, policy_description, pretty_value, trace_json, value_json, write_hcp_trace, ApplyReport,
+    PolicyStatus, PolicyTrace, RuleTrace,
+};
 pub use value::{Key, List, Map, Object, ObjectError, Value};

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use crate::ast::*;
 use crate::lexer::{Kw, Tok, Token};
 
-/// How deeply expressions and blocks may nest.
-pub const MAX_NESTING: u32 = 100;
+/// How deeply expressions and blocks may nest: the depth of the syntax
+/// tree along any path, so evaluating or dropping it stays within the stack.
+pub const MAX_NESTING: u32 = 500;
 
 /// A parse error: place and message.
 #[derive(Debug, Clone, PartialEq)]
@@ -427,14 +428,23 @@ impl Parser {
 
     fn binary(&mut self, min: u8) -> PResult<Expr> {
         self.enter()?;
+        // Each operator applied to `left` makes the tree one level deeper.
+        let mut levels = 1;
+        let r = self.binary_chain(min, &mut levels);
+        self.depth -= levels;
+        r
+    }
+
+    fn binary_chain(&mut self, min: u8, levels: &mut u32) -> PResult<Expr> {
         let mut left = self.unary()?;
-        let mut levels = 0u32;
         loop {
             if let Some((is_empty, negated, n)) = self.postfix_is() {
                 let pos = left.pos;
                 for _ in 0..n {
                     self.advance();
                 }
+                self.enter()?;
+                *levels += 1;
                 let expr = Box::new(left);
                 left = Expr {
                     kind: if is_empty {
@@ -455,16 +465,13 @@ impl Parser {
                 self.advance();
             }
             self.skip_nl();
-            // Left-associative chains are iterative; only the right operand
-            // recurses, so a long `a + b + c ...` cannot exhaust the stack.
+            // Left-associative chains are built in this loop; only the right
+            // operand recurses.
             let right = self.binary(prec)?;
-            levels += 1;
-            if levels > 100_000 {
-                return self.err("expression too long");
-            }
+            self.enter()?;
+            *levels += 1;
             left = Expr { kind: ExprKind::Binary(op, Box::new(left), Box::new(right)), pos };
         }
-        self.leave();
         Ok(left)
     }
 
@@ -488,8 +495,19 @@ impl Parser {
         self.postfix(operand)
     }
 
-    fn postfix(&mut self, mut e: Expr) -> PResult<Expr> {
+    fn postfix(&mut self, e: Expr) -> PResult<Expr> {
+        let mut levels = 0;
+        let r = self.postfix_chain(e, &mut levels);
+        self.depth -= levels;
+        r
+    }
+
+    fn postfix_chain(&mut self, mut e: Expr, levels: &mut u32) -> PResult<Expr> {
         loop {
+            if matches!(self.tok(), Tok::Dot | Tok::LBrack | Tok::LParen) {
+                self.enter()?;
+                *levels += 1;
+            }
             match self.tok() {
                 Tok::Dot => {
                     self.advance();

@@ -17,6 +17,43 @@ use crate::value::{Key, Map, Value};
 pub struct Program {
     file: Arc<str>,
     ast: Arc<File>,
+    description: Option<String>,
+}
+
+/// The leading comment block of `source`, markers removed.
+fn leading_comment(source: &str) -> Option<String> {
+    let mut lines = Vec::new();
+    let mut rest = source.trim_start_matches('\u{feff}');
+    loop {
+        let t = rest.trim_start();
+        if let Some(body) = t.strip_prefix("/*") {
+            let end = body.find("*/")?;
+            lines.extend(body[..end].lines().map(|l| l.trim().trim_start_matches('*').trim().to_string()));
+            rest = &body[end + 2..];
+            continue;
+        }
+        let marker = if t.starts_with("//") {
+            2
+        } else if t.starts_with('#') {
+            1
+        } else {
+            break;
+        };
+        let (line, next) = t.split_once('\n').unwrap_or((t, ""));
+        lines.push(line[marker..].trim().to_string());
+        rest = next;
+        // A blank line ends the block.
+        if next.starts_with('\n') || next.starts_with("\r\n") {
+            break;
+        }
+    }
+    while lines.first().is_some_and(|l| l.is_empty()) {
+        lines.remove(0);
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 impl Program {
@@ -24,13 +61,32 @@ impl Program {
     pub fn parse(path: &str, source: &str) -> Result<Program, Vec<Diagnostic>> {
         let diag = |line, column, message| vec![Diagnostic { file: path.to_string(), line, column, message }];
         let tokens = crate::lexer::lex(source).map_err(|e| diag(e.line, e.col, e.message))?;
-        let ast = crate::parser::parse_file(tokens).map_err(|e| diag(e.line, e.col, e.message))?;
-        Ok(Program { file: path.into(), ast: Arc::new(ast) })
+        // The parser recurses once per nesting level (bounded by
+        // MAX_NESTING); it runs on the large evaluation stack too.
+        let parsed = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("sentinel-parse".into())
+                .stack_size(EVALUATION_STACK)
+                .spawn_scoped(scope, move || crate::parser::parse_file(tokens))
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        });
+        let ast = match parsed {
+            Ok(r) => r.map_err(|e| diag(e.line, e.col, e.message))?,
+            Err(e) => return Err(diag(0, 0, format!("could not start the parser thread: {e}"))),
+        };
+        Ok(Program { file: path.into(), ast: Arc::new(ast), description: leading_comment(source) })
     }
 
     /// The file name given to [`Program::parse`].
     pub fn path(&self) -> &str {
         &self.file
+    }
+
+    /// The file's description: the comment block it starts with (`#`, `//`
+    /// or `/* */`), without the comment markers, as `sentinel apply` shows
+    /// it. `None` when the file does not start with a comment.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
     }
 
     /// The names of the imports the file declares (`import "name"`), in order.
@@ -75,7 +131,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_steps: 500_000_000, max_depth: 200, max_value_bytes: 256 * 1024 * 1024 }
+        Limits { max_steps: 500_000_000, max_depth: 500, max_value_bytes: 256 * 1024 * 1024 }
     }
 }
 
@@ -134,6 +190,60 @@ pub fn evaluate(
     params: &IndexMap<String, Value>,
     limits: &Limits,
 ) -> Evaluation {
+    let run = on_evaluation_stack(imports, |imports| evaluate_here(program, imports, params, limits));
+    run.unwrap_or_else(|e| Evaluation { outcome: Err(e), rules: Vec::new(), prints: String::new() })
+}
+
+/// The stack evaluation runs on: deep (but limited) recursion in a policy
+/// must not overflow the caller's thread, which may be a 2 MiB worker.
+const EVALUATION_STACK: usize = 256 * 1024 * 1024;
+
+/// Answers imports for code on the evaluation thread by asking the calling
+/// thread, which owns the (possibly not thread-safe) [`Imports`].
+struct ProxyImports {
+    requests: std::sync::mpsc::Sender<(String, std::sync::mpsc::Sender<Option<Value>>)>,
+}
+
+impl Imports for ProxyImports {
+    fn resolve(&self, name: &str) -> Option<Value> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.requests.send((name.to_string(), tx)).ok()?;
+        rx.recv().ok()?
+    }
+}
+
+/// Runs `f` on a thread with a large stack (only reserved, not committed),
+/// serving its import requests from this thread until it finishes.
+fn on_evaluation_stack<T: Send>(
+    imports: &dyn Imports,
+    f: impl FnOnce(&dyn Imports) -> T + Send,
+) -> Result<T, EvalError> {
+    let (tx, rx) = std::sync::mpsc::channel::<(String, std::sync::mpsc::Sender<Option<Value>>)>();
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("sentinel-eval".into())
+            .stack_size(EVALUATION_STACK)
+            .spawn_scoped(scope, move || f(&ProxyImports { requests: tx }));
+        let worker = worker.map_err(|e| EvalError {
+            file: String::new(),
+            line: 0,
+            column: 0,
+            message: format!("could not start the evaluation thread: {e}"),
+        })?;
+        // The loop ends when the worker drops its sender, that is, when it is done.
+        for (name, reply) in rx {
+            let _ = reply.send(imports.resolve(&name));
+        }
+        worker.join().map_err(|p| std::panic::resume_unwind(p))
+    })
+}
+
+fn evaluate_here(
+    program: &Program,
+    imports: &dyn Imports,
+    params: &IndexMap<String, Value>,
+    limits: &Limits,
+) -> Evaluation {
     let mut it = Interp::new(imports, limits, program.file.clone());
     let env = Scope::new(None);
     let outcome = (|| {
@@ -155,6 +265,10 @@ pub fn evaluate(
 /// Runs a module or mock file and returns its namespace (its top-level
 /// variables, functions and rules, not its imports) as a map.
 pub fn load_module(program: &Program, imports: &dyn Imports, limits: &Limits) -> Result<Value, EvalError> {
+    on_evaluation_stack(imports, |imports| load_module_here(program, imports, limits))?
+}
+
+fn load_module_here(program: &Program, imports: &dyn Imports, limits: &Limits) -> Result<Value, EvalError> {
     let mut it = Interp::new(imports, limits, program.file.clone());
     let env = Scope::new(None);
     it.run_file(&program.ast, &env, &IndexMap::new()).map_err(|e| *e)?;

@@ -147,8 +147,10 @@ cases!(
     precedence,
     print,
     quantifiers,
-    rule_undefined_body,
+    rule_values,
     rules,
+    scope,
+    scope_for_block,
     selector_assignment,
     set_operator_error,
     set_operators,
@@ -236,4 +238,134 @@ fn every_fixture_mock_file_loads_as_a_module() {
         }
     }
     assert!(failures.is_empty(), "{} of {} mocks failed:\n{}", failures.len(), mocks.len(), failures.join("\n"));
+}
+
+// ---- limits and hostile input: errors with a place, never a crash ----
+
+fn eval_with(source: &str, limits: &Limits) -> tfgate_sentinel::Evaluation {
+    let p = Program::parse("limits.sentinel", source).unwrap_or_else(|d| panic!("{}", d[0]));
+    evaluate(&p, &NoImports, &IndexMap::new(), limits)
+}
+
+fn parse_err(source: &str) -> tfgate_sentinel::Diagnostic {
+    match Program::parse("hostile.sentinel", source) {
+        Ok(_) => panic!("expected a parse error"),
+        Err(d) => d.into_iter().next().unwrap(),
+    }
+}
+
+#[test]
+fn deeply_nested_input_is_a_parse_error_not_a_stack_overflow() {
+    for src in [
+        format!("x = {}1{}", "(".repeat(100_000), ")".repeat(100_000)),
+        format!("x = {}1", "-".repeat(100_000)),
+        format!("x = {}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        format!("x = 1{}", " + 1".repeat(100_000)),
+        format!("x = a{}", ".b".repeat(100_000)),
+        format!("x = {}1{}", "{\"k\": ".repeat(100_000), "}".repeat(100_000)),
+        format!("x = {}", "func() { return ".repeat(100_000)),
+    ] {
+        let d = parse_err(&src);
+        assert!(d.message.contains("nesting too deep"), "{d}");
+        assert_eq!(d.line, 1);
+    }
+}
+
+#[test]
+fn moderately_nested_expressions_parse_and_evaluate() {
+    let src = format!(
+        "x = {}1{}\ny = 0{}\nmain = rule {{ x == 1 and y == 200 }}",
+        "(".repeat(150),
+        ")".repeat(150),
+        " + 1".repeat(200)
+    );
+    let ev = eval_with(&src, &Limits::default());
+    assert_eq!(ev.outcome.map(|v| format_value(&v)), Ok("true".to_string()));
+}
+
+#[test]
+fn unbounded_recursion_stops_at_the_call_depth_limit() {
+    let src = "f = func(n) { return f(n + 1) }\nx = f(0)\nmain = rule { true }";
+    let ev = eval_with(src, &Limits::default());
+    let e = ev.outcome.unwrap_err();
+    assert!(e.message.contains("call depth limit reached: more than 500 nested calls"), "{e}");
+    assert_eq!((e.file.as_str(), e.line), ("limits.sentinel", 1));
+}
+
+#[test]
+fn deep_expressions_inside_deep_recursion_stop_at_the_nesting_limit() {
+    let deep = format!("{}n{}", "(".repeat(300), ")".repeat(300));
+    let src = format!("f = func(n) {{ return f({deep} + 1) }}\nx = f(0)\nmain = rule {{ true }}");
+    let ev = eval_with(&src, &Limits::default());
+    let e = ev.outcome.unwrap_err();
+    assert!(e.message.contains("limit reached"), "{e}");
+}
+
+#[test]
+fn long_loops_stop_at_the_step_limit() {
+    let src = "n = 0\nfor range(1000) as i {\n  for range(1000) as j { n += 1 }\n}\nmain = rule { true }";
+    let limits = Limits { max_steps: 100_000, ..Limits::default() };
+    let e = eval_with(src, &limits).outcome.unwrap_err();
+    assert!(e.message.contains("execution limit reached: more than 100000 evaluation steps"), "{e}");
+    assert_eq!(e.line, 3);
+    // The same loop within a generous limit completes.
+    let ev = eval_with(&src.replace("main = rule { true }", "main = rule { n == 1000000 }"), &Limits::default());
+    assert!(ev.passed());
+}
+
+#[test]
+fn values_growing_past_the_size_limit_stop_with_an_error() {
+    let src = "s = \"xxxxxxxxxx\"\nfor range(40) as i {\n  s = s + s\n}\nmain = rule { true }";
+    let limits = Limits { max_value_bytes: 1 << 20, ..Limits::default() };
+    let e = eval_with(src, &limits).outcome.unwrap_err();
+    assert!(e.message.contains("value too large"), "{e}");
+    assert_eq!(e.line, 3);
+    let l = "l = [1]\nfor range(40) as i {\n  l += l\n}\nmain = rule { true }";
+    assert!(eval_with(l, &limits).outcome.unwrap_err().message.contains("value too large"));
+    let r = eval_with("l = range(100000000)\nmain = rule { true }", &limits).outcome.unwrap_err();
+    assert!(r.message.contains("value too large"), "{r}");
+}
+
+#[test]
+fn a_rule_that_refers_to_itself_is_an_error() {
+    let e = eval_with("r = rule { r }\nmain = rule { r }", &Limits::default()).outcome.unwrap_err();
+    assert!(e.message.contains("rule refers to itself"), "{e}");
+}
+
+#[test]
+fn a_policy_building_a_very_deep_value_neither_crashes_nor_hangs() {
+    let src = "a = []\nb = []\nfor range(300000) as i {\n  a = [a]\n  b = [b]\n}\nc = a\nprint(length(a), a == c)\nmain = rule { a == b }";
+    let ev = eval_with(src, &Limits::default());
+    assert_eq!(ev.prints, "1 true\n");
+    // Identical values are equal; past the comparison depth a structural
+    // comparison is undefined rather than a crash.
+    assert_eq!(ev.outcome.map(|v| format_value(&v)), Ok("undefined".to_string()));
+}
+
+#[test]
+fn runtime_errors_do_not_echo_the_values_they_reject() {
+    // A plan value may be sensitive; error messages name types, not contents.
+    for expr in ["int(secret)", "float(secret)", "bool(secret)", "\"x\" matches secret"] {
+        let src = format!("secret = \"hunter2(\"\nx = {expr}\nmain = rule {{ true }}");
+        let e = eval_with(&src, &Limits::default()).outcome.unwrap_err();
+        assert!(!e.message.contains("hunter2"), "{expr}: {e}");
+        assert_eq!(e.line, 2, "{expr}: {e}");
+    }
+}
+
+#[test]
+fn rule_results_name_each_rule_where_it_is_declared_in_evaluation_order() {
+    let src = "# Checks things.\n# Second line.\n\nimport_free = 1\n  inner = rule { true }\nmain = rule {\n  inner and false\n}\n";
+    let p = Program::parse("p.sentinel", src).unwrap();
+    assert_eq!(p.description(), Some("Checks things.\nSecond line."));
+    let ev = evaluate(&p, &NoImports, &IndexMap::new(), &Limits::default());
+    let got: Vec<_> =
+        ev.rules.iter().map(|r| (r.name.as_str(), format_value(&r.value), r.file.as_str(), r.line, r.column)).collect();
+    assert_eq!(got, vec![("inner", "true".into(), "p.sentinel", 5, 3), ("main", "false".into(), "p.sentinel", 6, 1)]);
+    assert!(!ev.passed());
+    assert_eq!(Program::parse("q", "x = 1 # not leading\nmain = rule { true }").unwrap().description(), None);
+    assert_eq!(
+        Program::parse("q", "/* Block\n * text */\nmain = rule { true }").unwrap().description(),
+        Some("Block\ntext")
+    );
 }

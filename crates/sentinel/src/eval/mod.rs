@@ -33,7 +33,8 @@ pub(crate) struct RuleVal {
     pub(crate) def: Arc<RuleDef>,
     pub(crate) env: Arc<Scope>,
     pub(crate) file: Arc<str>,
-    pub(crate) name: OnceLock<Arc<str>>,
+    /// The variable the rule is first assigned to, and where.
+    pub(crate) name: OnceLock<(Arc<str>, Pos)>,
     pub(crate) memo: OnceLock<Value>,
     busy: AtomicBool,
 }
@@ -54,6 +55,8 @@ pub(crate) struct Interp<'a> {
     pub(crate) limits: &'a Limits,
     steps: u64,
     depth: u32,
+    nest: u32,
+    max_nest: u32,
     pub(crate) prints: String,
     pub(crate) rules: Vec<RuleResult>,
     pub(crate) file: Arc<str>,
@@ -80,6 +83,8 @@ impl<'a> Interp<'a> {
             limits,
             steps: 0,
             depth: 0,
+            nest: 0,
+            max_nest: limits.max_depth.saturating_mul(4).max(64),
             prints: String::new(),
             rules: Vec::new(),
             file,
@@ -293,7 +298,7 @@ impl<'a> Interp<'a> {
             ExprKind::Ident(name) => {
                 if let Value::Rule(r) = &v {
                     if let Some(r) = r.downcast_ref::<RuleVal>() {
-                        let _ = r.name.set(name.clone());
+                        let _ = r.name.set((name.clone(), target.pos));
                     }
                 }
                 env.assign(name, v);
@@ -384,117 +389,164 @@ impl<'a> Interp<'a> {
     /// Evaluates `e`.
     pub(crate) fn eval(&mut self, e: &Expr, env: &Arc<Scope>) -> EResult<Value> {
         self.step(e.pos)?;
-        Ok(match &e.kind {
-            ExprKind::Int(i) => Value::Int(*i),
-            ExprKind::Float(f) => Value::Float(*f),
-            ExprKind::Str(s) => Value::String(s.clone()),
-            ExprKind::Bool(b) => Value::Bool(*b),
-            ExprKind::Null => Value::Null,
-            ExprKind::Undefined => Value::Undefined,
-            ExprKind::Ident(name) => match env.get(name) {
-                Some(v) => self.force(v, e.pos)?,
-                None => match crate::builtins::Builtin::from_name(name) {
-                    Some(b) => Value::Func(Arc::new(Builtin(b))),
-                    None => return Err(self.error(e.pos, format!("{:?} is not defined", &**name))),
-                },
-            },
-            ExprKind::List(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for i in items {
-                    out.push(self.eval(i, env)?);
-                }
-                Value::List(List::new(out))
-            }
-            ExprKind::Map(pairs) => {
-                let mut m = indexmap::IndexMap::with_capacity(pairs.len());
-                for (k, v) in pairs {
-                    let kv = self.eval(k, env)?;
-                    let Some(key) = Key::from_value(&kv) else {
-                        return Err(self.error(k.pos, format!("a map key cannot be of type {}", kv.type_name())));
-                    };
-                    let vv = self.eval(v, env)?;
-                    m.insert(key, vv);
-                }
-                Value::Map(Map::from_pairs(m))
-            }
+        // Every nested evaluation counts against one budget, so deep
+        // expressions inside deep recursion cannot exhaust the stack.
+        self.nest += 1;
+        if self.nest > self.max_nest {
+            self.nest -= 1;
+            return Err(
+                self.error(e.pos, format!("nesting limit reached: more than {} nested evaluations", self.max_nest))
+            );
+        }
+        let r = self.eval_kind(e, env);
+        self.nest -= 1;
+        r
+    }
+
+    // The arms live in their own functions so this frame stays small: it is
+    // on the stack once per nesting level.
+    #[inline(never)]
+    fn eval_kind(&mut self, e: &Expr, env: &Arc<Scope>) -> EResult<Value> {
+        match &e.kind {
+            ExprKind::Int(i) => Ok(Value::Int(*i)),
+            ExprKind::Float(f) => Ok(Value::Float(*f)),
+            ExprKind::Str(s) => Ok(Value::String(s.clone())),
+            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
+            ExprKind::Null => Ok(Value::Null),
+            ExprKind::Undefined => Ok(Value::Undefined),
+            ExprKind::Ident(name) => self.eval_ident(name, env, e.pos),
+            ExprKind::List(items) => self.eval_list(items, env),
+            ExprKind::Map(pairs) => self.eval_map(pairs, env),
             ExprKind::Func(def) => {
-                Value::Func(Arc::new(FuncVal { def: def.clone(), env: env.clone(), file: self.file.clone() }))
+                Ok(Value::Func(Arc::new(FuncVal { def: def.clone(), env: env.clone(), file: self.file.clone() })))
             }
-            ExprKind::Rule(def) => Value::Rule(Arc::new(RuleVal {
+            ExprKind::Rule(def) => Ok(Value::Rule(Arc::new(RuleVal {
                 def: def.clone(),
                 env: env.clone(),
                 file: self.file.clone(),
                 name: OnceLock::new(),
                 memo: OnceLock::new(),
                 busy: AtomicBool::new(false),
-            })),
-            ExprKind::Index(base, idx) => {
-                let b = self.eval(base, env)?;
-                let i = self.eval(idx, env)?;
-                let v = self.index(&b, &i, e.pos)?;
-                self.force(v, e.pos)?
-            }
-            ExprKind::Selector(base, name) => {
-                let b = self.eval(base, env)?;
-                let v = self.select(&b, name, e.pos)?;
-                self.force(v, e.pos)?
-            }
-            ExprKind::Slice(base, lo, hi) => {
-                let b = self.eval(base, env)?;
-                let lo = match lo {
-                    Some(x) => Some(self.eval(x, env)?),
-                    None => None,
-                };
-                let hi = match hi {
-                    Some(x) => Some(self.eval(x, env)?),
-                    None => None,
-                };
-                self.slice(&b, lo, hi, e.pos)?
-            }
-            ExprKind::Call(callee, args) => self.call_expr(callee, args, env, e.pos)?,
-            ExprKind::Unary(op, x) => {
-                let v = self.eval(x, env)?;
-                match (op, v.resolved()) {
-                    (_, Value::Undefined) => Value::Undefined,
-                    (UnOp::Not, Value::Bool(b)) => Value::Bool(!b),
-                    (UnOp::Neg, Value::Int(i)) => Value::Int(i.wrapping_neg()),
-                    (UnOp::Neg, Value::Float(f)) => Value::Float(-f),
-                    (UnOp::Plus, Value::Int(_) | Value::Float(_)) => v.resolved().clone(),
-                    (UnOp::Not, other) => {
-                        return Err(self.error(e.pos, format!("not: operand must be a bool, got {}", other.type_name())))
-                    }
-                    (_, other) => {
-                        return Err(
-                            self.error(e.pos, format!("unary minus or plus on a value of type {}", other.type_name()))
-                        )
-                    }
-                }
-            }
-            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, env, e.pos)?,
-            ExprKind::IsEmpty { expr, negated } => {
-                let v = self.eval(expr, env)?;
-                let len = match v.resolved() {
-                    Value::Undefined => return Ok(Value::Undefined),
-                    Value::String(s) => s.len(),
-                    Value::List(l) => l.len(),
-                    Value::Map(m) => m.len(),
-                    other => {
-                        return Err(self.error(
-                            e.pos,
-                            format!("is empty: cannot take the length of a value of type {}", other.type_name()),
-                        ))
-                    }
-                };
-                Value::Bool((len == 0) != *negated)
-            }
+            }))),
+            ExprKind::Index(base, idx) => self.eval_index(base, idx, env, e.pos),
+            ExprKind::Selector(base, name) => self.eval_selector(base, name, env, e.pos),
+            ExprKind::Slice(base, lo, hi) => self.eval_slice(base, lo.as_deref(), hi.as_deref(), env, e.pos),
+            ExprKind::Call(callee, args) => self.call_expr(callee, args, env, e.pos),
+            ExprKind::Unary(op, x) => self.eval_unary(*op, x, env, e.pos),
+            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, env, e.pos),
+            ExprKind::IsEmpty { expr, negated } => self.eval_is_empty(expr, *negated, env, e.pos),
             ExprKind::IsDefined { expr, negated } => {
                 let v = self.eval(expr, env)?;
-                Value::Bool(v.is_undefined() == *negated)
+                Ok(Value::Bool(v.is_undefined() == *negated))
             }
             ExprKind::Quant { op, coll, first, second, body } => {
-                self.quantifier(*op, coll, first.as_ref(), second, body, env, e.pos)?
+                self.quantifier(*op, coll, first.as_ref(), second, body, env, e.pos)
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn eval_ident(&mut self, name: &Arc<str>, env: &Arc<Scope>, pos: Pos) -> EResult<Value> {
+        match env.get(name) {
+            Some(v) => self.force(v, pos),
+            None => match crate::builtins::Builtin::from_name(name) {
+                Some(b) => Ok(Value::Func(Arc::new(Builtin(b)))),
+                None => Err(self.error(pos, format!("{:?} is not defined", &**name))),
+            },
+        }
+    }
+
+    #[inline(never)]
+    fn eval_list(&mut self, items: &[Expr], env: &Arc<Scope>) -> EResult<Value> {
+        let mut out = Vec::with_capacity(items.len());
+        for i in items {
+            out.push(self.eval(i, env)?);
+        }
+        Ok(Value::List(List::new(out)))
+    }
+
+    #[inline(never)]
+    fn eval_map(&mut self, pairs: &[(Expr, Expr)], env: &Arc<Scope>) -> EResult<Value> {
+        let mut m = indexmap::IndexMap::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            let kv = self.eval(k, env)?;
+            let Some(key) = Key::from_value(&kv) else {
+                return Err(self.error(k.pos, format!("a map key cannot be of type {}", kv.type_name())));
+            };
+            let vv = self.eval(v, env)?;
+            m.insert(key, vv);
+        }
+        Ok(Value::Map(Map::from_pairs(m)))
+    }
+
+    #[inline(never)]
+    fn eval_index(&mut self, base: &Expr, idx: &Expr, env: &Arc<Scope>, pos: Pos) -> EResult<Value> {
+        let b = self.eval(base, env)?;
+        let i = self.eval(idx, env)?;
+        let v = self.index(&b, &i, pos)?;
+        self.force(v, pos)
+    }
+
+    #[inline(never)]
+    fn eval_selector(&mut self, base: &Expr, name: &str, env: &Arc<Scope>, pos: Pos) -> EResult<Value> {
+        let b = self.eval(base, env)?;
+        let v = self.select(&b, name, pos)?;
+        self.force(v, pos)
+    }
+
+    #[inline(never)]
+    fn eval_slice(
+        &mut self,
+        base: &Expr,
+        lo: Option<&Expr>,
+        hi: Option<&Expr>,
+        env: &Arc<Scope>,
+        pos: Pos,
+    ) -> EResult<Value> {
+        let b = self.eval(base, env)?;
+        let lo = match lo {
+            Some(x) => Some(self.eval(x, env)?),
+            None => None,
+        };
+        let hi = match hi {
+            Some(x) => Some(self.eval(x, env)?),
+            None => None,
+        };
+        self.slice(&b, lo, hi, pos)
+    }
+
+    #[inline(never)]
+    fn eval_unary(&mut self, op: UnOp, x: &Expr, env: &Arc<Scope>, pos: Pos) -> EResult<Value> {
+        let v = self.eval(x, env)?;
+        Ok(match (op, v.resolved()) {
+            (_, Value::Undefined) => Value::Undefined,
+            (UnOp::Not, Value::Bool(b)) => Value::Bool(!b),
+            (UnOp::Neg, Value::Int(i)) => Value::Int(i.wrapping_neg()),
+            (UnOp::Neg, Value::Float(f)) => Value::Float(-f),
+            (UnOp::Plus, Value::Int(_) | Value::Float(_)) => v.resolved().clone(),
+            (UnOp::Not, other) => {
+                return Err(self.error(pos, format!("not: operand must be a bool, got {}", other.type_name())))
+            }
+            (_, other) => {
+                return Err(self.error(pos, format!("unary minus or plus on a value of type {}", other.type_name())))
             }
         })
+    }
+
+    #[inline(never)]
+    fn eval_is_empty(&mut self, expr: &Expr, negated: bool, env: &Arc<Scope>, pos: Pos) -> EResult<Value> {
+        let v = self.eval(expr, env)?;
+        let len = match v.resolved() {
+            Value::Undefined => return Ok(Value::Undefined),
+            Value::String(s) => s.len(),
+            Value::List(l) => l.len(),
+            Value::Map(m) => m.len(),
+            other => {
+                return Err(self
+                    .error(pos, format!("is empty: cannot take the length of a value of type {}", other.type_name())))
+            }
+        };
+        Ok(Value::Bool((len == 0) != negated))
     }
 
     /// A rule read as a value is evaluated (once); anything else is itself.
@@ -527,8 +579,9 @@ impl<'a> Interp<'a> {
                     None => return Ok(Value::Undefined),
                 }
             }
-            let v = self.eval(&r.def.body, &r.env)?;
-            Ok(from_truth(truth(&v)))
+            // The body is any expression (spec v0.18: RuleExpr); a rule may
+            // hold a list or map. `main` that is not `true` fails.
+            self.eval(&r.def.body, &r.env)
         })();
         self.file = saved;
         self.depth -= 1;
@@ -536,11 +589,12 @@ impl<'a> Interp<'a> {
         let v = result?;
         let _ = r.memo.set(v.clone());
         self.rules.push(RuleResult {
-            name: r.name.get().map(|n| n.to_string()).unwrap_or_default(),
+            name: r.name.get().map(|(n, _)| n.to_string()).unwrap_or_default(),
             value: v.clone(),
             file: r.file.to_string(),
-            line: r.def.pos.line,
-            column: r.def.pos.col,
+            // Where the rule is declared (`main = rule ...` is at `main`).
+            line: r.name.get().map_or(r.def.pos.line, |(_, p)| p.line),
+            column: r.name.get().map_or(r.def.pos.col, |(_, p)| p.col),
         });
         Ok(v)
     }
@@ -732,7 +786,8 @@ impl<'a> Interp<'a> {
     fn regex(&mut self, pat: &str, pos: Pos) -> EResult<&regex::Regex> {
         if !self.regexes.contains_key(pat) {
             let re = regex::Regex::new(pat)
-                .map_err(|e| self.error(pos, format!("invalid regular expression {pat:?}: {e}")))?;
+                // The pattern may come from plan data: the message does not quote it.
+                .map_err(|_| self.error(pos, "matches: the right-hand string is not a valid regular expression"))?;
             self.regexes.insert(pat.into(), re);
         }
         Ok(&self.regexes[pat])
@@ -883,6 +938,8 @@ impl<'a> Interp<'a> {
     /// Calls a function value with evaluated arguments.
     pub(crate) fn call_value(&mut self, f: &Value, args: Vec<Value>, pos: Pos, name: Option<&str>) -> EResult<Value> {
         match f.resolved() {
+            // language/undefined: calling a function that is undefined is undefined.
+            Value::Undefined => Ok(Value::Undefined),
             Value::Func(any) => {
                 if let Some(fv) = any.downcast_ref::<FuncVal>() {
                     return self.call_func(fv, args, pos);

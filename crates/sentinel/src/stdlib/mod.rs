@@ -298,3 +298,18 @@ impl Object for Runtime {
         Err(no_such("runtime", name))
     }
 }
+
+/// The standard imports as an [`Imports`](crate::Imports) layer: what a
+/// policy gets for `import "strings"` and the rest when nothing above
+/// (mocks, modules) answers.
+#[derive(Clone, Default)]
+pub struct StandardImports {
+    /// How the imports behave (http policy, the moment `time.now` stands for).
+    pub options: StdlibOptions,
+}
+
+impl crate::program::Imports for StandardImports {
+    fn resolve(&self, name: &str) -> Option<Value> {
+        standard_import(name, &self.options)
+    }
+}

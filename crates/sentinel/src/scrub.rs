@@ -1,0 +1,205 @@
+//! The last gate for sensitive values: every text a Sentinel run hands out
+//! (policy prints, traces, errors, `sentinel test` output) passes through a
+//! [`Scrubber`] built from the plan's sensitive strings.
+//!
+//! Policies see sensitive values, as they do under HCP Terraform; nothing
+//! they print may show one. A value can reach the output raw (`print(x)`),
+//! quoted inside a printed collection or a JSON trace (with `"` and `\`
+//! escaped), so each text is looked for in those spellings too. Every
+//! occurrence, overlapping ones included, is replaced by
+//! `(sensitive value)`.
+
+use std::borrow::Cow;
+
+use memchr::memmem::Finder;
+
+/// What a sensitive text is replaced by.
+pub const REDACTED: &str = tfgate_plan::SENSITIVE_TEXT;
+
+/// Replaces sensitive texts in output.
+#[derive(Clone, Default)]
+pub struct Scrubber {
+    finders: Vec<Finder<'static>>,
+}
+
+impl std::fmt::Debug for Scrubber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never show the texts themselves.
+        write!(f, "Scrubber({} patterns)", self.finders.len())
+    }
+}
+
+impl Scrubber {
+    /// A scrubber for these texts (empty texts are ignored: they cannot be
+    /// seen).
+    pub fn new<S: AsRef<str>>(texts: impl IntoIterator<Item = S>) -> Scrubber {
+        let mut patterns: Vec<String> = Vec::new();
+        for t in texts {
+            let t = t.as_ref();
+            if t.is_empty() {
+                continue;
+            }
+            patterns.push(t.to_string());
+            // The spelling inside a quoted string (JSON and Sentinel's
+            // printed form escape the same characters).
+            let quoted = serde_json::to_string(t).unwrap_or_default();
+            let escaped = &quoted[1..quoted.len().saturating_sub(1).max(1)];
+            for variant in [escaped.to_string(), printed_escape(t)] {
+                if variant != t {
+                    patterns.push(variant);
+                }
+            }
+        }
+        patterns.sort();
+        patterns.dedup();
+        Scrubber { finders: patterns.iter().map(|p| Finder::new(p.as_bytes()).into_owned()).collect() }
+    }
+
+    /// A scrubber that changes nothing.
+    pub fn none() -> Scrubber {
+        Scrubber::default()
+    }
+
+    /// Whether there is nothing to hide.
+    pub fn is_empty(&self) -> bool {
+        self.finders.is_empty()
+    }
+
+    /// `text` with every sensitive text replaced.
+    pub fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.finders.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let bytes = text.as_bytes();
+        // Byte ranges to hide, from every pattern, overlaps included.
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for f in &self.finders {
+            let n = f.needle().len();
+            let mut from = 0;
+            while let Some(i) = f.find(&bytes[from..]) {
+                ranges.push((from + i, from + i + n));
+                from += i + 1;
+            }
+        }
+        if ranges.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        ranges.sort_unstable();
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        let mut iter = ranges.into_iter().peekable();
+        while let Some((start, mut end)) = iter.next() {
+            while let Some(&(s, e)) = iter.peek() {
+                if s > end {
+                    break;
+                }
+                end = end.max(e);
+                iter.next();
+            }
+            // Patterns are whole UTF-8 strings, so match edges are char
+            // boundaries; widen defensively anyway rather than panic.
+            let start = floor_boundary(text, start.max(copied));
+            let end = ceil_boundary(text, end);
+            out.push_str(&text[copied..start]);
+            out.push_str(REDACTED);
+            copied = end;
+        }
+        out.push_str(&text[copied..]);
+        Cow::Owned(out)
+    }
+
+    /// [`Scrubber::scrub`] into an owned string.
+    pub fn scrub_string(&self, text: String) -> String {
+        match self.scrub(&text) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(s) => s,
+        }
+    }
+}
+
+/// How Sentinel's printed form escapes a string inside a collection:
+/// `\"`, `\\`, `\n`, `\r`, `\t`, and `\uXXXX` for other control
+/// characters (JSON spells `\b` and `\f` differently and leaves DEL and
+/// the C1 controls raw).
+fn printed_escape(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    for c in t.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_occurrence_is_replaced() {
+        let s = Scrubber::new(["hunter2", "s3cr3t"]);
+        assert_eq!(
+            s.scrub("pw=hunter2, again hunter2; s3cr3t."),
+            "pw=(sensitive value), again (sensitive value); (sensitive value)."
+        );
+        assert!(matches!(s.scrub("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn overlapping_and_nested_texts_leave_nothing_visible() {
+        // "abcab" overlaps itself in "abcabcab"; "bc" sits inside "abcab".
+        let s = Scrubber::new(["abcab", "bc"]);
+        let out = s.scrub("x abcabcab y");
+        assert_eq!(out, "x (sensitive value) y");
+        let s = Scrubber::new(["pass", "password123"]);
+        assert_eq!(s.scrub("password123!"), "(sensitive value)!");
+    }
+
+    #[test]
+    fn quoted_spellings_are_found() {
+        let secret = "a\"b\\c\nd";
+        let s = Scrubber::new([secret]);
+        let printed = format!("{{\"k\": {}}}", serde_json::to_string(secret).unwrap());
+        let out = s.scrub(&printed);
+        assert_eq!(out, "{\"k\": \"(sensitive value)\"}");
+        assert!(!out.contains("a\\\"b"));
+        assert_eq!(s.scrub(&format!("raw {secret} end")), "raw (sensitive value) end");
+    }
+
+    #[test]
+    fn the_printed_spelling_of_control_characters_is_found() {
+        let secret = "a\u{8}b\u{7f}c";
+        let s = Scrubber::new([secret]);
+        let printed = crate::format_value(&crate::Value::list(vec![crate::Value::from(secret)]));
+        assert!(!printed.contains(secret), "the printed form escapes: {printed}");
+        assert_eq!(s.scrub(&printed), "[\"(sensitive value)\"]");
+    }
+
+    #[test]
+    fn empty_texts_are_ignored_and_unicode_is_safe() {
+        let s = Scrubber::new(["", "pässwörd"]);
+        assert_eq!(s.scrub("é pässwörd é"), "é (sensitive value) é");
+        assert!(Scrubber::new([""]).is_empty());
+        assert_eq!(format!("{:?}", Scrubber::new(["topsecret"])), "Scrubber(1 patterns)");
+    }
+}

@@ -1,0 +1,4 @@
+param "x" {
+  value = 1
+  default = 2
+}

@@ -1,0 +1,3 @@
+test {
+  rules = { main = true }
+}

@@ -1,0 +1,15 @@
+module "helpers" {
+  source = "../../lib/helpers.sentinel"
+}
+
+mock "clock" {
+  module {
+    source = "mock-clock.sentinel"
+  }
+}
+
+test {
+  rules = {
+    main = false
+  }
+}

@@ -1,0 +1,7 @@
+param "day" {
+  value = "monday"
+}
+
+param "hour" {
+  value = 7
+}

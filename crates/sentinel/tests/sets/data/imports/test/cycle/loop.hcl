@@ -1,0 +1,7 @@
+module "a" {
+  source = "a.sentinel"
+}
+
+module "b" {
+  source = "b.sentinel"
+}
