@@ -17,7 +17,7 @@ use tfgate_sentinel::{
     TestOptions, Value,
 };
 
-use crate::plan_input::{parse, read_plan_text};
+use crate::plan_input::read_plan_text;
 
 #[derive(Args)]
 pub struct SentinelArgs {
@@ -143,9 +143,13 @@ fn apply(args: ApplyArgs, stdout: &mut dyn Write) -> Result<u8> {
     let standard = standard_imports();
     let (terraform, scrubber) = match &plan_path {
         Some(path) => {
-            let text = read_plan_text(path)?;
-            let plan = parse(&text)?;
-            let imports = TerraformImports::new(&plan, RunInfo::default()).with_context(|| text.name.clone())?;
+            let input = read_plan_text(path)?;
+            // One copy of the plan text, shared by the plan model and the
+            // imports' lazy values.
+            let text = Arc::new(input.text);
+            let plan = tfgate_plan::Plan::parse(&text).with_context(|| input.name.clone())?;
+            let imports = TerraformImports::sharing(&plan, text.clone(), RunInfo::default())
+                .with_context(|| input.name.clone())?;
             let scrubber = Scrubber::new(imports.sensitive_texts());
             (Some(imports), scrubber)
         }

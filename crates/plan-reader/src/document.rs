@@ -23,7 +23,7 @@ use crate::plan::{Change, Plan};
 /// A JSON value inside a [`PlanDocument`]'s text.
 #[derive(Clone)]
 pub struct JsonSpan {
-    text: Arc<str>,
+    text: Arc<String>,
     start: usize,
     end: usize,
 }
@@ -55,7 +55,7 @@ impl std::fmt::Debug for JsonSpan {
 
 /// An owned copy of a plan's text, with the place of its sections.
 pub struct PlanDocument {
-    text: Arc<str>,
+    text: Arc<String>,
     /// Address of the text the [`Plan`] borrows from: spans of values the
     /// plan hands out are found by their offset from it.
     origin: usize,
@@ -197,10 +197,27 @@ impl Plan<'_> {
     /// An owned copy of the plan's text with its sections located. Costs one
     /// copy of the text and one scan of its top level.
     pub fn document(&self) -> Result<PlanDocument, PlanError> {
+        self.document_of(Arc::new(self.source.to_string()))
+    }
+
+    /// The document of this plan without copying its text, when `text` is
+    /// the very text the plan was parsed from (kept alive by the caller in an
+    /// `Arc`); a copy otherwise. A large plan then sits in memory once.
+    pub fn document_sharing(&self, text: Arc<String>) -> Result<PlanDocument, PlanError> {
+        if std::ptr::eq(text.as_ptr(), self.source.as_ptr()) && text.len() == self.source.len() {
+            self.document_of(text)
+        } else {
+            self.document()
+        }
+    }
+
+    fn document_of(&self, text: Arc<String>) -> Result<PlanDocument, PlanError> {
         let source = self.source;
         let top: BTreeMap<Str<'_>, &RawValue> =
             serde_json::from_str(source).map_err(|e| json_error_in(source, source, &e))?;
-        let origin = source.as_ptr() as usize;
+        // Spans of the plan's values are offsets from the text it was parsed
+        // from, whether `text` is that text or a copy of it.
+        let origin = self.source.as_ptr() as usize;
         let sections = top
             .into_iter()
             .map(|(k, v)| {
@@ -208,7 +225,7 @@ impl Plan<'_> {
                 (k.into_owned(), (start, start + v.get().len()))
             })
             .collect();
-        Ok(PlanDocument { text: Arc::from(source), origin, sections })
+        Ok(PlanDocument { text, origin, sections })
     }
 }
 
@@ -371,6 +388,21 @@ mod tests {
       "output_changes":{"o":{"actions":["create"],"before":null,"after_unknown":true}},
       "prior_state":{"format_version":"1.0","terraform_version":"1.6.0","values":{"root_module":{}}},
       "configuration":{"root_module":{}}}"#;
+
+    #[test]
+    fn a_document_shares_the_plan_s_own_text_and_a_copy_is_located_alike() {
+        let text = Arc::new(PLAN.to_string());
+        let plan = Plan::parse(&text).unwrap();
+        let shared = plan.document_sharing(text.clone()).unwrap();
+        // The document holds the caller's text, not a copy of it.
+        assert_eq!(Arc::strong_count(&text), 2);
+        let copied = plan.document_sharing(Arc::new(PLAN.to_string())).unwrap();
+        for doc in [&shared, &copied] {
+            assert_eq!(doc.section("configuration").unwrap().as_str(), r#"{"root_module":{}}"#);
+            let c = doc.change(plan.resources[0].change(), vec!["create".into()]);
+            assert_eq!(c.after.unwrap().as_str(), r#"{"x":1}"#);
+        }
+    }
 
     #[test]
     fn sections_and_change_spans_are_the_file_s_own_text() {

@@ -327,17 +327,18 @@ impl<'a> Interp<'a> {
                 let Some(original) = env.take(root) else {
                     return Err(self.error(cur.pos, format!("{:?} is not defined", &**root)));
                 };
-                let mut value = original.resolved().clone();
-                match self.set_in(&mut value, &keys, v) {
-                    Ok(()) => {
-                        env.assign(root, value);
-                        Ok(())
-                    }
-                    Err(e) => {
-                        env.assign(root, original);
-                        Err(e)
-                    }
-                }
+                // The variable's own value, not a second reference to it:
+                // with one owner, changing an element changes it in place
+                // instead of copying the whole map or list each time (a
+                // loop filling a map was quadratic). An error stops the
+                // policy, so there is nothing to roll back to.
+                let mut value = match original {
+                    Value::Lazy(_) => original.resolved().clone(),
+                    owned => owned,
+                };
+                let result = self.set_in(&mut value, &keys, v);
+                env.assign(root, value);
+                result
             }
             _ => Err(self.error(target.pos, "cannot assign to this expression")),
         }

@@ -83,7 +83,25 @@ impl TerraformImports {
     /// the plan marks sensitive (for [`TerraformImports::sensitive_texts`]);
     /// values for policies are converted only when read.
     pub fn new(plan: &Plan<'_>, run: RunInfo) -> Result<TerraformImports, TerraformError> {
-        let doc = plan.document()?;
+        TerraformImports::from_document(plan, plan.document()?, run)
+    }
+
+    /// As [`TerraformImports::new`], sharing `text` — the very text `plan`
+    /// was parsed from — instead of copying it: a large plan is then held
+    /// in memory once.
+    pub fn sharing(
+        plan: &Plan<'_>,
+        text: std::sync::Arc<String>,
+        run: RunInfo,
+    ) -> Result<TerraformImports, TerraformError> {
+        TerraformImports::from_document(plan, plan.document_sharing(text)?, run)
+    }
+
+    fn from_document(
+        plan: &Plan<'_>,
+        doc: tfgate_plan::PlanDocument,
+        run: RunInfo,
+    ) -> Result<TerraformImports, TerraformError> {
         let instance = |r: &tfgate_plan::ResourceInstance<'_>| Instance {
             address: r.address_text.to_string(),
             module_address: r.module().render(plan.key_style),
