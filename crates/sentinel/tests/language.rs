@@ -369,3 +369,36 @@ fn rule_results_name_each_rule_where_it_is_declared_in_evaluation_order() {
         Some("Block\ntext")
     );
 }
+
+struct Shared(Value);
+
+impl tfgate_sentinel::Imports for Shared {
+    fn resolve(&self, name: &str) -> Option<Value> {
+        (name == "m").then(|| self.0.clone())
+    }
+}
+
+#[test]
+fn policies_on_several_threads_may_share_a_module_rule() {
+    // A module's namespace is shared; its rule is evaluated by whichever
+    // policy needs it first, and others at the same moment get its value
+    // too (not a false "refers to itself" cycle).
+    let module = Program::parse("m.sentinel", "slow = rule { all range(100000) as i { i >= 0 } }").unwrap();
+    let ns = tfgate_sentinel::load_module(&module, &NoImports, &Limits::default()).unwrap();
+    let policy = Program::parse("p.sentinel", "import \"m\"\nmain = rule { m.slow }").unwrap();
+    let barrier = std::sync::Barrier::new(6);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    evaluate(&policy, &Shared(ns.clone()), &IndexMap::new(), &Limits::default())
+                })
+            })
+            .collect();
+        for h in handles {
+            let ev = h.join().unwrap();
+            assert!(ev.passed(), "{:?}", ev.outcome);
+        }
+    });
+}

@@ -7,7 +7,6 @@ pub(crate) mod ops;
 pub(crate) mod scope;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, OnceLock};
 
 pub(crate) use format::format_float;
@@ -36,7 +35,6 @@ pub(crate) struct RuleVal {
     /// The variable the rule is first assigned to, and where.
     pub(crate) name: OnceLock<(Arc<str>, Pos)>,
     pub(crate) memo: OnceLock<Value>,
-    busy: AtomicBool,
 }
 
 pub(crate) type EResult<T> = Result<T, Box<EvalError>>;
@@ -57,6 +55,8 @@ pub(crate) struct Interp<'a> {
     depth: u32,
     nest: u32,
     max_nest: u32,
+    /// The rules being evaluated, innermost last (to report cycles).
+    evaluating: Vec<usize>,
     pub(crate) prints: String,
     pub(crate) rules: Vec<RuleResult>,
     pub(crate) file: Arc<str>,
@@ -84,6 +84,7 @@ impl<'a> Interp<'a> {
             steps: 0,
             depth: 0,
             nest: 0,
+            evaluating: Vec::new(),
             max_nest: limits.max_depth.saturating_mul(4).max(64),
             prints: String::new(),
             rules: Vec::new(),
@@ -426,7 +427,6 @@ impl<'a> Interp<'a> {
                 file: self.file.clone(),
                 name: OnceLock::new(),
                 memo: OnceLock::new(),
-                busy: AtomicBool::new(false),
             }))),
             ExprKind::Index(base, idx) => self.eval_index(base, idx, env, e.pos),
             ExprKind::Selector(base, name) => self.eval_selector(base, name, env, e.pos),
@@ -564,10 +564,15 @@ impl<'a> Interp<'a> {
         if let Some(v) = r.memo.get() {
             return Ok(v.clone());
         }
-        if r.busy.swap(true, AtomicOrdering::SeqCst) {
+        // A cycle is a rule this run is already evaluating. Another run (a
+        // policy on another thread sharing a module) may evaluate the same
+        // rule at the same time: both get the same value, the first is kept.
+        let id = r as *const RuleVal as usize;
+        if self.evaluating.contains(&id) {
             return Err(self.error(pos, "rule refers to itself"));
         }
         self.enter_call(pos)?;
+        self.evaluating.push(id);
         let saved = std::mem::replace(&mut self.file, r.file.clone());
         let result: EResult<Value> = (|| {
             if let Some(w) = &r.def.when {
@@ -585,7 +590,7 @@ impl<'a> Interp<'a> {
         })();
         self.file = saved;
         self.depth -= 1;
-        r.busy.store(false, AtomicOrdering::SeqCst);
+        self.evaluating.pop();
         let v = result?;
         let _ = r.memo.set(v.clone());
         self.rules.push(RuleResult {
