@@ -402,3 +402,154 @@ fn policies_on_several_threads_may_share_a_module_rule() {
         }
     });
 }
+
+/// Timing: `cargo test --release -p tfgate-sentinel --test language -- --ignored --nocapture`.
+#[test]
+#[ignore = "timing; run in release with --ignored --nocapture"]
+fn filter_map_all_over_100k_resources_timing() {
+    use tfgate_sentinel::{Key, Map};
+    let n = 100_000;
+    let resources = (0..n).map(|i| {
+        let tags = Value::map_from([("env", Value::string(if i % 2 == 0 { "prod" } else { "dev" }))]);
+        let after = Value::map_from([("tags", tags), ("size", Value::Int(i as i64))]);
+        let change = Value::map_from([("actions", Value::list(vec![Value::string("create")])), ("after", after)]);
+        let kind = if i % 4 == 0 { "aws_s3_bucket" } else { "aws_instance" };
+        let r = Value::map_from([
+            ("address", Value::string(format!("{kind}.r{i}"))),
+            ("type", Value::string(kind)),
+            ("change", change),
+        ]);
+        (Key::from(format!("{kind}.r{i}")), r)
+    });
+    let plan = Shared(Value::map_from([("resources", Value::Map(Map::from_pairs(resources)))]));
+    let src = r#"import "m"
+found = filter m.resources as _, r { r.type is "aws_instance" and r.change.after.tags.env is not "prod" and r.change.actions contains "create" }
+addresses = map found as _, r { r.address }
+main = rule { length(found) == 50000 and length(addresses) == 50000 and all m.resources as _, r { r.change.after.size >= 0 } }
+"#;
+    let p = Program::parse("bench.sentinel", src).unwrap();
+    let mut ms = Vec::new();
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        let ev = evaluate(&p, &plan, &IndexMap::new(), &Limits::default());
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert!(ev.passed(), "{:?}", ev.outcome);
+    }
+    ms.sort_by(f64::total_cmp);
+    println!("filter + map + all over {n} resources (250k iterations): median {:.1} ms", ms[2]);
+}
+
+#[test]
+fn random_token_soup_never_panics() {
+    // Deterministic xorshift so a failure reproduces.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let vocab = [
+        "x",
+        "y",
+        "f",
+        "main",
+        "=",
+        "+=",
+        "rule",
+        "{",
+        "}",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        ":",
+        ".",
+        "\n",
+        "1",
+        "0",
+        "-1",
+        "2.5",
+        "\"s\"",
+        "`r`",
+        "true",
+        "false",
+        "null",
+        "undefined",
+        "and",
+        "or",
+        "xor",
+        "not",
+        "!",
+        "is",
+        "empty",
+        "defined",
+        "in",
+        "contains",
+        "matches",
+        "else",
+        "when",
+        "all",
+        "any",
+        "filter",
+        "map",
+        "as",
+        "for",
+        "if",
+        "case",
+        "return",
+        "break",
+        "continue",
+        "func",
+        "param",
+        "default",
+        "import",
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "==",
+        "<",
+        ">=",
+        "length",
+        "append",
+        "delete",
+        "keys",
+        "range",
+        "print",
+        "error",
+        "int",
+        "string",
+        "#c\n",
+        ";",
+    ];
+    let limits = Limits { max_steps: 20_000, ..Limits::default() };
+    let mut parsed = 0;
+    for _ in 0..3000 {
+        let len = 1 + (next() % 40) as usize;
+        let src: Vec<&str> = (0..len).map(|_| vocab[(next() % vocab.len() as u64) as usize]).collect();
+        let src = src.join(" ");
+        if let Ok(p) = Program::parse("soup.sentinel", &src) {
+            parsed += 1;
+            let _ = evaluate(&p, &NoImports, &IndexMap::new(), &limits);
+            let _ = tfgate_sentinel::load_module(&p, &NoImports, &limits);
+        }
+    }
+    assert!(parsed > 0, "the generator should produce some valid programs");
+}
+
+#[test]
+fn truncated_fixture_files_never_panic_the_parser() {
+    let Some(dir) = fixtures_dir() else { return };
+    let mut files = Vec::new();
+    sentinel_files(&dir, &mut files);
+    for f in files.iter().step_by(25) {
+        let src = std::fs::read_to_string(f).unwrap();
+        let cuts: Vec<usize> = (0..src.len()).step_by(97).filter(|&i| src.is_char_boundary(i)).collect();
+        for cut in cuts {
+            let _ = Program::parse("cut.sentinel", &src[..cut]);
+        }
+    }
+}
