@@ -556,3 +556,18 @@ fn truncated_fixture_files_never_panic_the_parser() {
         }
     }
 }
+
+#[test]
+fn self_sharing_values_and_map_growth_stay_bounded() {
+    // 2^60 logical elements: printing and comparing must stop, not hang.
+    let src = "a = [1]\nb = [1]\nfor range(60) as i {\n  a = [a, a]\n  b = [b, b]\n}\nprint(a)\nmain = rule { a == b }";
+    let ev = eval_with(src, &Limits::default());
+    assert!(ev.prints.len() < 5 << 20 && ev.prints.contains("...") && ev.prints.ends_with("]\n"));
+    assert_eq!(ev.outcome.map(|v| format_value(&v)), Ok("undefined".to_string()));
+    // A map grown key by key stops at the size limit.
+    let limits = Limits { max_value_bytes: 1 << 16, ..Limits::default() };
+    let e =
+        eval_with("m = {}\nfor range(4000) as i {\n  m[i] = i\n}\nmain = rule { true }", &limits).outcome.unwrap_err();
+    assert!(e.message.contains("value too large"), "{e}");
+    assert_eq!(e.line, 3);
+}

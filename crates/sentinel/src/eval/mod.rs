@@ -329,7 +329,7 @@ impl<'a> Interp<'a> {
                     return Err(self.error(cur.pos, format!("{:?} is not defined", &**root)));
                 };
                 let mut value = original.resolved().clone();
-                match self.set_in(&mut value, &keys, v) {
+                match self.set_in(&mut value, &keys, v).and_then(|()| self.check_size(target.pos, &value)) {
                     Ok(()) => {
                         env.assign(root, value);
                         Ok(())
@@ -790,6 +790,10 @@ impl<'a> Interp<'a> {
 
     fn regex(&mut self, pat: &str, pos: Pos) -> EResult<&regex::Regex> {
         if !self.regexes.contains_key(pat) {
+            // Patterns may come from data; keep the cache bounded.
+            if self.regexes.len() >= 1024 {
+                self.regexes.clear();
+            }
             let re = regex::Regex::new(pat)
                 // The pattern may come from plan data: the message does not quote it.
                 .map_err(|_| self.error(pos, "matches: the right-hand string is not a valid regular expression"))?;
