@@ -123,9 +123,11 @@ impl Imports for NoImports {
 pub struct Limits {
     /// Evaluation steps (expressions and statements) per run.
     pub max_steps: u64,
-    /// Nested function calls and rule evaluations.
+    /// Nested function calls and rule evaluations. Nested expression
+    /// evaluation is bounded too, at four times this.
     pub max_depth: u32,
-    /// The largest string, list or map a policy may build (approximate bytes).
+    /// The largest string, list or map a policy may build, in approximate
+    /// bytes (a string's length; 24 per list element, 64 per map entry).
     pub max_value_bytes: u64,
 }
 

@@ -567,7 +567,7 @@ fn self_sharing_values_and_map_growth_stay_bounded() {
     // A map grown key by key stops at the size limit.
     let limits = Limits { max_value_bytes: 1 << 16, ..Limits::default() };
     let e =
-        eval_with("m = {}\nfor range(4000) as i {\n  m[i] = i\n}\nmain = rule { true }", &limits).outcome.unwrap_err();
+        eval_with("m = {}\nfor range(2000) as i {\n  m[i] = i\n}\nmain = rule { true }", &limits).outcome.unwrap_err();
     assert!(e.message.contains("value too large"), "{e}");
     assert_eq!(e.line, 3);
 }

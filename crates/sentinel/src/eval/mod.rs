@@ -109,8 +109,8 @@ impl<'a> Interp<'a> {
     pub(crate) fn check_size(&self, pos: Pos, v: &Value) -> EResult<()> {
         let size = match v.resolved() {
             Value::String(s) => s.len() as u64,
-            Value::List(l) => l.len() as u64 * 16,
-            Value::Map(m) => m.len() as u64 * 32,
+            Value::List(l) => l.len() as u64 * 24,
+            Value::Map(m) => m.len() as u64 * 64,
             _ => 0,
         };
         if size > self.limits.max_value_bytes {
