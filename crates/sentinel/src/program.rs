@@ -198,7 +198,7 @@ pub fn evaluate(
 
 /// The stack evaluation runs on: deep (but limited) recursion in a policy
 /// must not overflow the caller's thread, which may be a 2 MiB worker.
-const EVALUATION_STACK: usize = 256 * 1024 * 1024;
+const EVALUATION_STACK: usize = 64 * 1024 * 1024;
 
 /// Answers imports for code on the evaluation thread by asking the calling
 /// thread, which owns the (possibly not thread-safe) [`Imports`].
