@@ -218,7 +218,7 @@ pub(crate) fn call_builtin_values(it: &mut Interp<'_>, b: Builtin, mut args: Vec
             } else {
                 0
             };
-            if count.saturating_mul(16) > it.limits.max_value_bytes {
+            if count.saturating_mul(24) > it.limits.max_value_bytes {
                 return Err(it.error(pos, format!("value too large: range of {count} elements")));
             }
             let mut out = Vec::with_capacity(count as usize);

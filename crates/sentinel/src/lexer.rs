@@ -217,6 +217,8 @@ struct Lexer<'a> {
 
 /// Splits `source` into tokens, ending with [`Tok::Eof`].
 pub fn lex(source: &str) -> Result<Vec<Token>, LexError> {
+    // Editors on Windows may start a file with a byte-order mark.
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let mut lx = Lexer {
         src: source.as_bytes(),
         text: source,
@@ -622,6 +624,12 @@ mod tests {
                 Tok::Eof
             ]
         );
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_ignored() {
+        assert_eq!(toks("\u{feff}x")[0], Tok::Ident("x".into()));
+        assert!(lex("x \u{feff}").is_err());
     }
 
     #[test]

@@ -23,7 +23,7 @@ type PResult<T> = Result<T, ParseError>;
 
 /// Parses a whole file.
 pub fn parse_file(tokens: Vec<Token>) -> PResult<File> {
-    let mut p = Parser { toks: tokens, i: 0, depth: 0 };
+    let mut p = Parser { toks: tokens, i: 0, depth: 0, loops: 0, funcs: 0 };
     p.file()
 }
 
@@ -31,6 +31,10 @@ struct Parser {
     toks: Vec<Token>,
     i: usize,
     depth: u32,
+    /// `for` loops around the current statement, within its function.
+    loops: u32,
+    /// Functions around the current statement.
+    funcs: u32,
 }
 
 // Binding powers, lowest first (spec: Operator Precedence).
@@ -211,19 +215,30 @@ impl Parser {
                 let coll = self.expr()?;
                 self.expect_kw(Kw::As)?;
                 let (first, second) = self.as_names()?;
-                let body = self.block()?;
-                StmtKind::For { coll, first, second, body }
+                self.loops += 1;
+                let body = self.block();
+                self.loops -= 1;
+                StmtKind::For { coll, first, second, body: body? }
             }
             Tok::Kw(Kw::Case) => self.case_stmt()?,
             Tok::Kw(Kw::Break) => {
+                if self.loops == 0 {
+                    return self.err("break outside a for loop");
+                }
                 self.advance();
                 StmtKind::Break
             }
             Tok::Kw(Kw::Continue) => {
+                if self.loops == 0 {
+                    return self.err("continue outside a for loop");
+                }
                 self.advance();
                 StmtKind::Continue
             }
             Tok::Kw(Kw::Return) => {
+                if self.funcs == 0 {
+                    return self.err("return outside a function");
+                }
                 self.advance();
                 if matches!(self.tok(), Tok::Semi { .. } | Tok::RBrace | Tok::Eof) {
                     StmtKind::Return(None)
@@ -708,7 +723,12 @@ impl Parser {
             self.skip_nl();
         }
         self.expect(Tok::RParen)?;
-        let body = self.block()?;
-        Ok(Expr { kind: ExprKind::Func(Arc::new(FuncDef { params, body, pos })), pos })
+        // break and continue do not reach a loop outside the function.
+        let loops = std::mem::replace(&mut self.loops, 0);
+        self.funcs += 1;
+        let body = self.block();
+        self.funcs -= 1;
+        self.loops = loops;
+        Ok(Expr { kind: ExprKind::Func(Arc::new(FuncDef { params, body: body?, pos })), pos })
     }
 }

@@ -123,9 +123,11 @@ impl Imports for NoImports {
 pub struct Limits {
     /// Evaluation steps (expressions and statements) per run.
     pub max_steps: u64,
-    /// Nested function calls and rule evaluations.
+    /// Nested function calls and rule evaluations. Nested expression
+    /// evaluation is bounded too, at four times this.
     pub max_depth: u32,
-    /// The largest string, list or map a policy may build (approximate bytes).
+    /// The largest string, list or map a policy may build, in approximate
+    /// bytes (a string's length; 24 per list element, 64 per map entry).
     pub max_value_bytes: u64,
 }
 
@@ -196,7 +198,7 @@ pub fn evaluate(
 
 /// The stack evaluation runs on: deep (but limited) recursion in a policy
 /// must not overflow the caller's thread, which may be a 2 MiB worker.
-const EVALUATION_STACK: usize = 256 * 1024 * 1024;
+const EVALUATION_STACK: usize = 64 * 1024 * 1024;
 
 /// Answers imports for code on the evaluation thread by asking the calling
 /// thread, which owns the (possibly not thread-safe) [`Imports`].

@@ -116,8 +116,10 @@ cases!(
     assignment_list_out_of_range,
     assignment_not_a_collection,
     assignment_unknown_variable,
+    break_outside_loop,
     builtins,
     comparison,
+    continue_outside_loop,
     control_flow,
     delete_not_a_map,
     division_by_zero,
@@ -147,6 +149,7 @@ cases!(
     precedence,
     print,
     quantifiers,
+    return_outside_function,
     rule_values,
     rules,
     scope,
@@ -368,4 +371,203 @@ fn rule_results_name_each_rule_where_it_is_declared_in_evaluation_order() {
         Program::parse("q", "/* Block\n * text */\nmain = rule { true }").unwrap().description(),
         Some("Block\ntext")
     );
+}
+
+struct Shared(Value);
+
+impl tfgate_sentinel::Imports for Shared {
+    fn resolve(&self, name: &str) -> Option<Value> {
+        (name == "m").then(|| self.0.clone())
+    }
+}
+
+#[test]
+fn policies_on_several_threads_may_share_a_module_rule() {
+    // A module's namespace is shared; its rule is evaluated by whichever
+    // policy needs it first, and others at the same moment get its value
+    // too (not a false "refers to itself" cycle).
+    let module = Program::parse("m.sentinel", "slow = rule { all range(100000) as i { i >= 0 } }").unwrap();
+    let ns = tfgate_sentinel::load_module(&module, &NoImports, &Limits::default()).unwrap();
+    let policy = Program::parse("p.sentinel", "import \"m\"\nmain = rule { m.slow }").unwrap();
+    let barrier = std::sync::Barrier::new(6);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    evaluate(&policy, &Shared(ns.clone()), &IndexMap::new(), &Limits::default())
+                })
+            })
+            .collect();
+        for h in handles {
+            let ev = h.join().unwrap();
+            assert!(ev.passed(), "{:?}", ev.outcome);
+        }
+    });
+}
+
+/// Timing: `cargo test --release -p tfgate-sentinel --test language -- --ignored --nocapture`.
+#[test]
+#[ignore = "timing; run in release with --ignored --nocapture"]
+fn filter_map_all_over_100k_resources_timing() {
+    use tfgate_sentinel::{Key, Map};
+    let n = 100_000;
+    let resources = (0..n).map(|i| {
+        let tags = Value::map_from([("env", Value::string(if i % 2 == 0 { "prod" } else { "dev" }))]);
+        let after = Value::map_from([("tags", tags), ("size", Value::Int(i as i64))]);
+        let change = Value::map_from([("actions", Value::list(vec![Value::string("create")])), ("after", after)]);
+        let kind = if i % 4 == 0 { "aws_s3_bucket" } else { "aws_instance" };
+        let r = Value::map_from([
+            ("address", Value::string(format!("{kind}.r{i}"))),
+            ("type", Value::string(kind)),
+            ("change", change),
+        ]);
+        (Key::from(format!("{kind}.r{i}")), r)
+    });
+    let plan = Shared(Value::map_from([("resources", Value::Map(Map::from_pairs(resources)))]));
+    let src = r#"import "m"
+found = filter m.resources as _, r { r.type is "aws_instance" and r.change.after.tags.env is not "prod" and r.change.actions contains "create" }
+addresses = map found as _, r { r.address }
+main = rule { length(found) == 50000 and length(addresses) == 50000 and all m.resources as _, r { r.change.after.size >= 0 } }
+"#;
+    let p = Program::parse("bench.sentinel", src).unwrap();
+    let mut ms = Vec::new();
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        let ev = evaluate(&p, &plan, &IndexMap::new(), &Limits::default());
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert!(ev.passed(), "{:?}", ev.outcome);
+    }
+    ms.sort_by(f64::total_cmp);
+    println!("filter + map + all over {n} resources (250k iterations): median {:.1} ms", ms[2]);
+}
+
+#[test]
+fn random_token_soup_never_panics() {
+    // Deterministic xorshift so a failure reproduces.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let vocab = [
+        "x",
+        "y",
+        "f",
+        "main",
+        "=",
+        "+=",
+        "rule",
+        "{",
+        "}",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        ":",
+        ".",
+        "\n",
+        "1",
+        "0",
+        "-1",
+        "2.5",
+        "\"s\"",
+        "`r`",
+        "true",
+        "false",
+        "null",
+        "undefined",
+        "and",
+        "or",
+        "xor",
+        "not",
+        "!",
+        "is",
+        "empty",
+        "defined",
+        "in",
+        "contains",
+        "matches",
+        "else",
+        "when",
+        "all",
+        "any",
+        "filter",
+        "map",
+        "as",
+        "for",
+        "if",
+        "case",
+        "return",
+        "break",
+        "continue",
+        "func",
+        "param",
+        "default",
+        "import",
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "==",
+        "<",
+        ">=",
+        "length",
+        "append",
+        "delete",
+        "keys",
+        "range",
+        "print",
+        "error",
+        "int",
+        "string",
+        "#c\n",
+        ";",
+    ];
+    let limits = Limits { max_steps: 20_000, ..Limits::default() };
+    let mut parsed = 0;
+    for _ in 0..3000 {
+        let len = 1 + (next() % 40) as usize;
+        let src: Vec<&str> = (0..len).map(|_| vocab[(next() % vocab.len() as u64) as usize]).collect();
+        let src = src.join(" ");
+        if let Ok(p) = Program::parse("soup.sentinel", &src) {
+            parsed += 1;
+            let _ = evaluate(&p, &NoImports, &IndexMap::new(), &limits);
+            let _ = tfgate_sentinel::load_module(&p, &NoImports, &limits);
+        }
+    }
+    assert!(parsed > 0, "the generator should produce some valid programs");
+}
+
+#[test]
+fn truncated_fixture_files_never_panic_the_parser() {
+    let Some(dir) = fixtures_dir() else { return };
+    let mut files = Vec::new();
+    sentinel_files(&dir, &mut files);
+    for f in files.iter().step_by(25) {
+        let src = std::fs::read_to_string(f).unwrap();
+        let cuts: Vec<usize> = (0..src.len()).step_by(97).filter(|&i| src.is_char_boundary(i)).collect();
+        for cut in cuts {
+            let _ = Program::parse("cut.sentinel", &src[..cut]);
+        }
+    }
+}
+
+#[test]
+fn self_sharing_values_and_map_growth_stay_bounded() {
+    // 2^60 logical elements: printing and comparing must stop, not hang.
+    let src = "a = [1]\nb = [1]\nfor range(60) as i {\n  a = [a, a]\n  b = [b, b]\n}\nprint(a)\nmain = rule { a == b }";
+    let ev = eval_with(src, &Limits::default());
+    assert!(ev.prints.len() < 5 << 20 && ev.prints.contains("...") && ev.prints.ends_with("]\n"));
+    assert_eq!(ev.outcome.map(|v| format_value(&v)), Ok("undefined".to_string()));
+    // A map grown key by key stops at the size limit.
+    let limits = Limits { max_value_bytes: 1 << 16, ..Limits::default() };
+    let e =
+        eval_with("m = {}\nfor range(2000) as i {\n  m[i] = i\n}\nmain = rule { true }", &limits).outcome.unwrap_err();
+    assert!(e.message.contains("value too large"), "{e}");
+    assert_eq!(e.line, 3);
 }

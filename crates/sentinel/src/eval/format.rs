@@ -86,7 +86,17 @@ fn key_cmp(a: &Key, b: &Key) -> std::cmp::Ordering {
 /// (the recursion stays bounded whatever a policy builds).
 const MAX_SHOWN_DEPTH: usize = 1000;
 
+/// How much text one value prints at most; a list that shares itself can
+/// stand for more elements than memory holds.
+const MAX_SHOWN_BYTES: usize = 4 << 20;
+
 pub(crate) fn write_value(out: &mut String, v: &Value, depth: usize) {
+    if out.len() > MAX_SHOWN_BYTES {
+        if !out.ends_with("...") {
+            out.push_str("...");
+        }
+        return;
+    }
     if depth > MAX_SHOWN_DEPTH {
         out.push_str("...");
         return;
@@ -175,5 +185,15 @@ mod tests {
         let s =
             std::thread::Builder::new().stack_size(1 << 20).spawn(move || format_value(&v)).unwrap().join().unwrap();
         assert!(s.starts_with("[[[") && s.contains("..."));
+    }
+
+    #[test]
+    fn a_value_sharing_itself_prints_a_bounded_text() {
+        let mut v = Value::list(vec![Value::Int(1)]);
+        for _ in 0..60 {
+            v = Value::list(vec![v.clone(), v]);
+        }
+        let s = format_value(&v);
+        assert!(s.len() < MAX_SHOWN_BYTES + 1000 && s.contains("...") && s.ends_with(']'));
     }
 }

@@ -7,7 +7,6 @@ pub(crate) mod ops;
 pub(crate) mod scope;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, OnceLock};
 
 pub(crate) use format::format_float;
@@ -36,7 +35,6 @@ pub(crate) struct RuleVal {
     /// The variable the rule is first assigned to, and where.
     pub(crate) name: OnceLock<(Arc<str>, Pos)>,
     pub(crate) memo: OnceLock<Value>,
-    busy: AtomicBool,
 }
 
 pub(crate) type EResult<T> = Result<T, Box<EvalError>>;
@@ -57,6 +55,8 @@ pub(crate) struct Interp<'a> {
     depth: u32,
     nest: u32,
     max_nest: u32,
+    /// The rules being evaluated, innermost last (to report cycles).
+    evaluating: Vec<usize>,
     pub(crate) prints: String,
     pub(crate) rules: Vec<RuleResult>,
     pub(crate) file: Arc<str>,
@@ -84,6 +84,7 @@ impl<'a> Interp<'a> {
             steps: 0,
             depth: 0,
             nest: 0,
+            evaluating: Vec::new(),
             max_nest: limits.max_depth.saturating_mul(4).max(64),
             prints: String::new(),
             rules: Vec::new(),
@@ -108,8 +109,8 @@ impl<'a> Interp<'a> {
     pub(crate) fn check_size(&self, pos: Pos, v: &Value) -> EResult<()> {
         let size = match v.resolved() {
             Value::String(s) => s.len() as u64,
-            Value::List(l) => l.len() as u64 * 16,
-            Value::Map(m) => m.len() as u64 * 32,
+            Value::List(l) => l.len() as u64 * 24,
+            Value::Map(m) => m.len() as u64 * 64,
             _ => 0,
         };
         if size > self.limits.max_value_bytes {
@@ -336,7 +337,7 @@ impl<'a> Interp<'a> {
                     Value::Lazy(_) => original.resolved().clone(),
                     owned => owned,
                 };
-                let result = self.set_in(&mut value, &keys, v);
+                let result = self.set_in(&mut value, &keys, v).and_then(|()| self.check_size(target.pos, &value));
                 env.assign(root, value);
                 result
             }
@@ -427,7 +428,6 @@ impl<'a> Interp<'a> {
                 file: self.file.clone(),
                 name: OnceLock::new(),
                 memo: OnceLock::new(),
-                busy: AtomicBool::new(false),
             }))),
             ExprKind::Index(base, idx) => self.eval_index(base, idx, env, e.pos),
             ExprKind::Selector(base, name) => self.eval_selector(base, name, env, e.pos),
@@ -565,10 +565,15 @@ impl<'a> Interp<'a> {
         if let Some(v) = r.memo.get() {
             return Ok(v.clone());
         }
-        if r.busy.swap(true, AtomicOrdering::SeqCst) {
+        // A cycle is a rule this run is already evaluating. Another run (a
+        // policy on another thread sharing a module) may evaluate the same
+        // rule at the same time: both get the same value, the first is kept.
+        let id = r as *const RuleVal as usize;
+        if self.evaluating.contains(&id) {
             return Err(self.error(pos, "rule refers to itself"));
         }
         self.enter_call(pos)?;
+        self.evaluating.push(id);
         let saved = std::mem::replace(&mut self.file, r.file.clone());
         let result: EResult<Value> = (|| {
             if let Some(w) = &r.def.when {
@@ -586,7 +591,7 @@ impl<'a> Interp<'a> {
         })();
         self.file = saved;
         self.depth -= 1;
-        r.busy.store(false, AtomicOrdering::SeqCst);
+        self.evaluating.pop();
         let v = result?;
         let _ = r.memo.set(v.clone());
         self.rules.push(RuleResult {
@@ -786,6 +791,10 @@ impl<'a> Interp<'a> {
 
     fn regex(&mut self, pat: &str, pos: Pos) -> EResult<&regex::Regex> {
         if !self.regexes.contains_key(pat) {
+            // Patterns may come from data; keep the cache bounded.
+            if self.regexes.len() >= 1024 {
+                self.regexes.clear();
+            }
             let re = regex::Regex::new(pat)
                 // The pattern may come from plan data: the message does not quote it.
                 .map_err(|_| self.error(pos, "matches: the right-hand string is not a valid regular expression"))?;

@@ -20,19 +20,26 @@ fn plain(v: &Value) -> std::borrow::Cow<'_, Value> {
 /// `a == b`: `None` is `undefined` (an undefined operand, or operands of
 /// types that cannot be compared). `null` equals only `null`.
 pub(crate) fn equals(a: &Value, b: &Value) -> Option<bool> {
-    // Too deep to compare is undefined, like any other incomparable pair.
-    equals_at(a, b, 0).unwrap_or(None)
+    // Too deep or too large to compare is undefined, like any other
+    // incomparable pair.
+    let mut budget = MAX_COMPARE_NODES;
+    equals_at(a, b, 0, &mut budget).unwrap_or(None)
 }
+
+/// How many elements one comparison looks at: lists that share themselves
+/// can stand for more elements than memory holds.
+const MAX_COMPARE_NODES: usize = 2_000_000;
 
 /// How deep equality looks into nested lists and maps; deeper values are
 /// not compared (the result is `undefined`), so the recursion stays bounded.
 const MAX_COMPARE_DEPTH: usize = 1000;
 
 /// `None` when the values nest deeper than [`MAX_COMPARE_DEPTH`].
-fn equals_at(a: &Value, b: &Value, depth: usize) -> Option<Option<bool>> {
-    if depth > MAX_COMPARE_DEPTH {
+fn equals_at(a: &Value, b: &Value, depth: usize, budget: &mut usize) -> Option<Option<bool>> {
+    if depth > MAX_COMPARE_DEPTH || *budget == 0 {
         return None;
     }
+    *budget -= 1;
     let (a, b) = (plain(a), plain(b));
     Some(match (&*a, &*b) {
         (Value::Undefined, _) | (_, Value::Undefined) => None,
@@ -50,7 +57,7 @@ fn equals_at(a: &Value, b: &Value, depth: usize) -> Option<Option<bool>> {
                 return Some(Some(false));
             }
             for (p, q) in x.as_slice().iter().zip(y.as_slice()) {
-                if equals_at(p, q, depth + 1)? != Some(true) {
+                if equals_at(p, q, depth + 1, budget)? != Some(true) {
                     return Some(Some(false));
                 }
             }
@@ -66,7 +73,7 @@ fn equals_at(a: &Value, b: &Value, depth: usize) -> Option<Option<bool>> {
             for (k, v) in x.iter() {
                 match y.get(k) {
                     Some(w) => {
-                        if equals_at(v, w, depth + 1)? != Some(true) {
+                        if equals_at(v, w, depth + 1, budget)? != Some(true) {
                             return Some(Some(false));
                         }
                     }
