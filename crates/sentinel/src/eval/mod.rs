@@ -348,7 +348,7 @@ impl<'a> Interp<'a> {
             *container = v;
             return Ok(());
         };
-        if let Value::Lazy(_) = container {
+        if matches!(container, Value::Lazy(_) | Value::Sensitive(_)) {
             *container = container.resolved().clone();
         }
         match container {
