@@ -293,10 +293,9 @@ pub(crate) fn run_policy(
             description: if in_policy { comment_above(&p.source, r.line) } else { String::new() },
             offset: if in_policy { offset_of(&p.source, r.line, column) } else { 0 },
             // `main`'s bool is the verdict, shown in any case.
-            value: if r.name == "main" && in_policy && r.value.unsensitive().is_some_and(|v| v.as_bool().is_some()) {
-                r.value.clone()
-            } else {
-                withhold(&r.value)
+            value: match r.value.as_bool() {
+                Some(b) if r.name == "main" && in_policy => Value::Bool(b),
+                _ => withhold(&r.value),
             },
             name: r.name,
             file: r.file,
@@ -317,7 +316,10 @@ pub(crate) fn run_policy(
         Ok(v) => {
             trace.status = PolicyStatus::of_main(&v);
             // A bool `main` is the verdict, shown in any case.
-            trace.main = if v.unsensitive().is_some_and(|m| matches!(m, Value::Bool(_))) { v } else { withhold(&v) };
+            trace.main = match v.as_bool() {
+                Some(b) => Value::Bool(b),
+                None => withhold(&v),
+            };
         }
         Err(e) => {
             let text = if withheld { crate::WITHHELD } else { &e.message };
@@ -541,7 +543,11 @@ impl Imports for LayeredImports<'_> {
 /// How a value is written in an expectation message: strings quoted,
 /// everything else as Sentinel prints it.
 pub(crate) fn shown(v: &Value) -> String {
-    match v.resolved() {
+    // A withheld (sensitive) value is shown as the placeholder, unread.
+    let Some(v) = v.unsensitive() else {
+        return crate::REDACTED.to_string();
+    };
+    match v {
         Value::String(s) => serde_json::to_string(&**s).unwrap_or_default(),
         other => format_value(other),
     }
@@ -577,6 +583,15 @@ mod tests {
         assert_eq!(m.get_str("n").and_then(Value::as_int), Some(3));
         assert_eq!(m.get_str("f").and_then(Value::as_f64), Some(1.5));
         assert_eq!(m.get_str("l").and_then(Value::as_list).map(List::len), Some(2));
+    }
+
+    #[test]
+    fn a_withheld_rule_value_is_shown_as_a_placeholder() {
+        // `sentinel test`'s "expected ..., got: X" message uses `shown`.
+        let v = Value::sensitive(Value::list(vec![Value::from("s3cret-long")]));
+        assert_eq!(shown(&v), "(sensitive value)");
+        let s = Scrubber::new(["other-secret"]);
+        assert!(scrub_value(&v, &s).is_sensitive(), "scrubbing keeps the mark");
     }
 
     #[test]

@@ -174,3 +174,33 @@ fn transformed_secrets_are_caught_by_the_flag_not_by_text() {
     );
     assert!(ev.sensitive_read);
 }
+
+/// `import "m"`: a module namespace loaded once, shared by every run.
+struct Shared(Value);
+
+impl Imports for Shared {
+    fn resolve(&self, name: &str) -> Option<Value> {
+        match name {
+            "m" => Some(self.0.clone()),
+            other => Data.resolve(other),
+        }
+    }
+}
+
+#[test]
+fn a_shared_rule_derived_from_a_secret_taints_every_reader() {
+    // The module's rule is evaluated by the first policy that reads it and
+    // memoised; a later policy gets the memo without reading the secret.
+    let module = Program::parse("m.sentinel", "import \"data\"\nr = rule { data.password + \"-x\" }\n").unwrap();
+    let ns = load_module(&module, &Data, &Limits::default()).unwrap();
+    assert!(!ns.is_sensitive(), "the rule is not evaluated at load");
+    let imports = Shared(ns);
+    let first = run_with("import \"m\"\nprint(m.r)\nmain = true", &imports);
+    assert!(first.sensitive_read);
+    // The memo is still marked: printed, it is the placeholder; used, the
+    // run is marked.
+    let second = run_with("import \"m\"\nprint(m.r)\nmain = true", &imports);
+    assert_eq!(second.prints, "(sensitive value)\n");
+    let third = run_with("import \"m\"\nprint(m.r + \"!\")\nmain = true", &imports);
+    assert!(third.sensitive_read, "{}", third.prints);
+}

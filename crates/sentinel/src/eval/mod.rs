@@ -568,6 +568,10 @@ impl<'a> Interp<'a> {
             return Err(self.error(pos, "rule refers to itself"));
         }
         self.enter_call(pos)?;
+        // Whether this rule's own evaluation reads a sensitive value: its
+        // memo may be shared (a module's rule, read by other policies on
+        // other threads), so a value derived from one is kept marked.
+        let outer_read = crate::value::reset_sensitive_read();
         let saved = std::mem::replace(&mut self.file, r.file.clone());
         let result: EResult<Value> = (|| {
             if let Some(w) = &r.def.when {
@@ -586,7 +590,12 @@ impl<'a> Interp<'a> {
         self.file = saved;
         self.depth -= 1;
         r.busy.store(false, AtomicOrdering::SeqCst);
+        let read = crate::value::reset_sensitive_read();
+        if outer_read || read {
+            crate::value::mark_sensitive_read();
+        }
         let v = result?;
+        let v = if read { Value::sensitive(v) } else { v };
         let _ = r.memo.set(v.clone());
         self.rules.push(RuleResult {
             name: r.name.get().map(|(n, _)| n.to_string()).unwrap_or_default(),
