@@ -52,7 +52,7 @@ pub enum Value {
     Lazy(Arc<Lazy>),
     /// A value the plan marks sensitive. Transparent to [`Value::resolved`]
     /// like `Lazy`, but every read through it is recorded (see
-    /// [`sensitive_read`]) so that the run's output can be withheld.
+    /// `Evaluation::sensitive_read`) so that the run's output can be withheld.
     Sensitive(Arc<Value>),
 }
 

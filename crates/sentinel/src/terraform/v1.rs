@@ -189,12 +189,15 @@ fn applied(c: &ChangeSpans, marks: &Marks) -> Value {
         if sensitive.as_bool() == Some(true) {
             return Value::sensitive(merge(after, unknown, &Json::Null, marks));
         }
-        let at = |mask: &Json, k: &str| mask.get(k).cloned().unwrap_or(Json::Null);
+        fn at<'j>(mask: &'j Json, k: &str) -> &'j Json {
+            static NULL: Json = Json::Null;
+            mask.get(k).unwrap_or(&NULL)
+        }
         match after {
             Json::Object(m) => {
                 let mut pairs: Vec<(Key, Value)> = m
                     .iter()
-                    .map(|(k, v)| (Key::from(k.as_str()), merge(v, &at(unknown, k), &at(sensitive, k), marks)))
+                    .map(|(k, v)| (Key::from(k.as_str()), merge(v, at(unknown, k), at(sensitive, k), marks)))
                     .collect();
                 // Unknown attributes are missing from `after`.
                 if let Some(u) = unknown.as_object() {
