@@ -100,7 +100,7 @@ pub(crate) fn call_builtin(
 }
 
 fn mutate(it: &mut Interp<'_>, b: Builtin, target: &mut Value, v: Value, pos: Pos) -> EResult<Value> {
-    if let Value::Lazy(_) = target {
+    if matches!(target, Value::Lazy(_) | Value::Sensitive(_)) {
         *target = target.resolved().clone();
     }
     match (b, &mut *target) {

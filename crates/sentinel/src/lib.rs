@@ -40,6 +40,7 @@ pub use testing::{
     discover_cases, run_tests, run_tests_paths, values_equal, CaseResult, PolicyResult, RuleFailure, TestOptions,
     TestReport, TestStatus,
 };
+pub use trace::WITHHELD;
 pub use trace::{
     comment_above, policy_description, pretty_value, trace_json, value_json, write_hcp_trace, ApplyReport,
     PolicyStatus, PolicyTrace, RuleTrace,

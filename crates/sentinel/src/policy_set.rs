@@ -280,7 +280,11 @@ pub(crate) fn run_policy(
         return trace;
     }
     let ev = evaluate(&p.program, imports, params, limits);
-    trace.prints = scrubber.scrub_string(ev.prints);
+    // A policy that read a sensitive value may show it in anything it
+    // produced, in any form (split, upper-cased, encoded): withhold it all.
+    let withheld = ev.sensitive_read;
+    let withhold = |v: &Value| if withheld { Value::sensitive(v.clone()) } else { scrub_value(v, scrubber) };
+    trace.prints = if withheld { format!("{}\n", crate::WITHHELD) } else { scrubber.scrub_string(ev.prints) };
     let mut rules: Vec<RuleTrace> = Vec::new();
     for r in ev.rules {
         let in_policy = r.file == p.display;
@@ -288,7 +292,11 @@ pub(crate) fn run_policy(
         let rule = RuleTrace {
             description: if in_policy { comment_above(&p.source, r.line) } else { String::new() },
             offset: if in_policy { offset_of(&p.source, r.line, column) } else { 0 },
-            value: scrub_value(&r.value, scrubber),
+            // `main`'s bool is the verdict, shown in any case.
+            value: match r.value.as_bool() {
+                Some(b) if r.name == "main" && in_policy => Value::Bool(b),
+                _ => withhold(&r.value),
+            },
             name: r.name,
             file: r.file,
             line: r.line,
@@ -307,13 +315,20 @@ pub(crate) fn run_policy(
     match ev.outcome {
         Ok(v) => {
             trace.status = PolicyStatus::of_main(&v);
-            trace.main = scrub_value(&v, scrubber);
+            // A bool `main` is the verdict, shown in any case.
+            trace.main = match v.as_bool() {
+                Some(b) => Value::Bool(b),
+                None => withhold(&v),
+            };
         }
         Err(e) => {
-            let mut message = format!("{}:{}:{}: {}", e.file, e.line, e.column, e.message);
+            let text = if withheld { crate::WITHHELD } else { &e.message };
+            let mut message = format!("{}:{}:{}: {}", e.file, e.line, e.column, text);
             for extra in imports.take_errors() {
-                message.push('\n');
-                message.push_str(&extra);
+                if !withheld {
+                    message.push('\n');
+                    message.push_str(&extra);
+                }
             }
             trace.error = Some(scrubber.scrub_string(message));
         }
@@ -349,7 +364,11 @@ pub(crate) fn scrub_value(v: &Value, s: &Scrubber) -> Value {
     if s.is_empty() {
         return v.clone();
     }
-    match v.resolved() {
+    // A sensitive value stays wrapped (it shows as a placeholder).
+    let Some(plain) = v.unsensitive() else {
+        return v.clone();
+    };
+    match plain {
         Value::String(x) => match s.scrub(x) {
             std::borrow::Cow::Borrowed(_) => v.clone(),
             std::borrow::Cow::Owned(o) => Value::String(o.into()),
@@ -524,7 +543,11 @@ impl Imports for LayeredImports<'_> {
 /// How a value is written in an expectation message: strings quoted,
 /// everything else as Sentinel prints it.
 pub(crate) fn shown(v: &Value) -> String {
-    match v.resolved() {
+    // A withheld (sensitive) value is shown as the placeholder, unread.
+    let Some(v) = v.unsensitive() else {
+        return crate::REDACTED.to_string();
+    };
+    match v {
         Value::String(s) => serde_json::to_string(&**s).unwrap_or_default(),
         other => format_value(other),
     }
@@ -563,11 +586,20 @@ mod tests {
     }
 
     #[test]
+    fn a_withheld_rule_value_is_shown_as_a_placeholder() {
+        // `sentinel test`'s "expected ..., got: X" message uses `shown`.
+        let v = Value::sensitive(Value::list(vec![Value::from("s3cret-long")]));
+        assert_eq!(shown(&v), "(sensitive value)");
+        let s = Scrubber::new(["other-secret"]);
+        assert!(scrub_value(&v, &s).is_sensitive(), "scrubbing keeps the mark");
+    }
+
+    #[test]
     fn scrubbed_values_lose_secrets_in_strings_and_keys() {
-        let s = Scrubber::new(["hunter2"]);
-        let v = Value::map_from([("hunter2", Value::list(vec![Value::from("pw hunter2")]))]);
+        let s = Scrubber::new(["hunter2-long"]);
+        let v = Value::map_from([("hunter2-long", Value::list(vec![Value::from("pw hunter2-long")]))]);
         let out = format!("{:?}", scrub_value(&v, &s));
-        assert!(!out.contains("hunter2"), "{out}");
+        assert!(!out.contains("hunter2-long"), "{out}");
     }
 
     #[test]

@@ -147,6 +147,10 @@ pub struct Evaluation {
     pub rules: Vec<RuleResult>,
     /// Everything `print` wrote, a newline after each call.
     pub prints: String,
+    /// Whether the run read a value the plan marks sensitive (through
+    /// `Value::Sensitive`): its prints, rule values and error may then hold
+    /// the secret in any form, so outputs withhold them.
+    pub sensitive_read: bool,
 }
 
 impl Evaluation {
@@ -193,7 +197,12 @@ pub fn evaluate(
     limits: &Limits,
 ) -> Evaluation {
     let run = on_evaluation_stack(imports, |imports| evaluate_here(program, imports, params, limits));
-    run.unwrap_or_else(|e| Evaluation { outcome: Err(e), rules: Vec::new(), prints: String::new() })
+    run.unwrap_or_else(|e| Evaluation {
+        outcome: Err(e),
+        rules: Vec::new(),
+        prints: String::new(),
+        sensitive_read: false,
+    })
 }
 
 /// The stack evaluation runs on: deep (but limited) recursion in a policy
@@ -246,6 +255,9 @@ fn evaluate_here(
     params: &IndexMap<String, Value>,
     limits: &Limits,
 ) -> Evaluation {
+    // The flag lives on this (the evaluating) thread; an earlier run's
+    // reads must not count, and this run's are handed back below.
+    let outer = crate::value::reset_sensitive_read();
     let mut it = Interp::new(imports, limits, program.file.clone());
     let env = Scope::new(None);
     let outcome = (|| {
@@ -261,7 +273,11 @@ fn evaluate_here(
             other => Ok(other.resolved().clone()),
         }
     })();
-    Evaluation { outcome: outcome.map_err(|e| *e), rules: it.rules, prints: it.prints }
+    let sensitive_read = crate::value::reset_sensitive_read();
+    if outer {
+        crate::value::mark_sensitive_read();
+    }
+    Evaluation { outcome: outcome.map_err(|e| *e), rules: it.rules, prints: it.prints, sensitive_read }
 }
 
 /// Runs a module or mock file and returns its namespace (its top-level
@@ -271,10 +287,26 @@ pub fn load_module(program: &Program, imports: &dyn Imports, limits: &Limits) ->
 }
 
 fn load_module_here(program: &Program, imports: &dyn Imports, limits: &Limits) -> Result<Value, EvalError> {
+    let outer = crate::value::reset_sensitive_read();
     let mut it = Interp::new(imports, limits, program.file.clone());
     let env = Scope::new(None);
-    it.run_file(&program.ast, &env, &IndexMap::new()).map_err(|e| *e)?;
+    let run = it.run_file(&program.ast, &env, &IndexMap::new()).map_err(|e| *e);
+    let read = crate::value::reset_sensitive_read();
+    if outer {
+        crate::value::mark_sensitive_read();
+    }
+    if let Err(mut e) = run {
+        if read {
+            // The message may quote what the module read.
+            e.message = crate::WITHHELD.to_string();
+        }
+        return Err(e);
+    }
     let hidden: Vec<&str> = program.ast.imports.iter().map(|i| &*i.alias).collect();
     let pairs = env.entries().into_iter().filter(|(k, _)| !hidden.contains(&&**k)).map(|(k, v)| (Key::String(k), v));
-    Ok(Value::Map(Map::from_pairs(pairs)))
+    let namespace = Value::Map(Map::from_pairs(pairs));
+    // A module whose top-level code read a sensitive value may hold what it
+    // derived from it anywhere (variables, closures): a policy that uses
+    // the module reads it too.
+    Ok(if read { Value::sensitive(namespace) } else { namespace })
 }

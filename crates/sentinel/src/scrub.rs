@@ -16,6 +16,9 @@ use memchr::memmem::Finder;
 /// What a sensitive text is replaced by.
 pub const REDACTED: &str = tfgate_plan::SENSITIVE_TEXT;
 
+/// The shortest text the scrubber looks for.
+pub const MIN_SCRUBBED_CHARS: usize = 8;
+
 /// Replaces sensitive texts in output.
 #[derive(Clone, Default)]
 pub struct Scrubber {
@@ -30,13 +33,16 @@ impl std::fmt::Debug for Scrubber {
 }
 
 impl Scrubber {
-    /// A scrubber for these texts (empty texts are ignored: they cannot be
-    /// seen).
+    /// A scrubber for these texts (texts shorter than
+    /// [`MIN_SCRUBBED_CHARS`] are ignored).
     pub fn new<S: AsRef<str>>(texts: impl IntoIterator<Item = S>) -> Scrubber {
         let mut patterns: Vec<String> = Vec::new();
         for t in texts {
             let t = t.as_ref();
-            if t.is_empty() {
+            // Replacing a short text would mangle unrelated output (a
+            // secret "v" inside "values"); taint tracking withholds what a
+            // policy derived from sensitive values, this is the second line.
+            if t.chars().count() < MIN_SCRUBBED_CHARS {
                 continue;
             }
             patterns.push(t.to_string());
@@ -157,9 +163,9 @@ mod tests {
 
     #[test]
     fn every_occurrence_is_replaced() {
-        let s = Scrubber::new(["hunter2", "s3cr3t"]);
+        let s = Scrubber::new(["hunter2!!", "s3cr3t-key"]);
         assert_eq!(
-            s.scrub("pw=hunter2, again hunter2; s3cr3t."),
+            s.scrub("pw=hunter2!!, again hunter2!!; s3cr3t-key."),
             "pw=(sensitive value), again (sensitive value); (sensitive value)."
         );
         assert!(matches!(s.scrub("nothing here"), Cow::Borrowed(_)));
@@ -167,17 +173,18 @@ mod tests {
 
     #[test]
     fn overlapping_and_nested_texts_leave_nothing_visible() {
-        // "abcab" overlaps itself in "abcabcab"; "bc" sits inside "abcab".
-        let s = Scrubber::new(["abcab", "bc"]);
-        let out = s.scrub("x abcabcab y");
+        // "abcdeabcde" overlaps itself in "abcdeabcdeabcde"; "bcdeabcd"
+        // sits inside it.
+        let s = Scrubber::new(["abcdeabcde", "bcdeabcd"]);
+        let out = s.scrub("x abcdeabcdeabcde y");
         assert_eq!(out, "x (sensitive value) y");
-        let s = Scrubber::new(["pass", "password123"]);
+        let s = Scrubber::new(["password", "password123"]);
         assert_eq!(s.scrub("password123!"), "(sensitive value)!");
     }
 
     #[test]
     fn quoted_spellings_are_found() {
-        let secret = "a\"b\\c\nd";
+        let secret = "a\"b\\c\nd-long";
         let s = Scrubber::new([secret]);
         let printed = format!("{{\"k\": {}}}", serde_json::to_string(secret).unwrap());
         let out = s.scrub(&printed);
@@ -188,7 +195,7 @@ mod tests {
 
     #[test]
     fn the_printed_spelling_of_control_characters_is_found() {
-        let secret = "a\u{8}b\u{7f}c";
+        let secret = "a\u{8}b\u{7f}c-long";
         let s = Scrubber::new([secret]);
         let printed = crate::format_value(&crate::Value::list(vec![crate::Value::from(secret)]));
         assert!(!printed.contains(secret), "the printed form escapes: {printed}");
@@ -201,5 +208,15 @@ mod tests {
         assert_eq!(s.scrub("é pässwörd é"), "é (sensitive value) é");
         assert!(Scrubber::new([""]).is_empty());
         assert_eq!(format!("{:?}", Scrubber::new(["topsecret"])), "Scrubber(1 patterns)");
+    }
+
+    #[test]
+    fn short_texts_are_not_scrubbed_so_output_is_not_mangled() {
+        // A sensitive map holding "v" must not turn "values" into nonsense;
+        // taint tracking withholds what such a policy printed instead.
+        let s = Scrubber::new(["v", "42", "seven77"]);
+        assert!(s.is_empty());
+        assert_eq!(s.scrub("values: 42, sensitive"), "values: 42, sensitive");
+        assert_eq!(Scrubber::new(["eight888"]).scrub("x eight888"), "x (sensitive value)");
     }
 }

@@ -90,6 +90,11 @@ pub struct RuleTrace {
     pub offset: usize,
 }
 
+/// What replaces the prints, rule values and error of a policy that read a
+/// value the plan marks sensitive: any of them may show it, whole or
+/// transformed, so none is shown (the verdict is).
+pub const WITHHELD: &str = "(withheld: this policy read values the plan marks sensitive)";
+
 /// One policy's evaluated result.
 #[derive(Debug, Clone)]
 pub struct PolicyTrace {
@@ -181,7 +186,12 @@ pub fn pretty_value(v: &Value) -> String {
 
 fn pretty_into(out: &mut String, v: &Value, depth: usize) {
     let pad = "  ".repeat(depth + 1);
-    match v.resolved() {
+    // A sensitive value shows as a placeholder and is not read.
+    let Some(v) = v.unsensitive() else {
+        out.push_str(crate::REDACTED);
+        return;
+    };
+    match v {
         Value::List(l) if !l.is_empty() => {
             out.push_str("[\n");
             for x in l.as_slice() {
@@ -209,7 +219,10 @@ fn pretty_into(out: &mut String, v: &Value, depth: usize) {
 }
 
 fn scalar(v: &Value) -> String {
-    match v.resolved() {
+    let Some(v) = v.unsensitive() else {
+        return crate::REDACTED.to_string();
+    };
+    match v {
         Value::String(s) => serde_json::to_string(&**s).unwrap_or_default(),
         Value::List(_) => "[]".into(),
         Value::Map(_) => "{}".into(),
@@ -414,7 +427,10 @@ pub fn trace_json(t: &PolicyTrace) -> serde_json::Value {
 /// functions and rules as their type name).
 pub fn value_json(v: &Value) -> serde_json::Value {
     use serde_json::Value as J;
-    match v.resolved() {
+    let Some(v) = v.unsensitive() else {
+        return J::String(crate::REDACTED.to_string());
+    };
+    match v {
         Value::Undefined | Value::Null => J::Null,
         Value::Bool(b) => J::Bool(*b),
         Value::Int(i) => J::from(*i),
@@ -566,16 +582,16 @@ mod tests {
     #[test]
     fn traces_are_scrubbed() {
         let mut t = failing();
-        t.prints = "token is hunter2\n".into();
-        t.rules.push(rule("leak", 3, Value::map_from([("password", Value::from("hunter2"))])));
-        let s = Scrubber::new(["hunter2"]);
+        t.prints = "token is hunter2-long\n".into();
+        t.rules.push(rule("leak", 3, Value::map_from([("password", Value::from("hunter2-long"))])));
+        let s = Scrubber::new(["hunter2-long"]);
         let mut out = Vec::new();
         write_hcp_trace(&mut out, &t, &s).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(!text.contains("hunter2"), "{text}");
+        assert!(!text.contains("hunter2-long"), "{text}");
         assert!(text.contains("token is (sensitive value)"), "{text}");
         let mut out = Vec::new();
         ApplyReport { policies: vec![t], trace: true }.write_json(&mut out, &s).unwrap();
-        assert!(!String::from_utf8(out).unwrap().contains("hunter2"));
+        assert!(!String::from_utf8(out).unwrap().contains("hunter2-long"));
     }
 }

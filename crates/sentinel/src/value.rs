@@ -50,6 +50,27 @@ pub enum Value {
     Object(Arc<dyn Object>),
     /// A value built on first use.
     Lazy(Arc<Lazy>),
+    /// A value the plan marks sensitive. Transparent to [`Value::resolved`]
+    /// like `Lazy`, but every read through it is recorded (see
+    /// `Evaluation::sensitive_read`) so that the run's output can be withheld.
+    Sensitive(Arc<Value>),
+}
+
+thread_local! {
+    // Set when the evaluating thread reads through a `Value::Sensitive`.
+    // Evaluation runs on its own thread; `evaluate` and `load_module`
+    // reset it before the run and read it after.
+    static SENSITIVE_READ: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Clears this thread's "a sensitive value was read" flag; returns what it was.
+pub(crate) fn reset_sensitive_read() -> bool {
+    SENSITIVE_READ.with(|f| f.replace(false))
+}
+
+/// Records that this thread read a sensitive value.
+pub(crate) fn mark_sensitive_read() {
+    SENSITIVE_READ.with(|f| f.set(true));
 }
 
 /// A value that is built the first time it is needed.
@@ -365,14 +386,50 @@ impl Value {
         Value::Lazy(Arc::new(Lazy { cell: OnceLock::new(), init: std::sync::Mutex::new(Some(Box::new(init))) }))
     }
 
-    /// The value itself, with a lazy value built first. Never returns
-    /// `Value::Lazy`.
+    /// A value the plan marks sensitive (its reads are recorded; it prints
+    /// as `(sensitive value)`).
+    pub fn sensitive(v: Value) -> Value {
+        match v {
+            // Already marked: one wrapper is enough.
+            Value::Sensitive(_) => v,
+            v => Value::Sensitive(Arc::new(v)),
+        }
+    }
+
+    /// The value itself, with a lazy value built first and a sensitive one
+    /// unwrapped (recording the read). Never returns `Value::Lazy` or
+    /// `Value::Sensitive`.
     pub fn resolved(&self) -> &Value {
         let mut v = self;
-        while let Value::Lazy(l) = v {
-            v = l.force();
+        loop {
+            match v {
+                Value::Lazy(l) => v = l.force(),
+                Value::Sensitive(inner) => {
+                    mark_sensitive_read();
+                    v = inner;
+                }
+                _ => return v,
+            }
         }
-        v
+    }
+
+    /// Whether the value is sensitive (a lazy value is built to see, a
+    /// sensitive one is not read).
+    pub fn is_sensitive(&self) -> bool {
+        self.unsensitive().is_none()
+    }
+
+    /// As [`Value::resolved`], but stops at a sensitive value without reading
+    /// it: `None` then. For code that shows values (print, traces).
+    pub fn unsensitive(&self) -> Option<&Value> {
+        let mut v = self;
+        loop {
+            match v {
+                Value::Lazy(l) => v = l.force(),
+                Value::Sensitive(_) => return None,
+                _ => return Some(v),
+            }
+        }
     }
 
     /// Whether the value is `undefined`.
@@ -450,7 +507,7 @@ impl Value {
             Value::Func(_) => "func",
             Value::Rule(_) => "rule",
             Value::Object(o) => o.type_name(),
-            Value::Lazy(_) => unreachable!("resolved() never returns a lazy value"),
+            Value::Lazy(_) | Value::Sensitive(_) => unreachable!("resolved() never returns a lazy value"),
         }
     }
 }
@@ -483,7 +540,11 @@ impl From<String> for Value {
 
 impl fmt::Debug for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.resolved() {
+        // Debug output must not show a sensitive value either.
+        let Some(v) = self.unsensitive() else {
+            return f.write_str(tfgate_plan::SENSITIVE_TEXT);
+        };
+        match v {
             Value::Undefined => f.write_str("undefined"),
             Value::Null => f.write_str("null"),
             Value::Bool(b) => write!(f, "{b}"),
@@ -495,7 +556,7 @@ impl fmt::Debug for Value {
             Value::Func(_) => f.write_str("func"),
             Value::Rule(_) => f.write_str("rule"),
             Value::Object(o) => write!(f, "<{}>", o.type_name()),
-            Value::Lazy(_) => unreachable!("resolved() never returns a lazy value"),
+            Value::Lazy(_) | Value::Sensitive(_) => unreachable!("unsensitive() returns neither"),
         }
     }
 }

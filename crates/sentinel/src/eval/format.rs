@@ -7,7 +7,11 @@ use crate::value::{Key, Value};
 
 /// A value as `print` shows it.
 pub fn format_value(v: &Value) -> String {
-    match v.resolved() {
+    // A sensitive value shows as a placeholder and is not read.
+    let Some(v) = v.unsensitive() else {
+        return tfgate_plan::SENSITIVE_TEXT.to_string();
+    };
+    match v {
         Value::String(s) => s.to_string(),
         other => {
             let mut out = String::new();
@@ -101,7 +105,11 @@ pub(crate) fn write_value(out: &mut String, v: &Value, depth: usize) {
         out.push_str("...");
         return;
     }
-    match v.resolved() {
+    let Some(v) = v.unsensitive() else {
+        out.push_str(tfgate_plan::SENSITIVE_TEXT);
+        return;
+    };
+    match v {
         Value::Undefined => out.push_str("undefined"),
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -147,7 +155,7 @@ pub(crate) fn write_value(out: &mut String, v: &Value, depth: usize) {
                 let _ = write!(out, "<{}>", o.type_name());
             }
         },
-        Value::Lazy(_) => out.push_str("undefined"),
+        Value::Lazy(_) | Value::Sensitive(_) => out.push_str("undefined"),
     }
 }
 

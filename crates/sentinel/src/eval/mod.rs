@@ -350,7 +350,7 @@ impl<'a> Interp<'a> {
             *container = v;
             return Ok(());
         };
-        if let Value::Lazy(_) = container {
+        if matches!(container, Value::Lazy(_) | Value::Sensitive(_)) {
             *container = container.resolved().clone();
         }
         match container {
@@ -574,6 +574,10 @@ impl<'a> Interp<'a> {
         }
         self.enter_call(pos)?;
         self.evaluating.push(id);
+        // Whether this rule's own evaluation reads a sensitive value: its
+        // memo may be shared (a module's rule, read by other policies on
+        // other threads), so a value derived from one is kept marked.
+        let outer_read = crate::value::reset_sensitive_read();
         let saved = std::mem::replace(&mut self.file, r.file.clone());
         let result: EResult<Value> = (|| {
             if let Some(w) = &r.def.when {
@@ -592,7 +596,12 @@ impl<'a> Interp<'a> {
         self.file = saved;
         self.depth -= 1;
         self.evaluating.pop();
+        let read = crate::value::reset_sensitive_read();
+        if outer_read || read {
+            crate::value::mark_sensitive_read();
+        }
         let v = result?;
+        let v = if read { Value::sensitive(v) } else { v };
         let _ = r.memo.set(v.clone());
         self.rules.push(RuleResult {
             name: r.name.get().map(|(n, _)| n.to_string()).unwrap_or_default(),

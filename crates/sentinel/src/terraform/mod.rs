@@ -58,6 +58,8 @@ pub(crate) struct PlanData {
     pub(crate) configuration: Option<JsonSpan>,
     pub(crate) run: RunInfo,
     sensitive: Vec<String>,
+    /// The same texts, for marking values while they are converted.
+    pub(crate) marks: Marks,
     built: [OnceLock<Value>; IMPORT_NAMES.len()],
 }
 
@@ -129,6 +131,10 @@ impl TerraformImports {
         // tfconfig; the imports read it again when first asked.
         let config_json = configuration.as_ref().map(JsonSpan::to_json).transpose()?;
         let sensitive = collect_sensitive(plan, &doc, &outputs, &planned, &prior, config_json.as_ref())?;
+        let marks = Marks {
+            texts: Arc::new(sensitive.iter().cloned().collect()),
+            variables: Arc::new(plan.variables.iter().filter(|v| v.sensitive).map(|v| v.name.clone()).collect()),
+        };
         Ok(TerraformImports {
             data: Arc::new(PlanData {
                 terraform_version: plan.terraform_version.clone(),
@@ -141,6 +147,7 @@ impl TerraformImports {
                 configuration,
                 run,
                 sensitive,
+                marks,
                 built: Default::default(),
                 doc,
             }),
@@ -401,6 +408,152 @@ pub(crate) fn from_json(v: &serde_json::Value) -> Value {
         serde_json::Value::Array(items) => Value::list(items.iter().map(from_json).collect()),
         serde_json::Value::Object(m) => {
             Value::Map(Map::from_pairs(m.iter().map(|(k, v)| (Key::from(k.as_str()), from_json(v)))))
+        }
+    }
+}
+
+/// What marks a plan value sensitive while it is converted for policies:
+/// the plan's masks where it has them, and everywhere the texts of its
+/// sensitive values (which also cover plans without masks, variables and
+/// configuration constants). A marked part becomes `Value::Sensitive`, so a
+/// policy that reads it has its output withheld.
+#[derive(Clone, Default)]
+pub(crate) struct Marks {
+    texts: Arc<std::collections::HashSet<String>>,
+    /// Root variables declared sensitive.
+    variables: Arc<std::collections::HashSet<String>>,
+}
+
+static JSON_NULL: serde_json::Value = serde_json::Value::Null;
+static JSON_TRUE: serde_json::Value = serde_json::Value::Bool(true);
+
+impl Marks {
+    /// Whether a leaf's text is one of the plan's sensitive texts.
+    fn secret_leaf(&self, v: &serde_json::Value) -> bool {
+        if self.texts.is_empty() {
+            return false;
+        }
+        match v {
+            serde_json::Value::String(s) => self.texts.contains(s.as_str()),
+            serde_json::Value::Number(n) => {
+                self.texts.contains(&n.to_string()) || n.as_f64().is_some_and(|f| self.texts.contains(&format_float(f)))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the root variable `name` is declared sensitive.
+    pub(crate) fn variable(&self, name: &str) -> bool {
+        self.variables.contains(name)
+    }
+
+    /// `v` converted, every part `mask` marks `true` (a whole map, keys
+    /// included) and every sensitive leaf wrapped.
+    pub(crate) fn convert(&self, v: &serde_json::Value, mask: &serde_json::Value) -> Value {
+        if mask.as_bool() == Some(true) || self.secret_leaf(v) {
+            return Value::sensitive(from_json(v));
+        }
+        match v {
+            serde_json::Value::Array(items) => Value::list(
+                items.iter().enumerate().map(|(i, x)| self.convert(x, mask.get(i).unwrap_or(&JSON_NULL))).collect(),
+            ),
+            serde_json::Value::Object(m) => Value::Map(Map::from_pairs(
+                m.iter().map(|(k, x)| (Key::from(k.as_str()), self.convert(x, mask.get(k).unwrap_or(&JSON_NULL)))),
+            )),
+            other => from_json(other),
+        }
+    }
+
+    /// A whole plan document (or part of one) converted: change objects'
+    /// `before`/`after` by their masks, state objects' `values` by
+    /// `sensitive_values`, the `value`/`default` of anything declared
+    /// `sensitive`, sensitive root variables, and sensitive leaves anywhere.
+    pub(crate) fn convert_document(&self, v: &serde_json::Value, top: bool) -> Value {
+        match v {
+            serde_json::Value::Object(m) => {
+                let declared = m.get("sensitive").and_then(serde_json::Value::as_bool) == Some(true);
+                Value::Map(Map::from_pairs(m.iter().map(|(k, x)| {
+                    let mask = match k.as_str() {
+                        "before" => m.get("before_sensitive"),
+                        "after" => m.get("after_sensitive"),
+                        "values" => m.get("sensitive_values"),
+                        "value" | "default" if declared => Some(&JSON_TRUE),
+                        _ => None,
+                    };
+                    let value = match mask {
+                        Some(mask) => self.convert(x, mask),
+                        None if top && k == "variables" => self.convert_variables(x),
+                        None => self.convert_document(x, false),
+                    };
+                    (Key::from(k.as_str()), value)
+                })))
+            }
+            serde_json::Value::Array(items) => {
+                Value::list(items.iter().map(|x| self.convert_document(x, false)).collect())
+            }
+            leaf => self.convert(leaf, &JSON_NULL),
+        }
+    }
+
+    /// The plan's `variables` section (name → `{value}`).
+    fn convert_variables(&self, v: &serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Object(m) => Value::Map(Map::from_pairs(m.iter().map(|(name, x)| {
+                let value = if self.variable(name) {
+                    Value::sensitive(self.convert_document(x, false))
+                } else {
+                    self.convert_document(x, false)
+                };
+                (Key::from(name.as_str()), value)
+            }))),
+            other => self.convert_document(other, false),
+        }
+    }
+
+    /// An already converted value (configuration constants) with every
+    /// sensitive leaf wrapped.
+    pub(crate) fn mark_leaves(&self, v: Value) -> Value {
+        if self.texts.is_empty() {
+            return v;
+        }
+        let secret = |text: &str| self.texts.contains(text);
+        match &v {
+            Value::String(s) if secret(s) => Value::sensitive(v),
+            Value::Int(i) if secret(&i.to_string()) => Value::sensitive(v),
+            Value::Float(f) if secret(&format_float(*f)) => Value::sensitive(v),
+            Value::List(l) => Value::list(l.as_slice().iter().map(|x| self.mark_leaves(x.clone())).collect()),
+            Value::Map(m) => {
+                Value::Map(Map::from_pairs(m.iter().map(|(k, x)| (k.clone(), self.mark_leaves(x.clone())))))
+            }
+            _ => v,
+        }
+    }
+
+    /// A value of the plan converted when first read, marked by `mask`
+    /// (the plan's sensitivity mask for it, if any); `missing` when the
+    /// file has none.
+    pub(crate) fn lazy(&self, span: Option<&JsonSpan>, mask: Option<&JsonSpan>, missing: Value) -> Value {
+        let Some(span) = span else {
+            return missing;
+        };
+        let (span, mask, marks) = (span.clone(), mask.cloned(), self.clone());
+        Value::lazy(move || {
+            // A mask that cannot be read marks everything (fail closed).
+            let mask = match &mask {
+                Some(m) => m.to_json().unwrap_or(serde_json::Value::Bool(true)),
+                None => serde_json::Value::Null,
+            };
+            span.to_json().map(|j| marks.convert(&j, &mask)).unwrap_or(Value::Undefined)
+        })
+    }
+
+    /// As [`Marks::lazy`], the whole value sensitive when `sensitive`.
+    pub(crate) fn lazy_if(&self, span: Option<&JsonSpan>, sensitive: bool, missing: Value) -> Value {
+        let v = self.lazy(span, None, missing);
+        if sensitive && span.is_some() {
+            Value::sensitive(v)
+        } else {
+            v
         }
     }
 }

@@ -25,7 +25,9 @@ pub(super) fn build(d: Arc<PlanData>) -> Value {
     let cell: Arc<OnceLock<Collections>> = Arc::new(OnceLock::new());
     let field = |pick: fn(&Collections) -> &Vec<(String, Value)>| {
         let (cell, d) = (cell.clone(), d.clone());
-        move || keyed(pick(cell.get_or_init(|| collect(&d))).iter().cloned())
+        // Constants (defaults of sensitive variables, values passed to
+        // sensitive module arguments) marked by their texts.
+        move || d.marks.mark_leaves(keyed(pick(cell.get_or_init(|| collect(&d))).iter().cloned()))
     };
     Namespace::new("tfconfig/v2")
         .lazy("providers", field(|c| &c.providers))

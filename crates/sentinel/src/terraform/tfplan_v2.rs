@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tfgate_plan::ChangeSpans;
 
-use super::{keyed, lazy_json, map, opt_string, strings, Instance, Namespace, PlanData};
+use super::{keyed, lazy_json, map, opt_string, strings, Instance, Marks, Namespace, PlanData};
 use crate::value::Value;
 
 pub(super) fn build(d: Arc<PlanData>) -> Value {
@@ -15,39 +15,47 @@ pub(super) fn build(d: Arc<PlanData>) -> Value {
         .field("terraform_version", opt_string(d.terraform_version.as_deref()))
         .lazy("variables", move || {
             keyed(d1.variables.iter().map(|(name, value)| {
-                (name.clone(), map([("name", Value::string(name)), ("value", lazy_json(value.as_ref(), Value::Null))]))
+                let value = d1.marks.lazy_if(value.as_ref(), d1.marks.variable(name), Value::Null);
+                (name.clone(), map([("name", Value::string(name)), ("value", value)]))
             }))
         })
         .lazy("planned_values", move || {
             map([
-                ("outputs", super::tfstate_v2::outputs(&d2.planned)),
-                ("resources", super::tfstate_v2::resources(&d2.planned)),
+                ("outputs", super::tfstate_v2::outputs(&d2.planned, &d2.marks)),
+                ("resources", super::tfstate_v2::resources(&d2.planned, &d2.marks)),
             ])
         })
-        .lazy("resource_changes", move || instances(&d3.changes))
-        .lazy("resource_drift", move || instances(&d4.drift))
+        .lazy("resource_changes", move || instances(&d3.changes, &d3.marks))
+        .lazy("resource_drift", move || instances(&d4.drift, &d4.marks))
         .lazy("output_changes", move || {
             keyed(d5.outputs.iter().map(|o| {
-                (
-                    o.name.clone(),
-                    map([("name", Value::string(&o.name)), ("change", change(&o.change, Value::Undefined))]),
-                )
+                // An output declared sensitive is sensitive whatever its masks say.
+                let declared =
+                    d5.planned.outputs.iter().chain(&d5.prior.outputs).any(|p| p.name == o.name && p.sensitive);
+                let change = change(&o.change, Value::Undefined, &d5.marks, declared);
+                (o.name.clone(), map([("name", Value::string(&o.name)), ("change", change)]))
             }))
         })
-        .lazy("raw", move || lazy_json(Some(&d6.doc.whole()), Value::Undefined))
+        .lazy("raw", move || {
+            let raw = d6.doc.whole();
+            let marks = d6.marks.clone();
+            // The whole document, marked like the rest (masks beside the
+            // values they mark, declared-sensitive values, sensitive texts).
+            Value::lazy(move || raw.to_json().map(|j| marks.convert_document(&j, true)).unwrap_or(Value::Undefined))
+        })
         .into_value()
 }
 
 /// `resource_changes` / `resource_drift`: keyed by address, with
 /// `:DEPOSED` appended for a deposed object.
-pub(super) fn instances(list: &[Instance]) -> Value {
+pub(super) fn instances(list: &[Instance], marks: &Marks) -> Value {
     keyed(list.iter().map(|r| {
         let key = if r.deposed.is_empty() { r.address.clone() } else { format!("{}:{}", r.address, r.deposed) };
-        (key, instance(r))
+        (key, instance(r, marks))
     }))
 }
 
-fn instance(r: &Instance) -> Value {
+fn instance(r: &Instance, marks: &Marks) -> Value {
     map([
         ("address", Value::string(&r.address)),
         ("module_address", Value::string(&r.module_address)),
@@ -57,22 +65,30 @@ fn instance(r: &Instance) -> Value {
         ("index", r.index.clone()),
         ("provider_name", Value::string(&r.provider_name)),
         ("deposed", Value::string(&r.deposed)),
-        ("change", change(&r.change, Value::Null)),
+        ("change", change(&r.change, Value::Null, marks, false)),
     ])
 }
 
 /// A change representation. `after` is the file's `after`: attributes
 /// unknown until apply are absent from it and `true` in `after_unknown`.
 /// Sensitive values are there in clear, as in the real import; their marks
-/// are in `before_sensitive` / `after_sensitive`. `missing` stands for a
+/// are in `before_sensitive` / `after_sensitive`, and the values they mark
+/// are `Value::Sensitive` (wholly so when `all_sensitive`). `missing` stands for a
 /// `before`/`after` without a span: `null` for resources (the plan model
 /// reads `null` as no value), undefined for outputs (an output unknown
 /// until apply has no `after` at all; a `null` one has a span).
-pub(super) fn change(c: &ChangeSpans, missing: Value) -> Value {
+pub(super) fn change(c: &ChangeSpans, missing: Value, marks: &Marks, all_sensitive: bool) -> Value {
+    let value = |span: Option<&tfgate_plan::JsonSpan>, mask: Option<&tfgate_plan::JsonSpan>, missing: Value| {
+        if all_sensitive {
+            marks.lazy_if(span, true, missing)
+        } else {
+            marks.lazy(span, mask, missing)
+        }
+    };
     map([
         ("actions", strings(&c.actions)),
-        ("before", lazy_json(c.before.as_ref(), missing.clone())),
-        ("after", lazy_json(c.after.as_ref(), missing)),
+        ("before", value(c.before.as_ref(), c.before_sensitive.as_ref(), missing.clone())),
+        ("after", value(c.after.as_ref(), c.after_sensitive.as_ref(), missing)),
         ("after_unknown", lazy_json(c.after_unknown.as_ref(), Value::Undefined)),
         ("before_sensitive", lazy_json(c.before_sensitive.as_ref(), Value::Undefined)),
         ("after_sensitive", lazy_json(c.after_sensitive.as_ref(), Value::Undefined)),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tfgate_plan::{StateObject, StateView};
 
-use super::{keyed, lazy_json, map, opt_string, strings, Namespace, PlanData};
+use super::{keyed, lazy_json, map, opt_string, strings, Marks, Namespace, PlanData};
 use crate::value::Value;
 
 pub(super) fn build(d: Arc<PlanData>) -> Value {
@@ -15,24 +15,24 @@ pub(super) fn build(d: Arc<PlanData>) -> Value {
     let (d1, d2) = (d.clone(), d.clone());
     Namespace::new("tfstate/v2")
         .field("terraform_version", opt_string(version))
-        .lazy("resources", move || resources(&d1.prior))
-        .lazy("outputs", move || outputs(&d2.prior))
+        .lazy("resources", move || resources(&d1.prior, &d1.marks))
+        .lazy("outputs", move || outputs(&d2.prior, &d2.marks))
         .into_value()
 }
 
 /// Resources of a state representation, keyed by address (deposed objects
 /// under `ADDRESS:DEPOSED`, so that they do not hide the current object).
-pub(super) fn resources(view: &StateView) -> Value {
+pub(super) fn resources(view: &StateView, marks: &Marks) -> Value {
     keyed(view.resources.iter().map(|r| {
         let key = match &r.deposed_key {
             Some(k) if !k.is_empty() => format!("{}:{k}", r.address),
             _ => r.address.clone(),
         };
-        (key, resource(r))
+        (key, resource(r, marks))
     }))
 }
 
-fn resource(r: &StateObject) -> Value {
+fn resource(r: &StateObject, marks: &Marks) -> Value {
     map([
         ("address", Value::string(&r.address)),
         ("module_address", Value::string(&r.module_address)),
@@ -41,7 +41,7 @@ fn resource(r: &StateObject) -> Value {
         ("name", Value::string(&r.name)),
         ("index", lazy_json(r.index.as_ref(), Value::Null)),
         ("provider_name", Value::string(&r.provider_name)),
-        ("values", lazy_json(r.values.as_ref(), Value::map_from::<&str>([]))),
+        ("values", marks.lazy(r.values.as_ref(), r.sensitive_values.as_ref(), Value::map_from::<&str>([]))),
         ("depends_on", strings(&r.depends_on)),
         ("tainted", Value::Bool(r.tainted)),
         ("deposed_key", Value::string(r.deposed_key.as_deref().unwrap_or(""))),
@@ -50,14 +50,14 @@ fn resource(r: &StateObject) -> Value {
 
 /// Root module outputs, keyed by name. An output whose value is unknown
 /// until apply has no `value` (undefined).
-pub(super) fn outputs(view: &StateView) -> Value {
+pub(super) fn outputs(view: &StateView, marks: &Marks) -> Value {
     keyed(view.outputs.iter().map(|o| {
         (
             o.name.clone(),
             map([
                 ("name", Value::string(&o.name)),
                 ("sensitive", Value::Bool(o.sensitive)),
-                ("value", lazy_json(o.value.as_ref(), Value::Undefined)),
+                ("value", marks.lazy_if(o.value.as_ref(), o.sensitive, Value::Undefined)),
             ]),
         )
     }))

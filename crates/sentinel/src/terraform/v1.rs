@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use tfgate_plan::{ChangeSpans, JsonSpan, ModulePath, StateView};
 
-use super::{from_json, keyed, map, strings, Instance, Namespace, PlanData};
+use super::{from_json, keyed, map, strings, Instance, Marks, Namespace, PlanData};
 use crate::value::{Key, Map, ObjectError, Value};
 
 type Json = serde_json::Value;
@@ -127,7 +127,7 @@ pub(super) fn tfplan(d: Arc<PlanData>) -> Value {
             &r.resource_type,
             &r.name,
             index_key(&r.index),
-            plan_resource(r, data),
+            plan_resource(r, data, &d.marks),
         );
     }
     let modules = by_module
@@ -145,19 +145,23 @@ pub(super) fn tfplan(d: Arc<PlanData>) -> Value {
     root("tfplan", modules, &["resources", "data", "path"])
         .field("terraform_version", super::opt_string(d.terraform_version.as_deref()))
         .lazy("variables", move || {
-            keyed(d.variables.iter().map(|(n, v)| (n.clone(), super::lazy_json(v.as_ref(), Value::Null))))
+            keyed(
+                d.variables
+                    .iter()
+                    .map(|(n, v)| (n.clone(), d.marks.lazy_if(v.as_ref(), d.marks.variable(n), Value::Null))),
+            )
         })
         .lazy("config", move || tfconfig(d1))
         .lazy("state", move || tfstate(d2))
         .into_value()
 }
 
-fn plan_resource(r: &Instance, data: bool) -> Value {
-    let c = r.change.clone();
-    let applied = Value::lazy(move || applied(&c));
-    let c = r.change.clone();
+fn plan_resource(r: &Instance, data: bool, marks: &Marks) -> Value {
+    let (c, m) = (r.change.clone(), marks.clone());
+    let applied = Value::lazy(move || applied(&c, &m));
+    let (c, m) = (r.change.clone(), marks.clone());
     let deletes = r.change.actions.iter().any(|a| a == "delete");
-    let diff = Value::lazy(move || diff(&c, deletes));
+    let diff = Value::lazy(move || diff(&c, deletes, &m));
     if data {
         return map([("applied", applied), ("diff", diff)]);
     }
@@ -175,17 +179,25 @@ fn parse(span: Option<&JsonSpan>) -> Json {
 }
 
 /// The state after apply: `after`, with every value unknown until apply as
-/// the unknown placeholder string.
-fn applied(c: &ChangeSpans) -> Value {
-    fn merge(after: &Json, unknown: &Json) -> Value {
+/// the unknown placeholder string, and what `after_sensitive` marks (or
+/// holds a sensitive text) as `Value::Sensitive`.
+fn applied(c: &ChangeSpans, marks: &Marks) -> Value {
+    fn merge(after: &Json, unknown: &Json, sensitive: &Json, marks: &Marks) -> Value {
         if unknown.as_bool() == Some(true) {
             return Value::string(UNKNOWN);
+        }
+        if sensitive.as_bool() == Some(true) {
+            return Value::sensitive(merge(after, unknown, &Json::Null, marks));
+        }
+        fn at<'j>(mask: &'j Json, k: &str) -> &'j Json {
+            static NULL: Json = Json::Null;
+            mask.get(k).unwrap_or(&NULL)
         }
         match after {
             Json::Object(m) => {
                 let mut pairs: Vec<(Key, Value)> = m
                     .iter()
-                    .map(|(k, v)| (Key::from(k.as_str()), merge(v, unknown.get(k).unwrap_or(&Json::Null))))
+                    .map(|(k, v)| (Key::from(k.as_str()), merge(v, at(unknown, k), at(sensitive, k), marks)))
                     .collect();
                 // Unknown attributes are missing from `after`.
                 if let Some(u) = unknown.as_object() {
@@ -198,9 +210,16 @@ fn applied(c: &ChangeSpans) -> Value {
                 Value::Map(Map::from_pairs(pairs))
             }
             Json::Array(items) => Value::list(
-                items.iter().enumerate().map(|(i, v)| merge(v, unknown.get(i).unwrap_or(&Json::Null))).collect(),
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let (u, s) = (unknown.get(i).unwrap_or(&Json::Null), sensitive.get(i).unwrap_or(&Json::Null));
+                        merge(v, u, s, marks)
+                    })
+                    .collect(),
             ),
-            other => from_json(other),
+            other => marks.convert(other, &Json::Null),
         }
     }
     let after = parse(c.after.as_ref());
@@ -208,7 +227,9 @@ fn applied(c: &ChangeSpans) -> Value {
     if after.is_null() && unknown.as_bool() != Some(true) && !unknown.is_object() {
         return Value::map_from::<&str>([]);
     }
-    merge(&after, &unknown)
+    // A mask that cannot be read marks everything (fail closed).
+    let sensitive = c.after_sensitive.as_ref().map_or(Json::Null, |m| m.to_json().unwrap_or(Json::Bool(true)));
+    merge(&after, &unknown, &sensitive, marks)
 }
 
 /// Flattens a value into the legacy `key.sub` / `list.#` / `map.%` form.
@@ -257,7 +278,21 @@ fn unknown_keys(prefix: &str, u: &Json, out: &mut Vec<String>) {
 
 /// The attribute diff: every flattened key whose value changes, or that is
 /// unknown until apply, as `{computed, new, old}`. A destroy has none.
-fn diff(c: &ChangeSpans, deletes_only: bool) -> Value {
+/// Flattened keys name what is inside a sensitive map, so the whole diff of
+/// a change with anything sensitive is `Value::Sensitive`.
+fn diff(c: &ChangeSpans, deletes_only: bool, marks: &Marks) -> Value {
+    let marked = [&c.before_sensitive, &c.after_sensitive]
+        .into_iter()
+        .any(|m| m.as_ref().is_some_and(|m| m.as_str().contains("true")));
+    let d = diff_of(c, deletes_only);
+    if marked {
+        Value::sensitive(d)
+    } else {
+        marks.mark_leaves(d)
+    }
+}
+
+fn diff_of(c: &ChangeSpans, deletes_only: bool) -> Value {
     let after = parse(c.after.as_ref());
     if deletes_only && after.is_null() {
         return Value::map_from::<&str>([]);
@@ -299,13 +334,13 @@ pub(super) fn tfstate(d: Arc<PlanData>) -> Value {
             continue;
         }
         let index = r.index.as_ref().and_then(|s| s.to_json().ok()).map_or(Value::Null, |j| from_json(&j));
-        let values = r.values.clone();
+        let (values, marks) = (r.values.clone(), d.marks.clone());
         let id = Value::lazy(move || {
             let j = parse(values.as_ref());
-            Value::string(j.get("id").and_then(Json::as_str).unwrap_or(""))
+            marks.mark_leaves(Value::string(j.get("id").and_then(Json::as_str).unwrap_or("")))
         });
         let ns = map([
-            ("attr", super::lazy_json(r.values.as_ref(), Value::map_from::<&str>([]))),
+            ("attr", d.marks.lazy(r.values.as_ref(), r.sensitive_values.as_ref(), Value::map_from::<&str>([]))),
             ("depends_on", strings(&r.depends_on)),
             ("id", id),
             ("tainted", Value::Bool(r.tainted)),
@@ -334,7 +369,7 @@ pub(super) fn tfstate(d: Arc<PlanData>) -> Value {
             map([
                 ("sensitive", Value::Bool(o.sensitive)),
                 ("type", Value::string(kind)),
-                ("value", value.as_ref().map_or(Value::Undefined, from_json)),
+                ("value", value.as_ref().map_or(Value::Undefined, |v| d.marks.convert(v, &Json::Bool(o.sensitive)))),
             ]),
         )
     }));
@@ -397,9 +432,9 @@ pub(super) fn tfconfig(d: Arc<PlanData>) -> Value {
     let mut modules: BTreeMap<Vec<String>, Value> = BTreeMap::new();
     let providers = config.get("provider_config").and_then(Json::as_object).cloned().unwrap_or_default();
     if let Some(root) = config.get("root_module") {
-        config_module(root, &mut Vec::new(), &providers, &mut modules);
+        config_module(root, &mut Vec::new(), &providers, &mut modules, &d.marks);
     } else {
-        config_module(&Json::Object(Default::default()), &mut Vec::new(), &providers, &mut modules);
+        config_module(&Json::Object(Default::default()), &mut Vec::new(), &providers, &mut modules, &d.marks);
     }
     root("tfconfig", modules, &["data", "modules", "outputs", "providers", "resources", "variables"]).into_value()
 }
@@ -409,6 +444,7 @@ fn config_module(
     path: &mut Vec<String>,
     provider_config: &serde_json::Map<String, Json>,
     out: &mut BTreeMap<Vec<String>, Value>,
+    marks: &Marks,
 ) {
     let mut resources = ModuleResources::default();
     for r in m.get("resources").and_then(Json::as_array).into_iter().flatten() {
@@ -503,19 +539,21 @@ fn config_module(
         pairs.push((Key::from("alias"), keyed(aliases)));
         (name, Value::Map(Map::from_pairs(pairs)))
     }));
+    // Constants (defaults of sensitive variables, values passed to
+    // sensitive module arguments) marked by their texts.
     let ns = Namespace::new("tfconfig module")
-        .field("resources", flat(&resources.resources))
-        .field("data", flat(&resources.data))
-        .field("modules", modules)
-        .field("outputs", outputs)
-        .field("providers", providers)
-        .field("variables", variables)
+        .field("resources", marks.mark_leaves(flat(&resources.resources)))
+        .field("data", marks.mark_leaves(flat(&resources.data)))
+        .field("modules", marks.mark_leaves(modules))
+        .field("outputs", marks.mark_leaves(outputs))
+        .field("providers", marks.mark_leaves(providers))
+        .field("variables", marks.mark_leaves(variables))
         .into_value();
     out.insert(path.clone(), ns);
     for (name, c) in m.get("module_calls").and_then(Json::as_object).into_iter().flatten() {
         if let Some(child) = c.get("module") {
             path.push(name.clone());
-            config_module(child, path, provider_config, out);
+            config_module(child, path, provider_config, out, marks);
             path.pop();
         }
     }
