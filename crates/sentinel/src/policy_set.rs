@@ -198,7 +198,7 @@ impl PolicySet {
                 break;
             }
         }
-        ApplyReport { policies: traces, trace: opts.trace }
+        ApplyReport { policies: traces, trace: opts.trace, scrubber: opts.scrubber.clone() }
     }
 }
 
