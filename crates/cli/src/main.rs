@@ -12,6 +12,7 @@ mod inspect;
 mod plan_input;
 mod policies_cmd;
 mod policies_input;
+mod sentinel_cmd;
 mod test_cmd;
 
 #[global_allocator]
@@ -53,6 +54,8 @@ enum Command {
     Policies(policies_cmd::PoliciesArgs),
     /// Run policy tests: `*.policytest.hcl` (mock resources) and `*.plantest.hcl` (whole plans).
     Test(test_cmd::TestArgs),
+    /// Run Sentinel policy sets as HashiCorp's `sentinel` CLI does: `sentinel test`, `sentinel apply`.
+    Sentinel(sentinel_cmd::SentinelArgs),
 }
 
 /// Exit codes, documented in docs/cli.md.
@@ -66,7 +69,7 @@ pub mod exit {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(sentinel_cmd::normalize_args(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { exit::ERROR } else { exit::PASS };
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args, &mut out),
         Command::Policies(args) => policies_cmd::run(args, &mut out),
         Command::Test(args) => test_cmd::run(args, &mut out),
+        Command::Sentinel(args) => sentinel_cmd::run(args, &mut sink),
     };
     if sink.failed.is_none() {
         let _ = sink.write_all(out.as_bytes());

@@ -14,6 +14,7 @@
 
 pub mod action;
 pub mod address;
+pub mod document;
 pub mod error;
 pub mod input;
 pub mod pattern;
@@ -27,6 +28,9 @@ pub mod value;
 
 pub use action::Action;
 pub use address::{Address, AddressError, InstanceKey, KeyStyle, Mode, ModulePath, ModuleStep};
+pub use document::{
+    ChangeSpans, JsonSpan, OutputSpans, PlanDocument, StateObject, StateOutput, StateView, VariableSpan,
+};
 pub use error::PlanError;
 pub use pattern::AddressPattern;
 pub use plan::{

@@ -74,7 +74,7 @@ pub struct Plan<'a> {
     config_index: HashMap<(String, String), usize>,
     instance_index: OnceLock<HashMap<(ModulePath, String), Vec<usize>>>,
     data_sources: OnceLock<Result<Vec<StateResource<'a>>, PlanError>>,
-    source: &'a str,
+    pub(crate) source: &'a str,
 }
 
 /// One entry of `resource_changes` (or `resource_drift`).

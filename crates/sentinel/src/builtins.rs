@@ -244,7 +244,7 @@ pub(crate) fn call_builtin_values(it: &mut Interp<'_>, b: Builtin, mut args: Vec
                 Value::Bool(b) => Value::Int(*b as i64),
                 Value::String(s) => match parse_int(s) {
                     Some(i) => Value::Int(i),
-                    None => return Err(it.error(pos, format!("int: cannot convert {s:?} to an int"))),
+                    None => return Err(it.error(pos, "int: the string is not an integer literal")),
                 },
                 _ => Value::Undefined,
             })
@@ -257,7 +257,7 @@ pub(crate) fn call_builtin_values(it: &mut Interp<'_>, b: Builtin, mut args: Vec
                 Value::Bool(b) => Value::Float(if *b { 1.0 } else { 0.0 }),
                 Value::String(s) => match parse_float(s) {
                     Some(f) => Value::Float(f),
-                    None => return Err(it.error(pos, format!("float: cannot convert {s:?} to a float"))),
+                    None => return Err(it.error(pos, "float: the string is not a float literal")),
                 },
                 _ => Value::Undefined,
             })
@@ -277,11 +277,16 @@ pub(crate) fn call_builtin_values(it: &mut Interp<'_>, b: Builtin, mut args: Vec
             arity(it, b, &args, 1, pos)?;
             Ok(match args[0].resolved() {
                 Value::Bool(b) => Value::Bool(*b),
-                Value::String(s) => match &**s {
-                    "1" | "t" | "T" | "TRUE" | "true" | "True" => Value::Bool(true),
-                    "0" | "f" | "F" | "FALSE" | "false" | "False" => Value::Bool(false),
-                    _ => return Err(it.error(pos, format!("bool: cannot convert {s:?} to a bool"))),
-                },
+                Value::String(s) => {
+                    match &**s {
+                        "1" | "t" | "T" | "TRUE" | "true" | "True" => Value::Bool(true),
+                        "0" | "f" | "F" | "FALSE" | "false" | "False" => Value::Bool(false),
+                        _ => return Err(it.error(
+                            pos,
+                            "bool: the string is not one of 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False",
+                        )),
+                    }
+                }
                 Value::Int(i) => Value::Bool(*i != 0),
                 Value::Float(f) => Value::Bool(*f != 0.0),
                 _ => Value::Undefined,

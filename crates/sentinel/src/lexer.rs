@@ -210,11 +210,22 @@ struct Lexer<'a> {
     line: u32,
     col: u32,
     out: Vec<Token>,
+    /// One shared string per distinct identifier, so scopes can match
+    /// names by pointer.
+    names: std::collections::HashMap<&'a str, Arc<str>>,
 }
 
 /// Splits `source` into tokens, ending with [`Tok::Eof`].
 pub fn lex(source: &str) -> Result<Vec<Token>, LexError> {
-    let mut lx = Lexer { src: source.as_bytes(), text: source, pos: 0, line: 1, col: 1, out: Vec::new() };
+    let mut lx = Lexer {
+        src: source.as_bytes(),
+        text: source,
+        pos: 0,
+        line: 1,
+        col: 1,
+        out: Vec::new(),
+        names: std::collections::HashMap::new(),
+    };
     lx.run()?;
     Ok(lx.out)
 }
@@ -352,12 +363,13 @@ impl<'a> Lexer<'a> {
                         let ch = self.text[self.pos..].chars().next().unwrap_or('?');
                         return self.err(line, col, format!("unexpected character {ch:?}"));
                     }
-                    let word = &self.text[start..self.pos];
+                    let text = self.text;
+                    let word = &text[start..self.pos];
                     // After `.` a keyword is a field name (`var.default`).
                     let after_dot = matches!(self.out.last(), Some(Token { tok: Tok::Dot, .. }));
                     let tok = match Kw::from_word(word) {
                         Some(k) if !after_dot => Tok::Kw(k),
-                        _ => Tok::Ident(word.into()),
+                        _ => Tok::Ident(self.names.entry(word).or_insert_with(|| word.into()).clone()),
                     };
                     self.push(tok, line, col);
                 }

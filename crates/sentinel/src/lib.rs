@@ -18,6 +18,8 @@ mod parser;
 mod policy_set;
 mod program;
 mod scrub;
+pub mod stdlib;
+pub mod terraform;
 mod testing;
 mod trace;
 mod value;
@@ -33,6 +35,7 @@ pub use policy_set::{
 };
 pub use program::{evaluate, load_module, EvalError, Evaluation, Imports, Limits, NoImports, Program, RuleResult};
 pub use scrub::{Scrubber, REDACTED};
+pub use terraform::{RunInfo, TerraformError, TerraformImports};
 pub use testing::{
     discover_cases, run_tests, run_tests_paths, values_equal, CaseResult, PolicyResult, RuleFailure, TestOptions,
     TestReport, TestStatus,

@@ -17,6 +17,43 @@ use crate::value::{Key, Map, Value};
 pub struct Program {
     file: Arc<str>,
     ast: Arc<File>,
+    description: Option<String>,
+}
+
+/// The leading comment block of `source`, markers removed.
+fn leading_comment(source: &str) -> Option<String> {
+    let mut lines = Vec::new();
+    let mut rest = source.trim_start_matches('\u{feff}');
+    loop {
+        let t = rest.trim_start();
+        if let Some(body) = t.strip_prefix("/*") {
+            let end = body.find("*/")?;
+            lines.extend(body[..end].lines().map(|l| l.trim().trim_start_matches('*').trim().to_string()));
+            rest = &body[end + 2..];
+            continue;
+        }
+        let marker = if t.starts_with("//") {
+            2
+        } else if t.starts_with('#') {
+            1
+        } else {
+            break;
+        };
+        let (line, next) = t.split_once('\n').unwrap_or((t, ""));
+        lines.push(line[marker..].trim().to_string());
+        rest = next;
+        // A blank line ends the block.
+        if next.starts_with('\n') || next.starts_with("\r\n") {
+            break;
+        }
+    }
+    while lines.first().is_some_and(|l| l.is_empty()) {
+        lines.remove(0);
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 impl Program {
@@ -37,12 +74,19 @@ impl Program {
             Ok(r) => r.map_err(|e| diag(e.line, e.col, e.message))?,
             Err(e) => return Err(diag(0, 0, format!("could not start the parser thread: {e}"))),
         };
-        Ok(Program { file: path.into(), ast: Arc::new(ast) })
+        Ok(Program { file: path.into(), ast: Arc::new(ast), description: leading_comment(source) })
     }
 
     /// The file name given to [`Program::parse`].
     pub fn path(&self) -> &str {
         &self.file
+    }
+
+    /// The file's description: the comment block it starts with (`#`, `//`
+    /// or `/* */`), without the comment markers, as `sentinel apply` shows
+    /// it. `None` when the file does not start with a comment.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
     }
 
     /// The names of the imports the file declares (`import "name"`), in order.

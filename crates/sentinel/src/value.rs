@@ -190,9 +190,36 @@ impl PartialEq for Key {
 
 impl Eq for Key {}
 
+/// The tag each key kind hashes first; a `&str` lookup hashes the string
+/// tag the same way, so it needs no `Key` (and no allocation).
+const STRING_KEY_TAG: u8 = 0;
+
+/// A borrowed string used to look a string key up without building a `Key`.
+struct StrKey<'a>(&'a str);
+
+impl Hash for StrKey<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        STRING_KEY_TAG.hash(h);
+        self.0.hash(h);
+    }
+}
+
+impl indexmap::Equivalent<Key> for StrKey<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        matches!(key, Key::String(s) if &**s == self.0)
+    }
+}
+
 impl Hash for Key {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        std::mem::discriminant(self).hash(h);
+        let tag: u8 = match self {
+            Key::String(_) => STRING_KEY_TAG,
+            Key::Int(_) => 1,
+            Key::Float(_) => 2,
+            Key::Bool(_) => 3,
+            Key::Null => 4,
+        };
+        tag.hash(h);
         match self {
             Key::String(s) => s.hash(h),
             Key::Int(i) => i.hash(h),
@@ -200,6 +227,52 @@ impl Hash for Key {
             Key::Float(f) => (if *f == 0.0 { 0.0f64 } else { *f }).to_bits().hash(h),
             Key::Bool(b) => b.hash(h),
             Key::Null => {}
+        }
+    }
+}
+
+// Dropping a deeply nested value must not recurse once per level: a
+// policy can build a list a million levels deep in a loop. A list or map
+// that is the last owner of its elements moves nested lists and maps onto
+// a heap stack and empties them there.
+fn drop_nested(mut stack: Vec<Value>) {
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::List(mut l) => {
+                if let Some(items) = Arc::get_mut(&mut l.0) {
+                    stack.append(items);
+                }
+            }
+            Value::Map(mut m) => {
+                if let Some(pairs) = Arc::get_mut(&mut m.0) {
+                    stack.extend(pairs.drain(..).map(|(_, v)| v));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_container(v: &Value) -> bool {
+    matches!(v, Value::List(_) | Value::Map(_))
+}
+
+impl Drop for List {
+    fn drop(&mut self) {
+        if let Some(items) = Arc::get_mut(&mut self.0) {
+            if items.iter().any(is_container) {
+                drop_nested(std::mem::take(items));
+            }
+        }
+    }
+}
+
+impl Drop for Map {
+    fn drop(&mut self) {
+        if let Some(pairs) = Arc::get_mut(&mut self.0) {
+            if pairs.values().any(is_container) {
+                drop_nested(pairs.drain(..).map(|(_, v)| v).collect());
+            }
         }
     }
 }
@@ -256,9 +329,9 @@ impl Map {
     pub fn get(&self, key: &Key) -> Option<&Value> {
         self.0.get(key)
     }
-    /// The value for a string key, if any.
+    /// The value for a string key, if any (no allocation).
     pub fn get_str(&self, key: &str) -> Option<&Value> {
-        self.0.get(&Key::String(key.into()))
+        self.0.get(&StrKey(key))
     }
     /// The pairs in insertion order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Key, &Value)> {
@@ -457,6 +530,15 @@ mod tests {
         assert_eq!(m.len(), 4);
         assert_eq!(m.get(&Key::Float(-0.0)).and_then(Value::as_int), Some(3));
         assert_eq!(m.get_str("1").and_then(Value::as_int), Some(1));
+    }
+
+    #[test]
+    fn dropping_a_deeply_nested_value_does_not_overflow_the_stack() {
+        let mut v = Value::list(vec![]);
+        for i in 0..200_000 {
+            v = if i % 2 == 0 { Value::list(vec![v]) } else { Value::map_from([("k", v)]) };
+        }
+        drop(v);
     }
 
     #[test]

@@ -147,8 +147,10 @@ cases!(
     precedence,
     print,
     quantifiers,
-    rule_undefined_body,
+    rule_values,
     rules,
+    scope,
+    scope_for_block,
     selector_assignment,
     set_operator_error,
     set_operators,
@@ -328,4 +330,42 @@ fn values_growing_past_the_size_limit_stop_with_an_error() {
 fn a_rule_that_refers_to_itself_is_an_error() {
     let e = eval_with("r = rule { r }\nmain = rule { r }", &Limits::default()).outcome.unwrap_err();
     assert!(e.message.contains("rule refers to itself"), "{e}");
+}
+
+#[test]
+fn a_policy_building_a_very_deep_value_neither_crashes_nor_hangs() {
+    let src = "a = []\nb = []\nfor range(300000) as i {\n  a = [a]\n  b = [b]\n}\nc = a\nprint(length(a), a == c)\nmain = rule { a == b }";
+    let ev = eval_with(src, &Limits::default());
+    assert_eq!(ev.prints, "1 true\n");
+    // Identical values are equal; past the comparison depth a structural
+    // comparison is undefined rather than a crash.
+    assert_eq!(ev.outcome.map(|v| format_value(&v)), Ok("undefined".to_string()));
+}
+
+#[test]
+fn runtime_errors_do_not_echo_the_values_they_reject() {
+    // A plan value may be sensitive; error messages name types, not contents.
+    for expr in ["int(secret)", "float(secret)", "bool(secret)", "\"x\" matches secret"] {
+        let src = format!("secret = \"hunter2(\"\nx = {expr}\nmain = rule {{ true }}");
+        let e = eval_with(&src, &Limits::default()).outcome.unwrap_err();
+        assert!(!e.message.contains("hunter2"), "{expr}: {e}");
+        assert_eq!(e.line, 2, "{expr}: {e}");
+    }
+}
+
+#[test]
+fn rule_results_name_each_rule_where_it_is_declared_in_evaluation_order() {
+    let src = "# Checks things.\n# Second line.\n\nimport_free = 1\n  inner = rule { true }\nmain = rule {\n  inner and false\n}\n";
+    let p = Program::parse("p.sentinel", src).unwrap();
+    assert_eq!(p.description(), Some("Checks things.\nSecond line."));
+    let ev = evaluate(&p, &NoImports, &IndexMap::new(), &Limits::default());
+    let got: Vec<_> =
+        ev.rules.iter().map(|r| (r.name.as_str(), format_value(&r.value), r.file.as_str(), r.line, r.column)).collect();
+    assert_eq!(got, vec![("inner", "true".into(), "p.sentinel", 5, 3), ("main", "false".into(), "p.sentinel", 6, 1)]);
+    assert!(!ev.passed());
+    assert_eq!(Program::parse("q", "x = 1 # not leading\nmain = rule { true }").unwrap().description(), None);
+    assert_eq!(
+        Program::parse("q", "/* Block\n * text */\nmain = rule { true }").unwrap().description(),
+        Some("Block\ntext")
+    );
 }

@@ -11,7 +11,7 @@ pub fn format_value(v: &Value) -> String {
         Value::String(s) => s.to_string(),
         other => {
             let mut out = String::new();
-            write_value(&mut out, other);
+            write_value(&mut out, other, 0);
             out
         }
     }
@@ -82,7 +82,15 @@ fn key_cmp(a: &Key, b: &Key) -> std::cmp::Ordering {
     })
 }
 
-pub(crate) fn write_value(out: &mut String, v: &Value) {
+/// How deep `print` shows nested lists and maps; deeper ones show as `...`
+/// (the recursion stays bounded whatever a policy builds).
+const MAX_SHOWN_DEPTH: usize = 1000;
+
+pub(crate) fn write_value(out: &mut String, v: &Value, depth: usize) {
+    if depth > MAX_SHOWN_DEPTH {
+        out.push_str("...");
+        return;
+    }
     match v.resolved() {
         Value::Undefined => out.push_str("undefined"),
         Value::Null => out.push_str("null"),
@@ -98,7 +106,7 @@ pub(crate) fn write_value(out: &mut String, v: &Value) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_value(out, e);
+                write_value(out, e, depth + 1);
             }
             out.push(']');
         }
@@ -112,19 +120,19 @@ pub(crate) fn write_value(out: &mut String, v: &Value) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_value(out, &k.to_value());
+                write_value(out, &k.to_value(), depth + 1);
                 out.push_str(": ");
-                write_value(out, v);
+                write_value(out, v, depth + 1);
             }
             out.push('}');
         }
         Value::Func(_) => out.push_str("func"),
         Value::Rule(r) => match r.downcast_ref::<super::RuleVal>().and_then(|r| r.memo.get()) {
-            Some(v) => write_value(out, v),
+            Some(v) => write_value(out, v, depth + 1),
             None => out.push_str("rule"),
         },
         Value::Object(o) => match o.as_plain() {
-            Some(p) => write_value(out, &p),
+            Some(p) => write_value(out, &p, depth + 1),
             None => {
                 let _ = write!(out, "<{}>", o.type_name());
             }
@@ -156,5 +164,16 @@ mod tests {
         assert_eq!(format_value(&l), "[1, \"a\\\"b\", null]");
         let m = Value::map_from([("b", Value::Int(2)), ("a", Value::Bool(true))]);
         assert_eq!(format_value(&m), "{\"a\": true, \"b\": 2}");
+    }
+
+    #[test]
+    fn very_deep_values_print_with_an_ellipsis() {
+        let mut v = Value::Int(1);
+        for _ in 0..5000 {
+            v = Value::list(vec![v]);
+        }
+        let s =
+            std::thread::Builder::new().stack_size(1 << 20).spawn(move || format_value(&v)).unwrap().join().unwrap();
+        assert!(s.starts_with("[[[") && s.contains("..."));
     }
 }

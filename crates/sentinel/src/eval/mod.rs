@@ -33,7 +33,8 @@ pub(crate) struct RuleVal {
     pub(crate) def: Arc<RuleDef>,
     pub(crate) env: Arc<Scope>,
     pub(crate) file: Arc<str>,
-    pub(crate) name: OnceLock<Arc<str>>,
+    /// The variable the rule is first assigned to, and where.
+    pub(crate) name: OnceLock<(Arc<str>, Pos)>,
     pub(crate) memo: OnceLock<Value>,
     busy: AtomicBool,
 }
@@ -297,7 +298,7 @@ impl<'a> Interp<'a> {
             ExprKind::Ident(name) => {
                 if let Value::Rule(r) = &v {
                     if let Some(r) = r.downcast_ref::<RuleVal>() {
-                        let _ = r.name.set(name.clone());
+                        let _ = r.name.set((name.clone(), target.pos));
                     }
                 }
                 env.assign(name, v);
@@ -578,8 +579,9 @@ impl<'a> Interp<'a> {
                     None => return Ok(Value::Undefined),
                 }
             }
-            let v = self.eval(&r.def.body, &r.env)?;
-            Ok(from_truth(truth(&v)))
+            // The body is any expression (spec v0.18: RuleExpr); a rule may
+            // hold a list or map. `main` that is not `true` fails.
+            self.eval(&r.def.body, &r.env)
         })();
         self.file = saved;
         self.depth -= 1;
@@ -587,11 +589,12 @@ impl<'a> Interp<'a> {
         let v = result?;
         let _ = r.memo.set(v.clone());
         self.rules.push(RuleResult {
-            name: r.name.get().map(|n| n.to_string()).unwrap_or_default(),
+            name: r.name.get().map(|(n, _)| n.to_string()).unwrap_or_default(),
             value: v.clone(),
             file: r.file.to_string(),
-            line: r.def.pos.line,
-            column: r.def.pos.col,
+            // Where the rule is declared (`main = rule ...` is at `main`).
+            line: r.name.get().map_or(r.def.pos.line, |(_, p)| p.line),
+            column: r.name.get().map_or(r.def.pos.col, |(_, p)| p.col),
         });
         Ok(v)
     }
@@ -783,7 +786,8 @@ impl<'a> Interp<'a> {
     fn regex(&mut self, pat: &str, pos: Pos) -> EResult<&regex::Regex> {
         if !self.regexes.contains_key(pat) {
             let re = regex::Regex::new(pat)
-                .map_err(|e| self.error(pos, format!("invalid regular expression {pat:?}: {e}")))?;
+                // The pattern may come from plan data: the message does not quote it.
+                .map_err(|_| self.error(pos, "matches: the right-hand string is not a valid regular expression"))?;
             self.regexes.insert(pat.into(), re);
         }
         Ok(&self.regexes[pat])
@@ -895,7 +899,16 @@ impl<'a> Interp<'a> {
             if let Value::Object(o) = b.resolved() {
                 let o = o.clone();
                 let vals = self.eval_args(args, env)?;
-                return o.call(name, vals).map_err(|err| self.error(pos, err.to_string()));
+                // Imports that take functions (collection.filter) call them
+                // back through the evaluator; an error inside keeps its place.
+                let mut inner: Option<Box<EvalError>> = None;
+                let r = crate::stdlib::call_method(&o, name, vals, &mut |f: &Value, a: Vec<Value>| {
+                    self.call_value(f, a, pos, None).map_err(|e| inner.insert(e).message.clone())
+                });
+                if let Some(e) = inner {
+                    return Err(e);
+                }
+                return r.map_err(|err| self.error(pos, err.to_string()));
             }
             let f = self.select(&b, name, callee.pos)?;
             let vals = self.eval_args(args, env)?;
@@ -925,6 +938,8 @@ impl<'a> Interp<'a> {
     /// Calls a function value with evaluated arguments.
     pub(crate) fn call_value(&mut self, f: &Value, args: Vec<Value>, pos: Pos, name: Option<&str>) -> EResult<Value> {
         match f.resolved() {
+            // language/undefined: calling a function that is undefined is undefined.
+            Value::Undefined => Ok(Value::Undefined),
             Value::Func(any) => {
                 if let Some(fv) = any.downcast_ref::<FuncVal>() {
                     return self.call_func(fv, args, pos);

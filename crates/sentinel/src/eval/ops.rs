@@ -20,8 +20,21 @@ fn plain(v: &Value) -> std::borrow::Cow<'_, Value> {
 /// `a == b`: `None` is `undefined` (an undefined operand, or operands of
 /// types that cannot be compared). `null` equals only `null`.
 pub(crate) fn equals(a: &Value, b: &Value) -> Option<bool> {
+    // Too deep to compare is undefined, like any other incomparable pair.
+    equals_at(a, b, 0).unwrap_or(None)
+}
+
+/// How deep equality looks into nested lists and maps; deeper values are
+/// not compared (the result is `undefined`), so the recursion stays bounded.
+const MAX_COMPARE_DEPTH: usize = 1000;
+
+/// `None` when the values nest deeper than [`MAX_COMPARE_DEPTH`].
+fn equals_at(a: &Value, b: &Value, depth: usize) -> Option<Option<bool>> {
+    if depth > MAX_COMPARE_DEPTH {
+        return None;
+    }
     let (a, b) = (plain(a), plain(b));
-    match (&*a, &*b) {
+    Some(match (&*a, &*b) {
         (Value::Undefined, _) | (_, Value::Undefined) => None,
         (Value::Null, Value::Null) => Some(true),
         (Value::Null, _) | (_, Value::Null) => Some(false),
@@ -31,35 +44,39 @@ pub(crate) fn equals(a: &Value, b: &Value) -> Option<bool> {
         (Value::String(x), Value::String(y)) => Some(x == y),
         (Value::List(x), Value::List(y)) => {
             if x.ptr_eq(y) {
-                return Some(true);
+                return Some(Some(true));
             }
             if x.len() != y.len() {
-                return Some(false);
+                return Some(Some(false));
             }
             for (p, q) in x.as_slice().iter().zip(y.as_slice()) {
-                if equals(p, q) != Some(true) {
-                    return Some(false);
+                if equals_at(p, q, depth + 1)? != Some(true) {
+                    return Some(Some(false));
                 }
             }
             Some(true)
         }
         (Value::Map(x), Value::Map(y)) => {
             if x.ptr_eq(y) {
-                return Some(true);
+                return Some(Some(true));
             }
             if x.len() != y.len() {
-                return Some(false);
+                return Some(Some(false));
             }
             for (k, v) in x.iter() {
                 match y.get(k) {
-                    Some(w) if equals(v, w) == Some(true) => {}
-                    _ => return Some(false),
+                    Some(w) => {
+                        if equals_at(v, w, depth + 1)? != Some(true) {
+                            return Some(Some(false));
+                        }
+                    }
+                    None => return Some(Some(false)),
                 }
             }
             Some(true)
         }
         _ => None,
-    }
+    })
 }
 
 /// Ordering for `<`, `<=`, `>`, `>=`: numbers and strings only; anything

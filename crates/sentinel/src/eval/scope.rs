@@ -4,22 +4,53 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use indexmap::IndexMap;
-
 use crate::value::Value;
+
+/// A block's variables: few, so a scan beats hashing. The lexer interns
+/// identifiers, so a name usually matches by pointer before its text is
+/// compared.
+#[derive(Default)]
+struct Vars(Vec<(Arc<str>, Value)>);
+
+impl Vars {
+    fn slot(&mut self, name: &str) -> Option<&mut Value> {
+        self.0
+            .iter_mut()
+            .find(|(k, _)| std::ptr::eq(k.as_ptr(), name.as_ptr()) && k.len() == name.len() || **k == *name)
+            .map(|(_, v)| v)
+    }
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.0
+            .iter()
+            .find(|(k, _)| std::ptr::eq(k.as_ptr(), name.as_ptr()) && k.len() == name.len() || **k == *name)
+            .map(|(_, v)| v)
+    }
+    fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.slot(name)
+    }
+    fn insert(&mut self, name: Arc<str>, v: Value) {
+        match self.slot(&name) {
+            Some(slot) => *slot = v,
+            None => self.0.push((name, v)),
+        }
+    }
+    fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
 
 /// One block's variables and its enclosing block.
 pub(crate) struct Scope {
-    vars: Mutex<IndexMap<Arc<str>, Value>>,
+    vars: Mutex<Vars>,
     parent: Option<Arc<Scope>>,
 }
 
 impl Scope {
     pub(crate) fn new(parent: Option<Arc<Scope>>) -> Arc<Scope> {
-        Arc::new(Scope { vars: Mutex::new(IndexMap::new()), parent })
+        Arc::new(Scope { vars: Mutex::new(Vars::default()), parent })
     }
 
-    fn lock(&self) -> MutexGuard<'_, IndexMap<Arc<str>, Value>> {
+    fn lock(&self) -> MutexGuard<'_, Vars> {
         // A panic elsewhere cannot leave a map half-updated, so a poisoned
         // lock is still usable.
         self.vars.lock().unwrap_or_else(|e| e.into_inner())
@@ -43,7 +74,7 @@ impl Scope {
         loop {
             {
                 let mut vars = s.lock();
-                if let Some(slot) = vars.get_mut(&**name) {
+                if let Some(slot) = vars.get_mut(name) {
                     *slot = v;
                     return;
                 }

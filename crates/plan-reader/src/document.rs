@@ -1,0 +1,406 @@
+//! The plan document in its own shape, owned, for readers that must show it
+//! as the file has it rather than as the resolved model: Sentinel's
+//! `tfplan/v2` import hands policies `change.after` with unknown attributes
+//! left out, `after_unknown` and `after_sensitive` as separate maps, and the
+//! whole document as `raw`.
+//!
+//! A [`PlanDocument`] is an owned copy of the plan text plus the place of each
+//! section in it ([`JsonSpan`]); a span is parsed only when asked, so a reader
+//! that looks at one resource pays for that resource alone. Spans are `Send`,
+//! `Sync` and `'static`, and may be kept after the [`Plan`] is gone.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::error::PlanError;
+use crate::input::json_error_in;
+use crate::plan::{Change, Plan};
+
+/// A JSON value inside a [`PlanDocument`]'s text.
+#[derive(Clone)]
+pub struct JsonSpan {
+    text: Arc<str>,
+    start: usize,
+    end: usize,
+}
+
+impl JsonSpan {
+    /// The value's JSON text, exactly as the file writes it.
+    pub fn as_str(&self) -> &str {
+        &self.text[self.start..self.end]
+    }
+
+    /// The value parsed. The text was already checked when the plan was read,
+    /// so this fails only if the plan reader itself is wrong.
+    pub fn to_json(&self) -> Result<serde_json::Value, PlanError> {
+        serde_json::from_str(self.as_str()).map_err(|e| json_error_in(&self.text, self.as_str(), &e))
+    }
+
+    /// Whether the value is JSON `null`.
+    pub fn is_null(&self) -> bool {
+        self.as_str() == "null"
+    }
+}
+
+impl std::fmt::Debug for JsonSpan {
+    /// Only the position: the text may hold secrets.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "JsonSpan({}..{})", self.start, self.end)
+    }
+}
+
+/// An owned copy of a plan's text, with the place of its sections.
+pub struct PlanDocument {
+    text: Arc<str>,
+    /// Address of the text the [`Plan`] borrows from: spans of values the
+    /// plan hands out are found by their offset from it.
+    origin: usize,
+    sections: BTreeMap<String, (usize, usize)>,
+}
+
+/// The raw values of a change object (`resource_changes[].change`,
+/// `output_changes.NAME`). `None` where the file has no such key; for a
+/// resource change (read through the plan model) also where it is `null`.
+#[derive(Clone, Debug, Default)]
+pub struct ChangeSpans {
+    pub actions: Vec<String>,
+    pub before: Option<JsonSpan>,
+    pub after: Option<JsonSpan>,
+    pub after_unknown: Option<JsonSpan>,
+    pub before_sensitive: Option<JsonSpan>,
+    pub after_sensitive: Option<JsonSpan>,
+}
+
+/// A state representation (`planned_values`, `prior_state`): its resources
+/// across every module, and the root module's outputs.
+#[derive(Clone, Debug, Default)]
+pub struct StateView {
+    /// `prior_state.terraform_version` (planned values have none).
+    pub terraform_version: Option<String>,
+    pub resources: Vec<StateObject>,
+    pub outputs: Vec<StateOutput>,
+}
+
+/// One resource object of a state representation.
+#[derive(Clone, Debug, Default)]
+pub struct StateObject {
+    pub address: String,
+    /// The `address` of the module the object is in (empty for the root).
+    pub module_address: String,
+    pub mode: String,
+    pub resource_type: String,
+    pub name: String,
+    pub index: Option<JsonSpan>,
+    pub provider_name: String,
+    pub values: Option<JsonSpan>,
+    pub sensitive_values: Option<JsonSpan>,
+    pub depends_on: Vec<String>,
+    pub tainted: bool,
+    pub deposed_key: Option<String>,
+}
+
+/// A root module output of a state representation.
+#[derive(Clone, Debug, Default)]
+pub struct StateOutput {
+    pub name: String,
+    pub sensitive: bool,
+    pub value: Option<JsonSpan>,
+}
+
+/// A root module variable set in the plan.
+#[derive(Clone, Debug)]
+pub struct VariableSpan {
+    pub name: String,
+    pub value: Option<JsonSpan>,
+}
+
+/// An entry of `output_changes`.
+#[derive(Clone, Debug)]
+pub struct OutputSpans {
+    pub name: String,
+    pub change: ChangeSpans,
+}
+
+type Str<'a> = Cow<'a, str>;
+
+/// A change object as a map of raw values, so that a key written as `null`
+/// (a `Some` span of `null`) differs from a missing one (`None`): an output
+/// wholly unknown until apply has no `after` at all.
+type RawChangeView<'a> = BTreeMap<Str<'a>, &'a RawValue>;
+
+#[derive(Deserialize)]
+struct RawVariableView<'a> {
+    #[serde(borrow)]
+    value: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawPriorState<'a> {
+    #[serde(borrow)]
+    terraform_version: Option<Str<'a>>,
+    #[serde(borrow)]
+    values: Option<RawStateValues<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawStateValues<'a> {
+    #[serde(borrow, default)]
+    outputs: BTreeMap<Str<'a>, RawStateOutput<'a>>,
+    #[serde(borrow)]
+    root_module: Option<RawModule<'a>>,
+}
+
+/// An output as a map of raw values: `value` is missing when unknown.
+type RawStateOutput<'a> = BTreeMap<Str<'a>, &'a RawValue>;
+
+#[derive(Deserialize)]
+struct RawModule<'a> {
+    #[serde(borrow)]
+    address: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    resources: Vec<RawObject<'a>>,
+    #[serde(borrow, default)]
+    child_modules: Vec<RawModule<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawObject<'a> {
+    #[serde(borrow)]
+    address: Option<Str<'a>>,
+    #[serde(borrow)]
+    mode: Option<Str<'a>>,
+    #[serde(borrow, rename = "type")]
+    resource_type: Option<Str<'a>>,
+    #[serde(borrow)]
+    name: Option<Str<'a>>,
+    #[serde(borrow)]
+    index: Option<&'a RawValue>,
+    #[serde(borrow)]
+    provider_name: Option<Str<'a>>,
+    #[serde(borrow)]
+    values: Option<&'a RawValue>,
+    #[serde(borrow)]
+    sensitive_values: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    depends_on: Vec<Str<'a>>,
+    #[serde(default)]
+    tainted: bool,
+    #[serde(borrow)]
+    deposed_key: Option<Str<'a>>,
+}
+
+impl Plan<'_> {
+    /// An owned copy of the plan's text with its sections located. Costs one
+    /// copy of the text and one scan of its top level.
+    pub fn document(&self) -> Result<PlanDocument, PlanError> {
+        let source = self.source;
+        let top: BTreeMap<Str<'_>, &RawValue> =
+            serde_json::from_str(source).map_err(|e| json_error_in(source, source, &e))?;
+        let origin = source.as_ptr() as usize;
+        let sections = top
+            .into_iter()
+            .map(|(k, v)| {
+                let start = v.get().as_ptr() as usize - origin;
+                (k.into_owned(), (start, start + v.get().len()))
+            })
+            .collect();
+        Ok(PlanDocument { text: Arc::from(source), origin, sections })
+    }
+}
+
+impl PlanDocument {
+    /// The whole document.
+    pub fn whole(&self) -> JsonSpan {
+        JsonSpan { text: self.text.clone(), start: 0, end: self.text.len() }
+    }
+
+    /// A top-level section (`planned_values`, `configuration`, ...).
+    pub fn section(&self, name: &str) -> Option<JsonSpan> {
+        self.sections.get(name).map(|&(start, end)| JsonSpan { text: self.text.clone(), start, end })
+    }
+
+    /// The span of a value the [`Plan`] this document was made from hands
+    /// out (its [`Change`] fields). `None` for text from elsewhere.
+    pub fn span(&self, raw: &RawValue) -> Option<JsonSpan> {
+        let start = (raw.get().as_ptr() as usize).checked_sub(self.origin)?;
+        let end = start + raw.get().len();
+        (end <= self.text.len() && self.text.is_char_boundary(start) && self.text.is_char_boundary(end))
+            .then(|| JsonSpan { text: self.text.clone(), start, end })
+    }
+
+    /// The raw values of a change of the plan.
+    pub fn change(&self, change: &Change<'_>, actions: Vec<String>) -> ChangeSpans {
+        let span = |r: Option<&RawValue>| r.and_then(|r| self.span(r));
+        ChangeSpans {
+            actions,
+            before: span(change.before),
+            after: span(change.after),
+            after_unknown: span(change.after_unknown),
+            before_sensitive: span(change.before_sensitive),
+            after_sensitive: span(change.after_sensitive),
+        }
+    }
+
+    fn parse_section<'s, T: Deserialize<'s>>(&'s self, name: &str) -> Result<Option<T>, PlanError> {
+        let Some(&(start, end)) = self.sections.get(name) else {
+            return Ok(None);
+        };
+        let part = &self.text[start..end];
+        if part == "null" {
+            return Ok(None);
+        }
+        serde_json::from_str(part).map(Some).map_err(|e| json_error_in(&self.text, part, &e))
+    }
+
+    fn own(&self, raw: Option<&RawValue>) -> Option<JsonSpan> {
+        let raw = raw?;
+        let start = raw.get().as_ptr() as usize - self.text.as_ptr() as usize;
+        Some(JsonSpan { text: self.text.clone(), start, end: start + raw.get().len() })
+    }
+
+    /// The root module variables set in the plan (`variables`), by name.
+    pub fn variables(&self) -> Result<Vec<VariableSpan>, PlanError> {
+        let vars: Option<BTreeMap<Str<'_>, RawVariableView<'_>>> = self.parse_section("variables")?;
+        Ok(vars
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, v)| VariableSpan { name: name.into_owned(), value: self.own(v.value) })
+            .collect())
+    }
+
+    /// `output_changes`, by name. A name written twice keeps its last entry.
+    pub fn output_changes(&self) -> Result<Vec<OutputSpans>, PlanError> {
+        let outs: Option<BTreeMap<Str<'_>, RawChangeView<'_>>> = self.parse_section("output_changes")?;
+        Ok(outs
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, c)| {
+                let actions = c
+                    .get("actions")
+                    .and_then(|a| serde_json::from_str::<Vec<String>>(a.get()).ok())
+                    .unwrap_or_default();
+                let span = |k: &str| self.own(c.get(k).copied());
+                OutputSpans {
+                    name: name.into_owned(),
+                    change: ChangeSpans {
+                        actions,
+                        before: span("before"),
+                        after: span("after"),
+                        after_unknown: span("after_unknown"),
+                        before_sensitive: span("before_sensitive"),
+                        after_sensitive: span("after_sensitive"),
+                    },
+                }
+            })
+            .collect())
+    }
+
+    /// `planned_values` as a state representation (empty when absent).
+    pub fn planned_values(&self) -> Result<StateView, PlanError> {
+        let values: Option<RawStateValues<'_>> = self.parse_section("planned_values")?;
+        Ok(values.map(|v| self.state_view(None, v)).unwrap_or_default())
+    }
+
+    /// `prior_state` as a state representation (empty when absent).
+    pub fn prior_state(&self) -> Result<StateView, PlanError> {
+        let prior: Option<RawPriorState<'_>> = self.parse_section("prior_state")?;
+        Ok(prior
+            .map(|p| {
+                let version = p.terraform_version.map(Cow::into_owned);
+                match p.values {
+                    Some(v) => self.state_view(version, v),
+                    None => StateView { terraform_version: version, ..StateView::default() },
+                }
+            })
+            .unwrap_or_default())
+    }
+
+    fn state_view(&self, terraform_version: Option<String>, v: RawStateValues<'_>) -> StateView {
+        let mut resources = Vec::new();
+        let mut stack: Vec<(String, RawModule<'_>)> =
+            v.root_module.into_iter().map(|m| (m.address.as_deref().unwrap_or("").to_string(), m)).collect();
+        while let Some((module_address, m)) = stack.pop() {
+            for r in m.resources {
+                resources.push(StateObject {
+                    address: r.address.as_deref().unwrap_or("").to_string(),
+                    module_address: module_address.clone(),
+                    mode: r.mode.as_deref().unwrap_or("managed").to_string(),
+                    resource_type: r.resource_type.as_deref().unwrap_or("").to_string(),
+                    name: r.name.as_deref().unwrap_or("").to_string(),
+                    index: self.own(r.index),
+                    provider_name: r.provider_name.as_deref().unwrap_or("").to_string(),
+                    values: self.own(r.values),
+                    sensitive_values: self.own(r.sensitive_values),
+                    depends_on: r.depends_on.iter().map(|d| d.to_string()).collect(),
+                    tainted: r.tainted,
+                    deposed_key: r.deposed_key.map(Cow::into_owned),
+                });
+            }
+            for c in m.child_modules.into_iter().rev() {
+                stack.push((c.address.as_deref().unwrap_or("").to_string(), c));
+            }
+        }
+        let outputs = v
+            .outputs
+            .into_iter()
+            .map(|(name, o)| StateOutput {
+                name: name.into_owned(),
+                sensitive: o.get("sensitive").is_some_and(|s| s.get() == "true"),
+                value: self.own(o.get("value").copied()),
+            })
+            .collect();
+        StateView { terraform_version, resources, outputs }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAN: &str = r#"{"format_version":"1.2","terraform_version":"1.6.0",
+      "variables":{"region":{"value":"eu-west-1"}},
+      "planned_values":{"outputs":{"o":{"sensitive":true,"value":"s3cr3t"}},
+        "root_module":{"resources":[{"address":"a.b","mode":"managed","type":"a","name":"b","provider_name":"p","values":{"x":1},"sensitive_values":{}}],
+          "child_modules":[{"address":"module.m","resources":[{"address":"module.m.a.c[0]","mode":"managed","type":"a","name":"c","index":0,"values":{},"depends_on":["a.b"]}]}]}},
+      "resource_changes":[{"address":"a.b","mode":"managed","type":"a","name":"b","provider_name":"p",
+        "change":{"actions":["create"],"before":null,"after":{"x":1},"after_unknown":{"id":true},"before_sensitive":false,"after_sensitive":{}}}],
+      "output_changes":{"o":{"actions":["create"],"before":null,"after_unknown":true}},
+      "prior_state":{"format_version":"1.0","terraform_version":"1.6.0","values":{"root_module":{}}},
+      "configuration":{"root_module":{}}}"#;
+
+    #[test]
+    fn sections_and_change_spans_are_the_file_s_own_text() {
+        let plan = Plan::parse(PLAN).unwrap();
+        let doc = plan.document().unwrap();
+        assert_eq!(doc.section("configuration").unwrap().as_str(), r#"{"root_module":{}}"#);
+        assert!(doc.section("resource_drift").is_none());
+        let c = doc.change(plan.resources[0].change(), vec!["create".into()]);
+        assert_eq!(c.after.unwrap().as_str(), r#"{"x":1}"#);
+        assert_eq!(c.after_unknown.unwrap().as_str(), r#"{"id":true}"#);
+        // The plan model reads `"before": null` as no value.
+        assert!(c.before.is_none());
+        assert_eq!(doc.whole().to_json().unwrap()["terraform_version"], "1.6.0");
+    }
+
+    #[test]
+    fn state_views_walk_child_modules_and_keep_absent_values_absent() {
+        let plan = Plan::parse(PLAN).unwrap();
+        let doc = plan.document().unwrap();
+        let pv = doc.planned_values().unwrap();
+        let addrs: Vec<_> = pv.resources.iter().map(|r| (r.address.as_str(), r.module_address.as_str())).collect();
+        assert_eq!(addrs, [("a.b", ""), ("module.m.a.c[0]", "module.m")]);
+        assert_eq!(pv.resources[1].index.as_ref().unwrap().as_str(), "0");
+        assert_eq!(pv.resources[1].depends_on, ["a.b"]);
+        assert!(pv.outputs[0].sensitive);
+        let outs = doc.output_changes().unwrap();
+        assert!(outs[0].change.after.is_none(), "a wholly unknown output has no `after`");
+        assert!(outs[0].change.before.as_ref().is_some_and(JsonSpan::is_null), "`null` is kept as a value");
+        assert_eq!(outs[0].change.actions, ["create"]);
+        assert_eq!(doc.prior_state().unwrap().terraform_version.as_deref(), Some("1.6.0"));
+        assert_eq!(doc.variables().unwrap()[0].value.as_ref().unwrap().as_str(), "\"eu-west-1\"");
+    }
+}

@@ -1,0 +1,484 @@
+//! The Terraform imports, built from a plan: `tfplan/v2`, `tfconfig/v2`,
+//! `tfstate/v2`, `tfrun` and the first-generation `tfplan`, `tfconfig` and
+//! `tfstate`, in the shape HCP Terraform gives them to policies.
+//!
+//! Everything is built on first use: an import is built when a policy first
+//! imports it, each collection when first read, and each resource's values
+//! (`change.before`/`after`, `values`) when that resource's field is read.
+//! The plan's own text is kept (one copy) and parsed a piece at a time.
+
+mod tfconfig_v2;
+mod tfplan_v2;
+mod tfrun;
+mod tfstate_v2;
+mod v1;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
+
+use indexmap::IndexMap;
+use tfgate_plan::{ChangeSpans, InstanceKey, JsonSpan, Plan, PlanDocument, PlanError, StateView};
+
+use crate::value::{Key, Map, Object, ObjectError, Value};
+
+pub use tfrun::{CostEstimate, RunInfo, RunVariable, TagBinding, VcsRepo, WorkspaceInfo};
+
+/// Why the Terraform imports could not be built from a plan.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TerraformError {
+    /// A section of the plan could not be read.
+    #[error("cannot read the plan for the Terraform imports: {0}")]
+    Plan(#[from] PlanError),
+}
+
+/// The names [`TerraformImports::resolve`] answers (and `tfplan/v1`,
+/// `tfconfig/v1` and `tfstate/v1`, the Sentinel CLI's names for the first generation).
+pub const IMPORT_NAMES: [&str; 7] =
+    ["tfplan/v2", "tfconfig/v2", "tfstate/v2", "tfrun", "tfplan", "tfconfig", "tfstate"];
+
+/// The Terraform imports of one plan. Cheap to clone; shareable between
+/// threads.
+#[derive(Clone)]
+pub struct TerraformImports {
+    data: Arc<PlanData>,
+}
+
+/// What the imports are built from: owned, so that lazy values may outlive
+/// the [`Plan`] they came from.
+pub(crate) struct PlanData {
+    pub(crate) doc: PlanDocument,
+    pub(crate) terraform_version: Option<String>,
+    pub(crate) changes: Vec<Instance>,
+    pub(crate) drift: Vec<Instance>,
+    pub(crate) variables: Vec<(String, Option<JsonSpan>)>,
+    pub(crate) outputs: Vec<tfgate_plan::OutputSpans>,
+    pub(crate) planned: StateView,
+    pub(crate) prior: StateView,
+    /// `configuration` as JSON (small next to the values; read whole).
+    pub(crate) configuration: Option<JsonSpan>,
+    pub(crate) run: RunInfo,
+    sensitive: Vec<String>,
+    built: [OnceLock<Value>; IMPORT_NAMES.len()],
+}
+
+/// One entry of `resource_changes` or `resource_drift`.
+pub(crate) struct Instance {
+    pub(crate) address: String,
+    pub(crate) module_address: String,
+    /// Module call names from the root (keys dropped), for the v1 imports.
+    pub(crate) module_path: Vec<String>,
+    pub(crate) mode: &'static str,
+    pub(crate) resource_type: String,
+    pub(crate) name: String,
+    pub(crate) index: Value,
+    pub(crate) provider_name: String,
+    pub(crate) deposed: String,
+    pub(crate) change: ChangeSpans,
+}
+
+impl TerraformImports {
+    /// Builds the imports of a plan; `run` answers `tfrun`.
+    ///
+    /// Reads the plan's structure (addresses, sections) now, and every value
+    /// the plan marks sensitive (for [`TerraformImports::sensitive_texts`]);
+    /// values for policies are converted only when read.
+    pub fn new(plan: &Plan<'_>, run: RunInfo) -> Result<TerraformImports, TerraformError> {
+        let doc = plan.document()?;
+        let instance = |r: &tfgate_plan::ResourceInstance<'_>| Instance {
+            address: r.address_text.to_string(),
+            module_address: r.module().render(plan.key_style),
+            module_path: r.module().call_path().into_iter().map(str::to_string).collect(),
+            mode: r.mode().as_str(),
+            resource_type: r.resource_type().to_string(),
+            name: r.name().to_string(),
+            index: match r.key() {
+                Some(InstanceKey::Int(i)) => Value::Int(*i),
+                Some(InstanceKey::Str(s)) => Value::string(s),
+                Some(InstanceKey::Wildcard) | None => Value::Null,
+            },
+            provider_name: r.provider_name.to_string(),
+            deposed: r.deposed().unwrap_or("").to_string(),
+            change: doc.change(r.change(), r.action.as_list().iter().map(|a| a.to_string()).collect()),
+        };
+        let changes = plan.resources.iter().map(instance).collect();
+        let drift = plan.drift.iter().map(instance).collect();
+        let variables = doc.variables()?.into_iter().map(|v| (v.name, v.value)).collect();
+        let outputs = doc.output_changes()?;
+        let planned = doc.planned_values()?;
+        let prior = doc.prior_state()?;
+        let configuration = doc.section("configuration");
+        // Checked now so that a broken configuration is an error, not an
+        // empty tfconfig.
+        if let Some(c) = &configuration {
+            c.to_json()?;
+        }
+        let sensitive = collect_sensitive(plan, &doc, &planned, &prior)?;
+        Ok(TerraformImports {
+            data: Arc::new(PlanData {
+                terraform_version: plan.terraform_version.clone(),
+                changes,
+                drift,
+                variables,
+                outputs,
+                planned,
+                prior,
+                configuration,
+                run,
+                sensitive,
+                built: Default::default(),
+                doc,
+            }),
+        })
+    }
+
+    /// The import called `name`, or `None` when it is not a Terraform import.
+    pub fn resolve(&self, name: &str) -> Option<Value> {
+        // The Sentinel CLI's plugin names for the first generation.
+        let name = match name {
+            "tfplan/v1" => "tfplan",
+            "tfconfig/v1" => "tfconfig",
+            "tfstate/v1" => "tfstate",
+            other => other,
+        };
+        let i = IMPORT_NAMES.iter().position(|n| *n == name)?;
+        let data = &self.data;
+        Some(
+            data.built[i]
+                .get_or_init(|| {
+                    let d = self.data.clone();
+                    match i {
+                        0 => tfplan_v2::build(d),
+                        1 => tfconfig_v2::build(d),
+                        2 => tfstate_v2::build(d),
+                        3 => tfrun::build(&d.run),
+                        4 => v1::tfplan(d),
+                        5 => v1::tfconfig(d),
+                        _ => v1::tfstate(d),
+                    }
+                })
+                .clone(),
+        )
+    }
+
+    /// Every string the plan marks sensitive, and the text of every number
+    /// it marks so (longest first): what a printed text must not show.
+    pub fn sensitive_texts(&self) -> Vec<String> {
+        self.data.sensitive.clone()
+    }
+}
+
+impl crate::program::Imports for TerraformImports {
+    fn resolve(&self, name: &str) -> Option<Value> {
+        TerraformImports::resolve(self, name)
+    }
+}
+
+/// Collects the texts of every sensitive value of the plan: resource values
+/// before and after (changes, drift, deferred), output values, variables
+/// declared sensitive, state objects, and configuration defaults of
+/// sensitive variables and constants passed to sensitive module arguments.
+fn collect_sensitive(
+    plan: &Plan<'_>,
+    doc: &PlanDocument,
+    planned: &StateView,
+    prior: &StateView,
+) -> Result<Vec<String>, TerraformError> {
+    let mut out = BTreeSet::new();
+    let instances = plan.resources.iter().chain(&plan.drift).chain(plan.deferred.iter().map(|d| &d.instance));
+    for r in instances {
+        let c = r.change();
+        for (value, mask, full) in [
+            (c.after, c.after_sensitive, &(|| r.after()) as &dyn Fn() -> Result<tfgate_plan::Value, PlanError>),
+            (c.before, c.before_sensitive, &|| r.before()),
+        ] {
+            let Some(value) = value else { continue };
+            match mask.and_then(|m| doc.span(m)) {
+                Some(mask) => marked_leaves(value.get(), &mask, &r.address_text, &mut out)?,
+                // Without a mask (plans before Terraform 0.15) the reader
+                // marks secret-looking attributes: the whole value is read.
+                None => sensitive_leaves(&full()?, false, &mut out),
+            }
+        }
+    }
+    for o in &plan.outputs {
+        sensitive_leaves(&o.after()?, o.is_sensitive(), &mut out);
+    }
+    for o in doc.output_changes()? {
+        let declared = plan.outputs.iter().any(|p| p.name == o.name && p.is_sensitive());
+        match (&o.change.before, &o.change.before_sensitive) {
+            (Some(before), _) if declared => sensitive_leaves(&resolve_span(Some(before), None)?, true, &mut out),
+            (Some(before), Some(mask)) => marked_leaves(before.as_str(), mask, &o.name, &mut out)?,
+            _ => {}
+        }
+    }
+    for v in &plan.variables {
+        sensitive_leaves(&v.value()?, false, &mut out);
+    }
+    // State objects without a mask are read by the reader, which marks
+    // secret-looking attributes (planned values without one are the
+    // changes' `after`, read above).
+    if prior.resources.iter().any(|r| r.sensitive_values.is_none()) {
+        for r in plan.prior_state()? {
+            sensitive_leaves(&r.values()?, false, &mut out);
+        }
+    }
+    for view in [planned, prior] {
+        for r in &view.resources {
+            if let (Some(values), Some(mask)) = (&r.values, &r.sensitive_values) {
+                marked_leaves(values.as_str(), mask, &r.address, &mut out)?;
+            }
+        }
+        for o in view.outputs.iter().filter(|o| o.sensitive) {
+            sensitive_leaves(&resolve_span(o.value.as_ref(), None)?, true, &mut out);
+        }
+    }
+    if let Some(config) = doc.section("configuration") {
+        config_sensitive(plan, &config.to_json()?, &mut out);
+    }
+    out.remove("");
+    let mut texts: Vec<String> = out.into_iter().collect();
+    // Longest first, so that a scrubber replacing in order never leaves the
+    // tail of a longer secret that contains a shorter one.
+    texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    Ok(texts)
+}
+
+/// Adds the sensitive leaves of a value with a sensitivity mask, building
+/// only the top-level attributes the mask marks somewhere (a mask without
+/// `true` marks nothing; most values have such masks).
+fn marked_leaves(value: &str, mask: &JsonSpan, what: &str, out: &mut BTreeSet<String>) -> Result<(), TerraformError> {
+    if !mask.as_str().contains("true") {
+        return Ok(());
+    }
+    let marked: Option<BTreeSet<String>> = match mask.to_json()? {
+        serde_json::Value::Object(m) => {
+            Some(m.iter().filter(|(_, v)| v.to_string().contains("true")).map(|(k, _)| k.clone()).collect())
+        }
+        _ => None,
+    };
+    let keep = |k: &str| marked.as_ref().is_none_or(|m| m.contains(k));
+    let v = tfgate_plan::resolve_selected(
+        Some(value),
+        None,
+        Some(mask.as_str()),
+        marked.is_some().then_some(&keep as tfgate_plan::Selection<'_>),
+    )
+    .map_err(|source| PlanError::Value { path: format!("{what}: value"), source })?;
+    sensitive_leaves(&v, false, out);
+    Ok(())
+}
+
+fn resolve_span(value: Option<&JsonSpan>, sensitive: Option<&JsonSpan>) -> Result<tfgate_plan::Value, TerraformError> {
+    tfgate_plan::resolve(value.map(JsonSpan::as_str), None, sensitive.map(JsonSpan::as_str))
+        .map_err(|source| TerraformError::Plan(PlanError::Value { path: "a state value".to_string(), source }))
+}
+
+/// Adds the text of every leaf of `v` that is sensitive (or under a
+/// sensitive value, or everything when `all`).
+fn sensitive_leaves(v: &tfgate_plan::Value, all: bool, out: &mut BTreeSet<String>) {
+    use tfgate_plan::Kind;
+    let marked = all || v.sensitive;
+    match &v.kind {
+        Kind::String(s) if marked => {
+            out.insert(s.to_string());
+        }
+        Kind::Number(n) if marked => {
+            out.insert(number_text(n));
+        }
+        Kind::Bool(b) if marked => {
+            // Too short to scrub without mangling every other text; listed
+            // only as part of a larger value's text below.
+            let _ = b;
+        }
+        Kind::List(items) => items.iter().for_each(|i| sensitive_leaves(i, marked, out)),
+        Kind::Object(obj) => obj.values().for_each(|i| sensitive_leaves(i, marked, out)),
+        _ => {}
+    }
+}
+
+fn number_text(n: &tfgate_plan::Number) -> String {
+    match n {
+        tfgate_plan::Number::Int(i) => i.to_string(),
+        tfgate_plan::Number::Float(f) => format_float(*f),
+        tfgate_plan::Number::Big(s) => s.to_string(),
+    }
+}
+
+/// A float as Sentinel prints it when it has a fraction, and as an integer
+/// when it has none.
+fn format_float(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Sensitive texts the configuration holds: the defaults of variables
+/// declared sensitive, and constants passed to module arguments that feed a
+/// sensitive variable.
+fn config_sensitive(plan: &Plan<'_>, config: &serde_json::Value, out: &mut BTreeSet<String>) {
+    fn walk(
+        plan: &Plan<'_>,
+        m: &serde_json::Value,
+        path: &mut Vec<String>,
+        sensitive_vars: &BTreeSet<String>,
+        out: &mut BTreeSet<String>,
+    ) {
+        if let Some(vars) = m.get("variables").and_then(|v| v.as_object()) {
+            for (name, v) in vars {
+                let declared = v.get("sensitive").and_then(|s| s.as_bool()) == Some(true);
+                if declared || sensitive_vars.contains(name) {
+                    json_leaves(v.get("default"), out);
+                }
+            }
+        }
+        for (name, call) in m.get("module_calls").and_then(|c| c.as_object()).into_iter().flatten() {
+            path.push(name.clone());
+            let key = path.iter().map(|p| format!("module.{p}")).collect::<Vec<_>>().join(".");
+            let mc = plan.modules.get(&key);
+            let mut fed = BTreeSet::new();
+            for (arg, expr) in call.get("expressions").and_then(|e| e.as_object()).into_iter().flatten() {
+                if mc.is_some_and(|mc| mc.is_sensitive_argument(arg)) {
+                    json_leaves(expr.get("constant_value"), out);
+                    fed.insert(arg.clone());
+                }
+            }
+            if let Some(child) = call.get("module") {
+                walk(plan, child, path, &fed, out);
+            }
+            path.pop();
+        }
+    }
+    if let Some(root) = config.get("root_module") {
+        walk(plan, root, &mut Vec::new(), &BTreeSet::new(), out);
+    }
+}
+
+fn json_leaves(v: Option<&serde_json::Value>, out: &mut BTreeSet<String>) {
+    match v {
+        Some(serde_json::Value::String(s)) => {
+            out.insert(s.clone());
+        }
+        Some(serde_json::Value::Number(n)) => {
+            out.insert(n.to_string());
+        }
+        Some(serde_json::Value::Array(items)) => items.iter().for_each(|i| json_leaves(Some(i), out)),
+        Some(serde_json::Value::Object(m)) => m.values().for_each(|i| json_leaves(Some(i), out)),
+        _ => {}
+    }
+}
+
+/// A JSON value as a Sentinel value: integers that fit `int` are ints, other
+/// numbers floats.
+pub(crate) fn from_json(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_json::Value::String(s) => Value::string(s),
+        serde_json::Value::Array(items) => Value::list(items.iter().map(from_json).collect()),
+        serde_json::Value::Object(m) => {
+            Value::Map(Map::from_pairs(m.iter().map(|(k, v)| (Key::from(k.as_str()), from_json(v)))))
+        }
+    }
+}
+
+/// A value of the plan converted when first read; `missing` when the file
+/// has none.
+pub(crate) fn lazy_json(span: Option<&JsonSpan>, missing: Value) -> Value {
+    match span {
+        None => missing,
+        Some(span) => {
+            let span = span.clone();
+            // The text was checked when the plan was read: a failure here
+            // is the plan reader's bug, shown as undefined (which fails a
+            // rule that needs the value) rather than as a made-up value.
+            Value::lazy(move || span.to_json().map(|j| from_json(&j)).unwrap_or(Value::Undefined))
+        }
+    }
+}
+
+/// A map with string keys, in the given order.
+pub(crate) fn map<'k>(pairs: impl IntoIterator<Item = (&'k str, Value)>) -> Value {
+    Value::map_from(pairs)
+}
+
+/// A map keyed by owned strings.
+pub(crate) fn keyed(pairs: impl IntoIterator<Item = (String, Value)>) -> Value {
+    Value::map_from(pairs)
+}
+
+pub(crate) fn strings(items: &[String]) -> Value {
+    Value::list(items.iter().map(Value::string).collect())
+}
+
+pub(crate) fn opt_string(s: Option<&str>) -> Value {
+    s.map_or(Value::Undefined, Value::string)
+}
+
+type Method = Box<dyn Fn(Vec<Value>) -> Result<Value, ObjectError> + Send + Sync>;
+
+/// An import namespace: named fields (often lazy) and functions.
+pub(crate) struct Namespace {
+    name: &'static str,
+    fields: IndexMap<&'static str, Value>,
+    methods: IndexMap<&'static str, Method>,
+}
+
+impl Namespace {
+    pub(crate) fn new(name: &'static str) -> Namespace {
+        Namespace { name, fields: IndexMap::new(), methods: IndexMap::new() }
+    }
+    pub(crate) fn field(mut self, name: &'static str, v: Value) -> Namespace {
+        self.fields.insert(name, v);
+        self
+    }
+    /// A field built on first read.
+    pub(crate) fn lazy(self, name: &'static str, f: impl FnOnce() -> Value + Send + 'static) -> Namespace {
+        self.field(name, Value::lazy(f))
+    }
+    pub(crate) fn method(
+        mut self,
+        name: &'static str,
+        f: impl Fn(Vec<Value>) -> Result<Value, ObjectError> + Send + Sync + 'static,
+    ) -> Namespace {
+        self.methods.insert(name, Box::new(f));
+        self
+    }
+    pub(crate) fn into_value(self) -> Value {
+        Value::Object(Arc::new(self))
+    }
+}
+
+impl Object for Namespace {
+    fn type_name(&self) -> &str {
+        self.name
+    }
+    fn get(&self, name: &str) -> Result<Value, ObjectError> {
+        Ok(self.fields.get(name).cloned().unwrap_or(Value::Undefined))
+    }
+    fn call(&self, name: &str, args: Vec<Value>) -> Result<Value, ObjectError> {
+        match self.methods.get(name) {
+            Some(f) => f(args),
+            None => Err(ObjectError::NoSuchMethod { type_name: self.name.to_string(), name: name.to_string() }),
+        }
+    }
+}
+
+/// The one string argument of a function, or Sentinel's error.
+pub(crate) fn one_string(func: &str, args: &[Value]) -> Result<String, ObjectError> {
+    match args {
+        [v] => match v.as_str() {
+            Some(s) => Ok(s.to_string()),
+            None => Err(ObjectError::Failed(format!("{func}: expected a string argument, got {}", v.type_name()))),
+        },
+        _ => Err(ObjectError::Failed(format!("{func}: expected 1 argument, got {}", args.len()))),
+    }
+}
+
+#[cfg(test)]
+mod tests;
