@@ -198,7 +198,7 @@ impl PolicySet {
                 break;
             }
         }
-        ApplyReport { policies: traces, trace: opts.trace, scrubber: opts.scrubber.clone() }
+        ApplyReport { policies: traces, trace: opts.trace }
     }
 }
 

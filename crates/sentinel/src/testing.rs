@@ -144,8 +144,6 @@ pub struct TestReport {
     pub errors: Vec<String>,
     /// Whether passing cases show their traces.
     pub verbose: bool,
-    /// What the writers hide (the run's [`TestOptions::scrubber`]).
-    pub scrubber: Scrubber,
 }
 
 impl TestReport {
@@ -172,8 +170,7 @@ impl TestReport {
     }
 
     /// The text output (scrubbed).
-    pub fn write_text(&self, w: &mut impl Write) -> io::Result<()> {
-        let scrubber = &self.scrubber;
+    pub fn write_text(&self, w: &mut impl Write, scrubber: &Scrubber) -> io::Result<()> {
         let mut out = String::new();
         for e in &self.errors {
             out.push_str(e);
@@ -284,8 +281,7 @@ impl TestReport {
     }
 
     /// Writes [`TestReport::to_json`], indented and scrubbed.
-    pub fn write_json(&self, w: &mut impl Write) -> io::Result<()> {
-        let scrubber = &self.scrubber;
+    pub fn write_json(&self, w: &mut impl Write, scrubber: &Scrubber) -> io::Result<()> {
         let text = serde_json::to_string_pretty(&self.to_json()).map_err(io::Error::other)?;
         w.write_all(scrubber.scrub(&text).as_bytes())?;
         writeln!(w)
@@ -333,7 +329,7 @@ pub fn run_tests(path: &Path, opts: &TestOptions) -> TestReport {
 /// Runs the tests of several folders or policy files, as `sentinel test
 /// PATH...` does.
 pub fn run_tests_paths(paths: &[PathBuf], opts: &TestOptions) -> TestReport {
-    let mut report = TestReport { verbose: opts.verbose, scrubber: opts.scrubber.clone(), ..TestReport::default() };
+    let mut report = TestReport { verbose: opts.verbose, ..TestReport::default() };
     let filter = match opts.run.as_deref().map(Filter::parse).transpose() {
         Ok(f) => f,
         Err(e) => {

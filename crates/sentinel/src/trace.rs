@@ -269,8 +269,6 @@ pub struct ApplyReport {
     pub policies: Vec<PolicyTrace>,
     /// Show the trace of passing policies too (`-trace`).
     pub trace: bool,
-    /// What the writers hide.
-    pub scrubber: Scrubber,
 }
 
 impl ApplyReport {
@@ -307,8 +305,7 @@ impl ApplyReport {
 
     /// The text output: `Pass - x.sentinel` per policy, and the trace of
     /// each policy that did not pass (of all with `trace`).
-    pub fn write_text(&self, w: &mut dyn Write) -> io::Result<()> {
-        let scrub = &self.scrubber;
+    pub fn write_text(&self, w: &mut dyn Write, scrub: &Scrubber) -> io::Result<()> {
         use std::fmt::Write as _;
         let mut out = String::new();
         let any_failed = self.policies.iter().any(|t| t.status != PolicyStatus::Pass);
@@ -376,8 +373,7 @@ impl ApplyReport {
     }
 
     /// Writes [`ApplyReport::to_json`], indented, scrubbed.
-    pub fn write_json(&self, w: &mut dyn Write) -> io::Result<()> {
-        let scrub = &self.scrubber;
+    pub fn write_json(&self, w: &mut dyn Write, scrub: &Scrubber) -> io::Result<()> {
         let text = serde_json::to_string_pretty(&self.to_json()).map_err(io::Error::other)?;
         w.write_all(scrub.scrub(&text).as_bytes())?;
         writeln!(w)
@@ -517,21 +513,20 @@ mod tests {
     fn apply_decides_by_enforcement_level_and_exits_as_documented() {
         let mut advisory = failing();
         advisory.enforcement_level = EnforcementLevel::Advisory;
-        let r = ApplyReport { policies: vec![advisory.clone()], trace: false, scrubber: Scrubber::none() };
+        let r = ApplyReport { policies: vec![advisory.clone()], trace: false };
         assert!(r.result());
         assert_eq!(r.exit_code(), 0);
         let mut soft = failing();
         soft.enforcement_level = EnforcementLevel::SoftMandatory;
         soft.status = PolicyStatus::Undefined;
-        let r =
-            ApplyReport { policies: vec![advisory.clone(), soft.clone()], trace: false, scrubber: Scrubber::none() };
+        let r = ApplyReport { policies: vec![advisory.clone(), soft.clone()], trace: false };
         assert!(!r.result());
         assert!(r.can_override());
         assert_eq!(r.exit_code(), 2);
         let mut errored = failing();
         errored.status = PolicyStatus::Error;
         errored.error = Some("p.sentinel:3:5: undefined variable".into());
-        let r = ApplyReport { policies: vec![soft, errored], trace: false, scrubber: Scrubber::none() };
+        let r = ApplyReport { policies: vec![soft, errored], trace: false };
         assert!(!r.can_override());
         assert_eq!(r.exit_code(), 3);
         let json = r.to_json();
@@ -544,13 +539,13 @@ mod tests {
         let mut pass = failing();
         pass.status = PolicyStatus::Pass;
         pass.policy = "ok.sentinel".into();
-        let r = ApplyReport { policies: vec![pass.clone()], trace: false, scrubber: Scrubber::none() };
+        let r = ApplyReport { policies: vec![pass.clone()], trace: false };
         let mut out = Vec::new();
-        r.write_text(&mut out).unwrap();
+        r.write_text(&mut out, &Scrubber::none()).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "Pass - ok.sentinel\n");
-        let r = ApplyReport { policies: vec![pass, failing()], trace: false, scrubber: Scrubber::none() };
+        let r = ApplyReport { policies: vec![pass, failing()], trace: false };
         let mut out = Vec::new();
-        r.write_text(&mut out).unwrap();
+        r.write_text(&mut out, &Scrubber::none()).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("The trace is displayed due to a failed policy."), "{text}");
         assert!(
@@ -577,7 +572,7 @@ mod tests {
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("token is (sensitive value)"), "{text}");
         let mut out = Vec::new();
-        ApplyReport { policies: vec![t], trace: true, scrubber: s }.write_json(&mut out).unwrap();
+        ApplyReport { policies: vec![t], trace: true }.write_json(&mut out, &s).unwrap();
         assert!(!String::from_utf8(out).unwrap().contains("hunter2"));
     }
 }
