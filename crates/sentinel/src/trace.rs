@@ -274,7 +274,10 @@ pub struct ApplyReport {
 impl ApplyReport {
     /// Whether a failure is allowed (advisory).
     fn allowed_failure(t: &PolicyTrace) -> bool {
-        t.enforcement_level == EnforcementLevel::Advisory
+        // A policy that could not run (a missing import, a runtime error)
+        // says nothing about the plan: it blocks at every level, advisory
+        // included, so a broken policy set can never pass a gate silently.
+        t.enforcement_level == EnforcementLevel::Advisory && t.status != PolicyStatus::Error
     }
 
     /// The overall result: true unless a mandatory policy did not pass.

@@ -108,7 +108,9 @@ fn lex(s: &str) -> Vec<Tok> {
             out.push(Tok::Str(t));
         } else if c.is_ascii_digit() {
             let start = i;
-            while i < cs.len() && (cs[i].is_ascii_alphanumeric() || cs[i] == '.' || cs[i] == '+' && cs[i - 1] == 'e') {
+            while i < cs.len()
+                && (cs[i].is_ascii_alphanumeric() || cs[i] == '.' || (cs[i] == '+' || cs[i] == '-') && cs[i - 1] == 'e')
+            {
                 // A dot followed by a letter is a selector, not a fraction.
                 if cs[i] == '.' && cs.get(i + 1).is_some_and(|c| c.is_alphabetic()) {
                     break;

@@ -556,3 +556,48 @@ impl Object for Request {
         Ok(next.value())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_split_into_host_port_and_path() {
+        let u = Url::parse("http://example.com:8080/a/b?c=1#frag").unwrap();
+        assert_eq!((u.https, u.host.as_str(), u.port, u.path.as_str()), (false, "example.com", 8080, "/a/b?c=1"));
+        let u = Url::parse("https://example.com").unwrap();
+        assert_eq!((u.https, u.port, u.path.as_str()), (true, 443, "/"));
+        let u = Url::parse("http://[::1]:9000/x").unwrap();
+        assert_eq!((u.host.as_str(), u.port), ("::1", 9000));
+        let u = Url::parse("http://[::1]?q").unwrap();
+        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("::1", 80, "/?q"));
+        // User info could hide the real host from the allow-list check.
+        assert!(Url::parse("http://allowed.example@evil.example/").is_none());
+        assert!(Url::parse("ftp://example.com/").is_none());
+        assert!(Url::parse("http://:80/").is_none());
+        assert!(Url::parse("http://example.com:notaport/").is_none());
+    }
+
+    #[test]
+    fn redirect_locations_resolve_against_the_request_url() {
+        assert_eq!(resolve("http://h/a/b", "/c"), "http://h/c");
+        assert_eq!(resolve("http://h/a/b", "c"), "http://h/a/c");
+        assert_eq!(resolve("http://h", "c"), "http://h/c");
+        assert_eq!(resolve("http://h/a", "https://other/x"), "https://other/x");
+    }
+
+    #[test]
+    fn responses_parse_with_length_chunks_or_to_the_end() {
+        let r = parse_response(b"HTTP/1.1 201 Created\r\nA: 1\r\nContent-Length: 3\r\n\r\nabcdef").unwrap();
+        assert_eq!((r.status, r.body.as_str(), r.headers[0].clone()), (201, "abc", ("A".into(), "1".into())));
+        let r =
+            parse_response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nabc\r\n0\r\n\r\n").unwrap();
+        assert_eq!(r.body, "abc");
+        let r = parse_response(b"HTTP/1.0 200 OK\r\n\r\nrest").unwrap();
+        assert_eq!(r.body, "rest");
+        assert!(parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc").is_err());
+        assert!(parse_response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").is_err());
+        assert!(parse_response(b"SSH-2.0\r\n\r\n").is_err());
+        assert!(parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n\xff\xfe").is_err());
+    }
+}

@@ -68,7 +68,7 @@ fn write_json(v: &Value, out: &mut String, depth: usize) -> bool {
             if !f.is_finite() {
                 return false;
             }
-            out.push_str(&float_text(f));
+            out.push_str(&json_float(f));
         }
         Value::String(s) => write_str(&s, out),
         Value::List(l) => {
@@ -112,6 +112,21 @@ fn write_json(v: &Value, out: &mut String, depth: usize) -> bool {
         _ => return false,
     }
     true
+}
+
+/// A float as Go's JSON encoder writes it: plain digits, with an exponent
+/// (`1e-7`, `1e+21`) only below 1e-6 and from 1e21 up.
+fn json_float(f: f64) -> String {
+    let a = f.abs();
+    if a != 0.0 && !(1e-6..1e21).contains(&a) {
+        let s = format!("{f:e}");
+        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+        return match e.strip_prefix('-') {
+            Some(neg) => format!("{m}e-{neg}"),
+            None => format!("{m}e+{e}"),
+        };
+    }
+    format!("{f}")
 }
 
 fn write_str(s: &str, out: &mut String) {

@@ -42,8 +42,9 @@ pub struct StdlibOptions {
     /// The `http` import's policy: off unless hosts are allowed or fixtures
     /// are given.
     pub http: HttpPolicy,
-    /// The moment `time.now` stands for; the real clock when `None`. Tests
-    /// and `sentinel test` cases set it so results are reproducible.
+    /// The moment `time.now` stands for; the real clock (read when the
+    /// import is built) when `None`. Set it once per run so a policy and its
+    /// modules see one moment; tests set it so results are reproducible.
     pub now: Option<SystemTime>,
 }
 

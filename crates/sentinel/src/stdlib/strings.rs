@@ -98,7 +98,7 @@ fn flatten(f: &str, items: &[Value], out: &mut Vec<String>, depth: usize) -> Res
         } else if let Some(t) = scalar_text(item) {
             out.push(t);
         } else {
-            return Err(fail(format!("{f}: cannot join a {}", item.type_name())));
+            return Err(fail(format!("{f}: cannot join a value of type {}", item.type_name())));
         }
     }
     Ok(())

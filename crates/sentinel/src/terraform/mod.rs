@@ -107,12 +107,10 @@ impl TerraformImports {
         let planned = doc.planned_values()?;
         let prior = doc.prior_state()?;
         let configuration = doc.section("configuration");
-        // Checked now so that a broken configuration is an error, not an
-        // empty tfconfig.
-        if let Some(c) = &configuration {
-            c.to_json()?;
-        }
-        let sensitive = collect_sensitive(plan, &doc, &planned, &prior)?;
+        // Read now so that a broken configuration is an error, not an empty
+        // tfconfig; the imports read it again when first asked.
+        let config_json = configuration.as_ref().map(JsonSpan::to_json).transpose()?;
+        let sensitive = collect_sensitive(plan, &doc, &outputs, &planned, &prior, config_json.as_ref())?;
         Ok(TerraformImports {
             data: Arc::new(PlanData {
                 terraform_version: plan.terraform_version.clone(),
@@ -180,8 +178,10 @@ impl crate::program::Imports for TerraformImports {
 fn collect_sensitive(
     plan: &Plan<'_>,
     doc: &PlanDocument,
+    outputs: &[tfgate_plan::OutputSpans],
     planned: &StateView,
     prior: &StateView,
+    config: Option<&serde_json::Value>,
 ) -> Result<Vec<String>, TerraformError> {
     let mut out = BTreeSet::new();
     let instances = plan.resources.iter().chain(&plan.drift).chain(plan.deferred.iter().map(|d| &d.instance));
@@ -203,7 +203,7 @@ fn collect_sensitive(
     for o in &plan.outputs {
         sensitive_leaves(&o.after()?, o.is_sensitive(), &mut out);
     }
-    for o in doc.output_changes()? {
+    for o in outputs {
         let declared = plan.outputs.iter().any(|p| p.name == o.name && p.is_sensitive());
         match (&o.change.before, &o.change.before_sensitive) {
             (Some(before), _) if declared => sensitive_leaves(&resolve_span(Some(before), None)?, true, &mut out),
@@ -232,8 +232,8 @@ fn collect_sensitive(
             sensitive_leaves(&resolve_span(o.value.as_ref(), None)?, true, &mut out);
         }
     }
-    if let Some(config) = doc.section("configuration") {
-        config_sensitive(plan, &config.to_json()?, &mut out);
+    if let Some(config) = config {
+        config_sensitive(plan, config, &mut out);
     }
     out.remove("");
     let mut texts: Vec<String> = out.into_iter().collect();

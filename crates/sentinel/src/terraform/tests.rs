@@ -61,3 +61,20 @@ fn json_numbers_are_ints_when_whole_and_in_range() {
     assert_eq!(items[2].type_name(), "float");
     assert_eq!(items[4].type_name(), "float", "beyond int64: a float, as in Sentinel");
 }
+
+#[test]
+fn imports_are_shared_between_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<TerraformImports>();
+    let plan = Plan::parse(PLAN).unwrap();
+    let imports = TerraformImports::new(&plan, RunInfo::default()).unwrap();
+    drop(plan);
+    // Values stay readable after the plan is gone, from another thread.
+    let after = std::thread::spawn(move || {
+        let rc = field(&imports.resolve("tfplan/v2").unwrap(), "resource_changes");
+        field(&field(&field(&field(&rc, "a.x"), "change"), "after"), "v").as_int()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(after, Some(1));
+}

@@ -1,0 +1,101 @@
+//! `tfgate sentinel test|apply`: the `sentinel` command line's flags, output
+//! and exit codes, on the example policy set (examples/sentinel).
+
+mod common;
+
+use common::{assert_expected, stdout_of, tfgate};
+
+fn example(path: &str) -> String {
+    format!("{}/../../examples/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn sentinel_test_runs_every_case_of_the_example_set() {
+    let out = tfgate(&["sentinel", "test"]).current_dir(example("sentinel")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout_of(&out));
+    assert_expected("expected/sentinel-test.txt", &stdout_of(&out));
+}
+
+#[test]
+fn one_dash_flags_work_as_in_the_sentinel_cli() {
+    let out =
+        tfgate(&["sentinel", "test", "-run=restrict", "-verbose"]).current_dir(example("sentinel")).output().unwrap();
+    let text = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("PASS - restrict-instance-types.sentinel"), "{text}");
+    assert!(!text.contains("require-imdsv2"), "-run filters policies: {text}");
+    assert!(text.contains("aws_instance.web uses m5.24xlarge"), "-verbose shows prints of passing cases: {text}");
+}
+
+#[test]
+fn a_case_whose_expectation_is_wrong_fails_with_exit_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &str, to: &str| {
+        let to = dir.path().join(to);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(example(from), to).unwrap();
+    };
+    copy("sentinel/require-imdsv2.sentinel", "require-imdsv2.sentinel");
+    copy("sentinel/modules/plan-helpers.sentinel", "modules/plan-helpers.sentinel");
+    copy("sentinel/test/require-imdsv2/mock-tfplan-fail.sentinel", "test/require-imdsv2/mock-tfplan-fail.sentinel");
+    let case = std::fs::read_to_string(example("sentinel/test/require-imdsv2/fail.hcl")).unwrap();
+    std::fs::write(dir.path().join("test/require-imdsv2/fail.hcl"), case.replace("main = false", "main = true"))
+        .unwrap();
+    let out = tfgate(&["sentinel", "test"]).current_dir(dir.path()).output().unwrap();
+    let text = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("FAIL - require-imdsv2.sentinel"), "{text}");
+    assert!(text.contains("expected \"main\" to be true, got: false"), "{text}");
+}
+
+#[test]
+fn sentinel_apply_evaluates_a_real_plan_and_fails_on_a_hard_mandatory_policy() {
+    let out = tfgate(&["sentinel", "apply", "--plan", &example("plans/web-tier.json"), &example("sentinel")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout_of(&out));
+    assert_expected("expected/sentinel-apply-web-tier.txt", &stdout_of(&out));
+}
+
+#[test]
+fn sentinel_apply_of_one_policy_file_takes_its_modules_from_config_and_params_from_the_command_line() {
+    let plan = example("plans/web-tier.json");
+    let policy = example("sentinel/restrict-instance-types.sentinel");
+    let config = format!("-config={}", example("sentinel/sentinel.hcl"));
+    // The param replaces the default list: only the instance whose type is
+    // known only after apply (undefined in tfplan/v2) is left.
+    let out =
+        tfgate(&["sentinel", "apply", &config, "--plan", &plan, "-param", r#"allowed_types=["m6i.large"]"#, &policy])
+            .output()
+            .unwrap();
+    let text = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(0), "advisory: {text}");
+    assert!(text.contains("aws_instance.worker uses undefined"), "{text}");
+    assert!(!text.contains("aws_instance.app[0]"), "{text}");
+    // Only t3.micro: the advisory policy fails, which an advisory level allows.
+    let out =
+        tfgate(&["sentinel", "apply", &config, "--plan", &plan, "-param", r#"allowed_types=["t3.micro"]"#, &policy])
+            .output()
+            .unwrap();
+    let text = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Fail - restrict-instance-types.sentinel"), "{text}");
+}
+
+#[test]
+fn a_policy_that_cannot_run_blocks_even_when_advisory() {
+    // Without the set's configuration the policy's module import is missing:
+    // a runtime error says nothing about the plan, so it never passes a gate.
+    let out = tfgate(&[
+        "sentinel",
+        "apply",
+        "--plan",
+        &example("plans/web-tier.json"),
+        &example("sentinel/restrict-instance-types.sentinel"),
+    ])
+    .output()
+    .unwrap();
+    let text = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(text.contains("import \"plan-helpers\" is not available"), "{text}");
+}
