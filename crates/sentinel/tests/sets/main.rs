@@ -300,6 +300,20 @@ fn a_missing_import_is_a_runtime_error_with_its_place() {
     assert_eq!(report.exit_code(), 3);
     let err = report.policies[0].error.as_deref().unwrap();
     assert!(err.starts_with("p.sentinel:1:1:"), "{err}");
+    // An advisory policy that cannot run blocks too, and ends the run
+    // (without apply-all) as any blocking failure does.
+    std::fs::write(
+        dir.join("sentinel.hcl"),
+        "policy \"p\" {\n  source = \"p.sentinel\"\n}\npolicy \"q\" {\n  source = \"q.sentinel\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("q.sentinel"), "main = rule { true }\n").unwrap();
+    let advisory = PolicySet::load(&dir).unwrap();
+    let report = advisory.apply(&NoImports, &ApplyOptions::default());
+    assert_eq!(report.policies.len(), 1);
+    assert!(!report.result());
+    let report = advisory.apply(&NoImports, &ApplyOptions { apply_all: true, ..ApplyOptions::default() });
+    assert_eq!(report.policies.iter().map(|t| t.status).collect::<Vec<_>>(), [PolicyStatus::Error, PolicyStatus::Pass]);
     drop(set);
     let _ = std::fs::remove_dir_all(&dir);
 }
