@@ -190,7 +190,10 @@ impl PolicySet {
             params.extend(opts.params.iter().map(|(k, v)| (k.clone(), v.clone())));
             let mut trace = run_policy(p, &imports, &params, &self.config.globals, &opts.limits, &opts.scrubber);
             trace.enforcement_level = p.enforcement_level;
-            let blocking = trace.status != PolicyStatus::Pass && p.enforcement_level != EnforcementLevel::Advisory;
+            // As the verdict counts it: a policy that could not run blocks
+            // whatever its level.
+            let blocking = trace.status != PolicyStatus::Pass
+                && (p.enforcement_level != EnforcementLevel::Advisory || trace.status == PolicyStatus::Error);
             traces.push(trace);
             // Without the `apply-all` feature the Sentinel CLI stops at the
             // first blocking failure; the verdict is the same either way.

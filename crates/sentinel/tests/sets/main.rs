@@ -174,15 +174,20 @@ fn json_output_has_the_documented_fields() {
 
 #[test]
 fn test_output_is_scrubbed() {
-    let report = run_tests(&data("hours"), &TestOptions::default());
     // "checking monday" stands in for a sensitive value the failing case
     // prints (the scrubber ignores texts shorter than 8 characters).
     let s = Scrubber::new(["checking monday"]);
+    let opts = TestOptions { scrubber: s.clone(), verbose: true, ..TestOptions::default() };
+    let report = run_tests(&data("hours"), &opts);
     let text = text_of(&report, &s);
     assert!(!text.contains("monday"), "{text}");
     assert!(text.contains("(sensitive value) 7"), "{text}");
+    // The report's own texts are scrubbed too, not only what it writes.
+    assert!(!format!("{report:?}").contains("monday"));
+    // And a writer scrubs what it is given, whatever the run did.
+    let unscrubbed = run_tests(&data("hours"), &TestOptions::default());
     let mut out = Vec::new();
-    report.write_json(&mut out, &s).unwrap();
+    unscrubbed.write_json(&mut out, &s).unwrap();
     assert!(!String::from_utf8(out).unwrap().contains("monday"));
 }
 
@@ -203,7 +208,6 @@ fn a_main_that_is_not_a_rule_is_asserted_by_value() {
 /// writing/testing, "Asserting Non-Boolean Rules": a rule's value may be a
 /// collection, and a case asserts it.
 #[test]
-#[ignore = "the evaluator makes a rule whose body is not a bool undefined (tests/language/rule_undefined_body.sentinel)"]
 fn non_boolean_rules_are_asserted() {
     let report = run_tests(&data("nonbool"), &TestOptions::default());
     assert_eq!(statuses(&report), [("test/maintenance/late.hcl".to_string(), TestStatus::Pass)]);
@@ -297,6 +301,20 @@ fn a_missing_import_is_a_runtime_error_with_its_place() {
     assert_eq!(report.exit_code(), 3);
     let err = report.policies[0].error.as_deref().unwrap();
     assert!(err.starts_with("p.sentinel:1:1:"), "{err}");
+    // An advisory policy that cannot run blocks too, and ends the run
+    // (without apply-all) as any blocking failure does.
+    std::fs::write(
+        dir.join("sentinel.hcl"),
+        "policy \"p\" {\n  source = \"p.sentinel\"\n}\npolicy \"q\" {\n  source = \"q.sentinel\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("q.sentinel"), "main = rule { true }\n").unwrap();
+    let advisory = PolicySet::load(&dir).unwrap();
+    let report = advisory.apply(&NoImports, &ApplyOptions::default());
+    assert_eq!(report.policies.len(), 1);
+    assert!(!report.result());
+    let report = advisory.apply(&NoImports, &ApplyOptions { apply_all: true, ..ApplyOptions::default() });
+    assert_eq!(report.policies.iter().map(|t| t.status).collect::<Vec<_>>(), [PolicyStatus::Error, PolicyStatus::Pass]);
     drop(set);
     let _ = std::fs::remove_dir_all(&dir);
 }
