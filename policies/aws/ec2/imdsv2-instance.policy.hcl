@@ -51,10 +51,10 @@ policy {
 
       Differences from HashiCorp's Sentinel policy `ec2-metadata-imdsv2-required` (AWS
       foundational security best practices library). As published, that policy judges
-      `aws_instance` and `aws_ec2_instance_metadata_defaults`: an instance with a
-      `metadata_options` block must set `http_tokens` to `required`; an instance without
-      one passes only when an `aws_ec2_instance_metadata_defaults` with `http_tokens =
-      "required"` is in the plan. tfgate gives the same verdict wherever those rules
+      `aws_instance`: an instance with a `metadata_options` block must set `http_tokens` to
+      `required`; an instance without one passes only when an
+      `aws_ec2_instance_metadata_defaults` with `http_tokens = "required"` is in the plan
+      (the defaults resource is never failed on its own; tfgate judges it in TFG-EC2-005). tfgate gives the same verdict wherever those rules
       describe what AWS will do, and deliberately differs here:
 
       - **launch template inheritance**: an instance without `metadata_options` that

@@ -33,8 +33,9 @@ policy {
       AWS Security Hub control EC2.170 checks launch templates for IMDSv2.
 
       HashiCorp's Sentinel policy `ec2-metadata-imdsv2-required` (AWS foundational security
-      best practices library) judges only `aws_instance` and
-      `aws_ec2_instance_metadata_defaults`, so it says nothing about launch templates;
+      best practices library) judges only `aws_instance` (reading
+      `aws_ec2_instance_metadata_defaults` for instances without options), so it says
+      nothing about launch templates;
       tfgate judges them because the instances they launch inherit their options (see
       TFG-EC2-001 for the full list of deliberate differences).
     EOT
