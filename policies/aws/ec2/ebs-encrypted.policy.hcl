@@ -87,7 +87,6 @@ locals {
 
 resource_policy "aws_ebs_volume" "volume_encrypted" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
@@ -101,7 +100,6 @@ resource_policy "aws_ebs_volume" "volume_encrypted" {
 
 resource_policy "aws_instance" "instance_volumes_encrypted" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
@@ -123,7 +121,6 @@ resource_policy "aws_instance" "instance_volumes_encrypted" {
 
 resource_policy "aws_launch_template" "launch_template_volumes_encrypted" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])

@@ -74,7 +74,6 @@ policy {
 
 resource_policy "aws_ec2_instance_metadata_defaults" "account_defaults" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     tokens   = core::try(attrs.http_tokens, null)

@@ -115,7 +115,6 @@ policy {
 
 resource_policy "aws_autoscaling_group" "autoscaling_group" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   # Only groups whose launch template is managed in this plan: a template
   # defined elsewhere is judged where it is managed.
@@ -164,7 +163,6 @@ resource_policy "aws_autoscaling_group" "autoscaling_group" {
 
 resource_policy "aws_eks_node_group" "eks_node_group" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   # Only groups whose launch template is managed in this plan: a template
   # defined elsewhere is judged where it is managed.

@@ -97,7 +97,8 @@ input "max_hop_limit" {
 
 resource_policy "aws_instance" "instance" {
   enforcement_level = "advisory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   # Only where the configuration sets metadata_options (and the endpoint is not off).
   filter = local.sets_options && local.endpoint != "disabled"
@@ -124,7 +125,8 @@ resource_policy "aws_instance" "instance" {
 
 resource_policy "aws_spot_instance_request" "spot_instance_request" {
   enforcement_level = "advisory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   # Only where the configuration sets metadata_options (and the endpoint is not off).
   filter = local.sets_options && local.endpoint != "disabled"
@@ -151,7 +153,8 @@ resource_policy "aws_spot_instance_request" "spot_instance_request" {
 
 resource_policy "aws_launch_template" "launch_template" {
   enforcement_level = "advisory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   # Only where the configuration sets metadata_options (and the endpoint is not off).
   filter = local.sets_options && local.endpoint != "disabled"
@@ -178,7 +181,8 @@ resource_policy "aws_launch_template" "launch_template" {
 
 resource_policy "aws_launch_configuration" "launch_configuration" {
   enforcement_level = "advisory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   # Only where the configuration sets metadata_options (and the endpoint is not off).
   filter = local.sets_options && local.endpoint != "disabled"
@@ -205,7 +209,6 @@ resource_policy "aws_launch_configuration" "launch_configuration" {
 
 resource_policy "aws_ec2_instance_metadata_defaults" "account_defaults" {
   enforcement_level = "advisory"
-  operations        = ["create", "update"]
 
   filter = local.sets_hop_limit
 

@@ -139,8 +139,9 @@ policy {
         only come from the configuration, so its values decide; otherwise the instance is
         treated as setting nothing.
       - An AWS provider that predates `metadata_options` plans no such attribute: what the
-        instance gets is decided at launch, so the verdict is unknown (on an update, where
-        nothing shows the existing instance's setting, it fails).
+        instance gets is decided at launch, so the verdict is unknown (on an update or an
+        unchanged instance, where nothing shows the existing instance's setting, it fails:
+        the policy language has no way to say "unknown" when no planned value is unknown).
     EOT
 
     references = [
@@ -160,7 +161,8 @@ policy {
 
 resource_policy "aws_instance" "instance" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
     configured = core::try(meta.configured, null)
@@ -245,7 +247,8 @@ resource_policy "aws_instance" "instance" {
 
 resource_policy "aws_spot_instance_request" "spot_instance_request" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
     configured = core::try(meta.configured, null)

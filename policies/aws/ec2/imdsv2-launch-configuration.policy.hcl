@@ -96,7 +96,8 @@ policy {
 
 resource_policy "aws_launch_configuration" "launch_configuration" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
     configured = core::try(meta.configured, null)

@@ -99,7 +99,8 @@ policy {
 
 resource_policy "aws_launch_template" "launch_template" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
     configured = core::try(meta.configured, null)

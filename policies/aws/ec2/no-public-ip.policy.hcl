@@ -86,7 +86,6 @@ policy {
 
 resource_policy "aws_instance" "instance_public_ip" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   enforce {
     condition     = core::try(attrs.associate_public_ip_address, null) != true
@@ -96,7 +95,6 @@ resource_policy "aws_instance" "instance_public_ip" {
 
 resource_policy "aws_launch_template" "launch_template_public_ip" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     interfaces = core::coalesce(core::lookup(attrs, "network_interfaces", null), [])
@@ -112,7 +110,6 @@ resource_policy "aws_launch_template" "launch_template_public_ip" {
 
 resource_policy "aws_launch_configuration" "launch_configuration_public_ip" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     # A known null (older providers, unset): instances follow their subnet's setting,
@@ -133,7 +130,6 @@ resource_policy "aws_launch_configuration" "launch_configuration_public_ip" {
 
 resource_policy "aws_subnet" "subnet_map_public_ip" {
   enforcement_level = "advisory"
-  operations        = ["create", "update"]
 
   enforce {
     condition     = attrs.map_public_ip_on_launch != true

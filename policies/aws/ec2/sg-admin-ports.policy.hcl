@@ -110,7 +110,8 @@ locals {
 # Inline ingress blocks of aws_security_group.
 resource_policy "aws_security_group" "inline_ingress" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
     # Which inline rules the plan says will exist. The configuration's keys are only an
@@ -164,7 +165,6 @@ resource_policy "aws_security_group" "inline_ingress" {
 # aws_security_group_rule (only type = "ingress" is judged; egress passes).
 resource_policy "aws_security_group_rule" "ingress_rule" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     cidrs       = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(attrs.ipv6_cidr_blocks, []))
@@ -186,7 +186,6 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
 # aws_vpc_security_group_ingress_rule: one CIDR per rule.
 resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     cidrs       = core::concat(attrs.cidr_ipv4 == null ? [] : [attrs.cidr_ipv4], attrs.cidr_ipv6 == null ? [] : [attrs.cidr_ipv6])

@@ -79,7 +79,8 @@ locals {
 
 resource_policy "aws_security_group" "inline_ingress" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
     # Which inline rules the plan says will exist (as in TFG-EC2-010): the configuration's
@@ -116,7 +117,6 @@ resource_policy "aws_security_group" "inline_ingress" {
 
 resource_policy "aws_security_group_rule" "ingress_rule" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     cidrs = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(attrs.ipv6_cidr_blocks, []))
@@ -133,7 +133,6 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
 
 resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     cidrs = core::concat(attrs.cidr_ipv4 == null ? [] : [attrs.cidr_ipv4], attrs.cidr_ipv6 == null ? [] : [attrs.cidr_ipv6])

@@ -85,7 +85,8 @@ locals {
 
 resource_policy "aws_default_security_group" "default_security_group" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
     configured = core::try(meta.configured, [])
@@ -120,7 +121,6 @@ resource_policy "aws_default_security_group" "default_security_group" {
 
 resource_policy "aws_security_group_rule" "security_group_rule" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
   filter            = core::length(local.default_groups) > 0
 
   locals {
@@ -135,7 +135,6 @@ resource_policy "aws_security_group_rule" "security_group_rule" {
 
 resource_policy "aws_vpc_security_group_ingress_rule" "ingress_rule" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
   filter            = core::length(local.default_groups) > 0
 
   locals {
@@ -150,7 +149,6 @@ resource_policy "aws_vpc_security_group_ingress_rule" "ingress_rule" {
 
 resource_policy "aws_vpc_security_group_egress_rule" "egress_rule" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
   filter            = core::length(local.default_groups) > 0
 
   locals {
