@@ -208,6 +208,7 @@ fn unnamed_unknowns(path: &Path, name: &str) -> Vec<String> {
         "TFG-EC2-010",
         "TFG-EC2-011",
         "TFG-EC2-012",
+        "TFG-EC2-013",
     ];
     findings_of(path)
         .into_iter()
