@@ -209,6 +209,12 @@ fn unnamed_unknowns(path: &Path, name: &str) -> Vec<String> {
         "TFG-EC2-011",
         "TFG-EC2-012",
         "TFG-EC2-013",
+        "TFG-EC2-014",
+        "TFG-EC2-022",
+        "TFG-EC2-023",
+        "TFG-EC2-024",
+        "TFG-EC2-041",
+        "TFG-EC2-050",
     ];
     findings_of(path)
         .into_iter()
