@@ -208,6 +208,13 @@ fn unnamed_unknowns(path: &Path, name: &str) -> Vec<String> {
         "TFG-EC2-010",
         "TFG-EC2-011",
         "TFG-EC2-012",
+        "TFG-EC2-013",
+        "TFG-EC2-014",
+        "TFG-EC2-022",
+        "TFG-EC2-023",
+        "TFG-EC2-024",
+        "TFG-EC2-041",
+        "TFG-EC2-050",
     ];
     findings_of(path)
         .into_iter()
@@ -245,4 +252,37 @@ fn unknown_ec2_findings_name_what_is_not_known() {
         bad.extend(unnamed_unknowns(path, path.strip_prefix(&root).unwrap().to_str().unwrap()));
     }
     assert!(bad.is_empty(), "{bad:#?}");
+}
+
+#[test]
+fn unchanged_resources_are_judged_on_their_state() {
+    // `aws_instance.unchanged` is a no-op whose state has http_tokens = "optional": it runs
+    // with IMDSv1 whether or not this plan touches it.
+    let plan = "terraform-compliance/actions_regular__plan.out.json";
+    let Some(message) = verdict_of(plan, "TFG-EC2-001/instance", "aws_instance.unchanged", "fail") else {
+        return;
+    };
+    assert!(message.contains("http_tokens is \"optional\""), "{message}");
+    verdict_of(
+        "infracost/terraform_v0.12_plan.json",
+        "TFG-EC2-032/instance_public_ip",
+        "aws_instance.instance_1",
+        "fail",
+    );
+}
+
+#[test]
+fn rules_attached_to_the_default_security_group_fail() {
+    let plan = workspace().join("policies/testdata/default-security-group-rules.json");
+    let findings = findings_of(&plan);
+    for (policy, address) in [
+        ("TFG-EC2-012/security_group_rule", "aws_security_group_rule.default_ssh"),
+        ("TFG-EC2-012/egress_rule", "aws_vpc_security_group_egress_rule.default_out"),
+        ("TFG-EC2-012/ingress_rule", "aws_vpc_security_group_ingress_rule.default_vpc_https"),
+    ] {
+        let (status, message) = &findings[&(policy.to_string(), address.to_string())];
+        assert_eq!(status, "fail", "{address}: {message}");
+        assert!(message.contains("default security group"), "{message}");
+    }
+    assert!(!findings.keys().any(|(p, a)| p.starts_with("TFG-EC2-012") && a.contains("app_")));
 }

@@ -47,7 +47,6 @@ policy {
 
 resource_policy "aws_ami_launch_permission" "ami_not_public" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   enforce {
     condition     = attrs.group != "all"

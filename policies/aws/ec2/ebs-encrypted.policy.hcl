@@ -23,6 +23,12 @@ policy {
       the instance and the volume is encrypted only when the volume is. EBS encryption uses
       KMS at no performance cost and also protects every snapshot taken from the volume.
       AWS Security Hub EC2.3 requires attached EBS volumes to be encrypted.
+
+      Deliberate differences from EC2.3, which looks only at attached volumes: tfgate
+      judges every `aws_ebs_volume` whether or not an `aws_volume_attachment` attaches it,
+      since a volume created unencrypted stays so when it is attached later (and its
+      snapshots too). An unattached volume that is encrypted passes: nothing requires a
+      volume to be attached, and unattached volumes are a cost matter, not an exposure.
     EOT
     violating_example = <<-EOT
       resource "aws_ebs_volume" "data" {
@@ -81,7 +87,6 @@ locals {
 
 resource_policy "aws_ebs_volume" "volume_encrypted" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
@@ -95,7 +100,6 @@ resource_policy "aws_ebs_volume" "volume_encrypted" {
 
 resource_policy "aws_instance" "instance_volumes_encrypted" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
@@ -117,7 +121,6 @@ resource_policy "aws_instance" "instance_volumes_encrypted" {
 
 resource_policy "aws_launch_template" "launch_template_volumes_encrypted" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])

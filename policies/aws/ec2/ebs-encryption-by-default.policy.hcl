@@ -48,7 +48,6 @@ policy {
 
 resource_policy "aws_ebs_encryption_by_default" "encryption_by_default" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   enforce {
     condition     = attrs.enabled == true

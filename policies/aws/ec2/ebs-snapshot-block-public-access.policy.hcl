@@ -49,7 +49,6 @@ input "allowed_states" {
 
 resource_policy "aws_ebs_snapshot_block_public_access" "snapshot_block_public_access" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   enforce {
     condition     = core::contains(input.allowed_states, attrs.state)

@@ -31,11 +31,15 @@ policy {
       in any of them can read the instance role's credentials.
 
       HashiCorp's Sentinel policy `ec2-metadata-imdsv2-required` (AWS foundational
-      security best practices library) also judges this resource, and requires
-      `http_tokens = "required"`. tfgate agrees on `required` (pass) and `optional`
-      (fail) and deliberately differs on `no-preference`, which it passes because the
-      resource then sets no default: whether instances require tokens is decided, and
-      judged, elsewhere.
+      security best practices library) never fails an `aws_ec2_instance_metadata_defaults`
+      resource on its own: it reads it only to decide `aws_instance` resources without a
+      `metadata_options` block, which pass when a defaults resource with
+      `http_tokens = "required"` is in the plan. So a defaults resource with `optional` in
+      a plan without such instances passes there. tfgate judges the resource itself,
+      because it changes every later launch in its account and Region, including launches
+      outside this configuration: `optional` fails, `required` passes, and `no-preference`
+      passes because the resource then sets no default (whether instances require tokens
+      is decided, and judged, elsewhere).
     EOT
 
     violating_example = <<-EOT
@@ -70,7 +74,6 @@ policy {
 
 resource_policy "aws_ec2_instance_metadata_defaults" "account_defaults" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     tokens   = core::try(attrs.http_tokens, null)

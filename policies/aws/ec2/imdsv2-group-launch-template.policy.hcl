@@ -115,98 +115,104 @@ policy {
 
 resource_policy "aws_autoscaling_group" "autoscaling_group" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   # Only groups whose launch template is managed in this plan: a template
   # defined elsewhere is judged where it is managed.
   filter = core::length(local.templates) > 0
 
   locals {
-    templates = [for r in core::concat(tfgate::referenced("launch_template"), tfgate::referenced("mixed_instances_policy.launch_template.launch_template_specification")) : r if r.meta.type == "aws_launch_template"]
+    templates    = [for r in core::concat(tfgate::referenced("launch_template"), tfgate::referenced("mixed_instances_policy.launch_template.launch_template_specification")) : r if r.meta.type == "aws_launch_template"]
+    provider_key = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
 
     # Account defaults on the group's provider configuration (account and Region).
-    provider_key     = core::try(meta.provider_config_key, null)
-    defaults         = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == local.provider_key]
-    default_verdicts = [for d in local.defaults : (core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required") ? "pass" : "fail"]
-    account          = core::length(local.defaults) == 0 ? "none" : (core::contains(local.default_verdicts, "fail") ? "fail" : "pass")
+    defaults            = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == core::try(meta.provider_config_key, null)]
+    defaults_in_plan    = core::length(local.defaults) > 0
+    defaults_require_v2 = core::alltrue([for d in local.defaults : core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required"])
 
-    # Each template as TFG-EC2-002 judges it: its own metadata_options, else the
-    # account default, else its own planned values (known only after apply).
-    results = [for t in local.templates : {
+    # Each template as TFG-EC2-002 judges it: its own metadata_options, else the account
+    # defaults, else its own planned values (known only after apply). Known options on a
+    # created template can only come from its configuration, which does not record `dynamic`
+    # blocks; "(absent)": the provider's schema predates them, and the id stands for a value
+    # decided at launch.
+    judged = [for t in local.templates : {
       address = t.address
       tokens  = core::try(t.attrs.metadata_options[0].http_tokens, null)
-      # Known planned options on a created template can only come from its configuration,
-      # which does not record `dynamic` blocks; "(absent)": the provider has no such attribute.
       sets = (
         !core::contains(["(unknown)", "(absent)", "(null)", "[]"], core::try(core::valuetostring(t.attrs.metadata_options), "(absent)")) && core::contains(["create", "replace"], core::try(t.meta.operation, "create"))
       ) || core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0)
-      own_ok = core::try(core::valuetostring(t.attrs.metadata_options), "(absent)") == "(absent)" ? core::try(t.attrs.id, "") == "(decided at launch)" : (
+      requires_v2 = core::try(core::valuetostring(t.attrs.metadata_options), "(absent)") == "(absent)" ? core::try(t.attrs.id, "") == "(decided at launch)" : (
         core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required"
       )
     }]
-    verdicts = [for r in local.results : (!r.sets && local.account != "none") ? local.account == "pass" : r.own_ok]
-    # Templates whose verdict waits for values known only after apply (messages stay known).
-    undecided = [for k, r in local.results : r.address if core::valuetostring(local.verdicts[k]) == "(unknown)"]
+    verdicts = [for t in local.judged : (!t.sets && local.defaults_in_plan) ? local.defaults_require_v2 : t.requires_v2]
 
-    failing = core::distinct([for r in local.results : (
-      r.sets ? "${r.address} (metadata_options.http_tokens ${r.tokens == null ? "not set" : "\"${r.tokens}\""})" : (
-        local.account == "none" ? "${r.address} (no metadata_options and no account defaults for provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key})" :
-        "${r.address} (no metadata_options; the account default of provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} does not require tokens)"
-      )
-    ) if !((!r.sets && local.account != "none") ? local.account == "pass" : r.own_ok)])
+    # Messages: the failing templates, or those whose verdict waits for values known only after apply.
+    why = { for t in local.judged : t.address => (
+      t.sets ? "metadata_options.http_tokens ${t.tokens == null ? "not set" : "\"${t.tokens}\""}" : (
+        local.defaults_in_plan ? "no metadata_options; the account default of provider configuration ${local.provider_key} does not require tokens" : "no metadata_options and no account defaults for provider configuration ${local.provider_key}"
+    )) }
+    failing   = core::distinct([for i, t in local.judged : "${t.address} (${local.why[t.address]})" if !local.verdicts[i]])
+    undecided = [for i, t in local.judged : t.address if core::valuetostring(local.verdicts[i]) == "(unknown)"]
+    waits     = core::length(local.undecided) > 0 && core::valuetostring(core::length(local.failing)) == "(unknown)"
+
+    undecided_message = "the Auto Scaling group launches instances from launch template ${core::join(", ", local.undecided)}, whose metadata_options (or the account default it falls back to) are known only after apply"
+    failing_message   = "the Auto Scaling group launches instances from launch template ${core::join(", ", local.failing)}, which does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template"
   }
 
   enforce {
     condition     = core::alltrue(local.verdicts)
-    error_message = "%{ if core::length(local.undecided) > 0 && core::valuetostring(core::length(local.failing)) == "(unknown)" }the Auto Scaling group launches instances from launch template ${core::join(", ", local.undecided)}, whose metadata_options (or the account default it falls back to) are known only after apply%{ else }the Auto Scaling group launches instances from launch template ${core::join(", ", local.failing)}, which does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template%{ endif }"
+    error_message = local.waits ? local.undecided_message : local.failing_message
   }
 }
 
 resource_policy "aws_eks_node_group" "eks_node_group" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   # Only groups whose launch template is managed in this plan: a template
   # defined elsewhere is judged where it is managed.
   filter = core::length(local.templates) > 0
 
   locals {
-    templates = [for r in tfgate::referenced("launch_template") : r if r.meta.type == "aws_launch_template"]
+    templates    = [for r in tfgate::referenced("launch_template") : r if r.meta.type == "aws_launch_template"]
+    provider_key = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
 
     # Account defaults on the group's provider configuration (account and Region).
-    provider_key     = core::try(meta.provider_config_key, null)
-    defaults         = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == local.provider_key]
-    default_verdicts = [for d in local.defaults : (core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required") ? "pass" : "fail"]
-    account          = core::length(local.defaults) == 0 ? "none" : (core::contains(local.default_verdicts, "fail") ? "fail" : "pass")
+    defaults            = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == core::try(meta.provider_config_key, null)]
+    defaults_in_plan    = core::length(local.defaults) > 0
+    defaults_require_v2 = core::alltrue([for d in local.defaults : core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required"])
 
-    # Each template as TFG-EC2-002 judges it: its own metadata_options, else the
-    # account default, else its own planned values (known only after apply).
-    results = [for t in local.templates : {
+    # Each template as TFG-EC2-002 judges it: its own metadata_options, else the account
+    # defaults, else its own planned values (known only after apply). Known options on a
+    # created template can only come from its configuration, which does not record `dynamic`
+    # blocks; "(absent)": the provider's schema predates them, and the id stands for a value
+    # decided at launch.
+    judged = [for t in local.templates : {
       address = t.address
       tokens  = core::try(t.attrs.metadata_options[0].http_tokens, null)
-      # Known planned options on a created template can only come from its configuration,
-      # which does not record `dynamic` blocks; "(absent)": the provider has no such attribute.
       sets = (
         !core::contains(["(unknown)", "(absent)", "(null)", "[]"], core::try(core::valuetostring(t.attrs.metadata_options), "(absent)")) && core::contains(["create", "replace"], core::try(t.meta.operation, "create"))
       ) || core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0)
-      own_ok = core::try(core::valuetostring(t.attrs.metadata_options), "(absent)") == "(absent)" ? core::try(t.attrs.id, "") == "(decided at launch)" : (
+      requires_v2 = core::try(core::valuetostring(t.attrs.metadata_options), "(absent)") == "(absent)" ? core::try(t.attrs.id, "") == "(decided at launch)" : (
         core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required"
       )
     }]
-    verdicts = [for r in local.results : (!r.sets && local.account != "none") ? local.account == "pass" : r.own_ok]
-    # Templates whose verdict waits for values known only after apply (messages stay known).
-    undecided = [for k, r in local.results : r.address if core::valuetostring(local.verdicts[k]) == "(unknown)"]
+    verdicts = [for t in local.judged : (!t.sets && local.defaults_in_plan) ? local.defaults_require_v2 : t.requires_v2]
 
-    failing = core::distinct([for r in local.results : (
-      r.sets ? "${r.address} (metadata_options.http_tokens ${r.tokens == null ? "not set" : "\"${r.tokens}\""})" : (
-        local.account == "none" ? "${r.address} (no metadata_options and no account defaults for provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key})" :
-        "${r.address} (no metadata_options; the account default of provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} does not require tokens)"
-      )
-    ) if !((!r.sets && local.account != "none") ? local.account == "pass" : r.own_ok)])
+    # Messages: the failing templates, or those whose verdict waits for values known only after apply.
+    why = { for t in local.judged : t.address => (
+      t.sets ? "metadata_options.http_tokens ${t.tokens == null ? "not set" : "\"${t.tokens}\""}" : (
+        local.defaults_in_plan ? "no metadata_options; the account default of provider configuration ${local.provider_key} does not require tokens" : "no metadata_options and no account defaults for provider configuration ${local.provider_key}"
+    )) }
+    failing   = core::distinct([for i, t in local.judged : "${t.address} (${local.why[t.address]})" if !local.verdicts[i]])
+    undecided = [for i, t in local.judged : t.address if core::valuetostring(local.verdicts[i]) == "(unknown)"]
+    waits     = core::length(local.undecided) > 0 && core::valuetostring(core::length(local.failing)) == "(unknown)"
+
+    undecided_message = "the EKS node group launches instances from launch template ${core::join(", ", local.undecided)}, whose metadata_options (or the account default it falls back to) are known only after apply"
+    failing_message   = "the EKS node group launches instances from launch template ${core::join(", ", local.failing)}, which does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template"
   }
 
   enforce {
     condition     = core::alltrue(local.verdicts)
-    error_message = "%{ if core::length(local.undecided) > 0 && core::valuetostring(core::length(local.failing)) == "(unknown)" }the EKS node group launches instances from launch template ${core::join(", ", local.undecided)}, whose metadata_options (or the account default it falls back to) are known only after apply%{ else }the EKS node group launches instances from launch template ${core::join(", ", local.failing)}, which does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template%{ endif }"
+    error_message = local.waits ? local.undecided_message : local.failing_message
   }
 }

@@ -97,115 +97,134 @@ input "max_hop_limit" {
 
 resource_policy "aws_instance" "instance" {
   enforcement_level = "advisory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   # Only where the configuration sets metadata_options (and the endpoint is not off).
   filter = local.sets_options && local.endpoint != "disabled"
 
   locals {
-    configured = core::try(meta.configured, null)
-    # A known planned block on a create (or one that differs from the state) can only come
-    # from the configuration, which does not record `dynamic` blocks: it is judged.
-    # valuetostring renders a value known only after apply as "(unknown)".
-    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
-    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (core::contains(["create", "replace"], meta.operation) || local.md_text != local.prior_md)
-    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
+    # A known block on a create, or one that differs from the state, can only come from the
+    # configuration, which does not record `dynamic` blocks: it counts as set. valuetostring
+    # shows a value known only after apply as "(unknown)".
+    configured   = core::try(meta.configured, null)
+    shown        = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    planned      = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (core::contains(["create", "replace"], meta.operation) || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
+    sets_options = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
     endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
     hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
-    hop_text     = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)")
+    hop_known    = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)") != "(unknown)"
+    # null: not set; -1: no preference.
+    within_limit = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+
+    unknown_message = "metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)"
+    over_message    = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instance; lower it (2 is enough for containers on the host)"
   }
 
   enforce {
-    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-    error_message = "%{ if local.hop_text == "(unknown)" }metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)%{ else }metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instance; lower it (2 is enough for containers on the host)%{ endif }"
+    condition     = local.within_limit
+    error_message = local.hop_known ? local.over_message : local.unknown_message
   }
 }
 
 resource_policy "aws_spot_instance_request" "spot_instance_request" {
   enforcement_level = "advisory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   # Only where the configuration sets metadata_options (and the endpoint is not off).
   filter = local.sets_options && local.endpoint != "disabled"
 
   locals {
-    configured = core::try(meta.configured, null)
-    # A known planned block on a create (or one that differs from the state) can only come
-    # from the configuration, which does not record `dynamic` blocks: it is judged.
-    # valuetostring renders a value known only after apply as "(unknown)".
-    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
-    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (core::contains(["create", "replace"], meta.operation) || local.md_text != local.prior_md)
-    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
+    # A known block on a create, or one that differs from the state, can only come from the
+    # configuration, which does not record `dynamic` blocks: it counts as set. valuetostring
+    # shows a value known only after apply as "(unknown)".
+    configured   = core::try(meta.configured, null)
+    shown        = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    planned      = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (core::contains(["create", "replace"], meta.operation) || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
+    sets_options = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
     endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
     hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
-    hop_text     = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)")
+    hop_known    = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)") != "(unknown)"
+    # null: not set; -1: no preference.
+    within_limit = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+
+    unknown_message = "metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)"
+    over_message    = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instance; lower it (2 is enough for containers on the host)"
   }
 
   enforce {
-    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-    error_message = "%{ if local.hop_text == "(unknown)" }metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)%{ else }metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instance; lower it (2 is enough for containers on the host)%{ endif }"
+    condition     = local.within_limit
+    error_message = local.hop_known ? local.over_message : local.unknown_message
   }
 }
 
 resource_policy "aws_launch_template" "launch_template" {
   enforcement_level = "advisory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   # Only where the configuration sets metadata_options (and the endpoint is not off).
   filter = local.sets_options && local.endpoint != "disabled"
 
   locals {
-    configured = core::try(meta.configured, null)
-    # A known planned block on a create (or one that differs from the state) can only come
-    # from the configuration, which does not record `dynamic` blocks: it is judged.
-    # valuetostring renders a value known only after apply as "(unknown)".
-    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
-    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (core::contains(["create", "replace"], meta.operation) || local.md_text != local.prior_md)
-    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
+    # A known block on a create, or one that differs from the state, can only come from the
+    # configuration, which does not record `dynamic` blocks: it counts as set. valuetostring
+    # shows a value known only after apply as "(unknown)".
+    configured   = core::try(meta.configured, null)
+    shown        = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    planned      = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (core::contains(["create", "replace"], meta.operation) || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
+    sets_options = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
     endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
     hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
-    hop_text     = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)")
+    hop_known    = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)") != "(unknown)"
+    # null: not set; -1: no preference.
+    within_limit = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+
+    unknown_message = "metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)"
+    over_message    = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instances launched from this template; lower it (2 is enough for containers on the host)"
   }
 
   enforce {
-    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-    error_message = "%{ if local.hop_text == "(unknown)" }metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)%{ else }metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instances launched from this template; lower it (2 is enough for containers on the host)%{ endif }"
+    condition     = local.within_limit
+    error_message = local.hop_known ? local.over_message : local.unknown_message
   }
 }
 
 resource_policy "aws_launch_configuration" "launch_configuration" {
   enforcement_level = "advisory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   # Only where the configuration sets metadata_options (and the endpoint is not off).
   filter = local.sets_options && local.endpoint != "disabled"
 
   locals {
-    configured = core::try(meta.configured, null)
-    # A known planned block on a create (or one that differs from the state) can only come
-    # from the configuration, which does not record `dynamic` blocks: it is judged.
-    # valuetostring renders a value known only after apply as "(unknown)".
-    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
-    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (core::contains(["create", "replace"], meta.operation) || local.md_text != local.prior_md)
-    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
+    # A known block on a create, or one that differs from the state, can only come from the
+    # configuration, which does not record `dynamic` blocks: it counts as set. valuetostring
+    # shows a value known only after apply as "(unknown)".
+    configured   = core::try(meta.configured, null)
+    shown        = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    planned      = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (core::contains(["create", "replace"], meta.operation) || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
+    sets_options = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
     endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
     hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
-    hop_text     = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)")
+    hop_known    = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)") != "(unknown)"
+    # null: not set; -1: no preference.
+    within_limit = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+
+    unknown_message = "metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)"
+    over_message    = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instances launched from this configuration; lower it (2 is enough for containers on the host)"
   }
 
   enforce {
-    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-    error_message = "%{ if local.hop_text == "(unknown)" }metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)%{ else }metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instances launched from this configuration; lower it (2 is enough for containers on the host)%{ endif }"
+    condition     = local.within_limit
+    error_message = local.hop_known ? local.over_message : local.unknown_message
   }
 }
 
 resource_policy "aws_ec2_instance_metadata_defaults" "account_defaults" {
   enforcement_level = "advisory"
-  operations        = ["create", "update"]
 
   filter = local.sets_hop_limit
 

@@ -51,10 +51,10 @@ policy {
 
       Differences from HashiCorp's Sentinel policy `ec2-metadata-imdsv2-required` (AWS
       foundational security best practices library). As published, that policy judges
-      `aws_instance` and `aws_ec2_instance_metadata_defaults`: an instance with a
-      `metadata_options` block must set `http_tokens` to `required`; an instance without
-      one passes only when an `aws_ec2_instance_metadata_defaults` with `http_tokens =
-      "required"` is in the plan. tfgate gives the same verdict wherever those rules
+      `aws_instance`: an instance with a `metadata_options` block must set `http_tokens` to
+      `required`; an instance without one passes only when an
+      `aws_ec2_instance_metadata_defaults` with `http_tokens = "required"` is in the plan
+      (the defaults resource is never failed on its own; tfgate judges it in TFG-EC2-005). tfgate gives the same verdict wherever those rules
       describe what AWS will do, and deliberately differs here:
 
       - **launch template inheritance**: an instance without `metadata_options` that
@@ -139,8 +139,9 @@ policy {
         only come from the configuration, so its values decide; otherwise the instance is
         treated as setting nothing.
       - An AWS provider that predates `metadata_options` plans no such attribute: what the
-        instance gets is decided at launch, so the verdict is unknown (on an update, where
-        nothing shows the existing instance's setting, it fails).
+        instance gets is decided at launch, so the verdict is unknown (on an update or an
+        unchanged instance, where nothing shows the existing instance's setting, it fails:
+        the policy language has no way to say "unknown" when no planned value is unknown).
     EOT
 
     references = [
@@ -160,170 +161,134 @@ policy {
 
 resource_policy "aws_instance" "instance" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
-    configured = core::try(meta.configured, null)
-    # Launched by this plan: only then do templates and account defaults apply.
-    launched = core::contains(["create", "replace"], meta.operation)
+    # Only a launch inherits from a template or the account defaults; an existing instance keeps
+    # its options. valuetostring shows a value known only after apply as "(unknown)".
+    launched     = core::contains(["create", "replace"], meta.operation)
+    configured   = core::try(meta.configured, null)
+    provider_key = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
 
-    # 1. The instance's own metadata_options (planned values).
-    #    valuetostring renders a value known only after apply as "(unknown)"; "(absent)" means
-    #    the provider's schema has no metadata_options at all (AWS providers before 3.x?).
-    #    A known planned block on a launch (or one that differs from the state) can only come
-    #    from the configuration, which does not record `dynamic` blocks: it is judged.
-    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
-    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (local.launched || local.md_text != local.prior_md)
-    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
-    endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
-    tokens       = core::try(attrs.metadata_options[0].http_tokens, null)
-    # Without the attribute nothing in the plan shows what AWS applies at launch (the account
-    # default or the AMI's): on a launch that is known only after apply, like the id.
-    own_ok = local.md_text == "(absent)" ? core::try(attrs.id, "") == "(decided at launch)" : (local.endpoint == "disabled" || local.tokens == "required")
-    # The own values as text, for messages that must stay known.
-    own_unknown = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
-    own_message = local.md_text == "(absent)" ? (local.launched ? "metadata_options is not in the plan (the AWS provider's schema predates it), so the account default and the AMI decide at launch: whether IMDSv2 is required is known only after apply" : "metadata_options is not in the plan (the AWS provider's schema predates it): nothing shows that the existing instance requires IMDSv2") : (
-      local.md_text == "(unknown)" ? "metadata_options is known only after apply" : (
-        core::length(local.own_unknown) > 0 ? "${core::join(" and ", local.own_unknown)} %{ if core::length(local.own_unknown) == 1 }is%{ else }are%{ endif } known only after apply" :
-        "metadata_options.http_tokens is %{ if local.tokens == null }not set%{ else }\"${local.tokens}\"%{ endif } and http_endpoint is %{ if local.endpoint == null }not set%{ else }\"${local.endpoint}\"%{ endif }; IMDSv2 needs http_tokens = \"required\" (or the endpoint \"disabled\")"
-      )
-    )
-    level_known = core::valuetostring(local.sets_options) != "(unknown)"
+    # 1. The instance's own metadata_options. "(absent)": the provider's schema predates them.
+    #    A known block on a launch, or one that differs from the state, can only come from the
+    #    configuration, which does not record `dynamic` blocks: it counts as set.
+    shown          = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    in_schema      = local.shown != "(absent)"
+    planned        = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (local.launched || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
+    sets_options   = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
+    tokens         = core::try(attrs.metadata_options[0].http_tokens, null)
+    endpoint       = core::try(attrs.metadata_options[0].http_endpoint, null)
+    unknown_fields = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
+    # Without the attribute AWS decides at launch: known only after apply, like the id.
+    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : core::try(attrs.id, "") == "(decided at launch)"
+    own_decides     = local.sets_options || !local.launched
+    decider_known   = core::valuetostring(local.own_decides) != "(unknown)"
 
-    # 2. The launch template the configuration refers to.
-    uses_template = local.configured != null ? core::contains(local.configured, "launch_template") : core::try(core::length(attrs.launch_template), 0) > 0
-    templates = [for r in tfgate::referenced("launch_template") : r if r.meta.type == "aws_launch_template"]
-    template_results = [for t in local.templates : {
-      address = t.address
-      tokens  = core::try(t.attrs.metadata_options[0].http_tokens, null)
-      result = !core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0) ? "unset" : (
-        (core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required") ? "pass" : "fail"
-      )
-    }]
-    template_verdicts = [for t in local.template_results : t.result]
-    template = core::length(local.templates) == 0 ? "missing" : (
-      core::contains(local.template_verdicts, "fail") ? "fail" : (core::contains(local.template_verdicts, "unset") ? "unset" : "pass")
-    )
-    failing_templates = core::join(", ", [for t in local.template_results : "${t.address} (http_tokens ${t.tokens == null ? "not set" : "\"${t.tokens}\""})" if t.result == "fail"])
+    # 2. The launch template the configuration refers to (through module outputs and inputs).
+    uses_template     = local.configured != null ? core::contains(local.configured, "launch_template") : core::try(core::length(attrs.launch_template), 0) > 0
+    templates         = [for r in tfgate::referenced("launch_template") : r if r.meta.type == "aws_launch_template"]
+    template_in_plan  = core::length(local.templates) > 0
+    templates_setting = [for t in local.templates : t if core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0)]
+    failing_templates = [for t in local.templates_setting : t if !(core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required")]
+    template_decides  = local.uses_template && (!local.template_in_plan || core::length(local.failing_templates) > 0 || core::length(local.templates_setting) == core::length(local.templates))
 
     # 3. Account defaults on the same provider configuration (account and Region).
-    provider_key = core::try(meta.provider_config_key, null)
-    defaults     = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == local.provider_key]
-    default_verdicts = [for d in local.defaults : (core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required") ? "pass" : "fail"]
-    account          = core::length(local.defaults) == 0 ? "none" : (core::contains(local.default_verdicts, "fail") ? "fail" : "pass")
+    defaults         = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == core::try(meta.provider_config_key, null)]
+    defaults_in_plan = core::length(local.defaults) > 0
+    failing_defaults = [for d in local.defaults : d if !(core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required")]
+
+    # Messages, one per decider.
+    quoted          = { for k, v in { tokens = local.tokens, endpoint = local.endpoint } : k => v == null ? "not set" : "\"${v}\"" }
+    not_set         = "%{ if local.in_schema }metadata_options is not set%{ else }metadata_options is not in the plan (the AWS provider's schema predates it)%{ endif }${local.uses_template ? " (neither in the instance nor in its launch template)" : ""}"
+    own_message     = !local.in_schema ? (local.launched ? "metadata_options is not in the plan (the AWS provider's schema predates it), so the account default and the AMI decide at launch: whether IMDSv2 is required is known only after apply" : "metadata_options is not in the plan (the AWS provider's schema predates it): nothing shows that the existing instance requires IMDSv2") : (
+      local.shown == "(unknown)" ? "metadata_options is known only after apply" : (
+        core::length(local.unknown_fields) > 0 ? "${core::join(" and ", local.unknown_fields)} %{ if core::length(local.unknown_fields) == 1 }is%{ else }are%{ endif } known only after apply" :
+        "metadata_options.http_tokens is ${local.quoted.tokens} and http_endpoint is ${local.quoted.endpoint}; IMDSv2 needs http_tokens = \"required\" (or the endpoint \"disabled\")"
+    ))
+    template_names   = core::join(", ", [for t in local.failing_templates : "${t.address} (http_tokens ${core::try("\"${t.attrs.metadata_options[0].http_tokens}\"", "not set")})"])
+    template_message = local.template_in_plan ? "metadata_options is not set, so the launch template decides, and ${local.template_names} does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template or the instance" : "metadata_options is not set and the launch template it refers to is not managed in this plan: whether IMDSv2 is required is known only after apply"
     default_names    = core::join(", ", [for d in local.defaults : "${d.address} (http_tokens ${core::try("\"${d.attrs.http_tokens}\"", "not set")})"])
-
-    # Who decides, and what.
-    level = (local.sets_options || !local.launched) ? "instance" : (local.uses_template ? "template" : "account")
-    decision = local.level == "instance" ? (local.own_ok ? "pass" : "fail") : (
-      (local.level == "template" && local.template != "unset") ? (local.template == "missing" ? "open" : local.template) : (
-        local.account == "none" ? "open" : local.account
-      )
-    )
-
-    # What a template or the account defaults decided (the instance's own block is
-    # described in error_message, where unknown parts render on their own).
-    inherited_message = (
-      (local.level == "template" && local.template != "unset") ? (
-        local.template == "missing" ? "metadata_options is not set and the launch template it refers to is not managed in this plan: whether IMDSv2 is required is known only at launch" :
-        "metadata_options is not set, so the launch template decides, and ${local.failing_templates} does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template or the instance"
-      ) : (
-        local.account == "none" ? "%{ if local.md_text == "(absent)" }metadata_options is not in the plan (the AWS provider's schema predates it)%{ else }metadata_options is not set%{ endif }${local.uses_template ? " (neither in the instance nor in its launch template)" : ""} and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} is in the plan: the account default and the AMI decide at launch, so whether IMDSv2 is required is known only after apply" :
-        "metadata_options is not set${local.uses_template ? " (neither in the instance nor in its launch template)" : ""}, so the account default of provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\""
-      )
-    )
+    defaults_message = local.defaults_in_plan ? "${local.not_set}, so the account default of provider configuration ${local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\"" : "${local.not_set} and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key} is in the plan: the account default and the AMI decide at launch, so whether IMDSv2 is required is known only after apply"
+    message          = !local.decider_known ? "metadata_options is known only after apply, and the plan has no configuration for this resource to tell whether it sets them" : (local.own_decides ? local.own_message : (local.template_decides ? local.template_message : local.defaults_message))
   }
 
   enforce {
-    # "open": nothing in the plan decides, so the instance's own planned values
-    # (known only after apply) are the verdict.
-    condition     = local.decision == "pass" || (local.decision == "open" && local.own_ok)
-    error_message = "%{ if !local.level_known }metadata_options is known only after apply, and the plan has no configuration for this resource to tell whether it sets them%{ else }%{ if local.level == "instance" }${local.own_message}%{ else }${local.inherited_message}%{ endif }%{ endif }"
+    # The first that decides: the instance's own options, its launch template, the account
+    # defaults; where the plan holds none of them, the own planned values (known only after apply).
+    condition = local.own_decides ? local.own_requires_v2 : (
+      local.template_decides ? (local.template_in_plan ? core::length(local.failing_templates) == 0 : local.own_requires_v2) : (
+        local.defaults_in_plan ? core::length(local.failing_defaults) == 0 : local.own_requires_v2
+      )
+    )
+    error_message = local.message
   }
 }
 
 resource_policy "aws_spot_instance_request" "spot_instance_request" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
-    configured = core::try(meta.configured, null)
-    # Launched by this plan: only then do templates and account defaults apply.
-    launched = core::contains(["create", "replace"], meta.operation)
+    # Only a launch inherits from a template or the account defaults; an existing request keeps
+    # its options. valuetostring shows a value known only after apply as "(unknown)".
+    launched     = core::contains(["create", "replace"], meta.operation)
+    configured   = core::try(meta.configured, null)
+    provider_key = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
 
-    # 1. The request's own metadata_options (planned values).
-    #    valuetostring renders a value known only after apply as "(unknown)"; "(absent)" means
-    #    the provider's schema has no metadata_options at all (AWS providers before 3.x?).
-    #    A known planned block on a launch (or one that differs from the state) can only come
-    #    from the configuration, which does not record `dynamic` blocks: it is judged.
-    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
-    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (local.launched || local.md_text != local.prior_md)
-    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
-    endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
-    tokens       = core::try(attrs.metadata_options[0].http_tokens, null)
-    # Without the attribute nothing in the plan shows what AWS applies at launch (the account
-    # default or the AMI's): on a launch that is known only after apply, like the id.
-    own_ok = local.md_text == "(absent)" ? core::try(attrs.id, "") == "(decided at launch)" : (local.endpoint == "disabled" || local.tokens == "required")
-    # The own values as text, for messages that must stay known.
-    own_unknown = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
-    own_message = local.md_text == "(absent)" ? (local.launched ? "metadata_options is not in the plan (the AWS provider's schema predates it), so the account default and the AMI decide at launch: whether IMDSv2 is required is known only after apply" : "metadata_options is not in the plan (the AWS provider's schema predates it): nothing shows that the existing instance requires IMDSv2") : (
-      local.md_text == "(unknown)" ? "metadata_options is known only after apply" : (
-        core::length(local.own_unknown) > 0 ? "${core::join(" and ", local.own_unknown)} %{ if core::length(local.own_unknown) == 1 }is%{ else }are%{ endif } known only after apply" :
-        "metadata_options.http_tokens is %{ if local.tokens == null }not set%{ else }\"${local.tokens}\"%{ endif } and http_endpoint is %{ if local.endpoint == null }not set%{ else }\"${local.endpoint}\"%{ endif }; IMDSv2 needs http_tokens = \"required\" (or the endpoint \"disabled\")"
-      )
-    )
-    level_known = core::valuetostring(local.sets_options) != "(unknown)"
+    # 1. The request's own metadata_options. "(absent)": the provider's schema predates them.
+    #    A known block on a launch, or one that differs from the state, can only come from the
+    #    configuration, which does not record `dynamic` blocks: it counts as set.
+    shown          = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    in_schema      = local.shown != "(absent)"
+    planned        = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (local.launched || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
+    sets_options   = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
+    tokens         = core::try(attrs.metadata_options[0].http_tokens, null)
+    endpoint       = core::try(attrs.metadata_options[0].http_endpoint, null)
+    unknown_fields = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
+    # Without the attribute AWS decides at launch: known only after apply, like the id.
+    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : core::try(attrs.id, "") == "(decided at launch)"
+    own_decides     = local.sets_options || !local.launched
+    decider_known   = core::valuetostring(local.own_decides) != "(unknown)"
 
-    # 2. The launch template the configuration refers to.
-    uses_template = local.configured != null ? core::contains(local.configured, "launch_template") : core::try(core::length(attrs.launch_template), 0) > 0
-    templates = [for r in tfgate::referenced("launch_template") : r if r.meta.type == "aws_launch_template"]
-    template_results = [for t in local.templates : {
-      address = t.address
-      tokens  = core::try(t.attrs.metadata_options[0].http_tokens, null)
-      result = !core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0) ? "unset" : (
-        (core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required") ? "pass" : "fail"
-      )
-    }]
-    template_verdicts = [for t in local.template_results : t.result]
-    template = core::length(local.templates) == 0 ? "missing" : (
-      core::contains(local.template_verdicts, "fail") ? "fail" : (core::contains(local.template_verdicts, "unset") ? "unset" : "pass")
-    )
-    failing_templates = core::join(", ", [for t in local.template_results : "${t.address} (http_tokens ${t.tokens == null ? "not set" : "\"${t.tokens}\""})" if t.result == "fail"])
+    # 2. The launch template the configuration refers to (through module outputs and inputs).
+    uses_template     = local.configured != null ? core::contains(local.configured, "launch_template") : core::try(core::length(attrs.launch_template), 0) > 0
+    templates         = [for r in tfgate::referenced("launch_template") : r if r.meta.type == "aws_launch_template"]
+    template_in_plan  = core::length(local.templates) > 0
+    templates_setting = [for t in local.templates : t if core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0)]
+    failing_templates = [for t in local.templates_setting : t if !(core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required")]
+    template_decides  = local.uses_template && (!local.template_in_plan || core::length(local.failing_templates) > 0 || core::length(local.templates_setting) == core::length(local.templates))
 
     # 3. Account defaults on the same provider configuration (account and Region).
-    provider_key = core::try(meta.provider_config_key, null)
-    defaults     = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == local.provider_key]
-    default_verdicts = [for d in local.defaults : (core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required") ? "pass" : "fail"]
-    account          = core::length(local.defaults) == 0 ? "none" : (core::contains(local.default_verdicts, "fail") ? "fail" : "pass")
+    defaults         = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == core::try(meta.provider_config_key, null)]
+    defaults_in_plan = core::length(local.defaults) > 0
+    failing_defaults = [for d in local.defaults : d if !(core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required")]
+
+    # Messages, one per decider.
+    quoted          = { for k, v in { tokens = local.tokens, endpoint = local.endpoint } : k => v == null ? "not set" : "\"${v}\"" }
+    not_set         = "%{ if local.in_schema }metadata_options is not set%{ else }metadata_options is not in the plan (the AWS provider's schema predates it)%{ endif }${local.uses_template ? " (neither in the request nor in its launch template)" : ""}"
+    own_message     = !local.in_schema ? (local.launched ? "metadata_options is not in the plan (the AWS provider's schema predates it), so the account default and the AMI decide at launch: whether IMDSv2 is required is known only after apply" : "metadata_options is not in the plan (the AWS provider's schema predates it): nothing shows that the existing request requires IMDSv2") : (
+      local.shown == "(unknown)" ? "metadata_options is known only after apply" : (
+        core::length(local.unknown_fields) > 0 ? "${core::join(" and ", local.unknown_fields)} %{ if core::length(local.unknown_fields) == 1 }is%{ else }are%{ endif } known only after apply" :
+        "metadata_options.http_tokens is ${local.quoted.tokens} and http_endpoint is ${local.quoted.endpoint}; IMDSv2 needs http_tokens = \"required\" (or the endpoint \"disabled\")"
+    ))
+    template_names   = core::join(", ", [for t in local.failing_templates : "${t.address} (http_tokens ${core::try("\"${t.attrs.metadata_options[0].http_tokens}\"", "not set")})"])
+    template_message = local.template_in_plan ? "metadata_options is not set, so the launch template decides, and ${local.template_names} does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template or the request" : "metadata_options is not set and the launch template it refers to is not managed in this plan: whether IMDSv2 is required is known only after apply"
     default_names    = core::join(", ", [for d in local.defaults : "${d.address} (http_tokens ${core::try("\"${d.attrs.http_tokens}\"", "not set")})"])
-
-    # Who decides, and what.
-    level = (local.sets_options || !local.launched) ? "instance" : (local.uses_template ? "template" : "account")
-    decision = local.level == "instance" ? (local.own_ok ? "pass" : "fail") : (
-      (local.level == "template" && local.template != "unset") ? (local.template == "missing" ? "open" : local.template) : (
-        local.account == "none" ? "open" : local.account
-      )
-    )
-
-    # What a template or the account defaults decided (the instance's own block is
-    # described in error_message, where unknown parts render on their own).
-    inherited_message = (
-      (local.level == "template" && local.template != "unset") ? (
-        local.template == "missing" ? "metadata_options is not set and the launch template it refers to is not managed in this plan: whether IMDSv2 is required is known only at launch" :
-        "metadata_options is not set, so the launch template decides, and ${local.failing_templates} does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template or the request"
-      ) : (
-        local.account == "none" ? "%{ if local.md_text == "(absent)" }metadata_options is not in the plan (the AWS provider's schema predates it)%{ else }metadata_options is not set%{ endif }${local.uses_template ? " (neither in the request nor in its launch template)" : ""} and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} is in the plan: the account default and the AMI decide at launch, so whether IMDSv2 is required is known only after apply" :
-        "metadata_options is not set${local.uses_template ? " (neither in the request nor in its launch template)" : ""}, so the account default of provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\""
-      )
-    )
+    defaults_message = local.defaults_in_plan ? "${local.not_set}, so the account default of provider configuration ${local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\"" : "${local.not_set} and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key} is in the plan: the account default and the AMI decide at launch, so whether IMDSv2 is required is known only after apply"
+    message          = !local.decider_known ? "metadata_options is known only after apply, and the plan has no configuration for this resource to tell whether it sets them" : (local.own_decides ? local.own_message : (local.template_decides ? local.template_message : local.defaults_message))
   }
 
   enforce {
-    # "open": nothing in the plan decides, so the request's own planned values
-    # (known only after apply) are the verdict.
-    condition     = local.decision == "pass" || (local.decision == "open" && local.own_ok)
-    error_message = "%{ if !local.level_known }metadata_options is known only after apply, and the plan has no configuration for this resource to tell whether it sets them%{ else }%{ if local.level == "instance" }${local.own_message}%{ else }${local.inherited_message}%{ endif }%{ endif }"
+    # The first that decides: the request's own options, its launch template, the account
+    # defaults; where the plan holds none of them, the own planned values (known only after apply).
+    condition = local.own_decides ? local.own_requires_v2 : (
+      local.template_decides ? (local.template_in_plan ? core::length(local.failing_templates) == 0 : local.own_requires_v2) : (
+        local.defaults_in_plan ? core::length(local.failing_defaults) == 0 : local.own_requires_v2
+      )
+    )
+    error_message = local.message
   }
 }

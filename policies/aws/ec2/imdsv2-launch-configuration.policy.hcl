@@ -96,47 +96,50 @@ policy {
 
 resource_policy "aws_launch_configuration" "launch_configuration" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
-    configured = core::try(meta.configured, null)
+    configured   = core::try(meta.configured, null)
+    provider_key = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
 
-    # 1. The launch configuration's own metadata_options. Its state values do not matter when the
-    #    configuration leaves the block out: a new launch configuration version then has none.
-    #    valuetostring renders a value known only after apply as "(unknown)"; "(absent)" means
-    #    the provider's schema has no metadata_options at all. A known planned block on a
-    #    create (or one that differs from the state) can only come from the configuration,
-    #    which does not record `dynamic` blocks: it is judged.
-    launched     = core::contains(["create", "replace"], meta.operation)
-    md_text      = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    prior_md     = core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)")
-    md_planned   = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.md_text) && (local.launched || local.md_text != local.prior_md)
-    sets_options = local.md_planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
-    endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
-    tokens       = core::try(attrs.metadata_options[0].http_tokens, null)
-    # Without the attribute nothing in the plan shows what instances get (the account
-    # default or the AMI's): on a create that is known only after apply, like the id.
-    own_ok = local.md_text == "(absent)" ? core::try(attrs.id, "") == "(decided at launch)" : (local.endpoint == "disabled" || local.tokens == "required")
-    own_unknown = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
-    level_known = core::valuetostring(local.sets_options) != "(unknown)"
+    # 1. The launch configuration's own metadata_options; its state values do not count when the
+    #    configuration leaves the block out (a new version then has none). valuetostring shows
+    #    a value known only after apply as "(unknown)"; "(absent)": the provider's schema
+    #    predates them. A known block on a create, or one that differs from the state, can only
+    #    come from the configuration, which does not record `dynamic` blocks: it counts as set.
+    shown          = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
+    in_schema      = local.shown != "(absent)"
+    planned        = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (core::contains(["create", "replace"], meta.operation) || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
+    sets_options   = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
+    decider_known  = core::valuetostring(local.sets_options) != "(unknown)"
+    tokens         = core::try(attrs.metadata_options[0].http_tokens, null)
+    endpoint       = core::try(attrs.metadata_options[0].http_endpoint, null)
+    unknown_fields = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
+    # Without the attribute, what instances get is decided at launch: known only after apply, like the id.
+    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : core::try(attrs.id, "") == "(decided at launch)"
 
     # 2. Account defaults on the same provider configuration (account and Region).
-    provider_key     = core::try(meta.provider_config_key, null)
-    defaults         = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == local.provider_key]
-    default_verdicts = [for d in local.defaults : (core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required") ? "pass" : "fail"]
-    account          = core::length(local.defaults) == 0 ? "none" : (core::contains(local.default_verdicts, "fail") ? "fail" : "pass")
+    defaults         = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == core::try(meta.provider_config_key, null)]
+    defaults_in_plan = core::length(local.defaults) > 0
+    failing_defaults = [for d in local.defaults : d if !(core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required")]
+
+    # Messages, one per decider.
+    quoted        = { for k, v in { tokens = local.tokens, endpoint = local.endpoint } : k => v == null ? "not set" : "\"${v}\"" }
+    own_message   = local.shown == "(unknown)" ? "metadata_options is known only after apply" : (
+      core::length(local.unknown_fields) > 0 ? "${core::join(" and ", local.unknown_fields)} %{ if core::length(local.unknown_fields) == 1 }is%{ else }are%{ endif } known only after apply" :
+      "metadata_options.http_tokens is ${local.quoted.tokens} and http_endpoint is ${local.quoted.endpoint}; instances launched from this launch configuration accept IMDSv1. Set http_tokens = \"required\" (or the endpoint \"disabled\")"
+    )
     default_names    = core::join(", ", [for d in local.defaults : "${d.address} (http_tokens ${core::try("\"${d.attrs.http_tokens}\"", "not set")})"])
-
-    level    = local.sets_options ? "launch_configuration" : "account"
-    decision = local.level == "launch_configuration" ? (local.own_ok ? "pass" : "fail") : (local.account == "none" ? "open" : local.account)
-
-    account_message = local.account == "none" ? "%{ if local.md_text == "(absent)" }metadata_options is not in the plan (the AWS provider's schema predates it)%{ else }metadata_options is not set%{ endif } and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} is in the plan: the account default and the AMI decide when instances launch, so whether IMDSv2 is required is known only after apply" : "metadata_options is not set, so the account default of provider configuration ${local.provider_key == null ? "(unknown)" : local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\""
+    not_set          = local.in_schema ? "metadata_options is not set" : "metadata_options is not in the plan (the AWS provider's schema predates it)"
+    defaults_message = local.defaults_in_plan ? "metadata_options is not set, so the account default of provider configuration ${local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\"" : "${local.not_set} and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key} is in the plan: the account default and the AMI decide when instances launch, so whether IMDSv2 is required is known only after apply"
+    message          = !local.decider_known ? "metadata_options is known only after apply, and the plan has no configuration for this resource to tell whether it sets them" : (local.sets_options ? local.own_message : local.defaults_message)
   }
 
   enforce {
-    # "open": nothing in the plan decides, so the launch configuration's own planned values
-    # (known only after apply) are the verdict.
-    condition     = local.decision == "pass" || (local.decision == "open" && local.own_ok)
-    error_message = "%{ if !local.level_known }metadata_options is known only after apply, and the plan has no configuration for this resource to tell whether it sets them%{ else }%{ if local.level == "launch_configuration" }%{ if local.md_text == "(unknown)" }metadata_options is known only after apply%{ else }%{ if core::length(local.own_unknown) > 0 }${core::join(" and ", local.own_unknown)} %{ if core::length(local.own_unknown) == 1 }is%{ else }are%{ endif } known only after apply%{ else }metadata_options.http_tokens is %{ if local.tokens == null }not set%{ else }\"${local.tokens}\"%{ endif } and http_endpoint is %{ if local.endpoint == null }not set%{ else }\"${local.endpoint}\"%{ endif }; instances launched from this launch configuration accept IMDSv1. Set http_tokens = \"required\" (or the endpoint \"disabled\")%{ endif }%{ endif }%{ else }${local.account_message}%{ endif }%{ endif }"
+    # The launch configuration's own options decide, else the account defaults; where the plan has neither,
+    # the own planned values (known only after apply).
+    condition     = local.sets_options ? local.own_requires_v2 : (local.defaults_in_plan ? core::length(local.failing_defaults) == 0 : local.own_requires_v2)
+    error_message = local.message
   }
 }

@@ -143,7 +143,6 @@ locals {
 
 resource_policy "aws_instance" "instance_role_not_admin" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
 

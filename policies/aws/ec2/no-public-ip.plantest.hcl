@@ -27,5 +27,14 @@ plan_test "map_public_ip_on_launch comes from a parameter read at apply" {
   plan    = "../../testdata/unknown-values.json"
   fail    = []
   unknown = ["aws_subnet.pending"]
-  pass    = ["aws_launch_template.unset"]
+  pass    = ["aws_launch_template.unset", "aws_launch_configuration.unset"]
+}
+
+# Launch configurations: true fails, false and unset (null: the subnet decides, like a
+# launch template's interface) pass, a value read at apply is unknown.
+plan_test "launch configurations" {
+  plan    = "../../testdata/launch-configurations.json"
+  fail    = ["aws_launch_configuration.public"]
+  unknown = ["aws_launch_configuration.pending"]
+  pass    = ["aws_launch_configuration.private", "aws_launch_configuration.unset"]
 }

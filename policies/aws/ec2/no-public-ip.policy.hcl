@@ -1,16 +1,17 @@
 policy {
   tfgate {
     id       = "TFG-EC2-032"
-    title    = "EC2 instances, launch templates and subnets must not assign public IP addresses"
+    title    = "EC2 instances, launch templates, launch configurations and subnets must not assign public IP addresses"
     severity = "medium"
     controls = ["AWS FSBP EC2.9", "AWS FSBP EC2.15", "AWS FSBP EC2.25"]
     description = <<-EOT
       Rejects configurations that give EC2 instances a public IPv4 address:
       `aws_instance.associate_public_ip_address = true`,
       `aws_launch_template` network interfaces with `associate_public_ip_address = "true"`
-      (a string in that resource), and `aws_subnet.map_public_ip_on_launch = true`.
+      (a string in that resource), `aws_launch_configuration.associate_public_ip_address =
+      true`, and `aws_subnet.map_public_ip_on_launch = true`.
 
-      The instance and launch template blocks are `mandatory`. The subnet block is
+      The instance, launch template and launch configuration blocks are `mandatory`. The subnet block is
       `advisory`: a subnet that maps public IPs exposes nothing by itself, public subnets
       are a normal part of many VPC designs, and every instance launched in one is judged by
       the instance and launch template blocks. It is reported so that the default can be
@@ -23,6 +24,15 @@ policy {
       Session Manager; public addresses also cost money since 2024. AWS Security Hub reports
       instances with public IPv4 addresses (EC2.9), subnets that assign them automatically
       (EC2.15) and launch templates that assign them to network interfaces (EC2.25).
+      Launch configurations (the older Auto Scaling launch source) give every instance of
+      their group a public address in the same way.
+
+      A deliberate choice: a launch template without network interfaces passes, where a
+      check that wants every template to declare an interface with
+      `associate_public_ip_address = "false"` would report it. Such a template assigns
+      nothing itself: an instance launched from it gets a public address only if its
+      subnet maps one (reported by the subnet block) or if the launch asks for one (an
+      `aws_instance` doing so is reported by the instance block).
     EOT
     violating_example = <<-EOT
       resource "aws_instance" "bastion" {
@@ -58,8 +68,11 @@ policy {
       as known after apply, so the verdict is unknown. Set it explicitly to `false` to pass.
       A launch template without network interfaces assigns nothing and passes (instances
       launched from it follow their subnet); a network interface whose
-      `associate_public_ip_address` is unset (known null) passes too. Any value known only
-      after apply gives unknown.
+      `associate_public_ip_address` is unset (known null) passes too. In
+      `aws_launch_configuration` the argument is Optional+Computed with current providers,
+      so leaving it unset gives unknown, as for instances (older providers plan a known
+      null, which passes: the instances follow their subnet). Any value known only after
+      apply gives unknown.
     EOT
     references = [
       "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-9",
@@ -73,7 +86,6 @@ policy {
 
 resource_policy "aws_instance" "instance_public_ip" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   enforce {
     condition     = core::try(attrs.associate_public_ip_address, null) != true
@@ -83,7 +95,6 @@ resource_policy "aws_instance" "instance_public_ip" {
 
 resource_policy "aws_launch_template" "launch_template_public_ip" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     interfaces = core::coalesce(core::lookup(attrs, "network_interfaces", null), [])
@@ -97,9 +108,28 @@ resource_policy "aws_launch_template" "launch_template_public_ip" {
   }
 }
 
+resource_policy "aws_launch_configuration" "launch_configuration_public_ip" {
+  enforcement_level = "mandatory"
+
+  locals {
+    # A known null (older providers, unset): instances follow their subnet's setting,
+    # judged on the subnet. valuetostring shows a value known only after apply as "(unknown)".
+    setting = core::try(attrs.associate_public_ip_address, null)
+    public  = local.setting == true
+    pending = core::valuetostring(local.setting) == "(unknown)"
+
+    pending_message = "associate_public_ip_address is known only after apply (the provider computes it when the configuration leaves it unset); set it to false"
+    public_message  = "associate_public_ip_address is true, so every instance its Auto Scaling group launches gets a public IPv4 address; set it to false"
+  }
+
+  enforce {
+    condition     = !local.public
+    error_message = "${meta.address}: ${local.pending ? local.pending_message : local.public_message}."
+  }
+}
+
 resource_policy "aws_subnet" "subnet_map_public_ip" {
   enforcement_level = "advisory"
-  operations        = ["create", "update"]
 
   enforce {
     condition     = attrs.map_public_ip_on_launch != true

@@ -32,3 +32,16 @@ resource "aws_subnet" "public" {
 resource "aws_subnet" "private" {
   attrs = { cidr_block = "10.0.10.0/24", map_public_ip_on_launch = false }
 }
+
+resource "aws_launch_configuration" "public" {
+  expect_failure = true
+  attrs          = { associate_public_ip_address = true }
+}
+
+resource "aws_launch_configuration" "private" {
+  attrs = { associate_public_ip_address = false }
+}
+
+resource "aws_launch_configuration" "unset" {
+  attrs = { associate_public_ip_address = null }
+}

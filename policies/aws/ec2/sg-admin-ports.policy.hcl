@@ -110,7 +110,8 @@ locals {
 # Inline ingress blocks of aws_security_group.
 resource_policy "aws_security_group" "inline_ingress" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
     # Which inline rules the plan says will exist. The configuration's keys are only an
@@ -150,21 +151,27 @@ resource_policy "aws_security_group" "inline_ingress" {
       ]
       text = "ingress[${i}] (protocol ${core::valuetostring(r.protocol)}, ports ${core::valuetostring(r.from_port)}-${core::valuetostring(r.to_port)}, from ${local.cidr_text[i]})"
     }]
-    open = [for j in local.judged : j.text if j.world && (j.all_ports || core::length(j.admin_ports) > 0)]
+    # A rule opens an administrative port to the internet.
+    opens = [for j in local.judged : j.world && (j.all_ports || core::length(j.admin_ports) > 0)]
+    open  = [for i, j in local.judged : j.text if local.opens[i]]
     # For an unknown verdict: the rules whose values are known only after apply.
-    undecided = [for j in local.judged : j.text if core::valuetostring(j.world && (j.all_ports || core::length(j.admin_ports) > 0)) == "(unknown)"]
+    undecided = [for i, j in local.judged : j.text if core::valuetostring(local.opens[i]) == "(unknown)"]
+    waits     = core::length(local.undecided) > 0 && core::valuetostring(core::length(local.open)) == "(unknown)"
+
+    rules_message     = "ingress is known only after apply, so whether it opens administrative ports (${local.admin_list}) to the internet cannot be decided at plan time"
+    undecided_message = "${core::join("; ", local.undecided)}: values known only after apply (shown as (unknown)) decide whether the internet can reach administrative ports (${local.admin_list})"
+    open_message      = "${core::join("; ", local.open)} allows the internet to reach administrative ports (${local.admin_list}); restrict the source CIDR or use a bastion, VPN or Session Manager."
   }
 
   enforce {
-    condition     = core::alltrue([for j in local.judged : !(j.world && (j.all_ports || core::length(j.admin_ports) > 0))])
-    error_message = "%{ if local.rules_unknown }${meta.address}: ingress is known only after apply, so whether it opens administrative ports (${local.admin_list}) to the internet cannot be decided at plan time%{ else }%{ if core::length(local.undecided) > 0 && core::valuetostring(core::length(local.open)) == "(unknown)" }${meta.address}: ${core::join("; ", local.undecided)}: values known only after apply (shown as (unknown)) decide whether the internet can reach administrative ports (${local.admin_list})%{ else }${meta.address}: ${core::join("; ", local.open)} allows the internet to reach administrative ports (${local.admin_list}); restrict the source CIDR or use a bastion, VPN or Session Manager.%{ endif }%{ endif }"
+    condition     = !core::anytrue(local.opens)
+    error_message = "${meta.address}: ${local.rules_unknown ? local.rules_message : (local.waits ? local.undecided_message : local.open_message)}"
   }
 }
 
 # aws_security_group_rule (only type = "ingress" is judged; egress passes).
 resource_policy "aws_security_group_rule" "ingress_rule" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     cidrs       = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(attrs.ipv6_cidr_blocks, []))
@@ -175,18 +182,23 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
     reaches     = local.all_ports || core::length(local.admin_ports) > 0
     # The arguments known only after apply, for the message of an unknown verdict.
     unknown_names = [for p in [["type", core::try(core::valuetostring(attrs.type), "")], ["protocol", core::try(core::valuetostring(attrs.protocol), "")], ["from_port", core::try(core::valuetostring(attrs.from_port), "")], ["to_port", core::try(core::valuetostring(attrs.to_port), "")], ["cidr_blocks", core::try(core::valuetostring(core::lookup(attrs, "cidr_blocks", null)), "")], ["ipv6_cidr_blocks", core::try(core::valuetostring(attrs.ipv6_cidr_blocks), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
+
+    closed = attrs.type != "ingress" || !(local.world && local.reaches)
+    waits  = core::length(local.unknown_names) > 0 && core::valuetostring(local.closed) == "(unknown)"
+
+    unknown_message = "${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time"
+    open_message    = "ingress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows the internet to reach administrative ports (${local.admin_list})."
   }
 
   enforce {
-    condition     = attrs.type != "ingress" || !(local.world && local.reaches)
-    error_message = "%{ if core::length(local.unknown_names) > 0 && core::valuetostring(attrs.type != "ingress" || !(local.world && local.reaches)) == "(unknown)" }${meta.address}: ${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time%{ else }${meta.address}: ingress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows the internet to reach administrative ports (${local.admin_list}).%{ endif }"
+    condition     = local.closed
+    error_message = "${meta.address}: ${local.waits ? local.unknown_message : local.open_message}"
   }
 }
 
 # aws_vpc_security_group_ingress_rule: one CIDR per rule.
 resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     cidrs       = core::concat(attrs.cidr_ipv4 == null ? [] : [attrs.cidr_ipv4], attrs.cidr_ipv6 == null ? [] : [attrs.cidr_ipv6])
@@ -197,10 +209,16 @@ resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
     reaches     = local.all_ports || core::length(local.admin_ports) > 0
     # The arguments known only after apply, for the message of an unknown verdict.
     unknown_names = [for p in [["ip_protocol", core::try(core::valuetostring(attrs.ip_protocol), "")], ["from_port", core::try(core::valuetostring(attrs.from_port), "")], ["to_port", core::try(core::valuetostring(attrs.to_port), "")], ["cidr_ipv4", core::try(core::valuetostring(attrs.cidr_ipv4), "")], ["cidr_ipv6", core::try(core::valuetostring(attrs.cidr_ipv6), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
+
+    closed = !(local.world && local.reaches)
+    waits  = core::length(local.unknown_names) > 0 && core::valuetostring(local.closed) == "(unknown)"
+
+    unknown_message = "${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time"
+    open_message    = "ingress rule (ip_protocol ${attrs.ip_protocol}, ports ${attrs.from_port == null ? "all" : "${attrs.from_port}-${attrs.to_port}"}) from ${core::join(", ", local.cidrs)} allows the internet to reach administrative ports (${local.admin_list})."
   }
 
   enforce {
-    condition     = !(local.world && local.reaches)
-    error_message = "%{ if core::length(local.unknown_names) > 0 && core::valuetostring(!(local.world && local.reaches)) == "(unknown)" }${meta.address}: ${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time%{ else }${meta.address}: ingress rule (ip_protocol ${attrs.ip_protocol}, ports ${attrs.from_port == null ? "all" : "${attrs.from_port}-${attrs.to_port}"}) from ${core::join(", ", local.cidrs)} allows the internet to reach administrative ports (${local.admin_list}).%{ endif }"
+    condition     = local.closed
+    error_message = "${meta.address}: ${local.waits ? local.unknown_message : local.open_message}"
   }
 }

@@ -79,7 +79,8 @@ locals {
 
 resource_policy "aws_security_group" "inline_ingress" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
     # Which inline rules the plan says will exist (as in TFG-EC2-010): the configuration's
@@ -106,44 +107,61 @@ resource_policy "aws_security_group" "inline_ingress" {
     bad       = [for j in local.judged : j.all && core::anytrue([for c in j.cidrs : core::try(core::endswith(c, "/0"), false)])]
     open      = [for k, j in local.judged : "${j.text} from ${local.cidr_text[k]}" if local.bad[k]]
     undecided = [for k, j in local.judged : "${j.text} from ${local.cidr_text[k]}" if core::valuetostring(local.bad[k]) == "(unknown)"]
+    waits     = core::length(local.undecided) > 0 && core::valuetostring(core::length(local.open)) == "(unknown)"
+
+    rules_message     = "ingress is known only after apply, so whether it allows all traffic from the internet cannot be decided at plan time"
+    undecided_message = "${core::join("; ", local.undecided)}: values known only after apply (shown as (unknown)) decide whether all traffic from the internet is allowed"
+    open_message      = "${core::join("; ", local.open)} allows all protocols and ports from the internet; allow only the ports the service needs."
   }
 
   enforce {
     condition     = !core::anytrue(local.bad)
-    error_message = "%{ if local.rules_unknown }${meta.address}: ingress is known only after apply, so whether it allows all traffic from the internet cannot be decided at plan time%{ else }%{ if core::length(local.undecided) > 0 && core::valuetostring(core::length(local.open)) == "(unknown)" }${meta.address}: ${core::join("; ", local.undecided)}: values known only after apply (shown as (unknown)) decide whether all traffic from the internet is allowed%{ else }${meta.address}: ${core::join("; ", local.open)} allows all protocols and ports from the internet; allow only the ports the service needs.%{ endif }%{ endif }"
+    error_message = "${meta.address}: ${local.rules_unknown ? local.rules_message : (local.waits ? local.undecided_message : local.open_message)}"
   }
 }
 
 resource_policy "aws_security_group_rule" "ingress_rule" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     cidrs = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(attrs.ipv6_cidr_blocks, []))
     all   = core::contains(local.all_protocols, core::lower(core::tostring(attrs.protocol)))
     # The arguments known only after apply, for the message of an unknown verdict.
     unknown_names = [for p in [["type", core::try(core::valuetostring(attrs.type), "")], ["protocol", core::try(core::valuetostring(attrs.protocol), "")], ["cidr_blocks", core::try(core::valuetostring(core::lookup(attrs, "cidr_blocks", null)), "")], ["ipv6_cidr_blocks", core::try(core::valuetostring(attrs.ipv6_cidr_blocks), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
+
+    world  = core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)])
+    closed = attrs.type != "ingress" || !(local.all && local.world)
+    waits  = core::length(local.unknown_names) > 0 && core::valuetostring(local.closed) == "(unknown)"
+
+    unknown_message = "${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether all traffic from the internet is allowed cannot be decided at plan time"
+    open_message    = "ingress rule with protocol ${attrs.protocol} from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows all traffic from the internet; allow only the ports the service needs."
   }
 
   enforce {
-    condition     = attrs.type != "ingress" || !(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))
-    error_message = "%{ if core::length(local.unknown_names) > 0 && core::valuetostring(attrs.type != "ingress" || !(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))) == "(unknown)" }${meta.address}: ${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether all traffic from the internet is allowed cannot be decided at plan time%{ else }${meta.address}: ingress rule with protocol ${attrs.protocol} from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows all traffic from the internet; allow only the ports the service needs.%{ endif }"
+    condition     = local.closed
+    error_message = "${meta.address}: ${local.waits ? local.unknown_message : local.open_message}"
   }
 }
 
 resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
 
   locals {
     cidrs = core::concat(attrs.cidr_ipv4 == null ? [] : [attrs.cidr_ipv4], attrs.cidr_ipv6 == null ? [] : [attrs.cidr_ipv6])
     all   = core::contains(local.all_protocols, core::lower(core::tostring(attrs.ip_protocol)))
     # The arguments known only after apply, for the message of an unknown verdict.
     unknown_names = [for p in [["ip_protocol", core::try(core::valuetostring(attrs.ip_protocol), "")], ["cidr_ipv4", core::try(core::valuetostring(attrs.cidr_ipv4), "")], ["cidr_ipv6", core::try(core::valuetostring(attrs.cidr_ipv6), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
+
+    world  = core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)])
+    closed = !(local.all && local.world)
+    waits  = core::length(local.unknown_names) > 0 && core::valuetostring(local.closed) == "(unknown)"
+
+    unknown_message = "${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether all traffic from the internet is allowed cannot be decided at plan time"
+    open_message    = "ip_protocol ${attrs.ip_protocol} from ${core::join(", ", local.cidrs)} allows all traffic from the internet; allow only the ports the service needs."
   }
 
   enforce {
-    condition     = !(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))
-    error_message = "%{ if core::length(local.unknown_names) > 0 && core::valuetostring(!(local.all && core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)]))) == "(unknown)" }${meta.address}: ${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether all traffic from the internet is allowed cannot be decided at plan time%{ else }${meta.address}: ip_protocol ${attrs.ip_protocol} from ${core::join(", ", local.cidrs)} allows all traffic from the internet; allow only the ports the service needs.%{ endif }"
+    condition     = local.closed
+    error_message = "${meta.address}: ${local.waits ? local.unknown_message : local.open_message}"
   }
 }

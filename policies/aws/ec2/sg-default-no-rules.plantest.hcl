@@ -21,3 +21,14 @@ plan_test "rules the configuration does not record" {
   unknown = []
   pass    = []
 }
+
+# Rules attached to the default group by separate resources, whichever way they name it:
+# aws_default_security_group.X.id, aws_vpc.X.default_security_group_id or
+# aws_default_vpc.X.default_security_group_id. Rules on other groups (or on a literal id)
+# are not judged, nor a rule that only lets the default group's members in elsewhere.
+plan_test "rules attached to the default group" {
+  plan    = "../../testdata/default-security-group-rules.json"
+  fail    = ["aws_security_group_rule.default_ssh", "aws_vpc_security_group_egress_rule.default_out", "aws_vpc_security_group_ingress_rule.default_vpc_https"]
+  unknown = []
+  pass    = ["aws_default_security_group.main"]
+}

@@ -5,10 +5,23 @@ policy {
     severity = "medium"
     controls = ["AWS FSBP EC2.2", "CIS AWS 5.4"]
     description = <<-EOT
-      Requires `aws_default_security_group`, which adopts a VPC's default security group, to
-      have no inbound and no outbound rules: `ingress` and `egress` both empty. Any rule
-      fails, whatever its source or destination, including the self-referencing all-traffic
-      rule that AWS creates in every new VPC.
+      Requires a VPC's default security group to have no inbound and no outbound rules. Any
+      rule fails, whatever its source or destination, including the self-referencing
+      all-traffic rule that AWS creates in every new VPC. Two places are judged:
+
+      - `aws_default_security_group`, which adopts the default group: its `ingress` and
+        `egress` must both be empty;
+      - rules attached to the default group by separate resources
+        (`aws_security_group_rule`, `aws_vpc_security_group_ingress_rule`,
+        `aws_vpc_security_group_egress_rule`) whose `security_group_id` refers to
+        `aws_default_security_group.X.id`, `aws_vpc.X.default_security_group_id` or
+        `aws_default_vpc.X.default_security_group_id` (followed through module outputs and
+        inputs): each such rule fails.
+
+      A rule whose `security_group_id` is a literal id, a variable or a data source is not
+      judged: the plan cannot tell that it names a default group. A rule that only lets
+      members of the default group into another group (`source_security_group_id`) adds
+      no rule to the default group and is not judged either.
     EOT
     rationale = <<-EOT
       Every network interface launched without an explicit security group lands in the VPC's
@@ -52,7 +65,9 @@ policy {
       only after apply (for example from a `dynamic` block over an unknown collection) is
       unknown. Rules the plan shows are judged even when the configuration does not record
       them (block syntax before Terraform 1.1, `dynamic` blocks): a known `ingress` or
-      `egress` on a create, or one that differs from the state.
+      `egress` on a create, or one that differs from the state. A separate rule is judged on
+      the configuration reference alone, so values known only after apply never make it
+      unknown.
     EOT
     references = [
       "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-2",
@@ -63,32 +78,85 @@ policy {
   }
 }
 
-resource_policy "aws_default_security_group" "default_sg_no_rules" {
+# The resource types whose id (or default_security_group_id) names a VPC's default group.
+locals {
+  default_group_types = ["aws_default_security_group", "aws_vpc", "aws_default_vpc"]
+}
+
+resource_policy "aws_default_security_group" "default_security_group" {
   enforcement_level = "mandatory"
-  operations        = ["create", "update"]
+  # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
+  operations        = ["create", "update", "no-op"]
 
   locals {
-    # An unset argument means "no rules": the provider strips the group when adopting it.
-    # The configuration's keys miss block-syntax rules before Terraform 1.1 and `dynamic`
-    # blocks always, so a known planned value on a create, or one that differs from the
-    # state, is judged whatever the keys say. valuetostring renders an unknown as "(unknown)".
-    configured      = core::try(meta.configured, null)
-    configured_text = core::valuetostring(local.configured)
-    launched        = core::contains(["create", "replace"], meta.operation)
-    texts = { for k in ["ingress", "egress"] : k => {
-      now   = core::try(core::valuetostring(attrs[k]), "(absent)")
-      prior = core::try(core::valuetostring(prior_attrs[k]), "(absent)")
-      set   = local.configured_text == "(unknown)" || (local.configured_text != "(null)" && core::contains(core::coalesce(local.configured, []), k))
+    configured = core::try(meta.configured, [])
+    launched   = core::contains(["create", "replace"], meta.operation)
+
+    # Per side: the planned rules, and whether they count. An unset side means "no rules"
+    # (the provider strips the group when adopting it; state rules on an update come from
+    # separate rule resources, judged below). Block syntax before Terraform 1.1 and
+    # `dynamic` blocks are missing from the configuration's keys, so a known value on a
+    # create, or one that differs from the state, counts too. valuetostring shows an
+    # unknown as "(unknown)".
+    sides = { for k in ["ingress", "egress"] : k => {
+      rules      = core::try(attrs[k], null)
+      shown      = core::try(core::valuetostring(attrs[k]), "(absent)")
+      configured = core::contains(local.configured, k)
+      changed    = core::try(core::valuetostring(attrs[k]), "(absent)") != core::try(core::valuetostring(prior_attrs[k]), "(absent)")
     } }
-    planned = { for k, t in local.texts : k => !core::contains(["(unknown)", "(absent)", "(null)"], t.now) && (local.launched || t.now != t.prior) }
-    # Set in the configuration (or no configuration to tell) with a value known only after apply.
-    undecided = [for k, t in local.texts : k if t.now == "(unknown)" && !local.planned[k] && t.set]
-    ingress = (local.planned.ingress || (local.configured == null ? false : core::contains(local.configured, "ingress"))) ? core::coalesce(core::lookup(attrs, "ingress", null), []) : []
-    egress  = (local.planned.egress || (local.configured == null ? false : core::contains(local.configured, "egress"))) ? core::coalesce(core::lookup(attrs, "egress", null), []) : []
+    counted = { for k, s in local.sides : k => (s.configured || (!core::contains(["(unknown)", "(absent)", "(null)"], s.shown) && (local.launched || s.changed))) ? core::coalesce(s.rules, []) : [] }
+    unknown_sides = [for k, s in local.sides : k if s.shown == "(unknown)" && s.configured]
+
+    no_rules = core::length(local.counted.ingress) == 0 && core::length(local.counted.egress) == 0
+
+    unknown_message = "${core::join(" and ", local.unknown_sides)} of the default security group %{ if core::length(local.unknown_sides) == 1 }is%{ else }are%{ endif } known only after apply, so whether it has rules cannot be decided at plan time"
+    rules_message   = "the default security group has ${core::length(local.counted.ingress)} ingress and ${core::length(local.counted.egress)} egress rule(s); set ingress = [] and egress = [] and give workloads their own security groups."
   }
 
   enforce {
-    condition     = core::length(local.ingress) == 0 && core::length(local.egress) == 0
-    error_message = "%{ if core::length(local.undecided) > 0 }${meta.address}: ${core::join(" and ", local.undecided)} of the default security group %{ if core::length(local.undecided) == 1 }is%{ else }are%{ endif } known only after apply, so whether it has rules cannot be decided at plan time%{ else }${meta.address}: the default security group has ${core::length(local.ingress)} ingress and ${core::length(local.egress)} egress rule(s); set ingress = [] and egress = [] and give workloads their own security groups.%{ endif }"
+    condition     = local.no_rules
+    error_message = "${meta.address}: ${core::length(local.unknown_sides) > 0 ? local.unknown_message : local.rules_message}"
+  }
+}
+
+resource_policy "aws_security_group_rule" "security_group_rule" {
+  enforcement_level = "mandatory"
+  filter            = core::length(local.default_groups) > 0
+
+  locals {
+    default_groups = [for r in tfgate::referenced("security_group_id") : r.address if core::contains(local.default_group_types, r.meta.type)]
+  }
+
+  enforce {
+    condition     = false
+    error_message = "${meta.address}: adds a ${attrs.type} rule to the default security group of ${core::join(", ", local.default_groups)}; the default group must have no rules: attach the rule to a security group of its own."
+  }
+}
+
+resource_policy "aws_vpc_security_group_ingress_rule" "ingress_rule" {
+  enforcement_level = "mandatory"
+  filter            = core::length(local.default_groups) > 0
+
+  locals {
+    default_groups = [for r in tfgate::referenced("security_group_id") : r.address if core::contains(local.default_group_types, r.meta.type)]
+  }
+
+  enforce {
+    condition     = false
+    error_message = "${meta.address}: adds an ingress rule to the default security group of ${core::join(", ", local.default_groups)}; the default group must have no rules: attach the rule to a security group of its own."
+  }
+}
+
+resource_policy "aws_vpc_security_group_egress_rule" "egress_rule" {
+  enforcement_level = "mandatory"
+  filter            = core::length(local.default_groups) > 0
+
+  locals {
+    default_groups = [for r in tfgate::referenced("security_group_id") : r.address if core::contains(local.default_group_types, r.meta.type)]
+  }
+
+  enforce {
+    condition     = false
+    error_message = "${meta.address}: adds an egress rule to the default security group of ${core::join(", ", local.default_groups)}; the default group must have no rules: attach the rule to a security group of its own."
   }
 }

@@ -1,0 +1,121 @@
+# TFG-EC2-050: EC2 instances and their launch sources turn detailed monitoring on.
+
+policy {
+  tfgate {
+    id       = "TFG-EC2-050"
+    title    = "EC2 instances should have detailed monitoring enabled"
+    severity = "low"
+    controls = ["AWS Config ec2-instance-detailed-monitoring-enabled"]
+
+    description = <<-EOT
+      Reports instances and launch sources that leave CloudWatch detailed (one-minute)
+      monitoring off:
+
+      - `aws_instance.monitoring`: `true` passes, `false` fails; left unset, the launch
+        template the configuration refers to decides, and without one the instance gets
+        EC2's default, basic monitoring, and fails;
+      - `aws_launch_template`: `monitoring { enabled = true }` passes; `false`, or no
+        `monitoring` block (instances get basic monitoring), fails;
+      - `aws_launch_configuration.enable_monitoring`: `true` (the provider's default)
+        passes, `false` fails.
+
+      The policy is `advisory`: detailed monitoring costs money per instance and not every
+      workload needs one-minute metrics. Teams that require it raise the enforcement level
+      of TFG-EC2-050.
+    EOT
+
+    rationale = <<-EOT
+      Basic monitoring sends EC2 metrics every five minutes. Auto Scaling policies, alarms
+      on CPU credit exhaustion or on a sudden traffic spike, and incident timelines all
+      react four minutes later than they could. Detailed monitoring sends them every
+      minute. The AWS Config managed rule `ec2-instance-detailed-monitoring-enabled`
+      checks the same setting.
+    EOT
+
+    violating_example = <<-EOT
+      resource "aws_launch_template" "workers" {
+        image_id      = data.aws_ami.al2023.id
+        instance_type = "m6i.large"
+        # no monitoring block: basic (five-minute) monitoring
+      }
+    EOT
+
+    compliant_example = <<-EOT
+      resource "aws_instance" "app" {
+        ami           = data.aws_ami.al2023.id
+        instance_type = "t3.micro"
+        monitoring    = true
+      }
+    EOT
+
+    unknown_values = <<-EOT
+      A `monitoring` (or `enabled`) set to a value known only after apply gives unknown. An
+      instance that leaves `monitoring` unset and launches from a launch template that is
+      not managed in this plan is unknown; when the plan has no configuration for the
+      instance, an unset (unknown) `monitoring` is unknown too.
+    EOT
+
+    references = [
+      "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html",
+      "https://docs.aws.amazon.com/config/latest/developerguide/ec2-instance-detailed-monitoring-enabled.html",
+      "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance#monitoring",
+      "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/launch_template#monitoring",
+    ]
+  }
+}
+
+resource_policy "aws_instance" "instance_monitoring" {
+  enforcement_level = "advisory"
+
+  locals {
+    configured    = core::try(meta.configured, null)
+    setting       = core::try(attrs.monitoring, null)
+    # Unset: unknown with current providers (computed), a known null with older ones.
+    sets_it       = local.configured != null ? core::contains(local.configured, "monitoring") : local.setting != null
+    uses_template = local.configured != null ? core::contains(local.configured, "launch_template") : false
+    templates     = [for r in tfgate::referenced("launch_template") : r if r.meta.type == "aws_launch_template"]
+    template_on   = core::alltrue([for t in local.templates : core::try(t.attrs.monitoring[0].enabled, null) == true])
+    # Unset without a template: EC2's default, basic monitoring. A template outside the plan
+    # decides at launch: known only after apply, like the id.
+    inherited_on  = !local.uses_template ? false : (core::length(local.templates) > 0 ? local.template_on : core::try(attrs.id, "") == "(decided at launch)")
+
+    sets_known   = core::valuetostring(local.sets_it) != "(unknown)"
+    verdict_text = core::valuetostring(local.sets_it ? local.setting == true : local.inherited_on)
+
+    template_names  = core::join(", ", [for t in local.templates : t.address])
+    unset_message   = !local.uses_template ? "monitoring is not set, so the instance gets EC2's default, basic (five-minute) monitoring; set monitoring = true" : (core::length(local.templates) > 0 ? "monitoring is not set and the launch template ${local.template_names} does not enable it; set monitoring = true" : "monitoring is not set and the launch template it refers to is not managed in this plan, so whether detailed monitoring is on is known only after apply")
+    set_message     = local.verdict_text == "(unknown)" ? "monitoring is known only after apply" : "monitoring is false: the instance has basic (five-minute) monitoring; set monitoring = true"
+    message         = !local.sets_known ? "monitoring is known only after apply, and the plan has no configuration for this resource to tell whether it is set" : (local.sets_it ? local.set_message : local.unset_message)
+  }
+
+  enforce {
+    condition     = local.sets_it ? local.setting == true : local.inherited_on
+    error_message = "${meta.address}: ${local.message}."
+  }
+}
+
+resource_policy "aws_launch_template" "launch_template_monitoring" {
+  enforcement_level = "advisory"
+
+  locals {
+    enabled = core::try(attrs.monitoring[0].enabled, null)
+  }
+
+  enforce {
+    condition     = local.enabled == true
+    error_message = "${meta.address}: %{ if core::valuetostring(local.enabled) == "(unknown)" }monitoring[0].enabled is known only after apply%{ else }monitoring[0].enabled is ${local.enabled == null ? "not set" : core::jsonencode(local.enabled)}: instances launched from this template get basic (five-minute) monitoring; add monitoring { enabled = true }%{ endif }."
+  }
+}
+
+resource_policy "aws_launch_configuration" "launch_configuration_monitoring" {
+  enforcement_level = "advisory"
+
+  locals {
+    enabled = core::try(attrs.enable_monitoring, null)
+  }
+
+  enforce {
+    condition     = local.enabled != false
+    error_message = "${meta.address}: %{ if core::valuetostring(local.enabled) == "(unknown)" }enable_monitoring is known only after apply%{ else }enable_monitoring is false: instances launched from this configuration get basic (five-minute) monitoring; set enable_monitoring = true%{ endif }."
+  }
+}

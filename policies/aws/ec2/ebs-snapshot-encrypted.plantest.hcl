@@ -1,0 +1,17 @@
+# TFG-EC2-022 over policies/testdata/ebs-snapshots.json (see policies/testdata/README.md).
+
+plan_test "snapshots take their volume's encryption" {
+  plan    = "../../testdata/ebs-snapshots.json"
+  policy  = "snapshot_encrypted"
+  fail    = ["aws_ebs_snapshot.of_plain"]
+  unknown = ["aws_ebs_snapshot.of_unset", "aws_ebs_snapshot.of_outside"]
+  pass    = ["aws_ebs_snapshot.of_encrypted", "aws_ebs_snapshot.of_covered"]
+}
+
+plan_test "snapshot copies" {
+  plan    = "../../testdata/ebs-snapshots.json"
+  policy  = "snapshot_copy_encrypted"
+  fail    = ["aws_ebs_snapshot_copy.plain_copy"]
+  unknown = ["aws_ebs_snapshot_copy.copy_outside"]
+  pass    = ["aws_ebs_snapshot_copy.encrypted_copy", "aws_ebs_snapshot_copy.copy_of_encrypted", "aws_ebs_snapshot_copy.copy_covered"]
+}

@@ -1,0 +1,143 @@
+# TFG-EC2-022: EBS snapshots that the plan creates or copies are encrypted.
+
+policy {
+  tfgate {
+    id       = "TFG-EC2-022"
+    title    = "EBS snapshots and snapshot copies must be encrypted"
+    severity = "high"
+    controls = ["AWS FSBP EC2.3", "NIST 800-53 SC-28"]
+
+    description = <<-EOT
+      Requires the snapshots a plan creates or copies to be encrypted at rest:
+
+      - `aws_ebs_snapshot` takes the encryption of its volume: it passes when its own
+        `encrypted` is known true (an existing snapshot), or when the `aws_ebs_volume` its
+        `volume_id` refers to in the configuration is encrypted (`encrypted = true`, or EBS
+        encryption by default enabled on the volume's provider configuration for a volume
+        this plan creates); it fails when that volume is known to be unencrypted;
+      - `aws_ebs_snapshot_copy` passes with `encrypted = true`, or when EBS encryption by
+        default is enabled on its own provider configuration (copies of unencrypted
+        snapshots are then encrypted), or when the `aws_ebs_snapshot` its
+        `source_snapshot_id` refers to passes (a copy of an encrypted snapshot is always
+        encrypted); it fails when `encrypted` is not true and that source snapshot is known
+        to be unencrypted.
+    EOT
+
+    rationale = <<-EOT
+      A snapshot holds a full copy of the volume's data. Unencrypted snapshots can be shared
+      with other accounts or made public, copied to other Regions and restored to volumes
+      that nobody watches; every copy is readable by whoever obtains it. Encrypted
+      snapshots stay under KMS key policies, cannot be made public, and volumes restored
+      from them are encrypted too. AWS Security Hub EC2.3 covers attached volumes; the
+      snapshots taken from them need the same protection.
+    EOT
+
+    violating_example = <<-EOT
+      resource "aws_ebs_volume" "data" {
+        availability_zone = "eu-west-1a"
+        size              = 100
+        encrypted         = false
+      }
+
+      resource "aws_ebs_snapshot" "data" {
+        volume_id = aws_ebs_volume.data.id # unencrypted volume: unencrypted snapshot
+      }
+
+      resource "aws_ebs_snapshot_copy" "dr" {
+        source_snapshot_id = aws_ebs_snapshot.data.id
+        source_region      = "eu-west-1"
+        encrypted          = false
+      }
+    EOT
+
+    compliant_example = <<-EOT
+      resource "aws_ebs_snapshot_copy" "dr" {
+        source_snapshot_id = aws_ebs_snapshot.data.id
+        source_region      = "eu-west-1"
+        encrypted          = true
+        kms_key_id         = aws_kms_key.dr.arn
+      }
+    EOT
+
+    unknown_values = <<-EOT
+      When the volume (or source snapshot) is not managed in this plan (a literal id, a
+      variable, a data source), nothing in the plan shows whether it is encrypted: the
+      verdict is unknown unless the resource's own values decide. A volume whose `encrypted`
+      is known only after apply gives unknown, and so does an account default whose
+      `enabled` is.
+    EOT
+
+    references = [
+      "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html",
+      "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html",
+      "https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html",
+      "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ebs_snapshot",
+      "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ebs_snapshot_copy",
+    ]
+  }
+}
+
+locals {
+  # Provider configurations whose account and Region encrypt new volumes and copies by default.
+  encrypting_providers = [for d in tfgate::resources("aws_ebs_encryption_by_default") : d.meta.provider_config_key if d.attrs.enabled == true]
+}
+
+resource_policy "aws_ebs_snapshot" "snapshot_encrypted" {
+  enforcement_level = "mandatory"
+
+  locals {
+    volumes   = [for r in tfgate::referenced("volume_id") : r if r.meta.type == "aws_ebs_volume"]
+    volume_in_plan = core::length(local.volumes) > 0
+    # A volume is encrypted when it says so, or when this plan creates it on a provider
+    # configuration that encrypts new volumes by default.
+    volumes_encrypted = core::alltrue([for v in local.volumes : v.attrs.encrypted == true || (core::contains(["create", "replace"], v.meta.operation) && core::contains(local.encrypting_providers, v.meta.provider_config_key))])
+    # A snapshot's own `encrypted` is computed: known for an existing snapshot only.
+    own_known         = !core::contains(["(unknown)", "(null)"], core::try(core::valuetostring(attrs.encrypted), "(unknown)"))
+    own_encrypted     = core::try(attrs.encrypted, null) == true
+
+    volumes_pending  = core::valuetostring(local.volumes_encrypted) == "(unknown)"
+
+    volume_names    = core::join(", ", [for v in local.volumes : v.address])
+    plain_message   = "the snapshot copies ${local.volume_names}, which is not encrypted and not covered by EBS encryption by default in this plan, so the snapshot is not encrypted; encrypt the volume"
+    pending_message = "whether ${local.volume_names} is encrypted (its encrypted, or EBS encryption by default) is known only after apply"
+    outside_message = !local.own_known ? "volume_id refers to no aws_ebs_volume in this plan, so whether the snapshot is encrypted is known only after apply" : "the snapshot is not encrypted"
+    message         = (local.volume_in_plan && !local.own_known) ? (local.volumes_pending ? local.pending_message : local.plain_message) : local.outside_message
+  }
+
+  enforce {
+    condition     = local.own_known ? local.own_encrypted : (local.volume_in_plan ? local.volumes_encrypted : local.own_encrypted)
+    error_message = "${meta.address}: ${local.message}."
+  }
+}
+
+resource_policy "aws_ebs_snapshot_copy" "snapshot_copy_encrypted" {
+  enforcement_level = "mandatory"
+
+  locals {
+    asks_encryption = core::try(attrs.encrypted, null) == true
+    by_default      = core::contains(local.encrypting_providers, meta.provider_config_key)
+    sources         = [for r in tfgate::referenced("source_snapshot_id") : r if r.meta.type == "aws_ebs_snapshot"]
+    source_in_plan  = core::length(local.sources) > 0
+    # A source snapshot is encrypted when its known `encrypted` says so, else when its volume
+    # in this plan is.
+    sources_encrypted = core::alltrue([for s in local.sources : !core::contains(["(unknown)", "(null)"], core::try(core::valuetostring(s.attrs.encrypted), "(unknown)")) ? s.attrs.encrypted == true : core::anytrue([
+      for v in tfgate::referenced("volume_id", s.address) : v.attrs.encrypted == true || (core::contains(["create", "replace"], v.meta.operation) && core::contains(local.encrypting_providers, v.meta.provider_config_key))
+    ])])
+
+    # Outside the plan, the source decides at apply: unknown for a new copy, like its id; an
+    # existing copy's state shows whether it is encrypted.
+    created          = core::contains(["create", "replace"], meta.operation)
+    decided_at_apply = core::try(attrs.id, "") == "(decided at apply)"
+
+    sources_pending = core::valuetostring(local.sources_encrypted) == "(unknown)"
+    source_names    = core::join(", ", [for s in local.sources : s.address])
+    pending_message = "encrypted is ${core::jsonencode(core::try(attrs.encrypted, null))} and whether the source snapshot ${local.source_names} is encrypted is known only after apply; set encrypted = true"
+    plain_message   = "encrypted is ${core::jsonencode(core::try(attrs.encrypted, null))}, the source snapshot ${local.source_names} is not encrypted and EBS encryption by default is not enabled for provider configuration ${meta.provider_config_key} in this plan; set encrypted = true"
+    outside_message = local.created ? "encrypted is ${core::jsonencode(core::try(attrs.encrypted, null))} and source_snapshot_id refers to no aws_ebs_snapshot in this plan, so whether the copy is encrypted is known only after apply; set encrypted = true" : "the snapshot copy is not encrypted (encrypted is ${core::jsonencode(core::try(attrs.encrypted, null))}); copy it again with encrypted = true"
+  }
+
+  enforce {
+    condition     = local.asks_encryption || local.by_default || (local.source_in_plan ? local.sources_encrypted : local.decided_at_apply)
+    error_message = "${meta.address}: ${local.source_in_plan ? (local.sources_pending ? local.pending_message : local.plain_message) : local.outside_message}."
+  }
+}
