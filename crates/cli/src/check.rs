@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Args;
 use rayon::prelude::*;
+use tfgate_core::UnknownMode;
+use tfgate_engine::decide;
 use tfgate_policy::check::{check_plan, describe_policies, CheckOptions};
 use tfgate_policy::config::{self, Config, PolicySetSource};
-use tfgate_policy::gate::{decide, UnknownMode};
 use tfgate_policy::identity::{self, PolicyIndex};
 use tfgate_policy::Limits;
 use tfgate_report::{
@@ -34,8 +35,8 @@ pub struct CheckArgs {
     policies: Vec<PathBuf>,
     /// How a result that depends on values known only after apply counts: as a failure
     /// (the gate fails closed; the default), a warning, or a pass.
-    #[arg(long, value_name = "MODE", value_parser = ["fail", "warn", "pass"])]
-    unknown: Option<String>,
+    #[arg(long, value_name = "MODE", value_enum)]
+    unknown: Option<UnknownMode>,
     /// The configuration file (policy sets, levels, inputs, waivers); `./tfgate.hcl` when it exists.
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
@@ -109,10 +110,7 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
     if set.files().is_empty() {
         anyhow::bail!("no policies to run: the built-in library is empty and no --policy was given");
     }
-    let unknown: UnknownMode = match &args.unknown {
-        Some(u) => u.parse().map_err(anyhow::Error::msg)?,
-        None => config.unknown.unwrap_or_default(),
-    };
+    let unknown = args.unknown.or(config.unknown).unwrap_or_default();
     // Every id the user wrote names policy blocks of this set, or the run stops.
     let settings = identity::resolve_config(&set, &mut config).map_err(config_error)?;
     let options = CheckOptions { inputs: settings.inputs, levels: settings.levels, limits: args.limits.limits() };
@@ -234,7 +232,7 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
     }
     report.overrides = apply_overrides(&args, &overridden, &mut report);
     report.waivers = config::apply_waivers(&config.waivers, &mut report.findings, &config::today());
-    report.gate = decide(&report.findings, &report.errors, unknown);
+    report.gate = decide(&mut report.findings, &report.errors, unknown);
 
     let terminal = std::io::stdout().is_terminal();
     let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

@@ -193,6 +193,8 @@ fn write_finding(out: &mut Vec<u8>, f: &Finding) -> Result<(), serde_json::Error
         message,
         waived_by,
         overridden,
+        // The gate's part, said by status, level, `overridden` and the gate.
+        effect: _,
     } = f;
     fn field(out: &mut Vec<u8>, name: &str, value: &(impl Serialize + ?Sized)) -> Result<(), serde_json::Error> {
         out.extend_from_slice(b"\n      \"");

@@ -7,8 +7,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-pub mod report;
-
 pub mod github;
 pub mod json;
 pub mod junit;
@@ -19,8 +17,11 @@ pub mod sentinel;
 pub mod table;
 mod text;
 
-pub use report::*;
 pub use rollup::{module_rollup, ModuleRollup};
+pub use tfgate_core::{
+    Counts, Effect, EnforcementLevel, Finding, Gate, OverrideInfo, PlanInfo, PolicyInfo, Report, RunError, Severity,
+    Status, TargetKind, Tool, UnknownMode, WaiverInfo, SCHEMA_VERSION,
+};
 
 /// The output formats tfgate can write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -160,24 +161,6 @@ pub fn render(format: Format, report: &Report, options: &RenderOptions) -> Resul
         Format::Markdown => Ok(markdown::render(report, options)),
         Format::Sentinel => Ok(sentinel::render(report, options)),
     }
-}
-
-/// Whether a finding counts against the gate: `fail` and `error` always,
-/// `unknown` unless the run treats unknown as `warn` or `pass`.
-/// Waived findings never do; overridden ones are still failures (the
-/// override only keeps them from failing the gate).
-pub fn is_failing(finding: &Finding, report: &Report) -> bool {
-    match finding.status {
-        Status::Fail | Status::Error => true,
-        Status::Unknown => unknown_fails(report),
-        Status::Pass | Status::Waived => false,
-    }
-}
-
-/// Unknown counts as failure unless the gate says `warn` or `pass`
-/// (an empty mode is the default, which fails closed).
-pub(crate) fn unknown_fails(report: &Report) -> bool {
-    !matches!(report.gate.unknown_mode.as_str(), "warn" | "pass")
 }
 
 /// The one-line summary shared by the table and Markdown formats:

@@ -11,7 +11,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::text::{local_address, module_prefixes};
-use crate::{EnforcementLevel, Finding, PolicyInfo, RenderOptions, Report, ReportError, Severity, Status, TargetKind};
+use crate::{
+    EnforcementLevel, Finding, PolicyInfo, RenderOptions, Report, ReportError, Severity, Status, TargetKind,
+    UnknownMode,
+};
 
 const SCHEMA_URI: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/tfgate/tfgate";
@@ -204,7 +207,7 @@ struct ResultProperties {
 #[serde(rename_all = "camelCase")]
 struct RunProperties {
     gate_passed: bool,
-    unknown_mode: String,
+    unknown_mode: UnknownMode,
     summary: String,
 }
 
@@ -240,7 +243,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> Result<String, Report
             results,
             properties: RunProperties {
                 gate_passed: report.gate.passed,
-                unknown_mode: report.gate.unknown_mode.clone(),
+                unknown_mode: report.gate.unknown_mode,
                 summary: report.gate.summary.clone(),
             },
         }],
@@ -319,7 +322,7 @@ fn rule(p: &PolicyInfo) -> Rule {
             tags,
             security_severity: p.severity.map(security_severity),
             enforcement_level: p.enforcement_level.as_str(),
-            target: format!("{}:{}", target_kind_str(p.target_kind), p.target),
+            target: format!("{}:{}", p.target_kind.as_str(), p.target),
             source: p.source.clone(),
         },
     }
@@ -343,14 +346,6 @@ fn security_severity(s: Severity) -> &'static str {
         Severity::Medium => "5.5",
         Severity::Low => "3.0",
         Severity::Info => "0.0",
-    }
-}
-
-fn target_kind_str(k: TargetKind) -> &'static str {
-    match k {
-        TargetKind::Resource => "resource",
-        TargetKind::Provider => "provider",
-        TargetKind::Module => "module",
     }
 }
 
@@ -506,11 +501,7 @@ impl LogicalLocations {
                 ("module", module.unwrap_or_default())
             }
             kind => {
-                let kind = match kind {
-                    TargetKind::Provider => "provider",
-                    TargetKind::Module => "module",
-                    TargetKind::Resource => "resource",
-                };
+                let kind = kind.as_str();
                 let name = local_address(&f.address, &f.module_path);
                 (kind, self.get_or_add(kind, &f.address, name, module))
             }

@@ -14,7 +14,7 @@
 //! but not counted as violations.
 
 use crate::text::{module_or_root, terminal_safe};
-use crate::{is_failing, plural, EnforcementLevel, Finding, PolicyInfo, RenderOptions, Report, Status};
+use crate::{plural, EnforcementLevel, Finding, PolicyInfo, RenderOptions, Report, Status};
 
 const RESET: &str = "\x1b[0m";
 const RED: &str = "\x1b[31m";
@@ -44,7 +44,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
 
     for (n, policy) in report.policies.iter().enumerate() {
         let findings: Vec<&Finding> = report.findings.iter().filter(|f| *f.policy_id == *policy.id).collect();
-        let violations = findings.iter().filter(|f| is_failing(f, report)).count();
+        let violations = findings.iter().filter(|f| f.effect.is_violation()).count();
         let waived = findings.iter().filter(|f| f.status == Status::Waived).count();
         let overridden = findings.iter().any(|f| f.overridden);
         let passed = violations == 0;
