@@ -14,8 +14,8 @@ use tfgate_policy::config::{self, Config, PolicySetSource};
 use tfgate_policy::identity::{self, PolicyIndex};
 use tfgate_policy::Limits;
 use tfgate_report::{
-    render_to, EnforcementLevel, Format, OverrideInfo, PlanInfo, PolicyInfo, RenderOptions, Report, ReportError,
-    RunError, Status, Tool, SCHEMA_VERSION,
+    EnforcementLevel, Format, OverrideInfo, PlanInfo, PolicyInfo, RenderOptions, Report, ReportError, RunError, Status,
+    Tool, SCHEMA_VERSION,
 };
 
 use crate::plan_input::read_plan_text;
@@ -51,8 +51,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "TEXT")]
     override_reason: Option<String>,
     /// Output format on standard output.
-    #[arg(long, short = 'f', value_name = "FORMAT", default_value = "table", value_parser = FORMATS)]
-    format: String,
+    #[arg(long, short = 'f', value_name = "FORMAT", default_value = "table", value_enum)]
+    format: Format,
     /// Also write FORMAT to PATH (repeatable): `--output sarif=results.sarif --output junit=results.xml`.
     #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH")]
     outputs: Vec<String>,
@@ -94,8 +94,6 @@ impl LimitArgs {
         }
     }
 }
-
-const FORMATS: [&str; 7] = ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"];
 
 pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
     let mut config = match args.config.clone().map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? {
@@ -255,13 +253,15 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
         // A report that cannot be made is not a write error: told apart so
         // that its own message is shown.
         let mut failed = None;
-        crate::write_file_atomically(Path::new(path), |w| match render_to(format, &report, &file_options, w) {
-            Ok(()) => Ok(()),
-            Err(ReportError::Io(e)) => Err(e),
-            Err(e) => {
-                let message = e.to_string();
-                failed = Some(e);
-                Err(std::io::Error::other(message))
+        crate::write_file_atomically(Path::new(path), |w| {
+            match tfgate_report::write(format, &report, &file_options, w) {
+                Ok(()) => Ok(()),
+                Err(ReportError::Io(e)) => Err(e),
+                Err(e) => {
+                    let message = e.to_string();
+                    failed = Some(e);
+                    Err(std::io::Error::other(message))
+                }
             }
         })
         .map_err(|e| match failed.take() {
@@ -270,8 +270,7 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
         })
         .with_context(|| format!("cannot write {path}"))?;
     }
-    let format: Format = args.format.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?;
-    match render_to(format, &report, &options, stdout) {
+    match tfgate_report::write(args.format, &report, &options, stdout) {
         // The sink keeps the write error; `main` reports it (or stays quiet
         // for a closed pipe) and the verdict stands.
         Ok(()) | Err(ReportError::Io(_)) => {}

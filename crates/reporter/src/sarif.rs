@@ -211,7 +211,8 @@ struct RunProperties {
     summary: String,
 }
 
-pub fn render(report: &Report, options: &RenderOptions) -> Result<String, ReportError> {
+/// Writes `report` as a SARIF 2.1.0 log into `writer`.
+pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io::Write) -> Result<(), ReportError> {
     let mut rules = Rules::default();
     for p in &report.policies {
         rules.add(p);
@@ -248,9 +249,13 @@ pub fn render(report: &Report, options: &RenderOptions) -> Result<String, Report
             },
         }],
     };
-    let mut out = serde_json::to_string_pretty(&log)?;
-    out.push('\n');
-    Ok(out)
+    serde_json::to_writer_pretty(&mut *writer, &log).map_err(|e| match e.io_error_kind() {
+        // A failed writer is a write error, not a serialization one.
+        Some(_) => ReportError::Io(e.into()),
+        None => ReportError::Json(e),
+    })?;
+    writer.write_all(b"\n")?;
+    Ok(())
 }
 
 /// Rules by policy id; a finding whose policy is missing from the report
@@ -622,7 +627,7 @@ mod tests {
         assert_eq!(module.parent_index, None);
         // The report grows with the finding, not with the depth squared.
         let report = Report { findings: vec![finding(5000)], ..Report::default() };
-        let text = render(&report, &RenderOptions::default()).unwrap();
+        let text = crate::render(crate::Format::Sarif, &report, &RenderOptions::default()).unwrap();
         assert!(text.len() < 10 * finding(5000).address.len(), "{} bytes", text.len());
     }
 
