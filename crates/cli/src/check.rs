@@ -406,19 +406,10 @@ fn without_name(e: &anyhow::Error, name: &str) -> String {
     full.strip_prefix(name).and_then(|m| m.strip_prefix(": ")).map_or_else(|| full.clone(), str::to_string)
 }
 
-/// True for valid JSON that does not even try to be a plan: not an object,
-/// or an object without `format_version` (`modules.json`, tfgate's own
-/// report). A state file or a plan of another version is not "clearly"
-/// anything: it stays an error.
+/// A file a directory scan found that is valid JSON but clearly not a
+/// plan; the plan reader says which.
 fn clearly_not_a_plan(e: &tfgate_plan::PlanError, text: &str) -> bool {
-    if !matches!(e, tfgate_plan::PlanError::NotAPlan { .. }) {
-        return false;
-    }
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(o)) => !o.contains_key("format_version"),
-        Ok(_) => true,
-        Err(_) => false,
-    }
+    matches!(e, tfgate_plan::PlanError::NotAPlan { .. }) && tfgate_plan::clearly_not_a_plan(text)
 }
 
 /// Plan paths as given, with directories replaced by the `*.json` files

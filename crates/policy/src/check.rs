@@ -450,16 +450,12 @@ fn resource_meta_fields(
     Value::object_from(pairs)
 }
 
-/// The argument and block names the resource's configuration sets (keys of
-/// its `expressions`): tells "left unset" from "set to a value known only
-/// after apply". `dynamic` blocks are not recorded by Terraform.
+/// The argument and block names the resource's configuration sets, from
+/// the plan reader; unknown when the plan does not record them.
 fn configured_arguments(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
-    let Some(json) = plan.config_resource(&r.address).and_then(|c| c.expressions_json()) else {
-        return Value::unknown();
-    };
-    match serde_json::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(json) {
-        Ok(keys) => Value::list(keys.into_keys().map(Value::string).collect()),
-        Err(_) => Value::unknown(),
+    match plan.config_resource(&r.address).and_then(|c| c.configured_arguments()) {
+        Some(keys) => Value::list(keys.into_iter().map(Value::string).collect()),
+        None => Value::unknown(),
     }
 }
 
@@ -500,28 +496,6 @@ fn resource_target(
     Ok((target, info))
 }
 
-/// A configuration's expressions as attribute values: constants as they
-/// are, anything computed from references as unknown.
-fn expressions_to_value(json: Option<&str>) -> Value {
-    let Some(parsed) = json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()) else {
-        return Value::object_from(Vec::<(String, Value)>::new());
-    };
-    fn expr(e: &serde_json::Value) -> Value {
-        match e {
-            serde_json::Value::Object(m) if m.contains_key("constant_value") => json_value(&m["constant_value"]),
-            serde_json::Value::Object(m) if m.contains_key("references") || m.is_empty() => Value::unknown(),
-            serde_json::Value::Object(m) => Value::object(m.iter().map(|(k, v)| (k.clone(), expr(v))).collect()),
-            serde_json::Value::Array(items) => Value::list(items.iter().map(expr).collect()),
-            _ => Value::unknown(),
-        }
-    }
-    expr(&parsed)
-}
-
-fn json_value(j: &serde_json::Value) -> Value {
-    tfgate_plan::resolve(Some(&j.to_string()), None, None).unwrap_or_else(|_| Value::unknown())
-}
-
 fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
     {
         {
@@ -529,7 +503,8 @@ fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
             let mut parts = full.rsplit('/');
             let ty = parts.next().unwrap_or(&p.name).to_string();
             let namespace = parts.next().map(str::to_string);
-            let mut attrs = expressions_to_value(None);
+            // The plan records no provider arguments beyond the region.
+            let mut attrs = Value::object_from(Vec::<(String, Value)>::new());
             if let Some(region) = &p.region {
                 if let Kind::Object(obj) = &mut attrs.kind {
                     obj.insert("region", region.value());
@@ -580,7 +555,7 @@ fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>) -> (Target, Tar
             let target = Target {
                 kind: TargetKind::Module,
                 name: source.clone(),
-                attrs: call.mark_sensitive_arguments(expressions_to_value(call.expressions_json())),
+                attrs: call.argument_values(),
                 prior_attrs: Value::null(),
                 meta,
                 actions: vec![],
