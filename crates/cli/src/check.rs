@@ -7,14 +7,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Args;
 use rayon::prelude::*;
+use tfgate_core::UnknownMode;
+use tfgate_engine::decide;
 use tfgate_policy::check::{check_plan, describe_policies, CheckOptions};
 use tfgate_policy::config::{self, Config, PolicySetSource};
-use tfgate_policy::gate::{decide, UnknownMode};
 use tfgate_policy::identity::{self, PolicyIndex};
 use tfgate_policy::Limits;
 use tfgate_report::{
-    render_to, EnforcementLevel, Format, OverrideInfo, PlanInfo, PolicyInfo, RenderOptions, Report, ReportError,
-    RunError, Status, Tool, SCHEMA_VERSION,
+    EnforcementLevel, Format, OverrideInfo, PlanInfo, PolicyInfo, RenderOptions, Report, ReportError, RunError, Status,
+    Tool, SCHEMA_VERSION,
 };
 
 use crate::plan_input::read_plan_text;
@@ -34,8 +35,8 @@ pub struct CheckArgs {
     policies: Vec<PathBuf>,
     /// How a result that depends on values known only after apply counts: as a failure
     /// (the gate fails closed; the default), a warning, or a pass.
-    #[arg(long, value_name = "MODE", value_parser = ["fail", "warn", "pass"])]
-    unknown: Option<String>,
+    #[arg(long, value_name = "MODE", value_enum)]
+    unknown: Option<UnknownMode>,
     /// The configuration file (policy sets, levels, inputs, waivers); `./tfgate.hcl` when it exists.
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
@@ -50,8 +51,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "TEXT")]
     override_reason: Option<String>,
     /// Output format on standard output.
-    #[arg(long, short = 'f', value_name = "FORMAT", default_value = "table", value_parser = FORMATS)]
-    format: String,
+    #[arg(long, short = 'f', value_name = "FORMAT", default_value = "table", value_enum)]
+    format: Format,
     /// Also write FORMAT to PATH (repeatable): `--output sarif=results.sarif --output junit=results.xml`.
     #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH")]
     outputs: Vec<String>,
@@ -94,8 +95,6 @@ impl LimitArgs {
     }
 }
 
-const FORMATS: [&str; 7] = ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"];
-
 pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
     let mut config = match args.config.clone().map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? {
         Some(path) => config::load_config(&path).map_err(config_error)?,
@@ -109,10 +108,7 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
     if set.files().is_empty() {
         anyhow::bail!("no policies to run: the built-in library is empty and no --policy was given");
     }
-    let unknown: UnknownMode = match &args.unknown {
-        Some(u) => u.parse().map_err(anyhow::Error::msg)?,
-        None => config.unknown.unwrap_or_default(),
-    };
+    let unknown = args.unknown.or(config.unknown).unwrap_or_default();
     // Every id the user wrote names policy blocks of this set, or the run stops.
     let settings = identity::resolve_config(&set, &mut config).map_err(config_error)?;
     let options = CheckOptions { inputs: settings.inputs, levels: settings.levels, limits: args.limits.limits() };
@@ -234,7 +230,7 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
     }
     report.overrides = apply_overrides(&args, &overridden, &mut report);
     report.waivers = config::apply_waivers(&config.waivers, &mut report.findings, &config::today());
-    report.gate = decide(&report.findings, &report.errors, unknown);
+    report.gate = decide(&mut report.findings, &report.errors, unknown);
 
     let terminal = std::io::stdout().is_terminal();
     let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -257,13 +253,15 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
         // A report that cannot be made is not a write error: told apart so
         // that its own message is shown.
         let mut failed = None;
-        crate::write_file_atomically(Path::new(path), |w| match render_to(format, &report, &file_options, w) {
-            Ok(()) => Ok(()),
-            Err(ReportError::Io(e)) => Err(e),
-            Err(e) => {
-                let message = e.to_string();
-                failed = Some(e);
-                Err(std::io::Error::other(message))
+        crate::write_file_atomically(Path::new(path), |w| {
+            match tfgate_report::write(format, &report, &file_options, w) {
+                Ok(()) => Ok(()),
+                Err(ReportError::Io(e)) => Err(e),
+                Err(e) => {
+                    let message = e.to_string();
+                    failed = Some(e);
+                    Err(std::io::Error::other(message))
+                }
             }
         })
         .map_err(|e| match failed.take() {
@@ -272,8 +270,7 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
         })
         .with_context(|| format!("cannot write {path}"))?;
     }
-    let format: Format = args.format.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?;
-    match render_to(format, &report, &options, stdout) {
+    match tfgate_report::write(args.format, &report, &options, stdout) {
         // The sink keeps the write error; `main` reports it (or stays quiet
         // for a closed pipe) and the verdict stands.
         Ok(()) | Err(ReportError::Io(_)) => {}
@@ -409,19 +406,10 @@ fn without_name(e: &anyhow::Error, name: &str) -> String {
     full.strip_prefix(name).and_then(|m| m.strip_prefix(": ")).map_or_else(|| full.clone(), str::to_string)
 }
 
-/// True for valid JSON that does not even try to be a plan: not an object,
-/// or an object without `format_version` (`modules.json`, tfgate's own
-/// report). A state file or a plan of another version is not "clearly"
-/// anything: it stays an error.
+/// A file a directory scan found that is valid JSON but clearly not a
+/// plan; the plan reader says which.
 fn clearly_not_a_plan(e: &tfgate_plan::PlanError, text: &str) -> bool {
-    if !matches!(e, tfgate_plan::PlanError::NotAPlan { .. }) {
-        return false;
-    }
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(o)) => !o.contains_key("format_version"),
-        Ok(_) => true,
-        Err(_) => false,
-    }
+    matches!(e, tfgate_plan::PlanError::NotAPlan { .. }) && tfgate_plan::clearly_not_a_plan(text)
 }
 
 /// Plan paths as given, with directories replaced by the `*.json` files

@@ -78,7 +78,7 @@ pub fn list(set: &PolicySet) -> String {
     // format width over 65,535 panics.
     let _ = writeln!(out, "{}  {:21}  {:8}  {}  TITLE", pad("ID", id_w), "LEVEL", "SEVERITY", pad("TARGET", target_w));
     for p in &infos {
-        let target = format!("{} {}", p.target_kind_word(), p.target);
+        let target = format!("{} {}", p.target_kind.as_str(), p.target);
         let _ = writeln!(
             out,
             "{}  {:21}  {:8}  {}  {}",
@@ -118,20 +118,6 @@ pub fn list_markdown(set: &PolicySet) -> String {
         );
     }
     out
-}
-
-trait KindWord {
-    fn target_kind_word(&self) -> &'static str;
-}
-
-impl KindWord for tfgate_report::PolicyInfo {
-    fn target_kind_word(&self) -> &'static str {
-        match self.target_kind {
-            tfgate_report::TargetKind::Resource => "resource",
-            tfgate_report::TargetKind::Provider => "provider",
-            tfgate_report::TargetKind::Module => "module",
-        }
-    }
 }
 
 /// A policy file's documentation as Markdown.

@@ -34,8 +34,8 @@ pub use document::{
 pub use error::PlanError;
 pub use pattern::AddressPattern;
 pub use plan::{
-    Change, Check, CheckInstance, ConfigResource, DeferredChange, Importing, ModuleCall, OutputChange, Plan, Producer,
-    ProviderConfig, Region, ResourceInstance, StateResource, Variable,
+    clearly_not_a_plan, Change, Check, CheckInstance, ConfigResource, DeferredChange, Importing, ModuleCall,
+    OutputChange, Plan, Producer, ProviderConfig, Region, ResourceInstance, StateResource, Variable,
 };
 pub use resolve::{resolve, resolve_selected, Mask, ResolveError, Selection};
 pub use value::{Key, Kind, Number, Object, PathStep, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};

@@ -446,6 +446,19 @@ impl std::fmt::Debug for Region {
     }
 }
 
+/// True for valid JSON that does not even try to be a plan: not an object,
+/// or an object without `format_version` (`modules.json`, tfgate's own
+/// report). A state file or a plan of another version is not "clearly"
+/// anything. For callers that scan folders for plans and pass over other
+/// JSON; [`Plan::parse`] says what is wrong with a file meant as a plan.
+pub fn clearly_not_a_plan(text: &str) -> bool {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(o)) => !o.contains_key("format_version"),
+        Ok(_) => true,
+        Err(_) => false,
+    }
+}
+
 /// A `module` block of the configuration.
 pub struct ModuleCall<'a> {
     /// Call names from the root: `["a", "b"]` for `module.a.module.b`.
@@ -471,6 +484,13 @@ impl ModuleCall<'_> {
     /// True when the argument `name` carries a sensitive value.
     pub fn is_sensitive_argument(&self, name: &str) -> bool {
         self.sensitive_arguments.contains(name)
+    }
+    /// The call's arguments as values, what a module policy sees as
+    /// `attrs`: an object keyed by argument name, constants as written,
+    /// anything computed from references unknown, and the sensitive
+    /// arguments marked so, wholly. Empty when the plan records no arguments.
+    pub fn argument_values(&self) -> Value {
+        self.mark_sensitive_arguments(expression_values(self.expressions_json()))
     }
     /// The call's arguments (an object keyed by argument name) with the
     /// sensitive ones marked, wholly.
@@ -548,6 +568,48 @@ impl ConfigResource<'_> {
     /// The block's expressions as JSON text (`{"ami": {"constant_value": "..."}}`).
     pub fn expressions_json(&self) -> Option<&str> {
         self.expressions.map(RawValue::get)
+    }
+    /// The argument and block names the block's configuration sets (the
+    /// keys of its expressions), sorted: tells "left unset" from "set to a
+    /// value known only after apply". `None` when the plan does not record
+    /// the block's expressions. `dynamic` blocks are not recorded by Terraform.
+    pub fn configured_arguments(&self) -> Option<Vec<String>> {
+        let json = self.expressions_json()?;
+        serde_json::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(json)
+            .ok()
+            .map(|keys| keys.into_keys().collect())
+    }
+}
+
+/// Configuration expressions as values: a constant as written (read from
+/// its own text, not re-serialized), a reference or an empty expression
+/// unknown, a nested block an object, a list of blocks a list. Text that is
+/// not JSON gives an empty object.
+fn expression_values(json: Option<&str>) -> Value {
+    match json.map(serde_json::from_str::<&RawValue>) {
+        Some(Ok(raw)) => expression_value(raw),
+        _ => Value::object_from(Vec::<(String, Value)>::new()),
+    }
+}
+
+fn expression_value(raw: &RawValue) -> Value {
+    let text = raw.get();
+    match text.trim_start().as_bytes().first() {
+        Some(b'{') => {
+            let Ok(map) = serde_json::from_str::<BTreeMap<String, &RawValue>>(text) else { return Value::unknown() };
+            if let Some(constant) = map.get("constant_value") {
+                return resolve(Some(constant.get()), None, None).unwrap_or_else(|_| Value::unknown());
+            }
+            if map.contains_key("references") || map.is_empty() {
+                return Value::unknown();
+            }
+            Value::object(map.into_iter().map(|(k, v)| (k, expression_value(v))).collect())
+        }
+        Some(b'[') => match serde_json::from_str::<Vec<&RawValue>>(text) {
+            Ok(items) => Value::list(items.into_iter().map(expression_value).collect()),
+            Err(_) => Value::unknown(),
+        },
+        _ => Value::unknown(),
     }
 }
 

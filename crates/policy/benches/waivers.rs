@@ -6,7 +6,6 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use tfgate_plan::AddressPattern;
 use tfgate_policy::config::{apply_waivers, Waiver, WaiverScope};
 use tfgate_policy::Span;
-use tfgate_report as report;
 
 const POLICIES: usize = 40;
 
@@ -15,13 +14,13 @@ fn policy(i: usize) -> String {
 }
 
 /// Findings over 1,000 modules of `n / 1000` instances, a third failing.
-fn findings(n: usize) -> Vec<report::Finding> {
+fn findings(n: usize) -> Vec<tfgate_core::Finding> {
     (0..n)
-        .map(|i| report::Finding {
+        .map(|i| tfgate_core::Finding {
             policy_id: policy(i).into(),
             address: format!("module.m{}.aws_instance.r[{}]", i % 1000, i / 1000).into(),
-            status: if i % 3 == 0 { report::Status::Fail } else { report::Status::Pass },
-            ..report::Finding::default()
+            status: if i % 3 == 0 { tfgate_core::Status::Fail } else { tfgate_core::Status::Pass },
+            ..tfgate_core::Finding::default()
         })
         .collect()
 }
@@ -56,7 +55,7 @@ fn waivers(n: usize) -> Vec<Waiver> {
 }
 
 /// The matching as it was: every waiver tried against every finding.
-fn scan_every_waiver(waivers: &[Waiver], findings: &mut [report::Finding], today: &str) -> usize {
+fn scan_every_waiver(waivers: &[Waiver], findings: &mut [tfgate_core::Finding], today: &str) -> usize {
     let mut matched = 0;
     for w in waivers.iter().filter(|w| !w.expired(today)) {
         for f in findings.iter_mut() {
@@ -65,11 +64,11 @@ fn scan_every_waiver(waivers: &[Waiver], findings: &mut [report::Finding], today
                 WaiverScope::Blocks(ids) => ids.iter().any(|id| **id == *f.policy_id),
                 WaiverScope::Unresolved => false,
             };
-            if matches!(f.status, report::Status::Fail | report::Status::Unknown)
+            if matches!(f.status, tfgate_core::Status::Fail | tfgate_core::Status::Unknown)
                 && covers
                 && w.address.matches(&f.address)
             {
-                f.status = report::Status::Waived;
+                f.status = tfgate_core::Status::Waived;
                 matched += 1;
             }
         }

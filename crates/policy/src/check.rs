@@ -12,10 +12,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tfgate_plan::{Action, Kind, Mode, Plan, ResourceInstance, Value};
-use tfgate_report as report;
 
 use crate::eval::{Limits, ResourceList, ResourceSource};
-use crate::model::{EnforcementLevel, Policy, PolicyFile, PolicyKind, Severity};
+use crate::model::{EnforcementLevel, Policy, PolicyFile, Severity, TargetKind};
 use crate::reads::{Fields, TargetReads};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
 use crate::PolicySet;
@@ -28,15 +27,15 @@ pub struct CheckOptions {
     /// user writes into these keys, and rejects ids that name nothing.
     pub inputs: BTreeMap<String, BTreeMap<String, Value>>,
     /// Enforcement level overrides per policy block id ([`policy_id`]).
-    pub levels: BTreeMap<String, report::EnforcementLevel>,
+    pub levels: BTreeMap<String, EnforcementLevel>,
     pub limits: Limits,
 }
 
 /// The findings of one plan.
 #[derive(Clone, Debug, Default)]
 pub struct CheckOutput {
-    pub findings: Vec<report::Finding>,
-    pub errors: Vec<report::RunError>,
+    pub findings: Vec<tfgate_core::Finding>,
+    pub errors: Vec<tfgate_core::RunError>,
     /// How many targets of each kind were looked at.
     pub resources: usize,
 }
@@ -63,7 +62,7 @@ pub fn describe_policies(
     set: &PolicySet,
     options: &CheckOptions,
     source_label: impl Fn(&PolicyFile) -> String,
-) -> Vec<report::PolicyInfo> {
+) -> Vec<tfgate_core::PolicyInfo> {
     let mut out = Vec::new();
     for file in set.files() {
         let meta = &file.config.tfgate;
@@ -74,17 +73,17 @@ pub fn describe_policies(
                 .levels
                 .get(&id)
                 .copied()
-                .or_else(|| ev.as_ref().and_then(|ev| ev.enforcement_level(policy).ok()).map(level_of));
-            out.push(report::PolicyInfo {
+                .or_else(|| ev.as_ref().and_then(|ev| ev.enforcement_level(policy).ok()));
+            out.push(tfgate_core::PolicyInfo {
                 id,
                 name: policy.name.clone(),
                 title: meta.title.clone(),
                 description: meta.description.clone(),
-                severity: meta.severity.map(severity_of),
+                severity: meta.severity,
                 // A level that cannot be evaluated here is listed as the
                 // default, mandatory: fail closed.
-                enforcement_level: level.unwrap_or(report::EnforcementLevel::Mandatory),
-                target_kind: target_kind_of(policy.kind),
+                enforcement_level: level.unwrap_or(EnforcementLevel::Mandatory),
+                target_kind: policy.kind,
                 target: policy.target.clone(),
                 controls: meta.controls.clone(),
                 source: source_label(file),
@@ -105,7 +104,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     for file in set.files() {
         match Evaluator::new(file, &input_values(file, options), &source, options.limits) {
             Ok(ev) => evaluators.push((file, ev, file.policies.iter().map(|p| policy_id(file, p)).collect::<Vec<_>>())),
-            Err(e) => output.errors.push(report::RunError {
+            Err(e) => output.errors.push(tfgate_core::RunError {
                 message: e.to_string(),
                 plan: Some(plan_name.to_string()),
                 policy_id: None,
@@ -133,7 +132,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
                     policies.push(PolicyLabels {
                         id: id.as_str().into(),
                         name: policy.name.as_str().into(),
-                        severity: file.config.tfgate.severity.map(severity_of),
+                        severity: file.config.tfgate.severity,
                     });
                     (rank_of(id) as u32, (policies.len() - 1) as u32)
                 })
@@ -168,7 +167,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
             set.files()
                 .iter()
                 .flat_map(|f| &f.policies)
-                .any(|p| p.kind == PolicyKind::Resource && p.matches_target(r.resource_type()))
+                .any(|p| p.kind == TargetKind::Resource && p.matches_target(r.resource_type()))
         });
     }
     let targeted = |ty: &str| targeted_types.get(ty).copied().unwrap_or(false);
@@ -187,7 +186,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let selection: Option<tfgate_plan::Selection<'_>> = keep.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
     let configured = ConfiguredCache::new(plan);
     let labels = Labels::default();
-    let results: Vec<Result<(TargetInfo, Vec<Verdict>), report::RunError>> = resources
+    let results: Vec<Result<(TargetInfo, Vec<Verdict>), tfgate_core::RunError>> = resources
         .par_iter()
         .map(|r| {
             resource_target(plan, r, plan_name, &reads, selection, &configured, &labels)
@@ -204,15 +203,15 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     // Providers and modules only when a policy looks at them, one at a time:
     // a target's values (a module's address is as long as its nesting is
     // deep) are dropped once it is evaluated.
-    let has_kind = |kind: PolicyKind| set.files().iter().flat_map(|f| &f.policies).any(|p| p.kind == kind);
-    if has_kind(PolicyKind::Provider) {
+    let has_kind = |kind: TargetKind| set.files().iter().flat_map(|f| &f.policies).any(|p| p.kind == kind);
+    if has_kind(TargetKind::Provider) {
         for p in plan.providers.values() {
             let (target, info) = provider_target(p);
             let verdicts = evaluate(&target);
             per_target.push((info, verdicts));
         }
     }
-    if has_kind(PolicyKind::Module) {
+    if has_kind(TargetKind::Module) {
         for (path, call) in &plan.modules {
             let (target, info) = module_target(path, call);
             let verdicts = evaluate(&target);
@@ -240,7 +239,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
         output.findings.extend(bucket.into_iter().map(|(i, v)| {
             let info = &per_target[i as usize].0;
             let policy = &policies[v.policy as usize];
-            report::Finding {
+            tfgate_core::Finding {
                 policy_id: policy.id.clone(),
                 policy_name: policy.name.clone(),
                 status: v.status,
@@ -257,6 +256,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
                 message: v.message,
                 waived_by: None,
                 overridden: false,
+                effect: tfgate_core::Effect::None,
             }
         }));
     }
@@ -267,7 +267,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
 struct PolicyLabels {
     id: Arc<str>,
     name: Arc<str>,
-    severity: Option<report::Severity>,
+    severity: Option<Severity>,
 }
 
 /// One policy's verdict on one target, before it becomes a finding: the
@@ -278,8 +278,8 @@ struct Verdict {
     rank: u32,
     /// The policy's position in the set.
     policy: u32,
-    status: report::Status,
-    enforcement_level: report::EnforcementLevel,
+    status: Status,
+    enforcement_level: EnforcementLevel,
     message: String,
 }
 
@@ -308,7 +308,7 @@ fn input_values(file: &PolicyFile, options: &CheckOptions) -> BTreeMap<String, V
 /// What a finding needs to know about its target besides the evaluation.
 #[derive(Clone, Debug, Default)]
 struct TargetInfo {
-    kind: report::TargetKind,
+    kind: TargetKind,
     address: Arc<str>,
     resource_type: Option<Arc<str>>,
     module_path: Arc<str>,
@@ -324,20 +324,15 @@ fn verdict(
     id: &str,
     outcome: &PolicyOutcome,
     options: &CheckOptions,
-) -> Option<(report::Status, report::EnforcementLevel, String)> {
+) -> Option<(Status, EnforcementLevel, String)> {
     let (status, level, message) = match outcome {
         PolicyOutcome::NotApplicable(_) => return None,
         PolicyOutcome::Error(e) => {
-            let level = ev.enforcement_level(policy).map(level_of).unwrap_or(report::EnforcementLevel::Mandatory);
-            (report::Status::Error, level, ev.diagnostic(e).render())
+            let level = ev.enforcement_level(policy).unwrap_or(EnforcementLevel::Mandatory);
+            (Status::Error, level, ev.diagnostic(e).render())
         }
         PolicyOutcome::Evaluated { enforcement_level, results, .. } => {
-            let status = match outcome.status() {
-                Some(Status::Pass) | None => report::Status::Pass,
-                Some(Status::Fail) => report::Status::Fail,
-                Some(Status::Unknown) => report::Status::Unknown,
-                Some(Status::Error) => report::Status::Error,
-            };
+            let status = outcome.status().unwrap_or(Status::Pass);
             let messages: Vec<String> = results
                 .iter()
                 .filter_map(|r| match r.status {
@@ -346,6 +341,8 @@ fn verdict(
                         format!("enforce block {} of {} {}", r.index + 1, policy.name, r.status.as_str())
                     })),
                     Status::Error => r.error.as_ref().map(|e| ev.diagnostic(e).render()),
+                    // An enforce block is never waived: only the engine waives findings.
+                    Status::Waived => None,
                 })
                 .collect();
             let message = if messages.is_empty() {
@@ -353,36 +350,10 @@ fn verdict(
             } else {
                 messages.join("\n")
             };
-            (status, level_of(*enforcement_level), message)
+            (status, *enforcement_level, message)
         }
     };
     Some((status, options.levels.get(id).copied().unwrap_or(level), message))
-}
-
-pub fn level_of(l: EnforcementLevel) -> report::EnforcementLevel {
-    match l {
-        EnforcementLevel::Advisory => report::EnforcementLevel::Advisory,
-        EnforcementLevel::MandatoryOverridable => report::EnforcementLevel::MandatoryOverridable,
-        EnforcementLevel::Mandatory => report::EnforcementLevel::Mandatory,
-    }
-}
-
-fn severity_of(s: Severity) -> report::Severity {
-    match s {
-        Severity::Info => report::Severity::Info,
-        Severity::Low => report::Severity::Low,
-        Severity::Medium => report::Severity::Medium,
-        Severity::High => report::Severity::High,
-        Severity::Critical => report::Severity::Critical,
-    }
-}
-
-fn target_kind_of(k: PolicyKind) -> report::TargetKind {
-    match k {
-        PolicyKind::Resource => report::TargetKind::Resource,
-        PolicyKind::Provider => report::TargetKind::Provider,
-        PolicyKind::Module => report::TargetKind::Module,
-    }
 }
 
 /// The short provider type from a provider address (`registry.terraform.io/hashicorp/aws` → `aws`).
@@ -479,16 +450,12 @@ fn resource_meta_fields(
     Value::object_from(pairs)
 }
 
-/// The argument and block names the resource's configuration sets (keys of
-/// its `expressions`): tells "left unset" from "set to a value known only
-/// after apply". `dynamic` blocks are not recorded by Terraform.
+/// The argument and block names the resource's configuration sets, from
+/// the plan reader; unknown when the plan does not record them.
 fn configured_arguments(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
-    let Some(json) = plan.config_resource(&r.address).and_then(|c| c.expressions_json()) else {
-        return Value::unknown();
-    };
-    match serde_json::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(json) {
-        Ok(keys) => Value::list(keys.into_keys().map(Value::string).collect()),
-        Err(_) => Value::unknown(),
+    match plan.config_resource(&r.address).and_then(|c| c.configured_arguments()) {
+        Some(keys) => Value::list(keys.into_iter().map(Value::string).collect()),
+        None => Value::unknown(),
     }
 }
 
@@ -500,8 +467,8 @@ fn resource_target(
     selection: Option<tfgate_plan::Selection<'_>>,
     configured: &ConfiguredCache,
     labels: &Labels,
-) -> Result<(Target, TargetInfo), report::RunError> {
-    let err = |e: tfgate_plan::PlanError| report::RunError {
+) -> Result<(Target, TargetInfo), tfgate_core::RunError> {
+    let err = |e: tfgate_plan::PlanError| tfgate_core::RunError {
         message: format!("{}: {e}", r.address_text),
         plan: Some(plan_name.to_string()),
         policy_id: None,
@@ -511,7 +478,7 @@ fn resource_target(
     let call = plan.module_call(r.module());
     let meta = resource_meta_fields(plan, r, &reads.meta, || configured.get(plan, r));
     let target = Target {
-        kind: PolicyKind::Resource,
+        kind: TargetKind::Resource,
         name: r.resource_type().to_string(),
         attrs,
         prior_attrs,
@@ -519,7 +486,7 @@ fn resource_target(
         actions: r.action.as_list().into_iter().map(str::to_string).collect(),
     };
     let info = TargetInfo {
-        kind: report::TargetKind::Resource,
+        kind: TargetKind::Resource,
         address: r.address_text.as_ref().into(),
         resource_type: Some(labels.get(r.resource_type())),
         module_path: labels.get(&r.module().to_string()),
@@ -529,28 +496,6 @@ fn resource_target(
     Ok((target, info))
 }
 
-/// A configuration's expressions as attribute values: constants as they
-/// are, anything computed from references as unknown.
-fn expressions_to_value(json: Option<&str>) -> Value {
-    let Some(parsed) = json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()) else {
-        return Value::object_from(Vec::<(String, Value)>::new());
-    };
-    fn expr(e: &serde_json::Value) -> Value {
-        match e {
-            serde_json::Value::Object(m) if m.contains_key("constant_value") => json_value(&m["constant_value"]),
-            serde_json::Value::Object(m) if m.contains_key("references") || m.is_empty() => Value::unknown(),
-            serde_json::Value::Object(m) => Value::object(m.iter().map(|(k, v)| (k.clone(), expr(v))).collect()),
-            serde_json::Value::Array(items) => Value::list(items.iter().map(expr).collect()),
-            _ => Value::unknown(),
-        }
-    }
-    expr(&parsed)
-}
-
-fn json_value(j: &serde_json::Value) -> Value {
-    tfgate_plan::resolve(Some(&j.to_string()), None, None).unwrap_or_else(|_| Value::unknown())
-}
-
 fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
     {
         {
@@ -558,7 +503,8 @@ fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
             let mut parts = full.rsplit('/');
             let ty = parts.next().unwrap_or(&p.name).to_string();
             let namespace = parts.next().map(str::to_string);
-            let mut attrs = expressions_to_value(None);
+            // The plan records no provider arguments beyond the region.
+            let mut attrs = Value::object_from(Vec::<(String, Value)>::new());
             if let Some(region) = &p.region {
                 if let Kind::Object(obj) = &mut attrs.kind {
                     obj.insert("region", region.value());
@@ -576,7 +522,7 @@ fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
                 ("module_path", opt(p.module_address.as_ref())),
             ]);
             let target = Target {
-                kind: PolicyKind::Provider,
+                kind: TargetKind::Provider,
                 name: p.name.clone(),
                 attrs,
                 prior_attrs: Value::null(),
@@ -584,7 +530,7 @@ fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
                 actions: vec![],
             };
             let info = TargetInfo {
-                kind: report::TargetKind::Provider,
+                kind: TargetKind::Provider,
                 address: p.key.as_str().into(),
                 module_path: p.module_address.as_deref().unwrap_or_default().into(),
                 ..TargetInfo::default()
@@ -607,16 +553,16 @@ fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>) -> (Target, Tar
                 ("name", Value::str(call.path.last().map_or("", String::as_str))),
             ]);
             let target = Target {
-                kind: PolicyKind::Module,
+                kind: TargetKind::Module,
                 name: source.clone(),
-                attrs: call.mark_sensitive_arguments(expressions_to_value(call.expressions_json())),
+                attrs: call.argument_values(),
                 prior_attrs: Value::null(),
                 meta,
                 actions: vec![],
             };
             let path: Arc<str> = path.into();
             let info = TargetInfo {
-                kind: report::TargetKind::Module,
+                kind: TargetKind::Module,
                 address: path.clone(),
                 module_path: path,
                 module_source: call.source.as_deref().map(Into::into),

@@ -31,15 +31,14 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use tfgate_plan::{AddressPattern, Value};
-use tfgate_report as report;
 
 use crate::ast::{Expr, ExprKind, ObjectKey, TemplatePart, UnaryOp};
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
-use crate::gate::UnknownMode;
 use crate::load::{const_eval, Loader};
 use crate::model::EnforcementLevel;
 use crate::parse::{self, RawAttr};
 use crate::PolicyError;
+use tfgate_core::UnknownMode;
 
 /// The default name of the configuration file.
 pub const CONFIG_FILE: &str = "tfgate.hcl";
@@ -88,7 +87,7 @@ pub struct PolicySettings {
     pub id: String,
     /// The label's place.
     pub span: Span,
-    pub enforcement_level: Option<report::EnforcementLevel>,
+    pub enforcement_level: Option<tfgate_core::EnforcementLevel>,
     pub inputs: Vec<InputSetting>,
 }
 
@@ -186,7 +185,7 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
             if let Some(s) = c.string(a) {
                 match s.parse::<UnknownMode>() {
                     Ok(m) => config.unknown = Some(m),
-                    Err(e) => c.error(a.expr.span, e),
+                    Err(e) => c.error(a.expr.span, e.to_string()),
                 }
             }
         }
@@ -222,7 +221,7 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
                         "enforcement_level" => {
                             if let Some(s) = c.string(a) {
                                 match EnforcementLevel::parse(&s) {
-                                    Some(level) => settings.enforcement_level = Some(crate::check::level_of(level)),
+                                    Some(level) => settings.enforcement_level = Some(level),
                                     None => c.error(
                                         a.expr.span,
                                         format!(
@@ -434,14 +433,18 @@ pub fn today() -> String {
 /// Waivers are indexed by policy block and address (exact addresses in a
 /// hash map, globs in tries of their literal prefixes or suffixes), so each
 /// finding looks only at the waivers that can cover it.
-pub fn apply_waivers(waivers: &[Waiver], findings: &mut [report::Finding], today: &str) -> Vec<report::WaiverInfo> {
+pub fn apply_waivers(
+    waivers: &[Waiver],
+    findings: &mut [tfgate_core::Finding],
+    today: &str,
+) -> Vec<tfgate_core::WaiverInfo> {
     use rayon::prelude::*;
     let expired: Vec<bool> = waivers.iter().map(|w| w.expired(today)).collect();
     let index = WaiverIndex::new(waivers, &expired);
     let winners: Vec<Option<usize>> = findings
         .par_iter()
         .map(|f| {
-            matches!(f.status, report::Status::Fail | report::Status::Unknown)
+            matches!(f.status, tfgate_core::Status::Fail | tfgate_core::Status::Unknown)
                 .then(|| index.first_covering(waivers, f))
                 .flatten()
         })
@@ -450,7 +453,7 @@ pub fn apply_waivers(waivers: &[Waiver], findings: &mut [report::Finding], today
     let mut described: Vec<Option<String>> = vec![None; waivers.len()];
     for (f, w) in findings.iter_mut().zip(winners) {
         if let Some(w) = w {
-            f.status = report::Status::Waived;
+            f.status = tfgate_core::Status::Waived;
             f.waived_by = Some(described[w].get_or_insert_with(|| waivers[w].describe()).clone());
             matched[w] += 1;
         }
@@ -458,7 +461,7 @@ pub fn apply_waivers(waivers: &[Waiver], findings: &mut [report::Finding], today
     waivers
         .iter()
         .zip(expired.iter().zip(matched))
-        .map(|(w, (&expired, matched))| report::WaiverInfo {
+        .map(|(w, (&expired, matched))| tfgate_core::WaiverInfo {
             policy: w.policy.clone(),
             address: w.address.to_string(),
             reason: w.reason.clone(),
@@ -559,7 +562,7 @@ impl<'w> WaiverIndex<'w> {
     }
 
     /// The first waiver (in file order) that covers `f`.
-    fn first_covering(&self, waivers: &[Waiver], f: &report::Finding) -> Option<usize> {
+    fn first_covering(&self, waivers: &[Waiver], f: &tfgate_core::Finding) -> Option<usize> {
         let mut best = None;
         for addresses in self.by_block.get(&*f.policy_id).into_iter().chain([&self.all]) {
             addresses.candidates(&f.address, &mut |i| {
@@ -656,7 +659,7 @@ waiver {
         );
         assert_eq!(c.policies.len(), 1);
         assert_eq!(c.policies[0].id, "TFG-EC2-006");
-        assert_eq!(c.policies[0].enforcement_level, Some(report::EnforcementLevel::MandatoryOverridable));
+        assert_eq!(c.policies[0].enforcement_level, Some(tfgate_core::EnforcementLevel::MandatoryOverridable));
         assert_eq!(c.policies[0].inputs[0].name, "max_hop_limit");
         assert_eq!(c.policies[0].inputs[0].value, Value::number(2));
         assert_eq!(c.waivers.len(), 1);
@@ -700,22 +703,22 @@ waiver {
         for w in &mut c.waivers {
             w.scope = WaiverScope::Blocks(vec![w.policy.clone()]);
         }
-        let f = |addr: &str, status| report::Finding {
+        let f = |addr: &str, status| tfgate_core::Finding {
             policy_id: "P".into(),
             address: addr.into(),
             status,
-            ..report::Finding::default()
+            ..tfgate_core::Finding::default()
         };
         let mut findings = vec![
-            f(r#"module.a["x"].aws_instance.web"#, report::Status::Fail),
-            f(r#"module.a["y"].aws_instance.web"#, report::Status::Fail),
-            f(r#"module.a["x"].aws_instance.ok"#, report::Status::Pass),
+            f(r#"module.a["x"].aws_instance.web"#, tfgate_core::Status::Fail),
+            f(r#"module.a["y"].aws_instance.web"#, tfgate_core::Status::Fail),
+            f(r#"module.a["x"].aws_instance.ok"#, tfgate_core::Status::Pass),
         ];
         let infos = apply_waivers(&c.waivers, &mut findings, "2026-11-23");
-        assert_eq!(findings[0].status, report::Status::Waived);
+        assert_eq!(findings[0].status, tfgate_core::Status::Waived);
         assert!(findings[0].waived_by.as_deref().unwrap().contains("expires 2030-01-01"));
-        assert_eq!(findings[1].status, report::Status::Fail, "the expired waiver no longer applies");
-        assert_eq!(findings[2].status, report::Status::Pass);
+        assert_eq!(findings[1].status, tfgate_core::Status::Fail, "the expired waiver no longer applies");
+        assert_eq!(findings[2].status, tfgate_core::Status::Pass);
         let states: Vec<&str> = infos.iter().map(|i| i.state.as_str()).collect();
         assert_eq!(states, ["active", "expired", "unused"]);
     }
@@ -727,8 +730,8 @@ waiver {
         assert_eq!(c.policy_sets.len(), 2);
         assert_eq!(c.waivers.len(), 1);
         let level = |id: &str| c.policies.iter().find(|p| p.id == id).unwrap().enforcement_level;
-        assert_eq!(level("TFG-EC2-032"), Some(report::EnforcementLevel::MandatoryOverridable));
-        assert_eq!(level("TFG-EC2-032/subnet_map_public_ip"), Some(report::EnforcementLevel::Advisory));
+        assert_eq!(level("TFG-EC2-032"), Some(tfgate_core::EnforcementLevel::MandatoryOverridable));
+        assert_eq!(level("TFG-EC2-032/subnet_map_public_ip"), Some(tfgate_core::EnforcementLevel::Advisory));
     }
 
     #[test]
@@ -783,12 +786,12 @@ waiver {
         assert!(e.contains("tfgate.hcl") && e.contains("at most 1024 KiB (1 MiB)"), "{e}");
     }
 
-    fn finding(policy: &str, address: &str) -> report::Finding {
-        report::Finding {
+    fn finding(policy: &str, address: &str) -> tfgate_core::Finding {
+        tfgate_core::Finding {
             policy_id: policy.into(),
             address: address.into(),
-            status: report::Status::Fail,
-            ..report::Finding::default()
+            status: tfgate_core::Status::Fail,
+            ..tfgate_core::Finding::default()
         }
     }
 
@@ -809,7 +812,7 @@ waiver {
     fn an_unresolved_waiver_waives_nothing() {
         let mut findings = vec![finding("P", "a.b")];
         let infos = apply_waivers(&[waiver("P", "*", WaiverScope::Unresolved)], &mut findings, "2026-01-01");
-        assert_eq!(findings[0].status, report::Status::Fail);
+        assert_eq!(findings[0].status, tfgate_core::Status::Fail);
         assert_eq!(infos[0].state, "unused");
     }
 
@@ -841,8 +844,8 @@ waiver {
             finding("S", "aws_instance.dbz"),
         ];
         let infos = apply_waivers(&waivers, &mut findings, "2026-01-01");
-        let status: Vec<report::Status> = findings.iter().map(|f| f.status).collect();
-        use report::Status::{Fail, Waived};
+        let status: Vec<tfgate_core::Status> = findings.iter().map(|f| f.status).collect();
+        use tfgate_core::Status::{Fail, Waived};
         assert_eq!(status, [Waived, Fail, Waived, Waived, Fail, Waived, Fail, Waived, Waived, Waived, Fail]);
         assert!(findings[0].waived_by.as_deref().unwrap().contains("module.a.*"), "the first waiver in the file");
         let matched: Vec<usize> = infos.iter().map(|i| i.matched).collect();
@@ -870,7 +873,7 @@ waiver {
                     waiver(p, a, scope)
                 })
                 .collect();
-            let mut findings: Vec<report::Finding> = addresses.iter().map(|(p, a)| finding(p, a)).collect();
+            let mut findings: Vec<tfgate_core::Finding> = addresses.iter().map(|(p, a)| finding(p, a)).collect();
             let expected: Vec<Option<usize>> = findings
                 .iter()
                 .map(|f| {
@@ -881,7 +884,7 @@ waiver {
                 .collect();
             let infos = apply_waivers(&waivers, &mut findings, "2026-01-01");
             for (f, e) in findings.iter().zip(&expected) {
-                proptest::prop_assert_eq!(f.status == report::Status::Waived, e.is_some());
+                proptest::prop_assert_eq!(f.status == tfgate_core::Status::Waived, e.is_some());
             }
             for (i, info) in infos.iter().enumerate() {
                 proptest::prop_assert_eq!(info.matched, expected.iter().filter(|e| **e == Some(i)).count());

@@ -17,7 +17,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use tfgate_plan::Value;
-use tfgate_report as report;
 
 use crate::check::policy_id;
 use crate::config::{note_dropped, Config, WaiverScope, MAX_DIAGNOSTICS};
@@ -164,7 +163,7 @@ impl PolicyIndex {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResolvedSettings {
     /// Enforcement level per policy block id.
-    pub levels: BTreeMap<String, report::EnforcementLevel>,
+    pub levels: BTreeMap<String, tfgate_core::EnforcementLevel>,
     /// Input values per policy file name (inputs belong to a file, as in
     /// Terraform policy: naming one block sets them for its whole file).
     pub inputs: BTreeMap<String, BTreeMap<String, Value>>,
@@ -193,7 +192,7 @@ pub fn resolve_config(set: &PolicySet, config: &mut Config) -> Result<ResolvedSe
     };
     let mut out = ResolvedSettings::default();
     // Levels: a setting for one block wins over one for its whole policy.
-    let mut levels: BTreeMap<usize, (Via, report::EnforcementLevel, Span)> = BTreeMap::new();
+    let mut levels: BTreeMap<usize, (Via, tfgate_core::EnforcementLevel, Span)> = BTreeMap::new();
     // Inputs per file: the value and where it was set.
     let mut inputs: BTreeMap<usize, BTreeMap<String, (Value, Span)>> = BTreeMap::new();
     for setting in &config.policies {
@@ -404,7 +403,7 @@ policy "net" {
 "#,
         );
         let r = resolve_config(&set(), &mut c).unwrap();
-        use report::EnforcementLevel::*;
+        use tfgate_core::EnforcementLevel::*;
         assert_eq!(r.levels["TFG-M-001/instance"], Mandatory);
         assert_eq!(r.levels["TFG-M-001/template"], Advisory);
         assert_eq!(r.levels["net/vpc"], MandatoryOverridable);

@@ -5,7 +5,7 @@
 //!
 //! ```no_run
 //! use std::collections::BTreeMap;
-//! use tfgate_policy::{PolicySet, Evaluator, Limits, NoResources, Target, PolicyKind};
+//! use tfgate_policy::{PolicySet, Evaluator, Limits, NoResources, Target, TargetKind};
 //! use tfgate_plan::Value;
 //!
 //! let set = PolicySet::load_paths(["policies/imds.policy.hcl"]).map_err(|e| e.to_string())?;
@@ -13,7 +13,7 @@
 //!     let ev = Evaluator::new(file, &BTreeMap::new(), &NoResources, Limits::default())
 //!         .map_err(|e| e.to_string())?;
 //!     let target = Target {
-//!         kind: PolicyKind::Resource,
+//!         kind: TargetKind::Resource,
 //!         name: "aws_instance".into(),
 //!         attrs: Value::object_from([("instance_type", Value::string("t3.micro"))]),
 //!         prior_attrs: Value::null(),
@@ -41,7 +41,6 @@ pub mod config;
 pub mod diagnostic;
 pub mod eval;
 pub mod functions;
-pub mod gate;
 pub mod identity;
 pub mod load;
 pub mod model;
@@ -56,7 +55,7 @@ use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Location, Severity as DiagnosticSeverity, SourceFile, Span};
 pub use eval::{EvalError, EvalErrorKind, Limits, NoResources, ResourceSource};
-pub use model::{EnforcementLevel, Policy, PolicyFile, PolicyKind, Severity, TfgateMeta};
+pub use model::{EnforcementLevel, Policy, PolicyFile, Severity, TargetKind, TfgateMeta};
 pub use policytest::{
     load_policy_tests, run_policy_test_files, run_policy_tests, Mock, PolicyTestFile, TestCaseResult, TestOutcome,
     TestReport,

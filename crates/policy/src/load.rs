@@ -12,7 +12,7 @@ use crate::ast::{Expr, ExprKind, TemplatePart, TraversalOpKind};
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
 use crate::eval::{Ctx, Limits, NoResources, Scope};
 use crate::model::{
-    Enforce, EnforcementLevel, InputDecl, LocalDef, Policy, PolicyConfig, PolicyFile, PolicyKind, Severity, TfgateMeta,
+    Enforce, EnforcementLevel, InputDecl, LocalDef, Policy, PolicyConfig, PolicyFile, Severity, TargetKind, TfgateMeta,
     OPERATIONS,
 };
 use crate::parse::{self, RawAttr, RawBlock, RawBody};
@@ -139,9 +139,9 @@ impl Loader<'_> {
         let mut policies: Vec<Policy> = Vec::new();
         for b in &body.blocks {
             let kind = match b.ident.as_str() {
-                "resource_policy" => PolicyKind::Resource,
-                "provider_policy" => PolicyKind::Provider,
-                "module_policy" => PolicyKind::Module,
+                "resource_policy" => TargetKind::Resource,
+                "provider_policy" => TargetKind::Provider,
+                "module_policy" => TargetKind::Module,
                 _ => continue,
             };
             if !self.labels(b, 2, "two labels: the target and a policy name") {
@@ -150,8 +150,11 @@ impl Loader<'_> {
             if let Some(p) = self.policy(kind, b, &locals) {
                 if let Some(prev) = policies.iter().find(|q| q.name == p.name) {
                     let at = self.file.location(prev.span.start);
-                    self.error(b.labels[1].1, format!("Duplicate policy name \"{}\"", p.name)).label =
-                        Some(format!("already used by the {} at line {}", prev.kind.block_name(), at.line));
+                    self.error(b.labels[1].1, format!("Duplicate policy name \"{}\"", p.name)).label = Some(format!(
+                        "already used by the {} at line {}",
+                        crate::model::block_name(prev.kind),
+                        at.line
+                    ));
                 } else {
                     policies.push(p);
                 }
@@ -174,7 +177,7 @@ impl Loader<'_> {
         for p in &policies {
             let scope = CheckScope {
                 allow_target: true,
-                context: p.kind.block_name(),
+                context: crate::model::block_name(p.kind),
                 block_locals: Some(&p.locals),
                 file_locals: &locals,
                 inputs: &input_names,
@@ -399,12 +402,12 @@ impl Loader<'_> {
         }
     }
 
-    fn policy(&mut self, kind: PolicyKind, b: &RawBlock, file_locals: &BTreeMap<String, LocalDef>) -> Option<Policy> {
+    fn policy(&mut self, kind: TargetKind, b: &RawBlock, file_locals: &BTreeMap<String, LocalDef>) -> Option<Policy> {
         let attrs: &[&str] = match kind {
-            PolicyKind::Resource => &["filter", "operations", "enforcement_level"],
+            TargetKind::Resource => &["filter", "operations", "enforcement_level"],
             _ => &["filter", "enforcement_level"],
         };
-        let what = format!("a {} block", kind.block_name());
+        let what = format!("a {} block", crate::model::block_name(kind));
         self.check_schema(&b.body, &what, attrs, &["locals", "enforce"]);
         let mut p = Policy {
             kind,
@@ -498,7 +501,7 @@ impl Loader<'_> {
                 _ => {}
             }
         }
-        if kind == PolicyKind::Resource && crate::reads::policy_reads_prior_attrs(&p) {
+        if kind == TargetKind::Resource && crate::reads::policy_reads_prior_attrs(&p) {
             // No prior state exists for the default operations' creations.
             const WHY: &str = "this policy reads prior_attrs, so operations must list \"update\" and/or \"delete\"";
             match (&p.operations, p.operations_span) {
@@ -513,7 +516,7 @@ impl Loader<'_> {
         }
         if p.enforce.is_empty() && !b.body.blocks.iter().any(|x| x.ident == "enforce") {
             self.error(b.ident_span, "Missing enforce block").label =
-                Some(format!("a {} needs at least one enforce block", kind.block_name()));
+                Some(format!("a {} needs at least one enforce block", crate::model::block_name(kind)));
         }
         Some(p)
     }

@@ -27,6 +27,7 @@
 
 use std::collections::BTreeMap;
 
+pub use tfgate_core::{EnforcementLevel, Severity, TargetKind};
 use tfgate_plan::Value;
 
 use crate::ast::Expr;
@@ -91,32 +92,6 @@ pub struct TfgateMeta {
     pub references: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub const NAMES: [&'static str; 5] = ["info", "low", "medium", "high", "critical"];
-    pub fn parse(s: &str) -> Option<Severity> {
-        Some(match s {
-            "info" => Severity::Info,
-            "low" => Severity::Low,
-            "medium" => Severity::Medium,
-            "high" => Severity::High,
-            "critical" => Severity::Critical,
-            _ => return None,
-        })
-    }
-    pub fn as_str(self) -> &'static str {
-        Severity::NAMES[self as usize]
-    }
-}
-
 /// An `input` block.
 #[derive(Clone, Debug)]
 pub struct InputDecl {
@@ -153,59 +128,13 @@ pub struct LocalDef {
     pub expr: Expr,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PolicyKind {
-    Resource,
-    Provider,
-    Module,
-}
-
-impl PolicyKind {
-    pub fn block_name(self) -> &'static str {
-        match self {
-            PolicyKind::Resource => "resource_policy",
-            PolicyKind::Provider => "provider_policy",
-            PolicyKind::Module => "module_policy",
-        }
-    }
-}
-
-/// How a failing policy counts towards the gate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum EnforcementLevel {
-    /// Reported, never fails the gate.
-    Advisory,
-    /// Fails unless overridden (Sentinel's `soft-mandatory`).
-    MandatoryOverridable,
-    /// Always fails (Sentinel's `hard-mandatory`).
-    Mandatory,
-}
-
-impl EnforcementLevel {
-    /// The level of a policy block that names none: Terraform policy's
-    /// default is `mandatory` (and a gate fails closed).
-    pub const DEFAULT: EnforcementLevel = EnforcementLevel::Mandatory;
-
-    /// Accepts Terraform policy's spellings (`mandatory_overridable`),
-    /// tfgate's earlier `mandatory-overridable` and Sentinel's.
-    pub fn parse(s: &str) -> Option<EnforcementLevel> {
-        Some(match s {
-            "advisory" => EnforcementLevel::Advisory,
-            "mandatory_overridable" | "mandatory-overridable" | "soft-mandatory" => {
-                EnforcementLevel::MandatoryOverridable
-            }
-            "mandatory" | "hard-mandatory" => EnforcementLevel::Mandatory,
-            _ => return None,
-        })
-    }
-    pub const NAMES: [&'static str; 6] =
-        ["advisory", "mandatory", "mandatory_overridable", "mandatory-overridable", "soft-mandatory", "hard-mandatory"];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EnforcementLevel::Advisory => "advisory",
-            EnforcementLevel::MandatoryOverridable => "mandatory-overridable",
-            EnforcementLevel::Mandatory => "mandatory",
-        }
+/// The block that declares a policy of a kind: `resource_policy`,
+/// `provider_policy` or `module_policy`.
+pub fn block_name(kind: TargetKind) -> &'static str {
+    match kind {
+        TargetKind::Resource => "resource_policy",
+        TargetKind::Provider => "provider_policy",
+        TargetKind::Module => "module_policy",
     }
 }
 
@@ -223,7 +152,7 @@ pub const DEFAULT_OPERATIONS: [&str; 3] = ["create", "update", "no-op"];
 /// A `resource_policy`, `provider_policy` or `module_policy` block.
 #[derive(Clone, Debug)]
 pub struct Policy {
-    pub kind: PolicyKind,
+    pub kind: TargetKind,
     /// The first label: a resource type, provider name or module source,
     /// possibly with `*` wildcards.
     pub target: String,
@@ -308,14 +237,5 @@ mod tests {
         assert!(glob_match("aws_instance", "aws_instance"));
         assert!(!glob_match("aws_instance", "aws_instances"));
         assert!(!glob_match("ab*ba", "aba"));
-    }
-
-    #[test]
-    fn enforcement_levels_accept_both_vocabularies() {
-        assert_eq!(EnforcementLevel::parse("soft-mandatory"), Some(EnforcementLevel::MandatoryOverridable));
-        assert_eq!(EnforcementLevel::parse("hard-mandatory"), Some(EnforcementLevel::Mandatory));
-        assert_eq!(EnforcementLevel::parse("mandatory"), Some(EnforcementLevel::Mandatory));
-        assert_eq!(EnforcementLevel::parse("advisory"), Some(EnforcementLevel::Advisory));
-        assert_eq!(EnforcementLevel::parse("strict"), None);
     }
 }

@@ -207,15 +207,15 @@ fn run_one(
     if let Some(e) = out.errors.first() {
         return result(TestOutcome::Fail, e.message.clone(), names);
     }
-    let got = |s: tfgate_report::Status| -> BTreeSet<String> {
+    let got = |s: tfgate_core::Status| -> BTreeSet<String> {
         out.findings.iter().filter(|f| f.status == s).map(|f| f.address.to_string()).collect()
     };
     let mut problems = Vec::new();
     for (word, want, have) in [
-        ("fail", &t.fail, got(tfgate_report::Status::Fail)),
-        ("unknown", &t.unknown, got(tfgate_report::Status::Unknown)),
-        ("pass", &t.pass, got(tfgate_report::Status::Pass)),
-        ("error", &t.error, got(tfgate_report::Status::Error)),
+        ("fail", &t.fail, got(tfgate_core::Status::Fail)),
+        ("unknown", &t.unknown, got(tfgate_core::Status::Unknown)),
+        ("pass", &t.pass, got(tfgate_core::Status::Pass)),
+        ("error", &t.error, got(tfgate_core::Status::Error)),
     ] {
         let missing: Vec<&String> = want.difference(&have).collect();
         let extra: Vec<&String> = have.difference(want).collect();

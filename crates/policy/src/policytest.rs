@@ -30,7 +30,7 @@ use tfgate_plan::{Kind, Object, Value};
 use crate::diagnostic::{Diagnostic, Location, SourceFile, Span};
 use crate::eval::{Ctx, Limits, NoResources, ResourceList, ResourceSource, Scope};
 use crate::load::Loader;
-use crate::model::{LocalDef, PolicyFile, PolicyKind};
+use crate::model::{LocalDef, PolicyFile, TargetKind};
 use crate::parse::{self, RawBlock};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
 use crate::PolicyError;
@@ -67,11 +67,11 @@ impl Mock {
     pub fn name(&self) -> String {
         format!("{}.{}.{}", self.block, self.target, self.label)
     }
-    fn kind(&self) -> Option<PolicyKind> {
+    fn kind(&self) -> Option<TargetKind> {
         match self.block.as_str() {
-            "resource" => Some(PolicyKind::Resource),
-            "provider" => Some(PolicyKind::Provider),
-            "module" => Some(PolicyKind::Module),
+            "resource" => Some(TargetKind::Resource),
+            "provider" => Some(TargetKind::Provider),
+            "module" => Some(TargetKind::Module),
             _ => None,
         }
     }
@@ -299,7 +299,7 @@ impl<'a> MockResources<'a> {
     }
 
     fn described(m: &Mock) -> Value {
-        let t = mock_target(m, PolicyKind::Resource);
+        let t = mock_target(m, TargetKind::Resource);
         let address = t.meta.get("address").cloned().unwrap_or_else(Value::null);
         Value::object_from([("address", address), ("attrs", t.attrs), ("meta", t.meta)])
     }
@@ -368,11 +368,11 @@ pub fn run_policy_test_files(
     Ok(run_policy_tests(&policy, &tests))
 }
 
-fn mock_target(m: &Mock, kind: PolicyKind) -> Target {
+fn mock_target(m: &Mock, kind: TargetKind) -> Target {
     let operation = m.meta.get("operation").and_then(Value::as_str).unwrap_or("create").to_string();
     let mut meta = Object::new();
     match kind {
-        PolicyKind::Resource => {
+        TargetKind::Resource => {
             meta.insert("type", Value::string(&m.target));
             meta.insert("name", Value::string(&m.label));
             meta.insert("address", Value::string(format!("{}.{}", m.target, m.label)));
@@ -384,13 +384,13 @@ fn mock_target(m: &Mock, kind: PolicyKind) -> Target {
             meta.insert("operation", Value::string(&operation));
             meta.insert("actions", Value::list(vec![Value::string(&operation)]));
         }
-        PolicyKind::Module => {
+        TargetKind::Module => {
             meta.insert("source", Value::string(&m.target));
             meta.insert("version", Value::null());
             meta.insert("address", Value::string(format!("module.{}", m.label)));
             meta.insert("module_path", Value::string("."));
         }
-        PolicyKind::Provider => {
+        TargetKind::Provider => {
             meta.insert("name", Value::string(&m.target));
             meta.insert("alias", Value::null());
             meta.insert("version", Value::null());
@@ -400,7 +400,7 @@ fn mock_target(m: &Mock, kind: PolicyKind) -> Target {
         meta.insert(k, v.clone());
     }
     let name = match kind {
-        PolicyKind::Module => meta.get("source").and_then(Value::as_str).unwrap_or(&m.target).to_string(),
+        TargetKind::Module => meta.get("source").and_then(Value::as_str).unwrap_or(&m.target).to_string(),
         _ => m.target.clone(),
     };
     let attrs = match (&m.attrs, operation.as_str()) {
@@ -461,22 +461,27 @@ fn run_case(
         };
         match outcome {
             PolicyOutcome::NotApplicable(_) => continue,
-            PolicyOutcome::Error(e) => {
-                problems.push(format!("{} \"{}\": error at {}: {}", p.kind.block_name(), p.name, at(e.span), e.message))
-            }
+            PolicyOutcome::Error(e) => problems.push(format!(
+                "{} \"{}\": error at {}: {}",
+                crate::model::block_name(p.kind),
+                p.name,
+                at(e.span),
+                e.message
+            )),
             PolicyOutcome::Evaluated { results, .. } => {
                 for r in results {
                     match r.status {
-                        Status::Pass => {}
+                        // Enforce blocks are never waived.
+                        Status::Pass | Status::Waived => {}
                         Status::Fail => failures.push(format!(
                             "{} \"{}\" failed: {}",
-                            p.kind.block_name(),
+                            crate::model::block_name(p.kind),
                             p.name,
                             r.error_message.as_deref().unwrap_or("(no error_message)")
                         )),
                         Status::Unknown => problems.push(format!(
                             "{} \"{}\": condition at {} is unknown",
-                            p.kind.block_name(),
+                            crate::model::block_name(p.kind),
                             p.name,
                             at(r.span)
                         )),
@@ -484,7 +489,7 @@ fn run_case(
                             let e = r.error.as_ref();
                             problems.push(format!(
                                 "{} \"{}\": error at {}: {}",
-                                p.kind.block_name(),
+                                crate::model::block_name(p.kind),
                                 p.name,
                                 at(e.map_or(r.span, |e| e.span)),
                                 e.map_or("", |e| e.message.as_str())

@@ -12,8 +12,9 @@ use tfgate_plan::Value;
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::eval::{self, Ctx, EvalError, Limits, LocalCache, ResourceSource, Scope};
-use crate::model::{EnforcementLevel, Policy, PolicyFile, PolicyKind};
+use crate::model::{EnforcementLevel, Policy, PolicyFile, TargetKind};
 use crate::types;
+pub use tfgate_core::Status;
 
 /// One thing a policy block can be evaluated against.
 ///
@@ -32,7 +33,7 @@ use crate::types;
 /// known; policies should read it through `core::try`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Target {
-    pub kind: PolicyKind,
+    pub kind: TargetKind,
     /// What the first label of a policy block is matched against: the
     /// resource type, the provider name (e.g. `aws`) or the module source.
     pub name: String,
@@ -44,29 +45,6 @@ pub struct Target {
     /// Terraform plan actions: `create`, `update`, `delete`, `read`, `no-op`
     /// (a replace is `["delete", "create"]` or `["create", "delete"]`).
     pub actions: Vec<String>,
-}
-
-/// The status of one `enforce` block. The four are never collapsed here;
-/// the gate decides how unknown counts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Status {
-    Pass,
-    Fail,
-    /// The condition depends on values known only after apply.
-    Unknown,
-    /// The condition could not be evaluated.
-    Error,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Unknown => "unknown",
-            Status::Error => "error",
-        }
-    }
 }
 
 /// The result of one `enforce` block.
@@ -198,7 +176,7 @@ impl<'a> Evaluator<'a> {
         if !policy.matches_target(&target.name) {
             return PolicyOutcome::NotApplicable(NotApplicable::Target);
         }
-        if policy.kind == PolicyKind::Resource {
+        if policy.kind == TargetKind::Resource {
             if is_replacement(&target.actions) {
                 return self.evaluate_replacement(policy, target);
             }

@@ -11,7 +11,7 @@ use tfgate_policy::parse::parse_expression;
 use tfgate_policy::run::evaluate_expression;
 use tfgate_policy::run::{Evaluator, PolicyOutcome, Status, Target};
 use tfgate_policy::SourceFile;
-use tfgate_policy::{load_policy_source, PolicyError, PolicyFile, PolicyKind};
+use tfgate_policy::{load_policy_source, PolicyError, PolicyFile, TargetKind};
 
 fn eval(src: &str) -> Result<Value, EvalError> {
     eval_with(src, Limits::default())
@@ -143,7 +143,7 @@ fn evaluate_first(f: &PolicyFile) -> Result<Value, EvalError> {
 fn evaluate_first_with(f: &PolicyFile, limits: Limits) -> Result<Value, EvalError> {
     let ev = Evaluator::new(f, &BTreeMap::new(), &NoResources, limits).expect("inputs");
     let target = Target {
-        kind: PolicyKind::Resource,
+        kind: TargetKind::Resource,
         name: "aws_instance".into(),
         attrs: Value::object_from([("id", Value::string("i-1"))]),
         prior_attrs: Value::null(),
@@ -435,7 +435,7 @@ fn deeply_nested_policy_expressions_are_syntax_errors() {
 fn evaluate_with_attrs(f: &PolicyFile, attrs: Value) -> Result<Value, EvalError> {
     let ev = Evaluator::new(f, &BTreeMap::new(), &NoResources, Limits::default()).expect("inputs");
     let target = Target {
-        kind: PolicyKind::Resource,
+        kind: TargetKind::Resource,
         name: "aws_instance".into(),
         attrs,
         prior_attrs: Value::null(),

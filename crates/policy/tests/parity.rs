@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use tfgate_plan::Value;
 use tfgate_policy::{
     load_policy_source, Diagnostic, DiagnosticSeverity, EnforcementLevel, Evaluator, Limits, NoResources, PolicyFile,
-    PolicyKind, PolicyOutcome, Status, Target,
+    PolicyOutcome, Status, Target, TargetKind,
 };
 
 fn load(src: &str) -> PolicyFile {
@@ -30,7 +30,7 @@ fn target(attrs: Value, prior: Value, actions: &[&str]) -> Target {
         _ => "replace".to_string(),
     };
     Target {
-        kind: PolicyKind::Resource,
+        kind: TargetKind::Resource,
         name: "aws_instance".into(),
         attrs,
         prior_attrs: prior,

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use tfgate_plan::Value;
 use tfgate_policy::{
     load_policy_source, EnforcementLevel, EvalErrorKind, Evaluator, Limits, NoResources, NotApplicable, PolicyFile,
-    PolicyKind, PolicyOutcome, ResourceSource, Status, Target,
+    PolicyOutcome, ResourceSource, Status, Target, TargetKind,
 };
 
 fn resource(ty: &str, attrs: Value, actions: &[&str]) -> Target {
     Target {
-        kind: PolicyKind::Resource,
+        kind: TargetKind::Resource,
         name: ty.to_string(),
         attrs,
         prior_attrs: Value::null(),
@@ -83,7 +83,7 @@ fn instance(instance_type: Value, env: &str, monitoring: bool) -> Value {
 fn reference_resource_policy_passes_and_fails() {
     let f = load(RESOURCE_POLICY_EXAMPLE);
     let p = &f.policies[0];
-    assert_eq!((p.kind, p.target.as_str(), p.name.as_str()), (PolicyKind::Resource, "aws_instance", "testing"));
+    assert_eq!((p.kind, p.target.as_str(), p.name.as_str()), (TargetKind::Resource, "aws_instance", "testing"));
 
     let ok = outcome(
         &f,
@@ -124,7 +124,7 @@ fn reference_resource_policy_applicability() {
     let other = resource("aws_s3_bucket", Value::object_from([("bucket", Value::string("b"))]), &["create"]);
     assert_eq!(outcome(&f, "testing", &other), PolicyOutcome::NotApplicable(NotApplicable::Target));
     let mut module = other.clone();
-    module.kind = PolicyKind::Module;
+    module.kind = TargetKind::Module;
     assert_eq!(outcome(&f, "testing", &module), PolicyOutcome::NotApplicable(NotApplicable::Kind));
 }
 
@@ -242,7 +242,7 @@ provider_policy "aws" "standard_configuration" {
         return;
     };
     let t = Target {
-        kind: PolicyKind::Provider,
+        kind: TargetKind::Provider,
         name: "aws".into(),
         attrs: Value::object_from([("region", Value::string("eu-west-1"))]),
         prior_attrs: Value::null(),
@@ -275,7 +275,7 @@ module_policy "*" "version_and_source_check" {
         return;
     };
     let module = |v: Value| Target {
-        kind: PolicyKind::Module,
+        kind: TargetKind::Module,
         name: "terraform-aws-modules/vpc/aws".into(),
         attrs: Value::object_from(Vec::<(String, Value)>::new()),
         prior_attrs: Value::null(),

@@ -14,10 +14,11 @@
 
 use proptest::prelude::*;
 use serde_json::json;
+use tfgate_core::UnknownMode;
+use tfgate_engine::decide;
 use tfgate_plan::render::render_resource;
 use tfgate_plan::Plan;
 use tfgate_policy::check::{check_plan, describe_policies, CheckOptions};
-use tfgate_policy::gate::{decide, UnknownMode};
 use tfgate_policy::PolicySet;
 use tfgate_report::{render, Format, RenderOptions, Report, SCHEMA_VERSION};
 use tfgate_test_support::{base64, hex};
@@ -166,7 +167,7 @@ proptest! {
             errors: out.errors,
             ..Report::default()
         };
-        report.gate = decide(&report.findings, &report.errors, UnknownMode::Fail);
+        report.gate = decide(&mut report.findings, &report.errors, UnknownMode::Fail);
 
         let mut outputs = Vec::new();
         for format in Format::ALL {

@@ -6,10 +6,12 @@
 //! Every value is escaped as the runner expects, so a message can never
 //! end a command early or start a new one.
 
+use crate::text::{Out, Push};
 use crate::{summary_line, EnforcementLevel, Finding, RenderOptions, Report, Status};
 
-pub fn render(report: &Report, _options: &RenderOptions) -> String {
-    let mut out = String::new();
+/// Writes the annotations for `report` into `writer`.
+pub fn write(report: &Report, _options: &RenderOptions, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut out = Out::new(writer);
     for f in &report.findings {
         let Some(command) = command_for(f) else {
             continue;
@@ -57,7 +59,7 @@ pub fn render(report: &Report, _options: &RenderOptions) -> String {
         );
     }
     push(&mut out, "notice", &[("title", "tfgate")], &summary_line(report));
-    out
+    out.finish()
 }
 
 /// The annotation level of a finding, or none for passes.
@@ -73,7 +75,7 @@ fn command_for(f: &Finding) -> Option<&'static str> {
     }
 }
 
-fn push(out: &mut String, command: &str, props: &[(&str, &str)], message: &str) {
+fn push(out: &mut impl Push, command: &str, props: &[(&str, &str)], message: &str) {
     out.push_str("::");
     out.push_str(command);
     for (i, (key, value)) in props.iter().enumerate() {

@@ -44,12 +44,6 @@ struct FailedByLevel {
     mandatory: usize,
 }
 
-pub fn render(report: &Report, options: &RenderOptions) -> Result<String, ReportError> {
-    let mut out = Vec::new();
-    write(report, options, &mut out)?;
-    String::from_utf8(out).map_err(|e| <serde_json::Error as serde::ser::Error>::custom(e).into())
-}
-
 /// Writes the report into `out` as it is serialized: the findings, most of
 /// a large report (over 2 GB for a million instances), go out in batches
 /// rendered in parallel and are never held whole in memory.
@@ -193,6 +187,8 @@ fn write_finding(out: &mut Vec<u8>, f: &Finding) -> Result<(), serde_json::Error
         message,
         waived_by,
         overridden,
+        // The gate's part, said by status, level, `overridden` and the gate.
+        effect: _,
     } = f;
     fn field(out: &mut Vec<u8>, name: &str, value: &(impl Serialize + ?Sized)) -> Result<(), serde_json::Error> {
         out.extend_from_slice(b"\n      \"");

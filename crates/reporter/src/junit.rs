@@ -8,7 +8,8 @@ use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite}
 
 use crate::{Finding, RenderOptions, Report, ReportError, Status, UnknownAs};
 
-pub fn render(report: &Report, options: &RenderOptions) -> Result<String, ReportError> {
+/// Writes `report` as JUnit XML into `writer`.
+pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io::Write) -> Result<(), ReportError> {
     let several_plans = report.plans.len() > 1;
     let mut junit = quick_junit::Report::new(xml(&report_name(report)));
 
@@ -60,7 +61,32 @@ pub fn render(report: &Report, options: &RenderOptions) -> Result<String, Report
         junit.add_test_suite(suite);
     }
 
-    junit.to_string().map_err(|e| ReportError::Junit(e.to_string()))
+    // The XML writer's errors do not keep the I/O error's kind: the writer's
+    // own first error is kept apart, so that a closed pipe stays one.
+    let mut recording = Recording { writer, error: None };
+    match junit.serialize(&mut recording) {
+        Ok(()) => Ok(()),
+        Err(e) => Err(recording.error.map_or_else(|| ReportError::Junit(e.to_string()), ReportError::Io)),
+    }
+}
+
+/// A writer that remembers its first error.
+struct Recording<'a> {
+    writer: &'a mut dyn std::io::Write,
+    error: Option<std::io::Error>,
+}
+
+impl std::io::Write for Recording<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer.write(buf).inspect_err(|e| {
+            self.error.get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer.flush().inspect_err(|e| {
+            self.error.get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
 }
 
 fn report_name(report: &Report) -> String {

@@ -1,13 +1,14 @@
 //! Rendering of tfgate reports: one neutral [`Report`], one module per output format.
 //!
-//! Every format is a function `render(&Report, &RenderOptions)` in its own
-//! module; [`render`] dispatches on a [`Format`]. Renderers never print and
-//! never look at plan values: everything in a `Report` is already redacted.
+//! Every format is a function `write(&Report, &RenderOptions, &mut dyn Write)`
+//! in its own module, writing as it renders; [`write`] dispatches on a
+//! [`Format`], whose names (a `clap::ValueEnum`) are the only list of them.
+//! Renderers never print and never look at plan values: everything in a
+//! `Report` is already redacted. They read the gate's decision from each
+//! finding ([`Finding::effect`]) and never decide it again.
 
 use std::fmt;
 use std::str::FromStr;
-
-pub mod report;
 
 pub mod github;
 pub mod json;
@@ -19,8 +20,11 @@ pub mod sentinel;
 pub mod table;
 mod text;
 
-pub use report::*;
 pub use rollup::{module_rollup, ModuleRollup};
+pub use tfgate_core::{
+    Counts, Effect, EnforcementLevel, Finding, Gate, OverrideInfo, PlanInfo, PolicyInfo, Report, RunError, Severity,
+    Status, TargetKind, Tool, UnknownMode, WaiverInfo, SCHEMA_VERSION,
+};
 
 /// The output formats tfgate can write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -69,13 +73,26 @@ impl fmt::Display for Format {
 impl FromStr for Format {
     type Err = ReportError;
 
-    /// Accepts the names of [`Format::name`], case-insensitively, and `md`.
+    /// Accepts the names of [`Format::name`] and their aliases (`md`),
+    /// case-insensitively: the command line's own parser, so that
+    /// `--format` and `--output FORMAT=PATH` accept the same names.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let lower = s.trim().to_ascii_lowercase();
-        if lower == "md" {
-            return Ok(Format::Markdown);
-        }
-        Format::ALL.into_iter().find(|f| f.name() == lower).ok_or_else(|| ReportError::UnknownFormat(s.to_string()))
+        <Format as clap::ValueEnum>::from_str(s.trim(), true).map_err(|_| ReportError::UnknownFormat(s.to_string()))
+    }
+}
+
+// By hand rather than derived: the derive would turn the variants' docs into
+// help texts, and `--help` lists the names alone.
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let value = clap::builder::PossibleValue::new(self.name());
+        Some(match self {
+            Format::Markdown => value.alias("md"),
+            _ => value,
+        })
     }
 }
 
@@ -118,10 +135,14 @@ pub struct RenderOptions {
     pub width: Option<usize>,
 }
 
+fn format_names() -> String {
+    Format::ALL.map(Format::name).join(", ")
+}
+
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("unknown output format `{0}` (expected one of: table, json, sarif, junit, github, markdown, sentinel)")]
+    #[error("unknown output format `{0}` (expected one of: {names})", names = format_names())]
     UnknownFormat(String),
     #[error("invalid option `{0}`")]
     UnknownOption(String),
@@ -134,50 +155,33 @@ pub enum ReportError {
     Io(#[from] std::io::Error),
 }
 
-/// Writes `report` in `format` into `out`. JSON, which can be gigabytes
-/// for a large plan, is written as it is serialized; the other formats are
-/// rendered first.
-pub fn render_to(
+/// Writes `report` in `format` into `out`, as it is rendered: nothing
+/// (not even the JSON of a million findings) is held whole first. A failed
+/// writer (a closed pipe, a full disk) gives [`ReportError::Io`], and
+/// rendering stops.
+pub fn write(
     format: Format,
     report: &Report,
     options: &RenderOptions,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ReportError> {
     match format {
+        Format::Table => Ok(table::write(report, options, out)?),
         Format::Json => json::write(report, options, out),
-        _ => Ok(out.write_all(render(format, report, options)?.as_bytes())?),
+        Format::Sarif => sarif::write(report, options, out),
+        Format::Junit => junit::write(report, options, out),
+        Format::Github => Ok(github::write(report, options, out)?),
+        Format::Markdown => Ok(markdown::write(report, options, out)?),
+        Format::Sentinel => Ok(sentinel::write(report, options, out)?),
     }
 }
 
-/// Render `report` in `format`.
+/// [`write`] into a `String`: for tests and callers that need the text.
 pub fn render(format: Format, report: &Report, options: &RenderOptions) -> Result<String, ReportError> {
-    match format {
-        Format::Table => Ok(table::render(report, options)),
-        Format::Json => json::render(report, options),
-        Format::Sarif => sarif::render(report, options),
-        Format::Junit => junit::render(report, options),
-        Format::Github => Ok(github::render(report, options)),
-        Format::Markdown => Ok(markdown::render(report, options)),
-        Format::Sentinel => Ok(sentinel::render(report, options)),
-    }
-}
-
-/// Whether a finding counts against the gate: `fail` and `error` always,
-/// `unknown` unless the run treats unknown as `warn` or `pass`.
-/// Waived findings never do; overridden ones are still failures (the
-/// override only keeps them from failing the gate).
-pub fn is_failing(finding: &Finding, report: &Report) -> bool {
-    match finding.status {
-        Status::Fail | Status::Error => true,
-        Status::Unknown => unknown_fails(report),
-        Status::Pass | Status::Waived => false,
-    }
-}
-
-/// Unknown counts as failure unless the gate says `warn` or `pass`
-/// (an empty mode is the default, which fails closed).
-pub(crate) fn unknown_fails(report: &Report) -> bool {
-    !matches!(report.gate.unknown_mode.as_str(), "warn" | "pass")
+    let mut out = Vec::new();
+    write(format, report, options, &mut out)?;
+    // Every renderer writes UTF-8; a failure here is a bug, reported, not a panic.
+    String::from_utf8(out).map_err(|e| ReportError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
 /// The one-line summary shared by the table and Markdown formats:

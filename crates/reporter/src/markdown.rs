@@ -6,10 +6,12 @@
 //! All text from the report is escaped: it can neither break a table nor
 //! inject HTML or Markdown into the page.
 
+use crate::text::{Out, Push};
 use crate::{gate_word, module_rollup, summary_line, Finding, RenderOptions, Report, Status};
 
-pub fn render(report: &Report, options: &RenderOptions) -> String {
-    let mut out = String::new();
+/// Writes the Markdown summary of `report` into `writer`.
+pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut out = Out::new(writer);
     let icon = if report.gate.passed { "✅" } else { "❌" };
     out.push_str(&format!("## {icon} tfgate: gate {}\n\n", gate_word(&report.gate)));
     out.push_str(&inline(&summary_line(report)));
@@ -102,17 +104,17 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         }
         out.push('\n');
     }
-    out
+    out.finish()
 }
 
-fn details(summary: &str, out: &mut String, body: impl FnOnce(&mut String)) {
+fn details<P: Push>(summary: &str, out: &mut P, body: impl FnOnce(&mut P)) {
     // The blank line after </summary> lets GitHub render Markdown inside.
     out.push_str(&format!("<details><summary>{}</summary>\n\n", inline(summary)));
     body(out);
     out.push_str("\n</details>\n\n");
 }
 
-fn findings_table(report: &Report, findings: &[&Finding], out: &mut String) {
+fn findings_table(report: &Report, findings: &[&Finding], out: &mut impl Push) {
     let several_plans = report.plans.len() > 1;
     if several_plans {
         out.push_str("| policy | level | plan | address | module | message |\n");

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::Serialize;
 
-use crate::{is_failing, Report, TargetKind};
+use crate::{Report, TargetKind};
 
 /// The source shown for resources of the root module.
 pub const ROOT_SOURCE: &str = "(root module)";
@@ -24,7 +24,7 @@ pub struct ModuleRollup {
     pub version: Option<String>,
     /// Module instances (plan × module path) using this source and version.
     pub instances: usize,
-    /// Instances with at least one failing finding (see [`crate::is_failing`]).
+    /// Instances with at least one failing finding (a violation: see [`crate::Effect::is_violation`]).
     pub failing_instances: usize,
     /// Resource instances (plan × address) in those module instances.
     pub resources: usize,
@@ -62,7 +62,7 @@ pub fn module_rollup(report: &Report) -> Vec<ModuleRollup> {
         if is_resource {
             acc.resources.insert(resource);
         }
-        if is_failing(f, report) {
+        if f.effect.is_violation() {
             acc.failing_instances.insert(instance);
             if is_resource {
                 acc.failing_resources.insert(resource);

@@ -11,7 +11,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::text::{local_address, module_prefixes};
-use crate::{EnforcementLevel, Finding, PolicyInfo, RenderOptions, Report, ReportError, Severity, Status, TargetKind};
+use crate::{
+    EnforcementLevel, Finding, PolicyInfo, RenderOptions, Report, ReportError, Severity, Status, TargetKind,
+    UnknownMode,
+};
 
 const SCHEMA_URI: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/tfgate/tfgate";
@@ -204,11 +207,12 @@ struct ResultProperties {
 #[serde(rename_all = "camelCase")]
 struct RunProperties {
     gate_passed: bool,
-    unknown_mode: String,
+    unknown_mode: UnknownMode,
     summary: String,
 }
 
-pub fn render(report: &Report, options: &RenderOptions) -> Result<String, ReportError> {
+/// Writes `report` as a SARIF 2.1.0 log into `writer`.
+pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io::Write) -> Result<(), ReportError> {
     let mut rules = Rules::default();
     for p in &report.policies {
         rules.add(p);
@@ -240,14 +244,18 @@ pub fn render(report: &Report, options: &RenderOptions) -> Result<String, Report
             results,
             properties: RunProperties {
                 gate_passed: report.gate.passed,
-                unknown_mode: report.gate.unknown_mode.clone(),
+                unknown_mode: report.gate.unknown_mode,
                 summary: report.gate.summary.clone(),
             },
         }],
     };
-    let mut out = serde_json::to_string_pretty(&log)?;
-    out.push('\n');
-    Ok(out)
+    serde_json::to_writer_pretty(&mut *writer, &log).map_err(|e| match e.io_error_kind() {
+        // A failed writer is a write error, not a serialization one.
+        Some(_) => ReportError::Io(e.into()),
+        None => ReportError::Json(e),
+    })?;
+    writer.write_all(b"\n")?;
+    Ok(())
 }
 
 /// Rules by policy id; a finding whose policy is missing from the report
@@ -319,7 +327,7 @@ fn rule(p: &PolicyInfo) -> Rule {
             tags,
             security_severity: p.severity.map(security_severity),
             enforcement_level: p.enforcement_level.as_str(),
-            target: format!("{}:{}", target_kind_str(p.target_kind), p.target),
+            target: format!("{}:{}", p.target_kind.as_str(), p.target),
             source: p.source.clone(),
         },
     }
@@ -343,14 +351,6 @@ fn security_severity(s: Severity) -> &'static str {
         Severity::Medium => "5.5",
         Severity::Low => "3.0",
         Severity::Info => "0.0",
-    }
-}
-
-fn target_kind_str(k: TargetKind) -> &'static str {
-    match k {
-        TargetKind::Resource => "resource",
-        TargetKind::Provider => "provider",
-        TargetKind::Module => "module",
     }
 }
 
@@ -506,11 +506,7 @@ impl LogicalLocations {
                 ("module", module.unwrap_or_default())
             }
             kind => {
-                let kind = match kind {
-                    TargetKind::Provider => "provider",
-                    TargetKind::Module => "module",
-                    TargetKind::Resource => "resource",
-                };
+                let kind = kind.as_str();
                 let name = local_address(&f.address, &f.module_path);
                 (kind, self.get_or_add(kind, &f.address, name, module))
             }
@@ -631,7 +627,7 @@ mod tests {
         assert_eq!(module.parent_index, None);
         // The report grows with the finding, not with the depth squared.
         let report = Report { findings: vec![finding(5000)], ..Report::default() };
-        let text = render(&report, &RenderOptions::default()).unwrap();
+        let text = crate::render(crate::Format::Sarif, &report, &RenderOptions::default()).unwrap();
         assert!(text.len() < 10 * finding(5000).address.len(), "{} bytes", text.len());
     }
 

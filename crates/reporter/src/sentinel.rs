@@ -13,8 +13,8 @@
 //! unknown unless unknown is `warn`/`pass`); waived findings are listed
 //! but not counted as violations.
 
-use crate::text::{module_or_root, terminal_safe};
-use crate::{is_failing, plural, EnforcementLevel, Finding, PolicyInfo, RenderOptions, Report, Status};
+use crate::text::{module_or_root, terminal_safe, Out, Push};
+use crate::{plural, EnforcementLevel, Finding, PolicyInfo, RenderOptions, Report, Status};
 
 const RESET: &str = "\x1b[0m";
 const RED: &str = "\x1b[31m";
@@ -22,7 +22,8 @@ const GREEN: &str = "\x1b[32m";
 const YELLOW: &str = "\x1b[33m";
 const CYAN: &str = "\x1b[36m";
 
-pub fn render(report: &Report, options: &RenderOptions) -> String {
+/// Writes the Sentinel-style trace of `report` into `writer`.
+pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
     let paint = |code: &str, text: &str| {
         if options.color {
             format!("{code}{text}{RESET}")
@@ -31,7 +32,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         }
     };
     let several_plans = report.plans.len() > 1;
-    let mut out = String::new();
+    let mut out = Out::new(writer);
 
     out.push_str(&format!("Sentinel Result: {}\n\n", report.gate.passed));
     out.push_str(if report.gate.passed {
@@ -44,7 +45,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
 
     for (n, policy) in report.policies.iter().enumerate() {
         let findings: Vec<&Finding> = report.findings.iter().filter(|f| *f.policy_id == *policy.id).collect();
-        let violations = findings.iter().filter(|f| is_failing(f, report)).count();
+        let violations = findings.iter().filter(|f| f.effect.is_violation()).count();
         let waived = findings.iter().filter(|f| f.status == Status::Waived).count();
         let overridden = findings.iter().any(|f| f.overridden);
         let passed = violations == 0;
@@ -138,7 +139,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             out.push_str(&format!("  {}\n", terminal_safe(&line)));
         }
     }
-    out
+    out.finish()
 }
 
 /// The name shown as `NAME.sentinel`: the policy's name, or its id when the

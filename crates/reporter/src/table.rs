@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use unicode_width::UnicodeWidthChar;
 
-use crate::text::terminal_safe;
+use crate::text::{terminal_safe, Out, Push};
 use crate::{module_rollup, summary_line, Counts, Finding, PolicyInfo, RenderOptions, Report, Status};
 
 const RESET: &str = "\x1b[0m";
@@ -43,9 +43,10 @@ impl Paint {
     }
 }
 
-pub fn render(report: &Report, options: &RenderOptions) -> String {
+/// Writes the tables of `report` into `writer`.
+pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
     let paint = Paint(options.color);
-    let mut out = String::new();
+    let mut out = Out::new(writer);
     if options.group_by_module {
         render_rollup(report, options, &mut out);
     } else {
@@ -56,10 +57,10 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     let gate_code = if report.gate.passed { GREEN } else { BOLD_RED };
     out.push_str(&paint.paint(gate_code, &terminal_safe(&summary_line(report))));
     out.push('\n');
-    out
+    out.finish()
 }
 
-fn render_policies(report: &Report, options: &RenderOptions, paint: &Paint, out: &mut String) {
+fn render_policies(report: &Report, options: &RenderOptions, paint: &Paint, out: &mut impl Push) {
     let mut by_policy: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in &report.findings {
         by_policy.entry(&*f.policy_id).or_default().push(f);
@@ -158,7 +159,7 @@ fn counts_phrase(c: &Counts) -> String {
     }
 }
 
-fn render_rollup(report: &Report, options: &RenderOptions, out: &mut String) {
+fn render_rollup(report: &Report, options: &RenderOptions, out: &mut impl Push) {
     let modules = module_rollup(report);
     out.push_str("Modules by source and version\n");
     let mut rows: Vec<Vec<String>> =
@@ -182,7 +183,7 @@ fn render_rollup(report: &Report, options: &RenderOptions, out: &mut String) {
 }
 
 /// Run errors, expired or unused waivers, overrides: things a reader must not miss.
-fn render_run_problems(report: &Report, paint: &Paint, out: &mut String) {
+fn render_run_problems(report: &Report, paint: &Paint, out: &mut impl Push) {
     if !report.errors.is_empty() {
         out.push_str(&paint.paint(BOLD, "Errors"));
         out.push('\n');

@@ -71,6 +71,53 @@ pub(crate) fn local_address<'a>(address: &'a str, module_path: &str) -> &'a str 
     address.strip_prefix(module_path).and_then(|rest| rest.strip_prefix('.')).unwrap_or(address)
 }
 
+/// Text a renderer writes: straight into an [`std::io::Write`] ([`Out`]),
+/// or into a `String` for a part that must be measured or built in
+/// parallel before it is written.
+pub(crate) trait Push {
+    fn push_str(&mut self, s: &str);
+    fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
+}
+
+impl Push for String {
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+}
+
+/// A writer that keeps its first error: renderers write piece by piece
+/// without checking each piece, and [`Out::finish`] reports the error once.
+/// After an error (a closed pipe) nothing more is written.
+pub(crate) struct Out<'a> {
+    writer: &'a mut dyn std::io::Write,
+    error: Option<std::io::Error>,
+}
+
+impl<'a> Out<'a> {
+    pub(crate) fn new(writer: &'a mut dyn std::io::Write) -> Out<'a> {
+        Out { writer, error: None }
+    }
+    /// The first write error, if any.
+    pub(crate) fn finish(self) -> std::io::Result<()> {
+        self.error.map_or(Ok(()), Err)
+    }
+}
+
+impl Push for Out<'_> {
+    fn push_str(&mut self, s: &str) {
+        if self.error.is_none() {
+            if let Err(e) = self.writer.write_all(s.as_bytes()) {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

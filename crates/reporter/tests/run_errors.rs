@@ -2,7 +2,7 @@
 //! in every format: a reader of any one report must learn which plan was
 //! not judged.
 
-use tfgate_report::{render, Format, Gate, RenderOptions, Report, RunError};
+use tfgate_report::{render, Format, Gate, RenderOptions, Report, RunError, UnknownMode};
 
 #[test]
 fn every_format_names_the_plan_of_a_run_error() {
@@ -12,7 +12,7 @@ fn every_format_names_the_plan_of_a_run_error() {
             plan: Some("plans/b-broken.json".into()),
             policy_id: None,
         }],
-        gate: Gate { passed: false, exit_code: 2, unknown_mode: "fail".into(), summary: "1 error".into() },
+        gate: Gate { passed: false, exit_code: 2, unknown_mode: UnknownMode::Fail, summary: "1 error".into() },
         ..Report::default()
     };
     for name in ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"] {

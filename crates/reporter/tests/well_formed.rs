@@ -87,6 +87,7 @@ fn finding(policy_ids: Vec<String>) -> impl Strategy<Value = Finding> {
                 message,
                 waived_by,
                 overridden,
+                effect: Effect::None,
             },
         )
 }
@@ -113,7 +114,13 @@ fn report() -> impl Strategy<Value = Report> {
                     ..PlanInfo::default()
                 }],
                 policies,
-                findings,
+                findings: findings
+                    .into_iter()
+                    .map(|mut f| {
+                        f.effect = tfgate_engine::effect_of(&f, UnknownMode::Fail);
+                        f
+                    })
+                    .collect(),
                 waivers: waivers
                     .into_iter()
                     .map(|(policy, address, reason)| WaiverInfo {
@@ -129,7 +136,7 @@ fn report() -> impl Strategy<Value = Report> {
                     .into_iter()
                     .map(|(message, policy, plan)| RunError { message, plan, policy_id: Some(policy) })
                     .collect(),
-                gate: Gate { passed, exit_code: code, unknown_mode: "fail".into(), summary },
+                gate: Gate { passed, exit_code: code, unknown_mode: UnknownMode::Fail, summary },
             })
     })
 }

@@ -285,6 +285,10 @@ pub fn fixture() -> Report {
     ];
     // The same sort the evaluator promises: plan, policy id, address.
     findings.sort_by(|a, b| (&a.plan, &a.policy_id, &a.address).cmp(&(&b.plan, &b.policy_id, &b.address)));
+    // What the engine records on each finding before a report is rendered.
+    for f in &mut findings {
+        f.effect = tfgate_engine::effect_of(f, UnknownMode::Fail);
+    }
 
     Report {
         schema_version: SCHEMA_VERSION,
@@ -360,7 +364,7 @@ pub fn fixture() -> Report {
         gate: Gate {
             passed: false,
             exit_code: 2,
-            unknown_mode: "fail".into(),
+            unknown_mode: UnknownMode::Fail,
             summary: "3 mandatory policies failed, 1 policy could not be loaded".into(),
         },
     }
@@ -389,7 +393,12 @@ pub fn passing() -> Report {
         }],
         policies: vec![p],
         findings,
-        gate: Gate { passed: true, exit_code: 0, unknown_mode: "fail".into(), summary: "all policies passed".into() },
+        gate: Gate {
+            passed: true,
+            exit_code: 0,
+            unknown_mode: UnknownMode::Fail,
+            summary: "all policies passed".into(),
+        },
         ..Report::default()
     }
 }

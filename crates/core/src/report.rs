@@ -8,13 +8,17 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::{EnforcementLevel, Severity, Status, TargetKind, UnknownMode};
+
 /// Version of the JSON form of [`Report`]; bumped on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The outcome of one `tfgate check` run over one or more plans.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// The version of the JSON form ([`SCHEMA_VERSION`]).
     pub schema_version: u32,
+    /// The program that made the report.
     pub tool: Tool,
     /// The plans evaluated, in the order given.
     pub plans: Vec<PlanInfo>,
@@ -29,25 +33,33 @@ pub struct Report {
     pub overrides: Vec<OverrideInfo>,
     /// Problems that stopped part of the run (a policy that failed to load, …).
     pub errors: Vec<RunError>,
+    /// The gate's decision.
     pub gate: Gate,
 }
 
+/// The program that made a report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tool {
+    /// The program's name (`tfgate`).
     pub name: String,
+    /// Its version.
     pub version: String,
 }
 
+/// One plan a run evaluated.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlanInfo {
     /// The path as given on the command line (`-` for standard input).
     pub path: String,
+    /// The plan's `format_version`.
     pub format_version: String,
+    /// The Terraform (or OpenTofu) version that wrote the plan.
     pub terraform_version: Option<String>,
     /// `Terraform`, `OpenTofu` or `unknown`.
     pub producer: String,
     /// How many resource instances were evaluated.
     pub resources: usize,
+    /// What the plan reader noticed about the plan (already safe to print).
     pub warnings: Vec<String>,
 }
 
@@ -58,109 +70,24 @@ pub struct PolicyInfo {
     pub id: String,
     /// The policy block's label (`imdsv2_required`).
     pub name: String,
+    /// A one-line title.
     pub title: Option<String>,
+    /// What the policy checks.
     pub description: Option<String>,
+    /// How serious a violation is, when the policy says.
     pub severity: Option<Severity>,
+    /// The effective level (after configuration overrides).
     pub enforcement_level: EnforcementLevel,
     /// What it targets: `resource`, `provider` or `module`, and the pattern (`aws_instance`).
     pub target_kind: TargetKind,
+    /// The target pattern (`aws_instance`, `aws_*`).
     pub target: String,
     /// Compliance controls (`AWS FSBP EC2.8`, `CIS AWS 5.6`).
     pub controls: Vec<String>,
     /// Where the policy came from (`builtin:ec2/imdsv2.policy.hcl`, a file path).
     pub source: String,
+    /// Where the policy is documented.
     pub help_uri: Option<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-}
-
-/// How a failure counts towards the gate.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EnforcementLevel {
-    /// Reported, never fails the gate.
-    Advisory,
-    /// Sentinel's `soft-mandatory`: fails unless overridden.
-    MandatoryOverridable,
-    /// Sentinel's `hard-mandatory`.
-    #[default]
-    Mandatory,
-}
-
-impl EnforcementLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EnforcementLevel::Advisory => "advisory",
-            EnforcementLevel::MandatoryOverridable => "mandatory-overridable",
-            EnforcementLevel::Mandatory => "mandatory",
-        }
-    }
-    /// Sentinel's name for the level.
-    pub fn sentinel_name(self) -> &'static str {
-        match self {
-            EnforcementLevel::Advisory => "advisory",
-            EnforcementLevel::MandatoryOverridable => "soft-mandatory",
-            EnforcementLevel::Mandatory => "hard-mandatory",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TargetKind {
-    #[default]
-    Resource,
-    Provider,
-    Module,
-}
-
-/// The verdict of one policy on one target.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Every enforce condition held.
-    #[default]
-    Pass,
-    /// A condition was false.
-    Fail,
-    /// A condition could not be decided at plan time (depends on values known after apply).
-    Unknown,
-    /// Evaluating a condition failed (a type error, the step limit, …).
-    Error,
-    /// Failed or unknown, but a waiver covers it.
-    Waived,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Unknown => "unknown",
-            Status::Error => "error",
-            Status::Waived => "waived",
-        }
-    }
 }
 
 /// One policy's verdict on one target.
@@ -171,22 +98,30 @@ impl Status {
 /// carries no message of its own.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
+    /// The policy's id ([`PolicyInfo::id`]).
     pub policy_id: Arc<str>,
+    /// The policy's name ([`PolicyInfo::name`]).
     pub policy_name: Arc<str>,
+    /// The verdict.
     pub status: Status,
     /// The effective level (after configuration overrides).
     pub enforcement_level: EnforcementLevel,
+    /// The policy's severity.
     pub severity: Option<Severity>,
     /// The plan this finding comes from (as given on the command line).
     pub plan: Arc<str>,
+    /// What the finding is about.
     pub target_kind: TargetKind,
     /// Resource instance address as the plan writes it; for providers the
     /// configuration key (`aws.west`), for modules the module instance address.
     pub address: Arc<str>,
+    /// The resource type, for resource findings.
     pub resource_type: Option<Arc<str>>,
     /// Module instance path (`module.app["blue"]`); empty for the root module.
     pub module_path: Arc<str>,
+    /// The source of the module the target is in, when the plan says.
     pub module_source: Option<Arc<str>>,
+    /// That module's version constraint, when the plan says.
     pub module_version: Option<Arc<str>>,
     /// The attribute the verdict is about, where known (`metadata_options[0].http_tokens`).
     pub attribute_path: Option<String>,
@@ -194,45 +129,90 @@ pub struct Finding {
     pub message: String,
     /// Why a failing finding does not count: the waiver or the override.
     pub waived_by: Option<String>,
+    /// A soft-mandatory failure overridden for this run.
     pub overridden: bool,
+    /// What this finding does to the gate, decided once by the engine after
+    /// waivers and overrides; renderers read it and never decide again. Not
+    /// part of the JSON report, which says the same through `status`,
+    /// `enforcement_level`, `overridden` and the gate's `unknown_mode`.
+    #[serde(skip)]
+    pub effect: Effect,
+}
+
+/// What one finding does to the gate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// Nothing: a pass, a waived finding, or an unknown the run counts as a
+    /// warning or a pass.
+    #[default]
+    None,
+    /// A violation that does not block the change: an advisory policy's, or
+    /// an overridden soft-mandatory policy's.
+    Warns,
+    /// A violation that blocks the change (exit code 1).
+    Blocks,
+    /// An evaluation error: the run is an error (exit code 2).
+    Errors,
+}
+
+impl Effect {
+    /// Whether the finding is a violation (or an error) at all, blocking or
+    /// not: what the roll-up and the Sentinel trace count as failing.
+    pub fn is_violation(self) -> bool {
+        !matches!(self, Effect::None)
+    }
 }
 
 /// A waiver and what it did in this run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WaiverInfo {
+    /// The policy id (or pattern) it waives.
     pub policy: String,
+    /// The address pattern it covers.
     pub address: String,
+    /// Why it was granted.
     pub reason: String,
+    /// Who is responsible for it.
     pub owner: Option<String>,
+    /// When it stops applying (`YYYY-MM-DD`).
     pub expires: Option<String>,
     /// `active` (matched findings), `unused` (matched nothing), `expired`.
     pub state: String,
+    /// How many findings it covered.
     pub matched: usize,
 }
 
+/// A soft-mandatory policy overridden for a run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OverrideInfo {
+    /// The policy id overridden.
     pub policy: String,
+    /// Why, as given with `--override-reason`.
     pub reason: Option<String>,
     /// Who overrode, when known (`$USER`, the CI actor).
     pub by: Option<String>,
 }
 
+/// A problem that stopped part of a run (exit code 2).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunError {
+    /// What went wrong (already safe to print).
     pub message: String,
+    /// The plan it concerns, if one.
     pub plan: Option<String>,
+    /// The policy it concerns, if one.
     pub policy_id: Option<String>,
 }
 
 /// The gate's decision.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Gate {
+    /// Whether the change may go ahead.
     pub passed: bool,
     /// 0 pass, 1 fail, 2 error.
     pub exit_code: u8,
     /// How unknown results counted: `fail`, `warn` or `pass`.
-    pub unknown_mode: String,
+    pub unknown_mode: UnknownMode,
     /// One line saying why (`2 mandatory policies failed`).
     pub summary: String,
 }
@@ -240,14 +220,20 @@ pub struct Gate {
 /// Counts by status, for summary lines.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
+    /// Findings that passed.
     pub pass: usize,
+    /// Findings that failed.
     pub fail: usize,
+    /// Findings unknown until apply.
     pub unknown: usize,
+    /// Findings whose evaluation failed.
     pub error: usize,
+    /// Findings a waiver covers.
     pub waived: usize,
 }
 
 impl Counts {
+    /// Counts `findings` by status.
     pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Counts {
         let mut c = Counts::default();
         for f in findings {
@@ -261,15 +247,18 @@ impl Counts {
         }
         c
     }
+    /// Every finding counted.
     pub fn total(&self) -> usize {
         self.pass + self.fail + self.unknown + self.error + self.waived
     }
 }
 
 impl Report {
+    /// The report's findings by status.
     pub fn counts(&self) -> Counts {
         Counts::of(&self.findings)
     }
+    /// The policy with this id.
     pub fn policy(&self, id: &str) -> Option<&PolicyInfo> {
         self.policies.iter().find(|p| p.id == id)
     }

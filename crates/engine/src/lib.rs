@@ -1,0 +1,22 @@
+//! The tfgate engine: what turns policy verdicts into a decision. It owns
+//! the gate — decided once, here, and stored on every finding as its
+//! [`Effect`](tfgate_core::Effect) so that no renderer decides again.
+//!
+//! ```
+//! use tfgate_core::{Effect, EnforcementLevel, Finding, Status, UnknownMode};
+//!
+//! let mut findings = vec![
+//!     Finding { status: Status::Fail, enforcement_level: EnforcementLevel::Advisory, ..Finding::default() },
+//!     Finding { status: Status::Unknown, enforcement_level: EnforcementLevel::Mandatory, ..Finding::default() },
+//! ];
+//! let gate = tfgate_engine::decide(&mut findings, &[], UnknownMode::Fail);
+//! assert_eq!((gate.passed, gate.exit_code), (false, 1));
+//! assert_eq!(findings[0].effect, Effect::Warns);
+//! assert_eq!(findings[1].effect, Effect::Blocks);
+//! ```
+
+#![deny(missing_docs)]
+
+mod gate;
+
+pub use gate::{decide, effect_of};
