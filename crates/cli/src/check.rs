@@ -3,11 +3,12 @@
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Args;
 use rayon::prelude::*;
-use tfgate_core::UnknownMode;
+use tfgate_core::{TargetKind, UnknownMode};
 use tfgate_engine::decide;
 use tfgate_policy::check::{check_plan, describe_policies, CheckOptions};
 use tfgate_policy::config::{self, Config, PolicySetSource};
@@ -18,6 +19,7 @@ use tfgate_report::{
     Tool, SCHEMA_VERSION,
 };
 
+use crate::check_sentinel::SentinelSets;
 use crate::plan_input::read_plan_text;
 use crate::policies_input::{load_policies, scan, Walk, BUILTIN_PREFIX};
 
@@ -33,6 +35,11 @@ pub struct CheckArgs {
     /// Policy files or directories (searched for `*.policy.hcl`); the built-in library when none is given.
     #[arg(long = "policy", short = 'p', value_name = "PATH")]
     policies: Vec<PathBuf>,
+    /// A Sentinel policy set (a folder with `sentinel.hcl`, or the file) judged in the same gate
+    /// (repeatable): each Sentinel policy is one finding on the plan. Without `--policy`, only
+    /// the Sentinel policies run (not the built-in library).
+    #[arg(long, value_name = "PATH")]
+    sentinel: Vec<PathBuf>,
     /// How a result that depends on values known only after apply counts: as a failure
     /// (the gate fails closed; the default), a warning, or a pass.
     #[arg(long, value_name = "MODE", value_enum)]
@@ -100,21 +107,26 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
         Some(path) => config::load_config(&path).map_err(config_error)?,
         None => Config::default(),
     };
+    let sentinel = SentinelSets::load(&args.sentinel)?;
     let set = if args.policies.is_empty() && !config.policy_sets.is_empty() {
         load_policy_sets(&config.policy_sets)?
+    } else if args.policies.is_empty() && !sentinel.is_empty() {
+        // `--sentinel` alone: the team's Sentinel set is the whole gate.
+        tfgate_policy::PolicySet::default()
     } else {
         load_policies(&args.policies)?
     };
-    if set.files().is_empty() {
+    if set.files().is_empty() && sentinel.is_empty() {
         anyhow::bail!("no policies to run: the built-in library is empty and no --policy was given");
     }
     let unknown = args.unknown.or(config.unknown).unwrap_or_default();
     // Every id the user wrote names policy blocks of this set, or the run stops.
     let settings = identity::resolve_config(&set, &mut config).map_err(config_error)?;
     let options = CheckOptions { inputs: settings.inputs, levels: settings.levels, limits: args.limits.limits() };
-    let policies = describe_policies(&set, &options, |f| {
+    let mut policies = describe_policies(&set, &options, |f| {
         f.name().strip_prefix(BUILTIN_PREFIX).map_or_else(|| f.name().to_string(), |b| format!("{BUILTIN_PREFIX}{b}"))
     });
+    policies.extend(sentinel.describe());
     let overridden = resolve_overrides(&args, &PolicyIndex::new(&set), &policies)?;
 
     // Plans are independent: read and evaluate them in parallel, with a
@@ -141,16 +153,23 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
                 Ok(input) => input,
                 Err(e) => return PlanResult::Broken { name: p.path.clone(), message: without_name(&e, &p.path) },
             };
-            let plan = match tfgate_plan::Plan::parse(&input.text) {
+            // Shared with the Sentinel imports' lazy values: held once.
+            let text = Arc::new(input.text);
+            let plan = match tfgate_plan::Plan::parse(&text) {
                 Ok(plan) => plan,
                 // Only a file a directory scan found may be passed over: one
                 // named on the command line was meant to be a plan.
-                Err(e) if p.dir.is_some() && clearly_not_a_plan(&e, &input.text) => {
+                Err(e) if p.dir.is_some() && clearly_not_a_plan(&e, &text) => {
                     return PlanResult::NotAPlan { name: input.name, why: e.to_string() }
                 }
                 Err(e) => return PlanResult::Broken { name: input.name, message: e.to_string() },
             };
-            let output = check_plan(&set, &plan, &input.name, &options);
+            let mut output = check_plan(&set, &plan, &input.name, &options);
+            if !sentinel.is_empty() {
+                let (findings, errors) = sentinel.check(&plan, text.clone(), &input.name);
+                output.findings.extend(findings);
+                output.errors.extend(errors);
+            }
             let info = PlanInfo {
                 path: input.name.clone(),
                 format_version: plan.format_version.clone(),
@@ -299,6 +318,17 @@ fn resolve_overrides(args: &CheckArgs, index: &PolicyIndex, policies: &[PolicyIn
     let level_of = |id: &str| policies.iter().find(|p| p.id == id).map(|p| p.enforcement_level);
     let mut blocks = BTreeSet::new();
     for written in &args.overrides {
+        // A Sentinel policy is named by its `policy` block's label.
+        if let Some(p) = policies.iter().find(|p| p.target_kind == TargetKind::Plan && p.id == *written) {
+            if p.enforcement_level != EnforcementLevel::MandatoryOverridable {
+                anyhow::bail!(
+                    "--override {written}: the Sentinel policy is {}, only soft-mandatory policies can be overridden",
+                    p.enforcement_level.sentinel_name()
+                );
+            }
+            blocks.insert(written.clone());
+            continue;
+        }
         let r = index.resolve(written).map_err(|e| anyhow::anyhow!("--override {written}: {e}"))?;
         let ids: Vec<&str> = r.blocks.iter().map(|b| index.id(*b)).collect();
         if let Some(hard) = ids.iter().find(|id| level_of(id) == Some(EnforcementLevel::Mandatory)) {

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod check_sentinel;
 mod inspect;
 mod plan_input;
 mod policies_cmd;

@@ -99,3 +99,60 @@ fn a_policy_that_cannot_run_blocks_even_when_advisory() {
     assert_eq!(out.status.code(), Some(3), "{text}");
     assert!(text.contains("import \"plan-helpers\" is not available"), "{text}");
 }
+
+#[test]
+fn check_judges_a_sentinel_set_in_the_same_gate_and_report() {
+    let plan = example("plans/web-tier.json");
+    let set = example("sentinel");
+    let out = tfgate(&["check", &plan, "--sentinel", &set, "--format", "json"]).output().unwrap();
+    let text = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(1), "the hard-mandatory policy fails: {text}");
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    // One finding per Sentinel policy, on the plan; without --policy the built-in library does not run.
+    let ids: Vec<&str> = findings.iter().map(|f| f["policy_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["require-imdsv2", "restrict-instance-types"], "{text}");
+    assert_eq!(findings[0]["status"], "fail");
+    assert_eq!(findings[0]["enforcement_level"], "mandatory");
+    assert_eq!(findings[0]["target_kind"], "plan");
+    assert!(findings[0]["message"].as_str().unwrap().contains("aws_instance.bastion has http_tokens unset"), "{text}");
+    assert_eq!(findings[1]["enforcement_level"], "advisory");
+    // With the built-in library as well, both kinds are judged together.
+    let library = format!("{}/../../policies/aws/ec2", env!("CARGO_MANIFEST_DIR"));
+    let out = tfgate(&["check", &plan, "--sentinel", &set, "-p", &library, "--format", "json"]).output().unwrap();
+    let both: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    let kinds: std::collections::BTreeSet<&str> =
+        both["findings"].as_array().unwrap().iter().map(|f| f["target_kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains("plan") && kinds.contains("resource"), "{kinds:?}");
+}
+
+#[test]
+fn a_hard_mandatory_sentinel_policy_cannot_be_overridden() {
+    let out = tfgate(&[
+        "check",
+        &example("plans/web-tier.json"),
+        "--sentinel",
+        &example("sentinel"),
+        "--override",
+        "require-imdsv2",
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr_of(&out).contains("hard-mandatory"), "{}", common::stderr_of(&out));
+}
+
+#[test]
+fn check_never_shows_what_a_sentinel_policy_read_from_a_secret() {
+    for format in ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"] {
+        let out = tfgate(&["check", "plans/sensitive-split.json", "--sentinel", "sentinel/leak", "--format", format])
+            .output()
+            .unwrap();
+        let all = format!("{}{}", stdout_of(&out), common::stderr_of(&out));
+        assert_eq!(out.status.code(), Some(1), "{format}: {all}");
+        for secret in ["917364", "Tr0ub4dorSecret", "TR0UB4DORSECRET", "KeyOfSecretMap", "OTE3MzY0"] {
+            assert!(!all.contains(secret), "{format} shows {secret:?}:\n{all}");
+        }
+        assert!(all.contains("withheld"), "{format} says why: {all}");
+    }
+}

@@ -158,15 +158,18 @@ pub enum TargetKind {
     Provider,
     /// A module call (instance).
     Module,
+    /// The whole plan: a policy evaluated once per plan (a Sentinel policy).
+    Plan,
 }
 
 impl TargetKind {
-    /// The lowercase name (`resource`, `provider`, `module`).
+    /// The lowercase name (`resource`, `provider`, `module`, `plan`).
     pub fn as_str(self) -> &'static str {
         match self {
             TargetKind::Resource => "resource",
             TargetKind::Provider => "provider",
             TargetKind::Module => "module",
+            TargetKind::Plan => "plan",
         }
     }
 }

@@ -135,6 +135,8 @@ pub fn block_name(kind: TargetKind) -> &'static str {
         TargetKind::Resource => "resource_policy",
         TargetKind::Provider => "provider_policy",
         TargetKind::Module => "module_policy",
+        // No `.policy.hcl` block targets a whole plan; only other languages' policies do.
+        TargetKind::Plan => "plan",
     }
 }
 

@@ -395,6 +395,8 @@ fn mock_target(m: &Mock, kind: TargetKind) -> Target {
             meta.insert("alias", Value::null());
             meta.insert("version", Value::null());
         }
+        // Mocks are resources, providers or modules: a plan-wide kind has no mock.
+        TargetKind::Plan => {}
     }
     for (k, v) in m.meta.iter() {
         meta.insert(k, v.clone());

@@ -1,0 +1,162 @@
+//! `tfgate check PLAN --sentinel PATH`: Sentinel policy sets judged in the
+//! same gate, levels, waivers, overrides and reports as `.policy.hcl`
+//! policies. A Sentinel policy is evaluated once per plan, so each one is
+//! one finding whose target is the plan; its failing rules and its own
+//! `print` output (withheld when it read a sensitive value) are the
+//! finding's message.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{anyhow, Result};
+use tfgate_core::{EnforcementLevel, Finding, PolicyInfo, RunError, Status, TargetKind};
+use tfgate_sentinel::stdlib::{StandardImports, StdlibOptions};
+use tfgate_sentinel::{
+    ApplyOptions, ChainImports, Imports, PolicySet, PolicyStatus, PolicyTrace, RunInfo, Scrubber, TerraformImports,
+};
+
+/// The Sentinel policy sets of a run, loaded once.
+pub struct SentinelSets {
+    sets: Vec<(PathBuf, PolicySet)>,
+}
+
+impl SentinelSets {
+    /// Loads each folder or `sentinel.hcl`; any error stops the run (exit 2).
+    pub fn load(paths: &[PathBuf]) -> Result<SentinelSets> {
+        let sets = paths
+            .iter()
+            .map(|p| {
+                PolicySet::load(p)
+                    .map(|s| (p.clone(), s))
+                    .map_err(|e| anyhow!("Sentinel policy set {}: {e}", p.display()))
+            })
+            .collect::<Result<_>>()?;
+        Ok(SentinelSets { sets })
+    }
+
+    /// Whether no set was given.
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+
+    /// The report's description of every Sentinel policy.
+    pub fn describe(&self) -> Vec<PolicyInfo> {
+        self.policies()
+            .map(|(path, p)| {
+                let description = tfgate_sentinel::policy_description(&p.source);
+                PolicyInfo {
+                    id: p.name.clone(),
+                    name: p.name.clone(),
+                    title: title(&description),
+                    description: Some(description).filter(|d| !d.is_empty()),
+                    severity: None,
+                    enforcement_level: level(p.enforcement_level),
+                    target_kind: TargetKind::Plan,
+                    target: "plan".into(),
+                    controls: Vec::new(),
+                    source: format!("{} ({})", p.path.display(), path.display()),
+                    help_uri: None,
+                }
+            })
+            .collect()
+    }
+
+    fn policies(&self) -> impl Iterator<Item = (&PathBuf, &tfgate_sentinel::LoadedPolicy)> {
+        self.sets.iter().flat_map(|(path, set)| set.policies.iter().map(move |p| (path, p)))
+    }
+
+    /// Evaluates every policy of every set against one plan: one finding each.
+    pub fn check(
+        &self,
+        plan: &tfgate_plan::Plan<'_>,
+        text: Arc<String>,
+        plan_name: &str,
+    ) -> (Vec<Finding>, Vec<RunError>) {
+        let imports = match TerraformImports::sharing(plan, text, RunInfo::default()) {
+            Ok(i) => i,
+            Err(e) => {
+                let message = format!("the Sentinel imports cannot be built from this plan: {e}");
+                return (Vec::new(), vec![RunError { message, plan: Some(plan_name.to_string()), policy_id: None }]);
+            }
+        };
+        // One moment for every policy of the run.
+        let standard = StandardImports {
+            options: StdlibOptions { now: Some(std::time::SystemTime::now()), ..Default::default() },
+        };
+        let layers: Vec<&dyn Imports> = vec![&imports, &standard];
+        let fallback = ChainImports(layers);
+        let opts = ApplyOptions {
+            scrubber: Scrubber::new(imports.sensitive_texts()),
+            // Every policy is judged: the gate, not the first failure, ends the run.
+            apply_all: true,
+            ..ApplyOptions::default()
+        };
+        let plan_name: Arc<str> = plan_name.into();
+        let mut findings = Vec::new();
+        for (_, set) in &self.sets {
+            let report = set.apply(&fallback, &opts);
+            for (policy, trace) in set.policies.iter().zip(&report.policies) {
+                let name: Arc<str> = policy.name.as_str().into();
+                findings.push(Finding {
+                    policy_id: name.clone(),
+                    policy_name: name,
+                    status: status(trace.status),
+                    enforcement_level: level(policy.enforcement_level),
+                    plan: plan_name.clone(),
+                    target_kind: TargetKind::Plan,
+                    address: trace.policy.as_str().into(),
+                    module_path: "".into(),
+                    message: if trace.status == PolicyStatus::Pass { String::new() } else { message(trace) },
+                    ..Finding::default()
+                });
+            }
+        }
+        (findings, Vec::new())
+    }
+}
+
+/// A one-line title from a policy's leading comment: its first sentence.
+fn title(description: &str) -> Option<String> {
+    let text = description.split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+    let sentence = match text.find(". ") {
+        Some(i) => &text[..=i],
+        None => text.as_str(),
+    };
+    (!sentence.is_empty()).then(|| sentence.to_string())
+}
+
+fn level(l: tfgate_sentinel::EnforcementLevel) -> EnforcementLevel {
+    match l {
+        tfgate_sentinel::EnforcementLevel::Advisory => EnforcementLevel::Advisory,
+        tfgate_sentinel::EnforcementLevel::SoftMandatory => EnforcementLevel::MandatoryOverridable,
+        tfgate_sentinel::EnforcementLevel::HardMandatory => EnforcementLevel::Mandatory,
+    }
+}
+
+/// `main` undefined is a failure in Sentinel; a policy that could not run
+/// is an error, which blocks at every level.
+fn status(s: PolicyStatus) -> Status {
+    match s {
+        PolicyStatus::Pass => Status::Pass,
+        PolicyStatus::Fail | PolicyStatus::Undefined => Status::Fail,
+        PolicyStatus::Error => Status::Error,
+    }
+}
+
+/// The finding's message: the error, or the failing `main` and the
+/// policy's own prints (already withheld or scrubbed by the run).
+fn message(trace: &PolicyTrace) -> String {
+    if let Some(e) = &trace.error {
+        return e.clone();
+    }
+    let main = match trace.main.resolved() {
+        tfgate_sentinel::Value::Undefined => "Rule \"main\" is undefined".to_string(),
+        _ => "Rule \"main\" is false".to_string(),
+    };
+    let prints = trace.prints.trim_end();
+    if prints.is_empty() {
+        main
+    } else {
+        format!("{main}; print messages:\n{prints}")
+    }
+}
