@@ -30,9 +30,7 @@ pub use config::{
 };
 pub use diagnostic::Diagnostic;
 pub use eval::format_value;
-pub use policy_set::{
-    value_from_json, ApplyOptions, ChainImports, LayeredImports, LoadedPolicy, PolicySet, PolicySetError,
-};
+pub use policy_set::{ApplyOptions, ChainImports, LayeredImports, LoadedPolicy, PolicySet, PolicySetError};
 pub use program::{evaluate, load_module, EvalError, Evaluation, Imports, Limits, NoImports, Program, RuleResult};
 pub use scrub::{Scrubber, REDACTED};
 pub use terraform::{RunInfo, TerraformError, TerraformImports};
@@ -45,4 +43,4 @@ pub use trace::{
     comment_above, policy_description, pretty_value, trace_json, value_json, write_hcp_trace, ApplyReport,
     PolicyStatus, PolicyTrace, RuleTrace,
 };
-pub use value::{Key, List, Map, Object, ObjectError, Value};
+pub use value::{value_from_json, Key, List, Map, Object, ObjectError, Value};

@@ -18,6 +18,7 @@ use crate::eval::format_value;
 use crate::program::{evaluate, load_module, Imports, Limits, Program};
 use crate::scrub::Scrubber;
 use crate::trace::{comment_above, policy_description, ApplyReport, PolicyStatus, PolicyTrace, RuleTrace};
+use crate::value::value_from_json;
 use crate::value::{Key, List, Map, Value};
 
 /// A policy set that cannot be loaded.
@@ -385,21 +386,6 @@ pub(crate) fn scrub_value(v: &Value, s: &Scrubber) -> Value {
             (k, scrub_value(x, s))
         }))),
         other => other.clone(),
-    }
-}
-
-/// A JSON document as a Sentinel value (whole numbers as ints).
-pub fn value_from_json(j: &serde_json::Value) -> Value {
-    match j {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_json::Value::String(s) => Value::string(s),
-        serde_json::Value::Array(a) => Value::list(a.iter().map(value_from_json).collect()),
-        serde_json::Value::Object(o) => Value::map_from(o.iter().map(|(k, v)| (k.as_str(), value_from_json(v)))),
     }
 }
 

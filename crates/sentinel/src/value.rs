@@ -561,6 +561,22 @@ impl fmt::Debug for Value {
     }
 }
 
+/// A JSON document as a Sentinel value: whole numbers that fit `int` are
+/// ints, other numbers floats (as Sentinel's `json.unmarshal` reads them).
+pub fn value_from_json(j: &serde_json::Value) -> Value {
+    match j {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_json::Value::String(s) => Value::string(s),
+        serde_json::Value::Array(a) => Value::list(a.iter().map(value_from_json).collect()),
+        serde_json::Value::Object(o) => Value::map_from(o.iter().map(|(k, v)| (k.as_str(), value_from_json(v)))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

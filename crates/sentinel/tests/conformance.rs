@@ -13,19 +13,7 @@ use tfgate_sentinel::stdlib::StandardImports;
 use tfgate_sentinel::{run_tests, TestOptions, TestStatus};
 
 fn fixtures() -> Option<PathBuf> {
-    let dir = match std::env::var_os("TFGATE_SENTINEL_FIXTURES") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/sentinel"),
-    };
-    let root = dir.join("terraform-sentinel-policies");
-    if root.is_dir() {
-        return Some(root);
-    }
-    if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
-        panic!("CI is set but the Sentinel fixtures are missing: {}", root.display());
-    }
-    eprintln!("Sentinel fixtures not found at {}: skipping", root.display());
-    None
+    tfgate_test_support::sentinel_fixtures().map(|d| d.join("terraform-sentinel-policies"))
 }
 
 /// Folders whose cases cannot run here, with the reason.

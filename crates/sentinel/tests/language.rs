@@ -164,18 +164,7 @@ cases!(
 /// The Sentinel fixtures folder (see sentinel-common: never copied into the
 /// repository). `None` when it is missing outside CI.
 fn fixtures_dir() -> Option<std::path::PathBuf> {
-    let dir = match std::env::var("TFGATE_SENTINEL_FIXTURES") {
-        Ok(d) => std::path::PathBuf::from(d),
-        Err(_) => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/sentinel"),
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("Sentinel fixtures not found at {}", dir.display());
-    }
-    eprintln!("skipped: Sentinel fixtures not found at {}", dir.display());
-    None
+    tfgate_test_support::sentinel_fixtures()
 }
 
 fn sentinel_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

@@ -343,17 +343,7 @@ fn every_corpus_plan_builds_every_import_with_every_documented_field() {
 // ---- HashiCorp's mocks: the field names of each collection's elements ----
 
 fn fixtures_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("TFGATE_SENTINEL_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/sentinel"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
-        panic!("CI is set but the Sentinel fixtures are missing: {}", dir.display());
-    }
-    eprintln!("no Sentinel fixtures at {}: skipping", dir.display());
-    None
+    tfgate_test_support::sentinel_fixtures()
 }
 
 /// For each top-level `NAME = {` block of a mock file, the keys its elements

@@ -29,6 +29,26 @@ pub fn corpus_dir() -> Option<PathBuf> {
     Some(dir)
 }
 
+/// The Sentinel conformance fixtures (`shared/fixtures/sentinel`, beside
+/// the checkout, or `$TFGATE_SENTINEL_FIXTURES`), with the corpus's rule:
+/// `None` (after saying so) when missing outside CI.
+///
+/// # Panics
+/// When `CI` is set and the folder is missing.
+pub fn sentinel_fixtures() -> Option<PathBuf> {
+    let dir = std::env::var_os("TFGATE_SENTINEL_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/sentinel"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
+        panic!("CI is set but the Sentinel fixtures are missing: {}", dir.display());
+    }
+    eprintln!("no Sentinel fixtures at {}: skipping", dir.display());
+    None
+}
+
 /// Every `*.json` file below the corpus folder, sorted (see [`corpus_dir`]).
 pub fn corpus_plans() -> Option<Vec<PathBuf>> {
     let mut files = Vec::new();

@@ -1,7 +1,8 @@
 //! `json`: parse and write JSON (imports/json.mdx).
 
 use super::{any_undefined, arity, fail, float_text, no_such, plain, str_arg};
-use crate::value::{Key, List, Map, Object, ObjectError, Value};
+use crate::value::value_from_json as from_json;
+use crate::value::{Key, Object, ObjectError, Value};
 
 pub(super) struct Json;
 
@@ -33,23 +34,6 @@ impl Object for Json {
                 Ok(if write_json(&args[0], &mut out, 0) { Value::from(out) } else { Value::Undefined })
             }
             _ => Err(no_such("json", name)),
-        }
-    }
-}
-
-/// A JSON document as Sentinel values: whole numbers that fit are ints.
-pub(crate) fn from_json(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_json::Value::String(s) => Value::string(s),
-        serde_json::Value::Array(a) => Value::List(List::new(a.iter().map(from_json).collect())),
-        serde_json::Value::Object(o) => {
-            Value::Map(Map::from_pairs(o.iter().map(|(k, v)| (Key::from(k.as_str()), from_json(v)))))
         }
     }
 }

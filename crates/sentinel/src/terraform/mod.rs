@@ -13,6 +13,7 @@ mod tfrun;
 mod tfstate_v2;
 mod v1;
 
+pub(crate) use crate::value::value_from_json as from_json;
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
@@ -391,24 +392,6 @@ fn json_leaves(v: Option<&serde_json::Value>, out: &mut BTreeSet<String>) {
         Some(serde_json::Value::Array(items)) => items.iter().for_each(|i| json_leaves(Some(i), out)),
         Some(serde_json::Value::Object(m)) => m.values().for_each(|i| json_leaves(Some(i), out)),
         _ => {}
-    }
-}
-
-/// A JSON value as a Sentinel value: integers that fit `int` are ints, other
-/// numbers floats.
-pub(crate) fn from_json(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_json::Value::String(s) => Value::string(s),
-        serde_json::Value::Array(items) => Value::list(items.iter().map(from_json).collect()),
-        serde_json::Value::Object(m) => {
-            Value::Map(Map::from_pairs(m.iter().map(|(k, v)| (Key::from(k.as_str()), from_json(v)))))
-        }
     }
 }
 
