@@ -20,7 +20,7 @@ for _ in $(seq "$runs"); do
   timed "$bin" check "$plan" -p benches/sentinel-hcl --format json >> "$data/t-hcl.txt" || true
   timed "$bin" check "$plan" --sentinel benches/sentinel --format json >> "$data/t-sentinel.txt" || true
 done
-bytes=$(stat -c %s "$plan")
+bytes=$(stat -L -c %s "$plan")
 printf '%d resources, %.1f MB plan (median of %d runs, whole process)\n' "$n" "$(echo "$bytes/1000000" | bc -l)" "$runs"
 base=$(cut -d' ' -f1 "$data/t-hcl.txt" | median)
 for m in hcl sentinel; do
