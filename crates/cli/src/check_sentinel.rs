@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, Result};
 use tfgate_core::{EnforcementLevel, Finding, PolicyInfo, RunError, Status, TargetKind};
-use tfgate_sentinel::stdlib::{StandardImports, StdlibOptions};
+use tfgate_sentinel::stdlib::StandardImports;
 use tfgate_sentinel::{
     ApplyOptions, ChainImports, Imports, PolicySet, PolicyStatus, PolicyTrace, RunInfo, Scrubber, TerraformImports,
 };
@@ -43,12 +43,12 @@ impl SentinelSets {
     pub fn describe(&self) -> Vec<PolicyInfo> {
         self.policies()
             .map(|(path, p)| {
-                let description = tfgate_sentinel::policy_description(&p.source);
+                let description = p.program.description().unwrap_or_default();
                 PolicyInfo {
                     id: p.name.clone(),
                     name: p.name.clone(),
-                    title: title(&description),
-                    description: Some(description).filter(|d| !d.is_empty()),
+                    title: title(description),
+                    description: Some(description.to_string()).filter(|d| !d.is_empty()),
                     severity: None,
                     enforcement_level: level(p.enforcement_level),
                     target_kind: TargetKind::Plan,
@@ -79,10 +79,7 @@ impl SentinelSets {
                 return (Vec::new(), vec![RunError { message, plan: Some(plan_name.to_string()), policy_id: None }]);
             }
         };
-        // One moment for every policy of the run.
-        let standard = StandardImports {
-            options: StdlibOptions { now: Some(std::time::SystemTime::now()), ..Default::default() },
-        };
+        let standard = StandardImports::for_run();
         let layers: Vec<&dyn Imports> = vec![&imports, &standard];
         let fallback = ChainImports(layers);
         let opts = ApplyOptions {

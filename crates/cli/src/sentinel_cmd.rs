@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use tfgate_sentinel::stdlib::{StandardImports, StdlibOptions};
+use tfgate_sentinel::stdlib::StandardImports;
 use tfgate_sentinel::{
     ApplyOptions, ChainImports, Config, Imports, PolicyConfig, PolicySet, RunInfo, Scrubber, TerraformImports,
     TestOptions, Value,
@@ -115,7 +115,7 @@ fn test(args: TestArgs, stdout: &mut dyn Write) -> Result<u8> {
     let opts = TestOptions {
         run: args.run,
         verbose: args.verbose,
-        imports: Some(Arc::new(standard_imports())),
+        imports: Some(Arc::new(StandardImports::for_run())),
         ..TestOptions::default()
     };
     let report = tfgate_sentinel::run_tests_paths(&paths, &opts);
@@ -140,7 +140,7 @@ fn apply(args: ApplyArgs, stdout: &mut dyn Write) -> Result<u8> {
         Some(p) => Some(p),
         None => set.plan_path()?.map(|p| p.display().to_string()),
     };
-    let standard = standard_imports();
+    let standard = StandardImports::for_run();
     let (terraform, scrubber) = match &plan_path {
         Some(path) => {
             let input = read_plan_text(path)?;
@@ -205,12 +205,6 @@ fn param_value(text: &str) -> Value {
         Ok(j) => tfgate_sentinel::value_from_json(&j),
         Err(_) => Value::string(text),
     }
-}
-
-/// The standard imports of one run: `time.now` is read once, so a policy
-/// and its modules see the same moment.
-fn standard_imports() -> StandardImports {
-    StandardImports { options: StdlibOptions { now: Some(std::time::SystemTime::now()), ..StdlibOptions::default() } }
 }
 
 fn exit_byte(code: i32) -> u8 {

@@ -40,7 +40,7 @@ pub use testing::{
 };
 pub use trace::WITHHELD;
 pub use trace::{
-    comment_above, policy_description, pretty_value, trace_json, value_json, write_hcp_trace, ApplyReport,
-    PolicyStatus, PolicyTrace, RuleTrace,
+    comment_above, pretty_value, trace_json, value_json, write_hcp_trace, ApplyReport, PolicyStatus, PolicyTrace,
+    RuleTrace,
 };
 pub use value::{value_from_json, Key, List, Map, Object, ObjectError, Value};

@@ -17,7 +17,7 @@ use crate::config::{Config, ConfigError, EnforcementLevel, MockKind, Position};
 use crate::eval::format_value;
 use crate::program::{evaluate, load_module, Imports, Limits, Program};
 use crate::scrub::Scrubber;
-use crate::trace::{comment_above, policy_description, ApplyReport, PolicyStatus, PolicyTrace, RuleTrace};
+use crate::trace::{comment_above, ApplyReport, PolicyStatus, PolicyTrace, RuleTrace};
 use crate::value::value_from_json;
 use crate::value::{Key, List, Map, Value};
 
@@ -262,7 +262,7 @@ pub(crate) fn run_policy(
     limits: &Limits,
     scrubber: &Scrubber,
 ) -> PolicyTrace {
-    let description = policy_description(&p.source);
+    let description = p.program.description().unwrap_or_default().to_string();
     let mut trace = PolicyTrace {
         policy: p.display.clone(),
         status: PolicyStatus::Error,

@@ -102,7 +102,7 @@ pub struct PolicyTrace {
     pub policy: String,
     /// The outcome.
     pub status: PolicyStatus,
-    /// The policy's leading comment block (see [`policy_description`]).
+    /// The policy's leading comment block ([`Program::description`](crate::Program::description)).
     pub description: String,
     /// What the policy printed.
     pub prints: String,
@@ -114,13 +114,6 @@ pub struct PolicyTrace {
     pub enforcement_level: EnforcementLevel,
     /// The value of `main` (undefined when the policy did not finish).
     pub main: Value,
-}
-
-/// The policy's description: its leading comment block (`#`, `//` or
-/// `/* */` lines before anything else, up to the first blank line), with
-/// the comment markers taken off.
-pub fn policy_description(source: &str) -> String {
-    comment_block(source.lines().skip_while(|l| l.trim().is_empty()))
 }
 
 /// A rule's description: the comment lines right above line `line`
@@ -517,12 +510,14 @@ mod tests {
     #[test]
     fn descriptions_come_from_the_leading_comment_block() {
         let src = "\n# This policy uses the Sentinel tfstatev2 import to restrict the owners set on\n# all instances of the aws_ami data source in all modules\n\n# Import common-functions\nimport \"x\"\n";
+        let description =
+            |src: &str| crate::Program::parse("p.sentinel", src).unwrap().description().unwrap_or_default().to_string();
         assert_eq!(
-            policy_description(src),
+            description(src),
             "This policy uses the Sentinel tfstatev2 import to restrict the owners set on\nall instances of the aws_ami data source in all modules"
         );
-        assert_eq!(policy_description("/*\n * A block\n * comment.\n */\nmain = true"), "A block\ncomment.");
-        assert_eq!(policy_description("main = rule { true }"), "");
+        assert_eq!(description("/*\n * A block\n * comment.\n */\nmain = true"), "A block\ncomment.");
+        assert_eq!(description("main = rule { true }"), "");
         let src = "x = 1\n// Passes if run during business hours.\nis_open = rule { true }\n";
         assert_eq!(comment_above(src, 3), "Passes if run during business hours.");
         assert_eq!(comment_above(src, 1), "");

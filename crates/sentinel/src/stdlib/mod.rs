@@ -308,6 +308,14 @@ pub struct StandardImports {
     pub options: StdlibOptions,
 }
 
+impl StandardImports {
+    /// The standard imports of one run: `time.now` is read once, here, so a
+    /// policy and its modules (and every policy of the run) see one moment.
+    pub fn for_run() -> StandardImports {
+        StandardImports { options: StdlibOptions { now: Some(SystemTime::now()), ..StdlibOptions::default() } }
+    }
+}
+
 impl crate::program::Imports for StandardImports {
     fn resolve(&self, name: &str) -> Option<Value> {
         standard_import(name, &self.options)
