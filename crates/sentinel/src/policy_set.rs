@@ -292,7 +292,8 @@ pub(crate) fn run_policy(
     let mut rules: Vec<RuleTrace> = Vec::new();
     for r in ev.rules {
         let in_policy = r.file == p.display;
-        let column = if in_policy { assignment_column(&p.source, &r.name, r.line, r.column) } else { r.column };
+        // The evaluator places a rule at its variable, as the Sentinel CLI's traces do.
+        let column = r.column;
         let rule = RuleTrace {
             description: if in_policy { comment_above(&p.source, r.line) } else { String::new() },
             offset: if in_policy { offset_of(&p.source, r.line, column) } else { 0 },
@@ -338,22 +339,6 @@ pub(crate) fn run_policy(
         }
     }
     trace
-}
-
-/// Where the statement `name = rule ...` starts on its line, as the
-/// Sentinel CLI's traces place a rule (`policy.sentinel:9:1 - Rule "main"`),
-/// when the evaluator gave the position of the `rule` keyword instead.
-fn assignment_column(source: &str, name: &str, line: u32, column: u32) -> u32 {
-    let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else { return column };
-    let before: String = text.chars().take(column.saturating_sub(1) as usize).collect();
-    let Some(i) = before.find(name) else { return column };
-    let rest = before[i + name.len()..].trim_start();
-    let starts_word = before[..i].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-    if starts_word && rest.starts_with('=') && rest[1..].trim().is_empty() {
-        before[..i].chars().count() as u32 + 1
-    } else {
-        column
-    }
 }
 
 /// The byte offset of a one-based line and column (in characters).
@@ -557,12 +542,14 @@ mod tests {
 
     #[test]
     fn rules_are_placed_at_their_assignment() {
-        let src = "x = 1\nmain = rule { true }\n  is_ok = rule when x { true }\n";
-        assert_eq!(assignment_column(src, "main", 2, 8), 1);
-        assert_eq!(assignment_column(src, "is_ok", 3, 11), 3);
-        // Anything else is left as the evaluator gave it.
-        assert_eq!(assignment_column(src, "ok", 3, 11), 11);
-        assert_eq!(assignment_column(src, "main", 9, 4), 4);
+        // The Sentinel CLI's traces place a rule at its variable
+        // (`policy.sentinel:2:1 - Rule "main"`), not at the `rule` keyword.
+        let src = "x = 1\nmain = rule { is_ok }\n  is_ok = rule when x is 1 { true }\n";
+        let program = Program::parse("p.sentinel", src).unwrap();
+        let ev = crate::evaluate(&program, &crate::NoImports, &IndexMap::new(), &Limits::default());
+        let mut placed: Vec<_> = ev.rules.iter().map(|r| (r.name.as_str(), r.line, r.column)).collect();
+        placed.sort();
+        assert_eq!(placed, [("is_ok", 3, 3), ("main", 2, 1)]);
     }
 
     #[test]
