@@ -72,6 +72,13 @@ pub struct CheckArgs {
     /// Also list the findings that pass.
     #[arg(long, short = 'v')]
     verbose: bool,
+    /// The Terraform configuration's root directory (default: the working directory): each
+    /// finding is placed on the `.tf` lines of its `resource`, `data`, `module` or `provider`
+    /// block, in the root and in local modules (`./`, `../` sources), for SARIF, GitHub
+    /// annotations, JUnit and JSON. Targets in remote modules, or in files that cannot be read,
+    /// point at the plan (with a warning).
+    #[arg(long, value_name = "DIR")]
+    source_dir: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -129,6 +136,15 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
     policies.extend(sentinel.describe());
     let overridden = resolve_overrides(&args, &PolicyIndex::new(&set), &policies)?;
 
+    // Paths are shown relative to the working directory; without one, nothing is mapped.
+    if let Some(dir) = &args.source_dir {
+        if !dir.is_dir() {
+            anyhow::bail!("--source-dir {}: not a directory", dir.display());
+        }
+    }
+    let source =
+        std::env::current_dir().ok().map(|base| (args.source_dir.clone().unwrap_or_else(|| PathBuf::from(".")), base));
+
     // Plans are independent: read and evaluate them in parallel, with a
     // progress bar for long multi-plan runs on a terminal.
     let (plans, skipped) = expand_plan_paths(&args.plans)?;
@@ -170,13 +186,18 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
                 output.findings.extend(findings);
                 output.errors.extend(errors);
             }
+            let mut warnings = plan.warnings.clone();
+            if let Some((dir, base)) = &source {
+                let explicit = args.source_dir.is_some();
+                warnings.extend(crate::source_locations::locate(&plan, &mut output.findings, dir, base, explicit));
+            }
             let info = PlanInfo {
                 path: input.name.clone(),
                 format_version: plan.format_version.clone(),
                 terraform_version: plan.terraform_version.clone(),
                 producer: plan.producer.as_str().to_string(),
                 resources: output.resources,
-                warnings: plan.warnings.clone(),
+                warnings,
             };
             if single_plan {
                 std::mem::forget(plan);

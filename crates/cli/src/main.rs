@@ -14,6 +14,7 @@ mod plan_input;
 mod policies_cmd;
 mod policies_input;
 mod sentinel_cmd;
+mod source_locations;
 mod test_cmd;
 
 #[global_allocator]

@@ -26,7 +26,7 @@ mod report;
 mod vocabulary;
 
 pub use report::{
-    Counts, Effect, Finding, Gate, OverrideInfo, PlanInfo, PolicyInfo, Report, RunError, Tool, WaiverInfo,
-    SCHEMA_VERSION,
+    Counts, Effect, Finding, Gate, OverrideInfo, PlanInfo, PolicyInfo, Report, RunError, SourceLocation, Tool,
+    WaiverInfo, SCHEMA_VERSION,
 };
 pub use vocabulary::{EnforcementLevel, Severity, Status, TargetKind, UnknownMode, UnknownModeError};

@@ -131,12 +131,30 @@ pub struct Finding {
     pub waived_by: Option<String>,
     /// A soft-mandatory failure overridden for this run.
     pub overridden: bool,
+    /// Where the target is declared in the Terraform configuration (the
+    /// `resource`, `data`, `module` or `provider` block), when tfgate could
+    /// map it; `None` for a remote module or a missing file. Shared: every
+    /// policy's finding on one target points at the same block.
+    #[serde(default)]
+    pub location: Option<Arc<SourceLocation>>,
     /// What this finding does to the gate, decided once by the engine after
     /// waivers and overrides; renderers read it and never decide again. Not
     /// part of the JSON report, which says the same through `status`,
     /// `enforcement_level`, `overridden` and the gate's `unknown_mode`.
     #[serde(skip)]
     pub effect: Effect,
+}
+
+/// A block of a `.tf` file: where reviewers look for a finding.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SourceLocation {
+    /// The file, relative to the directory tfgate ran in, with `/` separators
+    /// (`infra/modules/app/main.tf`).
+    pub file: String,
+    /// The block's first line (1-based).
+    pub start_line: u32,
+    /// The block's last line (1-based, inclusive).
+    pub end_line: u32,
 }
 
 /// What one finding does to the gate.

@@ -256,6 +256,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
                 message: v.message,
                 waived_by: None,
                 overridden: false,
+                location: None,
                 effect: tfgate_core::Effect::None,
             }
         }));

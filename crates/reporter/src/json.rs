@@ -187,6 +187,7 @@ fn write_finding(out: &mut Vec<u8>, f: &Finding) -> Result<(), serde_json::Error
         message,
         waived_by,
         overridden,
+        location,
         // The gate's part, said by status, level, `overridden` and the gate.
         effect: _,
     } = f;
@@ -215,6 +216,21 @@ fn write_finding(out: &mut Vec<u8>, f: &Finding) -> Result<(), serde_json::Error
     field(out, "message", message)?;
     field(out, "waived_by", waived_by)?;
     field(out, "overridden", overridden)?;
+    // Nested, indented as the pretty printer would.
+    match location {
+        None => field(out, "location", &None::<()>)?,
+        Some(l) => {
+            out.extend_from_slice(b"\n      \"location\": {\n        \"file\": ");
+            serde_json::to_writer(&mut *out, &l.file)?;
+            out.extend_from_slice(
+                format!(
+                    ",\n        \"start_line\": {},\n        \"end_line\": {}\n      }},",
+                    l.start_line, l.end_line
+                )
+                .as_bytes(),
+            );
+        }
+    }
     out.pop(); // the last field's comma
     out.extend_from_slice(b"\n    }");
     Ok(())

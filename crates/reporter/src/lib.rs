@@ -23,7 +23,7 @@ mod text;
 pub use rollup::{module_rollup, ModuleRollup};
 pub use tfgate_core::{
     Counts, Effect, EnforcementLevel, Finding, Gate, OverrideInfo, PlanInfo, PolicyInfo, Report, RunError, Severity,
-    Status, TargetKind, Tool, UnknownMode, WaiverInfo, SCHEMA_VERSION,
+    SourceLocation, Status, TargetKind, Tool, UnknownMode, WaiverInfo, SCHEMA_VERSION,
 };
 
 /// The output formats tfgate can write.

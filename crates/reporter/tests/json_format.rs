@@ -3,7 +3,7 @@
 mod common;
 
 use serde_json::Value;
-use tfgate_report::{render, Format, RenderOptions, Report};
+use tfgate_report::{render, Format, RenderOptions, Report, SourceLocation};
 
 #[test]
 fn json_reads_back_into_the_report() {
@@ -76,6 +76,10 @@ fn many_findings_are_written_as_one_pretty_array() {
             if i % 5 == 0 {
                 f.message = format!("line one\nline \"two\" \u{1b}[31m é 名 \u{7f} {i}");
                 f.attribute_path = Some("metadata_options[0].http_tokens".into());
+            }
+            if i % 7 == 0 {
+                let file = format!("infra/mod \"{i}\"/main.tf");
+                f.location = Some(std::sync::Arc::new(SourceLocation { file, start_line: 3, end_line: 9 + i as u32 }));
             }
             f
         })

@@ -87,6 +87,7 @@ fn finding(policy_ids: Vec<String>) -> impl Strategy<Value = Finding> {
                 message,
                 waived_by,
                 overridden,
+                location: None,
                 effect: Effect::None,
             },
         )

@@ -48,6 +48,12 @@ fn in_module(mut f: Finding, path: &str, source: &str, version: Option<&str>) ->
     f
 }
 
+/// Places a finding on the lines of its block in a `.tf` file.
+fn at(mut f: Finding, file: &str, start_line: u32, end_line: u32) -> Finding {
+    f.location = Some(std::sync::Arc::new(SourceLocation { file: file.into(), start_line, end_line }));
+    f
+}
+
 fn attr(mut f: Finding, path: &str) -> Finding {
     f.attribute_path = Some(path.into());
     f
@@ -173,7 +179,7 @@ pub fn fixture() -> Report {
             app_src,
             Some("2.3.1"),
         ),
-        in_module(
+        at(in_module(
             finding(
                 APP,
                 &modsrc,
@@ -184,7 +190,7 @@ pub fn fixture() -> Report {
             "module.legacy",
             legacy_src,
             None,
-        ),
+        ), "infra/app/main.tf", 31, 34),
         finding(APP, &tags, Status::Pass, "aws_instance.bastion", "All required tags are set."),
         attr(
             in_module(
@@ -217,13 +223,13 @@ pub fn fixture() -> Report {
         finding(NETWORK, &rds, Status::Pass, "aws_db_instance.main", "Storage is encrypted."),
         {
             let mut f = attr(
-                finding(
+                at(finding(
                     NETWORK,
                     &s3,
                     Status::Fail,
                     "aws_s3_bucket.logs",
                     "Bucket encryption uses AES256; KMS is required.\nSet sse_algorithm = \"aws:kms\".",
-                ),
+                ), "infra/network/s3.tf", 1, 12),
                 "server_side_encryption_configuration[0].rule[0].apply_server_side_encryption_by_default[0].sse_algorithm",
             );
             f.overridden = true;
@@ -260,7 +266,7 @@ pub fn fixture() -> Report {
             );
             f
         },
-        attr(
+        at(attr(
             finding(
                 NETWORK,
                 &team,
@@ -269,7 +275,7 @@ pub fn fixture() -> Report {
                 "Ingress from 0.0.0.0/0 on port 22 | cidr_blocks = [\"0.0.0.0/0\"], description = (sensitive value), 100% exposed\r\nfix: restrict to the VPN range 10.8.0.0/16",
             ),
             "cidr_blocks",
-        ),
+        ), "infra/network/security groups.tf", 14, 22),
         in_module(
             finding(
                 NETWORK,
