@@ -282,6 +282,7 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
         group_by_module: args.group_by.as_deref() == Some("module"),
         unknown_as: args.junit_unknown.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?,
         width,
+        base_dir: source.as_ref().map(|(_, base)| base.clone()),
     };
     // Files first: a CI step should get its SARIF even when stdout is cut short.
     for spec in &args.outputs {

@@ -133,6 +133,10 @@ pub struct RenderOptions {
     pub unknown_as: UnknownAs,
     /// Table only: wrap the tables to this many columns (the terminal width).
     pub width: Option<usize>,
+    /// The directory the run worked in: SARIF writes a plan path given as
+    /// an absolute path relative to it (code scanning resolves relative
+    /// URIs against the checkout). Source locations already are relative.
+    pub base_dir: Option<std::path::PathBuf>,
 }
 
 fn format_names() -> String {

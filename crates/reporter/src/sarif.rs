@@ -1,23 +1,32 @@
 //! SARIF 2.1.0, for code scanning: one rule per policy, one result per
-//! finding that is not a pass, located by the plan file (physical) and the
+//! finding that is not a pass, located by the `.tf` block of its target when
+//! the finding has a source location (else by the plan file), and by the
 //! resource address (logical, with its module as the parent).
+//!
+//! Every URI is relative, against `%SRCROOT%` (the directory tfgate ran in:
+//! the checkout's root in CI), as code scanning resolves them.
 //!
 //! Hand-written serde structs cover only what tfgate fills in; a test
 //! validates the output against the OASIS schema.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::text::{local_address, module_prefixes};
 use crate::{
-    EnforcementLevel, Finding, PolicyInfo, RenderOptions, Report, ReportError, Severity, Status, TargetKind,
+    Effect, EnforcementLevel, Finding, PolicyInfo, RenderOptions, Report, ReportError, Severity, Status, TargetKind,
     UnknownMode,
 };
 
 const SCHEMA_URI: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/tfgate/tfgate";
+/// Where the built-in policies' pages are (`TFG-EC2-001.md`).
+const POLICY_DOCS: &str = "https://github.com/tfgate/tfgate/blob/main/docs/policies/";
+/// The base every relative URI is resolved against.
+const SRCROOT: &str = "%SRCROOT%";
 /// The key of our partial fingerprint; bump the suffix if its inputs change.
 pub const FINGERPRINT_KEY: &str = "tfgateFinding/v1";
 
@@ -34,10 +43,17 @@ struct Log {
 struct Run {
     tool: Tool,
     invocations: Vec<Invocation>,
+    original_uri_base_ids: BTreeMap<&'static str, BaseId>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     logical_locations: Vec<LogicalLocation>,
     results: Vec<SarifResult>,
     properties: RunProperties,
+}
+
+/// What `%SRCROOT%` stands for; no absolute path (it would differ per runner).
+#[derive(Serialize)]
+struct BaseId {
+    description: Message,
 }
 
 #[derive(Serialize)]
@@ -160,14 +176,20 @@ struct PhysicalLocation {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
+    /// Only with a relative `uri` (the specification forbids it otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Region {
     start_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -219,13 +241,16 @@ pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io:
     }
     let mut locations = LogicalLocations::default();
     let mut results = Vec::new();
+    let base = options.base_dir.as_deref();
     for f in &report.findings {
         if f.status == Status::Pass && !options.verbose {
             continue;
         }
         let rule_index = rules.index_of(f);
-        results.push(result(f, rule_index, &mut locations));
+        results.push(result(f, rule_index, &mut locations, base));
     }
+    let mut rules = rules.rules;
+    unique_names(&mut rules);
 
     let log = Log {
         schema: SCHEMA_URI,
@@ -236,10 +261,18 @@ pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io:
                     name: if report.tool.name.is_empty() { "tfgate".to_string() } else { report.tool.name.clone() },
                     version: report.tool.version.clone(),
                     information_uri: INFORMATION_URI,
-                    rules: rules.rules,
+                    rules,
                 },
             },
-            invocations: vec![invocation(report)],
+            invocations: vec![invocation(report, base)],
+            original_uri_base_ids: BTreeMap::from([(
+                SRCROOT,
+                BaseId {
+                    description: Message {
+                        text: "The directory tfgate ran in (the repository's root in CI).".to_string(),
+                    },
+                },
+            )]),
             logical_locations: locations.list,
             results,
             properties: RunProperties {
@@ -301,7 +334,7 @@ fn rule(p: &PolicyInfo) -> Rule {
         text.push_str(&format!("\n\nControls: {}", p.controls.join(", ")));
         markdown.push_str(&format!("\n\nControls: {}", p.controls.join(", ")));
     }
-    if let Some(uri) = &p.help_uri {
+    if let Some(uri) = p.help_uri.clone().or_else(|| help_uri(p)) {
         text.push_str(&format!("\n\nMore: {uri}"));
         markdown.push_str(&format!("\n\n[Documentation]({uri})"));
     }
@@ -320,8 +353,7 @@ fn rule(p: &PolicyInfo) -> Rule {
         short_description: Message { text: title },
         full_description: Message { text: description },
         help: Help { text, markdown },
-        // The schema wants an absolute URI here; anything else stays in the text.
-        help_uri: p.help_uri.clone().filter(|u| is_absolute_uri(u)),
+        help_uri: help_uri(p),
         default_configuration: Configuration { level: level_of(p.enforcement_level, p.severity) },
         properties: RuleProperties {
             tags,
@@ -330,6 +362,37 @@ fn rule(p: &PolicyInfo) -> Rule {
             target: format!("{}:{}", p.target_kind.as_str(), p.target),
             source: p.source.clone(),
         },
+    }
+}
+
+/// The policy's own documentation link when it is an absolute URI (the
+/// schema wants one; anything else stays in the help text), else, for a
+/// built-in policy, its page in `docs/policies/` (named by the policy id
+/// without the block label: `TFG-EC2-001.md`).
+fn help_uri(p: &PolicyInfo) -> Option<String> {
+    if let Some(uri) = p.help_uri.as_deref().filter(|u| is_absolute_uri(u)) {
+        return Some(uri.to_string());
+    }
+    if !p.source.starts_with("builtin:") {
+        return None;
+    }
+    let page = p.id.split('/').next().unwrap_or(&p.id);
+    let uri = format!("{POLICY_DOCS}{}.md", path_to_uri(page));
+    is_absolute_uri(&uri).then_some(uri)
+}
+
+/// Rule names are the policy blocks' labels, which repeat across policies
+/// (`TFG-EC2-010/ingress_rule`, `TFG-EC2-011/ingress_rule`): a name two
+/// rules share becomes the rule's id, which is unique.
+fn unique_names(rules: &mut [Rule]) {
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for r in rules.iter() {
+        *count.entry(r.name.clone()).or_default() += 1;
+    }
+    for r in rules.iter_mut() {
+        if r.name.is_empty() || count[&r.name] > 1 {
+            r.name = r.id.clone();
+        }
     }
 }
 
@@ -354,13 +417,17 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-fn result(f: &Finding, rule_index: usize, locations: &mut LogicalLocations) -> SarifResult {
+fn result(f: &Finding, rule_index: usize, locations: &mut LogicalLocations, base: Option<&Path>) -> SarifResult {
     let (kind, level) = match f.status {
         Status::Pass => (Some("pass"), "none"),
+        Status::Error => (None, "error"),
+        // What blocks the gate is an error, whatever the status says.
+        _ if f.effect == Effect::Blocks => (None, "error"),
+        // Overridden: accepted for this run, so it warns and never errors.
         Status::Fail if f.overridden => (None, "warning"),
         Status::Fail | Status::Waived => (None, level_of(f.enforcement_level, f.severity)),
+        // An unknown that does not block (`--unknown warn` or `pass`).
         Status::Unknown => (None, "warning"),
-        Status::Error => (None, "error"),
     };
     let suppressions = if f.status == Status::Waived {
         vec![Suppression {
@@ -382,7 +449,16 @@ fn result(f: &Finding, rule_index: usize, locations: &mut LogicalLocations) -> S
         level,
         message: Message { text },
         locations: vec![Location {
-            physical_location: plan_location(&f.plan),
+            physical_location: match &f.location {
+                Some(at) => PhysicalLocation {
+                    artifact_location: artifact(&at.file, base),
+                    region: Some(Region {
+                        start_line: at.start_line.max(1),
+                        end_line: Some(at.end_line.max(at.start_line).max(1)),
+                    }),
+                },
+                None => plan_location(&f.plan, base),
+            },
             logical_locations: vec![locations.for_finding(f)],
         }],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint(f))]),
@@ -411,12 +487,57 @@ pub fn fingerprint(f: &Finding) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn plan_location(plan: &str) -> PhysicalLocation {
+fn plan_location(plan: &str, base: Option<&Path>) -> PhysicalLocation {
     PhysicalLocation {
-        artifact_location: ArtifactLocation { uri: path_to_uri(plan) },
+        artifact_location: artifact(plan, base),
         // A plan has no meaningful line for a resource, but code scanning
         // needs `startLine` to place an alert: use the file's first line.
-        region: Some(Region { start_line: 1 }),
+        region: Some(Region { start_line: 1, end_line: None }),
+    }
+}
+
+/// A file's location: relative to `%SRCROOT%`. An absolute path is made
+/// relative to `base` (the directory tfgate ran in); without one it can
+/// only be an absolute `file` URI, which takes no base.
+fn artifact(path: &str, base: Option<&Path>) -> ArtifactLocation {
+    let absolute = Path::new(path).is_absolute() || path.starts_with('/') || path.starts_with('\\');
+    match (absolute, base) {
+        (false, _) => ArtifactLocation { uri: path_to_uri(path), uri_base_id: Some(SRCROOT) },
+        (true, Some(base)) => {
+            ArtifactLocation { uri: path_to_uri(&relative_to(base, Path::new(path))), uri_base_id: Some(SRCROOT) }
+        }
+        (true, None) => {
+            let uri = path_to_uri(path);
+            let uri = if uri.starts_with('/') { format!("file://{uri}") } else { format!("file:///{uri}") };
+            ArtifactLocation { uri, uri_base_id: None }
+        }
+    }
+}
+
+/// `path` relative to `base`, lexically (`..` where it lies outside),
+/// `/`-separated; both absolute.
+fn relative_to(base: &Path, path: &Path) -> String {
+    fn parts(p: &Path) -> Vec<Component<'_>> {
+        let mut out = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                    out.pop();
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+    let (base, path) = (parts(base), parts(path));
+    let common = base.iter().zip(&path).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<String> = vec!["..".to_string(); base.len() - common];
+    out.extend(path[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    if out.is_empty() {
+        ".".to_string()
+    } else {
+        out.join("/")
     }
 }
 
@@ -515,7 +636,7 @@ impl LogicalLocations {
     }
 }
 
-fn invocation(report: &Report) -> Invocation {
+fn invocation(report: &Report, base: Option<&Path>) -> Invocation {
     let mut execution = Vec::new();
     for e in &report.errors {
         let mut text = e.message.clone();
@@ -529,10 +650,7 @@ fn invocation(report: &Report) -> Invocation {
                 .plan
                 .iter()
                 .map(|p| Location {
-                    physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation { uri: path_to_uri(p) },
-                        region: None,
-                    },
+                    physical_location: PhysicalLocation { artifact_location: artifact(p, base), region: None },
                     logical_locations: Vec::new(),
                 })
                 .collect(),
@@ -544,10 +662,7 @@ fn invocation(report: &Report) -> Invocation {
                 level: "warning",
                 message: Message { text: w.clone() },
                 locations: vec![Location {
-                    physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation { uri: path_to_uri(&plan.path) },
-                        region: None,
-                    },
+                    physical_location: PhysicalLocation { artifact_location: artifact(&plan.path, base), region: None },
                     logical_locations: Vec::new(),
                 }],
             });
