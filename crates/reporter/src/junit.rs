@@ -1,12 +1,17 @@
 //! JUnit XML: one test suite per policy, one test case per policy × target
-//! (name = address, classname = policy id). `fail` and `error` are
-//! failures and errors, `unknown` a failure or skipped as
-//! [`RenderOptions::unknown_as`] says, `waived` skipped with the waiver.
-//! Run errors become error cases of an extra suite, `tfgate`.
+//! (name = address, classname = policy id, `file` = the `.tf` file of the
+//! target's block when known). Only what fails the gate is a failure: a
+//! `fail` that blocks, an `unknown` that blocks (or skipped, as
+//! [`RenderOptions::unknown_as`] says), and `error`s. A violation that only
+//! warns (an advisory policy's, an overridden one, an unknown counted as a
+//! warning) is a passing test with the finding in `<system-out>` and a
+//! `tfgate.warning` property, so that a CI's test view agrees with the gate.
+//! `waived` is skipped with the waiver. Run errors become error cases of an
+//! extra suite, `tfgate`.
 
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
-use crate::{Finding, RenderOptions, Report, ReportError, Status, UnknownAs};
+use crate::{Effect, Finding, RenderOptions, Report, ReportError, Status, UnknownAs};
 
 /// Writes `report` as JUnit XML into `writer`.
 pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io::Write) -> Result<(), ReportError> {
@@ -100,8 +105,15 @@ fn report_name(report: &Report) -> String {
 fn test_case(f: &Finding, several_plans: bool, options: &RenderOptions) -> TestCase {
     // The same address can occur in two plans; the plan tells them apart.
     let name = if several_plans { format!("{} ({})", f.address, f.plan) } else { f.address.to_string() };
+    // A violation that does not block the gate passes, with its story told.
+    let warns = match f.status {
+        Status::Fail => f.effect != Effect::Blocks,
+        Status::Unknown => options.unknown_as == UnknownAs::Fail && f.effect != Effect::Blocks,
+        _ => false,
+    };
     let status = match f.status {
         Status::Pass => TestCaseStatus::success(),
+        _ if warns => TestCaseStatus::success(),
         Status::Fail => failure(NonSuccessKind::Failure, f, fail_type(f)),
         Status::Error => failure(NonSuccessKind::Error, f, "error".to_string()),
         Status::Unknown => match options.unknown_as {
@@ -114,6 +126,16 @@ fn test_case(f: &Finding, several_plans: bool, options: &RenderOptions) -> TestC
     };
     let mut case = TestCase::new(xml(&name), status);
     case.set_classname(xml(&f.policy_id));
+    if warns {
+        let what = if f.status == Status::Unknown { "unknown".to_string() } else { fail_type(f) };
+        case.add_property(Property::new("tfgate.warning", xml(&what)));
+        case.set_system_out(xml(&format!("warning: {what}, does not block the gate\n{}", details(f))));
+    }
+    // GitLab's test report links a case to its file.
+    if let Some(at) = &f.location {
+        case.extra.insert("file".into(), xml(&at.file).into());
+        case.extra.insert("line".into(), at.start_line.to_string().into());
+    }
     case
 }
 
@@ -159,6 +181,9 @@ fn details(f: &Finding) -> String {
     }
     if let Some(attr) = &f.attribute_path {
         lines.push(format!("attribute: {attr}"));
+    }
+    if let Some(at) = &f.location {
+        lines.push(format!("source: {}:{}-{}", at.file, at.start_line, at.end_line));
     }
     if let Some(by) = &f.waived_by {
         lines.push(format!("waived by: {by}"));

@@ -99,7 +99,8 @@ impl clap::ValueEnum for Format {
 /// How the JUnit format shows findings whose status is `unknown`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum UnknownAs {
-    /// As a `<failure>` (the default: a gate fails closed).
+    /// As a `<failure>` when it blocks the gate (the default: a gate fails
+    /// closed); one counted as a warning (`--unknown warn`) passes with a note.
     #[default]
     Fail,
     /// As `<skipped>`.

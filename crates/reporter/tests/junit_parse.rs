@@ -34,9 +34,10 @@ fn counts_with_unknown_as_failure() {
     let fixture = common::fixture();
     // One suite per policy, plus `tfgate` for the run error.
     assert_eq!(report.test_suites.len(), fixture.policies.len() + 1);
-    // 18 findings + 1 run error; fail 6 + unknown 2; error 1 + run error 1; waived 2.
-    assert_eq!(totals(&report), (19, 8, 2, 2));
-    assert_eq!((report.tests, report.failures, report.errors, report.skipped), (19, 8, 2, 2));
+    // 18 findings + 1 run error; fail 6 (of which 1 advisory and 1 overridden
+    // pass: they do not block) + unknown 2; error 1 + run error 1; waived 2.
+    assert_eq!(totals(&report), (19, 6, 2, 2));
+    assert_eq!((report.tests, report.failures, report.errors, report.skipped), (19, 6, 2, 2));
     let ec2 = &report.test_suites[0];
     assert_eq!(ec2.name.as_str(), "TFG-EC2-001");
     let case = &ec2.test_cases[1];
@@ -47,7 +48,7 @@ fn counts_with_unknown_as_failure() {
 #[test]
 fn counts_with_unknown_as_skipped() {
     let report = parse(&RenderOptions { unknown_as: UnknownAs::Skip, ..RenderOptions::default() });
-    assert_eq!(totals(&report), (19, 6, 2, 4));
+    assert_eq!(totals(&report), (19, 4, 2, 4));
 }
 
 #[test]
@@ -64,4 +65,56 @@ fn waived_is_skipped_with_the_waiver() {
         .collect();
     assert_eq!(skipped.len(), 2);
     assert!(skipped.iter().all(|m| m.starts_with("waived (waiver ")));
+}
+
+/// A violation that does not block the gate (advisory, overridden, an
+/// unknown counted as a warning) is a passing test that tells its story:
+/// GitLab must not show failed tests when the gate passed.
+#[test]
+fn what_only_warns_passes_with_the_finding_in_system_out() {
+    let case = |report: &JUnit, suite: &str, name: &str| {
+        let suite = report.test_suites.iter().find(|s| s.name.as_str() == suite).unwrap();
+        suite.test_cases.iter().find(|c| c.name.as_str().starts_with(name)).unwrap().clone()
+    };
+    let report = parse(&RenderOptions::default());
+    let advisory = case(&report, "TFG-TAG-001", r#"module.app["blue"].aws_instance.web[0]"#);
+    assert!(matches!(advisory.status, TestCaseStatus::Success { .. }), "{:?}", advisory.status);
+    let out = advisory.system_out.as_ref().unwrap().as_str();
+    assert!(out.starts_with("warning: advisory, does not block the gate\npolicy: TFG-TAG-001"), "{out}");
+    assert!(
+        out.ends_with("message: Missing required tags: \"owner\", \"cost-center\" — expected <team> & 100% coverage."),
+        "{out}"
+    );
+    assert!(advisory.properties.iter().any(|p| p.name.as_str() == "tfgate.warning" && p.value.as_str() == "advisory"));
+    let overridden = case(&report, "TFG-S3-002", "aws_s3_bucket.logs");
+    assert!(matches!(overridden.status, TestCaseStatus::Success { .. }));
+    // What blocks stays a failure.
+    let blocking = case(&report, "TFG-EC2-001", r#"module.app["blue"].aws_instance.web[0]"#);
+    assert!(matches!(blocking.status, TestCaseStatus::NonSuccess { kind: NonSuccessKind::Failure, .. }));
+    assert!(blocking.system_out.is_none());
+
+    // With unknowns counted as warnings, an unknown passes too.
+    let mut fixture = common::fixture();
+    for f in &mut fixture.findings {
+        f.effect = tfgate_engine::effect_of(f, tfgate_report::UnknownMode::Warn);
+    }
+    let xml = render(Format::Junit, &fixture, &RenderOptions::default()).unwrap();
+    let report = JUnit::deserialize_from_str(&xml).unwrap();
+    let unknown = case(&report, "TFG-EC2-001", r#"module.app["green"].aws_instance.web[0]"#);
+    assert!(matches!(unknown.status, TestCaseStatus::Success { .. }), "{:?}", unknown.status);
+    // Both unknowns pass: 4 failures left, all blocking.
+    assert_eq!(totals(&report), (19, 4, 2, 2));
+}
+
+/// A located finding names its `.tf` file and line (GitLab links the case to it).
+#[test]
+fn located_cases_name_their_file() {
+    let xml = render(Format::Junit, &common::fixture(), &RenderOptions::default()).unwrap();
+    let report = JUnit::deserialize_from_str(&xml).unwrap();
+    let team = report.test_suites.iter().find(|s| s.name.as_str().ends_with("no_public_ingress")).unwrap();
+    let case =
+        team.test_cases.iter().find(|c| c.name.as_str().starts_with("aws_security_group_rule.admin_ssh")).unwrap();
+    assert_eq!(case.extra.get("file").map(|v| v.as_str()), Some("infra/network/security groups.tf"));
+    assert_eq!(case.extra.get("line").map(|v| v.as_str()), Some("14"));
+    assert!(xml.contains(r#"file="infra/network/security groups.tf" line="14""#), "{xml}");
 }
