@@ -1,13 +1,15 @@
 //! GitHub Actions workflow commands: one annotation per finding that needs
-//! attention (`::error` for failures that block, `::warning` for advisory,
-//! overridden and unknown ones, `::notice` for waived ones), plus run
-//! errors, expired waivers and a closing summary notice.
+//! attention (`::error` for what blocks the gate, `::warning` for advisory,
+//! overridden and non-blocking unknown ones, `::notice` for waived ones),
+//! plus run errors, expired waivers and a closing summary notice. A finding
+//! with a source location is annotated on its `.tf` block's lines (so it
+//! shows in the pull request's diff); others on the plan file.
 //!
 //! Every value is escaped as the runner expects, so a message can never
 //! end a command early or start a new one.
 
 use crate::text::{Out, Push};
-use crate::{summary_line, EnforcementLevel, Finding, RenderOptions, Report, Status};
+use crate::{summary_line, Effect, EnforcementLevel, Finding, RenderOptions, Report, Status};
 
 /// Writes the annotations for `report` into `writer`.
 pub fn write(report: &Report, _options: &RenderOptions, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -31,7 +33,14 @@ pub fn write(report: &Report, _options: &RenderOptions, writer: &mut dyn std::io
             }
             _ => {}
         }
-        push(&mut out, command, &[("file", &f.plan), ("title", &title)], &message);
+        match &f.location {
+            Some(at) => {
+                let (line, end) = (at.start_line.to_string(), at.end_line.max(at.start_line).to_string());
+                let props = [("file", at.file.as_str()), ("line", &line), ("endLine", &end), ("title", &title)];
+                push(&mut out, command, &props, &message)
+            }
+            None => push(&mut out, command, &[("file", &f.plan), ("title", &title)], &message),
+        }
     }
     for e in &report.errors {
         let mut props: Vec<(&str, &str)> = vec![("title", "tfgate error")];
@@ -67,6 +76,8 @@ fn command_for(f: &Finding) -> Option<&'static str> {
     match f.status {
         Status::Pass => None,
         Status::Error => Some("error"),
+        // What blocks the gate, a blocking unknown too.
+        _ if f.effect == Effect::Blocks => Some("error"),
         Status::Fail if f.overridden => Some("warning"),
         Status::Fail if f.enforcement_level == EnforcementLevel::Advisory => Some("warning"),
         Status::Fail => Some("error"),
@@ -103,6 +114,36 @@ pub fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn located_findings_are_annotated_on_their_block() {
+        let finding = Finding {
+            policy_id: "P".into(),
+            status: Status::Unknown,
+            effect: Effect::Blocks,
+            plan: "plan.json".into(),
+            address: "aws_instance.web".into(),
+            message: "unknown".into(),
+            location: Some(std::sync::Arc::new(crate::SourceLocation {
+                file: "infra/a,b.tf".into(),
+                start_line: 14,
+                end_line: 22,
+            })),
+            ..Finding::default()
+        };
+        let report = Report { findings: vec![finding.clone()], ..Report::default() };
+        let out = crate::render(crate::Format::Github, &report, &RenderOptions::default()).unwrap();
+        let first = out.lines().next().unwrap();
+        // A blocking unknown is an error, placed on the block's lines.
+        assert_eq!(
+            first,
+            "::error file=infra/a%2Cb.tf,line=14,endLine=22,title=P ::aws_instance.web: unknown (unknown until apply)"
+        );
+        let report =
+            Report { findings: vec![Finding { location: None, effect: Effect::None, ..finding }], ..Report::default() };
+        let out = crate::render(crate::Format::Github, &report, &RenderOptions::default()).unwrap();
+        assert!(out.starts_with("::warning file=plan.json,title=P ::"), "{out}");
+    }
 
     #[test]
     fn escapes() {
