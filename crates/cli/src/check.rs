@@ -283,6 +283,7 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
         unknown_as: args.junit_unknown.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?,
         width,
         base_dir: source.as_ref().map(|(_, base)| base.clone()),
+        full_report: full_report(&args.outputs),
     };
     // Files first: a CI step should get its SARIF even when stdout is cut short.
     for spec in &args.outputs {
@@ -320,6 +321,24 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
     let code = report.gate.exit_code;
     std::mem::forget(report);
     Ok(code)
+}
+
+/// Where every finding can be read when the Markdown summary is cut short:
+/// the report files of `--output` and, in GitHub Actions, the run's page.
+fn full_report(outputs: &[String]) -> Option<String> {
+    let mut places: Vec<String> = outputs
+        .iter()
+        .filter_map(|spec| spec.split_once('='))
+        .filter(|(format, _)| matches!(format.parse::<Format>(), Ok(Format::Json | Format::Sarif | Format::Junit)))
+        .map(|(_, path)| format!("`{path}`"))
+        .collect();
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let (Some(server), Some(repo), Some(run)) =
+        (var("GITHUB_SERVER_URL"), var("GITHUB_REPOSITORY"), var("GITHUB_RUN_ID"))
+    {
+        places.push(format!("the workflow run {server}/{repo}/actions/runs/{run}"));
+    }
+    (!places.is_empty()).then(|| places.join(" and "))
 }
 
 /// Advances the progress bar when a plan is done (also on error).

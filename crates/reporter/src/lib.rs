@@ -138,6 +138,9 @@ pub struct RenderOptions {
     /// an absolute path relative to it (code scanning resolves relative
     /// URIs against the checkout). Source locations already are relative.
     pub base_dir: Option<std::path::PathBuf>,
+    /// Markdown only: where every finding can be read (report files, a CI
+    /// run's page), named when the summary is cut to GitHub's comment limit.
+    pub full_report: Option<String>,
 }
 
 fn format_names() -> String {

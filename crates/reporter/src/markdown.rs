@@ -1,26 +1,70 @@
 //! A Markdown summary for `$GITHUB_STEP_SUMMARY` or a pull-request comment:
-//! the gate result and counts, a table of failures, and collapsed sections
-//! for unknown, waived (and, verbose, passing) findings, run problems and,
-//! on request, the roll-up by module.
+//! the gate result and counts, then what blocks the gate (run errors, then
+//! blocking findings), then what only warns, each grouped by module, with
+//! the `.tf` file and lines of located findings; collapsed sections for
+//! non-blocking unknowns, waived (and, verbose, passing) findings, the
+//! waivers and, on request, the roll-up by module.
+//!
+//! The whole text stays under GitHub's comment limit ([`MAX_CHARS`]): rows
+//! that would pass it are left out, and a closing line says how many and
+//! where the full report is.
 //!
 //! All text from the report is escaped: it can neither break a table nor
 //! inject HTML or Markdown into the page.
 
-use crate::text::{Out, Push};
-use crate::{gate_word, module_rollup, summary_line, Finding, RenderOptions, Report, Status};
+use std::collections::BTreeMap;
+
+use crate::text::Out;
+use crate::text::Push;
+use crate::{gate_word, module_rollup, summary_line, Effect, Finding, RenderOptions, Report, Status};
+
+/// GitHub's limit for a pull-request comment, in characters (the text is
+/// measured in bytes, which are never fewer).
+pub const MAX_CHARS: usize = 65_536;
+/// Kept free for what closes the document: `</details>` tags and the line
+/// that says what was left out.
+const RESERVE: usize = 1_024;
+
+/// The document, written within [`MAX_CHARS`]: rows that do not fit are counted, not written.
+struct Doc {
+    text: String,
+    omitted_findings: usize,
+    omitted_rows: usize,
+}
+
+impl Doc {
+    fn fits(&self, extra: usize) -> bool {
+        self.text.len() + extra + RESERVE <= MAX_CHARS
+    }
+    /// Writes a table row (or list item) if it fits; says whether it did.
+    fn row(&mut self, line: &str) -> bool {
+        if self.fits(line.len()) {
+            self.text.push_str(line);
+            true
+        } else {
+            false
+        }
+    }
+}
+
+impl Push for Doc {
+    fn push_str(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+}
 
 /// Writes the Markdown summary of `report` into `writer`.
 pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut out = Out::new(writer);
+    let mut doc = Doc { text: String::new(), omitted_findings: 0, omitted_rows: 0 };
     let icon = if report.gate.passed { "✅" } else { "❌" };
-    out.push_str(&format!("## {icon} tfgate: gate {}\n\n", gate_word(&report.gate)));
-    out.push_str(&inline(&summary_line(report)));
-    out.push_str("\n\n");
+    doc.push_str(&format!("## {icon} tfgate: gate {}\n\n", gate_word(&report.gate)));
+    doc.push_str(&inline(&summary_line(report)));
+    doc.push_str("\n\n");
 
     let c = report.counts();
-    out.push_str("| failed | errors | unknown | waived | passed |\n");
-    out.push_str("| ---: | ---: | ---: | ---: | ---: |\n");
-    out.push_str(&format!(
+    doc.push_str("| failed | errors | unknown | waived | passed |\n");
+    doc.push_str("| ---: | ---: | ---: | ---: | ---: |\n");
+    doc.push_str(&format!(
         "| {} | {} | {} | {} | {} |\n\n",
         c.fail,
         c.error + report.errors.len(),
@@ -29,29 +73,9 @@ pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io:
         c.pass
     ));
 
-    let failing: Vec<&Finding> =
-        report.findings.iter().filter(|f| matches!(f.status, Status::Fail | Status::Error)).collect();
-    if !failing.is_empty() {
-        out.push_str("### Failures\n\n");
-        findings_table(report, &failing, &mut out);
-        out.push('\n');
-    }
-
-    for (status, heading) in [(Status::Unknown, "unknown until apply"), (Status::Waived, "waived")] {
-        let list: Vec<&Finding> = report.findings.iter().filter(|f| f.status == status).collect();
-        if !list.is_empty() {
-            details(&format!("{} {heading}", list.len()), &mut out, |out| findings_table(report, &list, out));
-        }
-    }
-    if options.verbose {
-        let list: Vec<&Finding> = report.findings.iter().filter(|f| f.status == Status::Pass).collect();
-        if !list.is_empty() {
-            details(&format!("{} passed", list.len()), &mut out, |out| findings_table(report, &list, out));
-        }
-    }
-
+    // Run errors block the gate too (exit code 2): first.
     if !report.errors.is_empty() {
-        out.push_str("### Errors\n\n");
+        doc.push_str("### Errors\n\n");
         for e in &report.errors {
             let mut line = format!("- {}", inline(&e.message));
             if let Some(p) = &e.policy_id {
@@ -60,19 +84,50 @@ pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io:
             if let Some(p) = &e.plan {
                 line.push_str(&format!(" (plan {})", code(p)));
             }
-            out.push_str(&line);
-            out.push('\n');
+            line.push('\n');
+            if !doc.row(&line) {
+                doc.omitted_rows += 1;
+            }
         }
-        out.push('\n');
+        doc.push('\n');
+    }
+
+    let blocking: Vec<&Finding> = report.findings.iter().filter(|f| blocks(f)).collect();
+    section(report, "Blocking", &blocking, &mut doc);
+    // A failure no engine decided on (a report read back from JSON) is shown here rather than lost.
+    let warning: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| !blocks(f) && (f.effect == Effect::Warns || (f.status == Status::Fail && f.effect == Effect::None)))
+        .collect();
+    section(report, "Warnings", &warning, &mut doc);
+
+    // Unknowns the run counts as warnings or passes (`--unknown warn|pass`).
+    let unknown: Vec<&Finding> =
+        report.findings.iter().filter(|f| f.status == Status::Unknown && f.effect == Effect::None).collect();
+    if !unknown.is_empty() {
+        let summary =
+            format!("{} unknown until apply, not blocking (--unknown {})", unknown.len(), report.gate.unknown_mode);
+        details(&summary, &mut doc, |doc| findings_table(report, &unknown, doc));
+    }
+    let waived: Vec<&Finding> = report.findings.iter().filter(|f| f.status == Status::Waived).collect();
+    if !waived.is_empty() {
+        details(&format!("{} waived", waived.len()), &mut doc, |doc| findings_table(report, &waived, doc));
+    }
+    if options.verbose {
+        let list: Vec<&Finding> = report.findings.iter().filter(|f| f.status == Status::Pass).collect();
+        if !list.is_empty() {
+            details(&format!("{} passed", list.len()), &mut doc, |doc| findings_table(report, &list, doc));
+        }
     }
 
     let waivers: Vec<_> = report.waivers.iter().filter(|w| w.state != "active").collect();
     if !waivers.is_empty() {
-        details(&format!("{} expired or unused waivers", waivers.len()), &mut out, |out| {
-            out.push_str("| state | policy | address | reason | owner | expires |\n");
-            out.push_str("| --- | --- | --- | --- | --- | --- |\n");
+        details(&format!("{} expired or unused waivers", waivers.len()), &mut doc, |doc| {
+            doc.push_str("| state | policy | address | reason | owner | expires |\n");
+            doc.push_str("| --- | --- | --- | --- | --- | --- |\n");
             for w in waivers {
-                out.push_str(&format!(
+                let line = format!(
                     "| {} | {} | {} | {} | {} | {} |\n",
                     inline(&w.state),
                     code(&w.policy),
@@ -80,18 +135,21 @@ pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io:
                     inline(&w.reason),
                     inline(w.owner.as_deref().unwrap_or("")),
                     inline(w.expires.as_deref().unwrap_or("")),
-                ));
+                );
+                if !doc.row(&line) {
+                    doc.omitted_rows += 1;
+                }
             }
         });
     }
 
     if options.group_by_module {
-        out.push_str("### Modules\n\n");
-        out.push_str("| source | version | instances | failing | resources | failing | failing policies |\n");
-        out.push_str("| --- | --- | ---: | ---: | ---: | ---: | --- |\n");
+        doc.push_str("### Modules\n\n");
+        doc.push_str("| source | version | instances | failing | resources | failing | failing policies |\n");
+        doc.push_str("| --- | --- | ---: | ---: | ---: | ---: | --- |\n");
         for r in module_rollup(report) {
             let policies: Vec<String> = r.failing_policies.iter().map(|p| code(p)).collect();
-            out.push_str(&format!(
+            let line = format!(
                 "| {} | {} | {} | {} | {} | {} | {} |\n",
                 code(&r.source),
                 inline(r.version.as_deref().unwrap_or("")),
@@ -100,59 +158,130 @@ pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io:
                 r.resources,
                 r.failing_resources,
                 policies.join(" "),
-            ));
+            );
+            if !doc.row(&line) {
+                doc.omitted_rows += 1;
+            }
         }
-        out.push('\n');
+        doc.push('\n');
     }
+
+    if doc.omitted_findings + doc.omitted_rows > 0 {
+        let mut what = Vec::new();
+        if doc.omitted_findings > 0 {
+            what.push(crate::plural(doc.omitted_findings, "finding", "findings"));
+        }
+        if doc.omitted_rows > 0 {
+            what.push(crate::plural(doc.omitted_rows, "other row", "other rows"));
+        }
+        let full = options.full_report.as_deref().map(inline).unwrap_or_else(|| {
+            "the JSON and SARIF reports (`tfgate check --output json=report.json --output sarif=results.sarif`)"
+                .to_string()
+        });
+        doc.push_str(&format!(
+            "**{} left out** to stay under GitHub's comment limit of 65,536 characters; every finding is in {full}.\n",
+            what.join(" and ")
+        ));
+    }
+    let mut out = Out::new(writer);
+    out.push_str(&doc.text);
     out.finish()
 }
 
-fn details<P: Push>(summary: &str, out: &mut P, body: impl FnOnce(&mut P)) {
-    // The blank line after </summary> lets GitHub render Markdown inside.
-    out.push_str(&format!("<details><summary>{}</summary>\n\n", inline(summary)));
-    body(out);
-    out.push_str("\n</details>\n\n");
+/// A finding that blocks the gate: a blocking failure or unknown, or an
+/// evaluation error.
+fn blocks(f: &Finding) -> bool {
+    matches!(f.effect, Effect::Blocks | Effect::Errors) || f.status == Status::Error
 }
 
-fn findings_table(report: &Report, findings: &[&Finding], out: &mut impl Push) {
+/// A heading and the findings' tables by module; nothing when even the
+/// heading and a first table would not fit (the findings are counted).
+fn section(report: &Report, title: &str, findings: &[&Finding], doc: &mut Doc) {
+    if findings.is_empty() {
+        return;
+    }
+    let heading = format!("### {title}: {}\n\n", crate::plural(findings.len(), "finding", "findings"));
+    if !doc.fits(heading.len() + FIRST_TABLE) {
+        doc.omitted_findings += findings.len();
+        return;
+    }
+    doc.push_str(&heading);
+    by_module(report, findings, doc);
+}
+
+/// Room for a module heading, a table header and one row: what must fit
+/// before a heading is written.
+const FIRST_TABLE: usize = 400;
+
+/// One table per module, the root module first, then by module path.
+fn by_module(report: &Report, findings: &[&Finding], doc: &mut Doc) {
+    let mut groups: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        groups.entry(&f.module_path).or_default().push(f);
+    }
+    for (module, list) in groups {
+        let heading = if module.is_empty() {
+            "#### Root module\n\n".to_string()
+        } else {
+            format!("#### Module {}\n\n", code(module))
+        };
+        // A heading without a row is noise: written only when its first row fits.
+        if !doc.fits(heading.len() + FIRST_TABLE) {
+            doc.omitted_findings += list.len();
+            continue;
+        }
+        doc.push_str(&heading);
+        findings_table(report, &list, doc);
+        doc.push('\n');
+    }
+}
+
+fn details(summary: &str, doc: &mut Doc, body: impl FnOnce(&mut Doc)) {
+    // The blank line after </summary> lets GitHub render Markdown inside.
+    doc.push_str(&format!("<details><summary>{}</summary>\n\n", inline(summary)));
+    body(doc);
+    doc.push_str("\n</details>\n\n");
+}
+
+fn findings_table(report: &Report, findings: &[&Finding], doc: &mut Doc) {
     let several_plans = report.plans.len() > 1;
     if several_plans {
-        out.push_str("| policy | level | plan | address | module | message |\n");
-        out.push_str("| --- | --- | --- | --- | --- | --- |\n");
+        doc.push_str("| policy | level | plan | address | source | message |\n");
+        doc.push_str("| --- | --- | --- | --- | --- | --- |\n");
     } else {
-        out.push_str("| policy | level | address | module | message |\n");
-        out.push_str("| --- | --- | --- | --- | --- |\n");
+        doc.push_str("| policy | level | address | source | message |\n");
+        doc.push_str("| --- | --- | --- | --- | --- |\n");
     }
-    for f in findings.iter().take(MAX_ROWS) {
+    for f in findings {
         let policy = match report.policy(&f.policy_id) {
             Some(p) => format!("{} {}", code(&p.id), inline(p.title.as_deref().unwrap_or(&p.name))),
             None => code(&f.policy_id),
         };
         let mut level = f.enforcement_level.as_str().to_string();
-        if f.status == Status::Error {
-            level = format!("{level} (error)");
+        match f.status {
+            Status::Error => level.push_str(" (error)"),
+            Status::Unknown => level.push_str(" (unknown)"),
+            _ => {}
         }
         if f.overridden {
             level.push_str(" (overridden)");
         }
-        let module = if f.module_path.is_empty() { "root".to_string() } else { code(&f.module_path) };
+        let source = match &f.location {
+            Some(at) if at.end_line > at.start_line => code(&format!("{}:{}-{}", at.file, at.start_line, at.end_line)),
+            Some(at) => code(&format!("{}:{}", at.file, at.start_line)),
+            None => String::new(),
+        };
         let mut message = inline(&f.message);
         if let Some(by) = &f.waived_by {
             message.push_str(&format!("<br>*{}*", inline(by)));
         }
         let plan = if several_plans { format!(" {} |", code(&f.plan)) } else { String::new() };
-        out.push_str(&format!("| {policy} | {level} |{plan} {} | {module} | {message} |\n", code(&f.address)));
-    }
-    if findings.len() > MAX_ROWS {
-        out.push_str(&format!(
-            "\n… and {} more; the JSON and SARIF formats list them all.\n",
-            findings.len() - MAX_ROWS
-        ));
+        let line = format!("| {policy} | {level} |{plan} {} | {source} | {message} |\n", code(&f.address));
+        if !doc.row(&line) {
+            doc.omitted_findings += 1;
+        }
     }
 }
-
-/// Rows per table: a pull-request comment holds at most 65,536 characters.
-const MAX_ROWS: usize = 100;
 
 /// Text inside a paragraph or table cell: Markdown punctuation is
 /// backslash-escaped, HTML is written as entities, and line breaks become

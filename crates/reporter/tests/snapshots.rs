@@ -103,15 +103,29 @@ fn sentinel_passing() {
 }
 
 #[test]
-fn markdown_caps_long_tables() {
+fn markdown_stays_under_the_comment_limit() {
     let mut r = common::fixture();
-    let template = r.findings.iter().find(|f| f.status == tfgate_report::Status::Fail).unwrap().clone();
-    for i in 0..150 {
+    let template = r.findings.iter().find(|f| f.effect == tfgate_report::Effect::Blocks).unwrap().clone();
+    for i in 0..1000 {
         let mut f = template.clone();
         f.address = format!("aws_instance.many[{i}]").into();
         r.findings.push(f);
     }
-    let out = snap(Format::Markdown, &r, &RenderOptions::default());
-    assert!(out.contains("… and 57 more; the JSON and SARIF formats list them all."));
-    assert!(out.len() < 65_536);
+    // Small enough: everything is there.
+    let out = snap(Format::Markdown, &common::fixture(), &RenderOptions::default());
+    assert!(!out.contains("left out"));
+    let options = RenderOptions { full_report: Some("report.json".into()), ..RenderOptions::default() };
+    let out = snap(Format::Markdown, &r, &options);
+    assert!(out.len() <= 65_536, "{} bytes", out.len());
+    let rows = out.lines().filter(|l| l.contains("`aws_instance.many[")).count();
+    assert!(rows > 100 && rows < 1000, "{rows} rows");
+    // Every finding listed is either shown or counted as left out.
+    let listed = r.findings.iter().filter(|f| f.status != tfgate_report::Status::Pass).count();
+    let shown = out.lines().filter(|l| l.starts_with("| `")).count();
+    let last = out.lines().last().unwrap();
+    let expected = format!("**{} findings and 2 other rows left out** to stay under GitHub's comment limit of 65,536 characters; every finding is in report.json.", listed - shown);
+    assert_eq!(last, expected);
+    // What blocks comes first and fills the space; the warnings that no longer fit are counted.
+    assert!(!out.contains("### Warnings"));
+    assert!(out.contains("</details>"), "collapsed sections stay closed");
 }
