@@ -46,13 +46,16 @@ fn the_renderer_s_output_validates() {
     }
 }
 
+/// A change that makes a report invalid.
+type Breakage = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn the_schema_rejects_broken_reports() {
     let v = strict_validator();
     let good = json_of(&common::fixture());
     assert!(v.is_valid(&good));
     let located = good["findings"].as_array().unwrap().iter().position(|f| !f["location"].is_null()).unwrap();
-    let breakages: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let breakages: Vec<(&str, Breakage)> = vec![
         ("no findings", Box::new(|d| drop(d.as_object_mut().unwrap().remove("findings")))),
         ("unknown status", Box::new(|d| d["findings"][0]["status"] = "failed".into())),
         ("status missing", Box::new(|d| drop(d["findings"][0].as_object_mut().unwrap().remove("status")))),

@@ -291,7 +291,7 @@ fn relative(base: &Path, path: &Path) -> String {
     let base: Vec<Component> = base.components().collect();
     let path_c: Vec<Component> = path.components().collect();
     let common = base.iter().zip(&path_c).take_while(|(a, b)| a == b).count();
-    if common == 0 && (base.first().is_some() || path_c.first().is_some()) && path.is_absolute() {
+    if common == 0 && path.is_absolute() {
         return path.to_string_lossy().replace('\\', "/");
     }
     let mut parts: Vec<String> = vec!["..".to_string(); base.len() - common];
