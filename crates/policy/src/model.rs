@@ -158,7 +158,8 @@ pub struct Policy {
     /// The first label: a resource type, provider name or module source,
     /// possibly with `*` wildcards.
     pub target: String,
-    /// The second label, unique in its file.
+    /// The second label. Unique in its file together with the kind and
+    /// the target (see [`crate::check::block_label`]).
     pub name: String,
     pub span: Span,
     pub filter: Option<Expr>,
