@@ -211,7 +211,10 @@ impl Loader<'_> {
             &[],
             &["required_providers", "plugins", "terraform_config", "tfgate"],
         );
-        let mut config = PolicyConfig::default();
+        let mut config = PolicyConfig {
+            required_providers: b.body.blocks.iter().any(|x| x.ident == "required_providers"),
+            ..PolicyConfig::default()
+        };
         for t in b.body.blocks.iter().filter(|x| x.ident == "tfgate") {
             self.labels(t, 0, "no labels");
             config.tfgate = self.tfgate_meta(t);

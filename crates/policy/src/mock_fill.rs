@@ -2,10 +2,22 @@
 //!
 //! In a plan, a resource has every attribute of its provider schema (null
 //! when not set); Terraform policy gives mocks the same shape from the
-//! schema. tfgate has no provider schemas, so it finds the attribute paths
-//! a policy file reads (`attrs.a.b`, `attrs.list[0].c`, through `for`
-//! variables and locals that hold such a path) and fills each path a mock
-//! leaves out with null, where the object above it exists.
+//! schemas of the providers a policy file declares in `required_providers`
+//! (reference/test/resource: mocks are validated with those providers).
+//! Without that declaration there is no schema, and an attribute the mock
+//! leaves out is missing (an error that `try` catches: HashiCorp's own
+//! `eks-cluster-log-enabled` relies on it). tfgate has no provider schemas,
+//! so for a file that declares providers it finds the attribute paths the
+//! file reads (`attrs.a.b`, `attrs.list[0].c`, through `for` variables and
+//! locals that hold such a path) and fills each path a mock leaves out
+//! with null, where the object above it exists.
+//!
+//! A top-level attribute the file reads anywhere inside `try` or `can` is
+//! left out as the mock has it, so that the fallback is taken: HashiCorp's
+//! library tests `core::try(attrs.encrypted, false)` and
+//! `core::length(core::try(attrs.ebs_block_device, []))` with mocks that
+//! leave the attribute out and expect the fallback, and they pass under
+//! tfpolicy (a null there would fail or error instead).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -39,6 +51,9 @@ pub(crate) struct ReadPaths {
 impl ReadPaths {
     pub fn of(file: &PolicyFile) -> ReadPaths {
         let mut out = ReadPaths::default();
+        if !file.config.required_providers {
+            return out;
+        }
         // Locals that name a path, by name (file and block locals alike:
         // a name bound twice adds both paths, which only fills more nulls).
         let mut locals: BTreeMap<String, Vec<Path>> = BTreeMap::new();
@@ -51,7 +66,7 @@ impl ReadPaths {
         // Two rounds: a local may name another local's path.
         for _ in 0..2 {
             for (name, e) in &all_locals {
-                let env = Env { locals: &locals, vars: Vec::new() };
+                let env = Env { locals: &locals, vars: Vec::new(), guard: 0 };
                 let paths = env.paths_of(e);
                 if !paths.is_empty() {
                     locals.insert((*name).clone(), paths);
@@ -66,10 +81,19 @@ impl ReadPaths {
                 exprs.extend(en.error_message.iter().chain(en.info_message.iter()));
             }
         }
+        let mut found = Found::default();
         for e in exprs {
-            let mut env = Env { locals: &locals, vars: Vec::new() };
-            env.collect(e, &mut out.paths);
+            let mut env = Env { locals: &locals, vars: Vec::new(), guard: 0 };
+            env.collect(e, &mut found);
         }
+        out.paths = found
+            .direct
+            .into_iter()
+            .filter(|(root, steps)| match steps.first() {
+                Some(Step::Attr(name)) => !found.guarded.contains(&(*root, name.clone())),
+                _ => false,
+            })
+            .collect();
         out
     }
 
@@ -98,10 +122,19 @@ fn fill_path(value: &mut Value, steps: &[Step]) {
     }
 }
 
+/// Paths read, and the top-level attributes read inside `try` or `can`.
+#[derive(Default)]
+struct Found {
+    direct: BTreeSet<Path>,
+    guarded: BTreeSet<(Root, String)>,
+}
+
 struct Env<'a> {
     locals: &'a BTreeMap<String, Vec<Path>>,
     /// `for` variables bound to a path (the value variable: an element).
     vars: Vec<(String, Vec<Path>)>,
+    /// How many `try`/`can` calls the expression being walked is inside.
+    guard: usize,
 }
 
 impl Env<'_> {
@@ -157,15 +190,28 @@ impl Env<'_> {
     }
 
     /// Every path read anywhere in `e`.
-    fn collect(&mut self, e: &Expr, out: &mut BTreeSet<Path>) {
+    fn collect(&mut self, e: &Expr, out: &mut Found) {
         if matches!(e.kind, ExprKind::Traversal { .. }) {
-            for p in self.paths_of(e) {
-                if !p.1.is_empty() {
-                    out.insert(p);
+            for (root, steps) in self.paths_of(e) {
+                match (self.guard, steps.first()) {
+                    (0, Some(_)) => {
+                        out.direct.insert((root, steps));
+                    }
+                    (_, Some(Step::Attr(name))) => {
+                        out.guarded.insert((root, name.clone()));
+                    }
+                    _ => {}
                 }
             }
         }
         match &e.kind {
+            ExprKind::Call(c) if (c.name == "try" || c.name == "can") && c.namespace.iter().all(|n| n == "core") => {
+                self.guard += 1;
+                for a in &c.args {
+                    self.collect(a, out);
+                }
+                self.guard -= 1;
+            }
             ExprKind::For(f) => {
                 self.collect(&f.collection, out);
                 let elements: Vec<Path> = self
@@ -224,7 +270,7 @@ impl Env<'_> {
         }
     }
 
-    fn collect_parts(&mut self, parts: &[TemplatePart], out: &mut BTreeSet<Path>) {
+    fn collect_parts(&mut self, parts: &[TemplatePart], out: &mut Found) {
         for p in parts {
             match p {
                 TemplatePart::Literal(_) => {}

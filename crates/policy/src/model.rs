@@ -67,6 +67,10 @@ impl PolicyFile {
 #[derive(Clone, Debug, Default)]
 pub struct PolicyConfig {
     pub tfgate: TfgateMeta,
+    /// Whether `required_providers` is declared: Terraform policy then reads
+    /// provider schemas, and a test mock has every attribute (null when the
+    /// mock leaves it out).
+    pub required_providers: bool,
 }
 
 /// tfgate's own metadata from `policy { tfgate { … } }`.

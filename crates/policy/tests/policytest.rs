@@ -83,10 +83,11 @@ resource "aws_s3_bucket" "no_policy" {
     assert_eq!(small.outcome, TestOutcome::Fail);
     assert!(small.reason.starts_with("expected a failure, but every applicable policy passed"), "{}", small.reason);
 
-    // An attribute the mock leaves out reads as null, as with a provider schema.
+    // No required_providers, so no schema: a missing attribute is an error.
     let missing = case(&r, "resource.aws_instance.missing_attribute");
     assert_eq!(missing.outcome, TestOutcome::Fail);
-    assert_eq!(missing.reason, "resource_policy \"small\" failed: Instance type null is too big.");
+    assert!(missing.reason.contains("error at p.policy.hcl:4:"), "{}", missing.reason);
+    assert!(missing.reason.contains("Unsupported attribute"), "{}", missing.reason);
 
     assert_eq!(case(&r, "resource.aws_s3_bucket.no_policy_but_expected_to_fail").outcome, TestOutcome::Fail);
     assert_eq!(case(&r, "resource.aws_s3_bucket.no_policy").outcome, TestOutcome::Pass);
@@ -318,6 +319,11 @@ resource "aws_instance" "deleted_big" {
 
 /// A policy that reads both states, for the operation rules.
 const BOTH: &str = r#"
+policy {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
 resource_policy "aws_s3_bucket" "keep_name" {
   operations = []
   enforce {
@@ -430,13 +436,22 @@ resource "aws_instance" "same" {
     assert_eq!(lines, [(2, TestOutcome::Pass), (5, TestOutcome::Fail)]);
 }
 
-/// test/test-blocks: mocks stand in for resources with a provider schema,
-/// where an attribute not set is null. An attribute the policy reads but the
-/// mock leaves out reads as null, also nested and through `for` and locals;
-/// a mistyped attribute of an object the policy builds is still an error.
+/// reference/test/resource: mocks are validated with the providers of the
+/// policy's `required_providers`, whose schemas give every attribute (null
+/// when not set). With providers declared, an attribute the policy reads but
+/// the mock leaves out reads as null, also nested and through `for` and
+/// locals; a mistyped attribute of an object the policy builds is still an
+/// error. Without providers there is no schema: the attribute is missing,
+/// and `try` falls back (HashiCorp's `eks-cluster-log-enabled` tests rely
+/// on it). An attribute read inside `try` anywhere keeps its fallback.
 #[test]
 fn an_attribute_the_mock_leaves_out_reads_as_null() {
     let policy = r#"
+policy {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
 resource_policy "aws_instance" "imds" {
   locals {
     opts   = attrs.metadata_options
@@ -478,6 +493,36 @@ resource_policy "aws_instance" "t" {
 "#;
     let r = run(typo, "resource \"aws_instance\" \"x\" {\n  attrs = {}\n}\n");
     assert!(case(&r, "resource.aws_instance.x").reason.contains("Unsupported attribute"), "{r:#?}");
+
+    // Read inside `try`, an attribute the mock leaves out takes the fallback
+    // (HashiCorp's rds-snapshot-encrypted and encrypted-volumes tests rely on it).
+    let guarded = r#"
+policy {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
+resource_policy "aws_instance" "g" {
+  locals { devices = core::try(attrs.ebs_block_device, []) }
+  enforce { condition = core::try(attrs.encrypted, false) && core::length(local.devices) == 0 }
+}
+"#;
+    let r = run(guarded, "resource \"aws_instance\" \"x\" {\n  expect_failure = true\n  attrs = { ami = \"a\" }\n}\n");
+    let c = case(&r, "resource.aws_instance.x");
+    assert_eq!(c.outcome, TestOutcome::Pass, "{}", c.reason);
+    assert!(c.reason.starts_with("failed as expected"), "{}", c.reason);
+
+    let no_schema = r#"
+resource_policy "aws_eks_cluster" "logs" {
+  locals { types = core::try(attrs.enabled_cluster_log_types, []) }
+  enforce { condition = core::contains(local.types, "audit") }
+}
+"#;
+    let r = run(
+        no_schema,
+        "resource \"aws_eks_cluster\" \"x\" {\n  expect_failure = true\n  attrs = { name = \"c\" }\n}\n",
+    );
+    assert!(r.passed(), "{r:#?}");
 }
 
 /// test/test-blocks: `targets` lists several policy files; a case is judged
@@ -488,7 +533,7 @@ fn a_case_is_judged_by_every_target_file() {
     let a = load_policy_source("a.policy.hcl", POLICY).unwrap();
     let b = load_policy_source(
         "b.policy.hcl",
-        "input \"want\" {\n  type = string\n}\nresource_policy \"aws_instance\" \"tagged\" {\n  enforce {\n    condition = attrs.tags != null && attrs.tags.Team == input.want\n    error_message = \"untagged\"\n  }\n}\n",
+        "policy {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n  }\n}\ninput \"want\" {\n  type = string\n}\nresource_policy \"aws_instance\" \"tagged\" {\n  enforce {\n    condition = attrs.tags != null && attrs.tags.Team == input.want\n    error_message = \"untagged\"\n  }\n}\n",
     )
     .unwrap();
     let t = load_policy_tests(SourceFile::new(
