@@ -25,6 +25,11 @@ resource_policy "aws_instance" "small" {
 "#;
 
 const TAGGED: &str = r#"
+policy {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
 resource_policy "aws_instance" "tagged" {
   enforce {
     condition     = attrs.tags != null
