@@ -1,15 +1,20 @@
-//! `tfgate test PATH...`: run `.policytest.hcl` (mock resources, HashiCorp's
-//! format) and `.plantest.hcl` (whole plans, tfgate's format) files against
-//! the policy files they test.
+//! `tfgate test PATH...` / `tfgate test --policies=PATH [--tests=PATH]`: run
+//! `.policytest.hcl` (mock resources, HashiCorp's format) and
+//! `.plantest.hcl` (whole plans, tfgate's format) files against the policy
+//! files they test, reporting as `tfpolicy test` does. A file that cannot
+//! run (it or a policy it tests fails to load) is reported as failed and the
+//! run goes on.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use tfgate_policy::plantest::{load_plan_tests, run_plan_tests_with};
-use tfgate_policy::policytest::{load_policy_tests, run_policy_tests_with, TestOutcome, TestReport};
-use tfgate_policy::{load_policy_file, load_policy_source, read_source, Limits, SourceFile};
+use tfgate_policy::policytest::{load_policy_tests, run_policy_tests_on, TestOutcome, TestReport};
+use tfgate_policy::{load_policy_file, load_policy_source, read_source, Limits, PolicyFile, SourceFile};
 
 use crate::exit;
 use crate::plan_input::read_plan_text;
@@ -17,57 +22,110 @@ use crate::policies_input::{policy_error, policy_files, BUILTIN_FILES, BUILTIN_P
 
 #[derive(Args)]
 pub struct TestArgs {
-    /// Test files or directories searched for `*.policytest.hcl` and `*.plantest.hcl`;
-    /// the built-in library's own tests when none is given.
+    /// Test files or directories searched for `*.policytest.hcl` and `*.plantest.hcl`, each run
+    /// against its `targets` or else the `.policy.hcl` of the same stem beside it; the built-in
+    /// library's own tests when neither PATHS nor --policies is given.
+    #[arg(conflicts_with = "policies")]
     paths: Vec<PathBuf>,
-    /// Also list passing cases.
+    /// As `tfpolicy test --policies`: the policy files or directories under test. A test file
+    /// without `targets` is run against every policy under them; tests are found under them
+    /// unless --tests is given.
+    #[arg(long, value_name = "PATH")]
+    policies: Vec<PathBuf>,
+    /// With --policies: the test files or directories to run.
+    #[arg(long, value_name = "PATH", requires = "policies")]
+    tests: Vec<PathBuf>,
+    /// Also say why passing cases pass.
     #[arg(long, short = 'v')]
     verbose: bool,
     #[command(flatten)]
     limits: crate::check::LimitArgs,
 }
 
+/// The outcome of one test file.
+enum FileRun {
+    Ran(TestReport),
+    /// It could not run: the file or a policy it tests did not load.
+    Failed {
+        test_file: String,
+        message: String,
+    },
+}
+
 pub fn run(args: TestArgs, stdout: &mut String) -> Result<u8> {
     let limits = args.limits.limits();
-    let reports = if args.paths.is_empty() { builtin_reports(limits)? } else { disk_reports(&args.paths, limits)? };
-    if reports.is_empty() {
+    let runs = if !args.policies.is_empty() {
+        let tests = if args.tests.is_empty() { &args.policies } else { &args.tests };
+        disk_runs(tests, Some(&args.policies), limits)?
+    } else if args.paths.is_empty() {
+        builtin_runs(limits)?
+    } else {
+        disk_runs(&args.paths, None, limits)?
+    };
+    if runs.is_empty() {
         bail!("no *.policytest.hcl or *.plantest.hcl files found");
     }
     let mut out = String::new();
-    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
-    for r in &reports {
-        let _ = writeln!(out, "{} (testing {})", r.test_file, r.policy_file);
-        for c in &r.cases {
-            match c.outcome {
-                TestOutcome::Pass => passed += 1,
-                TestOutcome::Fail => failed += 1,
-                TestOutcome::Skip => skipped += 1,
-            }
-            if c.outcome == TestOutcome::Pass && !args.verbose {
+    let (mut passed, mut failed, mut skipped, mut broken) = (0, 0, 0, 0);
+    for run in &runs {
+        let r = match run {
+            FileRun::Failed { test_file, message } => {
+                broken += 1;
+                let _ = writeln!(out, "# {test_file}... running");
+                for line in message.lines() {
+                    let _ = writeln!(out, "  {line}");
+                }
+                let _ = writeln!(out, "# {test_file}... fail");
                 continue;
             }
+            FileRun::Ran(r) => r,
+        };
+        let _ = writeln!(out, "# {}... running", r.test_file);
+        for c in &r.cases {
+            // A label used twice (a warning) is told apart by its line.
+            let repeated = r.cases.iter().filter(|x| x.name == c.name).count() > 1;
+            let name = if repeated { format!("{} (line {})", c.name, c.location.line) } else { c.name.clone() };
             let word = match c.outcome {
-                TestOutcome::Pass => "PASS",
-                TestOutcome::Fail => "FAIL",
-                TestOutcome::Skip => "SKIP",
+                TestOutcome::Pass => {
+                    passed += 1;
+                    "pass"
+                }
+                TestOutcome::Fail => {
+                    failed += 1;
+                    "fail"
+                }
+                TestOutcome::Skip => {
+                    skipped += 1;
+                    "skip"
+                }
             };
-            let _ = writeln!(out, "  {word} {} (line {}): {}", c.name, c.location.line, c.reason);
+            let _ = writeln!(out, "# {name}... running");
+            let _ = writeln!(out, "# {name}... {word}");
+            if c.outcome == TestOutcome::Fail || args.verbose {
+                let _ = writeln!(out, "  {} (line {}): {}", c.name, c.location.line, c.reason);
+            }
         }
-        let _ = writeln!(
-            out,
-            "  {} passed, {} failed, {} skipped",
-            r.count(TestOutcome::Pass),
-            r.count(TestOutcome::Fail),
-            r.count(TestOutcome::Skip)
-        );
+        let _ = writeln!(out, "# {}... {}", r.test_file, if r.passed() { "pass" } else { "fail" });
     }
-    let _ = writeln!(out, "\n{passed} passed, {failed} failed, {skipped} skipped in {} test files", reports.len());
+    let files = runs.len();
+    let _ = write!(out, "\n{passed} passed, {failed} failed, {skipped} skipped in {files} test files");
+    if broken > 0 {
+        let _ = write!(out, "; {broken} could not run");
+    }
+    out.push('\n');
     *stdout = out;
-    Ok(if failed == 0 { exit::PASS } else { exit::FAIL })
+    // A file that could not run is bad input (exit 2), after every other file has run.
+    Ok(if broken > 0 {
+        exit::ERROR
+    } else if failed == 0 {
+        exit::PASS
+    } else {
+        exit::FAIL
+    })
 }
 
-fn builtin_reports(limits: Limits) -> Result<Vec<TestReport>> {
-    let mut reports = Vec::new();
+fn builtin_runs(limits: Limits) -> Result<Vec<FileRun>> {
+    let mut runs = Vec::new();
     for (name, text) in BUILTIN_FILES.iter().filter(|(n, _)| n.ends_with(".policytest.hcl")) {
         let policy_name = name.replace(".policytest.hcl", ".policy.hcl");
         let Some((_, policy_text)) = BUILTIN_FILES.iter().find(|(n, _)| *n == policy_name) else {
@@ -77,31 +135,87 @@ fn builtin_reports(limits: Limits) -> Result<Vec<TestReport>> {
             load_policy_source(format!("{BUILTIN_PREFIX}{policy_name}"), *policy_text).map_err(policy_error)?;
         let tests =
             load_policy_tests(SourceFile::new(format!("{BUILTIN_PREFIX}{name}"), *text)).map_err(policy_error)?;
-        reports.push(run_policy_tests_with(&policy, &tests, limits));
+        runs.push(FileRun::Ran(run_policy_tests_on(&[&policy], &tests, limits)));
     }
-    Ok(reports)
+    Ok(runs)
 }
 
-/// The policy file a test file tests: `targets` when given (it must stay
-/// inside `root`), else the `.policy.hcl` of the same stem beside it.
-fn paired_policy(test: &Path, suffix: &str, targets: &[String], root: &Path) -> Result<PathBuf> {
+/// Policy files loaded once for every test file that tests them, by
+/// resolved path; a file that fails to load keeps its rendered diagnostics.
+#[derive(Default)]
+struct Policies {
+    loaded: HashMap<PathBuf, Result<Rc<PolicyFile>, String>>,
+}
+
+impl Policies {
+    fn get(&mut self, path: &Path) -> Result<Rc<PolicyFile>, String> {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.loaded
+            .entry(key)
+            .or_insert_with(|| match load_policy_file(path) {
+                Ok(f) => {
+                    for w in &f.warnings {
+                        crate::say(&w.render());
+                    }
+                    Ok(Rc::new(f))
+                }
+                Err(e) => Err(format!("{:#}", policy_error(e))),
+            })
+            .clone()
+    }
+}
+
+/// The policy files a test file tests. `targets` entries (files or
+/// directories, relative to the test file, staying inside `root`) when
+/// given; else every policy under `policy_paths` (tfpolicy's `--policies`)
+/// or, without those, the `.policy.hcl` of the same stem beside it.
+fn target_files(
+    test: &Path,
+    suffix: &str,
+    targets: &[String],
+    root: &Path,
+    policy_paths: Option<&[PathBuf]>,
+) -> Result<Vec<PathBuf>> {
     let dir = test.parent().unwrap_or(Path::new("."));
-    if let Some(first) = targets.first() {
-        let path = dir.join(first);
-        inside(root, &path).map_err(|e| anyhow::anyhow!("{}: targets {first:?}: {e}", test.display()))?;
-        return Ok(path);
+    if !targets.is_empty() {
+        let mut files = Vec::new();
+        for t in targets {
+            let path = dir.join(t);
+            let found = if path.is_dir() {
+                inside_dir(root, &path).map_err(|e| anyhow::anyhow!("targets {t:?}: {e}"))?;
+                let found = policy_files(std::slice::from_ref(&path), ".policy.hcl")?;
+                for f in &found {
+                    inside(root, f).map_err(|e| anyhow::anyhow!("targets {t:?}: {e}"))?;
+                }
+                found
+            } else {
+                inside(root, &path).map_err(|e| anyhow::anyhow!("targets {t:?}: {e}"))?;
+                vec![path]
+            };
+            // Documented: a target that matches no policy is an error.
+            if found.is_empty() {
+                bail!("targets {t:?}: no *.policy.hcl file there");
+            }
+            files.extend(found);
+        }
+        files.sort();
+        files.dedup();
+        return Ok(files);
+    }
+    if let Some(paths) = policy_paths {
+        let files = policy_files(paths, ".policy.hcl")?;
+        if files.is_empty() {
+            bail!("no *.policy.hcl file under the policy path");
+        }
+        return Ok(files);
     }
     let name = test.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let stem = name.strip_suffix(suffix).unwrap_or(name);
     let candidate = dir.join(format!("{stem}.policy.hcl"));
     if candidate.exists() {
-        Ok(candidate)
+        Ok(vec![candidate])
     } else {
-        bail!(
-            "{}: no policy file {} beside it (or name one with policytest {{ targets }})",
-            test.display(),
-            candidate.display()
-        )
+        bail!("no policy file {} beside it (or name one with policytest {{ targets }})", candidate.display())
     }
 }
 
@@ -109,13 +223,22 @@ fn paired_policy(test: &Path, suffix: &str, targets: &[String], root: &Path) -> 
 /// `root`: a test names files relative to itself, and must not reach out of
 /// the directory tested (`../../secrets`, a link to `/proc/self/environ`).
 fn inside(root: &Path, path: &Path) -> Result<(), String> {
-    let resolved = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    let resolved = std::fs::canonicalize(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if !resolved.starts_with(root) {
         return Err(format!("{} is outside the test directory {}", path.display(), root.display()));
     }
     // A named pipe or a device would block the run or never end.
     if !std::fs::metadata(&resolved).map_err(|e| e.to_string())?.is_file() {
         return Err(format!("{}: not a regular file", path.display()));
+    }
+    Ok(())
+}
+
+/// [`inside`] for a directory named in `targets`.
+fn inside_dir(root: &Path, path: &Path) -> Result<(), String> {
+    let resolved = std::fs::canonicalize(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !resolved.starts_with(root) {
+        return Err(format!("{} is outside the test directory {}", path.display(), root.display()));
     }
     Ok(())
 }
@@ -132,31 +255,70 @@ fn test_root(arg: &Path) -> Result<PathBuf> {
     Ok(repo.unwrap_or(dir))
 }
 
-fn disk_reports(paths: &[PathBuf], limits: Limits) -> Result<Vec<TestReport>> {
-    let mut reports = Vec::new();
+/// Runs one `.policytest.hcl` file; `Err` is why it could not run.
+fn policy_test_run(
+    test: &Path,
+    root: &Path,
+    policy_paths: Option<&[PathBuf]>,
+    policies: &mut Policies,
+    limits: Limits,
+) -> Result<TestReport, String> {
+    let text = read_source(test, "policy test file").map_err(|e| format!("{:#}", policy_error(e)))?;
+    let tests = load_policy_tests(SourceFile::new(test.display().to_string(), text))
+        .map_err(|e| format!("{:#}", policy_error(e)))?;
+    for w in &tests.warnings {
+        crate::say(&w.render());
+    }
+    let paths =
+        target_files(test, ".policytest.hcl", &tests.targets, root, policy_paths).map_err(|e| format!("{e:#}"))?;
+    let mut loaded = Vec::new();
+    let mut problems = Vec::new();
+    for p in &paths {
+        match policies.get(p) {
+            Ok(f) => loaded.push(f),
+            Err(e) => problems.push(format!("policy file {} did not load:\n{e}", p.display())),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
+    let files: Vec<&PolicyFile> = loaded.iter().map(|f| &**f).collect();
+    Ok(run_policy_tests_on(&files, &tests, limits))
+}
+
+fn disk_runs(paths: &[PathBuf], policy_paths: Option<&[PathBuf]>, limits: Limits) -> Result<Vec<FileRun>> {
+    let mut runs = Vec::new();
+    let mut policies = Policies::default();
     for arg in paths {
         let root = test_root(arg)?;
         for test in policy_files(std::slice::from_ref(arg), ".policytest.hcl")? {
-            let text = read_source(&test, "policy test file").map_err(policy_error)?;
-            let tests = load_policy_tests(SourceFile::new(test.display().to_string(), text)).map_err(policy_error)?;
-            let policy_path = paired_policy(&test, ".policytest.hcl", &tests.targets, &root)?;
-            let policy = load_policy_file(&policy_path).map_err(policy_error)?;
-            reports.push(run_policy_tests_with(&policy, &tests, limits));
+            runs.push(match policy_test_run(&test, &root, policy_paths, &mut policies, limits) {
+                Ok(r) => FileRun::Ran(r),
+                Err(message) => FileRun::Failed { test_file: test.display().to_string(), message },
+            });
         }
     }
     for arg in paths {
         let root = test_root(arg)?;
         for test in policy_files(std::slice::from_ref(arg), ".plantest.hcl")? {
-            let text = read_source(&test, "plan test file").map_err(policy_error)?;
-            let tests = load_plan_tests(SourceFile::new(test.display().to_string(), text)).map_err(policy_error)?;
-            let policy = load_policy_file(paired_policy(&test, ".plantest.hcl", &[], &root)?).map_err(policy_error)?;
-            let base = test.parent().unwrap_or(Path::new("."));
-            let read = |p: &Path| -> Result<String, String> {
-                inside(&root, p)?;
-                read_plan_text(&p.display().to_string()).map(|t| t.text).map_err(|e| format!("{e:#}"))
-            };
-            reports.push(run_plan_tests_with(&policy, &tests, base, &read, limits));
+            let run = (|| -> Result<TestReport, String> {
+                let text = read_source(&test, "plan test file").map_err(|e| format!("{:#}", policy_error(e)))?;
+                let tests = load_plan_tests(SourceFile::new(test.display().to_string(), text))
+                    .map_err(|e| format!("{:#}", policy_error(e)))?;
+                let paths = target_files(&test, ".plantest.hcl", &[], &root, None).map_err(|e| format!("{e:#}"))?;
+                let policy = policies.get(&paths[0])?;
+                let base = test.parent().unwrap_or(Path::new("."));
+                let read = |p: &Path| -> Result<String, String> {
+                    inside(&root, p)?;
+                    read_plan_text(&p.display().to_string()).map(|t| t.text).map_err(|e| format!("{e:#}"))
+                };
+                Ok(run_plan_tests_with(&policy, &tests, base, &read, limits))
+            })();
+            runs.push(match run {
+                Ok(r) => FileRun::Ran(r),
+                Err(message) => FileRun::Failed { test_file: test.display().to_string(), message },
+            });
         }
     }
-    Ok(reports)
+    Ok(runs)
 }

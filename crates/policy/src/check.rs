@@ -42,12 +42,32 @@ pub struct CheckOutput {
 
 /// The stable id of a policy block: the file's `tfgate { id }` when the file
 /// holds one policy, `ID/NAME` when it holds several, and `FILE/NAME`
-/// (file name without `.policy.hcl`) for files without an id.
+/// (file name without `.policy.hcl`) for files without an id. NAME is the
+/// block's [`block_label`].
 pub fn policy_id(file: &PolicyFile, policy: &Policy) -> String {
+    let label = block_label(file, policy);
     match &file.config.tfgate.id {
         Some(id) if file.policies.len() == 1 => id.clone(),
-        Some(id) => format!("{id}/{}", policy.name),
-        None => format!("{}/{}", file_stem(file.name()), policy.name),
+        Some(id) => format!("{id}/{label}"),
+        None => format!("{}/{label}", file_stem(file.name())),
+    }
+}
+
+/// How a block is named within its file: its label when no other block of
+/// the file has it, else `label[TYPE]` (the first label, e.g.
+/// `no_public_snapshots[aws_db_snapshot]`), and `label[KIND:TYPE]` when two
+/// blocks of different kinds share label and type too. Terraform policy
+/// identifies a block by kind, type and label, so a label alone may name
+/// several; ids stay as they were for every label that is unique.
+pub fn block_label(file: &PolicyFile, policy: &Policy) -> String {
+    let same_label = || file.policies.iter().filter(|q| q.name == policy.name);
+    if same_label().count() < 2 {
+        return policy.name.clone();
+    }
+    if same_label().filter(|q| q.target == policy.target).count() < 2 {
+        format!("{}[{}]", policy.name, policy.target)
+    } else {
+        format!("{}[{}:{}]", policy.name, crate::model::block_name(policy.kind), policy.target)
     }
 }
 

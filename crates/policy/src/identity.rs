@@ -8,7 +8,10 @@
 //! - a whole policy, all the blocks of its file(s): the file's `tfgate { id }`,
 //!   one of its former ids (`aliases`), or for a file without an id its name
 //!   without `.policy.hcl`;
-//! - one block as `POLICY/label` for any of those policy ids;
+//! - one block as `POLICY/label` for any of those policy ids; when blocks of
+//!   one file share a label (Terraform policy identifies a block by kind,
+//!   type and label), as `POLICY/label[TYPE]` ([`crate::check::block_label`]),
+//!   and the bare `POLICY/label` is an error listing them;
 //! - one block by its label alone, when no other block has that label.
 //!
 //! Anything else is an error with a suggestion: a setting that silently
@@ -47,6 +50,11 @@ pub struct PolicyIndex {
     ids: HashMap<String, Vec<(usize, Via)>>,
     /// Block labels to blocks (an id only when unique).
     labels: HashMap<String, Vec<usize>>,
+    /// `POLICY/label` for a label that several blocks of one file share
+    /// (different resource types): an error naming the choices, never all
+    /// of them, since a waiver or a lowered level would then reach a block
+    /// its author did not mean.
+    ambiguous: HashMap<String, Vec<usize>>,
 }
 
 /// What an id names.
@@ -88,11 +96,18 @@ impl PolicyIndex {
                 let bi = index.blocks.len();
                 let id = policy_id(file, policy);
                 index.add(&id, bi, Via::Block);
+                let label = crate::check::block_label(file, policy);
                 for w in &whole {
                     index.add(w, bi, Via::Whole);
-                    index.add(&format!("{w}/{}", policy.name), bi, Via::Block);
+                    index.add(&format!("{w}/{label}"), bi, Via::Block);
+                    if label != policy.name {
+                        index.ambiguous.entry(format!("{w}/{}", policy.name)).or_default().push(bi);
+                    }
                 }
                 index.labels.entry(policy.name.clone()).or_default().push(bi);
+                if label != policy.name {
+                    index.labels.entry(label).or_default().push(bi);
+                }
                 index.blocks.push(Block { id, file: fi });
             }
         }
@@ -118,6 +133,17 @@ impl PolicyIndex {
 
     /// The blocks `written` names.
     pub fn resolve(&self, written: &str) -> Result<Resolution, Unresolved> {
+        if let Some(many) = self.ambiguous.get(written) {
+            let ids: Vec<&str> = many.iter().map(|b| self.id(*b)).collect();
+            return Err(Unresolved {
+                message: format!(
+                    "{written:?} names {} policy blocks of one file (one label, several types): {}",
+                    ids.len(),
+                    ids.join(", ")
+                ),
+                help: Some("name one by its id, or the whole policy by its policy id".into()),
+            });
+        }
         if let Some(hits) = self.ids.get(written) {
             let mut blocks: Vec<usize> = hits.iter().map(|(b, _)| *b).collect();
             blocks.sort_unstable();

@@ -43,6 +43,7 @@ pub mod eval;
 pub mod functions;
 pub mod identity;
 pub mod load;
+mod mock_fill;
 pub mod model;
 pub mod parse;
 pub mod plantest;
@@ -57,8 +58,8 @@ pub use diagnostic::{Diagnostic, Location, Severity as DiagnosticSeverity, Sourc
 pub use eval::{EvalError, EvalErrorKind, Limits, NoResources, ResourceSource};
 pub use model::{EnforcementLevel, Policy, PolicyFile, Severity, TargetKind, TfgateMeta};
 pub use policytest::{
-    load_policy_tests, run_policy_test_files, run_policy_tests, Mock, PolicyTestFile, TestCaseResult, TestOutcome,
-    TestReport,
+    load_policy_tests, run_policy_test_files, run_policy_tests, run_policy_tests_on, Mock, PolicyTestFile,
+    TestCaseResult, TestOutcome, TestReport,
 };
 pub use run::{EnforceResult, Evaluator, InputError, NotApplicable, PolicyOutcome, Status, Target};
 

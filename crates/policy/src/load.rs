@@ -148,11 +148,17 @@ impl Loader<'_> {
                 continue;
             }
             if let Some(p) = self.policy(kind, b, &locals) {
-                if let Some(prev) = policies.iter().find(|q| q.name == p.name) {
+                // A block is identified by kind, target and label, as in
+                // Terraform policy: HashiCorp's own library gives one label to
+                // an `aws_db_snapshot` and an `aws_db_cluster_snapshot` block.
+                if let Some(prev) =
+                    policies.iter().find(|q| q.kind == p.kind && q.target == p.target && q.name == p.name)
+                {
                     let at = self.file.location(prev.span.start);
                     self.error(b.labels[1].1, format!("Duplicate policy name \"{}\"", p.name)).label = Some(format!(
-                        "already used by the {} at line {}",
+                        "already used by the {} for \"{}\" at line {}",
                         crate::model::block_name(prev.kind),
+                        prev.target,
                         at.line
                     ));
                 } else {
@@ -205,7 +211,10 @@ impl Loader<'_> {
             &[],
             &["required_providers", "plugins", "terraform_config", "tfgate"],
         );
-        let mut config = PolicyConfig::default();
+        let mut config = PolicyConfig {
+            required_providers: b.body.blocks.iter().any(|x| x.ident == "required_providers"),
+            ..PolicyConfig::default()
+        };
         for t in b.body.blocks.iter().filter(|x| x.ident == "tfgate") {
             self.labels(t, 0, "no labels");
             config.tfgate = self.tfgate_meta(t);

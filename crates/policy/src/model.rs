@@ -67,6 +67,10 @@ impl PolicyFile {
 #[derive(Clone, Debug, Default)]
 pub struct PolicyConfig {
     pub tfgate: TfgateMeta,
+    /// Whether `required_providers` is declared: Terraform policy then reads
+    /// provider schemas, and a test mock has every attribute (null when the
+    /// mock leaves it out).
+    pub required_providers: bool,
 }
 
 /// tfgate's own metadata from `policy { tfgate { … } }`.
@@ -158,7 +162,8 @@ pub struct Policy {
     /// The first label: a resource type, provider name or module source,
     /// possibly with `*` wildcards.
     pub target: String,
-    /// The second label, unique in its file.
+    /// The second label. Unique in its file together with the kind and
+    /// the target (see [`crate::check::block_label`]).
     pub name: String,
     pub span: Span,
     pub filter: Option<Expr>,

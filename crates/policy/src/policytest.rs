@@ -2,15 +2,16 @@
 //! checks a policy file against it.
 //!
 //! Blocks:
-//! - `policytest { targets = [...] }`: which policy files the tests are for
-//!   (kept in [`PolicyTestFile::targets`] for the caller to select files);
-//!   `plugins` and `terraform_config` are accepted and ignored.
+//! - `policytest { targets = [...] }`: which policy files or directories the
+//!   tests are for (kept in [`PolicyTestFile::targets`] for the caller to
+//!   select files); `plugins` and `terraform_config` are accepted and ignored.
 //! - `inputs { name = value }`: input values for every test case.
 //! - `locals { … }`: constants usable as `local.x` in the mocks.
 //! - `resource "TYPE" "LABEL"`, `provider "NAME" "LABEL"`,
 //!   `module "SOURCE" "LABEL"`: mocks, each a test case, with `attrs`,
-//!   `prior_attrs` (resources), `meta`, `expect_failure`, `skip` and an
-//!   `inputs {}` block overriding file inputs.
+//!   `prior_attrs` and `operation` (resources), `meta`, `expect_failure`,
+//!   `skip` and an `inputs {}` block overriding file inputs. A label used
+//!   twice is a warning (tfpolicy runs such files); each case still runs.
 //! - `data "TYPE" "LABEL" { attrs }`: data source mocks; accepted, and not
 //!   test cases (tfgate has no `core::getdatasource`).
 //!
@@ -18,8 +19,16 @@
 //! `expect_failure = true`, when at least one does). An evaluation error or
 //! an unknown condition always fails the case, with the reason. Every
 //! resource mock, skipped or not, is visible to `core::getresources`.
-//! Unlike tfpolicy's runner, `operations` is honoured: a mock whose
-//! `meta.operation` is outside a policy's operations is not evaluated by it.
+//! A policy's `operations` is honoured: a mock whose operation is outside
+//! them is not evaluated by it. A resource mock's operation is
+//! `meta.operation` (or `operation`); without one it is inferred as
+//! Terraform policy documents (reference/test/resource, test/test-blocks):
+//! `create` with `attrs` only, `update` with `attrs` and `prior_attrs`, and
+//! `delete` with `prior_attrs` only (`prior_attrs = { id = null }` is the
+//! documented delete fixture); `no-op` is never inferred. A delete's
+//! `attrs` is an object whose attributes are all null. An attribute a
+//! policy reads that a mock leaves out reads as null, as it would with the
+//! provider schema.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -30,6 +39,7 @@ use tfgate_plan::{Kind, Object, Value};
 use crate::diagnostic::{Diagnostic, Location, SourceFile, Span};
 use crate::eval::{Ctx, Limits, NoResources, ResourceList, ResourceSource, Scope};
 use crate::load::Loader;
+use crate::mock_fill::ReadPaths;
 use crate::model::{LocalDef, PolicyFile, TargetKind};
 use crate::parse::{self, RawBlock};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
@@ -43,6 +53,8 @@ pub struct PolicyTestFile {
     pub targets: Vec<String>,
     pub inputs: BTreeMap<String, Value>,
     pub mocks: Vec<Mock>,
+    /// Non-fatal findings: a mock label used twice.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// One mock block.
@@ -57,6 +69,8 @@ pub struct Mock {
     pub attrs: Option<Value>,
     pub prior_attrs: Option<Value>,
     pub meta: Object,
+    /// The operation written (`meta.operation` or `operation`), if any.
+    pub operation: Option<String>,
     pub expect_failure: bool,
     pub skip: bool,
     pub inputs: BTreeMap<String, Value>,
@@ -66,6 +80,16 @@ impl Mock {
     /// `resource.aws_instance.label`
     pub fn name(&self) -> String {
         format!("{}.{}.{}", self.block, self.target, self.label)
+    }
+    /// The operation the mock stands for: the one written, else inferred
+    /// from `attrs` and `prior_attrs` as Terraform policy documents.
+    pub fn operation(&self) -> &str {
+        match (&self.operation, &self.attrs, &self.prior_attrs) {
+            (Some(op), _, _) => op,
+            (None, Some(_), Some(_)) => "update",
+            (None, None, Some(_)) => "delete",
+            _ => "create",
+        }
     }
     fn kind(&self) -> Option<TargetKind> {
         match self.block.as_str() {
@@ -162,8 +186,13 @@ pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyErr
         out
     };
 
-    let mut file =
-        PolicyTestFile { source: source.clone(), targets: Vec::new(), inputs: BTreeMap::new(), mocks: Vec::new() };
+    let mut file = PolicyTestFile {
+        source: source.clone(),
+        targets: Vec::new(),
+        inputs: BTreeMap::new(),
+        mocks: Vec::new(),
+        warnings: Vec::new(),
+    };
     let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
     for b in &body.blocks {
         match b.ident.as_str() {
@@ -189,7 +218,7 @@ pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyErr
                     continue;
                 }
                 let attrs: &[&str] = match b.ident.as_str() {
-                    "resource" => &["attrs", "prior_attrs", "meta", "expect_failure", "skip"],
+                    "resource" => &["attrs", "prior_attrs", "operation", "meta", "expect_failure", "skip"],
                     "data" => &["attrs", "skip"],
                     _ => &["attrs", "meta", "expect_failure", "skip"],
                 };
@@ -203,6 +232,7 @@ pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyErr
                     attrs: None,
                     prior_attrs: None,
                     meta: Object::new(),
+                    operation: None,
                     expect_failure: false,
                     skip: false,
                     inputs: BTreeMap::new(),
@@ -225,11 +255,15 @@ pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyErr
                         }
                         "meta" => {
                             if let Kind::Object(o) = v.kind {
+                                if let Some(op) = o.get("operation") {
+                                    mock.operation = check_operation(&mut l, a.expr.span, op, &mock.operation);
+                                }
                                 mock.meta = o;
                             } else {
                                 want(&mut l, false, "an object");
                             }
                         }
+                        "operation" => mock.operation = check_operation(&mut l, a.expr.span, &v, &mock.operation),
                         "expect_failure" | "skip" => {
                             if let Some(x) = v.as_bool() {
                                 if a.name == "skip" {
@@ -250,9 +284,11 @@ pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyErr
                 // Looked up by name: a scan per mock made large test files quadratic.
                 let key = (mock.block.clone(), mock.target.clone(), mock.label.clone());
                 if let Some(&prev) = seen.get(&key) {
+                    // tfpolicy runs such files; both cases run, told apart by line.
                     let line = source.location(file.mocks[prev].span.start).line;
-                    l.error(b.labels[1].1, format!("Duplicate test case {}", mock.name())).label =
-                        Some(format!("already defined at line {line}"));
+                    let d = Diagnostic::warning(&source, b.labels[1].1, format!("Duplicate test case {}", mock.name()))
+                        .with_label(format!("already defined at line {line}; both cases run"));
+                    l.diags.push(d);
                 } else {
                     seen.insert(key, file.mocks.len());
                 }
@@ -264,7 +300,28 @@ pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyErr
     if l.diags.iter().any(Diagnostic::is_error) {
         return Err(PolicyError::Invalid(l.diags));
     }
+    file.warnings = l.diags;
     Ok(file)
+}
+
+/// The operations a mock can stand for (reference/test/resource: `meta.operation`).
+const MOCK_OPERATIONS: [&str; 4] = ["create", "update", "delete", "no-op"];
+
+/// Checks an operation written in a mock; `meta.operation` and
+/// `operation` may both be given only when they agree.
+fn check_operation(l: &mut Loader, span: Span, v: &Value, before: &Option<String>) -> Option<String> {
+    let Some(op) = v.as_str().filter(|s| MOCK_OPERATIONS.contains(s)) else {
+        let d = Diagnostic::error(l.file, span, "Invalid operation")
+            .with_label(format!("the operation must be one of {}", MOCK_OPERATIONS.join(", ")))
+            .with_suggestion(v.as_str().unwrap_or_default(), MOCK_OPERATIONS);
+        l.diags.push(d);
+        return before.clone();
+    };
+    if let Some(b) = before.as_deref().filter(|b| *b != op) {
+        l.error(span, "Conflicting operations").label =
+            Some(format!("the mock's operation is already \"{b}\"; meta.operation and operation must agree"));
+    }
+    Some(op.to_string())
 }
 
 /// Every resource mock, for `core::getresources`, by type and by address,
@@ -346,14 +403,23 @@ pub fn run_policy_tests(policy: &PolicyFile, tests: &PolicyTestFile) -> TestRepo
 
 /// [`run_policy_tests`] with evaluation limits other than the defaults.
 pub fn run_policy_tests_with(policy: &PolicyFile, tests: &PolicyTestFile, limits: Limits) -> TestReport {
+    run_policy_tests_on(&[policy], tests, limits)
+}
+
+/// Runs every test case of a test file against several policy files
+/// (`targets` with several entries, or every policy under the policy path):
+/// a case is judged by every policy of them all that applies to it.
+pub fn run_policy_tests_on(policies: &[&PolicyFile], tests: &PolicyTestFile, limits: Limits) -> TestReport {
     let source = MockResources::new(&tests.mocks);
+    let reads: Vec<ReadPaths> = policies.iter().map(|p| ReadPaths::of(p)).collect();
     let cases = tests
         .mocks
         .iter()
         .filter(|m| m.kind().is_some())
-        .map(|m| run_case(policy, tests, m, &source, limits))
+        .map(|m| run_case(policies, &reads, tests, m, &source, limits))
         .collect();
-    TestReport { policy_file: policy.name().to_string(), test_file: tests.source.name().to_string(), cases }
+    let names: Vec<&str> = policies.iter().map(|p| p.name()).collect();
+    TestReport { policy_file: names.join(", "), test_file: tests.source.name().to_string(), cases }
 }
 
 /// Reads both files and runs the tests.
@@ -369,7 +435,7 @@ pub fn run_policy_test_files(
 }
 
 fn mock_target(m: &Mock, kind: TargetKind) -> Target {
-    let operation = m.meta.get("operation").and_then(Value::as_str).unwrap_or("create").to_string();
+    let operation = m.operation().to_string();
     let mut meta = Object::new();
     match kind {
         TargetKind::Resource => {
@@ -405,9 +471,10 @@ fn mock_target(m: &Mock, kind: TargetKind) -> Target {
         TargetKind::Module => meta.get("source").and_then(Value::as_str).unwrap_or(&m.target).to_string(),
         _ => m.target.clone(),
     };
+    // A delete's target state has every attribute null (reference/test/resource).
     let attrs = match (&m.attrs, operation.as_str()) {
+        (_, "delete") => Value::object(Object::new()),
         (Some(a), _) => a.clone(),
-        (None, "delete") => Value::null(),
         (None, _) => Value::object(Object::new()),
     };
     Target {
@@ -421,7 +488,8 @@ fn mock_target(m: &Mock, kind: TargetKind) -> Target {
 }
 
 fn run_case(
-    policy: &PolicyFile,
+    policies: &[&PolicyFile],
+    reads: &[ReadPaths],
     tests: &PolicyTestFile,
     m: &Mock,
     source: &MockResources,
@@ -446,17 +514,53 @@ fn run_case(
     };
     let mut inputs = tests.inputs.clone();
     inputs.extend(m.inputs.clone());
-    let ev = match Evaluator::new(policy, &inputs, source, limits) {
-        Ok(ev) => ev,
-        Err(e) => {
-            result.reason = e.to_string();
+    // With several policy files, each takes the inputs it declares; an
+    // input no file declares is still an error.
+    if policies.len() > 1 {
+        if let Some(name) = inputs.keys().find(|n| !policies.iter().any(|p| p.input(n).is_some())) {
+            let names: Vec<&str> = policies.iter().map(|p| p.name()).collect();
+            result.reason = format!("input \"{name}\" is not declared in any of {}", names.join(", "));
             return result;
         }
-    };
-    let target = mock_target(m, kind);
+    }
     let mut failures = Vec::new();
     let mut problems = Vec::new();
-    for (p, outcome) in ev.evaluate_all(&target) {
+    for (policy, reads) in policies.iter().zip(reads) {
+        let mut own = inputs.clone();
+        if policies.len() > 1 {
+            own.retain(|n, _| policy.input(n).is_some());
+        }
+        let ev = match Evaluator::new(policy, &own, source, limits) {
+            Ok(ev) => ev,
+            Err(e) => {
+                result.reason = e.to_string();
+                return result;
+            }
+        };
+        let mut target = mock_target(m, kind);
+        reads.fill(&mut target.attrs, false);
+        if !target.prior_attrs.is_null() {
+            reads.fill(&mut target.prior_attrs, true);
+        }
+        evaluate_case(policy, &ev, &target, &mut failures, &mut problems, &mut result.policies);
+    }
+    let (outcome, reason) = verdict(m, &failures, &problems, &result.policies);
+    result.outcome = outcome;
+    result.reason = reason;
+    result
+}
+
+/// Evaluates one mock with the blocks of one policy file, collecting
+/// failures, problems (errors, unknown conditions) and the blocks applied.
+fn evaluate_case(
+    policy: &PolicyFile,
+    ev: &Evaluator,
+    target: &Target,
+    failures: &mut Vec<String>,
+    problems: &mut Vec<String>,
+    applied: &mut Vec<String>,
+) {
+    for (p, outcome) in ev.evaluate_all(target) {
         let at = |span: Span| {
             let l = policy.source.location(span.start);
             format!("{}:{}:{}", policy.name(), l.line, l.column)
@@ -501,11 +605,14 @@ fn run_case(
                 }
             }
         }
-        result.policies.push(p.name.clone());
+        applied.push(p.name.clone());
     }
-    let (outcome, reason) = if !problems.is_empty() {
+}
+
+fn verdict(m: &Mock, failures: &[String], problems: &[String], applied: &[String]) -> (TestOutcome, String) {
+    if !problems.is_empty() {
         (TestOutcome::Fail, problems.join("; "))
-    } else if result.policies.is_empty() {
+    } else if applied.is_empty() {
         if m.expect_failure {
             (TestOutcome::Fail, "expected a failure, but no policy applies to this mock".to_string())
         } else {
@@ -515,17 +622,14 @@ fn run_case(
         if failures.is_empty() {
             (
                 TestOutcome::Fail,
-                format!("expected a failure, but every applicable policy passed ({})", result.policies.join(", ")),
+                format!("expected a failure, but every applicable policy passed ({})", applied.join(", ")),
             )
         } else {
             (TestOutcome::Pass, format!("failed as expected: {}", failures.join("; ")))
         }
     } else if failures.is_empty() {
-        (TestOutcome::Pass, format!("passed: {}", result.policies.join(", ")))
+        (TestOutcome::Pass, format!("passed: {}", applied.join(", ")))
     } else {
         (TestOutcome::Fail, failures.join("; "))
-    };
-    result.outcome = outcome;
-    result.reason = reason;
-    result
+    }
 }

@@ -83,6 +83,7 @@ resource "aws_s3_bucket" "no_policy" {
     assert_eq!(small.outcome, TestOutcome::Fail);
     assert!(small.reason.starts_with("expected a failure, but every applicable policy passed"), "{}", small.reason);
 
+    // No required_providers, so no schema: a missing attribute is an error.
     let missing = case(&r, "resource.aws_instance.missing_attribute");
     assert_eq!(missing.outcome, TestOutcome::Fail);
     assert!(missing.reason.contains("error at p.policy.hcl:4:"), "{}", missing.reason);
@@ -314,4 +315,235 @@ resource "aws_instance" "deleted_big" {
     assert_eq!(case(&r, "resource.aws_instance.unchanged_big").outcome, TestOutcome::Pass);
     assert!(case(&r, "resource.aws_instance.deleted_big").policies.is_empty());
     assert!(r.passed(), "{r:#?}");
+}
+
+/// A policy that reads both states, for the operation rules.
+const BOTH: &str = r#"
+policy {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
+resource_policy "aws_s3_bucket" "keep_name" {
+  operations = []
+  enforce {
+    condition     = meta.operation != "update" || attrs.bucket == prior_attrs.bucket
+    error_message = "renamed"
+  }
+  enforce {
+    condition     = meta.operation != "delete" || attrs.bucket == null
+    error_message = "a delete has null attributes"
+  }
+}
+"#;
+
+/// reference/test/resource (v0.4.x, newest with this page) and
+/// test/test-blocks (v1.0.x): without an operation, a mock with `attrs`
+/// only is a create, with `prior_attrs` too an update; `prior_attrs = { id
+/// = null }` alone is the documented delete fixture, whose `attrs` are all
+/// null; `no-op` is never inferred; `operation` may also be written as an
+/// attribute of the mock (test-blocks).
+#[test]
+fn the_operation_is_inferred_from_attrs_and_prior_attrs() {
+    let policy = r#"
+resource_policy "aws_s3_bucket" "op" {
+  operations = []
+  enforce {
+    condition     = false
+    error_message = "operation ${meta.operation}"
+  }
+}
+"#;
+    let r = run(
+        policy,
+        r#"
+resource "aws_s3_bucket" "created" {
+  expect_failure = true
+  attrs = { bucket = "a" }
+}
+resource "aws_s3_bucket" "updated" {
+  expect_failure = true
+  prior_attrs = { bucket = "a" }
+  attrs       = { bucket = "b" }
+}
+resource "aws_s3_bucket" "deleted" {
+  expect_failure = true
+  prior_attrs = { id = null }
+}
+resource "aws_s3_bucket" "written" {
+  expect_failure = true
+  operation = "no-op"
+  attrs = { bucket = "a" }
+}
+"#,
+    );
+    for (name, op) in [("created", "create"), ("updated", "update"), ("deleted", "delete"), ("written", "no-op")] {
+        let c = case(&r, &format!("resource.aws_s3_bucket.{name}"));
+        assert_eq!(c.outcome, TestOutcome::Pass, "{name}: {}", c.reason);
+        assert!(c.reason.contains(&format!("operation {op}")), "{name}: {}", c.reason);
+    }
+    let r = run(
+        BOTH,
+        r#"
+resource "aws_s3_bucket" "renamed" {
+  expect_failure = true
+  prior_attrs = { bucket = "a" }
+  attrs       = { bucket = "b" }
+}
+resource "aws_s3_bucket" "deleted" {
+  meta        = { operation = "delete" }
+  prior_attrs = { id = null }
+  attrs       = { bucket = "ignored: a delete has no target state" }
+}
+"#,
+    );
+    assert!(r.passed(), "{r:#?}");
+}
+
+#[test]
+fn an_operation_must_be_one_of_the_documented_ones() {
+    let e = load_policy_tests(SourceFile::new(
+        "op.policytest.hcl",
+        "resource \"a\" \"x\" {\n  meta = { operation = \"updte\" }\n  attrs = {}\n}\nresource \"a\" \"y\" {\n  meta = { operation = \"create\" }\n  operation = \"delete\"\n}\n",
+    ))
+    .unwrap_err();
+    let d = e.diagnostics();
+    assert!(d
+        .iter()
+        .any(|x| x.message == "Invalid operation" && x.help.as_deref() == Some("did you mean \"update\"?")));
+    assert!(d.iter().any(|x| x.message == "Conflicting operations" && x.location.line == 7), "{d:#?}");
+}
+
+/// tfpolicy runs test files that repeat a mock label: a warning, and both
+/// cases run and are reported, each at its line.
+#[test]
+fn a_repeated_mock_label_is_a_warning_and_both_cases_run() {
+    let tests = r#"
+resource "aws_instance" "same" {
+  attrs = { instance_type = "t3.micro" }
+}
+resource "aws_instance" "same" {
+  attrs = { instance_type = "m5.large" }
+}
+"#;
+    let t = load_policy_tests(SourceFile::new("p.policytest.hcl", tests)).unwrap();
+    assert_eq!(t.warnings.len(), 1);
+    assert!(!t.warnings[0].is_error());
+    assert_eq!(t.warnings[0].location.line, 5);
+    assert!(t.warnings[0].message.contains("Duplicate test case resource.aws_instance.same"));
+    let r = run(POLICY, tests);
+    let lines: Vec<(usize, TestOutcome)> = r.cases.iter().map(|c| (c.location.line, c.outcome)).collect();
+    assert_eq!(lines, [(2, TestOutcome::Pass), (5, TestOutcome::Fail)]);
+}
+
+/// reference/test/resource: mocks are validated with the providers of the
+/// policy's `required_providers`, whose schemas give every attribute (null
+/// when not set). With providers declared, an attribute the policy reads but
+/// the mock leaves out reads as null, also nested and through `for` and
+/// locals; a mistyped attribute of an object the policy builds is still an
+/// error. Without providers there is no schema: the attribute is missing,
+/// and `try` falls back (HashiCorp's `eks-cluster-log-enabled` tests rely
+/// on it). An attribute read inside `try` anywhere keeps its fallback.
+#[test]
+fn an_attribute_the_mock_leaves_out_reads_as_null() {
+    let policy = r#"
+policy {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
+resource_policy "aws_instance" "imds" {
+  locals {
+    opts   = attrs.metadata_options
+    tokens = local.opts[0].http_tokens
+    open   = [for r in attrs.ingress : r.cidr if r.cidr == "0.0.0.0/0"]
+  }
+  enforce {
+    condition     = attrs.encrypted != null && local.tokens == "required" && core::length(local.open) == 0
+    error_message = "tokens ${local.tokens == null ? "unset" : local.tokens}"
+  }
+}
+"#;
+    let r = run(
+        policy,
+        r#"
+resource "aws_instance" "nothing_set" {
+  expect_failure = true
+  attrs = { metadata_options = [{ http_endpoint = "enabled" }], ingress = [{ port = 22 }] }
+}
+resource "aws_instance" "all_set" {
+  attrs = {
+    encrypted        = true
+    metadata_options = [{ http_tokens = "required" }]
+    ingress          = [{ cidr = "10.0.0.0/8" }]
+  }
+}
+"#,
+    );
+    let c = case(&r, "resource.aws_instance.nothing_set");
+    assert_eq!(c.outcome, TestOutcome::Pass, "{}", c.reason);
+    assert!(c.reason.contains("tokens unset"), "{}", c.reason);
+    assert_eq!(case(&r, "resource.aws_instance.all_set").outcome, TestOutcome::Pass);
+
+    let typo = r#"
+resource_policy "aws_instance" "t" {
+  locals { o = { a = 1 } }
+  enforce { condition = local.o.b == 1 }
+}
+"#;
+    let r = run(typo, "resource \"aws_instance\" \"x\" {\n  attrs = {}\n}\n");
+    assert!(case(&r, "resource.aws_instance.x").reason.contains("Unsupported attribute"), "{r:#?}");
+
+    // Read inside `try`, an attribute the mock leaves out takes the fallback
+    // (HashiCorp's rds-snapshot-encrypted and encrypted-volumes tests rely on it).
+    let guarded = r#"
+policy {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
+resource_policy "aws_instance" "g" {
+  locals { devices = core::try(attrs.ebs_block_device, []) }
+  enforce { condition = core::try(attrs.encrypted, false) && core::length(local.devices) == 0 }
+}
+"#;
+    let r = run(guarded, "resource \"aws_instance\" \"x\" {\n  expect_failure = true\n  attrs = { ami = \"a\" }\n}\n");
+    let c = case(&r, "resource.aws_instance.x");
+    assert_eq!(c.outcome, TestOutcome::Pass, "{}", c.reason);
+    assert!(c.reason.starts_with("failed as expected"), "{}", c.reason);
+
+    let no_schema = r#"
+resource_policy "aws_eks_cluster" "logs" {
+  locals { types = core::try(attrs.enabled_cluster_log_types, []) }
+  enforce { condition = core::contains(local.types, "audit") }
+}
+"#;
+    let r = run(
+        no_schema,
+        "resource \"aws_eks_cluster\" \"x\" {\n  expect_failure = true\n  attrs = { name = \"c\" }\n}\n",
+    );
+    assert!(r.passed(), "{r:#?}");
+}
+
+/// test/test-blocks: `targets` lists several policy files; a case is judged
+/// by every policy of them that applies to it, and each file takes the
+/// inputs it declares.
+#[test]
+fn a_case_is_judged_by_every_target_file() {
+    let a = load_policy_source("a.policy.hcl", POLICY).unwrap();
+    let b = load_policy_source(
+        "b.policy.hcl",
+        "policy {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n  }\n}\ninput \"want\" {\n  type = string\n}\nresource_policy \"aws_instance\" \"tagged\" {\n  enforce {\n    condition = attrs.tags != null && attrs.tags.Team == input.want\n    error_message = \"untagged\"\n  }\n}\n",
+    )
+    .unwrap();
+    let t = load_policy_tests(SourceFile::new(
+        "t.policytest.hcl",
+        "inputs {\n  want = \"web\"\n}\nresource \"aws_instance\" \"small_untagged\" {\n  expect_failure = true\n  attrs = { instance_type = \"t3.micro\" }\n}\nresource \"aws_instance\" \"ok\" {\n  attrs = { instance_type = \"t3.micro\", tags = { Team = \"web\" } }\n}\n",
+    ))
+    .unwrap();
+    let r = tfgate_policy::run_policy_tests_on(&[&a, &b], &t, tfgate_policy::Limits::default());
+    assert!(r.passed(), "{r:#?}");
+    assert_eq!(case(&r, "resource.aws_instance.ok").policies, ["small", "tagged"]);
+    assert!(case(&r, "resource.aws_instance.small_untagged").reason.contains("untagged"));
+    assert_eq!(r.policy_file, "a.policy.hcl, b.policy.hcl");
 }
