@@ -37,6 +37,7 @@ mod regexp;
 mod semver;
 mod strings;
 mod time;
+pub(crate) mod unknown;
 
 use tfgate_plan::Value;
 
