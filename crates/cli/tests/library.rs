@@ -187,6 +187,19 @@ fn a_provider_without_metadata_options_is_unknown_not_a_failure() {
 }
 
 #[test]
+fn an_existing_instance_without_metadata_options_is_unknown_not_a_failure() {
+    // An update or no-op whose provider predates metadata_options: the plan does not show the
+    // instance's setting, so nothing decides (it failed before `tfgate::unknown`).
+    let plan = "terracost/testdata__aws__terraform-plan.json";
+    let Some(message) = verdict_of(plan, "TFG-EC2-001/instance", "module.instance.aws_instance.example", "unknown")
+    else {
+        return;
+    };
+    assert!(message.contains("metadata_options is not in the plan"), "{message}");
+    assert!(message.contains("existing instance"), "{message}");
+}
+
+#[test]
 fn imds_messages_of_pre_015_plans_show_http_tokens() {
     // Terraform 0.13 marks nothing sensitive: `http_tokens` merely looks like a secret's name.
     let plan = "terraform-compliance/actions_regular__plan.out.json";
