@@ -12,7 +12,8 @@
 //!   argument is not wholly known. Neither makes unknown known.
 //! - Everything derived from a sensitive value is sensitive: element access
 //!   inherits the container's mark, `for` results inherit the collection's,
-//!   conditionals the condition's, function results any argument's (also
+//!   conditionals the condition's, function results any argument's (but
+//!   `lookup` only the marks of what it returns, as indexing; also
 //!   `can`, which Terraform leaves unmarked: a yes/no about a secret is
 //!   still about the secret). The mark stays on the container (no deep
 //!   copy); every reader takes it along instead: `for` keys, indexes and
@@ -1005,7 +1006,8 @@ impl<'a> Ctx<'a> {
         match result {
             Ok(v) => {
                 self.charge_value(&v, span)?;
-                Ok(v.mark_if(marked))
+                // A function that marks its result itself keeps the marks it gave.
+                Ok(if crate::functions::marks_its_result(func.name) { v } else { v.mark_if(marked) })
             }
             Err(e) => {
                 let at = e.argument.and_then(|i| call.args.get(i.min(call.args.len().saturating_sub(1))));
