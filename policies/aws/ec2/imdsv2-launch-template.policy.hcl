@@ -81,7 +81,8 @@ policy {
         a `metadata_options` known at plan time on a create (or changed from the state) can
         only come from the configuration, so its values decide.
       - An AWS provider that predates `metadata_options` plans no such attribute: the
-        attribute is missing, not null, and the verdict on a create is unknown.
+        attribute is missing, not null, and the verdict is unknown (`tfgate::unknown`),
+        on a create as on an unchanged resource, whose setting the plan does not show.
     EOT
 
     references = [
