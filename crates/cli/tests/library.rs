@@ -210,6 +210,19 @@ fn imds_messages_of_pre_015_plans_show_http_tokens() {
     assert!(!message.contains("(sensitive value)"), "{message}");
 }
 
+#[test]
+fn pre_015_volume_messages_are_not_hidden_by_a_secret_beside_them() {
+    // Terraform 0.12 marks nothing: `password_data` is marked by its name, and used to hide
+    // every block device that `core::lookup(attrs, ...)` read beside it.
+    let plan = "infracost/terraform_v0.12_plan.json";
+    let Some(message) = verdict_of(plan, "TFG-EC2-020/instance_volumes_encrypted", "aws_instance.instance_1", "fail")
+    else {
+        return;
+    };
+    assert!(message.contains("root_block_device.encrypted is false"), "{message}");
+    assert!(!message.contains("(sensitive value)"), "{message}");
+}
+
 /// Unknown findings of the EC2 policies whose message is not built to name what is unknown.
 fn unnamed_unknowns(path: &Path, name: &str) -> Vec<String> {
     let ours = [
