@@ -187,6 +187,19 @@ fn a_provider_without_metadata_options_is_unknown_not_a_failure() {
 }
 
 #[test]
+fn an_existing_instance_without_metadata_options_is_unknown_not_a_failure() {
+    // An update or no-op whose provider predates metadata_options: the plan does not show the
+    // instance's setting, so nothing decides (it failed before `tfgate::unknown`).
+    let plan = "terracost/testdata__aws__terraform-plan.json";
+    let Some(message) = verdict_of(plan, "TFG-EC2-001/instance", "module.instance.aws_instance.example", "unknown")
+    else {
+        return;
+    };
+    assert!(message.contains("metadata_options is not in the plan"), "{message}");
+    assert!(message.contains("existing instance"), "{message}");
+}
+
+#[test]
 fn imds_messages_of_pre_015_plans_show_http_tokens() {
     // Terraform 0.13 marks nothing sensitive: `http_tokens` merely looks like a secret's name.
     let plan = "terraform-compliance/actions_regular__plan.out.json";
@@ -197,6 +210,19 @@ fn imds_messages_of_pre_015_plans_show_http_tokens() {
     assert!(!message.contains("(sensitive value)"), "{message}");
 }
 
+#[test]
+fn pre_015_volume_messages_are_not_hidden_by_a_secret_beside_them() {
+    // Terraform 0.12 marks nothing: `password_data` is marked by its name, and used to hide
+    // every block device that `core::lookup(attrs, ...)` read beside it.
+    let plan = "infracost/terraform_v0.12_plan.json";
+    let Some(message) = verdict_of(plan, "TFG-EC2-020/instance_volumes_encrypted", "aws_instance.instance_1", "fail")
+    else {
+        return;
+    };
+    assert!(message.contains("root_block_device.encrypted is false"), "{message}");
+    assert!(!message.contains("(sensitive value)"), "{message}");
+}
+
 /// Unknown findings of the EC2 policies whose message is not built to name what is unknown.
 fn unnamed_unknowns(path: &Path, name: &str) -> Vec<String> {
     let ours = [
@@ -204,15 +230,18 @@ fn unnamed_unknowns(path: &Path, name: &str) -> Vec<String> {
         "TFG-EC2-002",
         "TFG-EC2-003",
         "TFG-EC2-004",
+        "TFG-EC2-005",
         "TFG-EC2-006",
         "TFG-EC2-010",
         "TFG-EC2-011",
         "TFG-EC2-012",
         "TFG-EC2-013",
         "TFG-EC2-014",
+        "TFG-EC2-020",
         "TFG-EC2-022",
         "TFG-EC2-023",
         "TFG-EC2-024",
+        "TFG-EC2-040",
         "TFG-EC2-041",
         "TFG-EC2-050",
     ];

@@ -22,10 +22,11 @@ use crate::types;
 pub const SPECIAL_FORMS: [(&str, usize, Option<usize>); 3] =
     [("try", 1, None), ("can", 1, Some(1)), ("getresources", 1, Some(2))];
 
-/// tfgate's extension functions (`tfgate::NAME`): `resources` takes one
-/// argument, `referenced` one or two (the second: the address whose
-/// configuration is read, e.g. a resource found by an earlier call).
-pub const TFGATE_FUNCTIONS: [&str; 2] = ["referenced", "resources"];
+/// tfgate's extension functions (`tfgate::NAME`): `resources` and
+/// `unknown` take one argument, `referenced` one or two (the second: the
+/// address whose configuration is read, e.g. a resource found by an earlier
+/// call).
+pub const TFGATE_FUNCTIONS: [&str; 3] = ["referenced", "resources", "unknown"];
 
 /// Why an unknown function is only a warning. Terraform policy resolves
 /// functions when a call is evaluated: a call in a branch that is never
@@ -696,7 +697,7 @@ impl Loader<'_> {
             if !TFGATE_FUNCTIONS.contains(&c.name.as_str()) {
                 let d = Diagnostic::warning(self.file, c.name_span, format!("Call to unknown function \"{full}\""))
                     .with_label(format!(
-                        "tfgate's own functions are tfgate::resources and tfgate::referenced; {REACHED}"
+                        "tfgate's own functions are tfgate::resources, tfgate::referenced and tfgate::unknown; {REACHED}"
                     ))
                     .with_suggestion(&c.name, TFGATE_FUNCTIONS);
                 self.diags.push(d);

@@ -55,7 +55,9 @@ pub struct EnforceResult {
     pub span: Span,
     pub status: Status,
     /// Rendered `error_message` (for fail and unknown), with sensitive parts
-    /// as `(sensitive value)` and unknown parts as `(known after apply)`.
+    /// as `(sensitive value)` and unknown parts as `(known after apply)`;
+    /// for a condition made unknown by `tfgate::unknown(REASON)`, the
+    /// reasons instead.
     pub error_message: Option<String>,
     /// Rendered `info_message` (for every status but error).
     pub info_message: Option<String>,
@@ -257,6 +259,8 @@ impl<'a> Evaluator<'a> {
             .iter()
             .enumerate()
             .map(|(index, en)| {
+                // Only the reasons this condition met count for its message.
+                ctx.take_unknown_reasons();
                 let (mut status, error) = match ctx.eval(&en.condition) {
                     Err(e) => (Status::Error, Some(e)),
                     Ok(v) => match eval::values::to_bool(&v) {
@@ -269,6 +273,11 @@ impl<'a> Evaluator<'a> {
                         ),
                     },
                 };
+                // Why the condition is unknown, when the policy said so with
+                // `tfgate::unknown` (an unknown filter is not such a reason).
+                let said_unknown = (status == Status::Unknown)
+                    .then(|| crate::functions::unknown::message(&ctx.take_unknown_reasons()))
+                    .flatten();
                 if filter_unknown && status == Status::Fail {
                     status = Status::Unknown;
                 }
@@ -277,8 +286,12 @@ impl<'a> Evaluator<'a> {
                         ctx.render_message(m).unwrap_or_else(|err| format!("(message could not be rendered: {err})"))
                     })
                 };
-                let error_message =
-                    matches!(status, Status::Fail | Status::Unknown).then(|| render(&en.error_message)).flatten();
+                let error_message = match said_unknown {
+                    Some(reason) => Some(reason),
+                    None => {
+                        matches!(status, Status::Fail | Status::Unknown).then(|| render(&en.error_message)).flatten()
+                    }
+                };
                 let info_message = (status != Status::Error).then(|| render(&en.info_message)).flatten();
                 EnforceResult { index, span: en.span, status, error_message, info_message, error }
             })

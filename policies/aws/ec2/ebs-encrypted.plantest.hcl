@@ -22,3 +22,13 @@ plan_test "showcase web-tier" {
     "module.web[\"blue\"].aws_launch_template.this", "module.web[\"green\"].aws_launch_template.this",
   ]
 }
+
+# Block devices known only after apply (no encryption by default in the plan): a known
+# unencrypted volume still fails; otherwise the message names what is not known yet.
+plan_test "block devices known only after apply" {
+  plan    = "../../testdata/ebs-encryption-unknown.json"
+  policy  = "instance_volumes_encrypted"
+  fail    = ["aws_instance.root_unknown_data_plain"]
+  unknown = ["aws_instance.root_encrypted_unknown", "aws_instance.root_unknown"]
+  pass    = ["aws_instance.all_encrypted"]
+}

@@ -81,6 +81,8 @@ policy {
   }
 }
 
+# The account defaults in the plan. Each block below repeats the same `by_default` and
+# `default_text`: a value is per resource type here, and the policy language has no functions.
 locals {
   defaults = tfgate::resources("aws_ebs_encryption_by_default")
 }
@@ -89,12 +91,15 @@ resource_policy "aws_ebs_volume" "volume_encrypted" {
   enforcement_level = "mandatory"
 
   locals {
-    by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
+    by_default     = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
+    provider       = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
+    default_text   = core::valuetostring(local.by_default) == "(unknown)" ? "whether EBS encryption by default is enabled for provider configuration ${local.provider} is known only after apply" : "EBS encryption by default is not enabled for provider configuration ${local.provider} in this plan"
+    encrypted_text = core::valuetostring(attrs.encrypted) == "(unknown)" ? "encrypted is known only after apply" : "encrypted is ${core::jsonencode(attrs.encrypted)}"
   }
 
   enforce {
     condition     = local.by_default || attrs.encrypted == true
-    error_message = "${meta.address}: encrypted is ${core::jsonencode(attrs.encrypted)} and EBS encryption by default is not enabled for provider configuration ${meta.provider_config_key} in this plan; set encrypted = true."
+    error_message = "${meta.address}: ${local.encrypted_text} and ${local.default_text}; set encrypted = true."
   }
 }
 
@@ -102,20 +107,32 @@ resource_policy "aws_instance" "instance_volumes_encrypted" {
   enforcement_level = "mandatory"
 
   locals {
-    by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
-    root       = core::coalesce(core::lookup(attrs, "root_block_device", null), [])
-    ebs        = core::coalesce(core::lookup(attrs, "ebs_block_device", null), [])
-    root_ok    = core::alltrue([for d in local.root : core::try(d.encrypted, null) == true])
-    ebs_ok     = core::alltrue([for d in local.ebs : core::try(d.encrypted, null) == true])
-    plain      = core::concat(
-      [for d in local.root : "root_block_device.encrypted is ${core::jsonencode(core::try(d.encrypted, null))}" if core::try(d.encrypted, null) != true],
-      [for d in local.ebs : "ebs_block_device ${core::try(d.device_name, "?")} encrypted is ${core::jsonencode(core::try(d.encrypted, null))}" if core::try(d.encrypted, null) != true],
-    )
+    by_default   = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
+    provider     = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
+    default_text = core::valuetostring(local.by_default) == "(unknown)" ? "whether EBS encryption by default is enabled for provider configuration ${local.provider} is known only after apply" : "EBS encryption by default is not enabled for provider configuration ${local.provider} in this plan"
+
+    # The block device lists; a list known only after apply has no volumes to read yet.
+    blocks         = { for k in ["root_block_device", "ebs_block_device"] : k => core::lookup(attrs, k, null) }
+    unknown_blocks = [for k, b in local.blocks : k if core::valuetostring(b) == "(unknown)"]
+    volumes = core::flatten([for k, b in local.blocks : [
+      for d in core::coalesce(b, []) : {
+        field     = k == "root_block_device" ? "root_block_device.encrypted" : "ebs_block_device ${core::try(d.device_name, "?")} encrypted"
+        encrypted = core::try(d.encrypted, null)
+        state     = core::valuetostring(core::try(d.encrypted, null))
+      }
+    ] if !core::contains(local.unknown_blocks, k)])
+    volumes_encrypted = core::alltrue([for v in local.volumes : v.encrypted == true])
+    blocks_known      = core::length(local.unknown_blocks) == 0
+
+    # Message parts: the volumes that are not encrypted, then what is known only after apply.
+    plain_parts   = [for v in local.volumes : "${v.field} is ${core::jsonencode(v.encrypted)}" if !core::contains(["true", "(unknown)"], v.state)]
+    unknown_parts = core::concat([for k in local.unknown_blocks : "${k} is known only after apply"], [for v in local.volumes : "${v.field} is known only after apply" if v.state == "(unknown)"])
+    message       = "${meta.address}: ${core::join("; ", core::concat(local.plain_parts, local.unknown_parts))}, and ${local.default_text}; set encrypted = true on every block device."
   }
 
   enforce {
-    condition     = local.by_default || (local.root_ok && local.ebs_ok)
-    error_message = "${meta.address}: ${core::join("; ", local.plain)}, and EBS encryption by default is not enabled for provider configuration ${meta.provider_config_key} in this plan; set encrypted = true on every block device."
+    condition     = local.by_default || (local.volumes_encrypted && (local.blocks_known || tfgate::unknown(local.message)))
+    error_message = local.message
   }
 }
 
@@ -123,7 +140,9 @@ resource_policy "aws_launch_template" "launch_template_volumes_encrypted" {
   enforcement_level = "mandatory"
 
   locals {
-    by_default = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
+    by_default   = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
+    provider     = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
+    default_text = core::valuetostring(local.by_default) == "(unknown)" ? "whether EBS encryption by default is enabled for provider configuration ${local.provider} is known only after apply" : "EBS encryption by default is not enabled for provider configuration ${local.provider} in this plan"
     volumes = core::flatten([
       for m in core::coalesce(core::lookup(attrs, "block_device_mappings", null), []) : [
         for e in core::coalesce(m.ebs, []) : { device = m.device_name, encrypted = e.encrypted }
@@ -136,6 +155,6 @@ resource_policy "aws_launch_template" "launch_template_volumes_encrypted" {
 
   enforce {
     condition     = local.by_default || core::alltrue(local.ok)
-    error_message = "${meta.address}: ${core::join("; ", local.plain)}, and EBS encryption by default is not enabled for provider configuration ${meta.provider_config_key} in this plan; set encrypted = true in every ebs block."
+    error_message = "${meta.address}: ${core::join("; ", local.plain)}, and ${local.default_text}; set encrypted = true in every ebs block."
   }
 }

@@ -14,3 +14,10 @@ plan_test "showcase plan" {
   unknown = []
   pass    = ["aws_ec2_instance_metadata_defaults.this"]
 }
+
+plan_test "http_tokens known only after apply" {
+  plan    = "../../testdata/imdsv2-account-defaults-unknown.json"
+  fail    = []
+  unknown = ["aws_ec2_instance_metadata_defaults.computed"]
+  pass    = []
+}

@@ -78,11 +78,21 @@ resource_policy "aws_ec2_instance_metadata_defaults" "account_defaults" {
   locals {
     tokens   = core::try(attrs.http_tokens, null)
     provider = core::try(meta.provider_config_key, null)
+
+    # "optional" lets every instance launched without its own options answer IMDSv1.
+    allows_v1   = local.tokens == "optional"
+    tokens_wait = core::valuetostring(local.tokens) == "(unknown)"
+
+    # Message parts.
+    launched   = "every instance launched without its own metadata options on provider configuration ${local.provider == null ? "(unknown)" : local.provider} (its account and Region)"
+    fail_text  = "http_tokens is \"optional\": ${local.launched} accepts IMDSv1, even from AMIs that require IMDSv2; set http_tokens = \"required\""
+    wait_text  = "http_tokens is known only after apply, so whether ${local.launched} accepts IMDSv1 is known only after apply"
+    no_default = "http_tokens is no-preference: no account default, instances get AWS's default (optional unless the AMI's ImdsSupport is v2.0)"
   }
 
   enforce {
-    condition     = local.tokens != "optional"
-    error_message = "http_tokens is \"optional\": every instance launched without its own metadata options on provider configuration ${local.provider == null ? "(unknown)" : local.provider} (its account and Region) accepts IMDSv1, even from AMIs that require IMDSv2; set http_tokens = \"required\""
-    info_message  = "%{ if local.tokens == "no-preference" || local.tokens == null }http_tokens is no-preference: no account default, instances get AWS's default (optional unless the AMI's ImdsSupport is v2.0)%{ else }http_tokens is \"${local.tokens}\"%{ endif }"
+    condition     = !local.allows_v1
+    error_message = local.tokens_wait ? local.wait_text : local.fail_text
+    info_message  = local.tokens_wait ? local.wait_text : (core::contains(["no-preference", null], local.tokens) ? local.no_default : "http_tokens is \"${local.tokens}\"")
   }
 }

@@ -41,3 +41,13 @@ plan_test "a launch template with a dynamic metadata_options block" {
   unknown = []
   pass    = []
 }
+
+# A group on an unchanged template whose AWS provider predates metadata_options: the plan does
+# not show what the template's instances get.
+plan_test "a group on a template without metadata_options in the plan" {
+  plan    = "../../testdata/imdsv2-provider-without-metadata-options.json"
+  policy  = "autoscaling_group"
+  fail    = []
+  unknown = ["aws_autoscaling_group.on_existing"]
+  pass    = []
+}

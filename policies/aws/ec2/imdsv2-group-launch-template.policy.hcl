@@ -96,7 +96,9 @@ policy {
       apply, or that sets none while no account defaults for the group's provider
       configuration are in the plan, makes the group unknown. A template's known planned
       `metadata_options` on a create decide even when its configuration does not record
-      them (a `dynamic` block). The template's `version`
+      them (a `dynamic` block). A template whose AWS provider predates `metadata_options`
+      (the attribute is in neither `after` nor `after_unknown`) makes the group unknown too,
+      whether the template is new or unchanged. The template's `version`
       is not followed: the template as planned is judged.
     EOT
 
@@ -132,15 +134,15 @@ resource_policy "aws_autoscaling_group" "autoscaling_group" {
     # Each template as TFG-EC2-002 judges it: its own metadata_options, else the account
     # defaults, else its own planned values (known only after apply). Known options on a
     # created template can only come from its configuration, which does not record `dynamic`
-    # blocks; "(absent)": the provider's schema predates them, and the id stands for a value
-    # decided at launch.
+    # blocks; "(absent)": the provider's schema predates them, and nothing in the plan
+    # decides (tfgate::unknown), for a new template as for an unchanged one.
     judged = [for t in local.templates : {
       address = t.address
       tokens  = core::try(t.attrs.metadata_options[0].http_tokens, null)
       sets = (
         !core::contains(["(unknown)", "(absent)", "(null)", "[]"], core::try(core::valuetostring(t.attrs.metadata_options), "(absent)")) && core::contains(["create", "replace"], core::try(t.meta.operation, "create"))
       ) || core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0)
-      requires_v2 = core::try(core::valuetostring(t.attrs.metadata_options), "(absent)") == "(absent)" ? core::try(t.attrs.id, "") == "(decided at launch)" : (
+      requires_v2 = core::try(core::valuetostring(t.attrs.metadata_options), "(absent)") == "(absent)" ? tfgate::unknown("launch template ${t.address} has no metadata_options in the plan (the AWS provider's schema predates them): the account default and the AMI decide when instances launch, so whether IMDSv2 is required is known only after apply") : (
         core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required"
       )
     }]
@@ -184,15 +186,15 @@ resource_policy "aws_eks_node_group" "eks_node_group" {
     # Each template as TFG-EC2-002 judges it: its own metadata_options, else the account
     # defaults, else its own planned values (known only after apply). Known options on a
     # created template can only come from its configuration, which does not record `dynamic`
-    # blocks; "(absent)": the provider's schema predates them, and the id stands for a value
-    # decided at launch.
+    # blocks; "(absent)": the provider's schema predates them, and nothing in the plan
+    # decides (tfgate::unknown), for a new template as for an unchanged one.
     judged = [for t in local.templates : {
       address = t.address
       tokens  = core::try(t.attrs.metadata_options[0].http_tokens, null)
       sets = (
         !core::contains(["(unknown)", "(absent)", "(null)", "[]"], core::try(core::valuetostring(t.attrs.metadata_options), "(absent)")) && core::contains(["create", "replace"], core::try(t.meta.operation, "create"))
       ) || core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0)
-      requires_v2 = core::try(core::valuetostring(t.attrs.metadata_options), "(absent)") == "(absent)" ? core::try(t.attrs.id, "") == "(decided at launch)" : (
+      requires_v2 = core::try(core::valuetostring(t.attrs.metadata_options), "(absent)") == "(absent)" ? tfgate::unknown("launch template ${t.address} has no metadata_options in the plan (the AWS provider's schema predates them): the account default and the AMI decide when instances launch, so whether IMDSv2 is required is known only after apply") : (
         core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required"
       )
     }]

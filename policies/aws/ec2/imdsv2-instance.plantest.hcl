@@ -65,7 +65,7 @@ plan_test "a provider without metadata_options" {
   plan    = "../../testdata/imdsv2-provider-without-metadata-options.json"
   policy  = "instance"
   fail    = []
-  unknown = ["aws_instance.launched"]
+  unknown = ["aws_instance.existing", "aws_instance.launched", "aws_instance.updated"]
   pass    = []
 }
 

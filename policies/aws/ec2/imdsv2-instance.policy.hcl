@@ -138,10 +138,11 @@ policy {
         a `metadata_options` known at plan time on a launch (or changed from the state) can
         only come from the configuration, so its values decide; otherwise the instance is
         treated as setting nothing.
-      - An AWS provider that predates `metadata_options` plans no such attribute: what the
-        instance gets is decided at launch, so the verdict is unknown (on an update or an
-        unchanged instance, where nothing shows the existing instance's setting, it fails:
-        the policy language has no way to say "unknown" when no planned value is unknown).
+      - An AWS provider that predates `metadata_options` plans no such attribute: what a
+        launched instance gets is decided at launch, and the setting of an updated or
+        unchanged instance is not in the plan, so the verdict is unknown
+        (`tfgate::unknown`): an attribute the provider's schema does not have is not a known
+        null.
     EOT
 
     references = [
@@ -181,8 +182,9 @@ resource_policy "aws_instance" "instance" {
     tokens         = core::try(attrs.metadata_options[0].http_tokens, null)
     endpoint       = core::try(attrs.metadata_options[0].http_endpoint, null)
     unknown_fields = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
-    # Without the attribute AWS decides at launch: known only after apply, like the id.
-    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : core::try(attrs.id, "") == "(decided at launch)"
+    # Without the attribute nothing in the plan decides: AWS decides at launch, and an existing
+    # resource's setting is not in the plan.
+    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : tfgate::unknown(local.message)
     own_decides     = local.sets_options || !local.launched
     decider_known   = core::valuetostring(local.own_decides) != "(unknown)"
 
@@ -202,7 +204,7 @@ resource_policy "aws_instance" "instance" {
     # Messages, one per decider.
     quoted          = { for k, v in { tokens = local.tokens, endpoint = local.endpoint } : k => v == null ? "not set" : "\"${v}\"" }
     not_set         = "%{ if local.in_schema }metadata_options is not set%{ else }metadata_options is not in the plan (the AWS provider's schema predates it)%{ endif }${local.uses_template ? " (neither in the instance nor in its launch template)" : ""}"
-    own_message     = !local.in_schema ? (local.launched ? "metadata_options is not in the plan (the AWS provider's schema predates it), so the account default and the AMI decide at launch: whether IMDSv2 is required is known only after apply" : "metadata_options is not in the plan (the AWS provider's schema predates it): nothing shows that the existing instance requires IMDSv2") : (
+    own_message     = !local.in_schema ? (local.launched ? "metadata_options is not in the plan (the AWS provider's schema predates it), so the account default and the AMI decide at launch: whether IMDSv2 is required is known only after apply" : "metadata_options is not in the plan (the AWS provider's schema predates it), so whether the existing instance requires IMDSv2 is known only after apply") : (
       local.shown == "(unknown)" ? "metadata_options is known only after apply" : (
         core::length(local.unknown_fields) > 0 ? "${core::join(" and ", local.unknown_fields)} %{ if core::length(local.unknown_fields) == 1 }is%{ else }are%{ endif } known only after apply" :
         "metadata_options.http_tokens is ${local.quoted.tokens} and http_endpoint is ${local.quoted.endpoint}; IMDSv2 needs http_tokens = \"required\" (or the endpoint \"disabled\")"
@@ -248,8 +250,9 @@ resource_policy "aws_spot_instance_request" "spot_instance_request" {
     tokens         = core::try(attrs.metadata_options[0].http_tokens, null)
     endpoint       = core::try(attrs.metadata_options[0].http_endpoint, null)
     unknown_fields = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
-    # Without the attribute AWS decides at launch: known only after apply, like the id.
-    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : core::try(attrs.id, "") == "(decided at launch)"
+    # Without the attribute nothing in the plan decides: AWS decides at launch, and an existing
+    # resource's setting is not in the plan.
+    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : tfgate::unknown(local.message)
     own_decides     = local.sets_options || !local.launched
     decider_known   = core::valuetostring(local.own_decides) != "(unknown)"
 
@@ -269,7 +272,7 @@ resource_policy "aws_spot_instance_request" "spot_instance_request" {
     # Messages, one per decider.
     quoted          = { for k, v in { tokens = local.tokens, endpoint = local.endpoint } : k => v == null ? "not set" : "\"${v}\"" }
     not_set         = "%{ if local.in_schema }metadata_options is not set%{ else }metadata_options is not in the plan (the AWS provider's schema predates it)%{ endif }${local.uses_template ? " (neither in the request nor in its launch template)" : ""}"
-    own_message     = !local.in_schema ? (local.launched ? "metadata_options is not in the plan (the AWS provider's schema predates it), so the account default and the AMI decide at launch: whether IMDSv2 is required is known only after apply" : "metadata_options is not in the plan (the AWS provider's schema predates it): nothing shows that the existing request requires IMDSv2") : (
+    own_message     = !local.in_schema ? (local.launched ? "metadata_options is not in the plan (the AWS provider's schema predates it), so the account default and the AMI decide at launch: whether IMDSv2 is required is known only after apply" : "metadata_options is not in the plan (the AWS provider's schema predates it), so whether the existing request requires IMDSv2 is known only after apply") : (
       local.shown == "(unknown)" ? "metadata_options is known only after apply" : (
         core::length(local.unknown_fields) > 0 ? "${core::join(" and ", local.unknown_fields)} %{ if core::length(local.unknown_fields) == 1 }is%{ else }are%{ endif } known only after apply" :
         "metadata_options.http_tokens is ${local.quoted.tokens} and http_endpoint is ${local.quoted.endpoint}; IMDSv2 needs http_tokens = \"required\" (or the endpoint \"disabled\")"

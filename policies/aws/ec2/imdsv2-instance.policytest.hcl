@@ -135,8 +135,11 @@ resource "aws_instance" "another_alias_does_not_count" {
   # aws.eu has no defaults; the required default of aws.east must not pass it.
   # In a plan this instance's metadata_options are unknown and the verdict is
   # unknown (see the plan test); a mock has no unknown values, so the
-  # instance's own (absent) options stand for what AWS applies, and it fails.
+  # instance's own empty options stand for what AWS applies, and it fails.
+  # (Without the attribute at all, the provider's schema would predate it:
+  # unknown.)
   expect_failure = true
+  attrs          = { metadata_options = [] }
   meta           = { configured = ["ami", "instance_type"], provider_config_key = "aws.eu" }
 }
 

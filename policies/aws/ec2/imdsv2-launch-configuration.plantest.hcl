@@ -34,6 +34,6 @@ plan_test "dynamic metadata_options blocks" {
 plan_test "a provider without metadata_options" {
   plan    = "../../testdata/imdsv2-provider-without-metadata-options.json"
   fail    = []
-  unknown = ["aws_launch_configuration.launched"]
+  unknown = ["aws_launch_configuration.existing", "aws_launch_configuration.launched"]
   pass    = []
 }

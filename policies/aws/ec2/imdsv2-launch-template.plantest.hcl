@@ -43,7 +43,7 @@ plan_test "dynamic metadata_options blocks" {
 plan_test "a provider without metadata_options" {
   plan    = "../../testdata/imdsv2-provider-without-metadata-options.json"
   fail    = []
-  unknown = ["aws_launch_template.launched"]
+  unknown = ["aws_launch_template.existing", "aws_launch_template.launched"]
   pass    = []
 }
 

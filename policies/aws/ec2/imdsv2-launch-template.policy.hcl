@@ -81,7 +81,8 @@ policy {
         a `metadata_options` known at plan time on a create (or changed from the state) can
         only come from the configuration, so its values decide.
       - An AWS provider that predates `metadata_options` plans no such attribute: the
-        attribute is missing, not null, and the verdict on a create is unknown.
+        attribute is missing, not null, and the verdict is unknown (`tfgate::unknown`),
+        on a create as on an unchanged resource, whose setting the plan does not show.
     EOT
 
     references = [
@@ -119,8 +120,8 @@ resource_policy "aws_launch_template" "launch_template" {
     tokens         = core::try(attrs.metadata_options[0].http_tokens, null)
     endpoint       = core::try(attrs.metadata_options[0].http_endpoint, null)
     unknown_fields = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
-    # Without the attribute, what instances get is decided at launch: known only after apply, like the id.
-    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : core::try(attrs.id, "") == "(decided at launch)"
+    # Without the attribute, what instances get is decided at launch: nothing in the plan decides.
+    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : tfgate::unknown(local.message)
 
     # 2. Account defaults on the same provider configuration (account and Region).
     defaults         = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == core::try(meta.provider_config_key, null)]

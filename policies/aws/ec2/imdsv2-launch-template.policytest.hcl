@@ -43,9 +43,10 @@ resource "aws_launch_template" "unset_with_optional_default" {
 
 resource "aws_launch_template" "unset_and_no_default_for_this_provider" {
   # In a plan the block is unknown and so is the verdict (see the plan tests);
-  # a mock's absent block stands for what AWS applies, and fails.
+  # a mock's empty block stands for what AWS applies, and fails. (Without the
+  # attribute at all, the provider's schema would predate it: unknown.)
   expect_failure = true
-  attrs          = { image_id = "ami-0123456789abcdef0" }
+  attrs          = { image_id = "ami-0123456789abcdef0", metadata_options = [] }
   meta           = { configured = ["image_id"], provider_config_key = "aws.eu" }
 }
 

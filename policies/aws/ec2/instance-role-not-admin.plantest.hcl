@@ -19,3 +19,12 @@ plan_test "showcase web-tier" {
   unknown = []
   pass    = ["aws_instance.bastion", "aws_instance.worker"]
 }
+
+# A plan without a configuration section (stripped or generated): the planned
+# iam_instance_profile decides, and profiles and roles are found by name.
+plan_test "a plan without configuration" {
+  plan    = "../../testdata/instance-roles-no-configuration.json"
+  fail    = ["aws_instance.admin_by_name"]
+  unknown = ["aws_instance.profile_unknown"]
+  pass    = ["aws_instance.no_profile", "aws_instance.plain_by_name"]
+}

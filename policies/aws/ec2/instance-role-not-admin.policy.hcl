@@ -76,6 +76,10 @@ policy {
       known value resolves a link (for example a profile whose `role` comes from a local
       value computed after apply), the verdict is unknown unless an administrator grant is
       found anyway. An instance without `iam_instance_profile` in its configuration passes.
+      A plan without a configuration section (stripped or generated) is judged on its
+      planned values: the instance's `iam_instance_profile` (null or empty: no profile;
+      known only after apply: unknown), and the roles' own `managed_policy_arns` and
+      `inline_policy` as planned.
       Profiles, roles and policies that the plan does not manage (created elsewhere) cannot
       be inspected: only the grants in this plan are judged, so an admin role managed
       outside this configuration is not detected. A policy document that is not valid JSON
@@ -92,51 +96,56 @@ policy {
   }
 }
 
-# What every instance is judged against, computed once per plan: the IAM
-# grants in the plan and whether each gives administrator access.
+# What every instance is judged against, computed once per plan.
 locals {
   admin_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
 
-  # Customer managed policies in the plan, with whether their document is admin.
-  customer_policies = [for pol in tfgate::resources("aws_iam_policy") : {
-    address = pol.address
-    arn     = pol.attrs.arn
-    admin = core::anytrue([
-      for s in core::flatten([core::try(core::jsondecode(pol.attrs.policy).Statement, [])]) :
-      core::try(s.Effect, "") == "Allow"
-      && core::anytrue([for a in core::flatten([core::try(s.Action, [])]) : a == "*" || a == "*:*"])
-      && core::anytrue([for r in core::flatten([core::try(s.Resource, [])]) : r == "*"])
-    ])
-  }]
+  # Every policy document in the plan, keyed by where it is: customer managed policies, inline
+  # role policies, and roles' own inline_policy blocks (ADDRESS#INDEX). One list, so that the
+  # administrator test below is written once.
+  documents = core::concat(
+    [for p in tfgate::resources("aws_iam_policy") : { key = p.address, policy = p.attrs.policy }],
+    [for p in tfgate::resources("aws_iam_role_policy") : { key = p.address, policy = p.attrs.policy }],
+    # (A list known only after apply has no keys yet: role_admin is then unknown.)
+    core::flatten([for r in tfgate::resources("aws_iam_role") : [
+      for i, ip in core::coalesce(core::try(r.attrs.inline_policy, null), []) : { key = "${r.address}#${i}", policy = ip.policy }
+    ] if core::valuetostring(core::try(r.attrs.inline_policy, null)) != "(unknown)"]),
+  )
+  # Administrator access: one statement allows every action on every resource.
+  admin_document = { for d in local.documents : d.key => core::anytrue([
+    for st in core::flatten([core::try(core::jsondecode(d.policy).Statement, [])]) :
+    core::try(st.Effect, "") == "Allow"
+    && core::anytrue([for a in core::flatten([core::try(st.Action, [])]) : a == "*" || a == "*:*"])
+    && core::anytrue([for r in core::flatten([core::try(st.Resource, [])]) : r == "*"])
+  ]) }
 
-  # Managed policy attachments: the role they name or refer to, and whether they grant admin.
-  attachments = [for g in tfgate::resources("aws_iam_role_policy_attachment") : {
-    address     = g.address
-    role        = g.attrs.role
-    role_refs   = [for r in tfgate::referenced("role", g.address) : r.address if r.meta.type == "aws_iam_role"]
-    policy_refs = [for r in tfgate::referenced("policy_arn", g.address) : r.address if r.meta.type == "aws_iam_policy"]
-    arn         = g.attrs.policy_arn
-  }]
-  attachment_grants = [for g in local.attachments : {
+  # A role's own lists count where its configuration sets them; without a configuration, as planned.
+  role_admin = { for r in tfgate::resources("aws_iam_role") : r.address => (
+    (local.own_list[r.address].managed_policy_arns ? core::contains(core::coalesce(core::try(r.attrs.managed_policy_arns, null), []), local.admin_arn) : false)
+    || (local.own_list[r.address].inline_policy ? core::anytrue([for i, ip in core::coalesce(core::try(r.attrs.inline_policy, null), []) : local.admin_document["${r.address}#${i}"]]) : false)
+  ) }
+  own_list = { for r in tfgate::resources("aws_iam_role") : r.address => {
+    for k in ["managed_policy_arns", "inline_policy"] : k => core::valuetostring(core::try(r.meta.configured, [])) == "(unknown)" || core::contains(core::try(r.meta.configured, []), k)
+  } }
+
+  # Grants to roles: the role by reference, or by name; the policy by reference, or by ARN.
+  attachment_grants = [for g in tfgate::resources("aws_iam_role_policy_attachment") : {
     address   = g.address
-    role      = g.role
-    role_refs = g.role_refs
-    admin = (core::length(g.policy_refs) > 0
-      ? core::anytrue([for c in local.customer_policies : c.admin if core::contains(g.policy_refs, c.address)])
-      : (g.arn == local.admin_arn || core::anytrue([for c in local.customer_policies : c.admin && c.arn == g.arn])))
+    role      = g.attrs.role
+    role_refs = [for r in tfgate::referenced("role", g.address) : r.address if r.meta.type == "aws_iam_role"]
+    admin = core::anytrue(core::concat(
+      [for r in tfgate::referenced("policy_arn", g.address) : local.admin_document[r.address] if r.meta.type == "aws_iam_policy"],
+      core::length([for r in tfgate::referenced("policy_arn", g.address) : r if r.meta.type == "aws_iam_policy"]) > 0 ? [] : core::concat(
+        [g.attrs.policy_arn == local.admin_arn],
+        [for p in tfgate::resources("aws_iam_policy") : local.admin_document[p.address] && p.attrs.arn == g.attrs.policy_arn],
+      ),
+    ))
   }]
-
-  # Inline role policies.
   inline_grants = [for g in tfgate::resources("aws_iam_role_policy") : {
     address   = g.address
     role      = g.attrs.role
     role_refs = [for r in tfgate::referenced("role", g.address) : r.address if r.meta.type == "aws_iam_role"]
-    admin = core::anytrue([
-      for s in core::flatten([core::try(core::jsondecode(g.attrs.policy).Statement, [])]) :
-      core::try(s.Effect, "") == "Allow"
-      && core::anytrue([for a in core::flatten([core::try(s.Action, [])]) : a == "*" || a == "*:*"])
-      && core::anytrue([for r in core::flatten([core::try(s.Resource, [])]) : r == "*"])
-    ])
+    admin     = local.admin_document[g.address]
   }]
   grants = core::concat(local.attachment_grants, local.inline_grants)
 }
@@ -145,66 +154,51 @@ resource_policy "aws_instance" "instance_role_not_admin" {
   enforcement_level = "mandatory"
 
   locals {
+    # The configuration says whether a profile is set; without one, the planned value does.
+    no_config   = core::valuetostring(core::try(meta.configured, null)) == "(unknown)"
+    has_profile = local.no_config ? !core::contains([null, ""], core::try(attrs.iam_instance_profile, null)) : core::contains(meta.configured, "iam_instance_profile")
+    named       = core::try(attrs.iam_instance_profile, null) != null
 
-    # The instance's profiles: by reference first, by name otherwise.
-    profile_set  = core::contains(meta.configured, "iam_instance_profile")
+    # The instance's profiles, then each profile's roles: by reference first, by name otherwise.
     profile_refs = [for p in tfgate::referenced("iam_instance_profile") : p if p.meta.type == "aws_iam_instance_profile"]
-    profiles = (!local.profile_set ? [] : core::length(local.profile_refs) > 0 ? local.profile_refs
-      : [for p in tfgate::resources("aws_iam_instance_profile") : p if p.attrs.name == attrs.iam_instance_profile])
-
-    # Each profile's role: by reference first, by name otherwise.
-    with_role_refs = [for p in local.profiles : {
-      address   = p.address
+    profiles = !local.has_profile ? [] : (core::length(local.profile_refs) > 0 ? local.profile_refs
+    : [for p in tfgate::resources("aws_iam_instance_profile") : p if p.attrs.name == attrs.iam_instance_profile])
+    chains = [for p in local.profiles : {
+      profile   = p.address
       role_name = p.attrs.role
-      role_refs = [for r in tfgate::referenced("role", p.address) : r if r.meta.type == "aws_iam_role"]
+      role_refs = [for r in tfgate::referenced("role", p.address) : r.address if r.meta.type == "aws_iam_role"]
     }]
-    with_roles = [for p in local.with_role_refs : {
-      address   = p.address
-      role_name = p.role_name
-      roles = (core::length(p.role_refs) > 0 ? p.role_refs
-        : [for r in tfgate::resources("aws_iam_role") : r if r.attrs.name == p.role_name])
-    }]
-    chains = [for p in local.with_roles : {
-      profile    = p.address
-      role_name  = p.role_name
-      role_addrs = [for r in p.roles : r.address]
-      roles      = p.roles
-    }]
+    roles = [for c in local.chains : core::length(c.role_refs) > 0 ? c.role_refs
+    : [for r in tfgate::resources("aws_iam_role") : r.address if r.attrs.name == c.role_name]]
 
-    verdicts = [for c in local.chains : {
-      # Grants of this role: by reference when the grant refers to a role, by name otherwise.
-      admin_grants = [for g in local.grants : g.address if g.admin && (core::length(g.role_refs) > 0
-        ? core::anytrue([for a in g.role_refs : core::contains(c.role_addrs, a)])
-      : g.role == c.role_name)]
-      admin = core::anytrue(core::concat(
-        [for g in local.grants : g.admin && (core::length(g.role_refs) > 0
-          ? core::anytrue([for a in g.role_refs : core::contains(c.role_addrs, a)])
-        : g.role == c.role_name)],
-        [for r in c.roles :
-          (core::contains(core::try(r.meta.configured, []), "managed_policy_arns") ? core::contains(core::coalesce(r.attrs.managed_policy_arns, []), local.admin_arn) : false)
-          || (core::contains(core::try(r.meta.configured, []), "inline_policy") ? core::anytrue([
-            for ip in core::coalesce(r.attrs.inline_policy, []) : core::anytrue([
-              for s in core::flatten([core::try(core::jsondecode(ip.policy).Statement, [])]) :
-              core::try(s.Effect, "") == "Allow"
-              && core::anytrue([for a in core::flatten([core::try(s.Action, [])]) : a == "*" || a == "*:*"])
-              && core::anytrue([for x in core::flatten([core::try(s.Resource, [])]) : x == "*"])
-            ])
-          ]) : false)
-        ],
-      ))
-      # The role is known: found by reference, or named by a known value.
-      resolved = core::length(c.role_addrs) > 0 || c.role_name != null
-      text     = "${c.profile} (role ${core::coalesce(c.role_name, "unset")})"
-    }]
-    admin_sources = core::flatten([for v in local.verdicts : v.admin_grants])
+    # Per profile: the grants that make its role admin (a grant names the role by reference, or by name).
+    targets_role = [for i, c in local.chains : [for g in local.grants : core::length(g.role_refs) > 0
+    ? core::anytrue([for a in g.role_refs : core::contains(local.roles[i], a)]) : g.role == c.role_name]]
+    admin = [for i, c in local.chains : core::anytrue(core::concat(
+      [for j, g in local.grants : g.admin && local.targets_role[i][j]],
+      [for r in local.roles[i] : local.role_admin[r]],
+    ))]
+    # A role is resolved when found by reference, or named by a known value.
+    resolved = [for i, c in local.chains : core::length(local.roles[i]) > 0 || c.role_name != null]
+
+    ok = !local.has_profile || ((core::length(local.profiles) > 0 || local.named) && core::alltrue([for i, c in local.chains : !local.admin[i] && local.resolved[i]]))
+
+    # Message parts: what grants administrator access, or what is known only after apply.
+    admin_grants  = core::flatten([for i, c in local.chains : [for j, g in local.grants : g.address if g.admin && local.targets_role[i][j]]])
+    chain_text    = core::join(", ", [for c in local.chains : "${c.profile} (role ${core::coalesce(c.role_name, "unset")})"])
+    source_text   = core::length(local.admin_grants) > 0 ? core::join(", ", local.admin_grants) : "the role's own managed_policy_arns or inline_policy"
+    fail_text     = "${meta.address}: iam_instance_profile ${core::jsonencode(attrs.iam_instance_profile)} → ${local.chain_text} has administrator access through ${local.source_text}; grant the instance only the actions it needs."
+    profile_waits = core::valuetostring(local.has_profile) == "(unknown)" || core::valuetostring(local.chains) == "(unknown)" || (core::length(local.profiles) == 0 && core::valuetostring(local.named) == "(unknown)")
+    unknown_parts = local.profile_waits ? ["iam_instance_profile is known only after apply, so its profile and role cannot be found"] : core::concat(
+      [for i, c in local.chains : "the role of ${c.profile} is known only after apply" if core::valuetostring(local.resolved[i]) == "(unknown)"],
+      [for i, c in local.chains : "whether the role of ${c.profile} has administrator access is known only after apply (a policy document or policy ARN is)" if core::valuetostring(local.resolved[i]) == "true" && core::valuetostring(local.admin[i]) == "(unknown)"],
+    )
+    unknown_text = "${meta.address}: ${core::join("; ", local.unknown_parts)}"
   }
 
   enforce {
     # Unresolvable profile names (value known only after apply, no reference) stay unknown.
-    condition = (!local.profile_set || (
-      (core::length(local.profiles) > 0 || core::try(attrs.iam_instance_profile, null) != null)
-      && core::alltrue([for v in local.verdicts : !v.admin && v.resolved])
-    ))
-    error_message = "${meta.address}: iam_instance_profile ${core::jsonencode(attrs.iam_instance_profile)} → ${core::join(", ", [for v in local.verdicts : v.text])} has administrator access through ${core::length(local.admin_sources) > 0 ? core::join(", ", local.admin_sources) : "the role's own managed_policy_arns or inline_policy"}; grant the instance only the actions it needs."
+    condition     = local.ok
+    error_message = core::valuetostring(local.ok) == "(unknown)" ? local.unknown_text : local.fail_text
   }
 }

@@ -89,36 +89,35 @@ resource_policy "aws_default_security_group" "default_security_group" {
   operations        = ["create", "update", "no-op"]
 
   locals {
-    configured = core::try(meta.configured, [])
-    launched   = core::contains(["create", "replace"], meta.operation)
+    launched = core::contains(["create", "replace"], meta.operation)
 
-    # Per side: the planned rules, and whether they count. An unset side means "no rules"
-    # (the provider strips the group when adopting it; state rules on an update come from
-    # separate rule resources, judged below). Block syntax before Terraform 1.1 and
-    # `dynamic` blocks are missing from the configuration's keys, so a known value on a
-    # create, or one that differs from the state, counts too. valuetostring shows an
-    # unknown as "(unknown)".
-    sides = { for k in ["ingress", "egress"] : k => {
-      rules      = core::try(attrs[k], null)
-      shown      = core::try(core::valuetostring(attrs[k]), "(absent)")
-      configured = core::contains(local.configured, k)
-      changed    = core::try(core::valuetostring(attrs[k]), "(absent)") != core::try(core::valuetostring(prior_attrs[k]), "(absent)")
-    } }
-    counted = { for k, s in local.sides : k => (s.configured || (!core::contains(["(unknown)", "(absent)", "(null)"], s.shown) && (local.launched || s.changed))) ? core::coalesce(s.rules, []) : [] }
-    unknown_sides = [for k, s in local.sides : k if s.shown == "(unknown)" && s.configured]
+    # Per side (ingress, egress): the rules that count. A side counts when the configuration
+    # sets it, or when the plan shows rules only the configuration can have set: block syntax
+    # before Terraform 1.1 and `dynamic` blocks are missing from the configuration's keys, but a
+    # known value on a create, or one that differs from the state, comes from it. An unset side
+    # means "no rules" (the provider strips the group when adopting it; rules of separate rule
+    # resources are judged below). valuetostring shows an unknown as "(unknown)".
+    configured = { for k in ["ingress", "egress"] : k => core::contains(core::try(meta.configured, []), k) }
+    shown      = { for k in ["ingress", "egress"] : k => core::try(core::valuetostring(attrs[k]), "(absent)") }
+    planned    = { for k, v in local.shown : k => !core::contains(["(unknown)", "(absent)", "(null)"], v) && (local.launched || v != core::try(core::valuetostring(prior_attrs[k]), "(absent)")) }
+    rules      = { for k in ["ingress", "egress"] : k => (local.configured[k] || local.planned[k]) ? core::coalesce(core::try(attrs[k], null), []) : [] }
+    waiting    = [for k in ["ingress", "egress"] : k if local.shown[k] == "(unknown)" && local.configured[k]]
 
-    no_rules = core::length(local.counted.ingress) == 0 && core::length(local.counted.egress) == 0
+    no_rules = core::length(local.rules.ingress) == 0 && core::length(local.rules.egress) == 0
 
-    unknown_message = "${core::join(" and ", local.unknown_sides)} of the default security group %{ if core::length(local.unknown_sides) == 1 }is%{ else }are%{ endif } known only after apply, so whether it has rules cannot be decided at plan time"
-    rules_message   = "the default security group has ${core::length(local.counted.ingress)} ingress and ${core::length(local.counted.egress)} egress rule(s); set ingress = [] and egress = [] and give workloads their own security groups."
+    # Message parts.
+    unknown_message = "${core::join(" and ", local.waiting)} of the default security group %{ if core::length(local.waiting) == 1 }is%{ else }are%{ endif } known only after apply, so whether it has rules cannot be decided at plan time"
+    rules_message   = "the default security group has ${core::length(local.rules.ingress)} ingress and ${core::length(local.rules.egress)} egress rule(s); set ingress = [] and egress = [] and give workloads their own security groups."
   }
 
   enforce {
     condition     = local.no_rules
-    error_message = "${meta.address}: ${core::length(local.unknown_sides) > 0 ? local.unknown_message : local.rules_message}"
+    error_message = "${meta.address}: ${core::length(local.waiting) > 0 ? local.unknown_message : local.rules_message}"
   }
 }
 
+# Rules attached to a default group by separate resources: one block per rule resource type
+# (a policy block targets one type), so the three blocks below repeat the same lookup.
 resource_policy "aws_security_group_rule" "security_group_rule" {
   enforcement_level = "mandatory"
   filter            = core::length(local.default_groups) > 0

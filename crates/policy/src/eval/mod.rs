@@ -12,7 +12,8 @@
 //!   argument is not wholly known. Neither makes unknown known.
 //! - Everything derived from a sensitive value is sensitive: element access
 //!   inherits the container's mark, `for` results inherit the collection's,
-//!   conditionals the condition's, function results any argument's (also
+//!   conditionals the condition's, function results any argument's (but
+//!   `lookup` only the marks of what it returns, as indexing; also
 //!   `can`, which Terraform leaves unmarked: a yes/no about a secret is
 //!   still about the secret). The mark stays on the container (no deep
 //!   copy); every reader takes it along instead: `for` keys, indexes and
@@ -177,7 +178,9 @@ impl ResourceSource for NoResources {
 
 /// File-level local values computed once and shared by every evaluation of
 /// the file (they cannot depend on the target).
-pub(crate) type LocalCache = BTreeMap<String, OnceLock<Result<Value, EvalError>>>;
+/// Each value is kept with the `tfgate::unknown` reasons its evaluation
+/// recorded, so that a later reader of the cached value records them too.
+pub(crate) type LocalCache = BTreeMap<String, OnceLock<(Result<Value, EvalError>, Vec<String>)>>;
 
 pub(crate) fn new_cache(locals: &BTreeMap<String, LocalDef>) -> LocalCache {
     locals.keys().map(|k| (k.clone(), OnceLock::new())).collect()
@@ -209,9 +212,12 @@ pub(crate) struct Ctx<'a> {
     vars: RefCell<Vec<(tfgate_plan::Key, Value)>>,
     /// Block locals computed in this run, by definition: a handful, so a
     /// short list compared by address beats a map keyed by name.
-    block_cache: RefCell<Vec<(*const LocalDef, R)>>,
+    block_cache: RefCell<Vec<(*const LocalDef, R, Vec<String>)>>,
     /// Locals being evaluated (by address), to report self-reference.
     in_progress: RefCell<Vec<*const LocalDef>>,
+    /// The reasons of the `tfgate::unknown` calls evaluated so far (see
+    /// [`Ctx::take_unknown_reasons`]).
+    unknown_reasons: RefCell<Vec<String>>,
 }
 
 type R = Result<Value, EvalError>;
@@ -228,7 +234,15 @@ impl<'a> Ctx<'a> {
             vars: RefCell::new(Vec::new()),
             block_cache: RefCell::new(Vec::new()),
             in_progress: RefCell::new(Vec::new()),
+            unknown_reasons: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The reasons recorded by `tfgate::unknown` calls since the last call
+    /// (including those inside local values read, even when cached), so that
+    /// an unknown condition can say why it is unknown.
+    pub fn take_unknown_reasons(&self) -> Vec<String> {
+        std::mem::take(&mut *self.unknown_reasons.borrow_mut())
     }
 
     /// Adds root variables (used for standalone expressions and tests).
@@ -573,20 +587,41 @@ impl<'a> Ctx<'a> {
     fn local(&self, name: &str, span: Span) -> R {
         if let Some(def) = self.scope.block_locals.and_then(|l| l.get(name)) {
             let id: *const LocalDef = def;
-            if let Some((_, r)) = self.block_cache.borrow().iter().find(|(d, _)| *d == id) {
+            if let Some((_, r, reasons)) = self.block_cache.borrow().iter().find(|(d, ..)| *d == id) {
+                self.unknown_reasons.borrow_mut().extend(reasons.iter().cloned());
                 return r.clone();
             }
-            let r = self.eval_local(def, span);
-            self.block_cache.borrow_mut().push((id, r.clone()));
+            let (r, reasons) = self.eval_local_with_reasons(def, span);
+            self.block_cache.borrow_mut().push((id, r.clone(), reasons));
             return r;
         }
         let Some(def) = self.scope.file_locals.get(name) else {
             return Err(EvalError::new(span, format!("Reference to undeclared local value \"{name}\"")));
         };
         match self.scope.file_cache.and_then(|c| c.get(name)) {
-            Some(cell) => cell.get_or_init(|| self.eval_local(def, span)).clone(),
+            Some(cell) => {
+                let mut fresh = false;
+                let (r, reasons) = cell.get_or_init(|| {
+                    fresh = true;
+                    self.eval_local_with_reasons(def, span)
+                });
+                // A fresh evaluation has recorded its reasons already.
+                if !fresh {
+                    self.unknown_reasons.borrow_mut().extend(reasons.iter().cloned());
+                }
+                r.clone()
+            }
             None => self.eval_local(def, span),
         }
+    }
+
+    /// Evaluates a local for a cache: its value, and the `tfgate::unknown`
+    /// reasons recorded meanwhile (which stay recorded here too).
+    fn eval_local_with_reasons(&self, def: &LocalDef, span: Span) -> (R, Vec<String>) {
+        let before = self.unknown_reasons.borrow().len();
+        let r = self.eval_local(def, span);
+        let reasons = self.unknown_reasons.borrow()[before..].to_vec();
+        (r, reasons)
     }
 
     /// Evaluates a local's definition in its own scope: no `for` variables
@@ -971,7 +1006,8 @@ impl<'a> Ctx<'a> {
         match result {
             Ok(v) => {
                 self.charge_value(&v, span)?;
-                Ok(v.mark_if(marked))
+                // A function that marks its result itself keeps the marks it gave.
+                Ok(if crate::functions::marks_its_result(func.name) { v } else { v.mark_if(marked) })
             }
             Err(e) => {
                 let at = e.argument.and_then(|i| call.args.get(i.min(call.args.len().saturating_sub(1))));
@@ -999,6 +1035,9 @@ impl<'a> Ctx<'a> {
     ///   policy can follow a chain of references: instance → instance
     ///   profile → role.
     fn call_tfgate(&self, call: &Call, span: Span) -> R {
+        if call.name == "unknown" {
+            return self.call_unknown(call, span);
+        }
         let (arg, from_arg) = match (call.name.as_str(), call.args.as_slice()) {
             (_, [arg]) => (arg, None),
             ("referenced", [arg, from]) => (arg, Some(from)),
@@ -1059,6 +1098,24 @@ impl<'a> Ctx<'a> {
         };
         self.step(span)?;
         Ok(Value::list(out).mark_if(marked))
+    }
+
+    /// `tfgate::unknown(REASON)`: an unknown value, with the reason
+    /// recorded for the finding's message (see [`crate::functions::unknown`]).
+    fn call_unknown(&self, call: &Call, span: Span) -> R {
+        let [arg] = call.args.as_slice() else {
+            return Err(EvalError::new(
+                span,
+                format!("Wrong number of arguments: {} takes 1 argument", call.full_name()),
+            ));
+        };
+        let reason = self.eval(arg)?;
+        let text = crate::functions::unknown::reason_text(&reason).map_err(|m| {
+            EvalError::new(arg.span, format!("Invalid argument: {m}")).sensitive_if(reason.contains_sensitive())
+        })?;
+        self.charge_bytes(text.len() as u64, arg.span)?;
+        self.unknown_reasons.borrow_mut().push(text);
+        Ok(crate::functions::unknown::result(&reason))
     }
 
     fn call_try(&self, call: &Call, span: Span) -> R {

@@ -8,7 +8,8 @@
 //!   unknown arguments affect it (`length` of a known list with unknown
 //!   elements is known; most functions return unknown for any unknown input).
 //! - The result is marked sensitive when any argument that contributed to it
-//!   is sensitive (at any depth).
+//!   is sensitive (at any depth); except for the functions that mark their
+//!   result themselves ([`marks_its_result`]: `lookup`, which is indexing).
 //! - `try`, `can` and `getresources` are not here: they need unevaluated
 //!   arguments or the plan, so the evaluator implements them. Neither are the
 //!   policy framework's `getdatasource` (needs the plan) and `gethttprequest`
@@ -37,8 +38,19 @@ mod regexp;
 mod semver;
 mod strings;
 mod time;
+pub(crate) mod unknown;
 
 use tfgate_plan::Value;
+
+/// Whether a function marks its result itself, with exactly the marks of
+/// what the result is made of, instead of taking every argument's marks at
+/// any depth. `lookup(map, key)` is `map[key]`: the element keeps its own
+/// marks plus those of the map and the key, but a secret elsewhere in the map
+/// (a pre-0.15 plan's `password_data` beside `root_block_device`) is not part
+/// of it, so it must not hide the element in a message.
+pub fn marks_its_result(name: &str) -> bool {
+    matches!(name, "lookup")
+}
 
 /// How many arguments a function takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -297,6 +309,24 @@ mod tests {
                 assert!(v.contains_sensitive(), "{}: sensitive argument {i} does not mark {v:?}", func.name);
             }
         }
+    }
+
+    #[test]
+    fn lookup_takes_only_the_marks_of_what_it_returns() {
+        let secret_beside = obj(vec![("password_data", s("hunter2").into_sensitive()), ("root", s("vol-1"))]);
+        assert!(marks_its_result("lookup"));
+        let v = (lookup("lookup").unwrap().call)(&[secret_beside.clone(), s("root")]).unwrap();
+        assert_eq!(v, s("vol-1"));
+        assert!(!v.contains_sensitive());
+        // The secret itself, a marked map, a marked key, a marked default: marked.
+        let v = (lookup("lookup").unwrap().call)(&[secret_beside.clone(), s("password_data")]).unwrap();
+        assert!(v.sensitive);
+        let v = (lookup("lookup").unwrap().call)(&[secret_beside.clone().into_sensitive(), s("root")]).unwrap();
+        assert!(v.sensitive);
+        let v = (lookup("lookup").unwrap().call)(&[secret_beside.clone(), s("root").into_sensitive()]).unwrap();
+        assert!(v.sensitive);
+        let v = (lookup("lookup").unwrap().call)(&[secret_beside, s("nope"), s("d").into_sensitive()]).unwrap();
+        assert!(v.sensitive);
     }
 
     #[test]
