@@ -38,7 +38,7 @@ while [ $# -gt 0 ]; do
 	--target) [ $# -ge 2 ] || die "--target needs a value"; target="$2"; shift 2 ;;
 	--target=*) target="${1#*=}"; shift ;;
 	-h | --help)
-		sed -n '2,19p' "$0" 2>/dev/null | sed 's/^# \{0,1\}//'
+		sed -n '2,18p' "$0" 2>/dev/null | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*) die "unknown option: $1 (see --help)" ;;
@@ -105,6 +105,7 @@ if [ "$version" = latest ]; then
 	version=$(tr -d ' \r\n' <"$tmp/VERSION")
 fi
 case "$version" in
+*[!A-Za-z0-9._+-]*) die "not a release tag: $version (expected e.g. v0.1.0)" ;;
 v[0-9]*) ;;
 [0-9]*) version="v$version" ;;
 *) die "not a release tag: $version (expected e.g. v0.1.0)" ;;

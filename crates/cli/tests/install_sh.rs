@@ -202,8 +202,11 @@ fn a_missing_release_or_platform_is_a_clear_error() {
         assert!(!out.status.success());
         assert!(stderr(&out).contains(what), "{os}/{arch}: {}", stderr(&out));
     }
-    let out = f.install("Linux", "x86_64", &["--version", "main"]);
-    assert!(stderr(&out).contains("not a release tag: main"), "{}", stderr(&out));
+    for tag in ["main", "v1/../../etc", "v1 2"] {
+        let out = f.install("Linux", "x86_64", &["--version", tag]);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains(&format!("not a release tag: {tag}")), "{}", stderr(&out));
+    }
     let out = f.install("Linux", "x86_64", &["--frobnicate"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("unknown option: --frobnicate"));
