@@ -13,6 +13,7 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -126,6 +127,7 @@ def run(action, tfgate):
 
     for f in t.failures:
         print(f"action.yml: {f}")
+    shutil.rmtree(tmp, ignore_errors=True)
     return bool(t.failures)
 
 
