@@ -1,6 +1,11 @@
 //! Embeds the built-in policy library (`policies/` at the workspace root)
 //! into the binary: every `.policy.hcl` and `.policytest.hcl` file, with its
 //! path relative to `policies/`.
+//!
+//! `crates/cli/policies` is a link to the workspace's `policies/`, so that
+//! `cargo package` copies the library into the published crate; a checkout
+//! without links (Windows' default) leaves a plain file there, and the
+//! workspace folder is read instead.
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +24,9 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let packaged = manifest.join("policies");
+    let root = if packaged.is_dir() { packaged } else { manifest.join("../../policies") };
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files);

@@ -22,6 +22,7 @@ use tfgate_report::{
 use crate::check_sentinel::SentinelSets;
 use crate::plan_input::read_plan_text;
 use crate::policies_input::{load_policies, scan, Walk, BUILTIN_PREFIX};
+use crate::style::StyleArgs;
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -109,7 +110,10 @@ impl LimitArgs {
     }
 }
 
-pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
+pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
+    if style.quiet && args.verbose {
+        anyhow::bail!("--quiet and --verbose cannot be used together: -q shows only what blocks, -v everything");
+    }
     let mut config = match args.config.clone().map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? {
         Some(path) => config::load_config(&path).map_err(config_error)?,
         None => Config::default(),
@@ -148,7 +152,7 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
     // Plans are independent: read and evaluate them in parallel, with a
     // progress bar for long multi-plan runs on a terminal.
     let (plans, skipped) = expand_plan_paths(&args.plans)?;
-    let progress = (plans.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+    let progress = (plans.len() > 1 && !style.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(plans.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} plans {msg}")
@@ -273,11 +277,12 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
     report.gate = decide(&mut report.findings, &report.errors, unknown);
 
     let terminal = std::io::stdout().is_terminal();
-    let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = style.color_stdout();
     // On a terminal, tables wrap their messages to its width.
     let width = terminal.then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))).flatten();
     let options = RenderOptions {
         color,
+        quiet: style.quiet,
         verbose: args.verbose,
         group_by_module: args.group_by.as_deref() == Some("module"),
         unknown_as: args.junit_unknown.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?,
@@ -291,7 +296,8 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
             .split_once('=')
             .with_context(|| format!("--output {spec}: expected FORMAT=PATH, e.g. sarif=results.sarif"))?;
         let format: Format = format.parse().map_err(|e: ReportError| anyhow::anyhow!("--output {spec}: {e}"))?;
-        let file_options = RenderOptions { color: false, ..options.clone() };
+        // Files are for machines and later reading: complete, without colour.
+        let file_options = RenderOptions { color: false, quiet: false, ..options.clone() };
         // A report that cannot be made is not a write error: told apart so
         // that its own message is shown.
         let mut failed = None;

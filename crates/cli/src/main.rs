@@ -9,12 +9,14 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod check_sentinel;
+mod generate;
 mod inspect;
 mod plan_input;
 mod policies_cmd;
 mod policies_input;
 mod sentinel_cmd;
 mod source_locations;
+mod style;
 mod test_cmd;
 
 #[global_allocator]
@@ -43,6 +45,8 @@ extern "C" fn tune_allocator() {
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    style: style::StyleArgs,
 }
 
 #[derive(Subcommand)]
@@ -58,6 +62,10 @@ enum Command {
     Test(test_cmd::TestArgs),
     /// Run Sentinel policy sets as HashiCorp's `sentinel` CLI does: `sentinel test`, `sentinel apply`.
     Sentinel(sentinel_cmd::SentinelArgs),
+    /// Print a shell completion script: `tfgate completions bash > ~/.local/share/bash-completion/completions/tfgate`.
+    Completions(generate::CompletionsArgs),
+    /// Print the man page (roff): `tfgate man > ~/.local/share/man/man1/tfgate.1`.
+    Man(generate::ManArgs),
 }
 
 /// Exit codes, documented in docs/cli.md.
@@ -89,14 +97,17 @@ fn main() -> ExitCode {
     // full disk is handled the same way everywhere: `check` streams its
     // report (it can be gigabytes) into the sink, the other subcommands
     // render into a buffer first.
+    style::set_quiet(cli.style.quiet);
     let mut sink = StdoutSink::default();
     let mut out = String::new();
     let result = match cli.command {
-        Command::Check(args) => check::run(*args, &mut sink),
+        Command::Check(args) => check::run(*args, cli.style, &mut sink),
         Command::Inspect(args) => inspect::run(args, &mut out),
         Command::Policies(args) => policies_cmd::run(args, &mut out),
         Command::Test(args) => test_cmd::run(args, &mut out),
         Command::Sentinel(args) => sentinel_cmd::run(args, &mut sink),
+        Command::Completions(args) => generate::completions(args, &mut out),
+        Command::Man(args) => generate::man(args, &mut out),
     };
     if sink.failed.is_none() {
         let _ = sink.write_all(out.as_bytes());
@@ -189,8 +200,11 @@ pub fn say(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
-/// `note: …` on standard error, for things skipped on purpose.
+/// `note: …` on standard error, for things skipped on purpose; not with `-q`.
 pub fn note(line: &str) {
+    if style::quiet() {
+        return;
+    }
     say(&format!("note: {line}"));
 }
 

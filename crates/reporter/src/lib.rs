@@ -122,8 +122,11 @@ impl FromStr for UnknownAs {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RenderOptions {
     /// ANSI colours (table, sentinel). The CLI turns this on for a TTY
-    /// without `NO_COLOR`.
+    /// without `NO_COLOR`, or with `--color always`.
     pub color: bool,
+    /// Table only: just what blocks the gate (blocking findings, errors,
+    /// problems of the run) and the summary line (`--quiet`).
+    pub quiet: bool,
     /// Show passing findings too (table, markdown, sentinel, sarif as
     /// `kind: pass` results). JSON and JUnit always contain them.
     pub verbose: bool,

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use unicode_width::UnicodeWidthChar;
 
 use crate::text::{terminal_safe, Out, Push};
-use crate::{module_rollup, summary_line, Counts, Finding, PolicyInfo, RenderOptions, Report, Status};
+use crate::{module_rollup, summary_line, Counts, Effect, Finding, PolicyInfo, RenderOptions, Report, Status};
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -71,7 +71,14 @@ fn render_policies(report: &Report, options: &RenderOptions, paint: &Paint, out:
         .par_iter()
         .map(|policy| {
             let mut section = String::new();
-            let findings = by_policy.get(policy.id.as_str()).cloned().unwrap_or_default();
+            let mut findings = by_policy.get(policy.id.as_str()).cloned().unwrap_or_default();
+            if options.quiet {
+                // What does not block is left to the summary line.
+                findings.retain(|f| matches!(f.effect, Effect::Blocks | Effect::Errors));
+                if findings.is_empty() {
+                    return section;
+                }
+            }
             render_policy(report, policy, findings, options, paint, &mut section);
             section
         })
