@@ -432,7 +432,7 @@ struct PlanPath {
 
 /// An error's message without the leading file name (a report names the plan on its own).
 fn without_name(e: &anyhow::Error, name: &str) -> String {
-    let full = format!("{e:#}");
+    let full = crate::error_text(e);
     full.strip_prefix(name).and_then(|m| m.strip_prefix(": ")).map_or_else(|| full.clone(), str::to_string)
 }
 

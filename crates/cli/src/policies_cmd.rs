@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
-use tfgate_policy::check::{describe_policies, policy_id, CheckOptions};
+use tfgate_policy::check::{describe_policies, CheckOptions};
+use tfgate_policy::identity::PolicyIndex;
 use tfgate_policy::{PolicyFile, PolicySet};
 
 use crate::policies_input::{load_policies, BUILTIN_PREFIX};
@@ -46,22 +47,26 @@ pub fn run(args: PoliciesArgs, stdout: &mut String) -> Result<u8> {
         }
         PoliciesCommand::Show { id, policies } => {
             let set = load_policies(&policies)?;
-            let Some(file) = find(&set, &id) else {
-                bail!("no policy with id or name {id:?}; `tfgate policies list` shows them");
-            };
-            *stdout = document(file);
+            *stdout = document(find(&set, &id)?);
         }
     }
     Ok(exit::PASS)
 }
 
-/// The file holding a policy by id, alias or block name.
-pub fn find<'a>(set: &'a PolicySet, id: &str) -> Option<&'a PolicyFile> {
-    set.files().iter().find(|f| {
-        f.config.tfgate.id.as_deref() == Some(id)
-            || f.config.tfgate.aliases.iter().any(|a| a == id)
-            || f.policies.iter().any(|p| p.name == id || policy_id(f, p) == id)
-    })
+/// The file holding a policy named by id, former id, block id or block
+/// label, as `tfgate.hcl` and `--override` name them. A name that fits
+/// several policies is an error listing them, never a silent pick; a name
+/// in the wrong case gets a "did you mean".
+pub fn find<'a>(set: &'a PolicySet, id: &str) -> Result<&'a PolicyFile> {
+    let index = PolicyIndex::new(set);
+    let resolved = index.resolve(id).map_err(|e| anyhow::anyhow!("{e}; `tfgate policies list` shows the policies"))?;
+    let mut files: Vec<usize> = resolved.blocks.iter().map(|b| index.file(*b)).collect();
+    files.dedup();
+    if let [one] = files[..] {
+        return Ok(&set.files()[one]);
+    }
+    let ids: Vec<&str> = resolved.blocks.iter().map(|b| index.id(*b)).collect();
+    bail!("{id:?} names blocks of {} policies: {}; name one by its id", files.len(), ids.join(", "))
 }
 
 pub fn source_label(file: &PolicyFile) -> String {

@@ -153,7 +153,7 @@ fn disk_reports(paths: &[PathBuf], limits: Limits) -> Result<Vec<TestReport>> {
             let base = test.parent().unwrap_or(Path::new("."));
             let read = |p: &Path| -> Result<String, String> {
                 inside(&root, p)?;
-                read_plan_text(&p.display().to_string()).map(|t| t.text).map_err(|e| format!("{e:#}"))
+                read_plan_text(&p.display().to_string()).map(|t| t.text).map_err(|e| crate::error_text(&e))
             };
             reports.push(run_plan_tests_with(&policy, &tests, base, &read, limits));
         }
