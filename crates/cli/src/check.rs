@@ -44,7 +44,8 @@ pub struct CheckArgs {
     /// (the gate fails closed; the default), a warning, or a pass.
     #[arg(long, value_name = "MODE", value_enum)]
     unknown: Option<UnknownMode>,
-    /// The configuration file (policy sets, levels, inputs, waivers); `./tfgate.hcl` when it exists.
+    /// The configuration file (policy sets, levels, inputs, waivers); `tfgate.hcl` in the working
+    /// directory or a parent up to the repository root when it exists.
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
     /// Override a failing soft-mandatory (mandatory-overridable) policy for this run (repeatable):
@@ -380,7 +381,7 @@ fn apply_overrides(args: &CheckArgs, named: &BTreeSet<String>, report: &mut Repo
 }
 
 /// Configuration errors, every diagnostic rendered.
-fn config_error(e: tfgate_policy::PolicyError) -> anyhow::Error {
+pub(crate) fn config_error(e: tfgate_policy::PolicyError) -> anyhow::Error {
     match &e {
         tfgate_policy::PolicyError::Invalid(diags) => {
             let n = diags.iter().filter(|d| d.is_error()).count();
@@ -392,7 +393,7 @@ fn config_error(e: tfgate_policy::PolicyError) -> anyhow::Error {
 }
 
 /// Loads the policy sets a configuration names.
-fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_policy::PolicySet> {
+pub(crate) fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_policy::PolicySet> {
     let mut all = tfgate_policy::PolicySet::default();
     for s in sets {
         let set = match s {

@@ -10,6 +10,7 @@ use tfgate_policy::check::{describe_policies, CheckOptions};
 use tfgate_policy::identity::PolicyIndex;
 use tfgate_policy::{PolicyFile, PolicySet};
 
+use crate::check::{config_error, load_policy_sets};
 use crate::policies_input::{load_policies, BUILTIN_PREFIX};
 use crate::{exit, pad};
 
@@ -29,6 +30,10 @@ enum PoliciesCommand {
         /// Print a Markdown table linking to each policy's page (the catalog index).
         #[arg(long)]
         markdown: bool,
+        /// The configuration file whose policy sets and levels to show; `tfgate.hcl` in the
+        /// working directory or a parent up to the repository root when it exists.
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
     /// Show one policy's documentation: what it checks, why, examples, how unknown values are judged.
     Show {
@@ -41,9 +46,9 @@ enum PoliciesCommand {
 
 pub fn run(args: PoliciesArgs, stdout: &mut String) -> Result<u8> {
     match args.command {
-        PoliciesCommand::List { policies, markdown } => {
-            let set = load_policies(&policies)?;
-            *stdout = if markdown { list_markdown(&set) } else { list(&set) };
+        PoliciesCommand::List { policies, markdown, config } => {
+            let (set, options) = load_configured(&policies, config)?;
+            *stdout = if markdown { list_markdown(&set, &options) } else { list(&set, &options) };
         }
         PoliciesCommand::Show { id, policies } => {
             let set = load_policies(&policies)?;
@@ -73,9 +78,26 @@ pub fn source_label(file: &PolicyFile) -> String {
     file.name().to_string()
 }
 
+/// The policies `tfgate check` would run with the same `--policy` and
+/// configuration (its policy sets when no `--policy` is given), with the
+/// levels and inputs the configuration sets.
+fn load_configured(paths: &[PathBuf], config: Option<PathBuf>) -> Result<(PolicySet, CheckOptions)> {
+    let Some(path) = config.map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? else {
+        return Ok((load_policies(paths)?, CheckOptions::default()));
+    };
+    let mut config = tfgate_policy::config::load_config(&path).map_err(config_error)?;
+    let set = if paths.is_empty() && !config.policy_sets.is_empty() {
+        load_policy_sets(&config.policy_sets)?
+    } else {
+        load_policies(paths)?
+    };
+    let settings = tfgate_policy::identity::resolve_config(&set, &mut config).map_err(config_error)?;
+    Ok((set, CheckOptions { inputs: settings.inputs, levels: settings.levels, ..CheckOptions::default() }))
+}
+
 /// One line per policy block.
-pub fn list(set: &PolicySet) -> String {
-    let infos = describe_policies(set, &CheckOptions::default(), source_label);
+pub fn list(set: &PolicySet, options: &CheckOptions) -> String {
+    let infos = describe_policies(set, options, source_label);
     let mut out = String::new();
     let id_w = infos.iter().map(|p| p.id.chars().count()).max().unwrap_or(2).max(2);
     let target_w = infos.iter().map(|p| p.target.chars().count() + 9).max().unwrap_or(6).max(6);
@@ -98,7 +120,7 @@ pub fn list(set: &PolicySet) -> String {
 }
 
 /// The catalog index: one row per policy file, linking to `ID.md`.
-pub fn list_markdown(set: &PolicySet) -> String {
+pub fn list_markdown(set: &PolicySet, options: &CheckOptions) -> String {
     let mut out = String::from(
         "| Id | Title | Severity | Enforcement | Applies to | Controls |\n| --- | --- | --- | --- | --- | --- |\n",
     );
@@ -107,7 +129,7 @@ pub fn list_markdown(set: &PolicySet) -> String {
     for f in files {
         let mut one = PolicySet::default();
         one.push(f.clone());
-        let infos = describe_policies(&one, &CheckOptions::default(), source_label);
+        let infos = describe_policies(&one, options, source_label);
         let meta = &f.config.tfgate;
         let id = meta.id.clone().unwrap_or_else(|| infos.first().map_or_else(String::new, |p| p.id.clone()));
         let levels: std::collections::BTreeSet<&str> = infos.iter().map(|p| p.enforcement_level.as_str()).collect();
