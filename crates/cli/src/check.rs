@@ -166,10 +166,12 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
                 Err(e) => return PlanResult::Broken { name: input.name, message: e.to_string() },
             };
             let mut output = check_plan(&set, &plan, &input.name, &options);
+            let mut traces = Vec::new();
             if !sentinel.is_empty() {
-                let (findings, errors) = sentinel.check(&plan, text.clone(), &input.name);
-                output.findings.extend(findings);
-                output.errors.extend(errors);
+                let sentinel_output = sentinel.check(&plan, text.clone(), &input.name);
+                output.findings.extend(sentinel_output.findings);
+                output.errors.extend(sentinel_output.errors);
+                traces = sentinel_output.traces;
             }
             let info = PlanInfo {
                 path: input.name.clone(),
@@ -182,7 +184,7 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
             if single_plan {
                 std::mem::forget(plan);
             }
-            PlanResult::Checked(Box::new((info, output)))
+            PlanResult::Checked(Box::new((info, output, traces)))
         })
         .collect();
 
@@ -230,8 +232,9 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
             report.errors.push(RunError { message, plan: Some(dir.clone()), policy_id: None });
         }
     }
+    let mut sentinel_traces = std::collections::BTreeMap::new();
     for r in results {
-        let (info, output) = match r {
+        let (info, output, traces) = match r {
             PlanResult::Checked(c) => *c,
             PlanResult::Broken { name, message } => {
                 report.errors.push(RunError { message, plan: Some(name), policy_id: None });
@@ -240,6 +243,7 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
             PlanResult::NotAPlan { .. } => continue,
         };
         report.plans.push(info);
+        sentinel_traces.extend(traces);
         if report.findings.is_empty() {
             // Moved, not copied: a large plan has hundreds of thousands.
             report.findings = output.findings;
@@ -262,6 +266,7 @@ pub fn run(args: CheckArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
         group_by_module: args.group_by.as_deref() == Some("module"),
         unknown_as: args.junit_unknown.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?,
         width,
+        sentinel_traces,
     };
     // Files first: a CI step should get its SARIF even when stdout is cut short.
     for spec in &args.outputs {
@@ -409,18 +414,16 @@ pub(crate) fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_policy
 
 /// What became of one plan path.
 enum PlanResult {
-    Checked(Box<(PlanInfo, tfgate_policy::check::CheckOutput)>),
+    /// The plan's description, findings and errors, and its Sentinel policies' traces.
+    Checked(Box<(PlanInfo, tfgate_policy::check::CheckOutput, SentinelTraces)>),
     /// Found by a directory scan and clearly not a plan (`.terraform/modules/modules.json`, a report).
-    NotAPlan {
-        name: String,
-        why: String,
-    },
+    NotAPlan { name: String, why: String },
     /// Unreadable, or meant to be a plan and not a valid one.
-    Broken {
-        name: String,
-        message: String,
-    },
+    Broken { name: String, message: String },
 }
+
+/// The `trace:` text of each Sentinel policy, by (plan, policy id).
+type SentinelTraces = Vec<((String, String), String)>;
 
 /// Files a directory scan passed over, and why.
 type Skipped = Vec<(String, String)>;

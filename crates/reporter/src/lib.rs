@@ -133,6 +133,10 @@ pub struct RenderOptions {
     pub unknown_as: UnknownAs,
     /// Table only: wrap the tables to this many columns (the terminal width).
     pub width: Option<usize>,
+    /// Sentinel format only: the HCP Terraform `trace:` text of each Sentinel
+    /// policy's run, by (plan, policy id), already scrubbed of sensitive
+    /// values; such a policy is shown by its trace.
+    pub sentinel_traces: std::collections::BTreeMap<(String, String), String>,
 }
 
 fn format_names() -> String {
