@@ -95,7 +95,6 @@ pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io:
                     let what = if f.overridden { "Overridden" } else { "Waived" };
                     out.push_str(&format!("\n{what}: {}\n", terminal_safe(by)));
                 }
-                out.push('\n');
             }
             continue;
         }
