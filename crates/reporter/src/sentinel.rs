@@ -235,18 +235,20 @@ mod tests {
     /// Two blocks labelled `instance` in two policies are two names.
     #[test]
     fn names_do_not_collide_and_only_failing_policies_get_a_section() {
-        let mut report = Report::default();
-        report.policies = vec![
-            policy("TFG-EC2-001/instance", "instance"),
-            policy("TFG-EC2-006/instance", "instance"),
-            policy("TFG-EC2-007", "passes"),
-            policy("TFG-EC2-008", "matches_nothing"),
-        ];
-        report.findings = vec![
-            finding("TFG-EC2-001/instance", Status::Fail),
-            finding("TFG-EC2-006/instance", Status::Unknown),
-            finding("TFG-EC2-007", Status::Pass),
-        ];
+        let report = Report {
+            policies: vec![
+                policy("TFG-EC2-001/instance", "instance"),
+                policy("TFG-EC2-006/instance", "instance"),
+                policy("TFG-EC2-007", "passes"),
+                policy("TFG-EC2-008", "matches_nothing"),
+            ],
+            findings: vec![
+                finding("TFG-EC2-001/instance", Status::Fail),
+                finding("TFG-EC2-006/instance", Status::Unknown),
+                finding("TFG-EC2-007", Status::Pass),
+            ],
+            ..Default::default()
+        };
         let text = render(&report, &RenderOptions::default());
         assert!(text.contains("## Policy 1: TFG-EC2-001/instance (hard-mandatory)"), "{text}");
         assert!(text.contains("## Policy 2: TFG-EC2-006/instance (hard-mandatory)"), "{text}");
@@ -275,14 +277,12 @@ mod tests {
 
     #[test]
     fn sentinel_policies_use_their_trace() {
-        let mut report = Report::default();
         let mut p = policy("restrict-instance-types", "restrict-instance-types");
         p.target_kind = TargetKind::Plan;
-        report.policies = vec![p];
         let mut f = finding("restrict-instance-types", Status::Fail);
         f.target_kind = TargetKind::Plan;
         f.plan = "plan.json".into();
-        report.findings = vec![f];
+        let report = Report { policies: vec![p], findings: vec![f], ..Default::default() };
         let trace = "trace:\n    Fail - restrict-instance-types.sentinel\n".to_string();
         let mut options = RenderOptions::default();
         options.sentinel_traces.insert(("plan.json".into(), "restrict-instance-types".into()), trace.clone());

@@ -491,16 +491,14 @@ mod tests {
     #[test]
     fn policies_that_passed_or_matched_nothing_collapse_into_one_line() {
         use crate::Status;
-        let mut report = crate::Report::default();
-        report.policies = (0..29).map(|i| policy(&format!("TFG-X-{i:03}"))).collect();
-        report.policies.push(policy("TFG-FAILS"));
-        report.policies.push(policy("TFG-PASSES"));
-        report.policies.push(policy("TFG-WAIVED"));
-        report.findings = vec![
+        let mut policies: Vec<crate::PolicyInfo> = (0..29).map(|i| policy(&format!("TFG-X-{i:03}"))).collect();
+        policies.extend([policy("TFG-FAILS"), policy("TFG-PASSES"), policy("TFG-WAIVED")]);
+        let findings = vec![
             finding("TFG-FAILS", Status::Fail),
             finding("TFG-PASSES", Status::Pass),
             finding("TFG-WAIVED", Status::Waived),
         ];
+        let report = crate::Report { policies, findings, ..Default::default() };
         let text = crate::render(crate::Format::Table, &report, &RenderOptions::default()).unwrap();
         assert!(!text.contains("no resources matched") && !text.contains("TFG-X-"), "{text}");
         assert!(!text.contains("TFG-PASSES") && !text.contains("TFG-WAIVED"), "{text}");
@@ -519,9 +517,11 @@ mod tests {
     #[test]
     fn unknown_and_errors_get_a_table_too() {
         use crate::Status;
-        let mut report = crate::Report::default();
-        report.policies = vec![policy("TFG-UNKNOWN"), policy("TFG-ERROR")];
-        report.findings = vec![finding("TFG-UNKNOWN", Status::Unknown), finding("TFG-ERROR", Status::Error)];
+        let report = crate::Report {
+            policies: vec![policy("TFG-UNKNOWN"), policy("TFG-ERROR")],
+            findings: vec![finding("TFG-UNKNOWN", Status::Unknown), finding("TFG-ERROR", Status::Error)],
+            ..Default::default()
+        };
         let text = crate::render(crate::Format::Table, &report, &RenderOptions::default()).unwrap();
         assert!(text.contains("│ unknown │") && text.contains("│ error  │"), "{text}");
         assert!(!text.contains("passed;"), "{text}");
