@@ -45,7 +45,8 @@ pub struct CheckArgs {
     /// (the gate fails closed; the default), a warning, or a pass.
     #[arg(long, value_name = "MODE", value_enum)]
     unknown: Option<UnknownMode>,
-    /// The configuration file (policy sets, levels, inputs, waivers); `./tfgate.hcl` when it exists.
+    /// The configuration file (policy sets, levels, inputs, waivers); `tfgate.hcl` in the working
+    /// directory or a parent up to the repository root when it exists.
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
     /// Override a failing soft-mandatory (mandatory-overridable) policy for this run (repeatable):
@@ -185,10 +186,12 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
                 Err(e) => return PlanResult::Broken { name: input.name, message: e.to_string() },
             };
             let mut output = check_plan(&set, &plan, &input.name, &options);
+            let mut traces = Vec::new();
             if !sentinel.is_empty() {
-                let (findings, errors) = sentinel.check(&plan, text.clone(), &input.name);
-                output.findings.extend(findings);
-                output.errors.extend(errors);
+                let sentinel_output = sentinel.check(&plan, text.clone(), &input.name);
+                output.findings.extend(sentinel_output.findings);
+                output.errors.extend(sentinel_output.errors);
+                traces = sentinel_output.traces;
             }
             let mut warnings = plan.warnings.clone();
             if let Some((dir, base)) = &source {
@@ -206,7 +209,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
             if single_plan {
                 std::mem::forget(plan);
             }
-            PlanResult::Checked(Box::new((info, output)))
+            PlanResult::Checked(Box::new((info, output, traces)))
         })
         .collect();
 
@@ -254,8 +257,9 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
             report.errors.push(RunError { message, plan: Some(dir.clone()), policy_id: None });
         }
     }
+    let mut sentinel_traces = std::collections::BTreeMap::new();
     for r in results {
-        let (info, output) = match r {
+        let (info, output, traces) = match r {
             PlanResult::Checked(c) => *c,
             PlanResult::Broken { name, message } => {
                 report.errors.push(RunError { message, plan: Some(name), policy_id: None });
@@ -264,6 +268,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
             PlanResult::NotAPlan { .. } => continue,
         };
         report.plans.push(info);
+        sentinel_traces.extend(traces);
         if report.findings.is_empty() {
             // Moved, not copied: a large plan has hundreds of thousands.
             report.findings = output.findings;
@@ -289,6 +294,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
         width,
         base_dir: source.as_ref().map(|(_, base)| base.clone()),
         full_report: full_report(&args.outputs),
+        sentinel_traces,
     };
     // Files first: a CI step should get its SARIF even when stdout is cut short.
     for spec in &args.outputs {
@@ -427,7 +433,7 @@ fn apply_overrides(args: &CheckArgs, named: &BTreeSet<String>, report: &mut Repo
 }
 
 /// Configuration errors, every diagnostic rendered.
-fn config_error(e: tfgate_policy::PolicyError) -> anyhow::Error {
+pub(crate) fn config_error(e: tfgate_policy::PolicyError) -> anyhow::Error {
     match &e {
         tfgate_policy::PolicyError::Invalid(diags) => {
             let n = diags.iter().filter(|d| d.is_error()).count();
@@ -439,7 +445,7 @@ fn config_error(e: tfgate_policy::PolicyError) -> anyhow::Error {
 }
 
 /// Loads the policy sets a configuration names.
-fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_policy::PolicySet> {
+pub(crate) fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_policy::PolicySet> {
     let mut all = tfgate_policy::PolicySet::default();
     for s in sets {
         let set = match s {
@@ -455,18 +461,16 @@ fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_policy::PolicySet
 
 /// What became of one plan path.
 enum PlanResult {
-    Checked(Box<(PlanInfo, tfgate_policy::check::CheckOutput)>),
+    /// The plan's description, findings and errors, and its Sentinel policies' traces.
+    Checked(Box<(PlanInfo, tfgate_policy::check::CheckOutput, SentinelTraces)>),
     /// Found by a directory scan and clearly not a plan (`.terraform/modules/modules.json`, a report).
-    NotAPlan {
-        name: String,
-        why: String,
-    },
+    NotAPlan { name: String, why: String },
     /// Unreadable, or meant to be a plan and not a valid one.
-    Broken {
-        name: String,
-        message: String,
-    },
+    Broken { name: String, message: String },
 }
+
+/// The `trace:` text of each Sentinel policy, by (plan, policy id).
+type SentinelTraces = Vec<((String, String), String)>;
 
 /// Files a directory scan passed over, and why.
 type Skipped = Vec<(String, String)>;
@@ -479,7 +483,7 @@ struct PlanPath {
 
 /// An error's message without the leading file name (a report names the plan on its own).
 fn without_name(e: &anyhow::Error, name: &str) -> String {
-    let full = format!("{e:#}");
+    let full = crate::error_text(e);
     full.strip_prefix(name).and_then(|m| m.strip_prefix(": ")).map_or_else(|| full.clone(), str::to_string)
 }
 

@@ -65,18 +65,16 @@ impl SentinelSets {
         self.sets.iter().flat_map(|(path, set)| set.policies.iter().map(move |p| (path, p)))
     }
 
-    /// Evaluates every policy of every set against one plan: one finding each.
-    pub fn check(
-        &self,
-        plan: &tfgate_plan::Plan<'_>,
-        text: Arc<String>,
-        plan_name: &str,
-    ) -> (Vec<Finding>, Vec<RunError>) {
+    /// Evaluates every policy of every set against one plan: one finding
+    /// each, and each policy's HCP Terraform `trace:` text (scrubbed of the
+    /// plan's sensitive values) for the `sentinel` format.
+    pub fn check(&self, plan: &tfgate_plan::Plan<'_>, text: Arc<String>, plan_name: &str) -> SentinelOutput {
         let imports = match TerraformImports::sharing(plan, text, RunInfo::default()) {
             Ok(i) => i,
             Err(e) => {
                 let message = format!("the Sentinel imports cannot be built from this plan: {e}");
-                return (Vec::new(), vec![RunError { message, plan: Some(plan_name.to_string()), policy_id: None }]);
+                let error = RunError { message, plan: Some(plan_name.to_string()), policy_id: None };
+                return SentinelOutput { errors: vec![error], ..SentinelOutput::default() };
             }
         };
         let standard = StandardImports::for_run();
@@ -89,12 +87,17 @@ impl SentinelSets {
             ..ApplyOptions::default()
         };
         let plan_name: Arc<str> = plan_name.into();
-        let mut findings = Vec::new();
+        let mut out = SentinelOutput::default();
         for (_, set) in &self.sets {
             let report = set.apply(&fallback, &opts);
             for (policy, trace) in set.policies.iter().zip(&report.policies) {
+                let mut hcp = Vec::new();
+                if tfgate_sentinel::write_hcp_trace(&mut hcp, trace, &opts.scrubber).is_ok() {
+                    let key = (plan_name.to_string(), policy.name.clone());
+                    out.traces.push((key, String::from_utf8_lossy(&hcp).into_owned()));
+                }
                 let name: Arc<str> = policy.name.as_str().into();
-                findings.push(Finding {
+                out.findings.push(Finding {
                     policy_id: name.clone(),
                     policy_name: name,
                     status: status(trace.status),
@@ -108,8 +111,17 @@ impl SentinelSets {
                 });
             }
         }
-        (findings, Vec::new())
+        out
     }
+}
+
+/// What the Sentinel policies said about one plan.
+#[derive(Default)]
+pub struct SentinelOutput {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<RunError>,
+    /// The `trace:` text of each policy, by (plan, policy id).
+    pub traces: Vec<((String, String), String)>,
 }
 
 /// A one-line title from a policy's leading comment: its first sentence.

@@ -200,7 +200,8 @@ fn summary_text(name: &str, plan: &Plan, extra_warnings: &[String]) -> String {
         }
     }
     if !plan.drift.is_empty() {
-        let _ = writeln!(out, "\ndrift: {} object(s) changed outside Terraform", plan.drift.len());
+        let objects = if plan.drift.len() == 1 { "object" } else { "objects" };
+        let _ = writeln!(out, "\ndrift: {} {objects} changed outside Terraform", plan.drift.len());
         for d in &plan.drift {
             let _ = writeln!(out, "  {} ({})", d.address_text, d.action);
         }

@@ -79,9 +79,11 @@ pub mod exit {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse_from(sentinel_cmd::normalize_args(std::env::args_os().collect())) {
+    let args = sentinel_cmd::normalize_args(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
+            let e = better_tips(e, &args);
             let code = if e.use_stderr() { exit::ERROR } else { exit::PASS };
             // `--help` and `--version` go to standard output: the same rules.
             return match e.print() {
@@ -126,7 +128,7 @@ fn main() -> ExitCode {
     let code = match result {
         Ok(code) => code,
         Err(e) => {
-            let message = format!("{e:#}");
+            let message = error_text(&e);
             // Policy diagnostics come rendered, each with its own "error:".
             if message.starts_with("error: ") || message.starts_with("warning: ") {
                 say(&message);
@@ -139,6 +141,58 @@ fn main() -> ExitCode {
     // The buffer may be a large report: the process ends now, freeing it only costs time.
     std::mem::forget(out);
     ExitCode::from(code)
+}
+
+/// An error and its causes on one line, `outer: inner`, leaving out a cause
+/// whose text the one before it already ends with (a library error that
+/// quotes its source, `cannot read x: No such file or directory (os error
+/// 2)`, would otherwise say it twice).
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.is_empty() {
+            text = part;
+        } else if !text.ends_with(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+    }
+    text
+}
+
+/// clap's tip for an unknown option that a positional argument could take
+/// (`to pass '--filter' as a value, use '-- --filter'`) points away from
+/// the mistake, a misspelt or missing option; the command's `--help` is
+/// the useful pointer.
+fn better_tips(mut e: clap::Error, args: &[std::ffi::OsString]) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument || e.get(ContextKind::SuggestedArg).is_some() {
+        return e;
+    }
+    let as_a_value = match e.get(ContextKind::Suggested) {
+        Some(ContextValue::StyledStrs(tips)) => tips.iter().any(|t| t.to_string().contains("as a value")),
+        _ => false,
+    };
+    if !as_a_value {
+        return e;
+    }
+    let command = <Cli as clap::CommandFactory>::command();
+    let mut path = vec!["tfgate".to_string()];
+    let mut current = &command;
+    for arg in args.iter().skip(1).filter_map(|a| a.to_str()) {
+        match current.find_subcommand(arg) {
+            Some(sub) => {
+                path.push(sub.get_name().to_string());
+                current = sub;
+            }
+            None if arg.starts_with('-') => continue,
+            None => break,
+        }
+    }
+    let tip = format!("'{} --help' lists the options", path.join(" "));
+    e.insert(ContextKind::Suggested, ContextValue::StyledStrs(vec![tip.into()]));
+    e
 }
 
 /// Standard output that remembers its first error: after a failed write

@@ -18,7 +18,8 @@ pub fn read_plan_text(path: &str) -> Result<PlanText> {
         std::io::stdin().read_to_end(&mut buf).context("cannot read standard input")?;
         ("<stdin>".to_string(), buf)
     } else {
-        let bytes = std::fs::read(Path::new(path)).with_context(|| format!("cannot read {path}"))?;
+        // Named once: `x.json: No such file or directory (os error 2)`.
+        let bytes = std::fs::read(Path::new(path)).with_context(|| path.to_string())?;
         (path.to_string(), bytes)
     };
     let text = match tfgate_plan::Plan::decode(&bytes) {

@@ -6,9 +6,11 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
-use tfgate_policy::check::{describe_policies, policy_id, CheckOptions};
+use tfgate_policy::check::{describe_policies, CheckOptions};
+use tfgate_policy::identity::PolicyIndex;
 use tfgate_policy::{PolicyFile, PolicySet};
 
+use crate::check::{config_error, load_policy_sets};
 use crate::policies_input::{load_policies, BUILTIN_PREFIX};
 use crate::{exit, pad};
 
@@ -28,6 +30,10 @@ enum PoliciesCommand {
         /// Print a Markdown table linking to each policy's page (the catalog index).
         #[arg(long)]
         markdown: bool,
+        /// The configuration file whose policy sets and levels to show; `tfgate.hcl` in the
+        /// working directory or a parent up to the repository root when it exists.
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
     /// Show one policy's documentation: what it checks, why, examples, how unknown values are judged.
     Show {
@@ -40,37 +46,58 @@ enum PoliciesCommand {
 
 pub fn run(args: PoliciesArgs, stdout: &mut String) -> Result<u8> {
     match args.command {
-        PoliciesCommand::List { policies, markdown } => {
-            let set = load_policies(&policies)?;
-            *stdout = if markdown { list_markdown(&set) } else { list(&set) };
+        PoliciesCommand::List { policies, markdown, config } => {
+            let (set, options) = load_configured(&policies, config)?;
+            *stdout = if markdown { list_markdown(&set, &options) } else { list(&set, &options) };
         }
         PoliciesCommand::Show { id, policies } => {
             let set = load_policies(&policies)?;
-            let Some(file) = find(&set, &id) else {
-                bail!("no policy with id or name {id:?}; `tfgate policies list` shows them");
-            };
-            *stdout = document(file);
+            *stdout = document(find(&set, &id)?);
         }
     }
     Ok(exit::PASS)
 }
 
-/// The file holding a policy by id, alias or block name.
-pub fn find<'a>(set: &'a PolicySet, id: &str) -> Option<&'a PolicyFile> {
-    set.files().iter().find(|f| {
-        f.config.tfgate.id.as_deref() == Some(id)
-            || f.config.tfgate.aliases.iter().any(|a| a == id)
-            || f.policies.iter().any(|p| p.name == id || policy_id(f, p) == id)
-    })
+/// The file holding a policy named by id, former id, block id or block
+/// label, as `tfgate.hcl` and `--override` name them. A name that fits
+/// several policies is an error listing them, never a silent pick; a name
+/// in the wrong case gets a "did you mean".
+pub fn find<'a>(set: &'a PolicySet, id: &str) -> Result<&'a PolicyFile> {
+    let index = PolicyIndex::new(set);
+    let resolved = index.resolve(id).map_err(|e| anyhow::anyhow!("{e}; `tfgate policies list` shows the policies"))?;
+    let mut files: Vec<usize> = resolved.blocks.iter().map(|b| index.file(*b)).collect();
+    files.dedup();
+    if let [one] = files[..] {
+        return Ok(&set.files()[one]);
+    }
+    let ids: Vec<&str> = resolved.blocks.iter().map(|b| index.id(*b)).collect();
+    bail!("{id:?} names blocks of {} policies: {}; name one by its id", files.len(), ids.join(", "))
 }
 
 pub fn source_label(file: &PolicyFile) -> String {
     file.name().to_string()
 }
 
+/// The policies `tfgate check` would run with the same `--policy` and
+/// configuration (its policy sets when no `--policy` is given), with the
+/// levels and inputs the configuration sets.
+fn load_configured(paths: &[PathBuf], config: Option<PathBuf>) -> Result<(PolicySet, CheckOptions)> {
+    let Some(path) = config.map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? else {
+        return Ok((load_policies(paths)?, CheckOptions::default()));
+    };
+    let mut config = tfgate_policy::config::load_config(&path).map_err(config_error)?;
+    let set = if paths.is_empty() && !config.policy_sets.is_empty() {
+        load_policy_sets(&config.policy_sets)?
+    } else {
+        load_policies(paths)?
+    };
+    let settings = tfgate_policy::identity::resolve_config(&set, &mut config).map_err(config_error)?;
+    Ok((set, CheckOptions { inputs: settings.inputs, levels: settings.levels, ..CheckOptions::default() }))
+}
+
 /// One line per policy block.
-pub fn list(set: &PolicySet) -> String {
-    let infos = describe_policies(set, &CheckOptions::default(), source_label);
+pub fn list(set: &PolicySet, options: &CheckOptions) -> String {
+    let infos = describe_policies(set, options, source_label);
     let mut out = String::new();
     let id_w = infos.iter().map(|p| p.id.chars().count()).max().unwrap_or(2).max(2);
     let target_w = infos.iter().map(|p| p.target.chars().count() + 9).max().unwrap_or(6).max(6);
@@ -93,7 +120,7 @@ pub fn list(set: &PolicySet) -> String {
 }
 
 /// The catalog index: one row per policy file, linking to `ID.md`.
-pub fn list_markdown(set: &PolicySet) -> String {
+pub fn list_markdown(set: &PolicySet, options: &CheckOptions) -> String {
     let mut out = String::from(
         "| Id | Title | Severity | Enforcement | Applies to | Controls |\n| --- | --- | --- | --- | --- | --- |\n",
     );
@@ -102,7 +129,7 @@ pub fn list_markdown(set: &PolicySet) -> String {
     for f in files {
         let mut one = PolicySet::default();
         one.push(f.clone());
-        let infos = describe_policies(&one, &CheckOptions::default(), source_label);
+        let infos = describe_policies(&one, options, source_label);
         let meta = &f.config.tfgate;
         let id = meta.id.clone().unwrap_or_else(|| infos.first().map_or_else(String::new, |p| p.id.clone()));
         let levels: std::collections::BTreeSet<&str> = infos.iter().map(|p| p.enforcement_level.as_str()).collect();

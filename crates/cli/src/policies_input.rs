@@ -138,24 +138,63 @@ impl Walker<'_> {
     }
 }
 
-/// `./tfgate.hcl` when there is one. Found rather than named, it is taken
-/// only when it stays inside the working directory: a link to a file
-/// elsewhere (`~/.aws/credentials`) would have its lines quoted in syntax
-/// errors. `--config PATH` still reads any file.
+/// `tfgate.hcl` in the working directory or, inside a repository, in the
+/// nearest parent that has one, up to the repository root (the directory
+/// holding `.git`): `tfgate check` run from a module's folder finds the
+/// repository's configuration. Outside a repository only the working
+/// directory is looked at, so that a file in a shared parent (`/tmp`) is
+/// never picked up.
+///
+/// Found rather than named, it is taken only when it stays inside the
+/// folders searched: a link to a file elsewhere (`~/.aws/credentials`)
+/// would have its lines quoted in syntax errors. `--config PATH` still
+/// reads any file.
 pub fn discover_config() -> Result<Option<PathBuf>> {
-    let Some(path) = tfgate_policy::config::discover(Path::new(".")) else {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let Some(found) = find_config(&cwd) else {
         return Ok(None);
     };
-    let cwd = std::fs::canonicalize(".").context("cannot read the working directory")?;
-    let target = std::fs::canonicalize(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    if !target.starts_with(&cwd) {
+    let boundary = std::fs::canonicalize(&found.boundary).context("cannot read the working directory")?;
+    let target =
+        std::fs::canonicalize(&found.path).with_context(|| format!("cannot read {}", found.shown.display()))?;
+    if !target.starts_with(&boundary) {
+        let outside = if found.in_repository { "the repository" } else { "the working directory" };
         bail!(
-            "{}: a symbolic link to {}, outside the working directory; name it with --config to use it",
-            path.display(),
+            "{}: a symbolic link to {}, outside {outside}; name it with --config to use it",
+            found.shown.display(),
             target.display()
         );
     }
-    Ok(Some(path))
+    Ok(Some(found.shown))
+}
+
+/// A configuration file found by [`find_config`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct FoundConfig {
+    /// Where it is.
+    pub path: PathBuf,
+    /// The same file relative to the start (`./tfgate.hcl`, `../../tfgate.hcl`),
+    /// as messages name it.
+    pub shown: PathBuf,
+    /// The top folder searched: the repository root, or the start itself.
+    pub boundary: PathBuf,
+    pub in_repository: bool,
+}
+
+/// `tfgate.hcl` in `start` or the nearest parent up to the repository root.
+pub fn find_config(start: &Path) -> Option<FoundConfig> {
+    let root = start.ancestors().position(|dir| dir.join(".git").exists());
+    let searched = root.map_or(1, |depth| depth + 1);
+    start.ancestors().take(searched).enumerate().find_map(|(depth, dir)| {
+        let path = tfgate_policy::config::discover(dir)?;
+        let up: PathBuf = if depth == 0 { PathBuf::from(".") } else { std::iter::repeat_n("..", depth).collect() };
+        Some(FoundConfig {
+            shown: up.join(tfgate_policy::config::CONFIG_FILE),
+            path,
+            boundary: start.ancestors().nth(searched - 1).unwrap_or(start).to_path_buf(),
+            in_repository: root.is_some(),
+        })
+    })
 }
 
 /// Loads the policies to run: the given paths, or the built-in library.
@@ -197,5 +236,43 @@ pub fn policy_error(e: tfgate_policy::PolicyError) -> anyhow::Error {
             anyhow::anyhow!("{}\n{n} error{} in the policies", rendered.join("\n"), if n == 1 { "" } else { "s" })
         }
         _ => anyhow::Error::new(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_configuration_is_found_up_to_the_repository_root_and_no_further() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path().join("repo");
+        let deep = repo.join("envs/prod");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::create_dir(repo.join(".git")).unwrap();
+        // Above the repository: never read.
+        std::fs::write(tmp.path().join("tfgate.hcl"), "").unwrap();
+        assert_eq!(find_config(&deep), None);
+
+        std::fs::write(repo.join("tfgate.hcl"), "").unwrap();
+        let found = find_config(&deep).unwrap();
+        assert_eq!(found.path, repo.join("tfgate.hcl"));
+        assert_eq!(found.shown, Path::new("../../tfgate.hcl"));
+        assert_eq!((found.boundary.as_path(), found.in_repository), (repo.as_path(), true));
+
+        // The nearest one wins.
+        std::fs::write(deep.join("tfgate.hcl"), "").unwrap();
+        assert_eq!(find_config(&deep).unwrap().shown, Path::new("./tfgate.hcl"));
+    }
+
+    #[test]
+    fn outside_a_repository_only_the_start_is_searched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sub = tmp.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(tmp.path().join("tfgate.hcl"), "").unwrap();
+        assert_eq!(find_config(&sub), None);
+        let found = find_config(tmp.path()).unwrap();
+        assert_eq!((found.shown.as_path(), found.in_repository), (Path::new("./tfgate.hcl"), false));
     }
 }

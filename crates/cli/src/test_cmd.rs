@@ -159,7 +159,7 @@ impl Policies {
                     }
                     Ok(Rc::new(f))
                 }
-                Err(e) => Err(format!("{:#}", policy_error(e))),
+                Err(e) => Err(crate::error_text(&policy_error(e))),
             })
             .clone()
     }
@@ -263,14 +263,14 @@ fn policy_test_run(
     policies: &mut Policies,
     limits: Limits,
 ) -> Result<TestReport, String> {
-    let text = read_source(test, "policy test file").map_err(|e| format!("{:#}", policy_error(e)))?;
+    let text = read_source(test, "policy test file").map_err(|e| crate::error_text(&policy_error(e)))?;
     let tests = load_policy_tests(SourceFile::new(test.display().to_string(), text))
-        .map_err(|e| format!("{:#}", policy_error(e)))?;
+        .map_err(|e| crate::error_text(&policy_error(e)))?;
     for w in &tests.warnings {
         crate::say(&w.render());
     }
     let paths =
-        target_files(test, ".policytest.hcl", &tests.targets, root, policy_paths).map_err(|e| format!("{e:#}"))?;
+        target_files(test, ".policytest.hcl", &tests.targets, root, policy_paths).map_err(|e| crate::error_text(&e))?;
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
     for p in &paths {
@@ -302,15 +302,15 @@ fn disk_runs(paths: &[PathBuf], policy_paths: Option<&[PathBuf]>, limits: Limits
         let root = test_root(arg)?;
         for test in policy_files(std::slice::from_ref(arg), ".plantest.hcl")? {
             let run = (|| -> Result<TestReport, String> {
-                let text = read_source(&test, "plan test file").map_err(|e| format!("{:#}", policy_error(e)))?;
+                let text = read_source(&test, "plan test file").map_err(|e| crate::error_text(&policy_error(e)))?;
                 let tests = load_plan_tests(SourceFile::new(test.display().to_string(), text))
-                    .map_err(|e| format!("{:#}", policy_error(e)))?;
-                let paths = target_files(&test, ".plantest.hcl", &[], &root, None).map_err(|e| format!("{e:#}"))?;
+                    .map_err(|e| crate::error_text(&policy_error(e)))?;
+                let paths = target_files(&test, ".plantest.hcl", &[], &root, None).map_err(|e| crate::error_text(&e))?;
                 let policy = policies.get(&paths[0])?;
                 let base = test.parent().unwrap_or(Path::new("."));
                 let read = |p: &Path| -> Result<String, String> {
                     inside(&root, p)?;
-                    read_plan_text(&p.display().to_string()).map(|t| t.text).map_err(|e| format!("{e:#}"))
+                    read_plan_text(&p.display().to_string()).map(|t| t.text).map_err(|e| crate::error_text(&e))
                 };
                 Ok(run_plan_tests_with(&policy, &tests, base, &read, limits))
             })();

@@ -39,7 +39,7 @@ fn every_bad_input_gets_its_own_message_and_exit_code_2() {
 fn missing_file_is_an_error() {
     let out = tfgate(&["inspect", "no-such-plan.json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).starts_with("error: cannot read no-such-plan.json: "));
+    assert!(stderr_of(&out).starts_with("error: no-such-plan.json: "), "{}", stderr_of(&out));
 }
 
 #[test]

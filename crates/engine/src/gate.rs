@@ -52,12 +52,13 @@ pub fn decide(findings: &mut [Finding], errors: &[RunError], unknown: UnknownMod
                 .filter(|f| f.effect == Effect::Blocks && f.enforcement_level == level && f.status == status)
                 .count()
         };
-        let mut parts = Vec::new();
+        let (mut parts, mut total) = (Vec::new(), 0);
         for (level, word) in
             [(EnforcementLevel::Mandatory, "mandatory"), (EnforcementLevel::MandatoryOverridable, "soft-mandatory")]
         {
             let failed = count(level, Status::Fail);
             let unknown = count(level, Status::Unknown);
+            total += failed + unknown;
             if failed > 0 {
                 parts.push(format!("{failed} {word} failure{}", plural(failed)));
             }
@@ -65,7 +66,8 @@ pub fn decide(findings: &mut [Finding], errors: &[RunError], unknown: UnknownMod
                 parts.push(format!("{unknown} {word} unknown{}", plural(unknown)));
             }
         }
-        (false, 1, format!("{} block the change", parts.join(", ")))
+        let verb = if total == 1 { "blocks" } else { "block" };
+        (false, 1, format!("{} {verb} the change", parts.join(", ")))
     } else {
         (true, 0, "no blocking findings".to_string())
     };
@@ -120,6 +122,8 @@ mod tests {
         assert_eq!(fs.iter().map(|f| f.effect).collect::<Vec<_>>(), [Effect::Blocks, Effect::Blocks, Effect::Warns]);
         let g = gate(vec![f(Status::Fail, Mandatory), f(Status::Fail, Mandatory), f(Status::Unknown, Mandatory)], &[]);
         assert_eq!(g.summary, "2 mandatory failures, 1 mandatory unknown block the change");
+        assert_eq!(gate(vec![f(Status::Fail, Mandatory)], &[]).summary, "1 mandatory failure blocks the change");
+        assert_eq!(gate(vec![f(Status::Unknown, Mandatory)], &[]).summary, "1 mandatory unknown blocks the change");
         assert_eq!(gate(vec![f(Status::Error, Advisory)], &[]).exit_code, 2);
         let err = RunError { message: "x".into(), ..RunError::default() };
         assert_eq!(gate(vec![], &[err]).exit_code, 2);

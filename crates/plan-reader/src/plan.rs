@@ -159,12 +159,12 @@ impl<'a> ResourceInstance<'a> {
     /// Builds an instance from its raw entry. Addresses are read in HCL key
     /// style, then Go style; [`Plan::parse`] re-reads the few that differ once
     /// it knows the Terraform version.
-    pub(crate) fn from_raw(rc: RawResourceChange<'a>) -> Result<ResourceInstance<'a>, String> {
+    pub(crate) fn from_raw(rc: RawResourceChange<'a>) -> Result<ResourceInstance<'a>, BadAddress> {
         let (address, address_text, address_rebuilt) = match rc.address {
             Some(text) => {
                 let address = Address::parse_styled(&text, KeyStyle::Hcl)
                     .or_else(|e| Address::parse_styled(&text, KeyStyle::Go).map_err(|_| e))
-                    .map_err(|e| format!("invalid address {text:?}: {}", e.message))?;
+                    .map_err(|e| BadAddress { field: ".address", text: text.to_string(), message: e.message })?;
                 (address, text, false)
             }
             None => {
@@ -756,17 +756,14 @@ impl<'a> Plan<'a> {
             .collect();
         plan.providers = read_providers(configuration.provider_config.unwrap_or_default(), &root_vars, &sensitive_vars);
 
-        plan.resources = raw.resource_changes.map(|i| i.0).unwrap_or_default();
-        plan.drift = raw.resource_drift.map(|i| i.0).unwrap_or_default();
+        plan.resources = raw.resource_changes.map_or_else(|| Ok(Vec::new()), |i| i.into_vec("resource_changes"))?;
+        plan.drift = raw.resource_drift.map_or_else(|| Ok(Vec::new()), |i| i.into_vec("resource_drift"))?;
         let drift_without_address = plan.drift.iter().filter(|d| d.address_rebuilt).count();
         plan.link_instances()?;
         for (i, d) in raw.deferred_changes.unwrap_or_default().into_iter().enumerate() {
             let reason = d.reason.as_deref().map(str::to_string);
-            let mut instance = ResourceInstance::from_raw(d.resource_change).map_err(|message| PlanError::Address {
-                path: format!("$.deferred_changes[{i}].resource_change"),
-                text: String::new(),
-                message,
-            })?;
+            let mut instance = ResourceInstance::from_raw(d.resource_change)
+                .map_err(|bad| bad.at(&format!("$.deferred_changes[{i}].resource_change")))?;
             instance.provider_key = plan.provider_key_for(&instance.address);
             plan.deferred.push(DeferredChange { reason, instance });
         }
@@ -1148,16 +1145,41 @@ fn detect_producer(plan: &Plan<'_>) -> Producer {
     Producer::Unknown
 }
 
+/// Why an entry's address could not be read: the field (`.address`,
+/// `.module_address`, or empty when the entry has neither), its text, and why.
+#[derive(Debug)]
+pub(crate) struct BadAddress {
+    pub field: &'static str,
+    pub text: String,
+    pub message: String,
+}
+
+impl BadAddress {
+    /// The error, located at the entry `entry` (`$.resource_changes[3]`).
+    pub(crate) fn at(self, entry: &str) -> PlanError {
+        PlanError::Address { path: format!("{entry}{}", self.field), text: self.text, message: self.message }
+    }
+}
+
 /// Rebuilds an address for drift entries of Terraform 0.15.4 to 1.0.0,
 /// which have none.
-fn rebuild_address(rc: &RawResourceChange<'_>, style: KeyStyle) -> Result<Address, String> {
+fn rebuild_address(rc: &RawResourceChange<'_>, style: KeyStyle) -> Result<Address, BadAddress> {
     let module = match &rc.module_address {
-        Some(m) => ModulePath::parse_styled(m, style).map_err(|e| e.to_string())?,
+        Some(m) => ModulePath::parse_styled(m, style).map_err(|e| BadAddress {
+            field: ".module_address",
+            text: m.to_string(),
+            message: e.message,
+        })?,
         None => ModulePath::root(),
     };
+    let missing = |what: &str| BadAddress {
+        field: "",
+        text: String::new(),
+        message: format!("the entry has neither an address nor a {what}"),
+    };
     let mode = rc.mode.as_deref().and_then(Mode::parse).unwrap_or(Mode::Managed);
-    let resource_type = rc.resource_type.as_deref().ok_or("the entry has neither an address nor a type")?.to_string();
-    let name = rc.name.as_deref().ok_or("the entry has neither an address nor a name")?.to_string();
+    let resource_type = rc.resource_type.as_deref().ok_or_else(|| missing("type"))?.to_string();
+    let name = rc.name.as_deref().ok_or_else(|| missing("name"))?.to_string();
     let key = match rc.index.map(|i| serde_json::from_str::<serde_json::Value>(i.get())) {
         Some(Ok(serde_json::Value::Number(n))) => n.as_i64().map(InstanceKey::Int),
         Some(Ok(serde_json::Value::String(s))) => Some(InstanceKey::Str(s)),

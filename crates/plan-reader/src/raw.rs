@@ -11,7 +11,7 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::plan::ResourceInstance;
+use crate::plan::{BadAddress, ResourceInstance};
 
 pub type Str<'a> = Cow<'a, str>;
 
@@ -362,7 +362,21 @@ pub struct RawStateResource<'a> {
 /// one element at a time so that no intermediate vector of raw entries
 /// exists: for plans of hundreds of thousands of resources that vector would
 /// be a large share of the memory used.
-pub struct Instances<'a>(pub Vec<ResourceInstance<'a>>);
+///
+/// An entry whose address cannot be read is kept aside with its index and
+/// the rest is skipped: an error raised inside the array would be located
+/// where the reader stands, past the entry (at the next one).
+pub struct Instances<'a>(pub Vec<ResourceInstance<'a>>, pub Option<(usize, BadAddress)>);
+
+impl<'a> Instances<'a> {
+    /// The instances, or the error of the first bad entry of `section`.
+    pub(crate) fn into_vec(self, section: &str) -> Result<Vec<ResourceInstance<'a>>, crate::PlanError> {
+        match self.1 {
+            Some((i, bad)) => Err(bad.at(&format!("$.{section}[{i}]"))),
+            None => Ok(self.0),
+        }
+    }
+}
 
 impl<'de: 'a, 'a> Deserialize<'de> for Instances<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -375,10 +389,16 @@ impl<'de: 'a, 'a> Deserialize<'de> for Instances<'a> {
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 while let Some(rc) = seq.next_element::<RawResourceChange<'de>>()? {
-                    out.push(ResourceInstance::from_raw(rc).map_err(serde::de::Error::custom)?);
+                    match ResourceInstance::from_raw(rc) {
+                        Ok(instance) => out.push(instance),
+                        Err(bad) => {
+                            let index = out.len();
+                            while seq.next_element::<IgnoredAny>()?.is_some() {}
+                            return Ok(Instances(out, Some((index, bad))));
+                        }
+                    }
                 }
-
-                Ok(Instances(out))
+                Ok(Instances(out, None))
             }
         }
         deserializer.deserialize_seq(Visit(std::marker::PhantomData))

@@ -156,3 +156,23 @@ fn sensitive_inside_lists_and_whole_unknown_blocks() {
     assert!(devices[1].get("volume_id").unwrap().is_unknown());
     assert!(!after.to_string().contains("k2"));
 }
+
+/// A bad address is reported at its own element, not the one after it
+/// (the JSON reader's position is past the element when it is checked).
+#[test]
+fn a_bad_address_is_located_at_its_own_element() {
+    let text = r#"{"format_version":"1.2","resource_changes":[
+      {"address":"aws_instance.ok","change":{"actions":["create"]}},
+      {"address":"aws_instance..bad","change":{"actions":["create"]}},
+      {"address":"aws_instance.next","change":{"actions":["create"]}}
+    ]}"#;
+    let e = Plan::parse(text).err().expect("a bad address").to_string();
+    assert!(e.contains("$.resource_changes[1].address"), "{e}");
+    assert!(e.contains(r#""aws_instance..bad""#), "{e}");
+    let drift = r#"{"format_version":"1.2","resource_changes":[],"resource_drift":[
+      {"address":"aws_instance..bad","change":{"actions":["update"]}},
+      {"address":"aws_instance.next","change":{"actions":["update"]}}
+    ]}"#;
+    let e = Plan::parse(drift).err().expect("a bad address").to_string();
+    assert!(e.contains("$.resource_drift[0].address"), "{e}");
+}

@@ -144,6 +144,10 @@ pub struct RenderOptions {
     /// Markdown only: where every finding can be read (report files, a CI
     /// run's page), named when the summary is cut to GitHub's comment limit.
     pub full_report: Option<String>,
+    /// Sentinel format only: the HCP Terraform `trace:` text of each Sentinel
+    /// policy's run, by (plan, policy id), already scrubbed of sensitive
+    /// values; such a policy is shown by its trace.
+    pub sentinel_traces: std::collections::BTreeMap<(String, String), String>,
 }
 
 fn format_names() -> String {

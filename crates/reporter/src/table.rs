@@ -1,15 +1,24 @@
-//! The human format: per policy, a header line and a table of its findings
-//! that need attention; then problems of the run and one summary line.
-//! With `group_by_module`, a roll-up by module source replaces the
-//! per-policy tables.
+//! The human format, short enough to read in a CI log: per policy that
+//! failed, is unknown or errored, a header line and a table of the findings
+//! that need attention; the policies that passed or matched nothing in one
+//! line; then problems of the run and one summary line. Verbose shows every
+//! policy and every finding. With `group_by_module`, a roll-up by module
+//! source replaces the per-policy tables.
+//!
+//! Tables are laid out by `tabled`; cells hold plain text (made
+//! [`terminal_safe`]) and colours are set per cell, outside the text, so
+//! measuring a cell never has to skip escape codes.
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
-use unicode_width::UnicodeWidthChar;
+use tabled::builder::Builder;
+use tabled::settings::object::Cell;
+use tabled::settings::{Color, Style};
+use unicode_width::UnicodeWidthStr;
 
 use crate::text::{terminal_safe, Out, Push};
-use crate::{module_rollup, summary_line, Counts, Effect, Finding, PolicyInfo, RenderOptions, Report, Status};
+use crate::{module_rollup, plural, summary_line, Counts, Effect, Finding, PolicyInfo, RenderOptions, Report, Status};
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -31,15 +40,15 @@ impl Paint {
             text.to_string()
         }
     }
-    fn status(&self, status: Status) -> String {
-        let code = match status {
-            Status::Pass => GREEN,
-            Status::Fail => BOLD_RED,
-            Status::Unknown => YELLOW,
-            Status::Error => MAGENTA,
-            Status::Waived => CYAN,
-        };
-        self.paint(code, status.as_str())
+}
+
+fn status_code(status: Status) -> &'static str {
+    match status {
+        Status::Pass => GREEN,
+        Status::Fail => BOLD_RED,
+        Status::Unknown => YELLOW,
+        Status::Error => MAGENTA,
+        Status::Waived => CYAN,
     }
 }
 
@@ -60,42 +69,106 @@ pub fn write(report: &Report, options: &RenderOptions, writer: &mut dyn std::io:
     out.finish()
 }
 
+/// What became of one policy in the default (not verbose) view.
+enum Shown {
+    /// Failed, unknown or errored: a header and a table.
+    Section(String),
+    /// Collapsed into the line of policies that passed.
+    Passed,
+    NoMatch,
+    /// Every finding that did not pass was waived.
+    WaivedOnly,
+    /// `-q`: nothing that blocks; left to the summary line.
+    Quiet,
+}
+
 fn render_policies(report: &Report, options: &RenderOptions, paint: &Paint, out: &mut impl Push) {
     let mut by_policy: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in &report.findings {
         by_policy.entry(&*f.policy_id).or_default().push(f);
     }
     // Each policy's table on its own: large plans have several big ones.
-    let sections: Vec<String> = report
+    let shown: Vec<Shown> = report
         .policies
         .par_iter()
         .map(|policy| {
-            let mut section = String::new();
             let mut findings = by_policy.get(policy.id.as_str()).cloned().unwrap_or_default();
             if options.quiet {
                 // What does not block is left to the summary line.
                 findings.retain(|f| matches!(f.effect, Effect::Blocks | Effect::Errors));
                 if findings.is_empty() {
-                    return section;
+                    return Shown::Quiet;
                 }
             }
-            render_policy(report, policy, findings, options, paint, &mut section);
-            section
+            let counts = Counts::of(findings.iter().copied());
+            if !options.verbose && counts.fail + counts.unknown + counts.error == 0 {
+                return if counts.waived > 0 {
+                    Shown::WaivedOnly
+                } else if counts.pass > 0 {
+                    Shown::Passed
+                } else {
+                    Shown::NoMatch
+                };
+            }
+            let mut section = String::new();
+            render_policy(report, policy, findings, &counts, options, paint, &mut section);
+            Shown::Section(section)
         })
         .collect();
-    sections.iter().for_each(|s| out.push_str(s));
+    let (mut sections, mut passed, mut no_match, mut waived_only) = (0, 0, 0, 0);
+    for s in &shown {
+        match s {
+            Shown::Section(text) => {
+                sections += 1;
+                out.push_str(text);
+            }
+            Shown::Passed => passed += 1,
+            Shown::NoMatch => no_match += 1,
+            Shown::WaivedOnly => waived_only += 1,
+            Shown::Quiet => {}
+        }
+    }
+    let collapsed = passed + no_match + waived_only;
+    // `-q` shows only what blocks: no line about what passed.
+    if collapsed > 0 && !options.quiet {
+        out.push_str(&paint.paint(DIM, &collapsed_line(collapsed, no_match, waived_only, sections > 0)));
+        out.push_str("\n\n");
+    }
+}
+
+/// `24 other policies passed (17 matched no resources); -v lists them`.
+fn collapsed_line(collapsed: usize, no_match: usize, waived_only: usize, after_tables: bool) -> String {
+    let mut line = if after_tables {
+        format!("{} passed", plural(collapsed, "other policy", "other policies"))
+    } else if collapsed == 1 {
+        "The policy passed".to_string()
+    } else {
+        format!("All {collapsed} policies passed")
+    };
+    let mut details = Vec::new();
+    if no_match > 0 {
+        details.push(format!("{no_match} matched no resources"));
+    }
+    if waived_only > 0 {
+        details.push(format!("{waived_only} through waivers"));
+    }
+    if !details.is_empty() {
+        line.push_str(&format!(" ({})", details.join(", ")));
+    }
+    line.push_str("; -v lists them");
+    line
 }
 
 fn render_policy(
     report: &Report,
     policy: &PolicyInfo,
     findings: Vec<&Finding>,
+    counts: &Counts,
     options: &RenderOptions,
     paint: &Paint,
     out: &mut String,
 ) {
     let several_plans = report.plans.len() > 1;
-    let counts = Counts::of(findings.iter().copied());
     let mut level = policy.enforcement_level.as_str().to_string();
     if let Some(sev) = policy.severity {
         level = format!("{level}, {}", sev.as_str());
@@ -105,7 +178,7 @@ fn render_policy(
         paint.paint(BOLD, &terminal_safe(&policy.id)),
         terminal_safe(policy.title.as_deref().unwrap_or(&policy.name)),
         level,
-        paint.paint(DIM, &counts_phrase(&counts)),
+        paint.paint(DIM, &counts_phrase(counts)),
     ));
 
     let shown: Vec<&Finding> = findings.into_iter().filter(|f| options.verbose || f.status != Status::Pass).collect();
@@ -118,8 +191,8 @@ fn render_policy(
     }
     header.extend(["address", "module", "message"]);
     let mut rows = vec![header.into_iter().map(str::to_string).collect::<Vec<_>>()];
-    rows.par_extend(shown.par_iter().map(|f| {
-        let mut row = vec![paint.status(f.status)];
+    rows.extend(shown.iter().map(|f| {
+        let mut row = vec![f.status.as_str().to_string()];
         if several_plans {
             row.push(terminal_safe(&f.plan));
         }
@@ -128,7 +201,8 @@ fn render_policy(
         row.push(terminal_safe(&message_with_notes(f)));
         row
     }));
-    out.push_str(&finish(rows, options));
+    let colors: Vec<Option<&str>> = shown.iter().map(|f| Some(status_code(f.status))).collect();
+    out.push_str(&finish(rows, &colors, options));
     out.push_str("\n\n");
 }
 
@@ -185,7 +259,7 @@ fn render_rollup(report: &Report, options: &RenderOptions, out: &mut impl Push) 
             terminal_safe(&r.failing_policies.join("\n")),
         ]);
     }
-    out.push_str(&finish(rows, options));
+    out.push_str(&finish(rows, &[], options));
     out.push_str("\n\n");
 }
 
@@ -250,92 +324,66 @@ fn render_run_problems(report: &Report, paint: &Paint, out: &mut impl Push) {
 }
 
 /// Lays the rows out as a table with rounded borders (the first row is the
-/// header); with a width, word-wraps the last (free-text) column to fit, and
-/// only when that is not enough narrows the widest columns too.
+/// header; `colors`, one per body row, paints its first cell). With a
+/// width, word-wraps the last (free-text) column to fit, and only when that
+/// is not enough narrows the widest columns too.
 ///
-/// Written here rather than with a table crate: the tables of a large plan
-/// have tens of thousands of rows, and measuring every cell for escape codes
-/// the way a general crate must took a tenth of a run.
-fn finish(mut rows: Vec<Vec<String>>, options: &RenderOptions) -> String {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = column_widths(&rows, columns);
+/// The wrapping is done here, before `tabled` lays the cells out: its own
+/// wrap breaks lines early and leaves spaces at their start.
+fn finish(mut rows: Vec<Vec<String>>, colors: &[Option<&str>], options: &RenderOptions) -> String {
     if let Some(limit) = options.width {
-        let excess = table_width(&widths).saturating_sub(limit);
-        if excess > 0 {
-            let last = columns - 1;
-            if widths[last].saturating_sub(excess) >= MIN_WRAP {
-                widths[last] -= excess;
-            } else {
-                // Narrow the widest column, one column of text at a time, so
-                // that short ones (status) stay intact.
-                while table_width(&widths) > limit {
-                    let Some((widest, &w)) = widths.iter().enumerate().rev().max_by_key(|(_, w)| **w) else { break };
-                    if w <= 1 {
-                        break;
-                    }
-                    widths[widest] -= 1;
-                }
+        fit(&mut rows, limit);
+    }
+    let mut builder = Builder::with_capacity(rows.len(), rows.first().map_or(0, Vec::len));
+    for row in rows {
+        builder.push_record(row);
+    }
+    let mut table = builder.build();
+    table.with(Style::rounded());
+    if options.color {
+        for (i, code) in colors.iter().enumerate() {
+            if let Some(code) = code {
+                table.modify(Cell::new(i + 1, 0), Color::new(*code, RESET));
             }
-            for row in rows.iter_mut().skip(1) {
-                for (cell, &w) in row.iter_mut().zip(&widths) {
-                    if text_width(cell) > w {
-                        *cell = wrap_words(cell, w);
-                    }
-                }
-            }
-            widths = column_widths(&rows, columns);
         }
     }
-    let rule = |left: &str, joint: &str, right: &str| {
-        let parts: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
-        format!("{left}{}{right}", parts.join(joint))
-    };
-    let mut out = String::new();
-    out.push_str(&rule("╭", "┬", "╮"));
-    if let Some((header, body)) = rows.split_first() {
-        write_row(&mut out, header, &widths);
-        if !body.is_empty() {
-            out.push('\n');
-            out.push_str(&rule("├", "┼", "┤"));
-        }
-        // Large tables are laid out in parallel runs of rows.
-        let runs: Vec<String> = body
-            .par_chunks(1024)
-            .map(|run| {
-                let mut text = String::new();
-                run.iter().for_each(|row| write_row(&mut text, row, &widths));
-                text
-            })
-            .collect();
-        out.reserve(runs.iter().map(String::len).sum::<usize>() + 256);
-        runs.iter().for_each(|run| out.push_str(run));
-    }
-    out.push('\n');
-    out.push_str(&rule("╰", "┴", "╯"));
-    out
+    table.to_string()
 }
 
-/// One row, each line of it starting with a newline: cells padded to their
-/// column, lines of multi-line cells side by side.
-fn write_row(out: &mut String, row: &[String], widths: &[usize]) {
-    let lines: Vec<Vec<&str>> = row.iter().map(|c| c.split('\n').collect()).collect();
-    let height = lines.iter().map(Vec::len).max().unwrap_or(1);
-    for l in 0..height {
-        out.push_str("\n│");
-        for (c, &w) in widths.iter().enumerate() {
-            let text = lines.get(c).and_then(|cell| cell.get(l)).copied().unwrap_or("");
-            out.push(' ');
-            out.push_str(text);
-            out.extend(std::iter::repeat_n(' ', w.saturating_sub(display_width(text)) + 1));
-            out.push('│');
+/// Wraps the cells of the body so that the table is at most `limit` columns wide.
+fn fit(rows: &mut [Vec<String>], limit: usize) {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    if columns == 0 {
+        return;
+    }
+    let mut widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|cell| text_width(cell)).max().unwrap_or(0))
+        .collect();
+    let excess = table_width(&widths).saturating_sub(limit);
+    if excess == 0 {
+        return;
+    }
+    let last = columns - 1;
+    if widths[last].saturating_sub(excess) >= MIN_WRAP {
+        widths[last] -= excess;
+    } else {
+        // Narrow the widest column, one column of text at a time, so that
+        // short ones (status) stay whole.
+        while table_width(&widths) > limit {
+            let Some((widest, &w)) = widths.iter().enumerate().rev().max_by_key(|(_, w)| **w) else { break };
+            if w <= 1 {
+                break;
+            }
+            widths[widest] -= 1;
         }
     }
-}
-
-fn column_widths(rows: &[Vec<String>], columns: usize) -> Vec<usize> {
-    (0..columns)
-        .map(|c| rows.par_iter().filter_map(|r| r.get(c)).map(|cell| text_width(cell)).max().unwrap_or(0))
-        .collect()
+    for row in rows.iter_mut().skip(1) {
+        for (cell, &w) in row.iter_mut().zip(&widths) {
+            if text_width(cell) > w {
+                *cell = wrap_words(cell, w);
+            }
+        }
+    }
 }
 
 /// Columns of the whole table: each cell has a space either side and a border.
@@ -378,35 +426,14 @@ fn wrap_words(text: &str, width: usize) -> String {
 /// Messages are not wrapped narrower than this before other columns give way.
 const MIN_WRAP: usize = 30;
 
-/// The widest line, in terminal columns.
+/// The widest line, in terminal columns (wide characters take two).
 fn text_width(s: &str) -> usize {
-    s.split('\n').map(display_width).max().unwrap_or(0)
-}
-
-/// Terminal columns of one line: wide characters take two, and this
-/// module's own colour codes (the only escapes left after
-/// [`terminal_safe`]) none.
-fn display_width(line: &str) -> usize {
-    let mut width = 0;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            // `ESC [ … m`
-            for c in chars.by_ref() {
-                if c == 'm' {
-                    break;
-                }
-            }
-        } else {
-            width += c.width().unwrap_or(0);
-        }
-    }
-    width
+    s.split('\n').map(UnicodeWidthStr::width).max().unwrap_or(0)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{display_width, finish, wrap_words};
+    use super::{finish, text_width, wrap_words};
     use crate::RenderOptions;
 
     fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
@@ -417,6 +444,7 @@ mod tests {
     fn draws_rounded_borders_with_multiline_cells() {
         let table = finish(
             rows(&[&["status", "message"], &["fail", "one\ntwo lines"], &["pass", ""]]),
+            &[],
             &RenderOptions::default(),
         );
         assert_eq!(
@@ -433,21 +461,81 @@ mod tests {
 
     #[test]
     fn colour_codes_take_no_room_and_wide_characters_two_columns() {
-        assert_eq!(display_width("\x1b[1;31mfail\x1b[0m"), 4);
-        assert_eq!(display_width("名前"), 4);
-        let table = finish(rows(&[&["a"], &["\x1b[32mok\x1b[0m"]]), &RenderOptions::default());
-        assert!(table.contains("│ \x1b[32mok\x1b[0m │"), "{table}");
+        assert_eq!(text_width("名前"), 4);
+        let options = RenderOptions { color: true, ..RenderOptions::default() };
+        let table = finish(rows(&[&["a", "名前"], &["ok", "x"]]), &[Some("\x1b[32m")], &options);
+        assert!(table.contains("│ \x1b[32mok\x1b[0m │ x    │"), "{table}");
+        assert!(table.contains("│ a  │ 名前 │"), "{table}");
+    }
+
+    #[test]
+    fn wraps_the_message_column_to_the_width() {
+        let long = "word ".repeat(30);
+        let options = RenderOptions { width: Some(60), ..RenderOptions::default() };
+        let table = finish(rows(&[&["status", "message"], &["fail", long.trim()]]), &[], &options);
+        for line in table.lines() {
+            assert!(text_width(line) <= 60, "too wide: {line}");
+        }
+        assert!(table.contains("│ fail   │ word word"), "{table}");
     }
 
     #[test]
     fn narrows_the_widest_columns_when_wrapping_the_last_is_not_enough() {
         let long = "word ".repeat(30);
         let options = RenderOptions { width: Some(40), ..RenderOptions::default() };
-        let table = finish(rows(&[&["address", "message"], &[&"x".repeat(50), long.trim()]]), &options);
+        let table = finish(rows(&[&["address", "message"], &[&"x".repeat(50), long.trim()]]), &[], &options);
         for line in table.lines() {
-            assert!(display_width(line) <= 40, "too wide: {line}");
+            assert!(text_width(line) <= 40, "too wide: {line}");
         }
         assert!(table.contains("│ word word"), "{table}");
+    }
+
+    fn policy(id: &str) -> crate::PolicyInfo {
+        crate::PolicyInfo { id: id.into(), name: id.into(), ..Default::default() }
+    }
+
+    fn finding(policy: &str, status: crate::Status) -> crate::Finding {
+        crate::Finding { policy_id: policy.into(), status, address: "aws_instance.a".into(), ..Default::default() }
+    }
+
+    /// A plan with no resource the library looks at: one line, not one per policy.
+    #[test]
+    fn policies_that_passed_or_matched_nothing_collapse_into_one_line() {
+        use crate::Status;
+        let mut policies: Vec<crate::PolicyInfo> = (0..29).map(|i| policy(&format!("TFG-X-{i:03}"))).collect();
+        policies.extend([policy("TFG-FAILS"), policy("TFG-PASSES"), policy("TFG-WAIVED")]);
+        let findings = vec![
+            finding("TFG-FAILS", Status::Fail),
+            finding("TFG-PASSES", Status::Pass),
+            finding("TFG-WAIVED", Status::Waived),
+        ];
+        let report = crate::Report { policies, findings, ..Default::default() };
+        let text = crate::render(crate::Format::Table, &report, &RenderOptions::default()).unwrap();
+        assert!(!text.contains("no resources matched") && !text.contains("TFG-X-"), "{text}");
+        assert!(!text.contains("TFG-PASSES") && !text.contains("TFG-WAIVED"), "{text}");
+        assert!(text.starts_with("TFG-FAILS"), "{text}");
+        assert!(
+            text.contains("\n31 other policies passed (29 matched no resources, 1 through waivers); -v lists them\n"),
+            "{text}"
+        );
+
+        let verbose = RenderOptions { verbose: true, ..RenderOptions::default() };
+        let text = crate::render(crate::Format::Table, &report, &verbose).unwrap();
+        assert_eq!(text.matches("no resources matched").count(), 29, "{text}");
+        assert!(text.contains("TFG-PASSES") && text.contains("TFG-WAIVED") && !text.contains("-v lists"), "{text}");
+    }
+
+    #[test]
+    fn unknown_and_errors_get_a_table_too() {
+        use crate::Status;
+        let report = crate::Report {
+            policies: vec![policy("TFG-UNKNOWN"), policy("TFG-ERROR")],
+            findings: vec![finding("TFG-UNKNOWN", Status::Unknown), finding("TFG-ERROR", Status::Error)],
+            ..Default::default()
+        };
+        let text = crate::render(crate::Format::Table, &report, &RenderOptions::default()).unwrap();
+        assert!(text.contains("│ unknown │") && text.contains("│ error  │"), "{text}");
+        assert!(!text.contains("passed;"), "{text}");
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn unknown_counted_as_a_warning_is_no_violation() {
     assert!(!fail.gate.passed);
     assert_eq!(module_rollup(&fail)[0].failing_resources, 1);
     let trace = render(Format::Sentinel, &fail, &RenderOptions::default()).unwrap();
-    assert!(trace.contains("Found 1 resource violations"), "{trace}");
+    assert!(trace.contains("Found 1 resource violation\n"), "{trace}");
 }
 
 #[test]
