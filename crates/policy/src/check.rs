@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use tfgate_plan::{Action, Kind, Mode, Plan, ResourceInstance, Value};
 
 use crate::eval::{Limits, ResourceList, ResourceSource};
+use crate::functions::gethttprequest::HttpAccess;
 use crate::model::{EnforcementLevel, Policy, PolicyFile, Severity, TargetKind};
 use crate::reads::{Fields, TargetReads};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
@@ -29,6 +30,8 @@ pub struct CheckOptions {
     /// Enforcement level overrides per policy block id ([`policy_id`]).
     pub levels: BTreeMap<String, EnforcementLevel>,
     pub limits: Limits,
+    /// What `core::gethttprequest` may do; `None`: no requests.
+    pub http: Option<Arc<HttpAccess>>,
 }
 
 /// The findings of one plan.
@@ -102,7 +105,9 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
 
     let mut evaluators = Vec::new();
     for file in set.files() {
-        match Evaluator::new(file, &input_values(file, options), &source, options.limits) {
+        match Evaluator::new(file, &input_values(file, options), &source, options.limits)
+            .map(|ev| ev.with_http(options.http.clone()))
+        {
             Ok(ev) => evaluators.push((file, ev, file.policies.iter().map(|p| policy_id(file, p)).collect::<Vec<_>>())),
             Err(e) => output.errors.push(tfgate_core::RunError {
                 message: e.to_string(),
@@ -587,6 +592,9 @@ pub struct PlanResources<'p, 'a> {
     /// and argument: the instances of one `count` or `for_each` block refer
     /// to the same things, and a launch template is read for each of them.
     referenced_cache: Mutex<HashMap<ReferenceKey, Arc<Vec<Value>>>>,
+    /// `core::getdatasource` candidates by type, built at the first call.
+    /// `None` when the prior state cannot be read.
+    data_cache: OnceLock<Option<HashMap<String, Arc<Vec<Value>>>>>,
 }
 
 /// Configuration block (by address in memory), module instance path, argument path.
@@ -607,7 +615,29 @@ impl<'p, 'a> PlanResources<'p, 'a> {
             cache: Mutex::new(HashMap::new()),
             meta_cache: Mutex::new(HashMap::new()),
             referenced_cache: Mutex::new(HashMap::new()),
+            data_cache: OnceLock::new(),
         }
+    }
+
+    /// Every data source of the plan by type: those read while planning
+    /// (`prior_state`) and the reads deferred to apply (`resource_changes`,
+    /// partly unknown), which replace a stale prior value at their address.
+    fn all_data_sources(&self) -> Option<HashMap<String, Arc<Vec<Value>>>> {
+        let mut by_type: HashMap<String, Vec<Value>> = HashMap::new();
+        let deferred: Vec<&ResourceInstance> =
+            self.plan.resources.iter().filter(|r| r.mode() == Mode::Data && r.deposed().is_none()).collect();
+        let deferred_at: std::collections::HashSet<&str> = deferred.iter().map(|r| r.address_text.as_ref()).collect();
+        let read = self.plan.data_sources().ok()?;
+        for d in read.iter().filter(|d| d.deposed.is_none() && !deferred_at.contains(d.address_text.as_ref())) {
+            // A value that cannot be read is unknown: never a false answer.
+            let v = d.values().unwrap_or_else(|_| Value::unknown());
+            by_type.entry(d.address.resource_type.clone()).or_default().push(v);
+        }
+        for r in deferred {
+            let v = r.after().unwrap_or_else(|_| Value::unknown());
+            by_type.entry(r.resource_type().to_string()).or_default().push(v);
+        }
+        Some(by_type.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 
     /// `{ address, attrs, meta }` of one instance.
@@ -655,6 +685,14 @@ impl ResourceSource for PlanResources<'_, '_> {
         let values = Arc::new(values);
         self.meta_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(resource_type.to_string(), values.clone());
         values.as_ref().clone()
+    }
+
+    fn data_sources(&self, data_type: &str) -> Arc<Vec<Value>> {
+        match self.data_cache.get_or_init(|| self.all_data_sources()) {
+            Some(by_type) => by_type.get(data_type).cloned().unwrap_or_default(),
+            // A prior state that cannot be read: any data source may be there.
+            None => Arc::new(vec![Value::unknown()]),
+        }
     }
 
     fn referenced(&self, from_address: &str, argument: &[String]) -> Vec<Value> {
