@@ -4,11 +4,15 @@
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use tfgate_policy::functions::gethttprequest::HttpAccess;
 use tfgate_policy::plantest::{load_plan_tests, run_plan_tests_with};
-use tfgate_policy::policytest::{load_policy_tests, run_policy_tests_with, TestOutcome, TestReport};
+use tfgate_policy::policytest::{
+    load_policy_tests, run_policy_tests_with, run_policy_tests_with_http, TestOutcome, TestReport,
+};
 use tfgate_policy::{load_policy_file, load_policy_source, read_source, Limits, SourceFile};
 
 use crate::exit;
@@ -25,11 +29,16 @@ pub struct TestArgs {
     verbose: bool,
     #[command(flatten)]
     limits: crate::check::LimitArgs,
+    #[command(flatten)]
+    http: crate::check::HttpArgs,
 }
 
 pub fn run(args: TestArgs, stdout: &mut String) -> Result<u8> {
     let limits = args.limits.limits();
-    let reports = if args.paths.is_empty() { builtin_reports(limits)? } else { disk_reports(&args.paths, limits)? };
+    // Tests allow hosts only from the command line: a test run reads no tfgate.hcl.
+    let http = args.http.access(&Default::default())?;
+    let reports =
+        if args.paths.is_empty() { builtin_reports(limits)? } else { disk_reports(&args.paths, limits, http)? };
     if reports.is_empty() {
         bail!("no *.policytest.hcl or *.plantest.hcl files found");
     }
@@ -132,7 +141,7 @@ fn test_root(arg: &Path) -> Result<PathBuf> {
     Ok(repo.unwrap_or(dir))
 }
 
-fn disk_reports(paths: &[PathBuf], limits: Limits) -> Result<Vec<TestReport>> {
+fn disk_reports(paths: &[PathBuf], limits: Limits, http: Option<Arc<HttpAccess>>) -> Result<Vec<TestReport>> {
     let mut reports = Vec::new();
     for arg in paths {
         let root = test_root(arg)?;
@@ -141,7 +150,7 @@ fn disk_reports(paths: &[PathBuf], limits: Limits) -> Result<Vec<TestReport>> {
             let tests = load_policy_tests(SourceFile::new(test.display().to_string(), text)).map_err(policy_error)?;
             let policy_path = paired_policy(&test, ".policytest.hcl", &tests.targets, &root)?;
             let policy = load_policy_file(&policy_path).map_err(policy_error)?;
-            reports.push(run_policy_tests_with(&policy, &tests, limits));
+            reports.push(run_policy_tests_with_http(&policy, &tests, limits, http.clone()));
         }
     }
     for arg in paths {

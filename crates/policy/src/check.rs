@@ -32,6 +32,37 @@ pub struct CheckOptions {
     pub limits: Limits,
     /// What `core::gethttprequest` may do; `None`: no requests.
     pub http: Option<Arc<HttpAccess>>,
+    /// HCP Terraform context for `meta.tfe_workspace` and `meta.tfe_stack`.
+    pub tfe: TfeContext,
+}
+
+/// The HCP Terraform context a policy reads in `meta.tfe_workspace.tags`
+/// and `meta.tfe_stack.{stack_name, deployment_name, deployment_group}`.
+/// Outside HCP Terraform all are empty, as Terraform policy documents for a
+/// run that is not in a workspace or a stack; `--tfe-*` flags and the `tfe`
+/// block of `tfgate.hcl` set them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TfeContext {
+    pub workspace_tags: BTreeMap<String, String>,
+    pub stack_name: String,
+    pub deployment_name: String,
+    pub deployment_group: String,
+}
+
+impl TfeContext {
+    /// `meta.tfe_workspace`: `{ tags = { … } }`.
+    pub fn workspace(&self) -> Value {
+        let tags = self.workspace_tags.iter().map(|(k, v)| (k.as_str(), Value::str(v)));
+        Value::object_from([("tags", Value::object_from(tags))])
+    }
+    /// `meta.tfe_stack`: `{ stack_name, deployment_name, deployment_group }`.
+    pub fn stack(&self) -> Value {
+        Value::object_from([
+            ("stack_name", Value::str(&self.stack_name)),
+            ("deployment_name", Value::str(&self.deployment_name)),
+            ("deployment_group", Value::str(&self.deployment_group)),
+        ])
+    }
 }
 
 /// The findings of one plan.
@@ -100,7 +131,7 @@ pub fn describe_policies(
 
 /// Evaluates every policy of `set` against `plan`.
 pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &CheckOptions) -> CheckOutput {
-    let source = PlanResources::new(plan);
+    let source = PlanResources::new(plan).with_tfe(options.tfe.clone());
     let mut output = CheckOutput::default();
 
     let mut evaluators = Vec::new();
@@ -194,7 +225,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let results: Vec<Result<(TargetInfo, Vec<Verdict>), tfgate_core::RunError>> = resources
         .par_iter()
         .map(|r| {
-            resource_target(plan, r, plan_name, &reads, selection, &configured, &labels)
+            resource_target(plan, r, plan_name, &reads, selection, &configured, &labels, &options.tfe)
                 .map(|(target, info)| (info, evaluate(&target)))
         })
         .collect();
@@ -211,14 +242,14 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let has_kind = |kind: TargetKind| set.files().iter().flat_map(|f| &f.policies).any(|p| p.kind == kind);
     if has_kind(TargetKind::Provider) {
         for p in plan.providers.values() {
-            let (target, info) = provider_target(p);
+            let (target, info) = provider_target(p, &options.tfe);
             let verdicts = evaluate(&target);
             per_target.push((info, verdicts));
         }
     }
     if has_kind(TargetKind::Module) {
         for (path, call) in &plan.modules {
-            let (target, info) = module_target(path, call);
+            let (target, info) = module_target(path, call, &options.tfe);
             let verdicts = evaluate(&target);
             per_target.push((info, verdicts));
         }
@@ -381,9 +412,10 @@ fn operation(action: &Action) -> &'static str {
     }
 }
 
-/// `meta` of a resource instance: Terraform policy's keys plus tfgate's extras.
+/// `meta` of a resource instance: Terraform policy's keys plus tfgate's
+/// extras, outside HCP Terraform.
 pub fn resource_meta(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
-    resource_meta_fields(plan, r, &Fields::All, || configured_arguments(plan, r))
+    resource_meta_fields(plan, r, &Fields::All, || configured_arguments(plan, r), &TfeContext::default())
 }
 
 /// The arguments each configuration block sets, computed once per block
@@ -415,6 +447,7 @@ fn resource_meta_fields(
     r: &ResourceInstance<'_>,
     fields: &Fields,
     configured: impl FnOnce() -> Value,
+    tfe: &TfeContext,
 ) -> Value {
     let provider = || plan.provider_config(r);
     let call = || plan.module_call(r.module());
@@ -449,6 +482,8 @@ fn resource_meta_fields(
     put("action_reason", &|| opt(r.action_reason.as_deref()));
     put("module_source", &|| opt(call().and_then(|c| c.source.as_deref())));
     put("module_version", &|| opt(call().and_then(|c| c.version.as_deref())));
+    put("tfe_workspace", &|| tfe.workspace());
+    put("tfe_stack", &|| tfe.stack());
     if fields.includes("configured") {
         pairs.push(("configured", configured()));
     }
@@ -472,6 +507,7 @@ fn resource_target(
     selection: Option<tfgate_plan::Selection<'_>>,
     configured: &ConfiguredCache,
     labels: &Labels,
+    tfe: &TfeContext,
 ) -> Result<(Target, TargetInfo), tfgate_core::RunError> {
     let err = |e: tfgate_plan::PlanError| tfgate_core::RunError {
         message: format!("{}: {e}", r.address_text),
@@ -481,7 +517,7 @@ fn resource_target(
     let attrs = if r.action.exists_after_apply() { r.after_selected(selection).map_err(err)? } else { Value::null() };
     let prior_attrs = if reads.prior_attrs.is_nothing() { Value::null() } else { r.before().map_err(err)? };
     let call = plan.module_call(r.module());
-    let meta = resource_meta_fields(plan, r, &reads.meta, || configured.get(plan, r));
+    let meta = resource_meta_fields(plan, r, &reads.meta, || configured.get(plan, r), tfe);
     let target = Target {
         kind: TargetKind::Resource,
         name: r.resource_type().to_string(),
@@ -501,7 +537,7 @@ fn resource_target(
     Ok((target, info))
 }
 
-fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
+fn provider_target(p: &tfgate_plan::ProviderConfig, tfe: &TfeContext) -> (Target, TargetInfo) {
     {
         {
             let full = p.full_name.clone().unwrap_or_default();
@@ -525,6 +561,8 @@ fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
                 ("version", opt(p.version_constraint.as_ref())),
                 ("config_key", Value::str(&p.key)),
                 ("module_path", opt(p.module_address.as_ref())),
+                ("tfe_workspace", tfe.workspace()),
+                ("tfe_stack", tfe.stack()),
             ]);
             let target = Target {
                 kind: TargetKind::Provider,
@@ -545,7 +583,7 @@ fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
     }
 }
 
-fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>) -> (Target, TargetInfo) {
+fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>, tfe: &TfeContext) -> (Target, TargetInfo) {
     {
         {
             let source = call.source.clone().unwrap_or_default();
@@ -556,6 +594,8 @@ fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>) -> (Target, Tar
                 ("address", Value::str(path)),
                 ("module_path", Value::str(path)),
                 ("name", Value::str(call.path.last().map_or("", String::as_str))),
+                ("tfe_workspace", tfe.workspace()),
+                ("tfe_stack", tfe.stack()),
             ]);
             let target = Target {
                 kind: TargetKind::Module,
@@ -593,6 +633,8 @@ pub struct PlanResources<'p, 'a> {
     /// to the same things, and a launch template is read for each of them.
     referenced_cache: Mutex<HashMap<ReferenceKey, Arc<Vec<Value>>>>,
     /// `core::getdatasource` candidates by type, built at the first call.
+    /// HCP Terraform context of the `meta` that `tfgate::*` functions give.
+    tfe: TfeContext,
     /// `None` when the prior state cannot be read.
     data_cache: OnceLock<Option<HashMap<String, Arc<Vec<Value>>>>>,
 }
@@ -616,7 +658,15 @@ impl<'p, 'a> PlanResources<'p, 'a> {
             meta_cache: Mutex::new(HashMap::new()),
             referenced_cache: Mutex::new(HashMap::new()),
             data_cache: OnceLock::new(),
+            tfe: TfeContext::default(),
         }
+    }
+
+    /// Sets the HCP Terraform context of `meta`.
+    #[must_use]
+    pub fn with_tfe(mut self, tfe: TfeContext) -> Self {
+        self.tfe = tfe;
+        self
     }
 
     /// Every data source of the plan by type: those read while planning
@@ -645,7 +695,10 @@ impl<'p, 'a> PlanResources<'p, 'a> {
         Value::object_from([
             ("address", Value::str(&r.address_text)),
             ("attrs", r.after().unwrap_or_else(|_| Value::unknown())),
-            ("meta", resource_meta(self.plan, r)),
+            (
+                "meta",
+                resource_meta_fields(self.plan, r, &Fields::All, || configured_arguments(self.plan, r), &self.tfe),
+            ),
         ])
     }
 

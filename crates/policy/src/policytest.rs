@@ -441,6 +441,10 @@ fn mock_target(m: &Mock, kind: TargetKind) -> Target {
         // Mocks are resources, providers or modules: a plan-wide kind has no mock.
         TargetKind::Plan => {}
     }
+    // Outside HCP Terraform, unless the mock's meta says otherwise.
+    let tfe = crate::check::TfeContext::default();
+    meta.insert("tfe_workspace", tfe.workspace());
+    meta.insert("tfe_stack", tfe.stack());
     for (k, v) in m.meta.iter() {
         meta.insert(k, v.clone());
     }
