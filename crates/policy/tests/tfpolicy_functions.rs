@@ -410,3 +410,26 @@ resource_policy "aws_instance" "p" {
         other => panic!("{other:?}"),
     }
 }
+
+/// A sensitive URL is never quoted, not even through the host an error names.
+#[test]
+fn gethttprequest_errors_never_show_a_sensitive_url() {
+    let file = load(
+        r#"input "endpoint" {
+  type      = string
+  default   = "http://secret-host.example/check"
+  sensitive = true
+}
+resource_policy "aws_instance" "p" {
+  enforce {
+    condition = core::gethttprequest(input.endpoint).statusCode == 200
+  }
+}
+"#,
+    );
+    for access in [None, Some(Arc::new(HttpAccess::new(vec!["other.example".into()])))] {
+        let e = error_of(&outcome(&file, access));
+        assert!(!e.message.contains("secret-host"), "{}", e.message);
+        assert!(e.message.contains("(sensitive value)"), "{}", e.message);
+    }
+}

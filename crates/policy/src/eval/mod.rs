@@ -1309,6 +1309,9 @@ impl<'a> Ctx<'a> {
             ));
         };
         self.step(span)?;
+        // The reasons name the host: not for a secret URL.
+        let hidden =
+            |m: String| if url.contains_sensitive() { "(details hidden: the URL is sensitive)".to_string() } else { m };
         match access.get(url_text, &pairs) {
             Ok(r) => {
                 let v = r.value();
@@ -1316,12 +1319,13 @@ impl<'a> Ctx<'a> {
                 Ok(v.mark_if(marked))
             }
             Err(HttpError::NotAllowed(m)) => {
-                Err(EvalError::not_allowed(call.name_span, format!("core::gethttprequest({shown}): {m}")))
+                Err(EvalError::not_allowed(call.name_span, format!("core::gethttprequest({shown}): {}", hidden(m))))
             }
-            Err(HttpError::Failed(m)) => {
-                Err(EvalError::new(span, format!("Error in function call: core::gethttprequest({shown}): {m}"))
-                    .sensitive_if(marked))
-            }
+            Err(HttpError::Failed(m)) => Err(EvalError::new(
+                span,
+                format!("Error in function call: core::gethttprequest({shown}): {}", hidden(m)),
+            )
+            .sensitive_if(marked)),
         }
     }
 

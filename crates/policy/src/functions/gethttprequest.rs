@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use tfgate_plan::Value;
@@ -33,8 +33,10 @@ pub struct HttpAccess {
     pub max_bytes: u64,
     /// Canned answers by URL, used before (and instead of) the network.
     fixtures: BTreeMap<String, HttpResponse>,
-    /// Answers already given, by URL and headers.
-    answers: Mutex<HashMap<String, Result<HttpResponse, HttpError>>>,
+    /// Answers by URL and headers: one cell per request, so that targets
+    /// evaluated in parallel wait for the one request instead of each
+    /// making its own.
+    answers: Mutex<HashMap<String, Arc<OnceLock<Result<HttpResponse, HttpError>>>>>,
 }
 
 /// An answer.
@@ -88,12 +90,8 @@ impl HttpAccess {
         for (k, v) in headers {
             key.push_str(&format!("\n{k}: {v}"));
         }
-        if let Some(hit) = self.answers.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return hit.clone();
-        }
-        let answer = self.fetch(url, headers);
-        self.answers.lock().unwrap_or_else(|e| e.into_inner()).insert(key, answer.clone());
-        answer
+        let cell = self.answers.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_default().clone();
+        cell.get_or_init(|| self.fetch(url, headers)).clone()
     }
 
     fn fetch(&self, url: &str, headers: &[(String, String)]) -> Result<HttpResponse, HttpError> {
