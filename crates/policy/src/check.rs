@@ -225,7 +225,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let results: Vec<Result<(TargetInfo, Vec<Verdict>), tfgate_core::RunError>> = resources
         .par_iter()
         .map(|r| {
-            resource_target(plan, r, plan_name, &reads, selection, &configured, &labels, &options.tfe)
+            resource_target(&source, r, plan_name, &reads, selection, &configured, &labels)
                 .map(|(target, info)| (info, evaluate(&target)))
         })
         .collect();
@@ -499,16 +499,18 @@ fn configured_arguments(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
     }
 }
 
+/// The target of one resource instance (the plan and the HCP Terraform
+/// context come from `source`).
 fn resource_target(
-    plan: &Plan<'_>,
+    source: &PlanResources<'_, '_>,
     r: &ResourceInstance<'_>,
     plan_name: &str,
     reads: &TargetReads,
     selection: Option<tfgate_plan::Selection<'_>>,
     configured: &ConfiguredCache,
     labels: &Labels,
-    tfe: &TfeContext,
 ) -> Result<(Target, TargetInfo), tfgate_core::RunError> {
+    let (plan, tfe) = (source.plan, &source.tfe);
     let err = |e: tfgate_plan::PlanError| tfgate_core::RunError {
         message: format!("{}: {e}", r.address_text),
         plan: Some(plan_name.to_string()),

@@ -47,7 +47,7 @@ pub fn lookup(candidates: &[Value], filter: &Object) -> (Lookup, bool) {
         marked |= c.sensitive || filter.iter().any(|(k, _)| c.get(k).is_some_and(Value::contains_sensitive));
         match matches_object(c, filter) {
             Some(true) => {
-                if !found.iter().any(|f| *f == c) {
+                if !found.contains(&c) {
                     found.push(c);
                 }
             }

@@ -36,8 +36,10 @@ pub struct HttpAccess {
     /// Answers by URL and headers: one cell per request, so that targets
     /// evaluated in parallel wait for the one request instead of each
     /// making its own.
-    answers: Mutex<HashMap<String, Arc<OnceLock<Result<HttpResponse, HttpError>>>>>,
+    answers: Mutex<HashMap<String, Arc<OnceLock<Answer>>>>,
 }
+
+type Answer = Result<HttpResponse, HttpError>;
 
 /// An answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
