@@ -8,6 +8,9 @@
 # noise hits both alike), the ratio, and peak RSS.
 #
 #   benches/tfpolicy-20.sh [RUNS] [PLAN]      e.g. benches/tfpolicy-20.sh 3 /work/bench/p100k.json
+#
+# Measured 2026-12-02 (2 shared cores, 100,000-resource plan of 417 MB, 227,073 findings):
+# reading 5.59 s, peak RSS 507 MB; check 6.13 s (1.10x), peak RSS 613 MB (1.54x the file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
