@@ -10,8 +10,9 @@ use clap::Args;
 use rayon::prelude::*;
 use tfgate_core::{TargetKind, UnknownMode};
 use tfgate_engine::decide;
-use tfgate_policy::check::{check_plan, describe_policies, CheckOptions};
+use tfgate_policy::check::{check_plan, describe_policies, CheckOptions, TfeContext};
 use tfgate_policy::config::{self, Config, PolicySetSource};
+use tfgate_policy::functions::gethttprequest::HttpAccess;
 use tfgate_policy::identity::{self, PolicyIndex};
 use tfgate_policy::Limits;
 use tfgate_report::{
@@ -83,6 +84,86 @@ pub struct CheckArgs {
     source_dir: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    http: HttpArgs,
+    #[command(flatten)]
+    tfe: TfeArgs,
+}
+
+/// `core::gethttprequest` access (`tfgate check` and `tfgate test`).
+#[derive(Args, Clone, Debug, Default)]
+pub struct HttpArgs {
+    /// Let `core::gethttprequest` fetch from HOST (or HOST:PORT) over plain http:// (repeatable;
+    /// added to `http { allowed_hosts }` of tfgate.hcl). Without any, HTTP requests are off and a
+    /// policy that makes one fails with an error.
+    #[arg(long = "allow-http-host", value_name = "HOST")]
+    allow_http_hosts: Vec<String>,
+}
+
+impl HttpArgs {
+    /// The access these flags and the configuration's `http` block give;
+    /// `None` when no host is allowed.
+    pub fn access(&self, settings: &config::HttpSettings) -> Result<Option<Arc<HttpAccess>>> {
+        let mut hosts = settings.allowed_hosts.clone();
+        for h in &self.allow_http_hosts {
+            if h.is_empty() || h.contains(['/', '@', ' ']) {
+                anyhow::bail!("--allow-http-host {h:?}: give a host name or host:port, not a URL");
+            }
+            hosts.push(h.clone());
+        }
+        if hosts.is_empty() {
+            return Ok(None);
+        }
+        let mut access = HttpAccess::new(hosts);
+        if let Some(t) = settings.timeout {
+            access.timeout = t;
+        }
+        if let Some(n) = settings.max_bytes {
+            access.max_bytes = n;
+        }
+        Ok(Some(Arc::new(access)))
+    }
+}
+
+/// The HCP Terraform context policies read in `meta.tfe_workspace` and `meta.tfe_stack`.
+#[derive(Args, Clone, Debug, Default)]
+pub struct TfeArgs {
+    /// A tag of the HCP Terraform workspace, for `meta.tfe_workspace.tags` (repeatable; overrides
+    /// the `tfe { workspace_tags }` of tfgate.hcl key by key). Empty outside HCP Terraform.
+    #[arg(long = "tfe-workspace-tag", value_name = "KEY=VALUE")]
+    workspace_tags: Vec<String>,
+    /// The Terraform Stacks stack name, for `meta.tfe_stack.stack_name` (default: empty).
+    #[arg(long = "tfe-stack-name", value_name = "NAME")]
+    stack_name: Option<String>,
+    /// The Stacks deployment name, for `meta.tfe_stack.deployment_name` (default: empty).
+    #[arg(long = "tfe-deployment-name", value_name = "NAME")]
+    deployment_name: Option<String>,
+    /// The Stacks deployment group, for `meta.tfe_stack.deployment_group` (default: empty).
+    #[arg(long = "tfe-deployment-group", value_name = "NAME")]
+    deployment_group: Option<String>,
+}
+
+impl TfeArgs {
+    /// The configuration's `tfe` block with these flags over it.
+    pub fn context(&self, from_config: &TfeContext) -> Result<TfeContext> {
+        let mut tfe = from_config.clone();
+        for t in &self.workspace_tags {
+            let Some((k, v)) = t.split_once('=') else {
+                anyhow::bail!("--tfe-workspace-tag {t:?}: give KEY=VALUE");
+            };
+            tfe.workspace_tags.insert(k.to_string(), v.to_string());
+        }
+        for (flag, field) in [
+            (&self.stack_name, &mut tfe.stack_name),
+            (&self.deployment_name, &mut tfe.deployment_name),
+            (&self.deployment_group, &mut tfe.deployment_group),
+        ] {
+            if let Some(v) = flag {
+                *field = v.clone();
+            }
+        }
+        Ok(tfe)
+    }
 }
 
 /// Evaluation limits, per policy and target (`tfgate check` and `tfgate test`).
@@ -134,7 +215,13 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
     let unknown = args.unknown.or(config.unknown).unwrap_or_default();
     // Every id the user wrote names policy blocks of this set, or the run stops.
     let settings = identity::resolve_config(&set, &mut config).map_err(config_error)?;
-    let options = CheckOptions { inputs: settings.inputs, levels: settings.levels, limits: args.limits.limits() };
+    let options = CheckOptions {
+        inputs: settings.inputs,
+        levels: settings.levels,
+        limits: args.limits.limits(),
+        http: args.http.access(&config.http)?,
+        tfe: args.tfe.context(&config.tfe)?,
+    };
     let mut policies = describe_policies(&set, &options, |f| {
         f.name().strip_prefix(BUILTIN_PREFIX).map_or_else(|| f.name().to_string(), |b| format!("{BUILTIN_PREFIX}{b}"))
     });

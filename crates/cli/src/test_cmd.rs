@@ -9,11 +9,13 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use tfgate_policy::functions::gethttprequest::HttpAccess;
 use tfgate_policy::plantest::{load_plan_tests, run_plan_tests_with};
-use tfgate_policy::policytest::{load_policy_tests, run_policy_tests_on, TestOutcome, TestReport};
+use tfgate_policy::policytest::{load_policy_tests, run_policy_tests_on, run_policy_tests_on_with_http, TestOutcome, TestReport};
 use tfgate_policy::{load_policy_file, load_policy_source, read_source, Limits, PolicyFile, SourceFile};
 
 use crate::exit;
@@ -40,6 +42,8 @@ pub struct TestArgs {
     verbose: bool,
     #[command(flatten)]
     limits: crate::check::LimitArgs,
+    #[command(flatten)]
+    http: crate::check::HttpArgs,
 }
 
 /// The outcome of one test file.
@@ -54,13 +58,15 @@ enum FileRun {
 
 pub fn run(args: TestArgs, stdout: &mut String) -> Result<u8> {
     let limits = args.limits.limits();
+    // Tests allow hosts only from the command line: a test run reads no tfgate.hcl.
+    let http = args.http.access(&Default::default())?;
     let runs = if !args.policies.is_empty() {
         let tests = if args.tests.is_empty() { &args.policies } else { &args.tests };
-        disk_runs(tests, Some(&args.policies), limits)?
+        disk_runs(tests, Some(&args.policies), limits, &http)?
     } else if args.paths.is_empty() {
         builtin_runs(limits)?
     } else {
-        disk_runs(&args.paths, None, limits)?
+        disk_runs(&args.paths, None, limits, &http)?
     };
     if runs.is_empty() {
         bail!("no *.policytest.hcl or *.plantest.hcl files found");
@@ -262,6 +268,7 @@ fn policy_test_run(
     policy_paths: Option<&[PathBuf]>,
     policies: &mut Policies,
     limits: Limits,
+    http: &Option<Arc<HttpAccess>>,
 ) -> Result<TestReport, String> {
     let text = read_source(test, "policy test file").map_err(|e| crate::error_text(&policy_error(e)))?;
     let tests = load_policy_tests(SourceFile::new(test.display().to_string(), text))
@@ -283,16 +290,21 @@ fn policy_test_run(
         return Err(problems.join("\n"));
     }
     let files: Vec<&PolicyFile> = loaded.iter().map(|f| &**f).collect();
-    Ok(run_policy_tests_on(&files, &tests, limits))
+    Ok(run_policy_tests_on_with_http(&files, &tests, limits, http.clone()))
 }
 
-fn disk_runs(paths: &[PathBuf], policy_paths: Option<&[PathBuf]>, limits: Limits) -> Result<Vec<FileRun>> {
+fn disk_runs(
+    paths: &[PathBuf],
+    policy_paths: Option<&[PathBuf]>,
+    limits: Limits,
+    http: &Option<Arc<HttpAccess>>,
+) -> Result<Vec<FileRun>> {
     let mut runs = Vec::new();
     let mut policies = Policies::default();
     for arg in paths {
         let root = test_root(arg)?;
         for test in policy_files(std::slice::from_ref(arg), ".policytest.hcl")? {
-            runs.push(match policy_test_run(&test, &root, policy_paths, &mut policies, limits) {
+            runs.push(match policy_test_run(&test, &root, policy_paths, &mut policies, limits, http) {
                 Ok(r) => FileRun::Ran(r),
                 Err(message) => FileRun::Failed { test_file: test.display().to_string(), message },
             });

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use tfgate_plan::{Action, Kind, Mode, Plan, ResourceInstance, Value};
 
 use crate::eval::{Limits, ResourceList, ResourceSource};
+use crate::functions::gethttprequest::HttpAccess;
 use crate::model::{EnforcementLevel, Policy, PolicyFile, Severity, TargetKind};
 use crate::reads::{Fields, TargetReads};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
@@ -29,6 +30,39 @@ pub struct CheckOptions {
     /// Enforcement level overrides per policy block id ([`policy_id`]).
     pub levels: BTreeMap<String, EnforcementLevel>,
     pub limits: Limits,
+    /// What `core::gethttprequest` may do; `None`: no requests.
+    pub http: Option<Arc<HttpAccess>>,
+    /// HCP Terraform context for `meta.tfe_workspace` and `meta.tfe_stack`.
+    pub tfe: TfeContext,
+}
+
+/// The HCP Terraform context a policy reads in `meta.tfe_workspace.tags`
+/// and `meta.tfe_stack.{stack_name, deployment_name, deployment_group}`.
+/// Outside HCP Terraform all are empty, as Terraform policy documents for a
+/// run that is not in a workspace or a stack; `--tfe-*` flags and the `tfe`
+/// block of `tfgate.hcl` set them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TfeContext {
+    pub workspace_tags: BTreeMap<String, String>,
+    pub stack_name: String,
+    pub deployment_name: String,
+    pub deployment_group: String,
+}
+
+impl TfeContext {
+    /// `meta.tfe_workspace`: `{ tags = { … } }`.
+    pub fn workspace(&self) -> Value {
+        let tags = self.workspace_tags.iter().map(|(k, v)| (k.as_str(), Value::str(v)));
+        Value::object_from([("tags", Value::object_from(tags))])
+    }
+    /// `meta.tfe_stack`: `{ stack_name, deployment_name, deployment_group }`.
+    pub fn stack(&self) -> Value {
+        Value::object_from([
+            ("stack_name", Value::str(&self.stack_name)),
+            ("deployment_name", Value::str(&self.deployment_name)),
+            ("deployment_group", Value::str(&self.deployment_group)),
+        ])
+    }
 }
 
 /// The findings of one plan.
@@ -117,12 +151,14 @@ pub fn describe_policies(
 
 /// Evaluates every policy of `set` against `plan`.
 pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &CheckOptions) -> CheckOutput {
-    let source = PlanResources::new(plan);
+    let source = PlanResources::new(plan).with_tfe(options.tfe.clone());
     let mut output = CheckOutput::default();
 
     let mut evaluators = Vec::new();
     for file in set.files() {
-        match Evaluator::new(file, &input_values(file, options), &source, options.limits) {
+        match Evaluator::new(file, &input_values(file, options), &source, options.limits)
+            .map(|ev| ev.with_http(options.http.clone()))
+        {
             Ok(ev) => evaluators.push((file, ev, file.policies.iter().map(|p| policy_id(file, p)).collect::<Vec<_>>())),
             Err(e) => output.errors.push(tfgate_core::RunError {
                 message: e.to_string(),
@@ -209,7 +245,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let results: Vec<Result<(TargetInfo, Vec<Verdict>), tfgate_core::RunError>> = resources
         .par_iter()
         .map(|r| {
-            resource_target(plan, r, plan_name, &reads, selection, &configured, &labels)
+            resource_target(&source, r, plan_name, &reads, selection, &configured, &labels)
                 .map(|(target, info)| (info, evaluate(&target)))
         })
         .collect();
@@ -226,14 +262,14 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let has_kind = |kind: TargetKind| set.files().iter().flat_map(|f| &f.policies).any(|p| p.kind == kind);
     if has_kind(TargetKind::Provider) {
         for p in plan.providers.values() {
-            let (target, info) = provider_target(p);
+            let (target, info) = provider_target(p, &options.tfe);
             let verdicts = evaluate(&target);
             per_target.push((info, verdicts));
         }
     }
     if has_kind(TargetKind::Module) {
         for (path, call) in &plan.modules {
-            let (target, info) = module_target(path, call);
+            let (target, info) = module_target(path, call, &options.tfe);
             let verdicts = evaluate(&target);
             per_target.push((info, verdicts));
         }
@@ -397,9 +433,10 @@ fn operation(action: &Action) -> &'static str {
     }
 }
 
-/// `meta` of a resource instance: Terraform policy's keys plus tfgate's extras.
+/// `meta` of a resource instance: Terraform policy's keys plus tfgate's
+/// extras, outside HCP Terraform.
 pub fn resource_meta(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
-    resource_meta_fields(plan, r, &Fields::All, || configured_arguments(plan, r))
+    resource_meta_fields(plan, r, &Fields::All, || configured_arguments(plan, r), &TfeContext::default())
 }
 
 /// The arguments each configuration block sets, computed once per block
@@ -431,6 +468,7 @@ fn resource_meta_fields(
     r: &ResourceInstance<'_>,
     fields: &Fields,
     configured: impl FnOnce() -> Value,
+    tfe: &TfeContext,
 ) -> Value {
     let provider = || plan.provider_config(r);
     let call = || plan.module_call(r.module());
@@ -465,6 +503,8 @@ fn resource_meta_fields(
     put("action_reason", &|| opt(r.action_reason.as_deref()));
     put("module_source", &|| opt(call().and_then(|c| c.source.as_deref())));
     put("module_version", &|| opt(call().and_then(|c| c.version.as_deref())));
+    put("tfe_workspace", &|| tfe.workspace());
+    put("tfe_stack", &|| tfe.stack());
     if fields.includes("configured") {
         pairs.push(("configured", configured()));
     }
@@ -480,8 +520,10 @@ fn configured_arguments(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
     }
 }
 
+/// The target of one resource instance (the plan and the HCP Terraform
+/// context come from `source`).
 fn resource_target(
-    plan: &Plan<'_>,
+    source: &PlanResources<'_, '_>,
     r: &ResourceInstance<'_>,
     plan_name: &str,
     reads: &TargetReads,
@@ -489,6 +531,7 @@ fn resource_target(
     configured: &ConfiguredCache,
     labels: &Labels,
 ) -> Result<(Target, TargetInfo), tfgate_core::RunError> {
+    let (plan, tfe) = (source.plan, &source.tfe);
     let err = |e: tfgate_plan::PlanError| tfgate_core::RunError {
         message: format!("{}: {e}", r.address_text),
         plan: Some(plan_name.to_string()),
@@ -497,7 +540,7 @@ fn resource_target(
     let attrs = if r.action.exists_after_apply() { r.after_selected(selection).map_err(err)? } else { Value::null() };
     let prior_attrs = if reads.prior_attrs.is_nothing() { Value::null() } else { r.before().map_err(err)? };
     let call = plan.module_call(r.module());
-    let meta = resource_meta_fields(plan, r, &reads.meta, || configured.get(plan, r));
+    let meta = resource_meta_fields(plan, r, &reads.meta, || configured.get(plan, r), tfe);
     let target = Target {
         kind: TargetKind::Resource,
         name: r.resource_type().to_string(),
@@ -517,7 +560,7 @@ fn resource_target(
     Ok((target, info))
 }
 
-fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
+fn provider_target(p: &tfgate_plan::ProviderConfig, tfe: &TfeContext) -> (Target, TargetInfo) {
     {
         {
             let full = p.full_name.clone().unwrap_or_default();
@@ -541,6 +584,8 @@ fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
                 ("version", opt(p.version_constraint.as_ref())),
                 ("config_key", Value::str(&p.key)),
                 ("module_path", opt(p.module_address.as_ref())),
+                ("tfe_workspace", tfe.workspace()),
+                ("tfe_stack", tfe.stack()),
             ]);
             let target = Target {
                 kind: TargetKind::Provider,
@@ -561,7 +606,7 @@ fn provider_target(p: &tfgate_plan::ProviderConfig) -> (Target, TargetInfo) {
     }
 }
 
-fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>) -> (Target, TargetInfo) {
+fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>, tfe: &TfeContext) -> (Target, TargetInfo) {
     {
         {
             let source = call.source.clone().unwrap_or_default();
@@ -572,6 +617,8 @@ fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>) -> (Target, Tar
                 ("address", Value::str(path)),
                 ("module_path", Value::str(path)),
                 ("name", Value::str(call.path.last().map_or("", String::as_str))),
+                ("tfe_workspace", tfe.workspace()),
+                ("tfe_stack", tfe.stack()),
             ]);
             let target = Target {
                 kind: TargetKind::Module,
@@ -608,6 +655,11 @@ pub struct PlanResources<'p, 'a> {
     /// and argument: the instances of one `count` or `for_each` block refer
     /// to the same things, and a launch template is read for each of them.
     referenced_cache: Mutex<HashMap<ReferenceKey, Arc<Vec<Value>>>>,
+    /// `core::getdatasource` candidates by type, built at the first call.
+    /// HCP Terraform context of the `meta` that `tfgate::*` functions give.
+    tfe: TfeContext,
+    /// `None` when the prior state cannot be read.
+    data_cache: OnceLock<Option<HashMap<String, Arc<Vec<Value>>>>>,
 }
 
 /// Configuration block (by address in memory), module instance path, argument path.
@@ -628,7 +680,37 @@ impl<'p, 'a> PlanResources<'p, 'a> {
             cache: Mutex::new(HashMap::new()),
             meta_cache: Mutex::new(HashMap::new()),
             referenced_cache: Mutex::new(HashMap::new()),
+            data_cache: OnceLock::new(),
+            tfe: TfeContext::default(),
         }
+    }
+
+    /// Sets the HCP Terraform context of `meta`.
+    #[must_use]
+    pub fn with_tfe(mut self, tfe: TfeContext) -> Self {
+        self.tfe = tfe;
+        self
+    }
+
+    /// Every data source of the plan by type: those read while planning
+    /// (`prior_state`) and the reads deferred to apply (`resource_changes`,
+    /// partly unknown), which replace a stale prior value at their address.
+    fn all_data_sources(&self) -> Option<HashMap<String, Arc<Vec<Value>>>> {
+        let mut by_type: HashMap<String, Vec<Value>> = HashMap::new();
+        let deferred: Vec<&ResourceInstance> =
+            self.plan.resources.iter().filter(|r| r.mode() == Mode::Data && r.deposed().is_none()).collect();
+        let deferred_at: std::collections::HashSet<&str> = deferred.iter().map(|r| r.address_text.as_ref()).collect();
+        let read = self.plan.data_sources().ok()?;
+        for d in read.iter().filter(|d| d.deposed.is_none() && !deferred_at.contains(d.address_text.as_ref())) {
+            // A value that cannot be read is unknown: never a false answer.
+            let v = d.values().unwrap_or_else(|_| Value::unknown());
+            by_type.entry(d.address.resource_type.clone()).or_default().push(v);
+        }
+        for r in deferred {
+            let v = r.after().unwrap_or_else(|_| Value::unknown());
+            by_type.entry(r.resource_type().to_string()).or_default().push(v);
+        }
+        Some(by_type.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 
     /// `{ address, attrs, meta }` of one instance.
@@ -636,7 +718,10 @@ impl<'p, 'a> PlanResources<'p, 'a> {
         Value::object_from([
             ("address", Value::str(&r.address_text)),
             ("attrs", r.after().unwrap_or_else(|_| Value::unknown())),
-            ("meta", resource_meta(self.plan, r)),
+            (
+                "meta",
+                resource_meta_fields(self.plan, r, &Fields::All, || configured_arguments(self.plan, r), &self.tfe),
+            ),
         ])
     }
 
@@ -676,6 +761,14 @@ impl ResourceSource for PlanResources<'_, '_> {
         let values = Arc::new(values);
         self.meta_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(resource_type.to_string(), values.clone());
         values.as_ref().clone()
+    }
+
+    fn data_sources(&self, data_type: &str) -> Arc<Vec<Value>> {
+        match self.data_cache.get_or_init(|| self.all_data_sources()) {
+            Some(by_type) => by_type.get(data_type).cloned().unwrap_or_default(),
+            // A prior state that cannot be read: any data source may be there.
+            None => Arc::new(vec![Value::unknown()]),
+        }
     }
 
     fn referenced(&self, from_address: &str, argument: &[String]) -> Vec<Value> {

@@ -21,6 +21,19 @@
 //!   owner   = "platform@example.com"
 //!   expires = "2026-12-31"              # optional; an expired waiver no longer applies
 //! }
+//!
+//! http {                                # core::gethttprequest: off unless hosts are allowed
+//!   allowed_hosts   = ["policy.internal", "10.0.0.5:8080"]
+//!   timeout_seconds = 10                # optional
+//!   max_bytes       = 1048576           # optional
+//! }
+//!
+//! tfe {                                 # HCP Terraform context for meta.tfe_workspace / meta.tfe_stack
+//!   workspace_tags   = { env = "prod" }
+//!   stack_name       = ""
+//!   deployment_name  = ""
+//!   deployment_group = ""
+//! }
 //! ```
 //!
 //! Ids are kept as written, with their places: they are turned into policy
@@ -33,6 +46,7 @@ use std::path::{Path, PathBuf};
 use tfgate_plan::{AddressPattern, Value};
 
 use crate::ast::{Expr, ExprKind, ObjectKey, TemplatePart, UnaryOp};
+use crate::check::TfeContext;
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
 use crate::load::{const_eval, Loader};
 use crate::model::EnforcementLevel;
@@ -79,6 +93,18 @@ pub struct Config {
     /// `policy "ID" { … }` blocks, in file order.
     pub policies: Vec<PolicySettings>,
     pub waivers: Vec<Waiver>,
+    /// The `http` block.
+    pub http: HttpSettings,
+    /// The `tfe` block: what `meta.tfe_workspace` and `meta.tfe_stack` hold.
+    pub tfe: TfeContext,
+}
+
+/// The `http` block: what `core::gethttprequest` may do.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HttpSettings {
+    pub allowed_hosts: Vec<String>,
+    pub timeout: Option<std::time::Duration>,
+    pub max_bytes: Option<u64>,
 }
 
 /// One `policy "ID" { … }` block, its id as written.
@@ -176,7 +202,7 @@ pub fn load_config(path: &Path) -> Result<Config, PolicyError> {
 pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyError> {
     let body = parse::parse_file(&source).map_err(|d| PolicyError::Invalid(vec![*d]))?;
     let mut l = Loader { file: &source, diags: Vec::new() };
-    l.check_schema(&body, "the tfgate configuration", &["unknown"], &["policy_set", "policy", "waiver"]);
+    l.check_schema(&body, "the tfgate configuration", &["unknown"], &["policy_set", "policy", "waiver", "http", "tfe"]);
     let mut config = Config { dir: dir.clone(), source: Some(source.clone()), ..Config::default() };
     let mut c = Checker { l, dropped: 0 };
 
@@ -237,6 +263,63 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
                     }
                 }
                 config.policies.push(settings);
+            }
+            "http" => {
+                c.l.check_schema(&b.body, "the http block", &["allowed_hosts", "timeout_seconds", "max_bytes"], &[]);
+                for a in &b.body.attrs {
+                    let Some(v) = c.constant(&a.expr) else { continue };
+                    match a.name.as_str() {
+                        "allowed_hosts" => {
+                            match v.as_list().map(|l| l.iter().map(Value::as_str).collect::<Option<Vec<_>>>()) {
+                                Some(Some(hosts))
+                                    if hosts.iter().all(|h| !h.is_empty() && !h.contains(['/', '@', ' '])) =>
+                                {
+                                    config.http.allowed_hosts = hosts.into_iter().map(str::to_string).collect()
+                                }
+                                _ => c.error(
+                                    a.expr.span,
+                                    "allowed_hosts must be a list of host names (or host:port)".into(),
+                                ),
+                            }
+                        }
+                        _ => match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n > 0) {
+                            Some(n) if a.name == "timeout_seconds" => {
+                                config.http.timeout = Some(std::time::Duration::from_secs(n as u64))
+                            }
+                            Some(n) => config.http.max_bytes = Some(n as u64),
+                            None => c.error(a.expr.span, format!("{} must be a whole number above 0", a.name)),
+                        },
+                    }
+                }
+            }
+            "tfe" => {
+                c.l.check_schema(
+                    &b.body,
+                    "the tfe block",
+                    &["workspace_tags", "stack_name", "deployment_name", "deployment_group"],
+                    &[],
+                );
+                for a in &b.body.attrs {
+                    if a.name == "workspace_tags" {
+                        let Some(v) = c.constant(&a.expr) else { continue };
+                        let tags = v.as_object().map(|o| {
+                            o.iter()
+                                .map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
+                                .collect::<Option<_>>()
+                        });
+                        match tags {
+                            Some(Some(tags)) => config.tfe.workspace_tags = tags,
+                            _ => c.error(a.expr.span, "workspace_tags must be a map of strings".into()),
+                        }
+                        continue;
+                    }
+                    let Some(text) = c.string(a) else { continue };
+                    match a.name.as_str() {
+                        "stack_name" => config.tfe.stack_name = text,
+                        "deployment_name" => config.tfe.deployment_name = text,
+                        _ => config.tfe.deployment_group = text,
+                    }
+                }
             }
             "waiver" => {
                 c.l.check_schema(&b.body, "a waiver block", &["policy", "address", "reason", "owner", "expires"], &[]);

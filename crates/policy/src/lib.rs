@@ -32,8 +32,8 @@
 //! Functions are written `core::name(...)` as in Terraform policy. Bare
 //! Terraform names (`length(...)`) are accepted too and mean the same
 //! function: published policies use both, and Terraform itself accepts bare
-//! built-in names. Other namespaces (`provider::…`, plugins) are rejected at
-//! load time.
+//! built-in names. Calls in other namespaces (`provider::…`, plugin functions
+//! `plugin::NAME::…`) load with a warning and are an error when evaluated.
 
 pub mod ast;
 pub mod check;

@@ -19,8 +19,13 @@ use crate::parse::{self, RawAttr, RawBlock, RawBody};
 use crate::types;
 
 /// Special forms the evaluator implements itself, with their argument counts.
-pub const SPECIAL_FORMS: [(&str, usize, Option<usize>); 3] =
-    [("try", 1, None), ("can", 1, Some(1)), ("getresources", 1, Some(2))];
+pub const SPECIAL_FORMS: [(&str, usize, Option<usize>); 5] = [
+    ("try", 1, None),
+    ("can", 1, Some(1)),
+    ("getresources", 1, Some(2)),
+    ("getdatasource", 2, Some(2)),
+    ("gethttprequest", 1, Some(2)),
+];
 
 /// tfgate's extension functions (`tfgate::NAME`): `resources` and
 /// `unknown` take one argument, `referenced` one or two (the second: the
@@ -711,6 +716,16 @@ impl Loader<'_> {
             }
             return;
         }
+        if c.namespace.first().is_some_and(|n| n == "plugin") {
+            let plugin = c.namespace.get(1).map_or("", String::as_str);
+            let d = Diagnostic::warning(self.file, c.name_span, format!("Call to plugin function \"{full}\""))
+                .with_label(format!(
+                    "function \"{}\" of plugin \"{plugin}\": tfgate does not run policy plugins; {REACHED}",
+                    c.name
+                ));
+            self.diags.push(d);
+            return;
+        }
         if !(c.namespace.is_empty() || c.namespace == ["core"]) {
             let d = Diagnostic::warning(self.file, c.name_span, format!("Call to unknown function \"{full}\""))
                 .with_label(format!(
@@ -841,6 +856,7 @@ pub fn const_eval(e: &Expr) -> Result<Value, crate::eval::EvalError> {
         file_cache: None,
         block_locals: None,
         source: &NoResources,
+        http: None,
     };
     Ctx::new(scope, Limits::default()).eval(e)
 }

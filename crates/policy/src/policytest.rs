@@ -12,8 +12,9 @@
 //!   `prior_attrs` and `operation` (resources), `meta`, `expect_failure`,
 //!   `skip` and an `inputs {}` block overriding file inputs. A label used
 //!   twice is a warning (tfpolicy runs such files); each case still runs.
-//! - `data "TYPE" "LABEL" { attrs }`: data source mocks; accepted, and not
-//!   test cases (tfgate has no `core::getdatasource`).
+//! - `data "TYPE" "LABEL" { attrs }`: data source mocks, not test cases:
+//!   what `core::getdatasource` finds (the mock whose `attrs` match the
+//!   call's filter), and `data.TYPE.LABEL.ATTR` in the mocks that follow.
 //!
 //! A case passes when no policy that applies to it fails (or, with
 //! `expect_failure = true`, when at least one does). An evaluation error or
@@ -38,6 +39,7 @@ use tfgate_plan::{Kind, Object, Value};
 
 use crate::diagnostic::{Diagnostic, Location, SourceFile, Span};
 use crate::eval::{Ctx, Limits, NoResources, ResourceList, ResourceSource, Scope};
+use crate::functions::gethttprequest::HttpAccess;
 use crate::load::Loader;
 use crate::mock_fill::ReadPaths;
 use crate::model::{LocalDef, PolicyFile, TargetKind};
@@ -158,17 +160,34 @@ pub fn load_policy_tests(source: SourceFile) -> Result<PolicyTestFile, PolicyErr
         }
     }
     let empty = BTreeMap::new();
-    let scope = Scope {
-        attrs: None,
-        prior_attrs: None,
-        meta: None,
-        inputs: &empty,
-        file_locals: &locals,
-        file_cache: None,
-        block_locals: None,
-        source: &NoResources,
+    let new_ctx = |data: &Object| {
+        let scope = Scope {
+            attrs: None,
+            prior_attrs: None,
+            meta: None,
+            inputs: &empty,
+            file_locals: &locals,
+            file_cache: None,
+            block_locals: None,
+            source: &NoResources,
+            http: None,
+        };
+        Ctx::new(scope, Limits::default()).with_vars([("data".to_string(), Value::object(data.clone()))])
     };
-    let ctx = Ctx::new(scope, Limits::default());
+    // `data.TYPE.LABEL` is a data mock's attrs, in file order: a data mock
+    // may use the ones before it (a subnet's `vpc_id` from a VPC).
+    let mut data = Object::new();
+    for b in body.blocks.iter().filter(|b| b.ident == "data" && b.labels.len() == 2) {
+        let Some(a) = b.body.attrs.iter().find(|a| a.name == "attrs") else { continue };
+        // Errors are reported when the block is read below.
+        if let Ok(v) = new_ctx(&data).eval(&a.expr) {
+            let (ty, label) = (&b.labels[0].0, &b.labels[1].0);
+            let mut of_type = data.get(ty).and_then(Value::as_object).cloned().unwrap_or_default();
+            of_type.insert(label.as_str(), v);
+            data.insert(ty.as_str(), Value::object(of_type));
+        }
+    }
+    let ctx = new_ctx(&data);
     let value_of = |l: &mut Loader, a: &parse::RawAttr| match ctx.eval(&a.expr) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -331,6 +350,8 @@ struct MockResources<'a> {
     /// Resource mocks by address, in file order.
     by_address: HashMap<String, Vec<&'a Mock>>,
     lists: HashMap<&'a str, Arc<ResourceList>>,
+    /// Data mocks' attrs by type, for `core::getdatasource`.
+    data: HashMap<&'a str, Arc<Vec<Value>>>,
 }
 
 impl<'a> MockResources<'a> {
@@ -345,7 +366,14 @@ impl<'a> MockResources<'a> {
             .iter()
             .map(|(ty, ms)| (*ty, Arc::new(ResourceList::new(ms.iter().filter_map(|m| m.attrs.clone()).collect()))))
             .collect();
-        MockResources { by_type, by_address, lists }
+        let mut data: HashMap<&str, Vec<Value>> = HashMap::new();
+        for m in mocks.iter().filter(|m| m.block == "data") {
+            data.entry(m.target.as_str())
+                .or_default()
+                .push(m.attrs.clone().unwrap_or_else(|| Value::object(Object::new())));
+        }
+        let data = data.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+        MockResources { by_type, by_address, lists, data }
     }
 
     fn address_of(m: &Mock) -> String {
@@ -369,6 +397,10 @@ impl ResourceSource for MockResources<'_> {
 
     fn resource_list(&self, resource_type: &str) -> Arc<ResourceList> {
         self.lists.get(resource_type).cloned().unwrap_or_default()
+    }
+
+    fn data_sources(&self, data_type: &str) -> Arc<Vec<Value>> {
+        self.data.get(data_type).cloned().unwrap_or_default()
     }
 
     fn resources_with_meta(&self, resource_type: &str) -> Vec<Value> {
@@ -403,20 +435,42 @@ pub fn run_policy_tests(policy: &PolicyFile, tests: &PolicyTestFile) -> TestRepo
 
 /// [`run_policy_tests`] with evaluation limits other than the defaults.
 pub fn run_policy_tests_with(policy: &PolicyFile, tests: &PolicyTestFile, limits: Limits) -> TestReport {
-    run_policy_tests_on(&[policy], tests, limits)
+    run_policy_tests_with_http(policy, tests, limits, None)
+}
+
+/// [`run_policy_tests_with`], letting `core::gethttprequest` make the
+/// requests `http` allows.
+pub fn run_policy_tests_with_http(
+    policy: &PolicyFile,
+    tests: &PolicyTestFile,
+    limits: Limits,
+    http: Option<Arc<HttpAccess>>,
+) -> TestReport {
+    run_policy_tests_on_with_http(&[policy], tests, limits, http)
 }
 
 /// Runs every test case of a test file against several policy files
 /// (`targets` with several entries, or every policy under the policy path):
 /// a case is judged by every policy of them all that applies to it.
 pub fn run_policy_tests_on(policies: &[&PolicyFile], tests: &PolicyTestFile, limits: Limits) -> TestReport {
+    run_policy_tests_on_with_http(policies, tests, limits, None)
+}
+
+/// [`run_policy_tests_on`], letting `core::gethttprequest` make the
+/// requests `http` allows.
+pub fn run_policy_tests_on_with_http(
+    policies: &[&PolicyFile],
+    tests: &PolicyTestFile,
+    limits: Limits,
+    http: Option<Arc<HttpAccess>>,
+) -> TestReport {
     let source = MockResources::new(&tests.mocks);
     let reads: Vec<ReadPaths> = policies.iter().map(|p| ReadPaths::of(p)).collect();
     let cases = tests
         .mocks
         .iter()
         .filter(|m| m.kind().is_some())
-        .map(|m| run_case(policies, &reads, tests, m, &source, limits))
+        .map(|m| run_case(policies, &reads, tests, m, &source, limits, &http))
         .collect();
     let names: Vec<&str> = policies.iter().map(|p| p.name()).collect();
     TestReport { policy_file: names.join(", "), test_file: tests.source.name().to_string(), cases }
@@ -464,6 +518,10 @@ fn mock_target(m: &Mock, kind: TargetKind) -> Target {
         // Mocks are resources, providers or modules: a plan-wide kind has no mock.
         TargetKind::Plan => {}
     }
+    // Outside HCP Terraform, unless the mock's meta says otherwise.
+    let tfe = crate::check::TfeContext::default();
+    meta.insert("tfe_workspace", tfe.workspace());
+    meta.insert("tfe_stack", tfe.stack());
     for (k, v) in m.meta.iter() {
         meta.insert(k, v.clone());
     }
@@ -494,6 +552,7 @@ fn run_case(
     m: &Mock,
     source: &MockResources,
     limits: Limits,
+    http: &Option<Arc<HttpAccess>>,
 ) -> TestCaseResult {
     let location = tests.source.location(m.span.start);
     let mut result = TestCaseResult {
@@ -530,7 +589,7 @@ fn run_case(
         if policies.len() > 1 {
             own.retain(|n, _| policy.input(n).is_some());
         }
-        let ev = match Evaluator::new(policy, &own, source, limits) {
+        let ev = match Evaluator::new(policy, &own, source, limits).map(|ev| ev.with_http(http.clone())) {
             Ok(ev) => ev,
             Err(e) => {
                 result.reason = e.to_string();

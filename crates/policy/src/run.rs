@@ -7,11 +7,13 @@
 //! wording and gating happen elsewhere.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use tfgate_plan::Value;
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::eval::{self, Ctx, EvalError, Limits, LocalCache, ResourceSource, Scope};
+use crate::functions::gethttprequest::HttpAccess;
 use crate::model::{EnforcementLevel, Policy, PolicyFile, TargetKind};
 use crate::types;
 pub use tfgate_core::Status;
@@ -136,6 +138,8 @@ pub struct Evaluator<'a> {
     source: &'a (dyn ResourceSource + Sync),
     limits: Limits,
     cache: LocalCache,
+    /// What `core::gethttprequest` may do (nothing unless given).
+    http: Option<Arc<HttpAccess>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -154,7 +158,15 @@ impl<'a> Evaluator<'a> {
             source,
             limits,
             cache: eval::new_cache(&file.locals),
+            http: None,
         })
+    }
+
+    /// Lets `core::gethttprequest` make the requests `access` allows.
+    #[must_use]
+    pub fn with_http(mut self, access: Option<Arc<HttpAccess>>) -> Evaluator<'a> {
+        self.http = access;
+        self
     }
 
     pub fn file(&self) -> &PolicyFile {
@@ -333,6 +345,7 @@ impl<'a> Evaluator<'a> {
                 file_cache: Some(&self.cache),
                 block_locals: Some(&policy.locals),
                 source: self.source,
+                http: self.http.as_deref(),
             },
             self.limits,
         )
@@ -417,6 +430,7 @@ pub fn evaluate_expression(
         file_cache: None,
         block_locals: None,
         source,
+        http: None,
     };
     Ctx::new(scope, limits)
         .with_vars(
@@ -444,6 +458,7 @@ pub fn render_message(
         file_cache: None,
         block_locals: None,
         source: &eval::NoResources,
+        http: None,
     };
     Ctx::new(scope, limits).with_vars(vars.iter().map(|(k, v)| (k.clone(), v.clone()))).render_message(expr)
 }

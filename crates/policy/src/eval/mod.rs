@@ -48,6 +48,7 @@ use tfgate_plan::{Kind, Object, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};
 
 use crate::ast::{BinaryOp, Call, Expr, ExprKind, ObjectKey, TemplatePart, TraversalOp, TraversalOpKind, UnaryOp};
 use crate::diagnostic::Span;
+use crate::functions::gethttprequest::{HttpAccess, HttpError};
 use crate::model::LocalDef;
 
 pub use resource_list::ResourceList;
@@ -66,11 +67,17 @@ pub enum EvalErrorKind {
     ValueLimit,
     /// Costly functions exceed the work limit.
     WorkLimit,
+    /// The run does not allow what the policy asked for (an HTTP request
+    /// to a host not allowed, a plugin function): the message says how to
+    /// allow it.
+    NotAllowed,
 }
 
 impl EvalErrorKind {
-    /// True for the limits: such an error is never caught by `try` or
-    /// `can` (the policy must not be able to continue past a limit).
+    /// True for the limits (and what the run does not allow): such an
+    /// error is never caught by `try` or `can` (the policy must not be able
+    /// to continue past a limit, nor choose a fallback for a refusal that is
+    /// the gate's configuration, not an answer).
     pub fn is_limit(self) -> bool {
         self != EvalErrorKind::Invalid
     }
@@ -92,6 +99,11 @@ pub struct EvalError {
 impl EvalError {
     pub fn new(span: Span, message: impl Into<String>) -> EvalError {
         EvalError { kind: EvalErrorKind::Invalid, message: message.into(), span, sensitive: false }
+    }
+
+    /// An error for what the run does not allow (see [`EvalErrorKind::NotAllowed`]).
+    pub fn not_allowed(span: Span, message: impl Into<String>) -> EvalError {
+        EvalError { kind: EvalErrorKind::NotAllowed, message: message.into(), span, sensitive: false }
     }
 
     /// The same error, recorded as caused by a sensitive value when `mark` is true.
@@ -165,6 +177,13 @@ pub trait ResourceSource {
     fn referenced(&self, _from_address: &str, _argument: &[String]) -> Vec<Value> {
         Vec::new()
     }
+
+    /// For `core::getdatasource`: the attribute objects of every data source
+    /// of this type (partly unknown for a read deferred to apply). A source
+    /// asked many times should build each list once.
+    fn data_sources(&self, _data_type: &str) -> Arc<Vec<Value>> {
+        Arc::new(Vec::new())
+    }
 }
 
 /// A source with no resources at all.
@@ -196,6 +215,8 @@ pub(crate) struct Scope<'a> {
     pub file_cache: Option<&'a LocalCache>,
     pub block_locals: Option<&'a BTreeMap<String, LocalDef>>,
     pub source: &'a dyn ResourceSource,
+    /// What `core::gethttprequest` may do; `None`: nothing.
+    pub http: Option<&'a HttpAccess>,
 }
 
 /// One evaluation: a scope plus the counters and variables of this run.
@@ -954,10 +975,26 @@ impl<'a> Ctx<'a> {
         if call.namespace == ["tfgate"] {
             return self.call_tfgate(call, span);
         }
+        if call.namespace.first().is_some_and(|n| n == "plugin") {
+            // The loader warned; reaching the call is an error that names it.
+            let plugin = call.namespace.get(1).map_or("", String::as_str);
+            return Err(EvalError::not_allowed(
+                call.name_span,
+                format!(
+                    "Call to plugin function \"{}\": function \"{}\" of plugin \"{plugin}\" cannot run: \
+                     tfgate does not run policy plugins (go-plugin executables)",
+                    call.full_name(),
+                    call.name
+                ),
+            ));
+        }
+        let framework = call.namespace.is_empty() || call.namespace == ["core"];
         match call.name.as_str() {
             "try" => return self.call_try(call, span),
             "can" => return self.call_can(call, span),
             "getresources" => return self.call_getresources(call, span),
+            "getdatasource" if framework => return self.call_getdatasource(call, span),
+            "gethttprequest" if framework => return self.call_gethttprequest(call, span),
             _ => {}
         }
         let func = match call.function {
@@ -1218,6 +1255,135 @@ impl<'a> Ctx<'a> {
         }
         self.steps(all.len() as u64, span)?;
         Ok(Value::list(out).mark_if(marked))
+    }
+
+    fn call_getdatasource(&self, call: &Call, span: Span) -> R {
+        use crate::functions::getdatasource::{lookup, Lookup};
+        let [ty_arg, filter_arg] = call.args.as_slice() else {
+            return Err(EvalError::new(
+                span,
+                "Wrong number of arguments: core::getdatasource takes a data source type and a filter object",
+            ));
+        };
+        let ty = self.eval(ty_arg)?;
+        let filter = self.eval(filter_arg)?;
+        let marked = ty.contains_sensitive() || filter.contains_sensitive();
+        let ty_name = match &ty.kind {
+            Kind::String(s) => s.to_string(),
+            Kind::Unknown => return Ok(Value::unknown().mark_if(marked)),
+            _ => return Err(EvalError::new(ty_arg.span, "Invalid argument: the data source type must be a string")),
+        };
+        let filter_obj = match &filter.kind {
+            Kind::Object(o) => o.clone(),
+            Kind::Unknown => return Ok(Value::unknown().mark_if(marked)),
+            _ => {
+                return Err(EvalError::new(
+                    filter_arg.span,
+                    "Invalid argument: the filter must be an object of data source arguments",
+                ))
+            }
+        };
+        let candidates = self.scope.source.data_sources(&ty_name);
+        self.steps(candidates.len() as u64 + 1, span)?;
+        let (found, chosen_on_secret) = lookup(&candidates, &filter_obj);
+        let marked = marked || chosen_on_secret;
+        let shown = if filter.contains_sensitive() { SENSITIVE_TEXT.to_string() } else { filter.to_string() };
+        match found {
+            Lookup::One(v) => Ok(v.mark_if(marked)),
+            Lookup::Unknown => Ok(Value::unknown().mark_if(marked)),
+            Lookup::None => Err(EvalError::new(
+                span,
+                format!(
+                    "Error in function call: core::getdatasource: no data source \"{ty_name}\" matches {shown}: \
+                     tfgate reads data sources from the plan (it calls no provider), so the configuration \
+                     must declare a matching data block (in tests: a data mock)"
+                ),
+            )
+            .sensitive_if(marked)),
+            Lookup::Many(n) => Err(EvalError::new(
+                span,
+                format!(
+                    "Error in function call: core::getdatasource: {n} different data sources \"{ty_name}\" match \
+                     {shown}; give more arguments in the filter so that one matches"
+                ),
+            )
+            .sensitive_if(marked)),
+        }
+    }
+
+    fn call_gethttprequest(&self, call: &Call, span: Span) -> R {
+        let (url_arg, headers_arg) = match call.args.as_slice() {
+            [u] => (u, None),
+            [u, h] => (u, Some(h)),
+            _ => {
+                return Err(EvalError::new(
+                    span,
+                    "Wrong number of arguments: core::gethttprequest takes a URL and an optional headers object",
+                ))
+            }
+        };
+        let url = self.eval(url_arg)?;
+        let headers = headers_arg.map(|h| self.eval(h)).transpose()?.unwrap_or_else(Value::null);
+        let marked = url.contains_sensitive() || headers.contains_sensitive();
+        if !url.is_wholly_known() || !headers.is_wholly_known() {
+            return Ok(Value::unknown().mark_if(marked));
+        }
+        let Some(url_text) = url.as_str() else {
+            return Err(EvalError::new(url_arg.span, "Invalid argument: the URL must be a string"));
+        };
+        // The reference shows both `{ headers = { … } }` and a plain map of headers.
+        let map = match &headers.kind {
+            Kind::Null => None,
+            Kind::Object(o) => match o.get("headers") {
+                Some(Value { kind: Kind::Object(inner), .. }) => Some(inner),
+                _ => Some(o),
+            },
+            _ => {
+                return Err(EvalError::new(
+                    headers_arg.map_or(span, |h| h.span),
+                    "Invalid argument: the headers must be an object of strings",
+                ))
+            }
+        };
+        let mut pairs = Vec::new();
+        for (k, v) in map.into_iter().flat_map(|m| m.iter()) {
+            match values::to_string(v) {
+                Ok(Some(text)) => pairs.push((k.to_string(), text)),
+                _ => {
+                    return Err(EvalError::new(
+                        headers_arg.map_or(span, |h| h.span),
+                        format!("Invalid argument: header \"{k}\" must be a string"),
+                    ))
+                }
+            }
+        }
+        // A secret URL is not quoted.
+        let shown = if url.contains_sensitive() { SENSITIVE_TEXT.to_string() } else { format!("{url_text:?}") };
+        let Some(access) = self.scope.http else {
+            return Err(EvalError::not_allowed(
+                call.name_span,
+                format!("core::gethttprequest({shown}): {}", crate::functions::gethttprequest::not_enabled()),
+            ));
+        };
+        self.step(span)?;
+        // The reasons name the host: not for a secret URL.
+        let hidden =
+            |m: String| if url.contains_sensitive() { "(details hidden: the URL is sensitive)".to_string() } else { m };
+        match access.get(url_text, &pairs) {
+            Ok(r) => {
+                let v = r.value();
+                self.charge_value(&v, span)?;
+                Ok(v.mark_if(marked))
+            }
+            Err(HttpError::NotAllowed(m)) => {
+                Err(EvalError::not_allowed(call.name_span, format!("core::gethttprequest({shown}): {}", hidden(m))))
+            }
+            Err(HttpError::Failed(m)) => Err(EvalError::new(
+                span,
+                format!("Error in function call: core::gethttprequest({shown}): {}", hidden(m)),
+            )
+            .sensitive_if(marked)),
+        }
     }
 
     /// Renders an `error_message`/`info_message`: sensitive parts become

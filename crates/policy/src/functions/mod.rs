@@ -11,9 +11,10 @@
 //!   is sensitive (at any depth); except for the functions that mark their
 //!   result themselves ([`marks_its_result`]: `lookup`, which is indexing).
 //! - `try`, `can` and `getresources` are not here: they need unevaluated
-//!   arguments or the plan, so the evaluator implements them. Neither are the
-//!   policy framework's `getdatasource` (needs the plan) and `gethttprequest`
-//!   (network access, which tfgate does not do during evaluation).
+//!   arguments or the plan, so the evaluator implements them, as it does the
+//!   policy framework's `getdatasource` (the plan's data sources: the
+//!   matching rules are in [`getdatasource`]) and `gethttprequest` (network
+//!   access the run must allow: [`gethttprequest::HttpAccess`]).
 //!
 //! Topic modules: `strings`, `collections`, `numeric`, `encoding`,
 //! `regexp`, `network`, `semver`, `convert`, `time`; `helpers` holds the
@@ -31,6 +32,8 @@
 mod collections;
 mod convert;
 mod encoding;
+pub mod getdatasource;
+pub mod gethttprequest;
 pub(crate) mod helpers;
 mod network;
 mod numeric;
