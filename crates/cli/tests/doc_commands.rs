@@ -22,6 +22,8 @@ const SKIPPED: &[(&str, &str)] = &[
     ("tofu", "needs OpenTofu and a cloud account to plan"),
     ("docker", "needs a container engine and the published image"),
     ("curl", "downloads a release from the network"),
+    ("sha256sum", "checks the archives of a downloaded release"),
+    ("shasum", "checks the archives of a downloaded release"),
     ("wget", "downloads a release from the network"),
     ("sh install.sh", "downloads a release from the network"),
     ("cargo install", "downloads and compiles from the network"),
@@ -150,7 +152,12 @@ fn run(sandbox: &Path, line: &str) -> Result<(), String> {
     }
     let mut stdout_file = None;
     if let Some(i) = args.iter().position(|a| a == ">") {
-        stdout_file = Some(cwd.join(args.get(i + 1).ok_or("`>` without a file")?));
+        let target = args.get(i + 1).ok_or("`>` without a file")?;
+        // `> ~/…` (completions, the man page) goes to a home inside the sandbox.
+        stdout_file = Some(match target.strip_prefix("~/") {
+            Some(rest) => sandbox.join("home").join(rest),
+            None => cwd.join(target),
+        });
         args.truncate(i);
     }
     if args.iter().any(|a| a == "|" || a.starts_with('<') || a.starts_with('$')) {
@@ -170,6 +177,9 @@ fn run(sandbox: &Path, line: &str) -> Result<(), String> {
         return Err(format!("exit code {:?}\n{stderr}", out.status.code()));
     }
     if let Some(path) = stdout_file {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        }
         std::fs::write(path, &out.stdout).map_err(|e| e.to_string())?;
     }
     Ok(())
