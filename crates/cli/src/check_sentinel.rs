@@ -12,7 +12,7 @@ use anyhow::{anyhow, Result};
 use tfgate_core::{EnforcementLevel, Finding, PolicyInfo, RunError, Status, TargetKind};
 use tfgate_sentinel::stdlib::StandardImports;
 use tfgate_sentinel::{
-    ApplyOptions, ChainImports, Imports, PolicySet, PolicyStatus, PolicyTrace, RunInfo, Scrubber, TerraformImports,
+    ApplyOptions, ChainImports, Imports, PolicySet, PolicyStatus, PolicyTrace, RunInfo, TerraformImports,
 };
 
 /// The Sentinel policy sets of a run, loaded once.
@@ -83,7 +83,7 @@ impl SentinelSets {
         let layers: Vec<&dyn Imports> = vec![&imports, &standard];
         let fallback = ChainImports(layers);
         let opts = ApplyOptions {
-            scrubber: Scrubber::new(imports.sensitive_texts()),
+            scrubber: imports.scrubber(),
             // Every policy is judged: the gate, not the first failure, ends the run.
             apply_all: true,
             ..ApplyOptions::default()

@@ -150,7 +150,7 @@ fn apply(args: ApplyArgs, stdout: &mut dyn Write) -> Result<u8> {
             let plan = tfgate_plan::Plan::parse(&text).with_context(|| input.name.clone())?;
             let imports = TerraformImports::sharing(&plan, text.clone(), RunInfo::default())
                 .with_context(|| input.name.clone())?;
-            let scrubber = Scrubber::new(imports.sensitive_texts());
+            let scrubber = imports.scrubber();
             (Some(imports), scrubber)
         }
         None => (None, Scrubber::none()),

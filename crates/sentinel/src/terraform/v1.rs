@@ -327,20 +327,24 @@ fn diff_of(c: &ChangeSpans, deletes_only: bool) -> Value {
 // ---------------------------------------------------------------- tfstate
 
 pub(super) fn tfstate(d: Arc<PlanData>) -> Value {
-    let view: &StateView = &d.prior;
+    let view: &StateView = match d.prior() {
+        Ok(view) => view,
+        Err(e) => return super::unreadable(&e),
+    };
+    let marks = d.state_marks();
     let mut by_module: BTreeMap<Vec<String>, ModuleResources> = BTreeMap::new();
     for r in &view.resources {
         if r.deposed_key.as_deref().is_some_and(|k| !k.is_empty()) {
             continue;
         }
         let index = r.index.as_ref().and_then(|s| s.to_json().ok()).map_or(Value::Null, |j| from_json(&j));
-        let (values, marks) = (r.values.clone(), d.marks.clone());
+        let (values, marks) = (r.values.clone(), marks.clone());
         let id = Value::lazy(move || {
             let j = parse(values.as_ref());
             marks.mark_leaves(Value::string(j.get("id").and_then(Json::as_str).unwrap_or("")))
         });
         let ns = map([
-            ("attr", d.marks.lazy(r.values.as_ref(), r.sensitive_values.as_ref(), Value::map_from::<&str>([]))),
+            ("attr", d.state_marks().lazy(r.values.as_ref(), r.sensitive_values.as_ref(), Value::map_from::<&str>([]))),
             ("depends_on", strings(&r.depends_on)),
             ("id", id),
             ("tainted", Value::Bool(r.tainted)),
@@ -369,7 +373,7 @@ pub(super) fn tfstate(d: Arc<PlanData>) -> Value {
             map([
                 ("sensitive", Value::Bool(o.sensitive)),
                 ("type", Value::string(kind)),
-                ("value", value.as_ref().map_or(Value::Undefined, |v| d.marks.convert(v, &Json::Bool(o.sensitive)))),
+                ("value", value.as_ref().map_or(Value::Undefined, |v| marks.convert(v, &Json::Bool(o.sensitive)))),
             ]),
         )
     }));
@@ -387,7 +391,7 @@ pub(super) fn tfstate(d: Arc<PlanData>) -> Value {
             (path, ns.into_value())
         })
         .collect();
-    let version = d.prior.terraform_version.as_deref().or(d.terraform_version.as_deref());
+    let version = view.terraform_version.as_deref().or(d.terraform_version.as_deref());
     root("tfstate", modules, &["resources", "data", "outputs", "path"])
         .field("terraform_version", super::opt_string(version))
         .into_value()
