@@ -13,8 +13,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use tfgate_sentinel::stdlib::StandardImports;
 use tfgate_sentinel::{
-    ApplyOptions, ChainImports, Config, Imports, PolicyConfig, PolicySet, RunInfo, Scrubber, TerraformImports,
-    TestOptions, Value,
+    ApplyOptions, ChainImports, Config, Imports, PolicyConfig, PolicySet, Scrubber, TerraformImports, TestOptions,
+    Value,
 };
 
 use crate::plan_input::read_plan_text;
@@ -68,6 +68,8 @@ struct ApplyArgs {
     /// (default: the `plan_path` of an `import "plugin" "tfplan/v2"` block).
     #[arg(long, value_name = "PLAN")]
     plan: Option<String>,
+    #[command(flatten)]
+    tfrun: crate::check_sentinel::TfrunArgs,
 }
 
 /// The flags Sentinel spells with one dash.
@@ -148,7 +150,7 @@ fn apply(args: ApplyArgs, stdout: &mut dyn Write) -> Result<u8> {
             // imports' lazy values.
             let text = Arc::new(input.text);
             let plan = tfgate_plan::Plan::parse(&text).with_context(|| input.name.clone())?;
-            let imports = TerraformImports::sharing(&plan, text.clone(), RunInfo::default())
+            let imports = TerraformImports::sharing(&plan, text.clone(), args.tfrun.run_info())
                 .with_context(|| input.name.clone())?;
             let scrubber = imports.scrubber();
             (Some(imports), scrubber)
