@@ -193,7 +193,7 @@ impl TerraformImports {
             texts: Arc::new(sensitive.iter().cloned().collect()),
             variables: Arc::new(plan.variables.iter().filter(|v| v.sensitive).map(|v| v.name.clone()).collect()),
         };
-        Ok(TerraformImports {
+        let imports = TerraformImports {
             data: Arc::new(PlanData {
                 terraform_version: plan.terraform_version.clone(),
                 changes,
@@ -211,7 +211,29 @@ impl TerraformImports {
                 built: Default::default(),
                 doc,
             }),
-        })
+        };
+        imports.prefetch_state_texts();
+        Ok(imports)
+    }
+
+    /// On a large plan, reads the state sections' sensitive texts on another
+    /// thread while policies run: a run that prints anything needs them to
+    /// scrub its output, and they take a pass over the two sections. A
+    /// reader that comes first simply waits for (or does) the same work.
+    fn prefetch_state_texts(&self) {
+        const LARGE: usize = 8 << 20;
+        let size: usize = ["planned_values", "prior_state"]
+            .iter()
+            .filter_map(|s| self.data.doc.section(s))
+            .map(|s| s.as_str().len())
+            .sum();
+        if size >= LARGE {
+            let data = self.data.clone();
+            // If the thread cannot start, the texts are read when needed.
+            let _ = std::thread::Builder::new().name("sentinel-state-texts".into()).spawn(move || {
+                data.state_sensitive();
+            });
+        }
     }
 
     /// The import called `name`, or `None` when it is not a Terraform import.

@@ -146,3 +146,23 @@ fn unmasked_prior_state_objects_give_their_secret_looking_attributes() {
     let imports = TerraformImports::new(&plan, RunInfo::default()).unwrap();
     assert_eq!(imports.sensitive_texts(), ["0ld-state-pw"]);
 }
+
+#[test]
+fn a_large_plan_s_state_texts_are_read_ahead_and_a_small_one_s_are_not() {
+    let small = TerraformImports::new(&Plan::parse(STATE_SECRET).unwrap(), RunInfo::default()).unwrap();
+    // Padding: a state object whose values hold 9 MiB of plain text.
+    let padding = "x".repeat(9 << 20);
+    let large_text = STATE_SECRET.replace(
+        r#""values":{"copy":"d4ta-source-secret","v":1}"#,
+        &format!(r#""values":{{"copy":"d4ta-source-secret","v":1,"pad":"{padding}"}}"#),
+    );
+    let large = TerraformImports::new(&Plan::parse(&large_text).unwrap(), RunInfo::default()).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while large.data.state_sensitive.get().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(large.data.state_sensitive.get().is_some(), "not read ahead");
+    assert!(large.data.planned.get().is_none(), "reading ahead built state objects");
+    assert!(small.data.state_sensitive.get().is_none(), "a small plan read ahead");
+    assert!(large.sensitive_texts().iter().any(|t| t == "d4ta-source-secret"));
+}
