@@ -30,7 +30,8 @@ enum SentinelCommand {
     /// Run a policy set's tests (`test/<policy>/<case>.hcl`), as `sentinel test` does.
     Test(TestArgs),
     /// Evaluate a policy set (or one policy) and report as `sentinel apply` does.
-    Apply(ApplyArgs),
+    // Boxed: the tfrun options make it far larger than the others.
+    Apply(Box<ApplyArgs>),
 }
 
 #[derive(Args)]
@@ -105,7 +106,7 @@ pub fn normalize_args(args: Vec<OsString>) -> Vec<OsString> {
 pub fn run(args: SentinelArgs, stdout: &mut dyn Write) -> Result<u8> {
     match args.command {
         SentinelCommand::Test(a) => test(a, stdout),
-        SentinelCommand::Apply(a) => apply(a, stdout),
+        SentinelCommand::Apply(a) => apply(*a, stdout),
     }
 }
 

@@ -82,7 +82,7 @@ fn cases_by_mock(folder: &Path) -> BTreeMap<PathBuf, Vec<Case>> {
                 continue;
             }
             let expect_pass =
-                config.test.as_ref().and_then(|t| t.rules.get("main")).map_or(true, |v| v.as_bool() == Some(true));
+                config.test.as_ref().and_then(|t| t.rules.get("main")).is_none_or(|v| v.as_bool() == Some(true));
             out.entry(mock).or_default().push(Case {
                 name: path.strip_prefix(folder).unwrap().display().to_string(),
                 policy: p.file_name().to_string_lossy().into_owned(),
