@@ -42,6 +42,8 @@ pub struct CheckArgs {
     /// the Sentinel policies run (not the built-in library).
     #[arg(long, value_name = "PATH")]
     sentinel: Vec<PathBuf>,
+    #[command(flatten)]
+    tfrun: crate::check_sentinel::TfrunArgs,
     /// How a result that depends on values known only after apply counts: as a failure
     /// (the gate fails closed; the default), a warning, or a pass.
     #[arg(long, value_name = "MODE", value_enum)]
@@ -200,7 +202,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
         Some(path) => config::load_config(&path).map_err(config_error)?,
         None => Config::default(),
     };
-    let sentinel = SentinelSets::load(&args.sentinel)?;
+    let sentinel = SentinelSets::load(&args.sentinel)?.with_run(args.tfrun.run_info());
     let set = if args.policies.is_empty() && !config.policy_sets.is_empty() {
         load_policy_sets(&config.policy_sets)?
     } else if args.policies.is_empty() && !sentinel.is_empty() {

@@ -12,12 +12,73 @@ use anyhow::{anyhow, Result};
 use tfgate_core::{EnforcementLevel, Finding, PolicyInfo, RunError, Status, TargetKind};
 use tfgate_sentinel::stdlib::StandardImports;
 use tfgate_sentinel::{
-    ApplyOptions, ChainImports, Imports, PolicySet, PolicyStatus, PolicyTrace, RunInfo, Scrubber, TerraformImports,
+    ApplyOptions, ChainImports, Imports, PolicySet, PolicyStatus, PolicyTrace, RunInfo, TerraformImports,
 };
 
 /// The Sentinel policy sets of a run, loaded once.
 pub struct SentinelSets {
     sets: Vec<(PathBuf, PolicySet)>,
+    /// What the `tfrun` import answers.
+    run: RunInfo,
+}
+
+/// What the `tfrun` import tells policies about the run: in CI there is no
+/// HCP Terraform run behind the plan, so the facts policies read most are
+/// given here (a `mock "tfrun"` in a configuration still wins). Whatever is
+/// not given is undefined, as the import reference has it for a fact that
+/// is not available.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct TfrunArgs {
+    /// `tfrun.organization.name`.
+    #[arg(long = "tfrun-organization", value_name = "NAME")]
+    organization: Option<String>,
+    /// `tfrun.workspace.name`.
+    #[arg(long = "tfrun-workspace", value_name = "NAME")]
+    workspace: Option<String>,
+    /// `tfrun.workspace.id`.
+    #[arg(long = "tfrun-workspace-id", value_name = "ID")]
+    workspace_id: Option<String>,
+    /// `tfrun.project.name`.
+    #[arg(long = "tfrun-project", value_name = "NAME")]
+    project: Option<String>,
+    /// `tfrun.id`.
+    #[arg(long = "tfrun-id", value_name = "ID")]
+    id: Option<String>,
+    /// `tfrun.message`.
+    #[arg(long = "tfrun-message", value_name = "TEXT")]
+    message: Option<String>,
+    /// `tfrun.commit_sha`.
+    #[arg(long = "tfrun-commit-sha", value_name = "SHA")]
+    commit_sha: Option<String>,
+    /// `tfrun.created_by`.
+    #[arg(long = "tfrun-created-by", value_name = "USER")]
+    created_by: Option<String>,
+    /// `tfrun.is_destroy`.
+    #[arg(long = "tfrun-is-destroy", value_name = "BOOL")]
+    is_destroy: Option<bool>,
+    /// `tfrun.speculative` (a plan-only run).
+    #[arg(long = "tfrun-speculative", value_name = "BOOL")]
+    speculative: Option<bool>,
+}
+
+impl TfrunArgs {
+    /// The run facts these options give.
+    pub fn run_info(&self) -> RunInfo {
+        let mut run = RunInfo {
+            id: self.id.clone(),
+            created_by: self.created_by.clone(),
+            message: self.message.clone(),
+            commit_sha: self.commit_sha.clone(),
+            is_destroy: self.is_destroy,
+            speculative: self.speculative,
+            project_name: self.project.clone(),
+            organization: self.organization.clone(),
+            ..RunInfo::default()
+        };
+        run.workspace.name = self.workspace.clone();
+        run.workspace.id = self.workspace_id.clone();
+        run
+    }
 }
 
 impl SentinelSets {
@@ -31,7 +92,12 @@ impl SentinelSets {
                     .map_err(|e| anyhow!("Sentinel policy set {}: {e}", p.display()))
             })
             .collect::<Result<_>>()?;
-        Ok(SentinelSets { sets })
+        Ok(SentinelSets { sets, run: RunInfo::default() })
+    }
+
+    /// The same sets, with what `tfrun` answers.
+    pub fn with_run(self, run: RunInfo) -> SentinelSets {
+        SentinelSets { run, ..self }
     }
 
     /// Whether no set was given.
@@ -69,7 +135,7 @@ impl SentinelSets {
     /// each, and each policy's HCP Terraform `trace:` text (scrubbed of the
     /// plan's sensitive values) for the `sentinel` format.
     pub fn check(&self, plan: &tfgate_plan::Plan<'_>, text: Arc<String>, plan_name: &str) -> SentinelOutput {
-        let imports = match TerraformImports::sharing(plan, text, RunInfo::default()) {
+        let imports = match TerraformImports::sharing(plan, text, self.run.clone()) {
             Ok(i) => i,
             Err(e) => {
                 let message = format!("the Sentinel imports cannot be built from this plan: {e}");
@@ -81,7 +147,7 @@ impl SentinelSets {
         let layers: Vec<&dyn Imports> = vec![&imports, &standard];
         let fallback = ChainImports(layers);
         let opts = ApplyOptions {
-            scrubber: Scrubber::new(imports.sensitive_texts()),
+            scrubber: imports.scrubber(),
             // Every policy is judged: the gate, not the first failure, ends the run.
             apply_all: true,
             ..ApplyOptions::default()

@@ -13,8 +13,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use tfgate_sentinel::stdlib::StandardImports;
 use tfgate_sentinel::{
-    ApplyOptions, ChainImports, Config, Imports, PolicyConfig, PolicySet, RunInfo, Scrubber, TerraformImports,
-    TestOptions, Value,
+    ApplyOptions, ChainImports, Config, Imports, PolicyConfig, PolicySet, Scrubber, TerraformImports, TestOptions,
+    Value,
 };
 
 use crate::plan_input::read_plan_text;
@@ -30,7 +30,8 @@ enum SentinelCommand {
     /// Run a policy set's tests (`test/<policy>/<case>.hcl`), as `sentinel test` does.
     Test(TestArgs),
     /// Evaluate a policy set (or one policy) and report as `sentinel apply` does.
-    Apply(ApplyArgs),
+    // Boxed: the tfrun options make it far larger than the others.
+    Apply(Box<ApplyArgs>),
 }
 
 #[derive(Args)]
@@ -68,6 +69,8 @@ struct ApplyArgs {
     /// (default: the `plan_path` of an `import "plugin" "tfplan/v2"` block).
     #[arg(long, value_name = "PLAN")]
     plan: Option<String>,
+    #[command(flatten)]
+    tfrun: crate::check_sentinel::TfrunArgs,
 }
 
 /// The flags Sentinel spells with one dash.
@@ -103,7 +106,7 @@ pub fn normalize_args(args: Vec<OsString>) -> Vec<OsString> {
 pub fn run(args: SentinelArgs, stdout: &mut dyn Write) -> Result<u8> {
     match args.command {
         SentinelCommand::Test(a) => test(a, stdout),
-        SentinelCommand::Apply(a) => apply(a, stdout),
+        SentinelCommand::Apply(a) => apply(*a, stdout),
     }
 }
 
@@ -148,9 +151,9 @@ fn apply(args: ApplyArgs, stdout: &mut dyn Write) -> Result<u8> {
             // imports' lazy values.
             let text = Arc::new(input.text);
             let plan = tfgate_plan::Plan::parse(&text).with_context(|| input.name.clone())?;
-            let imports = TerraformImports::sharing(&plan, text.clone(), RunInfo::default())
+            let imports = TerraformImports::sharing(&plan, text.clone(), args.tfrun.run_info())
                 .with_context(|| input.name.clone())?;
-            let scrubber = Scrubber::new(imports.sensitive_texts());
+            let scrubber = imports.scrubber();
             (Some(imports), scrubber)
         }
         None => (None, Scrubber::none()),

@@ -156,3 +156,48 @@ fn check_never_shows_what_a_sentinel_policy_read_from_a_secret() {
         assert!(all.contains("withheld"), "{format} says why: {all}");
     }
 }
+
+/// A policy set of one policy that reads `tfrun`, with or without a
+/// `mock "tfrun"` in its configuration.
+fn tfrun_set(mock: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = String::from(
+        "policy \"workspace\" {\n  source = \"./workspace.sentinel\"\n  enforcement_level = \"hard-mandatory\"\n}\n",
+    );
+    if mock {
+        config.push_str("mock \"tfrun\" {\n  data = {\n    workspace = { name = \"mocked\" }\n    organization = { name = \"acme\" }\n  }\n}\n");
+    }
+    std::fs::write(dir.path().join("sentinel.hcl"), config).unwrap();
+    std::fs::write(
+        dir.path().join("workspace.sentinel"),
+        "import \"tfrun\"\n\nprint(tfrun.workspace.name)\nmain = rule { tfrun.workspace.name is \"prod\" and tfrun.organization.name is \"acme\" }\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn tfrun_facts_come_from_the_command_line_and_a_mock_still_wins() {
+    let plan = example("plans/web-tier.json");
+    let set = tfrun_set(false);
+    let set_path = set.path().to_str().unwrap();
+    let facts = ["--tfrun-workspace", "prod", "--tfrun-organization", "acme"];
+    // `check`: without the facts `tfrun.workspace` is undefined and main fails.
+    let without = tfgate(&["check", &plan, "--sentinel", set_path]).output().unwrap();
+    assert_eq!(without.status.code(), Some(1), "{}", stdout_of(&without));
+    let with = tfgate(&["check", &plan, "--sentinel", set_path]).args(facts).output().unwrap();
+    assert_eq!(with.status.code(), Some(0), "{}", stdout_of(&with));
+    // `sentinel apply` takes the same options.
+    let apply = tfgate(&["sentinel", "apply", "--plan", &plan]).args(facts).arg(set_path).output().unwrap();
+    assert_eq!(apply.status.code(), Some(0), "{}", stdout_of(&apply));
+    // A `mock "tfrun"` in the configuration wins over the options.
+    let mocked = tfrun_set(true);
+    let apply = tfgate(&["sentinel", "apply", "-trace", "--plan", &plan])
+        .args(facts)
+        .arg(mocked.path().to_str().unwrap())
+        .output()
+        .unwrap();
+    let text = stdout_of(&apply);
+    assert_eq!(apply.status.code(), Some(1), "{text}");
+    assert!(text.contains("mocked"), "{text}");
+}

@@ -76,7 +76,11 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     Selector(Box<Expr>, Arc<str>),
     Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
+    /// Arguments; only the last may be [`ExprKind::Spread`].
     Call(Box<Expr>, Vec<Expr>),
+    /// `list...` as a call's last argument: the list's elements are the
+    /// remaining arguments.
+    Spread(Box<Expr>),
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `x is empty` (`negated`: `is not empty`).

@@ -74,6 +74,11 @@ pub(crate) fn call_builtin(
     env: &Arc<Scope>,
     pos: Pos,
 ) -> EResult<Value> {
+    if matches!(b, Builtin::Append | Builtin::Delete)
+        && matches!(args.last(), Some(a) if matches!(a.kind, ExprKind::Spread(_)))
+    {
+        return spread_mutation(it, b, args, env, pos);
+    }
     if matches!(b, Builtin::Append | Builtin::Delete) {
         if args.len() != 2 {
             return Err(it.error(pos, format!("{}: expected 2 arguments, got {}", b.name(), args.len())));
@@ -95,8 +100,43 @@ pub(crate) fn call_builtin(
         }
         return Ok(Value::Undefined);
     }
-    let vals = it.eval_args(args, env)?;
+    let Some(vals) = it.eval_args(args, env)? else { return Ok(Value::Undefined) };
     call_builtin_values(it, b, vals, pos)
+}
+
+/// `append`/`delete` with a spread last argument: `append(l, [v]...)`
+/// changes `l` as `append(l, v)` does; `append([l, v]...)` changes only a
+/// copy (as `append([1], 2)` does).
+fn spread_mutation(it: &mut Interp<'_>, b: Builtin, args: &[Expr], env: &Arc<Scope>, pos: Pos) -> EResult<Value> {
+    let Some(vals) = it.eval_args(args, env)? else { return Ok(Value::Undefined) };
+    if vals.len() != 2 {
+        return Err(it.error(pos, format!("{}: expected 2 arguments, got {}", b.name(), vals.len())));
+    }
+    let mut vals = vals.into_iter();
+    let (first, second) = (vals.next().unwrap_or(Value::Undefined), vals.next().unwrap_or(Value::Undefined));
+    if args.len() == 1 {
+        let mut copy = first;
+        return mutate(it, b, &mut copy, second, pos);
+    }
+    // The target is a place, evaluated again as the two-argument form does.
+    let mut target = match &args[0].kind {
+        ExprKind::Ident(name) => match env.take(name) {
+            Some(mut target) => {
+                // Not shared with the evaluated copy, so not copied.
+                drop(first);
+                let r = mutate(it, b, &mut target, second, pos);
+                env.assign(name, target);
+                return r;
+            }
+            None => first,
+        },
+        _ => first,
+    };
+    mutate(it, b, &mut target, second, pos)?;
+    if matches!(args[0].kind, ExprKind::Index(..)) {
+        it.assign_place(&args[0], target, env)?;
+    }
+    Ok(Value::Undefined)
 }
 
 fn mutate(it: &mut Interp<'_>, b: Builtin, target: &mut Value, v: Value, pos: Pos) -> EResult<Value> {

@@ -133,6 +133,8 @@ pub enum Tok {
     RBrace,
     Comma,
     Dot,
+    /// `...` after a call's last argument (spec: Primary Expressions, `Arguments`).
+    Ellipsis,
     Colon,
     Eof,
 }
@@ -181,6 +183,7 @@ impl Tok {
             Tok::RBrace => "}",
             Tok::Comma => ",",
             Tok::Dot => ".",
+            Tok::Ellipsis => "...",
             Tok::Colon => ":",
             _ => "?",
         }
@@ -403,6 +406,7 @@ impl<'a> Lexer<'a> {
                         b'{' => (Tok::LBrace, 1),
                         b'}' => (Tok::RBrace, 1),
                         b',' => (Tok::Comma, 1),
+                        b'.' if two(b'.') && self.peek_at(2) == Some(b'.') => (Tok::Ellipsis, 3),
                         b'.' => (Tok::Dot, 1),
                         b':' => (Tok::Colon, 1),
                         b';' => (Tok::Semi { auto: false }, 1),

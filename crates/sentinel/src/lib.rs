@@ -31,7 +31,10 @@ pub use config::{
 pub use diagnostic::Diagnostic;
 pub use eval::format_value;
 pub use policy_set::{ApplyOptions, ChainImports, LayeredImports, LoadedPolicy, PolicySet, PolicySetError};
-pub use program::{evaluate, load_module, EvalError, Evaluation, Imports, Limits, NoImports, Program, RuleResult};
+pub use program::{
+    evaluate, evaluate_with_globals, load_module, EvalError, Evaluation, Imports, Limits, NoImports, Program,
+    RuleResult,
+};
 pub use scrub::{Scrubber, REDACTED};
 pub use terraform::{RunInfo, TerraformError, TerraformImports};
 pub use testing::{

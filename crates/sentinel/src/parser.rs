@@ -556,12 +556,40 @@ impl Parser {
                 Tok::LParen => {
                     let pos = e.pos;
                     self.advance();
-                    let args = self.list_of(Tok::RParen)?;
+                    let args = self.call_args()?;
                     e = Expr { kind: ExprKind::Call(Box::new(e), args), pos };
                 }
                 _ => return Ok(e),
             }
         }
+    }
+
+    /// A call's arguments up to `)` (consumed). The spec's `Arguments`
+    /// production allows `...` after the last one.
+    fn call_args(&mut self) -> PResult<Vec<Expr>> {
+        let mut out = Vec::new();
+        self.skip_nl();
+        while *self.tok() != Tok::RParen {
+            let arg = self.expr()?;
+            if matches!(self.tok(), Tok::Ellipsis) {
+                let pos = arg.pos;
+                self.advance();
+                out.push(Expr { kind: ExprKind::Spread(Box::new(arg)), pos });
+                self.skip_nl();
+                self.eat(&Tok::Comma);
+                self.skip_nl();
+                break;
+            }
+            out.push(arg);
+            self.skip_nl();
+            if !self.eat(&Tok::Comma) {
+                break;
+            }
+            self.skip_nl();
+        }
+        self.skip_nl();
+        self.expect(Tok::RParen)?;
+        Ok(out)
     }
 
     /// Comma-separated expressions up to `close` (consumed); newlines are space.

@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 
 use crate::config::{Config, ConfigError, EnforcementLevel, MockKind, Position};
 use crate::eval::format_value;
-use crate::program::{evaluate, load_module, Imports, Limits, Program};
+use crate::program::{evaluate_with_globals, load_module, Imports, Limits, Program};
 use crate::scrub::Scrubber;
 use crate::trace::{comment_above, ApplyReport, PolicyStatus, PolicyTrace, RuleTrace};
 use crate::value::value_from_json;
@@ -273,17 +273,7 @@ pub(crate) fn run_policy(
         enforcement_level: p.enforcement_level,
         main: Value::Undefined,
     };
-    if !globals.is_empty() {
-        // The evaluator's contract has no way to inject globals yet; a
-        // policy that reads one must not run against a wrong scope.
-        trace.error = Some(format!(
-            "{}: global values ({}) are not supported by tfgate yet",
-            p.display,
-            globals.keys().cloned().collect::<Vec<_>>().join(", ")
-        ));
-        return trace;
-    }
-    let ev = evaluate(&p.program, imports, params, limits);
+    let ev = evaluate_with_globals(&p.program, imports, params, globals, limits);
     // A policy that read a sensitive value may show it in anything it
     // produced, in any form (split, upper-cased, encoded): withhold it all.
     let withheld = ev.sensitive_read;

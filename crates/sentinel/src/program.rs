@@ -196,7 +196,21 @@ pub fn evaluate(
     params: &IndexMap<String, Value>,
     limits: &Limits,
 ) -> Evaluation {
-    let run = on_evaluation_stack(imports, |imports| evaluate_here(program, imports, params, limits));
+    evaluate_with_globals(program, imports, params, &IndexMap::new(), limits)
+}
+
+/// As [`evaluate`], with `globals` (a configuration's `global` blocks)
+/// declared in the policy's own scope before it runs, as the Sentinel CLI
+/// injects them: a policy reads them without an import. The policy's
+/// imports and parameters are declared after them, so they win on a clash.
+pub fn evaluate_with_globals(
+    program: &Program,
+    imports: &dyn Imports,
+    params: &IndexMap<String, Value>,
+    globals: &IndexMap<String, Value>,
+    limits: &Limits,
+) -> Evaluation {
+    let run = on_evaluation_stack(imports, |imports| evaluate_here(program, imports, params, globals, limits));
     run.unwrap_or_else(|e| Evaluation {
         outcome: Err(e),
         rules: Vec::new(),
@@ -253,6 +267,7 @@ fn evaluate_here(
     program: &Program,
     imports: &dyn Imports,
     params: &IndexMap<String, Value>,
+    globals: &IndexMap<String, Value>,
     limits: &Limits,
 ) -> Evaluation {
     // The flag lives on this (the evaluating) thread; an earlier run's
@@ -260,6 +275,9 @@ fn evaluate_here(
     let outer = crate::value::reset_sensitive_read();
     let mut it = Interp::new(imports, limits, program.file.clone());
     let env = Scope::new(None);
+    for (name, v) in globals {
+        env.declare(Arc::from(name.as_str()), v.clone());
+    }
     let outcome = (|| {
         it.run_file(&program.ast, &env, params)?;
         let Some(main) = env.get("main") else {

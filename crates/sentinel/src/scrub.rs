@@ -11,6 +11,9 @@
 
 use std::borrow::Cow;
 
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::AhoCorasick;
 use memchr::memmem::Finder;
 
 /// What a sensitive text is replaced by.
@@ -19,16 +22,39 @@ pub const REDACTED: &str = tfgate_plan::SENSITIVE_TEXT;
 /// The shortest text the scrubber looks for.
 pub const MIN_SCRUBBED_CHARS: usize = 8;
 
+type Texts = dyn Fn() -> Vec<String> + Send + Sync;
+
+/// Every spelling to look for, searched for at once: a plan may hold
+/// thousands of secrets (a password per database), and printed output may
+/// be large, so one pass over the text, not one per pattern.
+struct Patterns {
+    count: usize,
+    searcher: Searcher,
+}
+
+enum Searcher {
+    None,
+    All(AhoCorasick),
+    /// Past the automaton's size limits: one pattern at a time (slow, but
+    /// never unscrubbed).
+    OneByOne(Vec<Finder<'static>>),
+}
+
 /// Replaces sensitive texts in output.
 #[derive(Clone, Default)]
 pub struct Scrubber {
-    finders: Vec<Finder<'static>>,
+    finders: Arc<OnceLock<Patterns>>,
+    /// Where the texts come from when they are read on first use.
+    source: Option<Arc<Texts>>,
 }
 
 impl std::fmt::Debug for Scrubber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Never show the texts themselves.
-        write!(f, "Scrubber({} patterns)", self.finders.len())
+        // Never show the texts themselves (nor read deferred ones).
+        match self.finders.get() {
+            Some(finders) => write!(f, "Scrubber({} patterns)", finders.count),
+            None => write!(f, "Scrubber(deferred)"),
+        }
     }
 }
 
@@ -58,7 +84,23 @@ impl Scrubber {
         }
         patterns.sort();
         patterns.dedup();
-        Scrubber { finders: patterns.iter().map(|p| Finder::new(p.as_bytes()).into_owned()).collect() }
+        Scrubber { finders: Arc::new(OnceLock::from(Patterns::new(&patterns))), source: None }
+    }
+
+    /// A scrubber whose texts are asked for only when it first has a
+    /// non-empty text to scrub (reading them may mean reading a large part
+    /// of a plan). Clones share the texts once read.
+    pub fn deferred(texts: impl Fn() -> Vec<String> + Send + Sync + 'static) -> Scrubber {
+        Scrubber { finders: Arc::new(OnceLock::new()), source: Some(Arc::new(texts)) }
+    }
+
+    fn finders(&self) -> &Patterns {
+        self.finders.get_or_init(|| match &self.source {
+            Some(texts) => Arc::into_inner(Scrubber::new(texts()).finders)
+                .and_then(OnceLock::into_inner)
+                .unwrap_or_else(|| Patterns::new(&[])),
+            None => Patterns::new(&[]),
+        })
     }
 
     /// A scrubber that changes nothing.
@@ -66,25 +108,32 @@ impl Scrubber {
         Scrubber::default()
     }
 
-    /// Whether there is nothing to hide.
+    /// Whether there is nothing to hide (reads deferred texts).
     pub fn is_empty(&self) -> bool {
-        self.finders.is_empty()
+        self.finders().count == 0
     }
 
     /// `text` with every sensitive text replaced.
     pub fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if self.finders.is_empty() {
+        // Nothing to hide in nothing: deferred texts stay unread.
+        if text.is_empty() {
             return Cow::Borrowed(text);
         }
         let bytes = text.as_bytes();
         // Byte ranges to hide, from every pattern, overlaps included.
         let mut ranges: Vec<(usize, usize)> = Vec::new();
-        for f in &self.finders {
-            let n = f.needle().len();
-            let mut from = 0;
-            while let Some(i) = f.find(&bytes[from..]) {
-                ranges.push((from + i, from + i + n));
-                from += i + 1;
+        match &self.finders().searcher {
+            Searcher::None => return Cow::Borrowed(text),
+            Searcher::All(ac) => ranges.extend(ac.find_overlapping_iter(bytes).map(|m| (m.start(), m.end()))),
+            Searcher::OneByOne(finders) => {
+                for f in finders {
+                    let n = f.needle().len();
+                    let mut from = 0;
+                    while let Some(i) = f.find(&bytes[from..]) {
+                        ranges.push((from + i, from + i + n));
+                        from += i + 1;
+                    }
+                }
             }
         }
         if ranges.is_empty() {
@@ -120,6 +169,20 @@ impl Scrubber {
             Cow::Borrowed(_) => text,
             Cow::Owned(s) => s,
         }
+    }
+}
+
+impl Patterns {
+    fn new(patterns: &[String]) -> Patterns {
+        let searcher = if patterns.is_empty() {
+            Searcher::None
+        } else {
+            match AhoCorasick::new(patterns) {
+                Ok(ac) => Searcher::All(ac),
+                Err(_) => Searcher::OneByOne(patterns.iter().map(|p| Finder::new(p.as_bytes()).into_owned()).collect()),
+            }
+        };
+        Patterns { count: patterns.len(), searcher }
     }
 }
 
@@ -208,6 +271,34 @@ mod tests {
         assert_eq!(s.scrub("é pässwörd é"), "é (sensitive value) é");
         assert!(Scrubber::new([""]).is_empty());
         assert_eq!(format!("{:?}", Scrubber::new(["topsecret"])), "Scrubber(1 patterns)");
+    }
+
+    #[test]
+    fn thousands_of_secrets_are_all_found_in_one_pass() {
+        let secrets: Vec<String> = (0..5000).map(|i| format!("pw-{i:05}-secret")).collect();
+        let s = Scrubber::new(&secrets);
+        let text: String = secrets.iter().rev().map(|p| format!("[{p}]")).collect();
+        let out = s.scrub(&text);
+        assert!(!out.contains("-secret"), "{}", &out[..200]);
+        assert_eq!(out.matches(REDACTED).count(), 5000);
+    }
+
+    #[test]
+    fn deferred_texts_are_read_once_and_only_for_a_non_empty_text() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let reads = Arc::new(AtomicUsize::new(0));
+        let counter = reads.clone();
+        let s = Scrubber::deferred(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            vec!["deferred-secret".to_string()]
+        });
+        let copy = s.clone();
+        assert_eq!(s.scrub(""), "");
+        assert_eq!(format!("{s:?}"), "Scrubber(deferred)");
+        assert_eq!(reads.load(Ordering::SeqCst), 0, "nothing to scrub: the texts are not read");
+        assert_eq!(copy.scrub("x deferred-secret y"), "x (sensitive value) y");
+        assert_eq!(s.scrub_string("deferred-secret".into()), "(sensitive value)");
+        assert_eq!(reads.load(Ordering::SeqCst), 1, "read once, shared by clones");
     }
 
     #[test]

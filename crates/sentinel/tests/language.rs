@@ -157,6 +157,10 @@ cases!(
     selector_assignment,
     set_operator_error,
     set_operators,
+    spread_arguments,
+    spread_arity,
+    spread_not_a_list,
+    spread_not_last,
     undefined,
     undefined_variable,
 );

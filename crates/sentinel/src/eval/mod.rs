@@ -433,6 +433,8 @@ impl<'a> Interp<'a> {
             ExprKind::Selector(base, name) => self.eval_selector(base, name, env, e.pos),
             ExprKind::Slice(base, lo, hi) => self.eval_slice(base, lo.as_deref(), hi.as_deref(), env, e.pos),
             ExprKind::Call(callee, args) => self.call_expr(callee, args, env, e.pos),
+            // The parser puts `...` only after a call's last argument.
+            ExprKind::Spread(_) => Err(self.error(e.pos, "\"...\" is allowed only after a call's last argument")),
             ExprKind::Unary(op, x) => self.eval_unary(*op, x, env, e.pos),
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, env, e.pos),
             ExprKind::IsEmpty { expr, negated } => self.eval_is_empty(expr, *negated, env, e.pos),
@@ -917,7 +919,7 @@ impl<'a> Interp<'a> {
             let b = self.eval(base, env)?;
             if let Value::Object(o) = b.resolved() {
                 let o = o.clone();
-                let vals = self.eval_args(args, env)?;
+                let Some(vals) = self.eval_args(args, env)? else { return Ok(Value::Undefined) };
                 // Imports that take functions (collection.filter) call them
                 // back through the evaluator; an error inside keeps its place.
                 let mut inner: Option<Box<EvalError>> = None;
@@ -930,7 +932,7 @@ impl<'a> Interp<'a> {
                 return r.map_err(|err| self.error(pos, err.to_string()));
             }
             let f = self.select(&b, name, callee.pos)?;
-            let vals = self.eval_args(args, env)?;
+            let Some(vals) = self.eval_args(args, env)? else { return Ok(Value::Undefined) };
             return self.call_value(&f, vals, pos, Some(name));
         }
         // `append` and `delete` change the variable they are given.
@@ -942,16 +944,30 @@ impl<'a> Interp<'a> {
             }
         }
         let f = self.eval(callee, env)?;
-        let vals = self.eval_args(args, env)?;
+        let Some(vals) = self.eval_args(args, env)? else { return Ok(Value::Undefined) };
         self.call_value(&f, vals, pos, None)
     }
 
-    pub(crate) fn eval_args(&mut self, args: &[Expr], env: &Arc<Scope>) -> EResult<Vec<Value>> {
+    /// A call's arguments, left to right, a final `list...` expanded into
+    /// its elements. `None` when that list is undefined: the call is then
+    /// undefined, as any operation on undefined is (spec: Undefined).
+    pub(crate) fn eval_args(&mut self, args: &[Expr], env: &Arc<Scope>) -> EResult<Option<Vec<Value>>> {
         let mut out = Vec::with_capacity(args.len());
         for a in args {
-            out.push(self.eval(a, env)?);
+            let ExprKind::Spread(list) = &a.kind else {
+                out.push(self.eval(a, env)?);
+                continue;
+            };
+            let v = self.eval(list, env)?;
+            match v.resolved() {
+                Value::Undefined => return Ok(None),
+                Value::List(items) => out.extend(items.as_slice().iter().cloned()),
+                other => {
+                    return Err(self.error(a.pos, format!("\"...\" expands a list, not {}", other.type_name())));
+                }
+            }
         }
-        Ok(out)
+        Ok(Some(out))
     }
 
     /// Calls a function value with evaluated arguments.

@@ -5,8 +5,12 @@
 //! Everything is built on first use: an import is built when a policy first
 //! imports it, each collection when first read, and each resource's values
 //! (`change.before`/`after`, `values`) when that resource's field is read.
-//! The plan's own text is kept (one copy) and parsed a piece at a time.
+//! The plan's own text is kept (one copy) and parsed a piece at a time; the
+//! two largest sections after `resource_changes`, `planned_values` and
+//! `prior_state`, are read only when a policy (or output scrubbing) needs
+//! them.
 
+mod state_texts;
 mod tfconfig_v2;
 mod tfplan_v2;
 mod tfrun;
@@ -53,15 +57,80 @@ pub(crate) struct PlanData {
     pub(crate) drift: Vec<Instance>,
     pub(crate) variables: Vec<(String, Option<JsonSpan>)>,
     pub(crate) outputs: Vec<tfgate_plan::OutputSpans>,
-    pub(crate) planned: StateView,
-    pub(crate) prior: StateView,
+    /// `planned_values` and `prior_state`, read when first asked.
+    planned: OnceLock<Result<StateView, TerraformError>>,
+    prior: OnceLock<Result<StateView, TerraformError>>,
     /// `configuration` as JSON (small next to the values; read whole).
     pub(crate) configuration: Option<JsonSpan>,
     pub(crate) run: RunInfo,
+    /// Sensitive texts of everything but the state sections: resource
+    /// changes, drift and deferred changes, outputs, variables and the
+    /// configuration.
     sensitive: Vec<String>,
-    /// The same texts, for marking values while they are converted.
+    /// Sensitive texts of `planned_values` and `prior_state`, read when
+    /// first asked.
+    state_sensitive: OnceLock<Vec<String>>,
+    /// `sensitive`, for marking values while they are converted.
     pub(crate) marks: Marks,
+    /// `sensitive` and `state_sensitive`, for marking state values.
+    state_marks: OnceLock<Marks>,
     built: [OnceLock<Value>; IMPORT_NAMES.len()],
+}
+
+impl PlanData {
+    /// `planned_values` as a state representation, read on first use.
+    pub(crate) fn planned(&self) -> Result<&StateView, TerraformError> {
+        self.planned.get_or_init(|| Ok(self.doc.planned_values()?)).as_ref().map_err(Clone::clone)
+    }
+
+    /// `prior_state` as a state representation, read on first use.
+    pub(crate) fn prior(&self) -> Result<&StateView, TerraformError> {
+        self.prior.get_or_init(|| Ok(self.doc.prior_state()?)).as_ref().map_err(Clone::clone)
+    }
+
+    /// The sensitive texts of the state sections (see [`state_texts`]).
+    fn state_sensitive(&self) -> &[String] {
+        self.state_sensitive.get_or_init(|| state_texts::collect(&self.doc))
+    }
+
+    /// Marks for every value a policy reads, whichever section it comes
+    /// from: a provider may copy a secret that only the state marks (a data
+    /// source's password) unmarked into a resource change, and a policy that
+    /// transforms that copy before printing it would get past the scrubber.
+    /// Fail closed: the first value read waits for the state's texts (read
+    /// ahead on a large plan), at about a tenth of a large run's time.
+    pub(crate) fn all_marks(&self) -> &Marks {
+        self.state_marks()
+    }
+
+    /// Marks for values of the state sections: what marks the other
+    /// sections' values, and the texts of the state's own sensitive values.
+    pub(crate) fn state_marks(&self) -> &Marks {
+        self.state_marks.get_or_init(|| {
+            let mut texts: std::collections::HashSet<String> = self.marks.texts.iter().cloned().collect();
+            texts.extend(self.state_sensitive().iter().cloned());
+            Marks { texts: Arc::new(texts), variables: self.marks.variables.clone() }
+        })
+    }
+}
+
+/// A value that fails when read: what an import field built from a plan
+/// section that cannot be read stands for (a policy that reads it stops
+/// with an error, never sees an empty collection).
+pub(crate) fn unreadable(e: &TerraformError) -> Value {
+    struct Unreadable(String);
+    impl Object for Unreadable {
+        fn type_name(&self) -> &str {
+            "unreadable plan section"
+        }
+        fn get(&self, _name: &str) -> Result<Value, ObjectError> {
+            Err(ObjectError::Failed(self.0.clone()))
+        }
+        fn call(&self, _name: &str, _args: Vec<Value>) -> Result<Value, ObjectError> {
+            Err(ObjectError::Failed(self.0.clone()))
+        }
+    }
+    Value::Object(Arc::new(Unreadable(e.to_string())))
 }
 
 /// One entry of `resource_changes` or `resource_drift`.
@@ -82,9 +151,9 @@ pub(crate) struct Instance {
 impl TerraformImports {
     /// Builds the imports of a plan; `run` answers `tfrun`.
     ///
-    /// Reads the plan's structure (addresses, sections) now, and every value
-    /// the plan marks sensitive (for [`TerraformImports::sensitive_texts`]);
-    /// values for policies are converted only when read.
+    /// Reads the plan's structure (addresses, sections) now, and the values
+    /// the plan marks sensitive outside `planned_values` and `prior_state`;
+    /// those two sections, and values for policies, are read only when asked.
     pub fn new(plan: &Plan<'_>, run: RunInfo) -> Result<TerraformImports, TerraformError> {
         TerraformImports::from_document(plan, plan.document()?, run)
     }
@@ -125,34 +194,56 @@ impl TerraformImports {
         let drift = plan.drift.iter().map(instance).collect();
         let variables = doc.variables()?.into_iter().map(|v| (v.name, v.value)).collect();
         let outputs = doc.output_changes()?;
-        let planned = doc.planned_values()?;
-        let prior = doc.prior_state()?;
         let configuration = doc.section("configuration");
         // Read now so that a broken configuration is an error, not an empty
         // tfconfig; the imports read it again when first asked.
         let config_json = configuration.as_ref().map(JsonSpan::to_json).transpose()?;
-        let sensitive = collect_sensitive(plan, &doc, &outputs, &planned, &prior, config_json.as_ref())?;
+        let sensitive = collect_sensitive(plan, &doc, &outputs, config_json.as_ref())?;
         let marks = Marks {
             texts: Arc::new(sensitive.iter().cloned().collect()),
             variables: Arc::new(plan.variables.iter().filter(|v| v.sensitive).map(|v| v.name.clone()).collect()),
         };
-        Ok(TerraformImports {
+        let imports = TerraformImports {
             data: Arc::new(PlanData {
                 terraform_version: plan.terraform_version.clone(),
                 changes,
                 drift,
                 variables,
                 outputs,
-                planned,
-                prior,
+                planned: OnceLock::new(),
+                prior: OnceLock::new(),
                 configuration,
                 run,
                 sensitive,
+                state_sensitive: OnceLock::new(),
                 marks,
+                state_marks: OnceLock::new(),
                 built: Default::default(),
                 doc,
             }),
-        })
+        };
+        imports.prefetch_state_texts();
+        Ok(imports)
+    }
+
+    /// On a large plan, reads the state sections' sensitive texts on another
+    /// thread while policies run: a run that prints anything needs them to
+    /// scrub its output, and they take a pass over the two sections. A
+    /// reader that comes first simply waits for (or does) the same work.
+    fn prefetch_state_texts(&self) {
+        const LARGE: usize = 8 << 20;
+        let size: usize = ["planned_values", "prior_state"]
+            .iter()
+            .filter_map(|s| self.data.doc.section(s))
+            .map(|s| s.as_str().len())
+            .sum();
+        if size >= LARGE {
+            let data = self.data.clone();
+            // If the thread cannot start, the texts are read when needed.
+            let _ = std::thread::Builder::new().name("sentinel-state-texts".into()).spawn(move || {
+                data.state_sensitive();
+            });
+        }
     }
 
     /// The import called `name`, or `None` when it is not a Terraform import.
@@ -186,8 +277,19 @@ impl TerraformImports {
 
     /// Every string the plan marks sensitive, and the text of every number
     /// it marks so (longest first): what a printed text must not show.
+    /// Reads `planned_values` and `prior_state` if nothing has yet.
     pub fn sensitive_texts(&self) -> Vec<String> {
-        self.data.sensitive.clone()
+        let mut texts: Vec<String> = self.data.sensitive.clone();
+        texts.extend(self.data.state_sensitive().iter().cloned());
+        longest_first(texts)
+    }
+
+    /// A scrubber for this plan's sensitive texts that reads them only when
+    /// it first has a non-empty text to scrub: a run that prints nothing
+    /// never reads the state sections for it.
+    pub fn scrubber(&self) -> crate::Scrubber {
+        let imports = self.clone();
+        crate::Scrubber::deferred(move || imports.sensitive_texts())
     }
 }
 
@@ -205,8 +307,6 @@ fn collect_sensitive(
     plan: &Plan<'_>,
     doc: &PlanDocument,
     outputs: &[tfgate_plan::OutputSpans],
-    planned: &StateView,
-    prior: &StateView,
     config: Option<&serde_json::Value>,
 ) -> Result<Vec<String>, TerraformError> {
     let mut out = BTreeSet::new();
@@ -219,7 +319,7 @@ fn collect_sensitive(
         ] {
             let Some(value) = value else { continue };
             match mask.and_then(|m| doc.span(m)) {
-                Some(mask) => marked_leaves(value.get(), &mask, &r.address_text, &mut out)?,
+                Some(mask) => marked_leaves(value.get(), mask.as_str(), &r.address_text, &mut out)?,
                 // Without a mask (plans before Terraform 0.15) the reader
                 // marks secret-looking attributes: the whole value is read.
                 None => sensitive_leaves(&full()?, false, &mut out),
@@ -233,51 +333,44 @@ fn collect_sensitive(
         let declared = plan.outputs.iter().any(|p| p.name == o.name && p.is_sensitive());
         match (&o.change.before, &o.change.before_sensitive) {
             (Some(before), _) if declared => sensitive_leaves(&resolve_span(Some(before), None)?, true, &mut out),
-            (Some(before), Some(mask)) => marked_leaves(before.as_str(), mask, &o.name, &mut out)?,
+            (Some(before), Some(mask)) => marked_leaves(before.as_str(), mask.as_str(), &o.name, &mut out)?,
             _ => {}
         }
     }
     for v in &plan.variables {
         sensitive_leaves(&v.value()?, false, &mut out);
     }
-    // State objects without a mask are read by the reader, which marks
-    // secret-looking attributes (planned values without one are the
-    // changes' `after`, read above).
-    if prior.resources.iter().any(|r| r.sensitive_values.is_none()) {
-        for r in plan.prior_state()? {
-            sensitive_leaves(&r.values()?, false, &mut out);
-        }
-    }
-    for view in [planned, prior] {
-        for r in &view.resources {
-            if let (Some(values), Some(mask)) = (&r.values, &r.sensitive_values) {
-                marked_leaves(values.as_str(), mask, &r.address, &mut out)?;
-            }
-        }
-        for o in view.outputs.iter().filter(|o| o.sensitive) {
-            sensitive_leaves(&resolve_span(o.value.as_ref(), None)?, true, &mut out);
-        }
-    }
+    // `planned_values` and `prior_state` are read later (state_texts.rs).
     if let Some(config) = config {
         config_sensitive(plan, config, &mut out);
     }
-    out.remove("");
-    let mut texts: Vec<String> = out.into_iter().collect();
-    // Longest first, so that a scrubber replacing in order never leaves the
-    // tail of a longer secret that contains a shorter one.
+    Ok(longest_first(out.into_iter().collect()))
+}
+
+/// Distinct, non-empty, longest first, so that a scrubber replacing in order
+/// never leaves the tail of a longer secret that contains a shorter one.
+fn longest_first(mut texts: Vec<String>) -> Vec<String> {
+    texts.retain(|t| !t.is_empty());
     texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    Ok(texts)
+    texts.dedup();
+    texts
 }
 
 /// Adds the sensitive leaves of a value with a sensitivity mask, building
 /// only the top-level attributes the mask marks somewhere (a mask without
 /// `true` marks nothing; most values have such masks).
-fn marked_leaves(value: &str, mask: &JsonSpan, what: &str, out: &mut BTreeSet<String>) -> Result<(), TerraformError> {
-    if !mask.as_str().contains("true") {
+pub(crate) fn marked_leaves(
+    value: &str,
+    mask: &str,
+    what: &str,
+    out: &mut BTreeSet<String>,
+) -> Result<(), TerraformError> {
+    if !mask.contains("true") {
         return Ok(());
     }
-    let marked: Option<BTreeSet<String>> = match mask.to_json()? {
-        serde_json::Value::Object(m) => {
+    // A mask that is not an object marks the whole value (or fails below).
+    let marked: Option<BTreeSet<String>> = match serde_json::from_str(mask) {
+        Ok(serde_json::Value::Object(m)) => {
             Some(m.iter().filter(|(_, v)| v.to_string().contains("true")).map(|(k, _)| k.clone()).collect())
         }
         _ => None,
@@ -286,7 +379,7 @@ fn marked_leaves(value: &str, mask: &JsonSpan, what: &str, out: &mut BTreeSet<St
     let v = tfgate_plan::resolve_selected(
         Some(value),
         None,
-        Some(mask.as_str()),
+        Some(mask),
         marked.is_some().then_some(&keep as tfgate_plan::Selection<'_>),
     )
     .map_err(|source| PlanError::Value { path: format!("{what}: value"), source })?;
@@ -294,14 +387,17 @@ fn marked_leaves(value: &str, mask: &JsonSpan, what: &str, out: &mut BTreeSet<St
     Ok(())
 }
 
-fn resolve_span(value: Option<&JsonSpan>, sensitive: Option<&JsonSpan>) -> Result<tfgate_plan::Value, TerraformError> {
+pub(crate) fn resolve_span(
+    value: Option<&JsonSpan>,
+    sensitive: Option<&JsonSpan>,
+) -> Result<tfgate_plan::Value, TerraformError> {
     tfgate_plan::resolve(value.map(JsonSpan::as_str), None, sensitive.map(JsonSpan::as_str))
         .map_err(|source| TerraformError::Plan(PlanError::Value { path: "a state value".to_string(), source }))
 }
 
 /// Adds the text of every leaf of `v` that is sensitive (or under a
 /// sensitive value, or everything when `all`).
-fn sensitive_leaves(v: &tfgate_plan::Value, all: bool, out: &mut BTreeSet<String>) {
+pub(crate) fn sensitive_leaves(v: &tfgate_plan::Value, all: bool, out: &mut BTreeSet<String>) {
     use tfgate_plan::Kind;
     let marked = all || v.sensitive;
     match &v.kind {
@@ -381,7 +477,7 @@ fn config_sensitive(plan: &Plan<'_>, config: &serde_json::Value, out: &mut BTree
     }
 }
 
-fn json_leaves(v: Option<&serde_json::Value>, out: &mut BTreeSet<String>) {
+pub(crate) fn json_leaves(v: Option<&serde_json::Value>, out: &mut BTreeSet<String>) {
     match v {
         Some(serde_json::Value::String(s)) => {
             out.insert(s.clone());

@@ -78,3 +78,94 @@ fn imports_are_shared_between_threads() {
     .unwrap();
     assert_eq!(after, Some(1));
 }
+
+/// A data source's secret lives only in the state sections; a resource
+/// copies it unmarked (a provider that does not mark what it computes).
+const STATE_SECRET: &str = r#"{"format_version":"1.2","terraform_version":"1.7.0",
+  "resource_changes":[{"address":"a.x","mode":"managed","type":"a","name":"x","provider_name":"p",
+    "change":{"actions":["create"],"before":null,"after":{"copy":"d4ta-source-secret","v":1},"after_unknown":{},"before_sensitive":false,"after_sensitive":{}}}],
+  "planned_values":{"root_module":{"resources":[
+    {"address":"a.x","mode":"managed","type":"a","name":"x","values":{"copy":"d4ta-source-secret","v":1},"sensitive_values":{}}]}},
+  "prior_state":{"format_version":"1.0","terraform_version":"1.7.0","values":{"root_module":{"resources":[
+    {"address":"data.s.d","mode":"data","type":"s","name":"d","values":{"secret":"d4ta-source-secret"},"sensitive_values":{"secret":true}}]}}}}"#;
+
+#[test]
+fn state_objects_are_parsed_only_when_read_and_state_secrets_mark_every_value() {
+    let plan = Plan::parse(STATE_SECRET).unwrap();
+    let imports = TerraformImports::new(&plan, RunInfo::default()).unwrap();
+    let d = &imports.data;
+    let tfplan = imports.resolve("tfplan/v2").unwrap();
+    let after = field(&field(&field(&field(&tfplan, "resource_changes"), "a.x"), "change"), "after");
+    assert_eq!(field(&after, "v").as_int(), Some(1));
+    // The change carries, unmarked, a secret that only the state marks (a
+    // provider copied a data source's secret): reading it marks the run, so
+    // a policy that transforms it before printing cannot get past the
+    // scrubber. Fail closed: the state's texts are read for it...
+    assert!(field(&after, "copy").is_sensitive(), "a copy of a state secret in a change must be marked");
+    assert!(d.state_sensitive.get().is_some());
+    // ...but its objects are not built.
+    assert!(d.planned.get().is_none() && d.prior.get().is_none(), "a state section was parsed");
+    let scrubber = imports.scrubber();
+    assert_eq!(scrubber.scrub("copy: d4ta-source-secret"), "copy: (sensitive value)");
+    assert!(d.planned.get().is_none() && d.prior.get().is_none(), "scrubbing built state objects");
+    // A policy that reads the state gets values marked by the state's texts.
+    let values = field(&field(&field(&tfplan, "planned_values"), "resources"), "a.x");
+    assert!(d.planned.get().is_some());
+    let copy = field(&field(&values, "values"), "copy");
+    assert!(copy.is_sensitive(), "a state value equal to a state secret is marked");
+    let tfstate = imports.resolve("tfstate/v2").unwrap();
+    let secret = field(&field(&field(&tfstate, "resources"), "data.s.d"), "values");
+    assert!(field(&secret, "secret").is_sensitive());
+}
+
+#[test]
+fn an_unreadable_state_section_fails_when_read_never_reads_as_empty() {
+    // Valid JSON of the wrong shape: `resources` is not a list.
+    let text = STATE_SECRET.replace(
+        r#""planned_values":{"root_module":{"resources":["#,
+        r#""planned_values":{"root_module":{"resources":{"bad":["#,
+    );
+    let text = text.replace(r#""sensitive_values":{}}]}},"#, r#""sensitive_values":{}}]}}},"#);
+    let plan = Plan::parse(&text).unwrap();
+    let imports = TerraformImports::new(&plan, RunInfo::default()).unwrap();
+    let tfplan = imports.resolve("tfplan/v2").unwrap();
+    // Changes are still readable.
+    assert!(field(&field(&tfplan, "resource_changes"), "a.x").as_map().is_some());
+    let planned = field(&tfplan, "planned_values");
+    let err = planned.as_object().map(|o| o.get("resources"));
+    assert!(matches!(err, Some(Err(_))), "an unreadable section must fail when read");
+    // Output scrubbing fails closed: every text of the section is hidden.
+    let texts = imports.sensitive_texts();
+    assert!(texts.iter().any(|t| t == "managed"), "{texts:?}");
+}
+
+#[test]
+fn unmasked_prior_state_objects_give_their_secret_looking_attributes() {
+    let old = r#"{"format_version":"0.1","terraform_version":"0.12.31",
+      "resource_changes":[],
+      "prior_state":{"format_version":"0.1","terraform_version":"0.12.31","values":{"root_module":{"resources":[
+        {"address":"data.s.d","mode":"data","type":"s","name":"d","values":{"password":"0ld-state-pw","engine":"pg"}}]}}}}"#;
+    let plan = Plan::parse(old).unwrap();
+    let imports = TerraformImports::new(&plan, RunInfo::default()).unwrap();
+    assert_eq!(imports.sensitive_texts(), ["0ld-state-pw"]);
+}
+
+#[test]
+fn a_large_plan_s_state_texts_are_read_ahead_and_a_small_one_s_are_not() {
+    let small = TerraformImports::new(&Plan::parse(STATE_SECRET).unwrap(), RunInfo::default()).unwrap();
+    // Padding: a state object whose values hold 9 MiB of plain text.
+    let padding = "x".repeat(9 << 20);
+    let large_text = STATE_SECRET.replace(
+        r#""values":{"copy":"d4ta-source-secret","v":1}"#,
+        &format!(r#""values":{{"copy":"d4ta-source-secret","v":1,"pad":"{padding}"}}"#),
+    );
+    let large = TerraformImports::new(&Plan::parse(&large_text).unwrap(), RunInfo::default()).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while large.data.state_sensitive.get().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(large.data.state_sensitive.get().is_some(), "not read ahead");
+    assert!(large.data.planned.get().is_none(), "reading ahead built state objects");
+    assert!(small.data.state_sensitive.get().is_none(), "a small plan read ahead");
+    assert!(large.sensitive_texts().iter().any(|t| t == "d4ta-source-secret"));
+}

@@ -27,7 +27,7 @@ pub(super) fn build(d: Arc<PlanData>) -> Value {
         let (cell, d) = (cell.clone(), d.clone());
         // Constants (defaults of sensitive variables, values passed to
         // sensitive module arguments) marked by their texts.
-        move || d.marks.mark_leaves(keyed(pick(cell.get_or_init(|| collect(&d))).iter().cloned()))
+        move || d.all_marks().mark_leaves(keyed(pick(cell.get_or_init(|| collect(&d))).iter().cloned()))
     };
     Namespace::new("tfconfig/v2")
         .lazy("providers", field(|c| &c.providers))

@@ -2,12 +2,13 @@
 //! policies (`resource_changes` by address, `variables` and
 //! `output_changes` by name), with `raw`, the whole document.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tfgate_plan::ChangeSpans;
 
-use super::{keyed, lazy_json, map, opt_string, strings, Instance, Marks, Namespace, PlanData};
-use crate::value::Value;
+use super::{keyed, lazy_json, map, opt_string, strings, Marks, Namespace, PlanData};
+use crate::value::{Key, Map, Value};
 
 pub(super) fn build(d: Arc<PlanData>) -> Value {
     let (d1, d2, d3, d4, d5, d6) = (d.clone(), d.clone(), d.clone(), d.clone(), d.clone(), d.clone());
@@ -15,30 +16,35 @@ pub(super) fn build(d: Arc<PlanData>) -> Value {
         .field("terraform_version", opt_string(d.terraform_version.as_deref()))
         .lazy("variables", move || {
             keyed(d1.variables.iter().map(|(name, value)| {
-                let value = d1.marks.lazy_if(value.as_ref(), d1.marks.variable(name), Value::Null);
+                let value = d1.all_marks().lazy_if(value.as_ref(), d1.all_marks().variable(name), Value::Null);
                 (name.clone(), map([("name", Value::string(name)), ("value", value)]))
             }))
         })
-        .lazy("planned_values", move || {
-            map([
-                ("outputs", super::tfstate_v2::outputs(&d2.planned, &d2.marks)),
-                ("resources", super::tfstate_v2::resources(&d2.planned, &d2.marks)),
-            ])
+        .lazy("planned_values", move || match d2.planned() {
+            Ok(planned) => map([
+                ("outputs", super::tfstate_v2::outputs(planned, d2.state_marks())),
+                ("resources", super::tfstate_v2::resources(planned, d2.state_marks())),
+            ]),
+            Err(e) => super::unreadable(&e),
         })
-        .lazy("resource_changes", move || instances(&d3.changes, &d3.marks))
-        .lazy("resource_drift", move || instances(&d4.drift, &d4.marks))
+        .lazy("resource_changes", move || instances(&d3, false))
+        .lazy("resource_drift", move || instances(&d4, true))
         .lazy("output_changes", move || {
+            let (planned, prior) = match (d5.planned(), d5.prior()) {
+                (Ok(planned), Ok(prior)) => (planned, prior),
+                (Err(e), _) | (_, Err(e)) => return super::unreadable(&e),
+            };
             keyed(d5.outputs.iter().map(|o| {
                 // An output declared sensitive is sensitive whatever its masks say.
-                let declared =
-                    d5.planned.outputs.iter().chain(&d5.prior.outputs).any(|p| p.name == o.name && p.sensitive);
-                let change = change(&o.change, Value::Undefined, &d5.marks, declared);
+                let declared = planned.outputs.iter().chain(&prior.outputs).any(|p| p.name == o.name && p.sensitive);
+                let change = change(&o.change, Value::Undefined, d5.all_marks(), declared);
                 (o.name.clone(), map([("name", Value::string(&o.name)), ("change", change)]))
             }))
         })
         .lazy("raw", move || {
             let raw = d6.doc.whole();
-            let marks = d6.marks.clone();
+            // The document holds the state sections too.
+            let marks = d6.state_marks().clone();
             // The whole document, marked like the rest (masks beside the
             // values they mark, declared-sensitive values, sensitive texts).
             Value::lazy(move || raw.to_json().map(|j| marks.convert_document(&j, true)).unwrap_or(Value::Undefined))
@@ -48,25 +54,47 @@ pub(super) fn build(d: Arc<PlanData>) -> Value {
 
 /// `resource_changes` / `resource_drift`: keyed by address, with
 /// `:DEPOSED` appended for a deposed object.
-pub(super) fn instances(list: &[Instance], marks: &Marks) -> Value {
-    keyed(list.iter().map(|r| {
-        let key = if r.deposed.is_empty() { r.address.clone() } else { format!("{}:{}", r.address, r.deposed) };
-        (key, instance(r, marks))
-    }))
-}
-
-fn instance(r: &Instance, marks: &Marks) -> Value {
-    map([
-        ("address", Value::string(&r.address)),
-        ("module_address", Value::string(&r.module_address)),
-        ("mode", Value::string(r.mode)),
-        ("type", Value::string(&r.resource_type)),
-        ("name", Value::string(&r.name)),
-        ("index", r.index.clone()),
-        ("provider_name", Value::string(&r.provider_name)),
-        ("deposed", Value::string(&r.deposed)),
-        ("change", change(&r.change, Value::Null, marks, false)),
-    ])
+///
+/// A plan may hold 100k instances, and a policy that filters them reads this
+/// whole map: each entry is kept small. Field names and repeated texts
+/// (type, name, mode, provider, module) are shared between entries, the
+/// address is shared with the key, and `change` is built when read.
+pub(super) fn instances(d: &Arc<PlanData>, drift: bool) -> Value {
+    let list = if drift { &d.drift } else { &d.changes };
+    let field = |name: &str| Key::from(name);
+    let names =
+        ["address", "module_address", "mode", "type", "name", "index", "provider_name", "deposed", "change"].map(field);
+    fn shared<'a>(texts: &mut HashMap<&'a str, Arc<str>>, s: &'a str) -> Value {
+        Value::String(texts.entry(s).or_insert_with(|| Arc::from(s)).clone())
+    }
+    let mut texts: HashMap<&str, Arc<str>> = HashMap::new();
+    let mut text = move |s| shared(&mut texts, s);
+    let entries = list.iter().enumerate().map(|(i, r)| {
+        let address: Arc<str> = if r.deposed.is_empty() {
+            Arc::from(r.address.as_str())
+        } else {
+            Arc::from(format!("{}:{}", r.address, r.deposed))
+        };
+        let address_value = if r.deposed.is_empty() { Value::String(address.clone()) } else { text(&r.address) };
+        let d = d.clone();
+        let change_value = Value::lazy(move || {
+            let r = if drift { &d.drift[i] } else { &d.changes[i] };
+            change(&r.change, Value::Null, d.all_marks(), false)
+        });
+        let values = [
+            address_value,
+            text(&r.module_address),
+            text(r.mode),
+            text(&r.resource_type),
+            text(&r.name),
+            r.index.clone(),
+            text(&r.provider_name),
+            text(&r.deposed),
+            change_value,
+        ];
+        (Key::String(address), Value::Map(Map::from_pairs(names.iter().cloned().zip(values))))
+    });
+    Value::Map(Map::from_pairs(entries.collect::<Vec<_>>()))
 }
 
 /// A change representation. `after` is the file's `after`: attributes

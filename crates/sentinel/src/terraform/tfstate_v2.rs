@@ -9,14 +9,20 @@ use super::{keyed, lazy_json, map, opt_string, strings, Marks, Namespace, PlanDa
 use crate::value::Value;
 
 pub(super) fn build(d: Arc<PlanData>) -> Value {
+    let prior = match d.prior() {
+        Ok(prior) => prior,
+        Err(e) => return super::unreadable(&e),
+    };
     // The prior state's own version; a plan without a prior state was made
     // by the plan's Terraform.
-    let version = d.prior.terraform_version.as_deref().or(d.terraform_version.as_deref());
+    let version = prior.terraform_version.as_deref().or(d.terraform_version.as_deref());
     let (d1, d2) = (d.clone(), d.clone());
     Namespace::new("tfstate/v2")
         .field("terraform_version", opt_string(version))
-        .lazy("resources", move || resources(&d1.prior, &d1.marks))
-        .lazy("outputs", move || outputs(&d2.prior, &d2.marks))
+        .lazy("resources", move || {
+            d1.prior().map_or_else(|e| super::unreadable(&e), |p| resources(p, d1.state_marks()))
+        })
+        .lazy("outputs", move || d2.prior().map_or_else(|e| super::unreadable(&e), |p| outputs(p, d2.state_marks())))
         .into_value()
 }
 

@@ -127,7 +127,7 @@ pub(super) fn tfplan(d: Arc<PlanData>) -> Value {
             &r.resource_type,
             &r.name,
             index_key(&r.index),
-            plan_resource(r, data, &d.marks),
+            plan_resource(r, data, d.all_marks()),
         );
     }
     let modules = by_module
@@ -148,7 +148,7 @@ pub(super) fn tfplan(d: Arc<PlanData>) -> Value {
             keyed(
                 d.variables
                     .iter()
-                    .map(|(n, v)| (n.clone(), d.marks.lazy_if(v.as_ref(), d.marks.variable(n), Value::Null))),
+                    .map(|(n, v)| (n.clone(), d.all_marks().lazy_if(v.as_ref(), d.all_marks().variable(n), Value::Null))),
             )
         })
         .lazy("config", move || tfconfig(d1))
@@ -327,20 +327,24 @@ fn diff_of(c: &ChangeSpans, deletes_only: bool) -> Value {
 // ---------------------------------------------------------------- tfstate
 
 pub(super) fn tfstate(d: Arc<PlanData>) -> Value {
-    let view: &StateView = &d.prior;
+    let view: &StateView = match d.prior() {
+        Ok(view) => view,
+        Err(e) => return super::unreadable(&e),
+    };
+    let marks = d.state_marks();
     let mut by_module: BTreeMap<Vec<String>, ModuleResources> = BTreeMap::new();
     for r in &view.resources {
         if r.deposed_key.as_deref().is_some_and(|k| !k.is_empty()) {
             continue;
         }
         let index = r.index.as_ref().and_then(|s| s.to_json().ok()).map_or(Value::Null, |j| from_json(&j));
-        let (values, marks) = (r.values.clone(), d.marks.clone());
+        let (values, marks) = (r.values.clone(), marks.clone());
         let id = Value::lazy(move || {
             let j = parse(values.as_ref());
             marks.mark_leaves(Value::string(j.get("id").and_then(Json::as_str).unwrap_or("")))
         });
         let ns = map([
-            ("attr", d.marks.lazy(r.values.as_ref(), r.sensitive_values.as_ref(), Value::map_from::<&str>([]))),
+            ("attr", d.state_marks().lazy(r.values.as_ref(), r.sensitive_values.as_ref(), Value::map_from::<&str>([]))),
             ("depends_on", strings(&r.depends_on)),
             ("id", id),
             ("tainted", Value::Bool(r.tainted)),
@@ -369,7 +373,7 @@ pub(super) fn tfstate(d: Arc<PlanData>) -> Value {
             map([
                 ("sensitive", Value::Bool(o.sensitive)),
                 ("type", Value::string(kind)),
-                ("value", value.as_ref().map_or(Value::Undefined, |v| d.marks.convert(v, &Json::Bool(o.sensitive)))),
+                ("value", value.as_ref().map_or(Value::Undefined, |v| marks.convert(v, &Json::Bool(o.sensitive)))),
             ]),
         )
     }));
@@ -387,7 +391,7 @@ pub(super) fn tfstate(d: Arc<PlanData>) -> Value {
             (path, ns.into_value())
         })
         .collect();
-    let version = d.prior.terraform_version.as_deref().or(d.terraform_version.as_deref());
+    let version = view.terraform_version.as_deref().or(d.terraform_version.as_deref());
     root("tfstate", modules, &["resources", "data", "outputs", "path"])
         .field("terraform_version", super::opt_string(version))
         .into_value()
@@ -432,9 +436,9 @@ pub(super) fn tfconfig(d: Arc<PlanData>) -> Value {
     let mut modules: BTreeMap<Vec<String>, Value> = BTreeMap::new();
     let providers = config.get("provider_config").and_then(Json::as_object).cloned().unwrap_or_default();
     if let Some(root) = config.get("root_module") {
-        config_module(root, &mut Vec::new(), &providers, &mut modules, &d.marks);
+        config_module(root, &mut Vec::new(), &providers, &mut modules, d.all_marks());
     } else {
-        config_module(&Json::Object(Default::default()), &mut Vec::new(), &providers, &mut modules, &d.marks);
+        config_module(&Json::Object(Default::default()), &mut Vec::new(), &providers, &mut modules, d.all_marks());
     }
     root("tfconfig", modules, &["data", "modules", "outputs", "providers", "resources", "variables"]).into_value()
 }

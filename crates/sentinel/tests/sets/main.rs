@@ -313,3 +313,53 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// configuration/index, "Globals": a configuration's `global` values are
+/// in the policy's scope without an import, in `sentinel apply` and in
+/// each test case (HCL and the legacy JSON form).
+#[test]
+fn globals_are_injected_into_the_policy_scope() {
+    let set = PolicySet::load(&data("globals")).unwrap();
+    let report = set.apply(&NoImports, &ApplyOptions::default());
+    assert_eq!(report.policies[0].status, PolicyStatus::Pass, "{:?}", report.policies[0].error);
+    let report = run_tests(&data("globals"), &TestOptions::default());
+    assert_eq!(
+        statuses(&report),
+        [
+            ("test/calendar/end-of-month.hcl".to_string(), TestStatus::Pass),
+            ("test/calendar/legacy.json".to_string(), TestStatus::Pass),
+            ("test/calendar/mid-month.hcl".to_string(), TestStatus::Pass),
+        ],
+        "{report:?}"
+    );
+}
+
+/// A policy's own imports, parameters and assignments win over a global of
+/// the same name; a global the policy does not mention changes nothing.
+#[test]
+fn a_policy_s_own_names_win_over_globals() {
+    use indexmap::IndexMap;
+    use tfgate_sentinel::{evaluate_with_globals, Imports, Limits, Program, Value};
+    struct Strings;
+    impl Imports for Strings {
+        fn resolve(&self, name: &str) -> Option<Value> {
+            (name == "strings").then(|| Value::map_from([("real", Value::Bool(true))]))
+        }
+    }
+    let program = Program::parse(
+        "p.sentinel",
+        "import \"strings\"\nparam level default 1\nx = 2\nmain = rule { strings.real and level is 3 and x is 2 and unused is 9 }\n",
+    )
+    .unwrap();
+    let globals: IndexMap<String, Value> = [
+        ("strings".to_string(), Value::map_from([("real", Value::Bool(false))])),
+        ("level".to_string(), Value::Int(7)),
+        ("x".to_string(), Value::Int(5)),
+        ("unused".to_string(), Value::Int(9)),
+    ]
+    .into_iter()
+    .collect();
+    let params: IndexMap<String, Value> = [("level".to_string(), Value::Int(3))].into_iter().collect();
+    let ev = evaluate_with_globals(&program, &Strings, &params, &globals, &Limits::default());
+    assert!(ev.passed(), "{:?}", ev.outcome);
+}
