@@ -15,7 +15,9 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use tfgate_policy::functions::gethttprequest::HttpAccess;
 use tfgate_policy::plantest::{load_plan_tests, run_plan_tests_with};
-use tfgate_policy::policytest::{load_policy_tests, run_policy_tests_on, run_policy_tests_on_with_http, TestOutcome, TestReport};
+use tfgate_policy::policytest::{
+    load_policy_tests, run_policy_tests_on, run_policy_tests_on_with_http, TestOutcome, TestReport,
+};
 use tfgate_policy::{load_policy_file, load_policy_source, read_source, Limits, PolicyFile, SourceFile};
 
 use crate::exit;
@@ -317,7 +319,8 @@ fn disk_runs(
                 let text = read_source(&test, "plan test file").map_err(|e| crate::error_text(&policy_error(e)))?;
                 let tests = load_plan_tests(SourceFile::new(test.display().to_string(), text))
                     .map_err(|e| crate::error_text(&policy_error(e)))?;
-                let paths = target_files(&test, ".plantest.hcl", &[], &root, None).map_err(|e| crate::error_text(&e))?;
+                let paths =
+                    target_files(&test, ".plantest.hcl", &[], &root, None).map_err(|e| crate::error_text(&e))?;
                 let policy = policies.get(&paths[0])?;
                 let base = test.parent().unwrap_or(Path::new("."));
                 let read = |p: &Path| -> Result<String, String> {

@@ -166,6 +166,32 @@ pub enum TemplatePart {
 }
 
 impl Expr {
+    /// The direct sub-expressions of the plain composite forms (tuples,
+    /// objects, calls, operators, conditionals, parentheses); empty for the
+    /// forms that bind names or hold templates, which each walker handles
+    /// itself.
+    pub(crate) fn simple_children(&self) -> Vec<&Expr> {
+        let mut children: Vec<&Expr> = Vec::new();
+        match &self.kind {
+            ExprKind::Tuple(items) => children.extend(items),
+            ExprKind::Object(items) => {
+                for (k, v) in items {
+                    if let ObjectKey::Expr(k) = k {
+                        children.push(k);
+                    }
+                    children.push(v);
+                }
+            }
+            ExprKind::Call(c) => children.extend(&c.args),
+            ExprKind::Unary { operand, .. } => children.push(operand),
+            ExprKind::Binary { lhs, rhs, .. } => children.extend([&**lhs, &**rhs]),
+            ExprKind::Conditional { cond, then, otherwise } => children.extend([&**cond, &**then, &**otherwise]),
+            ExprKind::Paren(x) => children.push(x),
+            _ => {}
+        }
+        children
+    }
+
     /// Calls `f` on this expression and every sub-expression, outermost first.
     pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
         f(self);

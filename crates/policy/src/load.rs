@@ -599,26 +599,7 @@ impl Loader<'_> {
             }
             _ => {
                 // Other nodes: check direct children.
-                let mut children: Vec<&Expr> = Vec::new();
-                match &e.kind {
-                    ExprKind::Tuple(items) => children.extend(items),
-                    ExprKind::Object(items) => {
-                        for (k, v) in items {
-                            if let crate::ast::ObjectKey::Expr(k) = k {
-                                children.push(k);
-                            }
-                            children.push(v);
-                        }
-                    }
-                    ExprKind::Unary { operand, .. } => children.push(operand),
-                    ExprKind::Binary { lhs, rhs, .. } => children.extend([&**lhs, &**rhs]),
-                    ExprKind::Conditional { cond, then, otherwise } => {
-                        children.extend([&**cond, &**then, &**otherwise])
-                    }
-                    ExprKind::Paren(x) => children.push(x),
-                    _ => {}
-                }
-                for c in children {
+                for c in e.simple_children() {
                     self.check_expr(c, s, vars);
                 }
             }

@@ -243,27 +243,7 @@ impl Env<'_> {
             ExprKind::Template(parts) => self.collect_parts(parts, out),
             ExprKind::Literal(_) | ExprKind::Variable(_) => {}
             _ => {
-                let mut children: Vec<&Expr> = Vec::new();
-                match &e.kind {
-                    ExprKind::Tuple(items) => children.extend(items),
-                    ExprKind::Object(items) => {
-                        for (k, v) in items {
-                            if let crate::ast::ObjectKey::Expr(k) = k {
-                                children.push(k);
-                            }
-                            children.push(v);
-                        }
-                    }
-                    ExprKind::Call(c) => children.extend(&c.args),
-                    ExprKind::Unary { operand, .. } => children.push(operand),
-                    ExprKind::Binary { lhs, rhs, .. } => children.extend([&**lhs, &**rhs]),
-                    ExprKind::Conditional { cond, then, otherwise } => {
-                        children.extend([&**cond, &**then, &**otherwise])
-                    }
-                    ExprKind::Paren(x) => children.push(x),
-                    _ => {}
-                }
-                for c in children {
+                for c in e.simple_children() {
                     self.collect(c, out);
                 }
             }

@@ -146,9 +146,9 @@ pub(super) fn tfplan(d: Arc<PlanData>) -> Value {
         .field("terraform_version", super::opt_string(d.terraform_version.as_deref()))
         .lazy("variables", move || {
             keyed(
-                d.variables
-                    .iter()
-                    .map(|(n, v)| (n.clone(), d.all_marks().lazy_if(v.as_ref(), d.all_marks().variable(n), Value::Null))),
+                d.variables.iter().map(|(n, v)| {
+                    (n.clone(), d.all_marks().lazy_if(v.as_ref(), d.all_marks().variable(n), Value::Null))
+                }),
             )
         })
         .lazy("config", move || tfconfig(d1))
