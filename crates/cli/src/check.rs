@@ -216,7 +216,18 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
     }
     let unknown = args.unknown.or(config.unknown).unwrap_or_default();
     // Every id the user wrote names policy blocks of this set, or the run stops.
-    let settings = identity::resolve_config(&set, &mut config).map_err(config_error)?;
+    // A waiver may also name a Sentinel policy, except a hard-mandatory one.
+    let external: Vec<identity::ExternalPolicy> = sentinel
+        .describe()
+        .into_iter()
+        .map(|p| identity::ExternalPolicy {
+            not_waivable: (p.enforcement_level == EnforcementLevel::Mandatory).then(|| {
+                format!("the Sentinel policy {} is hard-mandatory: it admits no exception, as in Sentinel", p.id)
+            }),
+            id: p.id.to_string(),
+        })
+        .collect();
+    let settings = identity::resolve_config_with(&set, &mut config, &external).map_err(config_error)?;
     let options = CheckOptions {
         inputs: settings.inputs,
         levels: settings.levels,

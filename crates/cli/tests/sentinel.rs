@@ -201,3 +201,37 @@ fn tfrun_facts_come_from_the_command_line_and_a_mock_still_wins() {
     assert_eq!(apply.status.code(), Some(1), "{text}");
     assert!(text.contains("mocked"), "{text}");
 }
+
+/// A waiver in `tfgate.hcl` may name a Sentinel policy by its name in
+/// `sentinel.hcl`; a hard-mandatory one admits no exception, as in Sentinel,
+/// so a waiver naming it stops the run (exit 2) instead of being ignored.
+#[test]
+fn a_waiver_names_a_sentinel_policy_unless_it_is_hard_mandatory() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("tfgate.hcl");
+    let waiver = |policy: &str| {
+        format!(
+            "waiver {{\n  policy  = \"{policy}\"\n  address = \"*\"\n  reason  = \"accepted in SEC-1\"\n  expires = \"2099-01-01\"\n}}\n"
+        )
+    };
+    std::fs::write(&config, waiver("restrict-instance-types")).unwrap();
+    let config_path = config.display().to_string();
+    let args = ["check", &example("plans/web-tier.json"), "--sentinel", &example("sentinel"), "--config", &config_path];
+    let out = tfgate(&args).args(["--format", "json"]).output().unwrap();
+    let text = stdout_of(&out);
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let status = |id: &str| {
+        report["findings"].as_array().unwrap().iter().find(|f| f["policy_id"] == id).unwrap()["status"].clone()
+    };
+    assert_eq!(status("restrict-instance-types"), "waived", "{text}");
+    assert_eq!(status("require-imdsv2"), "fail", "{text}");
+
+    std::fs::write(&config, waiver("require-imdsv2")).unwrap();
+    let out = tfgate(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr_of(&out);
+    assert!(err.contains("require-imdsv2 is hard-mandatory"), "{err}");
+    // A name that is no policy at all is still an error.
+    std::fs::write(&config, waiver("restrict-instance-type")).unwrap();
+    assert_eq!(tfgate(&args).output().unwrap().status.code(), Some(2));
+}

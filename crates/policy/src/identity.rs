@@ -200,6 +200,27 @@ pub struct ResolvedSettings {
 /// to) and waivers (their [`WaiverScope`] is filled in). Every problem is
 /// reported, each at its place in the configuration file.
 pub fn resolve_config(set: &PolicySet, config: &mut Config) -> Result<ResolvedSettings, PolicyError> {
+    resolve_config_with(set, config, &[])
+}
+
+/// A policy of another language (a Sentinel policy) that a waiver may name
+/// by its id.
+#[derive(Clone, Debug)]
+pub struct ExternalPolicy {
+    /// Its id in findings (a Sentinel policy's name in `sentinel.hcl`).
+    pub id: String,
+    /// Why no waiver may name it, if none may (a hard-mandatory Sentinel
+    /// policy admits no exception, as in Sentinel).
+    pub not_waivable: Option<String>,
+}
+
+/// [`resolve_config`], where a waiver may also name one of `external`'s
+/// policies by its exact id.
+pub fn resolve_config_with(
+    set: &PolicySet,
+    config: &mut Config,
+    external: &[ExternalPolicy],
+) -> Result<ResolvedSettings, PolicyError> {
     let index = PolicyIndex::new(set);
     // A configuration built in code has no file to point into.
     let source = config.source.clone().unwrap_or_else(|| SourceFile::new("configuration", ""));
@@ -307,9 +328,13 @@ pub fn resolve_config(set: &PolicySet, config: &mut Config) -> Result<ResolvedSe
             w.scope = WaiverScope::All;
             continue;
         }
-        match index.resolve(&w.policy) {
-            Ok(r) => w.scope = WaiverScope::Blocks(r.blocks.iter().map(|b| index.id(*b).to_string()).collect()),
-            Err(e) => error(w.policy_span, format!("waiver: {}", e.message), e.help),
+        match (index.resolve(&w.policy), external.iter().find(|x| x.id == w.policy)) {
+            (Ok(r), _) => w.scope = WaiverScope::Blocks(r.blocks.iter().map(|b| index.id(*b).to_string()).collect()),
+            (Err(_), Some(x)) => match &x.not_waivable {
+                Some(why) => error(w.policy_span, format!("waiver: {why}"), None),
+                None => w.scope = WaiverScope::Blocks(vec![x.id.clone()]),
+            },
+            (Err(e), None) => error(w.policy_span, format!("waiver: {}", e.message), e.help),
         }
     }
     if !diags.is_empty() {
