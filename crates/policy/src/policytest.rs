@@ -668,9 +668,16 @@ fn evaluate_case(
     }
 }
 
+/// The distinct texts, in their first order, joined: an error in a local that
+/// several `enforce` blocks read is reported once.
+fn distinct(texts: &[String]) -> String {
+    let mut seen = std::collections::HashSet::new();
+    texts.iter().filter(|t| seen.insert(t.as_str())).map(String::as_str).collect::<Vec<_>>().join("; ")
+}
+
 fn verdict(m: &Mock, failures: &[String], problems: &[String], applied: &[String]) -> (TestOutcome, String) {
     if !problems.is_empty() {
-        (TestOutcome::Fail, problems.join("; "))
+        (TestOutcome::Fail, distinct(problems))
     } else if applied.is_empty() {
         if m.expect_failure {
             (TestOutcome::Fail, "expected a failure, but no policy applies to this mock".to_string())
@@ -684,11 +691,11 @@ fn verdict(m: &Mock, failures: &[String], problems: &[String], applied: &[String
                 format!("expected a failure, but every applicable policy passed ({})", applied.join(", ")),
             )
         } else {
-            (TestOutcome::Pass, format!("failed as expected: {}", failures.join("; ")))
+            (TestOutcome::Pass, format!("failed as expected: {}", distinct(failures)))
         }
     } else if failures.is_empty() {
         (TestOutcome::Pass, format!("passed: {}", applied.join(", ")))
     } else {
-        (TestOutcome::Fail, failures.join("; "))
+        (TestOutcome::Fail, distinct(failures))
     }
 }

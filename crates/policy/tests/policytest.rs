@@ -547,3 +547,35 @@ fn a_case_is_judged_by_every_target_file() {
     assert!(case(&r, "resource.aws_instance.small_untagged").reason.contains("untagged"));
     assert_eq!(r.policy_file, "a.policy.hcl, b.policy.hcl");
 }
+
+/// A block-level local that fails is evaluated for each `enforce` block that
+/// reads it; the case's reason names the error once, not once per block.
+#[test]
+fn an_error_shared_by_several_enforce_blocks_is_reported_once() {
+    let policy = r#"
+policy {}
+
+resource_policy "thing_widget" "two_checks" {
+  locals {
+    items = [for x in attrs.label : x]
+  }
+  enforce {
+    condition     = core::length(local.items) > 0
+    error_message = "first check"
+  }
+  enforce {
+    condition     = core::length(local.items) < 10
+    error_message = "second check"
+  }
+}
+"#;
+    let tests = r#"
+resource "thing_widget" "string_label" {
+  attrs = { label = "abc" }
+}
+"#;
+    let r = run(policy, tests);
+    let c = &r.cases[0];
+    assert_eq!(c.outcome, TestOutcome::Fail);
+    assert_eq!(c.reason.matches("non-iterable").count(), 1, "{}", c.reason);
+}
