@@ -228,6 +228,8 @@ resource_policy "aws_instance" "instance" {
   }
 }
 
+# The same questions as for aws_instance, repeated: block locals read `attrs` and `meta`, and the
+# format has no way to share them between blocks of two resource types.
 resource_policy "aws_spot_instance_request" "spot_instance_request" {
   enforcement_level = "mandatory"
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
