@@ -10,11 +10,11 @@ use clap::Args;
 use rayon::prelude::*;
 use tfgate_core::{TargetKind, UnknownMode};
 use tfgate_engine::decide;
-use tfgate_policy::check::{check_plan, describe_policies, CheckOptions, TfeContext};
-use tfgate_policy::config::{self, Config, PolicySetSource};
-use tfgate_policy::functions::gethttprequest::HttpAccess;
-use tfgate_policy::identity::{self, PolicyIndex};
-use tfgate_policy::Limits;
+use tfgate_lang_hcl::check::{check_plan, describe_policies, CheckOptions, TfeContext};
+use tfgate_lang_hcl::config::{self, Config, PolicySetSource};
+use tfgate_lang_hcl::functions::gethttprequest::HttpAccess;
+use tfgate_lang_hcl::identity::{self, PolicyIndex};
+use tfgate_lang_hcl::Limits;
 use tfgate_report::{
     EnforcementLevel, Format, OverrideInfo, PlanInfo, PolicyInfo, RenderOptions, Report, ReportError, RunError, Status,
     Tool, SCHEMA_VERSION,
@@ -207,7 +207,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
         load_policy_sets(&config.policy_sets)?
     } else if args.policies.is_empty() && !sentinel.is_empty() {
         // `--sentinel` alone: the team's Sentinel set is the whole gate.
-        tfgate_policy::PolicySet::default()
+        tfgate_lang_hcl::PolicySet::default()
     } else {
         load_policies(&args.policies)?
     };
@@ -533,9 +533,9 @@ fn apply_overrides(args: &CheckArgs, named: &BTreeSet<String>, report: &mut Repo
 }
 
 /// Configuration errors, every diagnostic rendered.
-pub(crate) fn config_error(e: tfgate_policy::PolicyError) -> anyhow::Error {
+pub(crate) fn config_error(e: tfgate_lang_hcl::PolicyError) -> anyhow::Error {
     match &e {
-        tfgate_policy::PolicyError::Invalid(diags) => {
+        tfgate_lang_hcl::PolicyError::Invalid(diags) => {
             let n = diags.iter().filter(|d| d.is_error()).count();
             let rendered: Vec<String> = diags.iter().map(|d| d.render()).collect();
             anyhow::anyhow!("{}\n{n} error{} in the configuration", rendered.join("\n"), if n == 1 { "" } else { "s" })
@@ -545,8 +545,8 @@ pub(crate) fn config_error(e: tfgate_policy::PolicyError) -> anyhow::Error {
 }
 
 /// Loads the policy sets a configuration names.
-pub(crate) fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_policy::PolicySet> {
-    let mut all = tfgate_policy::PolicySet::default();
+pub(crate) fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_lang_hcl::PolicySet> {
+    let mut all = tfgate_lang_hcl::PolicySet::default();
     for s in sets {
         let set = match s {
             PolicySetSource::Builtin => crate::policies_input::load_builtin()?,
@@ -562,7 +562,7 @@ pub(crate) fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_policy
 /// What became of one plan path.
 enum PlanResult {
     /// The plan's description, findings and errors, and its Sentinel policies' traces.
-    Checked(Box<(PlanInfo, tfgate_policy::check::CheckOutput, SentinelTraces)>),
+    Checked(Box<(PlanInfo, tfgate_lang_hcl::check::CheckOutput, SentinelTraces)>),
     /// Found by a directory scan and clearly not a plan (`.terraform/modules/modules.json`, a report).
     NotAPlan { name: String, why: String },
     /// Unreadable, or meant to be a plan and not a valid one.

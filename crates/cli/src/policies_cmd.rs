@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
-use tfgate_policy::check::{describe_policies, CheckOptions};
-use tfgate_policy::identity::PolicyIndex;
-use tfgate_policy::{PolicyFile, PolicySet};
+use tfgate_lang_hcl::check::{describe_policies, CheckOptions};
+use tfgate_lang_hcl::identity::PolicyIndex;
+use tfgate_lang_hcl::{PolicyFile, PolicySet};
 
 use crate::check::{config_error, load_policy_sets};
 use crate::policies_input::{load_policies, BUILTIN_PREFIX};
@@ -85,13 +85,13 @@ fn load_configured(paths: &[PathBuf], config: Option<PathBuf>) -> Result<(Policy
     let Some(path) = config.map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? else {
         return Ok((load_policies(paths)?, CheckOptions::default()));
     };
-    let mut config = tfgate_policy::config::load_config(&path).map_err(config_error)?;
+    let mut config = tfgate_lang_hcl::config::load_config(&path).map_err(config_error)?;
     let set = if paths.is_empty() && !config.policy_sets.is_empty() {
         load_policy_sets(&config.policy_sets)?
     } else {
         load_policies(paths)?
     };
-    let settings = tfgate_policy::identity::resolve_config(&set, &mut config).map_err(config_error)?;
+    let settings = tfgate_lang_hcl::identity::resolve_config(&set, &mut config).map_err(config_error)?;
     Ok((set, CheckOptions { inputs: settings.inputs, levels: settings.levels, ..CheckOptions::default() }))
 }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use tfgate_policy::PolicySet;
+use tfgate_lang_hcl::PolicySet;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
 
@@ -186,10 +186,10 @@ pub fn find_config(start: &Path) -> Option<FoundConfig> {
     let root = start.ancestors().position(|dir| dir.join(".git").exists());
     let searched = root.map_or(1, |depth| depth + 1);
     start.ancestors().take(searched).enumerate().find_map(|(depth, dir)| {
-        let path = tfgate_policy::config::discover(dir)?;
+        let path = tfgate_lang_hcl::config::discover(dir)?;
         let up: PathBuf = if depth == 0 { PathBuf::from(".") } else { std::iter::repeat_n("..", depth).collect() };
         Some(FoundConfig {
-            shown: up.join(tfgate_policy::config::CONFIG_FILE),
+            shown: up.join(tfgate_lang_hcl::config::CONFIG_FILE),
             path,
             boundary: start.ancestors().nth(searched - 1).unwrap_or(start).to_path_buf(),
             in_repository: root.is_some(),
@@ -228,9 +228,9 @@ pub fn load_builtin() -> Result<PolicySet> {
 }
 
 /// Policy load errors, with every diagnostic rendered.
-pub fn policy_error(e: tfgate_policy::PolicyError) -> anyhow::Error {
+pub fn policy_error(e: tfgate_lang_hcl::PolicyError) -> anyhow::Error {
     match &e {
-        tfgate_policy::PolicyError::Invalid(diags) => {
+        tfgate_lang_hcl::PolicyError::Invalid(diags) => {
             let n = diags.iter().filter(|d| d.is_error()).count();
             let rendered: Vec<String> = diags.iter().map(|d| d.render()).collect();
             anyhow::anyhow!("{}\n{n} error{} in the policies", rendered.join("\n"), if n == 1 { "" } else { "s" })

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use tfgate_plan::Value;
-use tfgate_policy::{
+use tfgate_lang_hcl::{
     load_policy_source, Evaluator, Limits, NoResources, PolicyFile, PolicyOutcome, Status, Target, TargetKind,
 };
+use tfgate_plan::Value;
 
 fn instance(attrs: Value) -> Target {
     Target {

@@ -16,10 +16,10 @@ use proptest::prelude::*;
 use serde_json::json;
 use tfgate_core::UnknownMode;
 use tfgate_engine::decide;
+use tfgate_lang_hcl::check::{check_plan, describe_policies, CheckOptions};
+use tfgate_lang_hcl::PolicySet;
 use tfgate_plan::render::render_resource;
 use tfgate_plan::Plan;
-use tfgate_policy::check::{check_plan, describe_policies, CheckOptions};
-use tfgate_policy::PolicySet;
 use tfgate_report::{render, Format, RenderOptions, Report, SCHEMA_VERSION};
 use tfgate_test_support::{base64, hex};
 

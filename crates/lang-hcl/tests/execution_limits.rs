@@ -5,13 +5,13 @@
 
 use std::collections::BTreeMap;
 
+use tfgate_lang_hcl::eval::{EvalError, EvalErrorKind, Limits, NoResources};
+use tfgate_lang_hcl::parse::parse_expression;
+use tfgate_lang_hcl::run::evaluate_expression;
+use tfgate_lang_hcl::run::{Evaluator, PolicyOutcome, Status, Target};
+use tfgate_lang_hcl::SourceFile;
+use tfgate_lang_hcl::{load_policy_source, PolicyError, PolicyFile, TargetKind};
 use tfgate_plan::Value;
-use tfgate_policy::eval::{EvalError, EvalErrorKind, Limits, NoResources};
-use tfgate_policy::parse::parse_expression;
-use tfgate_policy::run::evaluate_expression;
-use tfgate_policy::run::{Evaluator, PolicyOutcome, Status, Target};
-use tfgate_policy::SourceFile;
-use tfgate_policy::{load_policy_source, PolicyError, PolicyFile, TargetKind};
 
 fn eval(src: &str) -> Result<Value, EvalError> {
     eval_with(src, Limits::default())

@@ -7,14 +7,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use tfgate_plan::Value;
-use tfgate_policy::check::{check_plan, CheckOptions};
-use tfgate_policy::functions::gethttprequest::{HttpAccess, HttpResponse};
-use tfgate_policy::policytest::{load_policy_tests, run_policy_tests, run_policy_tests_with_http};
-use tfgate_policy::{
+use tfgate_lang_hcl::check::{check_plan, CheckOptions};
+use tfgate_lang_hcl::functions::gethttprequest::{HttpAccess, HttpResponse};
+use tfgate_lang_hcl::policytest::{load_policy_tests, run_policy_tests, run_policy_tests_with_http};
+use tfgate_lang_hcl::{
     load_policy_source, DiagnosticSeverity, EvalErrorKind, Evaluator, Limits, NoResources, PolicyFile, PolicyOutcome,
     PolicySet, SourceFile, Status, Target, TargetKind, TestOutcome,
 };
+use tfgate_plan::Value;
 
 fn load(src: &str) -> PolicyFile {
     load_policy_source("f.policy.hcl", src).unwrap_or_else(|e| panic!("{e}"))
@@ -36,7 +36,7 @@ fn outcome(file: &PolicyFile, http: Option<Arc<HttpAccess>>) -> PolicyOutcome {
     ev.evaluate(&file.policies[0], &instance(Value::object_from([("instance_type", Value::str("t3.micro"))])))
 }
 
-fn error_of(o: &PolicyOutcome) -> tfgate_policy::EvalError {
+fn error_of(o: &PolicyOutcome) -> tfgate_lang_hcl::EvalError {
     match o {
         PolicyOutcome::Error(e) => e.clone(),
         PolicyOutcome::Evaluated { results, .. } => {
@@ -75,7 +75,7 @@ const PLAN: &str = r#"{"format_version":"1.2",
    "change":{"actions":["create"],"before":null,"after":{"ami":"ami-al2"},"after_unknown":{}}}
  ]}"#;
 
-fn check(policy: &str) -> Vec<(tfgate_policy::Status, String)> {
+fn check(policy: &str) -> Vec<(tfgate_lang_hcl::Status, String)> {
     let set = PolicySet::from_sources([("ds.policy.hcl", policy)]).unwrap_or_else(|e| panic!("{e}"));
     let plan = tfgate_plan::Plan::parse(PLAN).expect("plan");
     let out = check_plan(&set, &plan, "plan.json", &CheckOptions::default());

@@ -2,14 +2,16 @@
 
 use std::path::Path;
 
-use tfgate_policy::policytest::load_policy_tests;
-use tfgate_policy::{load_policy_source, run_policy_test_files, run_policy_tests, SourceFile, TestOutcome, TestReport};
+use tfgate_lang_hcl::policytest::load_policy_tests;
+use tfgate_lang_hcl::{
+    load_policy_source, run_policy_test_files, run_policy_tests, SourceFile, TestOutcome, TestReport,
+};
 
 fn fixture(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-fn case<'a>(r: &'a TestReport, name: &str) -> &'a tfgate_policy::TestCaseResult {
+fn case<'a>(r: &'a TestReport, name: &str) -> &'a tfgate_lang_hcl::TestCaseResult {
     r.cases.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no case {name}: {r:#?}"))
 }
 
@@ -541,7 +543,7 @@ fn a_case_is_judged_by_every_target_file() {
         "inputs {\n  want = \"web\"\n}\nresource \"aws_instance\" \"small_untagged\" {\n  expect_failure = true\n  attrs = { instance_type = \"t3.micro\" }\n}\nresource \"aws_instance\" \"ok\" {\n  attrs = { instance_type = \"t3.micro\", tags = { Team = \"web\" } }\n}\n",
     ))
     .unwrap();
-    let r = tfgate_policy::run_policy_tests_on(&[&a, &b], &t, tfgate_policy::Limits::default());
+    let r = tfgate_lang_hcl::run_policy_tests_on(&[&a, &b], &t, tfgate_lang_hcl::Limits::default());
     assert!(r.passed(), "{r:#?}");
     assert_eq!(case(&r, "resource.aws_instance.ok").policies, ["small", "tagged"]);
     assert!(case(&r, "resource.aws_instance.small_untagged").reason.contains("untagged"));

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use tfgate_lang_hcl::run::resolve_inputs;
+use tfgate_lang_hcl::PolicySet;
 use tfgate_plan::Value;
-use tfgate_policy::run::resolve_inputs;
-use tfgate_policy::PolicySet;
 
 const POLICY: &str = r#"
 input "pin" {

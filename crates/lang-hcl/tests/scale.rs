@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use tfgate_lang_hcl::check::{check_plan, CheckOptions};
+use tfgate_lang_hcl::PolicySet;
 use tfgate_plan::Plan;
-use tfgate_policy::check::{check_plan, CheckOptions};
-use tfgate_policy::PolicySet;
 use tfgate_report::Status;
 
 const TWO_POLICIES: &str = r#"
@@ -105,11 +105,11 @@ mod getresources {
     use std::sync::Arc;
 
     use proptest::prelude::*;
+    use tfgate_lang_hcl::eval::{EvalErrorKind, Limits, ResourceList, ResourceSource};
+    use tfgate_lang_hcl::parse::parse_expression;
+    use tfgate_lang_hcl::run::evaluate_expression;
+    use tfgate_lang_hcl::SourceFile;
     use tfgate_plan::{Kind, Object, Value};
-    use tfgate_policy::eval::{EvalErrorKind, Limits, ResourceList, ResourceSource};
-    use tfgate_policy::parse::parse_expression;
-    use tfgate_policy::run::evaluate_expression;
-    use tfgate_policy::SourceFile;
 
     /// One shared, indexed list, as a plan source hands out.
     struct Shared(Arc<ResourceList>);
@@ -123,7 +123,7 @@ mod getresources {
         }
     }
 
-    fn call(source: &Shared, filter: &Value, limits: Limits) -> Result<Value, tfgate_policy::EvalError> {
+    fn call(source: &Shared, filter: &Value, limits: Limits) -> Result<Value, tfgate_lang_hcl::EvalError> {
         let expr = parse_expression(&SourceFile::new("t", r#"core::getresources("t", f)"#)).unwrap();
         let vars = BTreeMap::from([("f".to_string(), filter.clone())]);
         evaluate_expression(&expr, &vars, source, limits)
@@ -246,8 +246,8 @@ mod getresources {
 /// (a call per target used to deep-copy them all each time).
 #[test]
 fn plan_resources_are_built_once_per_type() {
-    use tfgate_policy::check::PlanResources;
-    use tfgate_policy::eval::ResourceSource;
+    use tfgate_lang_hcl::check::PlanResources;
+    use tfgate_lang_hcl::eval::ResourceSource;
     let afters: Vec<String> = (0..3).map(|i| format!(r#"{{"ami":"ami-{i}"}}"#)).collect();
     let text = plan_json(&afters, "");
     let plan = Plan::parse(&text).unwrap();

@@ -25,12 +25,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use tfgate_lang_hcl::eval::{Limits, ResourceSource};
+use tfgate_lang_hcl::load::const_eval;
+use tfgate_lang_hcl::parse::{parse_file, RawBlock};
+use tfgate_lang_hcl::run::{evaluate_expression, render_message};
+use tfgate_lang_hcl::SourceFile;
 use tfgate_plan::{Kind, Value};
-use tfgate_policy::eval::{Limits, ResourceSource};
-use tfgate_policy::load::const_eval;
-use tfgate_policy::parse::{parse_file, RawBlock};
-use tfgate_policy::run::{evaluate_expression, render_message};
-use tfgate_policy::SourceFile;
 
 /// Two `aws_s3_bucket`s, one `aws_instance` and one `aws_db_instance` with a
 /// sensitive password, for `getresources` cases.

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value as Json;
+use tfgate_lang_hcl::check::{check_plan, CheckOptions};
+use tfgate_lang_hcl::PolicySet;
 use tfgate_plan::Plan;
-use tfgate_policy::check::{check_plan, CheckOptions};
-use tfgate_policy::PolicySet;
 use tfgate_report::Status;
 
 fn workspace() -> PathBuf {

@@ -5,7 +5,7 @@
 //!
 //! ```no_run
 //! use std::collections::BTreeMap;
-//! use tfgate_policy::{PolicySet, Evaluator, Limits, NoResources, Target, TargetKind};
+//! use tfgate_lang_hcl::{PolicySet, Evaluator, Limits, NoResources, Target, TargetKind};
 //! use tfgate_plan::Value;
 //!
 //! let set = PolicySet::load_paths(["policies/imds.policy.hcl"]).map_err(|e| e.to_string())?;

@@ -8,10 +8,10 @@
 
 use std::path::PathBuf;
 
-use tfgate_policy::check::policy_id;
-use tfgate_policy::config::{parse_config, WaiverScope};
-use tfgate_policy::identity::{resolve_config, PolicyIndex};
-use tfgate_policy::{load_policy_source, PolicySet, SourceFile};
+use tfgate_lang_hcl::check::policy_id;
+use tfgate_lang_hcl::config::{parse_config, WaiverScope};
+use tfgate_lang_hcl::identity::{resolve_config, PolicyIndex};
+use tfgate_lang_hcl::{load_policy_source, PolicySet, SourceFile};
 
 const SNAPSHOTS: &str = r#"
 resource_policy "aws_db_snapshot" "no_public_snapshots" {

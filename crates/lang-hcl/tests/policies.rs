@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use tfgate_plan::Value;
-use tfgate_policy::{
+use tfgate_lang_hcl::{
     load_policy_source, EnforcementLevel, EvalErrorKind, Evaluator, Limits, NoResources, NotApplicable, PolicyFile,
     PolicyOutcome, ResourceSource, Status, Target, TargetKind,
 };
+use tfgate_plan::Value;
 
 fn resource(ty: &str, attrs: Value, actions: &[&str]) -> Target {
     Target {
@@ -42,7 +42,7 @@ fn statuses(o: &PolicyOutcome) -> Vec<Status> {
 /// not evaluated.
 fn load_needing(src: &str, functions: &[&str]) -> Option<PolicyFile> {
     let missing: Vec<&str> =
-        functions.iter().copied().filter(|f| tfgate_policy::functions::lookup(f).is_none()).collect();
+        functions.iter().copied().filter(|f| tfgate_lang_hcl::functions::lookup(f).is_none()).collect();
     let f = load_policy_source("example.policy.hcl", src).unwrap_or_else(|e| panic!("{e}"));
     for d in &f.warnings {
         assert!(d.message.starts_with("Call to unknown function"), "{}", d.render());

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use tfgate_lang_hcl::{load_policy_source, Evaluator, Limits, NoResources, PolicyOutcome, Target, TargetKind};
 use tfgate_plan::Value;
-use tfgate_policy::{load_policy_source, Evaluator, Limits, NoResources, PolicyOutcome, Target, TargetKind};
 
 fn message(src: &str, attrs: Value) -> String {
     let file = load_policy_source("example.policy.hcl", src).unwrap_or_else(|e| panic!("{e}"));

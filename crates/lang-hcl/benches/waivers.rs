@@ -1,11 +1,11 @@
 //! Waiver matching at scale: 10,000 waivers over the 100,000 findings of a
-//! large plan (`cargo bench -p tfgate-policy --bench waivers`), and for
+//! large plan (`cargo bench -p tfgate-lang-hcl --bench waivers`), and for
 //! comparison a one-by-one scan of every waiver per finding on a tenth of it.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use tfgate_lang_hcl::config::{apply_waivers, Waiver, WaiverScope};
+use tfgate_lang_hcl::Span;
 use tfgate_plan::AddressPattern;
-use tfgate_policy::config::{apply_waivers, Waiver, WaiverScope};
-use tfgate_policy::Span;
 
 const POLICIES: usize = 40;
 

@@ -1,7 +1,7 @@
 //! Load-time diagnostics: each points at the offending text with line,
 //! column, the source line, a caret and, for typos, a suggestion.
 
-use tfgate_policy::{load_policy_source, Diagnostic};
+use tfgate_lang_hcl::{load_policy_source, Diagnostic};
 
 fn errors(src: &str) -> Vec<Diagnostic> {
     match load_policy_source("typo.policy.hcl", src) {
@@ -219,7 +219,7 @@ policy {
     .unwrap();
     let m = &ok.config.tfgate;
     assert_eq!(m.id.as_deref(), Some("TFG-AWS-001"));
-    assert_eq!(m.severity, Some(tfgate_policy::Severity::High));
+    assert_eq!(m.severity, Some(tfgate_lang_hcl::Severity::High));
     assert_eq!(m.controls, ["CIS 5.6"]);
     assert_eq!(m.aliases, ["AWS001"]);
 

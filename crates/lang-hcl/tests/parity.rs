@@ -7,11 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use tfgate_plan::Value;
-use tfgate_policy::{
+use tfgate_lang_hcl::{
     load_policy_source, Diagnostic, DiagnosticSeverity, EnforcementLevel, Evaluator, Limits, NoResources, PolicyFile,
     PolicyOutcome, Status, Target, TargetKind,
 };
+use tfgate_plan::Value;
 
 fn load(src: &str) -> PolicyFile {
     load_policy_source("parity.policy.hcl", src).unwrap_or_else(|e| panic!("{e}"))
@@ -163,7 +163,7 @@ fn mandatory_overridable_is_the_documented_spelling() {
 fn applies(file: &PolicyFile, actions: &[&str]) -> bool {
     !matches!(
         outcome(file, &target(Value::object_from([("x", Value::str("a"))]), Value::null(), actions)),
-        PolicyOutcome::NotApplicable(tfgate_policy::NotApplicable::Operation)
+        PolicyOutcome::NotApplicable(tfgate_lang_hcl::NotApplicable::Operation)
     )
 }
 
@@ -307,7 +307,7 @@ fn a_replacement_is_evaluated_as_delete_then_create() {
     assert_eq!(messages("operations = []"), [r#"["delete",null,"old"]"#, r#"["create","new",null]"#]);
     // Neither half: not applicable.
     let file = load(&with_operations("operations = [\"update\"]", "true"));
-    assert_eq!(outcome(&file, &replace), PolicyOutcome::NotApplicable(tfgate_policy::NotApplicable::Operation));
+    assert_eq!(outcome(&file, &replace), PolicyOutcome::NotApplicable(tfgate_lang_hcl::NotApplicable::Operation));
 }
 
 const PLAN: &str = r#"{"format_version":"1.2","resource_changes":[
@@ -324,7 +324,7 @@ const PLAN: &str = r#"{"format_version":"1.2","resource_changes":[
 /// deletion, with `prior_attrs` and a null `attrs`.
 #[test]
 fn plan_targets_follow_the_operations() {
-    let set = tfgate_policy::PolicySet::from_sources([(
+    let set = tfgate_lang_hcl::PolicySet::from_sources([(
         "ops.policy.hcl",
         r#"resource_policy "aws_instance" "default_ops" {
   enforce {
@@ -343,7 +343,7 @@ resource_policy "aws_instance" "deletions" {
     )])
     .unwrap_or_else(|e| panic!("{e}"));
     let plan = tfgate_plan::Plan::parse(PLAN).expect("plan");
-    let out = tfgate_policy::check::check_plan(&set, &plan, "plan.json", &Default::default());
+    let out = tfgate_lang_hcl::check::check_plan(&set, &plan, "plan.json", &Default::default());
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let mut got: Vec<(String, String, String)> =
         out.findings.iter().map(|f| (f.policy_name.to_string(), f.address.to_string(), f.message.clone())).collect();
