@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = plan.validate();
     for r in &plan.resources {
         if let Ok(v) = r.after() {
-            let _ = tfgate_plan::render::render_resource("resource", r.resource_type(), r.name(), &v);
+            let _ = tfgate_plan::render_resource("resource", r.resource_type(), r.name(), &v);
             let _ = v.to_redacted_json();
         }
         let _ = plan.referenced_instances(r, &["launch_template", "id"]);

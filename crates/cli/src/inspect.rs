@@ -7,7 +7,7 @@ use std::fmt::Write;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde_json::json;
-use tfgate_plan::render::render_resource;
+use tfgate_plan::render_resource;
 use tfgate_plan::{AddressPattern, Mode, Plan, ResourceInstance};
 
 use crate::exit;

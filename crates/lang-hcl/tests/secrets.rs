@@ -18,7 +18,7 @@ use tfgate_core::UnknownMode;
 use tfgate_engine::decide;
 use tfgate_lang_hcl::check::{check_plan, describe_policies, CheckOptions};
 use tfgate_lang_hcl::PolicySet;
-use tfgate_plan::render::render_resource;
+use tfgate_plan::render_resource;
 use tfgate_plan::Plan;
 use tfgate_report::{render, Format, RenderOptions, Report, SCHEMA_VERSION};
 use tfgate_test_support::{base64, hex};

@@ -5,11 +5,15 @@ use std::fmt;
 /// What Terraform plans to do with one resource instance object.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
+    /// Nothing changes (`["no-op"]`).
     NoOp,
+    /// A new object is created (`["create"]`).
     Create,
     /// A data source read deferred to apply.
     Read,
+    /// The object is changed in place (`["update"]`).
     Update,
+    /// The object is destroyed (`["delete"]`).
     Delete,
     /// Replace, destroying the old object first (the default).
     DeleteThenCreate,
@@ -76,6 +80,8 @@ impl Action {
         }
     }
 
+    /// True for every kind of replacement, whichever order it runs in and
+    /// whether the old object is destroyed or forgotten.
     pub fn is_replace(&self) -> bool {
         matches!(
             self,
@@ -98,6 +104,8 @@ impl Action {
         !matches!(self, Action::NoOp)
     }
 
+    /// True when `action` (`"create"`, `"delete"`, …) is one of the plan's
+    /// words for this change (see [`Action::as_list`]).
     pub fn contains(&self, action: &str) -> bool {
         self.as_list().contains(&action)
     }

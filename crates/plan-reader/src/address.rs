@@ -46,12 +46,16 @@ impl KeyStyle {
 /// deferred instance whose key is not known yet. `Int(0)` and `Str("0")` differ.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InstanceKey {
+    /// A `count` index: `[0]`.
     Int(i64),
+    /// A `for_each` key: `["a"]`.
     Str(String),
+    /// A deferred instance whose key is not known yet: `[*]`.
     Wildcard,
 }
 
 impl InstanceKey {
+    /// The key with its brackets, string keys quoted in `style`.
     pub fn render(&self, style: KeyStyle) -> String {
         let mut out = String::new();
         self.write(&mut out, style);
@@ -86,13 +90,16 @@ impl fmt::Display for InstanceKey {
 /// Resource mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mode {
+    /// A `resource` block.
     Managed,
+    /// A `data` block.
     Data,
     /// OpenTofu 1.11+ ephemeral resources.
     Ephemeral,
 }
 
 impl Mode {
+    /// The plan's spelling of the mode (`managed`, `data`, `ephemeral`).
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Managed => "managed",
@@ -100,6 +107,7 @@ impl Mode {
             Mode::Ephemeral => "ephemeral",
         }
     }
+    /// Reads the plan's spelling back; `None` for any other word.
     pub fn parse(s: &str) -> Option<Mode> {
         match s {
             "managed" => Some(Mode::Managed),
@@ -113,20 +121,25 @@ impl Mode {
 /// One module call step in a module instance path: `module.NAME[KEY]`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ModuleStep {
+    /// The call name `NAME` of `module "NAME"`.
     pub name: String,
+    /// The instance key of a module called with `count` or `for_each`.
     pub key: Option<InstanceKey>,
 }
 
 /// A module instance path; empty for the root module.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ModulePath {
+    /// The calls from the root down; empty for the root module.
     pub steps: Vec<ModuleStep>,
 }
 
 impl ModulePath {
+    /// The root module's (empty) path.
     pub fn root() -> ModulePath {
         ModulePath::default()
     }
+    /// True for the root module.
     pub fn is_root(&self) -> bool {
         self.steps.is_empty()
     }
@@ -134,6 +147,7 @@ impl ModulePath {
     pub fn parse(s: &str) -> Result<ModulePath, AddressError> {
         ModulePath::parse_styled(s, KeyStyle::Hcl)
     }
+    /// Parses a module path whose string keys use the given quoting style.
     pub fn parse_styled(s: &str, style: KeyStyle) -> Result<ModulePath, AddressError> {
         let mut p = Parser { src: s, pos: 0, style };
         let path = p.module_path(true)?;
@@ -150,6 +164,7 @@ impl ModulePath {
     pub fn without_keys(&self) -> ModulePath {
         ModulePath { steps: self.steps.iter().map(|s| ModuleStep { name: s.name.clone(), key: None }).collect() }
     }
+    /// The calling module's path; `None` for the root module.
     pub fn parent(&self) -> Option<ModulePath> {
         let mut steps = self.steps.clone();
         steps.pop()?;
@@ -159,6 +174,8 @@ impl ModulePath {
     pub fn starts_with(&self, other: &ModulePath) -> bool {
         self.steps.len() >= other.steps.len() && self.steps[..other.steps.len()] == other.steps[..]
     }
+    /// Terraform's text of the path (`module.a["x"].module.b`), string keys
+    /// quoted in `style`; the empty string for the root module.
     pub fn render(&self, style: KeyStyle) -> String {
         let mut out = String::new();
         self.write(&mut out, style);
@@ -195,10 +212,15 @@ impl FromStr for ModulePath {
 /// An absolute resource instance address.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Address {
+    /// The module instance the resource belongs to.
     pub module: ModulePath,
+    /// Managed, data or ephemeral resource.
     pub mode: Mode,
+    /// The resource type, such as `aws_instance`.
     pub resource_type: String,
+    /// The block's name label.
     pub name: String,
+    /// The instance key; `None` for a resource without `count` or `for_each`.
     pub key: Option<InstanceKey>,
 }
 
@@ -230,6 +252,7 @@ impl Address {
         }
         Ok(Address { module, mode, resource_type, name, key })
     }
+    /// Terraform's text of the address, string keys quoted in `style`.
     pub fn render(&self, style: KeyStyle) -> String {
         let mut out = String::new();
         self.module.write(&mut out, style);
@@ -281,9 +304,11 @@ impl FromStr for Address {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid address {input:?} at character {position}: {message}")]
 pub struct AddressError {
+    /// The text that was parsed.
     pub input: String,
     /// Byte offset into `input`.
     pub position: usize,
+    /// What was expected at `position`.
     pub message: String,
 }
 

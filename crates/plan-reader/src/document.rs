@@ -67,11 +67,17 @@ pub struct PlanDocument {
 /// resource change (read through the plan model) also where it is `null`.
 #[derive(Clone, Debug, Default)]
 pub struct ChangeSpans {
+    /// The `actions` list as written.
     pub actions: Vec<String>,
+    /// `before`: the object before the change.
     pub before: Option<JsonSpan>,
+    /// `after`: the object after the change, unknown parts left out.
     pub after: Option<JsonSpan>,
+    /// `after_unknown`: which parts of `after` are known only after apply.
     pub after_unknown: Option<JsonSpan>,
+    /// `before_sensitive`: which parts of `before` are sensitive.
     pub before_sensitive: Option<JsonSpan>,
+    /// `after_sensitive`: which parts of `after` are sensitive.
     pub after_sensitive: Option<JsonSpan>,
 }
 
@@ -81,47 +87,67 @@ pub struct ChangeSpans {
 pub struct StateView {
     /// `prior_state.terraform_version` (planned values have none).
     pub terraform_version: Option<String>,
+    /// The resource objects of every module.
     pub resources: Vec<StateObject>,
+    /// The root module's outputs.
     pub outputs: Vec<StateOutput>,
 }
 
 /// One resource object of a state representation.
 #[derive(Clone, Debug, Default)]
 pub struct StateObject {
+    /// The instance address as written.
     pub address: String,
     /// The `address` of the module the object is in (empty for the root).
     pub module_address: String,
+    /// `managed`, `data` or `ephemeral`.
     pub mode: String,
+    /// The resource type (`aws_instance`).
     pub resource_type: String,
+    /// The block's name label.
     pub name: String,
+    /// The instance key as JSON (a number or a string), if any.
     pub index: Option<JsonSpan>,
+    /// The provider's source address.
     pub provider_name: String,
+    /// The object's attribute values.
     pub values: Option<JsonSpan>,
+    /// Which attribute values are sensitive.
     pub sensitive_values: Option<JsonSpan>,
+    /// The addresses this object depends on.
     pub depends_on: Vec<String>,
+    /// The object is tainted: the next apply replaces it.
     pub tainted: bool,
+    /// For an old object kept by a `create_before_destroy` replacement.
     pub deposed_key: Option<String>,
 }
 
 /// A root module output of a state representation.
 #[derive(Clone, Debug, Default)]
 pub struct StateOutput {
+    /// The output's name.
     pub name: String,
+    /// The output is marked sensitive.
     pub sensitive: bool,
+    /// The output's value (left out when it is unknown).
     pub value: Option<JsonSpan>,
 }
 
 /// A root module variable set in the plan.
 #[derive(Clone, Debug)]
 pub struct VariableSpan {
+    /// The variable's name.
     pub name: String,
+    /// `variables.NAME.value`.
     pub value: Option<JsonSpan>,
 }
 
 /// An entry of `output_changes`.
 #[derive(Clone, Debug)]
 pub struct OutputSpans {
+    /// The output's name.
     pub name: String,
+    /// The output's change object.
     pub change: ChangeSpans,
 }
 

@@ -6,53 +6,119 @@ use crate::resolve::ResolveError;
 /// where; the caller adds the file name.
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum PlanError {
+    /// The input holds nothing but whitespace.
     #[error("the file is empty; expected the output of `terraform show -json PLANFILE`")]
     Empty,
 
+    /// A binary plan (`terraform plan -out`), which only Terraform can read.
     #[error(
         "this is a binary plan file (a zip archive), not JSON; convert it with `terraform show -json PLANFILE > plan.json` (or `tofu show -json`)"
     )]
     BinaryPlan,
 
+    /// A state file (`terraform show -json` without a plan, or `terraform.tfstate`).
     #[error(
         "this is a Terraform state file, not a plan{detail}; run `terraform plan -out=tfplan` and then `terraform show -json tfplan`"
     )]
-    StateFile { detail: String },
+    StateFile {
+        /// Which kind of state file, worded for the message (` (a raw terraform.tfstate)`).
+        detail: String,
+    },
 
+    /// Bytes that are not valid in the text encoding the file declares or appears to use.
     #[error("the file is not valid {encoding} text: invalid bytes at byte offset {offset}")]
-    Encoding { encoding: &'static str, offset: usize },
+    Encoding {
+        /// The encoding the bytes were read as (`UTF-8` or `UTF-16`).
+        encoding: &'static str,
+        /// Where the first invalid byte is.
+        offset: usize,
+    },
 
+    /// The JSON stops in the middle of the document.
     #[error("the file ends before the JSON document does (at line {line}, column {column}); it looks truncated")]
-    Truncated { line: usize, column: usize },
+    Truncated {
+        /// The line (from 1) where the input ends.
+        line: usize,
+        /// The column (from 1) where the input ends.
+        column: usize,
+    },
 
+    /// Text that is not JSON.
     #[error("invalid JSON at line {line}, column {column} (byte offset {offset}): {message}")]
-    Syntax { line: usize, column: usize, offset: usize, message: String },
+    Syntax {
+        /// The line (from 1) of the error.
+        line: usize,
+        /// The column (from 1) of the error.
+        column: usize,
+        /// The byte offset of the error.
+        offset: usize,
+        /// The JSON parser's description.
+        message: String,
+    },
 
+    /// JSON nested deeper than the JSON parser allows (128 levels), refused rather than
+    /// risking the stack.
     #[error(
         "the JSON nests deeper than {limit} levels at line {line}, column {column}; no plan does that, so the file is refused"
     )]
-    TooDeep { limit: usize, line: usize, column: usize },
+    TooDeep {
+        /// The nesting limit that was passed.
+        limit: usize,
+        /// The line (from 1) where it was passed.
+        line: usize,
+        /// The column (from 1) where it was passed.
+        column: usize,
+    },
 
+    /// Valid JSON that lacks what every plan has.
     #[error("this JSON is not a Terraform plan: {reason}")]
-    NotAPlan { reason: String },
+    NotAPlan {
+        /// What is missing or wrong.
+        reason: String,
+    },
 
+    /// A `format_version` of 2.0 or later.
     #[error(
         "unsupported plan format_version {found:?}: tfgate reads versions from 0.1 up to (not including) 2.0; a major version 2 or later is an incompatible format"
     )]
-    UnsupportedVersion { found: String },
+    UnsupportedVersion {
+        /// The `format_version` the file has.
+        found: String,
+    },
 
+    /// A plan field of the wrong JSON type or form.
     #[error("unexpected shape at {path} (line {line}, column {column}): {message}")]
-    Shape { path: String, line: usize, column: usize, message: String },
+    Shape {
+        /// The JSON path of the field (`$.resource_changes[1].change`).
+        path: String,
+        /// The line (from 1) of the field.
+        line: usize,
+        /// The column (from 1) of the field.
+        column: usize,
+        /// What was expected.
+        message: String,
+    },
 
+    /// A value, or its unknown or sensitive mask, that cannot be read.
     #[error("cannot resolve the value at {path}")]
     Value {
+        /// Where the value is in the plan.
         path: String,
+        /// What is wrong with it.
         #[source]
         source: ResolveError,
     },
 
+    /// A resource address that does not follow Terraform's grammar.
     #[error("invalid address {text:?} at {path}: {message}")]
-    Address { path: String, text: String, message: String },
+    Address {
+        /// Where the address is in the plan.
+        path: String,
+        /// The address as written.
+        text: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 /// The JSON nesting serde_json accepts before it reports a recursion error.

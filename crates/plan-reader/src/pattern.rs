@@ -21,6 +21,8 @@ enum Token {
 }
 
 impl AddressPattern {
+    /// Compiles `pattern`; every text is a valid pattern (a trailing `\` is
+    /// a literal backslash).
     pub fn new(pattern: &str) -> AddressPattern {
         let mut tokens = Vec::new();
         let mut chars = pattern.chars();
@@ -41,6 +43,7 @@ impl AddressPattern {
         self.tokens.iter().all(|t| matches!(t, Token::Literal(_)))
     }
 
+    /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.text
     }

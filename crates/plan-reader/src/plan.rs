@@ -18,13 +18,16 @@ use crate::value::Value;
 /// Which program wrote the plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Producer {
+    /// HashiCorp Terraform.
     Terraform,
+    /// OpenTofu.
     OpenTofu,
     /// No version and no provider address said which.
     Unknown,
 }
 
 impl Producer {
+    /// The producer's name for messages and reports (`Terraform`, `OpenTofu`, `unknown`).
     pub fn as_str(self) -> &'static str {
         match self {
             Producer::Terraform => "Terraform",
@@ -38,8 +41,11 @@ impl Producer {
 ///
 /// Borrows from the text it was read from; values stay raw until asked for.
 pub struct Plan<'a> {
+    /// The plan's `format_version` (checked to be below 2.0).
     pub format_version: String,
+    /// The version of the program that wrote the plan.
     pub terraform_version: Option<String>,
+    /// Terraform or OpenTofu, as far as the file tells.
     pub producer: Producer,
     /// How this plan's addresses quote string keys.
     pub key_style: KeyStyle,
@@ -59,12 +65,17 @@ pub struct Plan<'a> {
     pub modules: BTreeMap<String, ModuleCall<'a>>,
     /// Resource blocks of the configuration.
     pub config_resources: Vec<ConfigResource<'a>>,
+    /// Results of `check` blocks, preconditions and postconditions (`checks`).
     pub checks: Vec<Check>,
     /// `relevant_attributes`: (resource address, attribute path as JSON).
     pub relevant_attributes: Vec<(String, String)>,
+    /// When the plan was made (`timestamp`, Terraform 1.5+).
     pub timestamp: Option<String>,
+    /// Whether the plan can be applied (`applyable`, Terraform 1.8+).
     pub applyable: Option<bool>,
+    /// Whether the plan is complete, without deferred changes (`complete`).
     pub complete: Option<bool>,
+    /// Whether planning failed part way (`errored`).
     pub errored: Option<bool>,
     /// Things a reader of this plan should know (old format, partial plan, …).
     pub warnings: Vec<String>,
@@ -79,19 +90,24 @@ pub struct Plan<'a> {
 
 /// One entry of `resource_changes` (or `resource_drift`).
 pub struct ResourceInstance<'a> {
+    /// The parsed instance address.
     pub address: Address,
     /// The address exactly as the file writes it (rebuilt for old drift entries).
     pub address_text: Cow<'a, str>,
+    /// The provider's source address (`registry.terraform.io/hashicorp/aws`).
     pub provider_name: Cow<'a, str>,
     /// Key into [`Plan::providers`] of the configuration this instance uses.
     pub provider_key: Option<Arc<str>>,
+    /// What the plan does with the object.
     pub action: Action,
+    /// Why, when Terraform says (`replace_because_tainted`, …).
     pub action_reason: Option<Cow<'a, str>>,
     /// Facts few instances have, out of line: plans of 100k instances hold
     /// one of these structs per instance.
     rare: Option<Box<Rare<'a>>>,
     /// Terraform 1.10+: a deferred instance whose key is not known yet.
     pub index_unknown: bool,
+    /// The configuration was generated for an import (`-generate-config-out`).
     pub has_generated_config: bool,
     /// The file gave no address (drift entries of Terraform 0.15.4 to 1.0.0).
     pub address_rebuilt: bool,
@@ -108,18 +124,26 @@ struct Rare<'a> {
 /// An import recorded on a change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Importing {
+    /// The imported object's id (absent for an import by identity).
     pub id: Option<String>,
+    /// The id is known only after apply.
     pub unknown: bool,
 }
 
 /// Raw values of a change object.
 #[derive(Clone, Copy, Default)]
 pub struct Change<'a> {
+    /// `before` as written.
     pub before: Option<&'a RawValue>,
+    /// `after` as written.
     pub after: Option<&'a RawValue>,
+    /// `after_unknown` as written.
     pub after_unknown: Option<&'a RawValue>,
+    /// `before_sensitive` as written.
     pub before_sensitive: Option<&'a RawValue>,
+    /// `after_sensitive` as written.
     pub after_sensitive: Option<&'a RawValue>,
+    /// `replace_paths`: the attributes that force a replacement.
     pub replace_paths: Option<&'a RawValue>,
 }
 
@@ -195,6 +219,7 @@ impl<'a> ResourceInstance<'a> {
         })
     }
 
+    /// Managed, data or ephemeral.
     pub fn mode(&self) -> Mode {
         self.address.mode
     }
@@ -210,15 +235,19 @@ impl<'a> ResourceInstance<'a> {
     pub fn importing(&self) -> Option<&Importing> {
         self.rare.as_ref().and_then(|r| r.importing.as_ref())
     }
+    /// The resource type (`aws_instance`).
     pub fn resource_type(&self) -> &str {
         &self.address.resource_type
     }
+    /// The block's name label.
     pub fn name(&self) -> &str {
         &self.address.name
     }
+    /// The module instance the resource is in.
     pub fn module(&self) -> &ModulePath {
         &self.address.module
     }
+    /// The instance key, for `count` and `for_each` resources.
     pub fn key(&self) -> Option<&InstanceKey> {
         self.address.key.as_ref()
     }
@@ -257,13 +286,17 @@ impl<'a> ResourceInstance<'a> {
 
 /// A change Terraform postponed to a later plan.
 pub struct DeferredChange<'a> {
+    /// Why it was deferred (`resource_config_unknown`, …).
     pub reason: Option<String>,
+    /// The change as far as Terraform planned it.
     pub instance: ResourceInstance<'a>,
 }
 
 /// A root module output change.
 pub struct OutputChange<'a> {
+    /// The output's name.
     pub name: String,
+    /// What happens to the output.
     pub action: Action,
     change: Change<'a>,
     /// Masks of earlier occurrences of this output in `output_changes`.
@@ -304,6 +337,7 @@ impl OutputChange<'_> {
 
 /// A root module input variable.
 pub struct Variable<'a> {
+    /// The variable's name.
     pub name: String,
     /// Declared `sensitive = true` in the configuration.
     pub sensitive: bool,
@@ -404,9 +438,11 @@ pub struct ProviderConfig {
     pub name: String,
     /// Fully qualified source address (`registry.terraform.io/hashicorp/aws`), 1.1+.
     pub full_name: Option<String>,
+    /// The `alias` argument.
     pub alias: Option<String>,
     /// The module the provider block is in, for provider blocks in child modules.
     pub module_address: Option<String>,
+    /// The `version` argument of the provider block, when given.
     pub version_constraint: Option<String>,
     /// The `region` argument when it is a constant (or a root variable's value).
     pub region: Option<Region>,
@@ -421,9 +457,11 @@ pub struct Region {
 }
 
 impl Region {
+    /// A region, marked sensitive or not.
     pub fn new(text: impl Into<String>, sensitive: bool) -> Region {
         Region { text: text.into(), sensitive }
     }
+    /// True when the region came from a sensitive variable.
     pub fn is_sensitive(&self) -> bool {
         self.sensitive
     }
@@ -469,7 +507,9 @@ pub struct ModuleCall<'a> {
     pub source: Option<String>,
     /// The `version` argument (a constraint such as `~> 5.0`).
     pub version: Option<String>,
+    /// The call uses `count`.
     pub has_count: bool,
+    /// The call uses `for_each`.
     pub has_for_each: bool,
     expressions: Option<&'a RawValue>,
     /// Arguments whose value is sensitive (see [`sensitive_arguments`]).
@@ -558,8 +598,11 @@ pub struct ConfigResource<'a> {
     pub module: String,
     /// Module-relative address (`aws_instance.web`, `data.aws_ami.x`).
     pub address: String,
+    /// Key into [`Plan::providers`] of the provider configuration it uses.
     pub provider_config_key: Option<String>,
+    /// The block uses `count`.
     pub has_count: bool,
+    /// The block uses `for_each`.
     pub has_for_each: bool,
     expressions: Option<&'a RawValue>,
 }
@@ -616,25 +659,37 @@ fn expression_value(raw: &RawValue) -> Value {
 /// A checkable object (`checks`, Terraform 1.3+).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Check {
+    /// What is checked: `resource`, `output_value`, `check` or `var`.
     pub kind: String,
+    /// The checked object's address.
     pub address: String,
+    /// `pass`, `fail`, `error` or `unknown` (also when the file says nothing).
     pub status: String,
+    /// The result for each instance of the object.
     pub instances: Vec<CheckInstance>,
 }
 
+/// The result of a check for one instance of a checkable object.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckInstance {
+    /// The instance's address.
     pub address: String,
+    /// `pass`, `fail`, `error` or `unknown`.
     pub status: String,
+    /// The messages of the failed conditions.
     pub problems: Vec<String>,
 }
 
 /// A resource object from a state view (`prior_state`), such as a data
 /// source read during planning.
 pub struct StateResource<'a> {
+    /// The parsed instance address.
     pub address: Address,
+    /// The address exactly as the file writes it.
     pub address_text: Cow<'a, str>,
+    /// The provider's source address.
     pub provider_name: Cow<'a, str>,
+    /// The deposed key of an old object kept by a `create_before_destroy` replacement.
     pub deposed: Option<Cow<'a, str>>,
     values: Option<&'a RawValue>,
     sensitive_values: Option<&'a RawValue>,

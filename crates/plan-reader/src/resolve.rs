@@ -29,7 +29,9 @@ pub const MAX_DEPTH: usize = 256;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message} at byte {offset} of the value")]
 pub struct ResolveError {
+    /// What is wrong.
     pub message: String,
+    /// Where, in bytes from the start of the value's JSON text.
     pub offset: usize,
 }
 

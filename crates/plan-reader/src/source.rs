@@ -210,3 +210,52 @@ mod tests {
         assert_eq!(r("é:ü@ü:ö?é=ü&token=ß"), "REDACTED@ü:ö?é=ü&token=REDACTED");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::redact_module_source;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn module_sources_never_show_a_credential(
+            getter in prop_oneof![Just(""), Just("git::"), Just("s3::"), Just("gcs::"), Just("hg::")],
+            scheme in prop_oneof![Just("https"), Just("http"), Just("ssh")],
+            user in "[A-Za-z0-9_.-]{1,12}",
+            // RFC 3986 userinfo holds no `/` (Terraform refuses such a source).
+            secret in "[A-Za-z0-9_%+=~!$*-]{6,24}",
+            password in any::<bool>(),
+            host in "[a-z]{3,10}\\.(com|io|net)",
+            path in "(/[a-z0-9]{1,8}){1,3}(\\.git)?(//[a-z]{1,6})?",
+            param in prop_oneof![
+                Just("access_token"), Just("token"), Just("private_token"), Just("password"), Just("sig"),
+                Just("signature"), Just("X-Amz-Signature"), Just("X-Amz-Credential"), Just("X-Amz-Security-Token"),
+                Just("X-Goog-Signature"), Just("X-Goog-Credential"), Just("aws_access_key_secret"), Just("Api-Key"),
+                Just("client_SECRET"), Just("sshkey"),
+            ],
+            param_first in any::<bool>(),
+        ) {
+            let secret = format!("S3CR3T{secret}");
+            // A user name alone is a secret over http (`https://TOKEN@github.com`),
+            // an account over ssh (`ssh://git@host`), which stays visible.
+            let userinfo = match (password, scheme) {
+                (true, _) => format!("{user}:{secret}@"),
+                (false, "ssh") => format!("{user}@"),
+                (false, _) => format!("{secret}@"),
+            };
+            let query = if param_first { format!("{param}={secret}&ref=v1.2.0") } else { format!("ref=v1.2.0&{param}={secret}") };
+            let source = format!("{getter}{scheme}://{userinfo}{host}{path}?{query}");
+            let shown = redact_module_source(&source);
+            prop_assert!(!shown.contains(&secret), "{source} -> {shown}");
+            let kept = format!("{host}{path}?");
+            prop_assert!(shown.contains(&kept), "{source} -> {shown}");
+            prop_assert!(shown.contains("ref=v1.2.0") && shown.starts_with(getter), "{source} -> {shown}");
+            // scp-like forms with a password.
+            let scp = format!("{getter}{user}:{secret}@{host}:org{path}");
+            let shown = redact_module_source(&scp);
+            prop_assert!(!shown.contains(&secret), "{scp} -> {shown}");
+        }
+    }
+}

@@ -14,6 +14,7 @@ use std::fmt;
 /// A resolved plan value: its shape plus a sensitive mark.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Value {
+    /// What the value is: null, a primitive, a collection, or unknown.
     pub kind: Kind,
     /// True when the value (or the value it was derived from) is sensitive.
     pub sensitive: bool,
@@ -22,8 +23,11 @@ pub struct Value {
 /// The shape of a value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
+    /// JSON `null`: the attribute is unset.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number, kept exact (see [`Number`]).
     Number(Number),
     /// Inline up to 24 bytes (most plan strings are short ids and names).
     String(Key),
@@ -36,21 +40,28 @@ pub enum Kind {
 }
 
 impl Value {
+    /// `null`, not sensitive: usable in `const` contexts and patterns.
     pub const NULL: Value = Value { kind: Kind::Null, sensitive: false };
+    /// An unknown value, not sensitive.
     pub const UNKNOWN: Value = Value { kind: Kind::Unknown, sensitive: false };
 
+    /// A value of the given shape, not marked sensitive.
     pub fn new(kind: Kind) -> Value {
         Value { kind, sensitive: false }
     }
+    /// `null`, not sensitive.
     pub fn null() -> Value {
         Value::NULL
     }
+    /// A value known only after apply, not sensitive.
     pub fn unknown() -> Value {
         Value::UNKNOWN
     }
+    /// A boolean value, not sensitive.
     pub fn bool(b: bool) -> Value {
         Value::new(Kind::Bool(b))
     }
+    /// A string value, not sensitive.
     pub fn string(s: impl Into<String>) -> Value {
         Value::new(Kind::String(Key::from(s.into())))
     }
@@ -58,12 +69,15 @@ impl Value {
     pub fn str(s: &str) -> Value {
         Value::new(Kind::String(Key::from(s)))
     }
+    /// A number value (from `i64`, `f64` or a [`Number`]), not sensitive.
     pub fn number(n: impl Into<Number>) -> Value {
         Value::new(Kind::Number(n.into()))
     }
+    /// A list (or set, or tuple) of the given items, not sensitive itself.
     pub fn list(items: Vec<Value>) -> Value {
         Value::new(Kind::List(items))
     }
+    /// An object value, not sensitive itself.
     pub fn object(obj: Object) -> Value {
         Value::new(Kind::Object(obj))
     }
@@ -84,9 +98,12 @@ impl Value {
         self.mark_if(true)
     }
 
+    /// True for `null` (an unknown value is not null).
     pub fn is_null(&self) -> bool {
         matches!(self.kind, Kind::Null)
     }
+    /// True when the value itself is unknown; see [`Value::is_wholly_known`]
+    /// for unknowns nested inside.
     pub fn is_unknown(&self) -> bool {
         matches!(self.kind, Kind::Unknown)
     }
@@ -108,30 +125,35 @@ impl Value {
                 _ => false,
             }
     }
+    /// The text of a string value; `None` for any other kind.
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             Kind::String(s) => Some(s),
             _ => None,
         }
     }
+    /// The boolean of a bool value; `None` for any other kind.
     pub fn as_bool(&self) -> Option<bool> {
         match self.kind {
             Kind::Bool(b) => Some(b),
             _ => None,
         }
     }
+    /// The number of a number value; `None` for any other kind.
     pub fn as_number(&self) -> Option<&Number> {
         match &self.kind {
             Kind::Number(n) => Some(n),
             _ => None,
         }
     }
+    /// The items of a list, set or tuple; `None` for any other kind.
     pub fn as_list(&self) -> Option<&[Value]> {
         match &self.kind {
             Kind::List(items) => Some(items),
             _ => None,
         }
     }
+    /// The attributes of an object or map; `None` for any other kind.
     pub fn as_object(&self) -> Option<&Object> {
         match &self.kind {
             Kind::Object(obj) => Some(obj),
@@ -199,7 +221,9 @@ pub const UNKNOWN_TEXT: &str = "(known after apply)";
 /// One step of a path into a value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathStep<'a> {
+    /// An object attribute or map key.
     Key(&'a str),
+    /// A list, set or tuple position (from 0).
     Index(usize),
 }
 
@@ -291,21 +315,28 @@ pub struct Object {
 pub type Key = compact_str::CompactString;
 
 impl Object {
+    /// An empty object.
     pub fn new() -> Object {
         Object::default()
     }
+    /// An empty object with room for `n` attributes.
     pub fn with_capacity(n: usize) -> Object {
         Object { pairs: std::sync::Arc::new(Vec::with_capacity(n)) }
     }
+    /// The number of attributes.
     pub fn len(&self) -> usize {
         self.pairs.len()
     }
+    /// True when the object has no attributes.
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }
+    /// The value under `key` (a binary search over the sorted keys).
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|i| &self.pairs[i].1)
     }
+    /// The value under `key`, for changing in place (copies the pairs first
+    /// when they are shared).
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
             Ok(i) => Some(&mut std::sync::Arc::make_mut(&mut self.pairs)[i].1),
@@ -316,6 +347,7 @@ impl Object {
     pub fn last_key(&self) -> Option<&str> {
         self.pairs.last().map(|(k, _)| k.as_str())
     }
+    /// True when `key` is present, even with a null value.
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
@@ -344,24 +376,31 @@ impl Object {
             }
         }
     }
+    /// Removes `key` and returns its value, if it was present.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
             Ok(i) => Some(std::sync::Arc::make_mut(&mut self.pairs).remove(i).1),
             Err(_) => None,
         }
     }
+    /// The pairs in key order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> + DoubleEndedIterator {
         self.pairs.iter().map(|(k, v)| (k.as_str(), v))
     }
+    /// The keys in sorted order.
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator {
         self.pairs.iter().map(|(k, _)| k.as_str())
     }
+    /// The values in key order.
     pub fn values(&self) -> impl ExactSizeIterator<Item = &Value> + DoubleEndedIterator {
         self.pairs.iter().map(|(_, v)| v)
     }
+    /// The values in key order, for changing in place (copies the pairs first
+    /// when they are shared).
     pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut Value> {
         std::sync::Arc::make_mut(&mut self.pairs).iter_mut().map(|(_, v)| v)
     }
+    /// The pairs in key order, as owned strings.
     pub fn into_pairs(self) -> Vec<(String, Value)> {
         self.into_iter().collect()
     }
@@ -402,7 +441,9 @@ impl IntoIterator for Object {
 /// held as their literal text and never silently rounded.
 #[derive(Clone, Debug)]
 pub enum Number {
+    /// An integer that fits `i64`.
     Int(i64),
+    /// A number held as `f64`; read from a literal, only when no digit of it is lost.
     Float(f64),
     /// A JSON number literal that neither `i64` nor `f64` holds exactly.
     Big(Box<str>),
@@ -445,6 +486,7 @@ impl Number {
             _ => None,
         }
     }
+    /// True for a whole number, whichever way it is stored.
     pub fn is_integer(&self) -> bool {
         match self {
             Number::Int(_) => true,

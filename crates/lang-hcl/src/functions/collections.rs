@@ -169,7 +169,7 @@ pub(crate) fn lookup(args: &[Value]) -> FnResult {
                 if args[1].sensitive {
                     "the given key does not exist in the map".to_string()
                 } else {
-                    format!("lookup failed to find key {}", tfgate_plan::value::quote(&key))
+                    format!("lookup failed to find key {}", tfgate_plan::quote(&key))
                 },
             )),
         },

@@ -64,7 +64,7 @@ pub(crate) fn tobool(args: &[Value]) -> FnResult {
             let what = match &v.kind {
                 Kind::String(s) if !v.sensitive => format!(
                     "cannot convert {} to bool; only the strings \"true\" or \"false\" are allowed",
-                    tfgate_plan::value::quote(s)
+                    tfgate_plan::quote(s)
                 ),
                 Kind::String(_) => {
                     "cannot convert this string to bool; only the strings \"true\" or \"false\" are allowed".to_string()

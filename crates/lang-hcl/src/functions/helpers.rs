@@ -56,7 +56,7 @@ pub(crate) fn shown(v: &Value, s: &str) -> String {
     if v.contains_sensitive() {
         tfgate_plan::SENSITIVE_TEXT.to_string()
     } else {
-        tfgate_plan::value::quote(s)
+        tfgate_plan::quote(s)
     }
 }
 
