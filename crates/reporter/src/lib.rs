@@ -1,26 +1,52 @@
 //! Rendering of tfgate reports: one neutral [`Report`], one module per output format.
 //!
 //! Every format is a function `write(&Report, &RenderOptions, &mut dyn Write)`
-//! in its own module, writing as it renders; [`write`] dispatches on a
+//! in its own module, writing as it renders; [`write()`] dispatches on a
 //! [`Format`], whose names (a `clap::ValueEnum`) are the only list of them.
 //! Renderers never print and never look at plan values: everything in a
 //! `Report` is already redacted. They read the gate's decision from each
 //! finding ([`Finding::effect`]) and never decide it again.
+//!
+//! ```
+//! use tfgate_report::{render, summary_line, Effect, Finding, Format, Gate, RenderOptions, Report, Status};
+//!
+//! let report = Report {
+//!     findings: vec![Finding {
+//!         policy_id: "s3-encryption".into(),
+//!         address: "aws_s3_bucket.logs".into(),
+//!         status: Status::Fail,
+//!         effect: Effect::Blocks,
+//!         ..Finding::default()
+//!     }],
+//!     gate: Gate { passed: false, exit_code: 1, ..Gate::default() },
+//!     ..Report::default()
+//! };
+//! assert!(summary_line(&report).ends_with("gate FAILED"));
+//!
+//! // Format names come from the command line; every format renders the same report.
+//! let format: Format = "json".parse()?;
+//! let json = render(format, &report, &RenderOptions::default())?;
+//! let doc: serde_json::Value = serde_json::from_str(&json)?;
+//! assert_eq!(doc["findings"][0]["status"], "fail");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![deny(missing_docs)]
 
 use std::fmt;
 use std::str::FromStr;
 
-pub mod github;
-pub mod json;
-pub mod junit;
-pub mod markdown;
-pub mod rollup;
-pub mod sarif;
-pub mod sentinel;
-pub mod table;
+mod github;
+mod json;
+mod junit;
+mod markdown;
+mod rollup;
+mod sarif;
+mod sentinel;
+mod table;
 mod text;
 
-pub use rollup::{module_rollup, ModuleRollup};
+pub use rollup::{module_rollup, ModuleRollup, ROOT_SOURCE, UNKNOWN_SOURCE};
 pub use tfgate_core::{
     Counts, Effect, EnforcementLevel, Finding, Gate, OverrideInfo, PlanInfo, PolicyInfo, Report, RunError, Severity,
     SourceLocation, Status, TargetKind, Tool, UnknownMode, WaiverInfo, SCHEMA_VERSION,
@@ -157,12 +183,16 @@ fn format_names() -> String {
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// A format name that is not one of [`Format::ALL`] or their aliases.
     #[error("unknown output format `{0}` (expected one of: {names})", names = format_names())]
     UnknownFormat(String),
+    /// A render option with a value it does not take (`unknown_as=maybe`).
     #[error("invalid option `{0}`")]
     UnknownOption(String),
+    /// The XML writer failed for a reason other than the output's.
     #[error("cannot write JUnit XML: {0}")]
     Junit(String),
+    /// The JSON serializer failed for a reason other than the output's.
     #[error("cannot serialize JSON: {0}")]
     Json(#[from] serde_json::Error),
     /// The writer a report was written into failed (a closed pipe, a full disk).
@@ -191,7 +221,7 @@ pub fn write(
     }
 }
 
-/// [`write`] into a `String`: for tests and callers that need the text.
+/// [`write()`] into a `String`: for tests and callers that need the text.
 pub fn render(format: Format, report: &Report, options: &RenderOptions) -> Result<String, ReportError> {
     let mut out = Vec::new();
     write(format, report, options, &mut out)?;

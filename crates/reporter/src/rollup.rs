@@ -21,6 +21,8 @@ pub struct ModuleRollup {
     /// The module source (`terraform-aws-modules/vpc/aws`, `./modules/app`),
     /// [`ROOT_SOURCE`] or [`UNKNOWN_SOURCE`].
     pub source: String,
+    /// The `version` argument of the module calls (a constraint such as
+    /// `~> 5.0`); `None` without one.
     pub version: Option<String>,
     /// Module instances (plan × module path) using this source and version.
     pub instances: usize,
@@ -28,6 +30,7 @@ pub struct ModuleRollup {
     pub failing_instances: usize,
     /// Resource instances (plan × address) in those module instances.
     pub resources: usize,
+    /// Those of them with at least one failing finding.
     pub failing_resources: usize,
     /// Ids of the policies that fail somewhere in this module, sorted.
     pub failing_policies: Vec<String>,
