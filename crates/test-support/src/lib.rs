@@ -6,6 +6,25 @@
 //!   must not pass.
 //! - [`base64`] and [`hex`]: how a planted secret could be spelt in an
 //!   output, for the tests that check it never is.
+//!
+//! ```
+//! use tfgate_test_support::{base64, hex};
+//!
+//! // A planted secret, and the spellings an output must not contain either.
+//! let secret = b"hunter2";
+//! let output = "password = (sensitive value)";
+//! for spelling in [String::from_utf8_lossy(secret).into_owned(), base64(secret), hex(secret)] {
+//!     assert!(!output.contains(&spelling));
+//! }
+//! assert_eq!((base64(secret).as_str(), hex(b"\x01\xff").as_str()), ("aHVudGVyMg", "01ff"));
+//!
+//! // A corpus suite starts like this: `None` means skipped (and said so).
+//! if let Some(plans) = tfgate_test_support::corpus_plans() {
+//!     assert!(plans.iter().all(|p| p.extension().is_some_and(|e| e == "json")));
+//! }
+//! ```
+
+#![deny(missing_docs)]
 
 use std::path::{Path, PathBuf};
 
