@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, Result};
 use tfgate_core::{EnforcementLevel, Finding, PolicyInfo, RunError, Status, TargetKind};
-use tfgate_sentinel::stdlib::StandardImports;
+use tfgate_sentinel::StandardImports;
 use tfgate_sentinel::{
     ApplyOptions, ChainImports, Imports, PolicySet, PolicyStatus, PolicyTrace, RunInfo, TerraformImports,
 };

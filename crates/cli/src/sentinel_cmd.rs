@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use tfgate_sentinel::stdlib::StandardImports;
+use tfgate_sentinel::StandardImports;
 use tfgate_sentinel::{
     ApplyOptions, ChainImports, Config, Imports, PolicyConfig, PolicySet, Scrubber, TerraformImports, TestOptions,
     Value,

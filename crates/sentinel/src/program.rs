@@ -165,18 +165,26 @@ impl Evaluation {
 pub struct RuleResult {
     /// The variable the rule was assigned to (empty for an unnamed rule).
     pub name: String,
+    /// What the rule evaluated to.
     pub value: Value,
+    /// The policy or module file the rule is in.
     pub file: String,
+    /// The rule's line (from 1).
     pub line: u32,
+    /// The rule's column (from 1).
     pub column: u32,
 }
 
 /// A runtime error: place and a short message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvalError {
+    /// The file where evaluation failed.
     pub file: String,
+    /// The line (from 1) of the failing expression.
     pub line: u32,
+    /// The column (from 1) of the failing expression.
     pub column: u32,
+    /// What went wrong, in Sentinel's words.
     pub message: String,
 }
 

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use tfgate_sentinel::stdlib::StandardImports;
+use tfgate_sentinel::StandardImports;
 use tfgate_sentinel::{run_tests, TestOptions, TestStatus};
 
 fn fixtures() -> Option<PathBuf> {

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use indexmap::IndexMap;
-use tfgate_sentinel::stdlib::{call_method, standard_import, HttpFixture, HttpPolicy, StdlibOptions};
+use tfgate_sentinel::{call_method, standard_import, HttpFixture, HttpPolicy, StdlibOptions};
 use tfgate_sentinel::{Key, Map, ObjectError, Value};
 
 // ---------------------------------------------------------------------------
@@ -396,7 +396,7 @@ fn unknown_imports_are_none_and_every_listed_import_resolves() {
     let opts = StdlibOptions::default();
     assert!(standard_import("tfplan/v2", &opts).is_none());
     assert!(standard_import("nope", &opts).is_none());
-    for name in tfgate_sentinel::stdlib::STANDARD_IMPORTS {
+    for name in tfgate_sentinel::STANDARD_IMPORTS {
         assert!(standard_import(name, &opts).is_some(), "{name}");
     }
 }

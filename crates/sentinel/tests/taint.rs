@@ -4,7 +4,7 @@
 
 use indexmap::IndexMap;
 use tfgate_plan::Plan;
-use tfgate_sentinel::stdlib::StandardImports;
+use tfgate_sentinel::StandardImports;
 use tfgate_sentinel::{
     evaluate, format_value, load_module, pretty_value, value_json, ChainImports, Evaluation, Imports, Limits, Program,
     RunInfo, TerraformImports, Value,

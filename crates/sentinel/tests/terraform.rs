@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use tfgate_plan::Plan;
-use tfgate_sentinel::terraform::{CostEstimate, RunVariable, WorkspaceInfo};
+use tfgate_sentinel::{CostEstimate, RunVariable, WorkspaceInfo};
 use tfgate_sentinel::{RunInfo, TerraformImports, Value};
 
 /// `v.a.b.c`: fields of import objects and keys of maps.

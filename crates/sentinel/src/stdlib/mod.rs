@@ -6,7 +6,7 @@
 //! functions are answered by [`Object::call`], its constants by
 //! [`Object::get`]. Values with methods (a time, a decimal, a version, an
 //! HTTP request) are objects too. Behaviour follows the import reference
-//! pages (developer.hashicorp.com/sentinel/docs/imports/<name>): a function
+//! pages (`developer.hashicorp.com/sentinel/docs/imports/<name>`): a function
 //! given `undefined` returns `undefined`, wrong argument counts or types are
 //! errors naming the function.
 //!

@@ -13,24 +13,37 @@ use crate::value::Value;
 /// The run facts `tfrun` shows. Every field is optional.
 #[derive(Clone, Debug, Default)]
 pub struct RunInfo {
+    /// `tfrun.id`: the run's id (`run-…`).
     pub id: Option<String>,
     /// RFC 3339 time the run was created.
     pub created_at: Option<String>,
+    /// `tfrun.created_by`: the user name that started the run.
     pub created_by: Option<String>,
+    /// `tfrun.message`: the run's message.
     pub message: Option<String>,
+    /// `tfrun.commit_sha`: the commit of a VCS-driven run.
     pub commit_sha: Option<String>,
+    /// `tfrun.is_destroy`: the run destroys every resource.
     pub is_destroy: Option<bool>,
+    /// `tfrun.refresh`: state is refreshed before planning.
     pub refresh: Option<bool>,
+    /// `tfrun.refresh_only`: a refresh-only run.
     pub refresh_only: Option<bool>,
+    /// `tfrun.replace_addrs`: the `-replace` addresses (`None` shows `null`).
     pub replace_addrs: Option<Vec<String>>,
+    /// `tfrun.speculative`: a plan-only run that cannot be applied.
     pub speculative: Option<bool>,
+    /// `tfrun.target_addrs`: the `-target` addresses (`None` shows `null`).
     pub target_addrs: Option<Vec<String>>,
     /// `project.id`, `project.name`.
     pub project_id: Option<String>,
+    /// `tfrun.project.name`.
     pub project_name: Option<String>,
     /// Workspace variables by name (values are never exposed by `tfrun`).
     pub variables: IndexMap<String, RunVariable>,
+    /// `tfrun.organization.name`.
     pub organization: Option<String>,
+    /// `tfrun.workspace`.
     pub workspace: WorkspaceInfo,
     /// `None`: no cost estimate (the field is undefined).
     pub cost_estimate: Option<CostEstimate>,
@@ -41,21 +54,30 @@ pub struct RunInfo {
 pub struct RunVariable {
     /// `terraform` or `env`.
     pub category: String,
+    /// Marked sensitive on the workspace.
     pub sensitive: bool,
 }
 
 /// `tfrun.workspace`.
 #[derive(Clone, Debug, Default)]
 pub struct WorkspaceInfo {
+    /// `tfrun.workspace.id`.
     pub id: Option<String>,
+    /// `tfrun.workspace.name`.
     pub name: Option<String>,
+    /// `tfrun.workspace.created_at` (RFC 3339).
     pub created_at: Option<String>,
     /// `Some(None)` for a workspace without a description (`null`).
     pub description: Option<Option<String>>,
+    /// `tfrun.workspace.execution_mode` (`remote`, `local`, `agent`).
     pub execution_mode: Option<String>,
+    /// `tfrun.workspace.auto_apply`.
     pub auto_apply: Option<bool>,
+    /// `tfrun.workspace.tags`: the workspace's single-value tags.
     pub tags: Option<Vec<String>>,
+    /// `tfrun.workspace.tag_bindings`: its key/value tags.
     pub tag_bindings: Option<Vec<TagBinding>>,
+    /// `tfrun.workspace.working_directory`.
     pub working_directory: Option<String>,
     /// `Some(None)` for a workspace without a VCS connection (`null`).
     pub vcs_repo: Option<Option<VcsRepo>>,
@@ -64,24 +86,33 @@ pub struct WorkspaceInfo {
 /// A key/value tag of a workspace.
 #[derive(Clone, Debug, Default)]
 pub struct TagBinding {
+    /// The tag's key.
     pub key: String,
+    /// The tag's value.
     pub value: String,
 }
 
 /// `tfrun.workspace.vcs_repo`.
 #[derive(Clone, Debug, Default)]
 pub struct VcsRepo {
+    /// The repository's identifier (`org/repo`).
     pub identifier: String,
+    /// The identifier as the VCS provider shows it.
     pub display_identifier: String,
+    /// The branch runs are started from.
     pub branch: String,
+    /// Submodules are cloned with the repository.
     pub ingress_submodules: bool,
 }
 
 /// Monthly costs, as decimal strings (`"12.34"`).
 #[derive(Clone, Debug, Default)]
 pub struct CostEstimate {
+    /// The monthly cost before the run.
     pub prior_monthly_cost: String,
+    /// The monthly cost after the run.
     pub proposed_monthly_cost: String,
+    /// The difference, proposed minus prior.
     pub delta_monthly_cost: String,
 }
 
