@@ -15,11 +15,10 @@
 //! stand in for the network in tests.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use tfgate_http::Url;
 use tfgate_plan::Value;
 
 /// What `core::gethttprequest` may do in one run.
@@ -97,7 +96,7 @@ impl HttpAccess {
     }
 
     fn fetch(&self, url: &str, headers: &[(String, String)]) -> Result<HttpResponse, HttpError> {
-        let u = Url::parse(url).ok_or_else(|| HttpError::Failed("not an http:// URL".into()))?;
+        let u = Url::parse(url).map_err(|e| HttpError::Failed(e.to_string()))?;
         let authority = format!("{}:{}", u.host, u.port);
         let allowed =
             self.allowed_hosts.iter().any(|h| h.eq_ignore_ascii_case(&u.host) || h.eq_ignore_ascii_case(&authority));
@@ -115,12 +114,6 @@ impl HttpAccess {
             return Err(HttpError::NotAllowed(
                 "https:// is not supported: tfgate carries no TLS stack; use an http:// URL (for example an internal service or a local proxy)".into(),
             ));
-        }
-        for (k, v) in headers {
-            let bad = |s: &str| s.chars().any(|c| c == '\r' || c == '\n' || c == '\0');
-            if k.is_empty() || bad(k) || k.contains(':') || bad(v) {
-                return Err(HttpError::Failed("a header name or value holds a line break or is empty".into()));
-            }
         }
         request(&u, headers, self.timeout, self.max_bytes)
     }
@@ -144,194 +137,31 @@ impl HttpResponse {
     }
 }
 
-/// An `http://` or `https://` URL, split.
-#[derive(Debug, PartialEq)]
-struct Url {
-    https: bool,
-    host: String,
-    port: u16,
-    /// Path and query, at least `/`.
-    path: String,
-}
-
-impl Url {
-    fn parse(url: &str) -> Option<Url> {
-        let (https, rest) = match url.strip_prefix("http://") {
-            Some(r) => (false, r),
-            None => (true, url.strip_prefix("https://")?),
-        };
-        let rest = rest.split('#').next().unwrap_or("");
-        let end = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, path) = rest.split_at(end);
-        // `user@host` would let the allow-list check read one host while the
-        // request goes to another.
-        if authority.contains('@') {
-            return None;
-        }
-        let (host, port) = match authority.strip_prefix('[') {
-            Some(v6) => {
-                let (h, after) = v6.split_once(']')?;
-                (h, after.strip_prefix(':'))
-            }
-            None => match authority.rsplit_once(':') {
-                Some((h, p)) => (h, Some(p)),
-                None => (authority, None),
-            },
-        };
-        let port = match port {
-            Some(p) => p.parse().ok()?,
-            None if https => 443,
-            None => 80,
-        };
-        if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return None;
-        }
-        let path = if path.is_empty() {
-            "/".to_string()
-        } else if path.starts_with('?') {
-            format!("/{path}")
-        } else {
-            path.to_string()
-        };
-        if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return None;
-        }
-        Some(Url { https, host: host.to_string(), port, path })
-    }
-}
-
+/// One GET through the shared client; its errors become this function's
+/// messages.
 fn request(
     u: &Url,
     headers: &[(String, String)],
     timeout: Duration,
     max_bytes: u64,
 ) -> Result<HttpResponse, HttpError> {
-    let failed = |m: String| HttpError::Failed(m);
-    let deadline = Instant::now() + timeout;
-    let addrs: Vec<_> = (u.host.as_str(), u.port)
-        .to_socket_addrs()
-        .map_err(|e| failed(format!("cannot resolve host \"{}\": {e}", u.host)))?
-        .collect();
-    let mut last = None;
-    let mut stream = None;
-    for a in addrs {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        match TcpStream::connect_timeout(&a, left) {
-            Ok(s) => {
-                stream = Some(s);
-                break;
-            }
-            Err(e) => last = Some(e),
-        }
-    }
-    let mut stream = stream.ok_or_else(|| {
-        failed(match last {
-            Some(e) => format!("cannot connect to {}:{}: {e}", u.host, u.port),
-            None => format!("cannot connect to {}:{}: timed out", u.host, u.port),
-        })
-    })?;
-    let host_header = if u.host.contains(':') { format!("[{}]", u.host) } else { u.host.clone() };
-    let mut req = format!(
-        "GET {} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: tfgate\r\nAccept: */*\r\nConnection: close\r\n",
-        u.path
-    );
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    let io = |e: std::io::Error| {
-        if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) {
-            failed(format!("no answer within {} s", timeout.as_secs_f64()))
-        } else {
-            failed(format!("request failed: {e}"))
-        }
-    };
-    let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
-    stream.set_write_timeout(Some(left)).map_err(io)?;
-    stream.write_all(req.as_bytes()).map_err(io)?;
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 16 * 1024];
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(failed(format!("no complete answer within {} s", timeout.as_secs_f64())));
-        }
-        stream.set_read_timeout(Some(left)).map_err(io)?;
-        let n = stream.read(&mut buf).map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        raw.extend_from_slice(&buf[..n]);
-        if raw.len() as u64 > max_bytes {
-            return Err(failed(format!("the answer is larger than {max_bytes} bytes")));
-        }
-    }
-    parse_response(&raw).map_err(failed)
-}
-
-/// Status line, headers, body (by length, chunked, or to the end).
-fn parse_response(raw: &[u8]) -> Result<HttpResponse, String> {
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or("the answer has no complete header")?;
-    let head = std::str::from_utf8(&raw[..split]).map_err(|_| "the answer's header is not text".to_string())?;
-    let mut body = &raw[split + 4..];
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or("");
-    let mut parts = status_line.splitn(3, ' ');
-    let version = parts.next().unwrap_or("");
-    let code: u16 = parts.next().and_then(|c| c.parse().ok()).ok_or("the answer has no status code")?;
-    if !version.starts_with("HTTP/") || !(100..1000).contains(&code) {
-        return Err("the answer is not HTTP".into());
-    }
-    let reason = parts.next().unwrap_or("").trim();
-    let mut chunked = false;
-    let mut length = None;
-    for line in lines {
-        let Some((k, v)) = line.split_once(':') else { continue };
-        let v = v.trim();
-        if k.eq_ignore_ascii_case("transfer-encoding") && v.to_ascii_lowercase().contains("chunked") {
-            chunked = true;
-        } else if k.eq_ignore_ascii_case("content-length") {
-            length = Some(v.parse::<usize>().map_err(|_| "the answer's Content-Length is not a number")?);
-        }
-    }
-    let decoded;
-    if chunked {
-        decoded = dechunk(body)?;
-        body = &decoded;
-    } else if let Some(n) = length {
-        body = body.get(..n).ok_or("the answer is shorter than its Content-Length")?;
-    }
+    let mut all = vec![("Accept".to_string(), "*/*".to_string())];
+    all.extend_from_slice(headers);
+    let request = tfgate_http::Request { headers: &all, ..tfgate_http::Request::get(u, timeout, max_bytes) };
+    let r = tfgate_http::send(&request).map_err(|e| HttpError::Failed(e.to_string()))?;
     Ok(HttpResponse {
-        status_code: code,
-        status: if reason.is_empty() { code.to_string() } else { format!("{code} {reason}") },
-        body: String::from_utf8_lossy(body).into_owned(),
+        status_code: r.status,
+        status: r.status_text(),
+        body: String::from_utf8_lossy(&r.body).into_owned(),
     })
-}
-
-fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    loop {
-        let eol = data.windows(2).position(|w| w == b"\r\n").ok_or("a chunk size line is cut off")?;
-        let size_text = std::str::from_utf8(&data[..eol]).map_err(|_| "a chunk size is not text")?;
-        let size_text = size_text.split(';').next().unwrap_or("").trim();
-        let size = usize::from_str_radix(size_text, 16).map_err(|_| "a chunk size is not hexadecimal")?;
-        data = &data[eol + 2..];
-        if size == 0 {
-            return Ok(out);
-        }
-        let chunk = data.get(..size).ok_or("a chunk is cut off")?;
-        out.extend_from_slice(chunk);
-        data = data.get(size + 2..).ok_or("a chunk is cut off")?;
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
     use std::net::TcpListener;
+    use std::time::Instant;
 
     /// A one-request server on 127.0.0.1 that answers `reply` and hands back
     /// what it was sent.
@@ -353,19 +183,6 @@ mod tests {
             String::from_utf8_lossy(&got).into_owned()
         });
         (port, handle)
-    }
-
-    #[test]
-    fn urls_split_and_user_info_is_refused() {
-        let u = Url::parse("http://example.com:8080/a?b=1#frag").unwrap();
-        assert_eq!((u.https, u.host.as_str(), u.port, u.path.as_str()), (false, "example.com", 8080, "/a?b=1"));
-        let u = Url::parse("https://example.com").unwrap();
-        assert_eq!((u.https, u.port, u.path.as_str()), (true, 443, "/"));
-        let u = Url::parse("http://[::1]:9000?q").unwrap();
-        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("::1", 9000, "/?q"));
-        assert_eq!(Url::parse("http://allowed.example@evil.example/"), None);
-        assert_eq!(Url::parse("ftp://x/"), None);
-        assert_eq!(Url::parse("http://:80/"), None);
     }
 
     #[test]
@@ -440,11 +257,12 @@ mod tests {
     }
 
     #[test]
-    fn responses_parse_by_length_and_to_the_end() {
-        let r = parse_response(b"HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nabcdef").unwrap();
-        assert_eq!((r.status_code, r.status.as_str(), r.body.as_str()), (404, "404 Not Found", "abc"));
-        let r = parse_response(b"HTTP/1.0 204\r\n\r\n").unwrap();
-        assert_eq!((r.status.as_str(), r.body.as_str()), ("204", ""));
-        assert!(parse_response(b"SSH-2.0\r\n\r\n").is_err());
+    fn an_unbracketed_ipv6_address_is_refused_before_any_connection() {
+        // Split at its last `:`, `::1:8080` used to reach [::1]:8080.
+        let access = HttpAccess::new(vec!["::1".into(), "::1:8080".into()]);
+        match access.get("http://::1:8080/", &[]) {
+            Err(HttpError::Failed(m)) => assert!(m.contains("must be in brackets"), "{m}"),
+            other => panic!("{other:?}"),
+        }
     }
 }
