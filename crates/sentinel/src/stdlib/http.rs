@@ -6,12 +6,11 @@
 //! (tfgate carries no TLS library, so `https://` URLs need a fixture), and
 //! are bounded by the policy's timeout and response size.
 
-use std::io::{Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use indexmap::IndexMap;
+use tfgate_http::Url;
 
 use super::{any_undefined, arity, fail, int_arg, no_such, str_arg, str_map, type_err};
 use crate::value::{Key, Map, Object, ObjectError, Value};
@@ -276,8 +275,8 @@ impl Client {
         }
         let err = |m: String| (Err(FetchError { message: m, timed_out: false }), false);
         let parsed = match Url::parse(url) {
-            Some(u) => u,
-            None => return err(format!("{method} {url}: not an http:// or https:// URL")),
+            Ok(u) => u,
+            Err(e) => return err(format!("{method} {url}: {e}")),
         };
         let authority = format!("{}:{}", parsed.host, parsed.port);
         let allowed =
@@ -304,51 +303,6 @@ struct FetchError {
     timed_out: bool,
 }
 
-/// An `http://host[:port]/path` URL, split.
-struct Url {
-    https: bool,
-    host: String,
-    port: u16,
-    path: String,
-}
-
-impl Url {
-    fn parse(url: &str) -> Option<Url> {
-        let (https, rest) =
-            if let Some(r) = url.strip_prefix("http://") { (false, r) } else { (true, url.strip_prefix("https://")?) };
-        let (authority, path) = match rest.find(['/', '?', '#']) {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        let path = path.split('#').next().unwrap_or("/");
-        let path = if path.starts_with('?') { format!("/{path}") } else { path.to_string() };
-        if authority.contains('@') || authority.is_empty() {
-            return None;
-        }
-        let default_port = if https { 443 } else { 80 };
-        // `[v6-address]` or `host`, then an optional `:port`.
-        let (host, port_text) = match authority.strip_prefix('[') {
-            Some(r) => {
-                let (h, after) = r.split_once(']')?;
-                (h, after.strip_prefix(':'))
-            }
-            None => match authority.split_once(':') {
-                Some((h, p)) => (h, Some(p)),
-                None => (authority, None),
-            },
-        };
-        let port = match port_text {
-            Some(p) => p.parse().ok()?,
-            None => default_port,
-        };
-        let host = host.to_string();
-        if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return None;
-        }
-        Some(Url { https, host, port, path })
-    }
-}
-
 /// The target of a redirect, relative to the URL it came from.
 fn resolve(base: &str, loc: &str) -> String {
     if loc.starts_with("http://") || loc.starts_with("https://") {
@@ -366,7 +320,8 @@ fn resolve(base: &str, loc: &str) -> String {
     format!("{}{loc}", &base[..dir_end])
 }
 
-/// One HTTP/1.1 exchange over TCP, bounded in time and size.
+/// One exchange through the shared client, its errors worded as the
+/// import's (`METHOD URL: why`).
 fn request(
     method: &str,
     url: &Url,
@@ -375,110 +330,22 @@ fn request(
     timeout: Duration,
     max_bytes: u64,
 ) -> Result<HttpFixture, FetchError> {
-    let deadline = Instant::now() + timeout;
     let what = format!("{method} http://{}:{}{}", url.host, url.port, url.path);
-    let fe = |m: String, t: bool| FetchError { message: m, timed_out: t };
-    let addrs = (url.host.as_str(), url.port)
-        .to_socket_addrs()
-        .map_err(|e| fe(format!("{what}: cannot resolve the host: {e}"), false))?;
-    let mut stream = None;
-    let mut last = String::from("no address");
-    for a in addrs {
-        match TcpStream::connect_timeout(&a, timeout) {
-            Ok(s) => {
-                stream = Some(s);
-                break;
-            }
-            Err(e) => last = e.to_string(),
-        }
-    }
-    let mut stream = stream.ok_or_else(|| fe(format!("{what}: cannot connect: {last}"), false))?;
-    let mut head = format!(
-        "{method} {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: tfgate-sentinel\r\nAccept-Encoding: identity\r\nConnection: close\r\n",
-        url.path, url.host
-    );
-    for (k, v) in headers {
-        if k.contains(['\r', '\n', ':']) || v.contains(['\r', '\n']) {
-            return Err(fe(format!("{what}: a header name or value holds a line break"), false));
-        }
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    if !body.is_empty() || method == "POST" {
-        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    }
-    head.push_str("\r\n");
-    let io = |e: std::io::Error| {
-        let t = matches!(e.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock);
-        fe(format!("{what}: {}", if t { "timed out".to_string() } else { e.to_string() }), t)
+    let headers: Vec<(String, String)> = headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let request = tfgate_http::Request {
+        method,
+        url,
+        headers: &headers,
+        body: body.as_bytes(),
+        user_agent: "tfgate-sentinel",
+        timeout,
+        max_bytes,
     };
-    stream.set_write_timeout(Some(timeout)).map_err(io)?;
-    stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(body.as_bytes())).map_err(io)?;
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 16 * 1024];
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(fe(format!("{what}: timed out"), true));
-        }
-        stream.set_read_timeout(Some(left)).map_err(io)?;
-        let n = stream.read(&mut buf).map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        raw.extend_from_slice(&buf[..n]);
-        if raw.len() as u64 > max_bytes {
-            return Err(fe(format!("{what}: the response is larger than {max_bytes} bytes"), false));
-        }
-    }
-    parse_response(&raw).map_err(|m| fe(format!("{what}: {m}"), false))
-}
-
-/// Splits a raw HTTP/1.x response into status, headers and body (chunked
-/// or not).
-fn parse_response(raw: &[u8]) -> Result<HttpFixture, String> {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or("the response has no end of headers")?;
-    let head = std::str::from_utf8(&raw[..end]).map_err(|_| "the response headers are not text")?;
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or("");
-    let status: u16 = status_line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .filter(|_| status_line.starts_with("HTTP/1."))
-        .ok_or_else(|| format!("bad status line {status_line:?}"))?;
-    let mut headers = Vec::new();
-    for line in lines {
-        let (k, v) = line.split_once(':').ok_or_else(|| format!("bad header line {line:?}"))?;
-        headers.push((k.trim().to_string(), v.trim().to_string()));
-    }
-    let header = |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
-    let rest = &raw[end + 4..];
-    let body = if header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
-        dechunk(rest)?
-    } else if let Some(len) = header("content-length") {
-        let len: usize = len.parse().map_err(|_| "bad Content-Length")?;
-        rest.get(..len).ok_or("the body is shorter than its Content-Length")?.to_vec()
-    } else {
-        rest.to_vec()
-    };
-    let body = String::from_utf8(body).map_err(|_| "the body is not UTF-8 text")?;
-    Ok(HttpFixture { status, headers, body })
-}
-
-fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    loop {
-        let eol = data.windows(2).position(|w| w == b"\r\n").ok_or("a bad chunk")?;
-        let size_text = std::str::from_utf8(&data[..eol]).map_err(|_| "a bad chunk size")?;
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-            .map_err(|_| "a bad chunk size")?;
-        data = &data[eol + 2..];
-        if size == 0 {
-            return Ok(out);
-        }
-        out.extend_from_slice(data.get(..size).ok_or("a truncated chunk")?);
-        data = data.get(size + 2..).ok_or("a truncated chunk")?;
-    }
+    let r = tfgate_http::send(&request)
+        .map_err(|e| FetchError { message: format!("{what}: {e}"), timed_out: e.timed_out() })?;
+    let body = String::from_utf8(r.body)
+        .map_err(|_| FetchError { message: format!("{what}: the body is not UTF-8 text"), timed_out: false })?;
+    Ok(HttpFixture { status: r.status, headers: r.headers, body })
 }
 
 /// A request being built.
@@ -562,23 +429,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn urls_split_into_host_port_and_path() {
-        let u = Url::parse("http://example.com:8080/a/b?c=1#frag").unwrap();
-        assert_eq!((u.https, u.host.as_str(), u.port, u.path.as_str()), (false, "example.com", 8080, "/a/b?c=1"));
-        let u = Url::parse("https://example.com").unwrap();
-        assert_eq!((u.https, u.port, u.path.as_str()), (true, 443, "/"));
-        let u = Url::parse("http://[::1]:9000/x").unwrap();
-        assert_eq!((u.host.as_str(), u.port), ("::1", 9000));
-        let u = Url::parse("http://[::1]?q").unwrap();
-        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("::1", 80, "/?q"));
-        // User info could hide the real host from the allow-list check.
-        assert!(Url::parse("http://allowed.example@evil.example/").is_none());
-        assert!(Url::parse("ftp://example.com/").is_none());
-        assert!(Url::parse("http://:80/").is_none());
-        assert!(Url::parse("http://example.com:notaport/").is_none());
-    }
-
-    #[test]
     fn redirect_locations_resolve_against_the_request_url() {
         assert_eq!(resolve("http://h/a/b", "/c"), "http://h/c");
         assert_eq!(resolve("http://h/a/b", "c"), "http://h/a/c");
@@ -587,17 +437,12 @@ mod tests {
     }
 
     #[test]
-    fn responses_parse_with_length_chunks_or_to_the_end() {
-        let r = parse_response(b"HTTP/1.1 201 Created\r\nA: 1\r\nContent-Length: 3\r\n\r\nabcdef").unwrap();
-        assert_eq!((r.status, r.body.as_str(), r.headers[0].clone()), (201, "abc", ("A".into(), "1".into())));
-        let r =
-            parse_response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nabc\r\n0\r\n\r\n").unwrap();
-        assert_eq!(r.body, "abc");
-        let r = parse_response(b"HTTP/1.0 200 OK\r\n\r\nrest").unwrap();
-        assert_eq!(r.body, "rest");
-        assert!(parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc").is_err());
-        assert!(parse_response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").is_err());
-        assert!(parse_response(b"SSH-2.0\r\n\r\n").is_err());
-        assert!(parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n\xff\xfe").is_err());
+    fn a_url_that_would_write_its_own_request_line_is_refused() {
+        // The path used to go into the request line as it was, line breaks included.
+        let policy = HttpPolicy { allowed_hosts: vec!["127.0.0.1".into()], ..HttpPolicy::default() };
+        let http = HttpImport::new(policy);
+        let url = "http://127.0.0.1:9/x HTTP/1.1\r\nX-Injected: 1\r\n";
+        let err = http.call("get", vec![Value::string(url)]).unwrap_err();
+        assert!(err.to_string().contains("path holds a space or a control character"), "{err}");
     }
 }
