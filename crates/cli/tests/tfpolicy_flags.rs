@@ -5,10 +5,8 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-
 use common::{stderr_of, stdout_of, tfgate};
+use tfgate_test_support::{http_answer, HttpServer};
 
 const PLAN: &str = "plans/small.json";
 
@@ -62,22 +60,8 @@ fn tfe_flags_set_meta() {
 
 #[test]
 fn gethttprequest_needs_an_allowed_host_and_then_fetches_it() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        let mut got = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !got.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = s.read(&mut buf).unwrap();
-            if n == 0 {
-                break;
-            }
-            got.extend_from_slice(&buf[..n]);
-        }
-        let body = r#"{"allowed":["t3.micro"]}"#;
-        let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len());
-    });
+    let server = HttpServer::start(|_| Some(http_answer("200 OK", r#"{"allowed":["t3.micro"]}"#)));
+    let port = server.port();
     let dir = tempfile::tempdir().unwrap();
     let p = policy(
         &dir,
@@ -103,7 +87,7 @@ resource_policy "aws_instance" "types" {{
     let out = tfgate(&["check", PLAN, "-p", &p, "--allow-http-host", "127.0.0.1", "-v"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}\n{}", stdout_of(&out), stderr_of(&out));
     assert!(stdout_of(&out).contains("allowed: t3.micro"), "{}", stdout_of(&out));
-    server.join().unwrap();
+    assert_eq!(server.requests().len(), 1, "one request per run, and none while it was not allowed");
 
     let out = tfgate(&["check", PLAN, "-p", &p, "--allow-http-host", "http://127.0.0.1/"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));

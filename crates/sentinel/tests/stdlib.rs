@@ -20,6 +20,7 @@ use std::time::{Duration, SystemTime};
 use indexmap::IndexMap;
 use tfgate_sentinel::{call_method, standard_import, HttpFixture, HttpPolicy, StdlibOptions};
 use tfgate_sentinel::{Key, Map, ObjectError, Value};
+use tfgate_test_support::{http_answer, request_path, HttpServer};
 
 // ---------------------------------------------------------------------------
 // Test functions handed to imports as Sentinel function values.
@@ -422,46 +423,23 @@ fn functions_cannot_be_called_back_without_the_evaluator() {
 
 /// A loopback server answering by path, for the real HTTP client.
 fn serve_loopback() -> u16 {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(mut conn) = conn else { continue };
-            std::thread::spawn(move || {
-                let mut req = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match conn.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => req.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let text = String::from_utf8_lossy(&req).to_string();
-                let path = text.split_whitespace().nth(1).unwrap_or("").to_string();
-                let resp = match path.as_str() {
-                    "/plain" => "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-One: a\r\n\r\nhello".to_string(),
-                    "/chunked" => {
-                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n"
-                            .to_string()
-                    }
-                    "/redirect" => "HTTP/1.1 302 Found\r\nLocation: /plain\r\nContent-Length: 0\r\n\r\n".to_string(),
-                    "/echo" => {
-                        let head = text.split("\r\n\r\n").next().unwrap_or("").to_string();
-                        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{head}", head.len())
-                    }
-                    "/big" => format!("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n{}", "x".repeat(5000)),
-                    "/slow" => {
-                        std::thread::sleep(Duration::from_secs(3));
-                        return;
-                    }
-                    _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_string(),
-                };
-                let _ = conn.write_all(resp.as_bytes());
-            });
-        }
+    let server = HttpServer::start(|head| {
+        Some(match request_path(head) {
+            "/plain" => b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-One: a\r\n\r\nhello".to_vec(),
+            "/chunked" => {
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n".to_vec()
+            }
+            "/redirect" => b"HTTP/1.1 302 Found\r\nLocation: /plain\r\nContent-Length: 0\r\n\r\n".to_vec(),
+            "/echo" => http_answer("200 OK", head),
+            "/big" => http_answer("200 OK", &"x".repeat(5000)),
+            "/slow" => {
+                std::thread::sleep(Duration::from_secs(3));
+                return None;
+            }
+            _ => http_answer("404 Not Found", ""),
+        })
     });
-    port
+    server.port()
 }
 
 #[test]

@@ -6,6 +6,9 @@
 //!   must not pass.
 //! - [`base64`] and [`hex`]: how a planted secret could be spelt in an
 //!   output, for the tests that check it never is.
+//! - [`HttpServer`]: a loopback HTTP server for the tests of the policy
+//!   functions that reach the network (`core::gethttprequest`, Sentinel's
+//!   `http`).
 //!
 //! ```
 //! use tfgate_test_support::{base64, hex};
@@ -26,7 +29,10 @@
 
 #![deny(missing_docs)]
 
+use std::io::{Read, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// The corpus folder, or `None` (after saying so) when `$TFGATE_CORPUS` is
 /// unset outside CI. A relative path is taken from the workspace root,
@@ -105,6 +111,78 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A loopback HTTP/1.1 server on `127.0.0.1` that answers each connection
+/// on its own thread, for as long as the test process runs.
+#[derive(Clone, Debug)]
+pub struct HttpServer {
+    port: u16,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl HttpServer {
+    /// Starts a server whose `answer` is given each request's head (the
+    /// request line and headers, without the blank line that ends them) and
+    /// returns the bytes to send back, or `None` to close the connection
+    /// without an answer. A request body is not read.
+    pub fn start(answer: impl Fn(&str) -> Option<Vec<u8>> + Send + Sync + 'static) -> HttpServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let port = listener.local_addr().expect("the port bound").port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let answer = Arc::new(answer);
+        let seen = requests.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { continue };
+                let (answer, seen) = (answer.clone(), seen.clone());
+                std::thread::spawn(move || {
+                    let mut got = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    let end = loop {
+                        if let Some(i) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i;
+                        }
+                        match conn.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => got.extend_from_slice(&buf[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&got[..end]).into_owned();
+                    seen.lock().unwrap_or_else(|e| e.into_inner()).push(head.clone());
+                    if let Some(reply) = answer(&head) {
+                        let _ = conn.write_all(&reply);
+                    }
+                });
+            }
+        });
+        HttpServer { port, requests }
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://127.0.0.1:PORT` followed by `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The heads of the requests received so far, in order of arrival.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// The target of a request head (`/path?query` of `GET /path?query HTTP/1.1`).
+pub fn request_path(head: &str) -> &str {
+    head.split_whitespace().nth(1).unwrap_or("")
+}
+
+/// An answer with `status` (`"200 OK"`) and `body`, framed by `Content-Length`.
+pub fn http_answer(status: &str, body: &str) -> Vec<u8> {
+    format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +193,24 @@ mod tests {
         assert_eq!(base64(b"abc"), "YWJj");
         assert_eq!(base64(b"hello"), "aGVsbG8");
         assert_eq!(hex(b"hunter2"), "68756e74657232");
+    }
+
+    #[test]
+    fn the_http_server_answers_and_remembers_each_request() {
+        let server = HttpServer::start(|head| match request_path(head) {
+            "/ok" => Some(http_answer("200 OK", "fine")),
+            _ => None,
+        });
+        let ask = |path: &str| {
+            let mut conn = std::net::TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+            write!(conn, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            let mut got = String::new();
+            conn.read_to_string(&mut got).unwrap();
+            got
+        };
+        assert_eq!(ask("/ok"), "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfine");
+        assert_eq!(ask("/gone"), "");
+        assert_eq!(server.requests(), ["GET /ok HTTP/1.1\r\nHost: x", "GET /gone HTTP/1.1\r\nHost: x"]);
+        assert_eq!(server.url("/a"), format!("http://127.0.0.1:{}/a", server.port()));
     }
 }
