@@ -159,31 +159,9 @@ fn request(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::{Read, Write};
     use std::net::TcpListener;
     use std::time::Instant;
-
-    /// A one-request server on 127.0.0.1 that answers `reply` and hands back
-    /// what it was sent.
-    fn serve_once(reply: Vec<u8>) -> (u16, std::thread::JoinHandle<String>) {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let handle = std::thread::spawn(move || {
-            let (mut s, _) = listener.accept().unwrap();
-            let mut got = Vec::new();
-            let mut buf = [0u8; 1024];
-            while !got.windows(4).any(|w| w == b"\r\n\r\n") {
-                let n = s.read(&mut buf).unwrap();
-                if n == 0 {
-                    break;
-                }
-                got.extend_from_slice(&buf[..n]);
-            }
-            let _ = s.write_all(&reply);
-            String::from_utf8_lossy(&got).into_owned()
-        });
-        (port, handle)
-    }
+    use tfgate_test_support::{http_answer, HttpServer};
 
     #[test]
     fn nothing_is_fetched_unless_the_host_is_allowed() {
@@ -212,31 +190,33 @@ mod tests {
 
     #[test]
     fn an_allowed_host_is_asked_once_with_the_headers() {
-        let (port, server) = serve_once(
-            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n".to_vec(),
-        );
+        let server = HttpServer::start(|_| {
+            Some(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n".to_vec())
+        });
+        let port = server.port();
         let access = HttpAccess::new(vec![format!("127.0.0.1:{port}")]);
         let url = format!("http://127.0.0.1:{port}/check?x=1");
         let headers = vec![("X-Team".to_string(), "platform".to_string())];
         let r = access.get(&url, &headers).unwrap();
         assert_eq!(r, HttpResponse { status_code: 200, status: "200 OK".into(), body: "abcde".into() });
-        let sent = server.join().unwrap();
-        assert!(sent.starts_with("GET /check?x=1 HTTP/1.1\r\n"), "{sent}");
-        assert!(sent.contains("\r\nX-Team: platform\r\n"), "{sent}");
-        // The server is gone: a second identical call is answered from the run's memory.
+        // A second identical call is answered from the run's memory.
         assert_eq!(access.get(&url, &headers).unwrap().body, "abcde");
+        let sent = server.requests();
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert!(sent[0].starts_with("GET /check?x=1 HTTP/1.1\r\n"), "{sent:?}");
+        assert!(sent[0].ends_with("\r\nX-Team: platform"), "{sent:?}");
     }
 
     #[test]
     fn an_answer_over_the_size_cap_or_a_header_with_a_line_break_fails() {
-        let (port, server) = serve_once(format!("HTTP/1.1 200 OK\r\n\r\n{}", "x".repeat(5000)).into_bytes());
+        let server = HttpServer::start(|_| Some(http_answer("200 OK", &"x".repeat(5000))));
+        let port = server.port();
         let mut access = HttpAccess::new(vec!["127.0.0.1".into()]);
         access.max_bytes = 1000;
         match access.get(&format!("http://127.0.0.1:{port}/"), &[]) {
             Err(HttpError::Failed(m)) => assert!(m.contains("larger than 1000 bytes"), "{m}"),
             other => panic!("{other:?}"),
         }
-        let _ = server.join();
         let bad = vec![("X-A".to_string(), "v\r\nHost: evil".to_string())];
         assert!(matches!(access.get("http://127.0.0.1:9/", &bad), Err(HttpError::Failed(_))));
     }
