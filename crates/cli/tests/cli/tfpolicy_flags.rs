@@ -3,7 +3,7 @@
 //! `meta.tfe_stack` hold (developer.hashicorp.com/terraform/policy/reference/
 //! functions/gethttprequest, .../policy/resource-policy).
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
