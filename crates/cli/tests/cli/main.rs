@@ -12,6 +12,7 @@ mod error_texts;
 mod gate;
 mod hostile;
 mod identity;
+mod in_process;
 mod inspect;
 mod install_sh;
 mod library;
