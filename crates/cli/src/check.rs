@@ -1,7 +1,6 @@
 //! `tfgate check PLAN... [--policy PATH...]`: evaluate policies, report, gate.
 
 use std::collections::BTreeSet;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,6 +23,7 @@ use crate::check_sentinel::SentinelSets;
 use crate::plan_input::read_plan_text;
 use crate::policies_input::{load_policies, scan, Walk, BUILTIN_PREFIX};
 use crate::style::StyleArgs;
+use crate::Console;
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -194,7 +194,7 @@ impl LimitArgs {
     }
 }
 
-pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
+pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dyn std::io::Write) -> Result<u8> {
     if style.quiet && args.verbose {
         anyhow::bail!("--quiet and --verbose cannot be used together: -q shows only what blocks, -v everything");
     }
@@ -204,12 +204,12 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
     };
     let sentinel = SentinelSets::load(&args.sentinel)?.with_run(args.tfrun.run_info());
     let set = if args.policies.is_empty() && !config.policy_sets.is_empty() {
-        load_policy_sets(&config.policy_sets)?
+        load_policy_sets(console, &config.policy_sets)?
     } else if args.policies.is_empty() && !sentinel.is_empty() {
         // `--sentinel` alone: the team's Sentinel set is the whole gate.
         tfgate_lang_hcl::PolicySet::default()
     } else {
-        load_policies(&args.policies)?
+        load_policies(console, &args.policies)?
     };
     if set.files().is_empty() && sentinel.is_empty() {
         anyhow::bail!("no policies to run: the built-in library is empty and no --policy was given");
@@ -252,8 +252,8 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
 
     // Plans are independent: read and evaluate them in parallel, with a
     // progress bar for long multi-plan runs on a terminal.
-    let (plans, skipped) = expand_plan_paths(&args.plans)?;
-    let progress = (plans.len() > 1 && !style.quiet && std::io::stderr().is_terminal()).then(|| {
+    let (plans, skipped) = expand_plan_paths(console, &args.plans)?;
+    let progress = (plans.len() > 1 && !style.quiet && console.stderr_terminal).then(|| {
         let bar = indicatif::ProgressBar::new(plans.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} plans {msg}")
@@ -266,11 +266,12 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
     // time (about a tenth of a run on a 100k-resource plan). With several
     // plans each is freed as soon as it is checked, to keep memory flat.
     let single_plan = plans.len() == 1;
+    let stdin = &console.stdin;
     let results: Vec<PlanResult> = plans
         .par_iter()
         .map(|p| {
             let _tick = progress.as_ref().map(Tick);
-            let input = match read_plan_text(&p.path) {
+            let input = match read_plan_text(&p.path, stdin) {
                 Ok(input) => input,
                 Err(e) => return PlanResult::Broken { name: p.path.clone(), message: without_name(&e, &p.path) },
             };
@@ -321,7 +322,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
     for r in &results {
         match r {
             PlanResult::NotAPlan { name, why } => {
-                crate::note(&format!("skipping {name}: {why}"));
+                console.note(&format!("skipping {name}: {why}"));
                 problems.push(format!("{name}: skipped: {why}"));
             }
             PlanResult::Broken { name, message } => problems.push(format!("{name}: {message}")),
@@ -377,14 +378,13 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
         }
         report.errors.extend(output.errors);
     }
-    report.overrides = apply_overrides(&args, &overridden, &mut report);
+    report.overrides = apply_overrides(console, &args, &overridden, &mut report);
     report.waivers = config::apply_waivers(&config.waivers, &mut report.findings, &config::today());
     report.gate = decide(&mut report.findings, &report.errors, unknown);
 
-    let terminal = std::io::stdout().is_terminal();
-    let color = style.color_stdout();
+    let color = style.color.resolve(console.stdout_terminal, console.var_os("NO_COLOR"));
     // On a terminal, tables wrap their messages to its width.
-    let width = terminal.then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))).flatten();
+    let width = console.terminal_width.filter(|_| console.stdout_terminal);
     let options = RenderOptions {
         color,
         quiet: style.quiet,
@@ -393,7 +393,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
         unknown_as: args.junit_unknown.parse().map_err(|e: ReportError| anyhow::anyhow!(e))?,
         width,
         base_dir: source.as_ref().map(|(_, base)| base.clone()),
-        full_report: full_report(&args.outputs),
+        full_report: full_report(console, &args.outputs),
         sentinel_traces,
     };
     // Files first: a CI step should get its SARIF even when stdout is cut short.
@@ -437,14 +437,14 @@ pub fn run(args: CheckArgs, style: StyleArgs, stdout: &mut dyn std::io::Write) -
 
 /// Where every finding can be read when the Markdown summary is cut short:
 /// the report files of `--output` and, in GitHub Actions, the run's page.
-fn full_report(outputs: &[String]) -> Option<String> {
+fn full_report(console: &Console, outputs: &[String]) -> Option<String> {
     let mut places: Vec<String> = outputs
         .iter()
         .filter_map(|spec| spec.split_once('='))
         .filter(|(format, _)| matches!(format.parse::<Format>(), Ok(Format::Json | Format::Sarif | Format::Junit)))
         .map(|(_, path)| format!("`{path}`"))
         .collect();
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let var = |name: &str| console.var(name);
     if let (Some(server), Some(repo), Some(run)) =
         (var("GITHUB_SERVER_URL"), var("GITHUB_REPOSITORY"), var("GITHUB_RUN_ID"))
     {
@@ -510,10 +510,15 @@ fn resolve_overrides(args: &CheckArgs, index: &PolicyIndex, policies: &[PolicyIn
 
 /// Marks the failing and unknown findings of overridden soft-mandatory
 /// policy blocks (those named, or all with `--override-all-soft`).
-fn apply_overrides(args: &CheckArgs, named: &BTreeSet<String>, report: &mut Report) -> Vec<OverrideInfo> {
+fn apply_overrides(
+    console: &Console,
+    args: &CheckArgs,
+    named: &BTreeSet<String>,
+    report: &mut Report,
+) -> Vec<OverrideInfo> {
     let by = ["TFGATE_ACTOR", "GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR", "USER", "USERNAME"]
         .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
+        .find_map(|v| console.var(v));
     let mut overridden = BTreeSet::new();
     for f in report.findings.iter_mut() {
         if f.enforcement_level == EnforcementLevel::MandatoryOverridable
@@ -545,12 +550,12 @@ pub(crate) fn config_error(e: tfgate_lang_hcl::PolicyError) -> anyhow::Error {
 }
 
 /// Loads the policy sets a configuration names.
-pub(crate) fn load_policy_sets(sets: &[PolicySetSource]) -> Result<tfgate_lang_hcl::PolicySet> {
+pub(crate) fn load_policy_sets(console: &Console, sets: &[PolicySetSource]) -> Result<tfgate_lang_hcl::PolicySet> {
     let mut all = tfgate_lang_hcl::PolicySet::default();
     for s in sets {
         let set = match s {
             PolicySetSource::Builtin => crate::policies_input::load_builtin()?,
-            PolicySetSource::Path(p) => load_policies(std::slice::from_ref(p))?,
+            PolicySetSource::Path(p) => load_policies(console, std::slice::from_ref(p))?,
         };
         for f in set.files() {
             all.push(f.clone());
@@ -597,7 +602,7 @@ fn clearly_not_a_plan(e: &tfgate_plan::PlanError, text: &str) -> bool {
 /// below them (sorted, never under `.terraform` or another hidden
 /// directory), so that `tfgate check plans/` checks every plan; and what
 /// the scans skipped, each said on standard error.
-fn expand_plan_paths(paths: &[String]) -> Result<(Vec<PlanPath>, Skipped)> {
+fn expand_plan_paths(console: &Console, paths: &[String]) -> Result<(Vec<PlanPath>, Skipped)> {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     for (i, p) in paths.iter().enumerate() {
@@ -605,7 +610,7 @@ fn expand_plan_paths(paths: &[String]) -> Result<(Vec<PlanPath>, Skipped)> {
         if p != "-" && path.is_dir() {
             let found = scan(&[path.to_path_buf()], ".json", Walk::Plans)?;
             for (f, why) in found.skipped {
-                crate::note(&format!("skipping {}: {why}", f.display()));
+                console.note(&format!("skipping {}: {why}", f.display()));
                 skipped.push((f.display().to_string(), why));
             }
             if found.files.is_empty() {

@@ -28,8 +28,8 @@ pub struct InspectArgs {
     all: bool,
 }
 
-pub fn run(args: InspectArgs, stdout: &mut String) -> Result<u8> {
-    let input = read_plan_text(&args.plan)?;
+pub fn run(args: InspectArgs, console: &crate::Console, stdout: &mut String) -> Result<u8> {
+    let input = read_plan_text(&args.plan, &console.stdin)?;
     let plan = parse(&input)?;
     let out = match &args.address {
         None => {

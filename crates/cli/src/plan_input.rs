@@ -2,6 +2,7 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 
@@ -11,11 +12,13 @@ pub struct PlanText {
     pub text: String,
 }
 
-/// Reads `path` (`-` for standard input) and decodes it to UTF-8 text.
-pub fn read_plan_text(path: &str) -> Result<PlanText> {
+/// Reads `path` (`-` for `stdin`) and decodes it to UTF-8 text.
+pub fn read_plan_text(path: &str, stdin: &Mutex<&mut (dyn Read + Send)>) -> Result<PlanText> {
     let (name, bytes) = if path == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).context("cannot read standard input")?;
+        // A lock poisoned by a panicking reader still holds a usable stream.
+        let mut stdin = stdin.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        stdin.read_to_end(&mut buf).context("cannot read standard input")?;
         ("<stdin>".to_string(), buf)
     } else {
         // Named once: `x.json: No such file or directory (os error 2)`.

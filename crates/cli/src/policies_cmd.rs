@@ -44,14 +44,14 @@ enum PoliciesCommand {
     },
 }
 
-pub fn run(args: PoliciesArgs, stdout: &mut String) -> Result<u8> {
+pub fn run(args: PoliciesArgs, console: &crate::Console, stdout: &mut String) -> Result<u8> {
     match args.command {
         PoliciesCommand::List { policies, markdown, config } => {
-            let (set, options) = load_configured(&policies, config)?;
+            let (set, options) = load_configured(console, &policies, config)?;
             *stdout = if markdown { list_markdown(&set, &options) } else { list(&set, &options) };
         }
         PoliciesCommand::Show { id, policies } => {
-            let set = load_policies(&policies)?;
+            let set = load_policies(console, &policies)?;
             *stdout = document(find(&set, &id)?);
         }
     }
@@ -81,15 +81,19 @@ pub fn source_label(file: &PolicyFile) -> String {
 /// The policies `tfgate check` would run with the same `--policy` and
 /// configuration (its policy sets when no `--policy` is given), with the
 /// levels and inputs the configuration sets.
-fn load_configured(paths: &[PathBuf], config: Option<PathBuf>) -> Result<(PolicySet, CheckOptions)> {
+fn load_configured(
+    console: &crate::Console,
+    paths: &[PathBuf],
+    config: Option<PathBuf>,
+) -> Result<(PolicySet, CheckOptions)> {
     let Some(path) = config.map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? else {
-        return Ok((load_policies(paths)?, CheckOptions::default()));
+        return Ok((load_policies(console, paths)?, CheckOptions::default()));
     };
     let mut config = tfgate_lang_hcl::config::load_config(&path).map_err(config_error)?;
     let set = if paths.is_empty() && !config.policy_sets.is_empty() {
-        load_policy_sets(&config.policy_sets)?
+        load_policy_sets(console, &config.policy_sets)?
     } else {
-        load_policies(paths)?
+        load_policies(console, paths)?
     };
     let settings = tfgate_lang_hcl::identity::resolve_config(&set, &mut config).map_err(config_error)?;
     Ok((set, CheckOptions { inputs: settings.inputs, levels: settings.levels, ..CheckOptions::default() }))

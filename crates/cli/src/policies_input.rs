@@ -13,10 +13,10 @@ pub const BUILTIN_PREFIX: &str = "builtin:";
 
 /// Every file named `*SUFFIX` under the given paths (files are taken as
 /// they are), sorted. What a directory scan skips is said on standard error.
-pub fn policy_files(paths: &[PathBuf], suffix: &str) -> Result<Vec<PathBuf>> {
+pub fn policy_files(console: &crate::Console, paths: &[PathBuf], suffix: &str) -> Result<Vec<PathBuf>> {
     let scan = scan(paths, suffix, Walk::Sources)?;
     for (path, why) in &scan.skipped {
-        crate::note(&format!("skipping {}: {why}", path.display()));
+        console.note(&format!("skipping {}: {why}", path.display()));
     }
     Ok(scan.files)
 }
@@ -198,11 +198,11 @@ pub fn find_config(start: &Path) -> Option<FoundConfig> {
 }
 
 /// Loads the policies to run: the given paths, or the built-in library.
-pub fn load_policies(paths: &[PathBuf]) -> Result<PolicySet> {
+pub fn load_policies(console: &crate::Console, paths: &[PathBuf]) -> Result<PolicySet> {
     if paths.is_empty() {
         return load_builtin();
     }
-    let files = policy_files(paths, ".policy.hcl")?;
+    let files = policy_files(console, paths, ".policy.hcl")?;
     if files.is_empty() {
         bail!(
             "no *.policy.hcl files in {}",
@@ -213,7 +213,7 @@ pub fn load_policies(paths: &[PathBuf]) -> Result<PolicySet> {
     // Load warnings (a call to an unknown function) do not stop the run,
     // but must not go unseen.
     for w in set.warnings() {
-        crate::say(w.render().trim_end());
+        console.say(w.render().trim_end());
     }
     Ok(set)
 }

@@ -103,10 +103,10 @@ pub fn normalize_args(args: Vec<OsString>) -> Vec<OsString> {
         .collect()
 }
 
-pub fn run(args: SentinelArgs, stdout: &mut dyn Write) -> Result<u8> {
+pub fn run(args: SentinelArgs, console: &crate::Console, stdout: &mut dyn Write) -> Result<u8> {
     match args.command {
         SentinelCommand::Test(a) => test(a, stdout),
-        SentinelCommand::Apply(a) => apply(*a, stdout),
+        SentinelCommand::Apply(a) => apply(*a, console, stdout),
     }
 }
 
@@ -131,7 +131,7 @@ fn test(args: TestArgs, stdout: &mut dyn Write) -> Result<u8> {
     Ok(exit_byte(report.exit_code()))
 }
 
-fn apply(args: ApplyArgs, stdout: &mut dyn Write) -> Result<u8> {
+fn apply(args: ApplyArgs, console: &crate::Console, stdout: &mut dyn Write) -> Result<u8> {
     let target = args.policy.unwrap_or_else(|| PathBuf::from("."));
     let (set, only) = load_for_apply(&target, args.config.as_deref())?;
     let mut params = indexmap::IndexMap::new();
@@ -146,7 +146,7 @@ fn apply(args: ApplyArgs, stdout: &mut dyn Write) -> Result<u8> {
     let standard = StandardImports::for_run();
     let (terraform, scrubber) = match &plan_path {
         Some(path) => {
-            let input = read_plan_text(path)?;
+            let input = read_plan_text(path, &console.stdin)?;
             // One copy of the plan text, shared by the plan model and the
             // imports' lazy values.
             let text = Arc::new(input.text);

@@ -2,7 +2,6 @@
 //! `-q/--quiet`, global options that every subcommand accepts.
 
 use std::ffi::OsStr;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, ValueEnum};
 
@@ -41,25 +40,6 @@ pub struct StyleArgs {
     /// (machine formats and `--output` files stay complete).
     #[arg(long, short = 'q', global = true, help_heading = "Global options")]
     pub quiet: bool,
-}
-
-impl StyleArgs {
-    /// Colour for standard output.
-    pub fn color_stdout(self) -> bool {
-        use std::io::IsTerminal;
-        self.color.resolve(std::io::stdout().is_terminal(), std::env::var_os("NO_COLOR").as_deref())
-    }
-}
-
-static QUIET: AtomicBool = AtomicBool::new(false);
-
-/// Set once in `main`, read by [`crate::note`]: notes are what `-q` leaves out.
-pub fn set_quiet(quiet: bool) {
-    QUIET.store(quiet, Ordering::Relaxed);
-}
-
-pub fn quiet() -> bool {
-    QUIET.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]

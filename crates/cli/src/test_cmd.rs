@@ -20,9 +20,9 @@ use tfgate_lang_hcl::policytest::{
 };
 use tfgate_lang_hcl::{load_policy_file, load_policy_source, read_source, Limits, PolicyFile, SourceFile};
 
-use crate::exit;
 use crate::plan_input::read_plan_text;
 use crate::policies_input::{policy_error, policy_files, BUILTIN_FILES, BUILTIN_PREFIX};
+use crate::{exit, Console};
 
 #[derive(Args)]
 pub struct TestArgs {
@@ -58,17 +58,17 @@ enum FileRun {
     },
 }
 
-pub fn run(args: TestArgs, stdout: &mut String) -> Result<u8> {
+pub fn run(args: TestArgs, console: &Console, stdout: &mut String) -> Result<u8> {
     let limits = args.limits.limits();
     // Tests allow hosts only from the command line: a test run reads no tfgate.hcl.
     let http = args.http.access(&Default::default())?;
     let runs = if !args.policies.is_empty() {
         let tests = if args.tests.is_empty() { &args.policies } else { &args.tests };
-        disk_runs(tests, Some(&args.policies), limits, &http)?
+        disk_runs(console, tests, Some(&args.policies), limits, &http)?
     } else if args.paths.is_empty() {
         builtin_runs(limits)?
     } else {
-        disk_runs(&args.paths, None, limits, &http)?
+        disk_runs(console, &args.paths, None, limits, &http)?
     };
     if runs.is_empty() {
         bail!("no *.policytest.hcl or *.plantest.hcl files found");
@@ -156,14 +156,14 @@ struct Policies {
 }
 
 impl Policies {
-    fn get(&mut self, path: &Path) -> Result<Rc<PolicyFile>, String> {
+    fn get(&mut self, console: &Console, path: &Path) -> Result<Rc<PolicyFile>, String> {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         self.loaded
             .entry(key)
             .or_insert_with(|| match load_policy_file(path) {
                 Ok(f) => {
                     for w in &f.warnings {
-                        crate::say(&w.render());
+                        console.say(&w.render());
                     }
                     Ok(Rc::new(f))
                 }
@@ -178,6 +178,7 @@ impl Policies {
 /// given; else every policy under `policy_paths` (tfpolicy's `--policies`)
 /// or, without those, the `.policy.hcl` of the same stem beside it.
 fn target_files(
+    console: &Console,
     test: &Path,
     suffix: &str,
     targets: &[String],
@@ -191,7 +192,7 @@ fn target_files(
             let path = dir.join(t);
             let found = if path.is_dir() {
                 inside_dir(root, &path).map_err(|e| anyhow::anyhow!("targets {t:?}: {e}"))?;
-                let found = policy_files(std::slice::from_ref(&path), ".policy.hcl")?;
+                let found = policy_files(console, std::slice::from_ref(&path), ".policy.hcl")?;
                 for f in &found {
                     inside(root, f).map_err(|e| anyhow::anyhow!("targets {t:?}: {e}"))?;
                 }
@@ -211,7 +212,7 @@ fn target_files(
         return Ok(files);
     }
     if let Some(paths) = policy_paths {
-        let files = policy_files(paths, ".policy.hcl")?;
+        let files = policy_files(console, paths, ".policy.hcl")?;
         if files.is_empty() {
             bail!("no *.policy.hcl file under the policy path");
         }
@@ -265,6 +266,7 @@ fn test_root(arg: &Path) -> Result<PathBuf> {
 
 /// Runs one `.policytest.hcl` file; `Err` is why it could not run.
 fn policy_test_run(
+    console: &Console,
     test: &Path,
     root: &Path,
     policy_paths: Option<&[PathBuf]>,
@@ -276,14 +278,14 @@ fn policy_test_run(
     let tests = load_policy_tests(SourceFile::new(test.display().to_string(), text))
         .map_err(|e| crate::error_text(&policy_error(e)))?;
     for w in &tests.warnings {
-        crate::say(&w.render());
+        console.say(&w.render());
     }
-    let paths =
-        target_files(test, ".policytest.hcl", &tests.targets, root, policy_paths).map_err(|e| crate::error_text(&e))?;
+    let paths = target_files(console, test, ".policytest.hcl", &tests.targets, root, policy_paths)
+        .map_err(|e| crate::error_text(&e))?;
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
     for p in &paths {
-        match policies.get(p) {
+        match policies.get(console, p) {
             Ok(f) => loaded.push(f),
             Err(e) => problems.push(format!("policy file {} did not load:\n{e}", p.display())),
         }
@@ -296,6 +298,7 @@ fn policy_test_run(
 }
 
 fn disk_runs(
+    console: &Console,
     paths: &[PathBuf],
     policy_paths: Option<&[PathBuf]>,
     limits: Limits,
@@ -305,8 +308,8 @@ fn disk_runs(
     let mut policies = Policies::default();
     for arg in paths {
         let root = test_root(arg)?;
-        for test in policy_files(std::slice::from_ref(arg), ".policytest.hcl")? {
-            runs.push(match policy_test_run(&test, &root, policy_paths, &mut policies, limits, http) {
+        for test in policy_files(console, std::slice::from_ref(arg), ".policytest.hcl")? {
+            runs.push(match policy_test_run(console, &test, &root, policy_paths, &mut policies, limits, http) {
                 Ok(r) => FileRun::Ran(r),
                 Err(message) => FileRun::Failed { test_file: test.display().to_string(), message },
             });
@@ -314,18 +317,20 @@ fn disk_runs(
     }
     for arg in paths {
         let root = test_root(arg)?;
-        for test in policy_files(std::slice::from_ref(arg), ".plantest.hcl")? {
+        for test in policy_files(console, std::slice::from_ref(arg), ".plantest.hcl")? {
             let run = (|| -> Result<TestReport, String> {
                 let text = read_source(&test, "plan test file").map_err(|e| crate::error_text(&policy_error(e)))?;
                 let tests = load_plan_tests(SourceFile::new(test.display().to_string(), text))
                     .map_err(|e| crate::error_text(&policy_error(e)))?;
-                let paths =
-                    target_files(&test, ".plantest.hcl", &[], &root, None).map_err(|e| crate::error_text(&e))?;
-                let policy = policies.get(&paths[0])?;
+                let paths = target_files(console, &test, ".plantest.hcl", &[], &root, None)
+                    .map_err(|e| crate::error_text(&e))?;
+                let policy = policies.get(console, &paths[0])?;
                 let base = test.parent().unwrap_or(Path::new("."));
                 let read = |p: &Path| -> Result<String, String> {
                     inside(&root, p)?;
-                    read_plan_text(&p.display().to_string()).map(|t| t.text).map_err(|e| crate::error_text(&e))
+                    read_plan_text(&p.display().to_string(), &console.stdin)
+                        .map(|t| t.text)
+                        .map_err(|e| crate::error_text(&e))
                 };
                 Ok(run_plan_tests_with(&policy, &tests, base, &read, limits))
             })();

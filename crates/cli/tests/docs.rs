@@ -2,6 +2,7 @@
 //! binary's own help text, and this test fails when it differs.
 //! Regenerate with `UPDATE_EXPECT=1 cargo test -p tfgate --test docs` (or `just docs`).
 
+#[path = "cli/common.rs"]
 mod common;
 
 use std::path::Path;

@@ -3,14 +3,14 @@
 //! disks, interrupted report files and directories of mixed JSON. None may
 //! hang, panic, leak file contents or the environment, or lose a report.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 use std::time::Duration;
 
-use common::{fixtures, stderr_of, stdout_of, tfgate};
+use common::{fixtures, stderr_of, stdout_of, tfgate, tfgate_bin};
 
 const SECRET: &str = "SECRET-7f3c9a";
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -56,7 +56,7 @@ fn a_symlink_out_of_a_policy_directory_is_skipped_and_never_quoted() {
     let outside = root.path().join("outside.txt");
     std::fs::write(&outside, format!("{SECRET} = = = not hcl\n")).unwrap();
     symlink(&outside, dir.join("leak.policy.hcl")).unwrap();
-    let out = tfgate(&["policies", "list", "-p", s(&dir)]).timeout(TIMEOUT).output().unwrap();
+    let out = tfgate(&["policies", "list", "-p", s(&dir)]).output().unwrap();
     let all = format!("{}{}", stdout_of(&out), stderr_of(&out));
     assert_eq!(out.status.code(), Some(0), "{all}");
     assert!(!all.contains(SECRET), "the target's content was shown:\n{all}");
@@ -70,7 +70,7 @@ fn a_symlink_inside_the_directory_is_followed() {
     let dir = policy_dir(root.path());
     std::fs::create_dir(dir.join("sub")).unwrap();
     symlink(dir.join("good.policy.hcl"), dir.join("sub/alias.policy.hcl")).unwrap();
-    let out = tfgate(&["policies", "list", "-p", s(&dir)]).timeout(TIMEOUT).output().unwrap();
+    let out = tfgate(&["policies", "list", "-p", s(&dir)]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(!stderr_of(&out).contains("skipping"), "{}", stderr_of(&out));
 }
@@ -81,13 +81,15 @@ fn a_policy_or_config_linked_to_the_process_environment_never_prints_it() {
     let dir = policy_dir(root.path());
     symlink("/proc/self/environ", dir.join("env.policy.hcl")).unwrap();
     // Scanned: outside the directory, skipped.
-    let out = tfgate(&["policies", "list", "-p", s(&dir)]).env("PLANTED", SECRET).timeout(TIMEOUT).output().unwrap();
+    let out =
+        tfgate_bin(&["policies", "list", "-p", s(&dir)]).env("PLANTED", SECRET).timeout(TIMEOUT).output().unwrap();
     let all = format!("{}{}", stdout_of(&out), stderr_of(&out));
     assert!(!all.contains(SECRET), "{all}");
     assert_no_panic(&out);
     // Named explicitly: read, and refused as not a policy (NUL bytes).
     let file = dir.join("env.policy.hcl");
-    let out = tfgate(&["policies", "list", "-p", s(&file)]).env("PLANTED", SECRET).timeout(TIMEOUT).output().unwrap();
+    let out =
+        tfgate_bin(&["policies", "list", "-p", s(&file)]).env("PLANTED", SECRET).timeout(TIMEOUT).output().unwrap();
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(!err.contains(SECRET) && !stdout_of(&out).contains(SECRET), "{err}");
@@ -96,7 +98,7 @@ fn a_policy_or_config_linked_to_the_process_environment_never_prints_it() {
     let work = root.path().join("work");
     std::fs::create_dir(&work).unwrap();
     symlink("/proc/self/environ", work.join("tfgate.hcl")).unwrap();
-    let out = tfgate(&["check", s(&plan()), "-p", s(&dir.join("good.policy.hcl"))])
+    let out = tfgate_bin(&["check", s(&plan()), "-p", s(&dir.join("good.policy.hcl"))])
         .current_dir(&work)
         .env("PLANTED", SECRET)
         .timeout(TIMEOUT)
@@ -113,7 +115,7 @@ fn nul_bytes_or_invalid_utf8_are_not_a_policy() {
         let root = tempfile::tempdir().unwrap();
         let dir = policy_dir(root.path());
         std::fs::write(dir.join(format!("{name}.policy.hcl")), bytes).unwrap();
-        let out = tfgate(&["policies", "list", "-p", s(&dir)]).timeout(TIMEOUT).output().unwrap();
+        let out = tfgate(&["policies", "list", "-p", s(&dir)]).output().unwrap();
         let err = stderr_of(&out);
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");
         assert!(err.contains(&format!("{name}.policy.hcl")) && err.contains("not a policy file"), "{name}: {err}");
@@ -126,7 +128,7 @@ fn a_huge_source_line_is_quoted_only_in_part() {
     let dir = root.path();
     let line = format!("locals {{ x = \"{}\" = }}", "a".repeat(1 << 20));
     std::fs::write(dir.join("big.policy.hcl"), line).unwrap();
-    let out = tfgate(&["policies", "list", "-p", s(dir)]).timeout(TIMEOUT).output().unwrap();
+    let out = tfgate(&["policies", "list", "-p", s(dir)]).output().unwrap();
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "{}", &err[..err.len().min(500)]);
     assert!(err.len() < 4096, "the diagnostic quotes {} bytes", err.len());
@@ -146,7 +148,7 @@ fn special_files_and_loops_in_scanned_directories_do_not_hang() {
     mkfifo(&plans.join("fifo.json"));
     symlink(&plans, plans.join("loop")).unwrap();
     symlink("x.json", plans.join("x.json")).unwrap();
-    let out = tfgate(&["check", s(&plans), "-p", s(&pol), "--format", "json"]).timeout(TIMEOUT).output().unwrap();
+    let out = tfgate_bin(&["check", s(&plans), "-p", s(&pol), "--format", "json"]).timeout(TIMEOUT).output().unwrap();
     assert_no_panic(&out);
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -198,7 +200,7 @@ fn names_longer_than_a_format_width_do_not_panic() {
     let long = "n".repeat(70_000);
     let file = root.path().join("long.json");
     std::fs::write(&file, plan_named(&long)).unwrap();
-    let out = tfgate(&["inspect", s(&file)]).timeout(TIMEOUT).output().unwrap();
+    let out = tfgate(&["inspect", s(&file)]).output().unwrap();
     assert_no_panic(&out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stdout_of(&out).contains(&long));
@@ -208,7 +210,7 @@ fn names_longer_than_a_format_width_do_not_panic() {
     doc["resource_changes"][0]["change"]["after"] = serde_json::json!({ &long: "v", "tags": { &long: "v" } });
     let keyed = root.path().join("keyed.json");
     std::fs::write(&keyed, doc.to_string()).unwrap();
-    let out = tfgate(&["inspect", s(&keyed), "aws_instance.x"]).timeout(TIMEOUT).output().unwrap();
+    let out = tfgate(&["inspect", s(&keyed), "aws_instance.x"]).output().unwrap();
     assert_no_panic(&out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(stdout_of(&out).matches(&long).count(), 2);
@@ -217,12 +219,12 @@ fn names_longer_than_a_format_width_do_not_panic() {
     let policy =
         format!("resource_policy \"{long_type}\" \"{long}\" {{\n  enforce {{\n    condition = true\n  }}\n}}\n");
     std::fs::write(root.path().join("long.policy.hcl"), policy).unwrap();
-    let out = tfgate(&["policies", "list", "-p", s(root.path())]).timeout(TIMEOUT).output().unwrap();
+    let out = tfgate(&["policies", "list", "-p", s(root.path())]).output().unwrap();
     assert_no_panic(&out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stdout_of(&out).contains(&long_type));
 
-    let out = tfgate(&["check", s(&file), "-p", s(root.path())]).timeout(TIMEOUT).output().unwrap();
+    let out = tfgate(&["check", s(&file), "-p", s(root.path())]).output().unwrap();
     assert_no_panic(&out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
 }
@@ -316,7 +318,6 @@ fn an_output_file_is_replaced_whole_or_not_at_all() {
 
     // A successful run replaces it.
     let out = tfgate(&["check", s(&plan()), "-p", s(&example_policies()), "--output", &format!("json={}", s(&report))])
-        .timeout(TIMEOUT)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
@@ -326,7 +327,8 @@ fn an_output_file_is_replaced_whole_or_not_at_all() {
 
 #[test]
 fn an_output_to_a_device_is_written_in_place() {
-    let out = tfgate(&[
+    // Through the binary: `/dev/stdout` is the process's own standard output.
+    let out = tfgate_bin(&[
         "check",
         s(&plan()),
         "-p",
@@ -370,10 +372,7 @@ fn a_broken_plan_among_good_ones_is_named_in_every_format_and_the_rest_judged() 
     let out = tfgate(&["check", s(&plan()), "-p", s(&example_policies()), "--format", "json"]).output().unwrap();
     std::fs::write(dir.join("report.json"), &out.stdout).unwrap();
 
-    let out = tfgate(&["check", s(&dir), "-p", s(&example_policies()), "--format", "json"])
-        .timeout(TIMEOUT)
-        .output()
-        .unwrap();
+    let out = tfgate(&["check", s(&dir), "-p", s(&example_policies()), "--format", "json"]).output().unwrap();
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     let report: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
@@ -387,10 +386,7 @@ fn a_broken_plan_among_good_ones_is_named_in_every_format_and_the_rest_judged() 
     assert!(!err.contains(".terraform") && !err.contains(".cache"), "hidden directories are not scanned: {err}");
 
     for format in ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"] {
-        let out = tfgate(&["check", s(&dir), "-p", s(&example_policies()), "--format", format])
-            .timeout(TIMEOUT)
-            .output()
-            .unwrap();
+        let out = tfgate(&["check", s(&dir), "-p", s(&example_policies()), "--format", format]).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{format}: {}", stderr_of(&out));
         let text = stdout_of(&out);
         assert!(text.contains("b-broken.json"), "{format} does not name the broken plan:\n{text}");
@@ -405,7 +401,7 @@ fn a_plan_directory_with_nothing_usable_is_an_error_naming_the_skips() {
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("modules.json"), r#"{"Modules":[]}"#).unwrap();
     mkfifo(&dir.join("pipe.json"));
-    let out = tfgate(&["check", s(&dir), "-p", s(&example_policies())]).timeout(TIMEOUT).output().unwrap();
+    let out = tfgate_bin(&["check", s(&dir), "-p", s(&example_policies())]).timeout(TIMEOUT).output().unwrap();
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("modules.json") && err.contains("pipe.json"), "{err}");
@@ -431,7 +427,7 @@ fn a_plan_test_cannot_read_a_plan_outside_its_directory() {
         case("fifo", "pipe.json"),
     ];
     std::fs::write(tests.join("imdsv2.plantest.hcl"), body.concat()).unwrap();
-    let out = tfgate(&["test", "-v", s(&tests)]).env("PLANTED", SECRET).timeout(TIMEOUT).output().unwrap();
+    let out = tfgate_bin(&["test", "-v", s(&tests)]).env("PLANTED", SECRET).timeout(TIMEOUT).output().unwrap();
     let all = format!("{}{}", stdout_of(&out), stderr_of(&out));
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(!all.contains(SECRET), "{all}");
@@ -447,7 +443,7 @@ fn a_discovered_configuration_linked_out_of_the_working_directory_is_refused() {
     let work = root.path().join("work");
     std::fs::create_dir(&work).unwrap();
     symlink(&creds, work.join("tfgate.hcl")).unwrap();
-    let out = tfgate(&["check", s(&plan()), "-p", s(&example_policies())])
+    let out = tfgate_bin(&["check", s(&plan()), "-p", s(&example_policies())])
         .current_dir(&work)
         .timeout(TIMEOUT)
         .output()
@@ -458,7 +454,7 @@ fn a_discovered_configuration_linked_out_of_the_working_directory_is_refused() {
     assert!(stderr_of(&out).contains("outside the working directory"), "{all}");
     // Named with --config it is the user's choice, and read (and its line quoted).
     let config = work.join("tfgate.hcl");
-    let out = tfgate(&["check", s(&plan()), "-p", s(&example_policies()), "--config", s(&config)])
+    let out = tfgate_bin(&["check", s(&plan()), "-p", s(&example_policies()), "--config", s(&config)])
         .current_dir(&work)
         .timeout(TIMEOUT)
         .output()
@@ -472,10 +468,8 @@ fn a_plan_directory_with_nothing_usable_beside_a_good_plan_is_still_an_error() {
     let dir = root.path().join("plans");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("modules.json"), r#"{"Modules":[]}"#).unwrap();
-    let out = tfgate(&["check", s(&plan()), s(&dir), "-p", s(&example_policies()), "--format", "json"])
-        .timeout(TIMEOUT)
-        .output()
-        .unwrap();
+    let out =
+        tfgate(&["check", s(&plan()), s(&dir), "-p", s(&example_policies()), "--format", "json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     let report: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
     assert_eq!(report["plans"].as_array().unwrap().len(), 1);

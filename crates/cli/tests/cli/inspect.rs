@@ -1,6 +1,6 @@
 //! `tfgate inspect`: summaries, resolved values, and every kind of bad input.
 
-mod common;
+use crate::common;
 
 use common::{assert_expected, stderr_of, stdout_of, tfgate};
 

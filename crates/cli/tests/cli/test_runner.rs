@@ -9,7 +9,7 @@
 //! does not match at least one policy" is an error), test/test-blocks
 //! (v1.0.x: without targets, the policy files of the path given are tested).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 //! is an error listing both, since overriding both would reach a block the
 //! user did not name.
 
-mod common;
+use crate::common;
 
 use common::{stderr_of, stdout_of, tfgate};
 

@@ -1,7 +1,7 @@
 //! Error and summary texts people read: each said once, in the right
 //! number, pointing at the right thing.
 
-mod common;
+use crate::common;
 
 use common::{stderr_of, stdout_of, tfgate};
 

@@ -1,6 +1,6 @@
 //! `tfgate completions`, `tfgate man`, `--color` and `-q/--quiet`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

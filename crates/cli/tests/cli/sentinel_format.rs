@@ -2,7 +2,7 @@
 //! of the set are shown in HCP Terraform's `trace:` layout, beside the
 //! sections of tfgate's own policies.
 
-mod common;
+use crate::common;
 
 use common::{stderr_of, stdout_of, tfgate};
 

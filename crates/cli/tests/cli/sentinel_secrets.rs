@@ -2,7 +2,7 @@
 //! a policy that read one has its prints, rule values and errors withheld
 //! (whatever it did to the value), and a policy that did not keeps them.
 
-mod common;
+use crate::common;
 
 use common::{stderr_of, stdout_of, tfgate};
 use tfgate_test_support::{base64, hex};

@@ -1,9 +1,9 @@
 //! `tfgate sentinel test|apply`: the `sentinel` command line's flags, output
 //! and exit codes, on the example policy set (examples/sentinel).
 
-mod common;
+use crate::common;
 
-use common::{assert_expected, stdout_of, tfgate};
+use common::{assert_expected, stdout_of, tfgate, tfgate_bin};
 
 fn example(path: &str) -> String {
     format!("{}/../../examples/{path}", env!("CARGO_MANIFEST_DIR"))
@@ -11,15 +11,17 @@ fn example(path: &str) -> String {
 
 #[test]
 fn sentinel_test_runs_every_case_of_the_example_set() {
-    let out = tfgate(&["sentinel", "test"]).current_dir(example("sentinel")).output().unwrap();
+    let out = tfgate_bin(&["sentinel", "test"]).current_dir(example("sentinel")).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout_of(&out));
     assert_expected("expected/sentinel-test.txt", &stdout_of(&out));
 }
 
 #[test]
 fn one_dash_flags_work_as_in_the_sentinel_cli() {
-    let out =
-        tfgate(&["sentinel", "test", "-run=restrict", "-verbose"]).current_dir(example("sentinel")).output().unwrap();
+    let out = tfgate_bin(&["sentinel", "test", "-run=restrict", "-verbose"])
+        .current_dir(example("sentinel"))
+        .output()
+        .unwrap();
     let text = stdout_of(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("PASS - restrict-instance-types.sentinel"), "{text}");
@@ -41,7 +43,7 @@ fn a_case_whose_expectation_is_wrong_fails_with_exit_code_1() {
     let case = std::fs::read_to_string(example("sentinel/test/require-imdsv2/fail.hcl")).unwrap();
     std::fs::write(dir.path().join("test/require-imdsv2/fail.hcl"), case.replace("main = false", "main = true"))
         .unwrap();
-    let out = tfgate(&["sentinel", "test"]).current_dir(dir.path()).output().unwrap();
+    let out = tfgate_bin(&["sentinel", "test"]).current_dir(dir.path()).output().unwrap();
     let text = stdout_of(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("FAIL - require-imdsv2.sentinel"), "{text}");

@@ -11,7 +11,7 @@
 //! a `fail` mock, without editing `raw`), and it sets no parameters (`check`
 //! uses the policy set's own). The others are counted and named.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! `tfgate check`: formats, exit codes, unknown modes, diagnostics, secrets.
 
-mod common;
+use crate::common;
 
 use common::{assert_expected, stderr_of, stdout_of, tfgate};
 

@@ -1,8 +1,8 @@
 //! The gate: enforcement levels, overrides, configuration, waivers, several plans.
 
-mod common;
+use crate::common;
 
-use common::{assert_expected, stderr_of, stdout_of, tfgate};
+use common::{assert_expected, stderr_of, stdout_of, tfgate, tfgate_bin};
 use serde_json::Value;
 
 const PLAN: &str = "plans/small.json";
@@ -120,7 +120,8 @@ waiver {{
         levels = fixtures.join(LEVELS).display()
     ));
     let plan = fixtures.join(PLAN);
-    let out = tfgate(&["check", plan.to_str().unwrap(), "--format", "json"]).current_dir(dir.path()).output().unwrap();
+    let out =
+        tfgate_bin(&["check", plan.to_str().unwrap(), "--format", "json"]).current_dir(dir.path()).output().unwrap();
     let report: Value = serde_json::from_str(&stdout_of(&out)).unwrap_or_else(|e| panic!("{e}: {}", stderr_of(&out)));
     let status_of = |policy: &str, address: &str| -> String {
         report["findings"]
@@ -141,7 +142,7 @@ waiver {{
     assert_eq!(report["gate"]["unknown_mode"], "warn");
     assert_eq!(out.status.code(), Some(1), "LEVEL-HARD and LEVEL-SOFT fail");
     // The table says what became of the waivers.
-    let out = tfgate(&["check", plan.to_str().unwrap()]).current_dir(dir.path()).output().unwrap();
+    let out = tfgate_bin(&["check", plan.to_str().unwrap()]).current_dir(dir.path()).output().unwrap();
     let table = stdout_of(&out);
     assert!(table.contains("expired") && table.contains("unused"), "{table}");
 }
@@ -150,7 +151,7 @@ waiver {{
 fn a_bad_configuration_is_an_error_with_a_place() {
     let dir = config_dir("waiver {\n  policy = \"X\"\n  adress = \"*\"\n  reason = \"r\"\n}\n");
     let plan = common::fixtures().join(PLAN);
-    let out = tfgate(&["check", plan.to_str().unwrap()]).current_dir(dir.path()).output().unwrap();
+    let out = tfgate_bin(&["check", plan.to_str().unwrap()]).current_dir(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr_of(&out);
     assert!(err.contains("tfgate.hcl:3:3") && err.contains("did you mean \"address\""), "{err}");

@@ -1,7 +1,7 @@
 //! Policy ids written by users (tfgate.hcl `policy` blocks, waivers, --override)
 //! name a whole policy or one of its blocks, or stop the run with a suggestion.
 
-mod common;
+use crate::common;
 
 use common::{stderr_of, stdout_of, tfgate};
 use serde_json::Value;

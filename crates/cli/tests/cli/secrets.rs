@@ -1,7 +1,7 @@
 //! `tfgate check` never prints a secret laundered through `for`, functions
 //! or error paths, in any output format.
 
-mod common;
+use crate::common;
 
 use common::{stderr_of, stdout_of, tfgate};
 use tfgate_test_support::{base64, hex};

@@ -2,7 +2,7 @@
 //! and over every real plan in `$TFGATE_CORPUS` without an evaluation error,
 //! and its findings on the corpus's EC2 plans are kept as reviewed snapshots.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -77,27 +77,53 @@ fn the_library_over_every_corpus_plan() {
         return;
     };
     let root = std::fs::canonicalize(files[0].parent().unwrap().parent().unwrap()).unwrap();
-    let mut snapshot = String::new();
-    for path in &files {
-        let out = tfgate(&["check", path.to_str().unwrap(), "--format", "json"]).output().unwrap();
-        let code = out.status.code();
-        assert!(code == Some(0) || code == Some(1), "{}: exit {code:?}: {}", path.display(), stderr_of(&out));
-        let report: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
-        assert_eq!(report["counts"]["error"], 0, "{}: evaluation errors", path.display());
-        assert_eq!(report["errors"].as_array().map_or(0, Vec::len), 0, "{}: run errors", path.display());
-        // Snapshot the verdicts of the plans with EC2 resources (reviewed by hand).
-        let findings = report["findings"].as_array().unwrap();
-        if findings.iter().any(|f| f["status"] != "pass") {
-            let name = std::fs::canonicalize(path).unwrap();
-            let name = name.strip_prefix(&root).unwrap().display().to_string();
-            snapshot.push_str(&format!("## {name}\n"));
-            for l in verdict_lines(findings) {
-                snapshot.push_str(&l);
-                snapshot.push('\n');
-            }
+    // In-process and in parallel: one run per plan, each plan's part of the
+    // snapshot kept in the corpus's (sorted) order.
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut parts: Vec<(usize, String)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = files.get(i) else { break done };
+                        done.push((i, corpus_plan_verdicts(path, &root)));
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+    });
+    assert_eq!(parts.len(), files.len());
+    parts.sort_by_key(|(i, _)| *i);
+    let snapshot: String = parts.into_iter().map(|(_, part)| part).collect();
+    assert_expected("expected/library-corpus.txt", &snapshot);
+}
+
+/// One corpus plan checked with the built-in library: no evaluation or run
+/// error, and its snapshot part when a finding does not pass (the plans
+/// with EC2 resources, reviewed by hand).
+fn corpus_plan_verdicts(path: &Path, root: &Path) -> String {
+    let out = tfgate(&["check", path.to_str().unwrap(), "--format", "json"]).output().unwrap();
+    let code = out.status.code();
+    assert!(code == Some(0) || code == Some(1), "{}: exit {code:?}: {}", path.display(), stderr_of(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    assert_eq!(report["counts"]["error"], 0, "{}: evaluation errors", path.display());
+    assert_eq!(report["errors"].as_array().map_or(0, Vec::len), 0, "{}: run errors", path.display());
+    let findings = report["findings"].as_array().unwrap();
+    let mut part = String::new();
+    if findings.iter().any(|f| f["status"] != "pass") {
+        let name = std::fs::canonicalize(path).unwrap();
+        let name = name.strip_prefix(root).unwrap().display().to_string();
+        part.push_str(&format!("## {name}\n"));
+        for l in verdict_lines(findings) {
+            part.push_str(&l);
+            part.push('\n');
         }
     }
-    assert_expected("expected/library-corpus.txt", &snapshot);
+    part
 }
 
 /// `(policy id, address) -> (status, message)` of every finding of the library on a plan.

@@ -3,7 +3,7 @@
 //! `meta.tfe_stack` hold (developer.hashicorp.com/terraform/policy/reference/
 //! functions/gethttprequest, .../policy/resource-policy).
 
-mod common;
+use crate::common;
 
 use common::{stderr_of, stdout_of, tfgate};
 use tfgate_test_support::{http_answer, HttpServer};

@@ -3,7 +3,7 @@
 //! the policy, and `--max-steps`, `--max-value-bytes`, `--max-work` change
 //! the limits of `tfgate check` and `tfgate test`.
 
-mod common;
+use crate::common;
 
 use common::{fixtures, stdout_of, tfgate};
 

@@ -1,11 +1,11 @@
 //! `tfgate.hcl` is found in the working directory or a parent up to the
 //! repository root, by `check` and by `policies list`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use common::{fixtures, stderr_of, stdout_of, tfgate};
+use common::{fixtures, stderr_of, stdout_of, tfgate_bin};
 
 /// A repository with its configuration at the root, a team policy set
 /// beside it, and a module folder two levels down to run from.
@@ -29,7 +29,7 @@ fn repository() -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn policies_list_from_a_subfolder_shows_the_repositorys_configured_policies() {
     let (_tmp, deep) = repository();
-    let out = tfgate(&["policies", "list"]).current_dir(&deep).output().unwrap();
+    let out = tfgate_bin(&["policies", "list"]).current_dir(&deep).output().unwrap();
     let text = stdout_of(&out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(text.lines().count(), 2, "only the team's policy, not the built-in library:\n{text}");
@@ -41,7 +41,7 @@ fn policies_list_from_a_subfolder_shows_the_repositorys_configured_policies() {
 fn check_from_a_subfolder_uses_the_repositorys_configuration() {
     let (_tmp, deep) = repository();
     let plan = fixtures().join("plans/small.json");
-    let out = tfgate(&["check", plan.to_str().unwrap()]).current_dir(&deep).output().unwrap();
+    let out = tfgate_bin(&["check", plan.to_str().unwrap()]).current_dir(&deep).output().unwrap();
     let text = stdout_of(&out);
     // The example policy fails on this plan; made advisory, it no longer blocks.
     assert_eq!(out.status.code(), Some(0), "{text}{}", stderr_of(&out));
@@ -55,7 +55,7 @@ fn a_configuration_above_the_repository_root_is_not_read() {
     std::fs::remove_file(repo.join("tfgate.hcl")).unwrap();
     // Broken on purpose: read, it would stop the run.
     std::fs::write(tmp.path().join("tfgate.hcl"), "not valid {").unwrap();
-    let out = tfgate(&["policies", "list"]).current_dir(&deep).output().unwrap();
+    let out = tfgate_bin(&["policies", "list"]).current_dir(&deep).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stdout_of(&out).contains("TFG-EC2-001"), "the built-in library");
 }

@@ -6,7 +6,7 @@
 //! follows what GitHub code scanning ingests; the JSON report validates
 //! against `docs/report.schema.json`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,19 +20,19 @@ fn layout() -> PathBuf {
 
 /// `tfgate check plan.json` on the layout, run from its folder (as CI runs from the checkout's root).
 fn check_in(dir: &Path, extra: &[&str]) -> std::process::Output {
-    let mut cmd = common::tfgate(&["check", "plan.json", "--policy", "policies"]);
+    let mut cmd = common::tfgate_bin(&["check", "plan.json", "--policy", "policies"]);
     cmd.current_dir(dir).args(extra).env_remove("GITHUB_RUN_ID");
     cmd.output().unwrap()
 }
 
 fn sarif_validator() -> jsonschema::Validator {
     let schema: Value =
-        serde_json::from_str(include_str!("../../reporter/tests/data/sarif-schema-2.1.0.json")).unwrap();
+        serde_json::from_str(include_str!("../../../reporter/tests/data/sarif-schema-2.1.0.json")).unwrap();
     jsonschema::options().should_validate_formats(true).build(&schema).unwrap()
 }
 
 fn report_validator() -> jsonschema::Validator {
-    let schema: Value = serde_json::from_str(include_str!("../../../docs/report.schema.json")).unwrap();
+    let schema: Value = serde_json::from_str(include_str!("../../../../docs/report.schema.json")).unwrap();
     jsonschema::options().should_validate_formats(true).build(&schema).unwrap()
 }
 
