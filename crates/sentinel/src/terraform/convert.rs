@@ -7,7 +7,9 @@
 //! keys in the same (sorted) order with the last of a repeated key kept,
 //! numbers read the same way, and the same parts marked sensitive.
 
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
@@ -117,8 +119,28 @@ impl<'de> Visitor<'de> for Seed<'_> {
                 _ => kept.push(p),
             }
         }
-        Ok(Value::Map(Map::from_pairs(kept.into_iter().map(|(k, v)| (Key::from(k), v)))))
+        let mut names = KEYS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        Ok(Value::Map(Map::from_pairs(kept.into_iter().map(|(k, v)| (Key::String(intern(&mut names, &k)), v)))))
     }
+}
+
+/// Map keys already seen, shared: the attribute names of every resource of
+/// a type repeat, and one copy of each is enough (on a large plan a policy
+/// reads tens of thousands of resources' values). Bounded, so that a plan
+/// with endless distinct keys (tags, say) cannot grow it without limit.
+static KEYS: OnceLock<Mutex<HashSet<Arc<str>>>> = OnceLock::new();
+const MAX_KEYS: usize = 1 << 16;
+const MAX_KEY_LEN: usize = 64;
+
+fn intern(names: &mut HashSet<Arc<str>>, k: &str) -> Arc<str> {
+    if let Some(name) = names.get(k) {
+        return name.clone();
+    }
+    let name: Arc<str> = Arc::from(k);
+    if k.len() <= MAX_KEY_LEN && names.len() < MAX_KEYS {
+        names.insert(name.clone());
+    }
+    name
 }
 
 /// `text` converted, every part `mask` marks `true` and every sensitive leaf
@@ -142,7 +164,6 @@ fn read(text: &str, seed: Seed<'_>) -> serde_json::Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     /// A value's whole shape, sensitive wrappers included (Debug hides
     /// what they wrap).
@@ -225,6 +246,26 @@ mod tests {
             shape(&v),
             r#"{"e":{},"l":[],"nested":[{"ok":"fine","token":S("abc")}],"password":S("s3cr3t"),"port":S(I5432)}"#
         );
+    }
+
+    #[test]
+    fn map_keys_are_shared_between_values_and_their_store_is_bounded() {
+        let a = plain(r#"{"sperf2_shared_key":1}"#).unwrap();
+        let b = plain(r#"{"sperf2_shared_key":2}"#).unwrap();
+        let key = |v: &Value| match v.as_map().and_then(|m| m.iter().next().map(|(k, _)| k.clone())) {
+            Some(Key::String(s)) => s,
+            _ => panic!("a map with a string key"),
+        };
+        assert!(Arc::ptr_eq(&key(&a), &key(&b)), "one copy of a repeated key");
+        // A long key is not kept, nor is any key once the store is full.
+        let mut names = HashSet::new();
+        let long = "k".repeat(MAX_KEY_LEN + 1);
+        let _ = intern(&mut names, &long);
+        assert!(names.is_empty());
+        for i in 0..MAX_KEYS + 10 {
+            let _ = intern(&mut names, &i.to_string());
+        }
+        assert_eq!(names.len(), MAX_KEYS);
     }
 
     #[test]
