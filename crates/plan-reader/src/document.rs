@@ -238,20 +238,116 @@ impl Plan<'_> {
     }
 
     fn document_of(&self, text: Arc<String>) -> Result<PlanDocument, PlanError> {
-        let source = self.source;
-        let top: BTreeMap<Str<'_>, &RawValue> =
-            serde_json::from_str(source).map_err(|e| json_error_in(source, source, &e))?;
         // Spans of the plan's values are offsets from the text it was parsed
         // from, whether `text` is that text or a copy of it.
         let origin = self.source.as_ptr() as usize;
-        let sections = top
-            .into_iter()
-            .map(|(k, v)| {
-                let start = v.get().as_ptr() as usize - origin;
-                (k.into_owned(), (start, start + v.get().len()))
-            })
-            .collect();
+        let sections = match scan_sections(self.source) {
+            Some(sections) => sections,
+            None => parse_sections(self.source)?,
+        };
         Ok(PlanDocument { text, origin, sections })
+    }
+}
+
+/// The top-level sections of a plan's text, each key with the place of its
+/// value (the last of a repeated key wins), found by a full parse.
+fn parse_sections(source: &str) -> Result<BTreeMap<String, (usize, usize)>, PlanError> {
+    let top: BTreeMap<Str<'_>, &RawValue> =
+        serde_json::from_str(source).map_err(|e| json_error_in(source, source, &e))?;
+    let origin = source.as_ptr() as usize;
+    Ok(top
+        .into_iter()
+        .map(|(k, v)| {
+            let start = v.get().as_ptr() as usize - origin;
+            (k.into_owned(), (start, start + v.get().len()))
+        })
+        .collect())
+}
+
+/// As [`parse_sections`], by a lean scan that only finds where each value
+/// ends (a plan's text has already been parsed whole, so it is valid JSON:
+/// brackets need only be counted, not matched). `None` for anything it does
+/// not expect (a key with an escape, text that is not an object), which the
+/// full parse then reads or refuses.
+fn scan_sections(source: &str) -> Option<BTreeMap<String, (usize, usize)>> {
+    let s = source.as_bytes();
+    let mut sections = BTreeMap::new();
+    let mut i = skip_ws(s, 0);
+    (s.get(i) == Some(&b'{')).then_some(())?;
+    i = skip_ws(s, i + 1);
+    if s.get(i) == Some(&b'}') {
+        return (skip_ws(s, i + 1) == s.len()).then_some(sections);
+    }
+    loop {
+        (s.get(i) == Some(&b'"')).then_some(())?;
+        let key_end = string_end(s, i)?;
+        let key = source.get(i + 1..key_end - 1)?;
+        if key.contains('\\') {
+            return None;
+        }
+        i = skip_ws(s, key_end);
+        (s.get(i) == Some(&b':')).then_some(())?;
+        let start = skip_ws(s, i + 1);
+        let end = value_end(s, start)?;
+        sections.insert(key.to_string(), (start, end));
+        i = skip_ws(s, end);
+        match s.get(i) {
+            Some(b',') => i = skip_ws(s, i + 1),
+            Some(b'}') => return (skip_ws(s, i + 1) == s.len()).then_some(sections),
+            _ => return None,
+        }
+    }
+}
+
+fn skip_ws(s: &[u8], mut i: usize) -> usize {
+    while s.get(i).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// Just past the closing quote of the string that opens at `i`.
+fn string_end(s: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        j += memchr::memchr2(b'"', b'\\', s.get(j..)?)?;
+        if s[j] == b'"' {
+            return Some(j + 1);
+        }
+        j += 2;
+    }
+}
+
+/// Just past the end of the value that starts at `i`.
+fn value_end(s: &[u8], i: usize) -> Option<usize> {
+    match *s.get(i)? {
+        b'"' => string_end(s, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                match *s.get(j)? {
+                    b'"' => {
+                        j = string_end(s, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            // A number, `true`, `false` or `null`: up to the next delimiter.
+            let len = s[i..].iter().position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))?;
+            (len > 0).then_some(i + len)
+        }
     }
 }
 
@@ -427,6 +523,28 @@ mod tests {
             assert_eq!(doc.section("configuration").unwrap().as_str(), r#"{"root_module":{}}"#);
             let c = doc.change(plan.resources[0].change(), vec!["create".into()]);
             assert_eq!(c.after.unwrap().as_str(), r#"{"x":1}"#);
+        }
+    }
+
+    #[test]
+    fn the_lean_section_scan_finds_what_the_full_parse_finds() {
+        let docs = [
+            PLAN,
+            "{}",
+            " { } ",
+            r#"{"a":1}"#,
+            "{\"a\" :\t[1, {\"b\": \"]}\\\"{[\"}, -2.5e3] ,\n \"c\":\"x\\\\\" , \"d\":null,\"e\":true ,\"f\":{}}\n",
+            r#"{"a":1,"b":[],"a":{"x":"y"}}"#,
+            r#"{"é":"ü","k":"\u00e9"}"#,
+        ];
+        for doc in docs {
+            assert_eq!(scan_sections(doc), Some(parse_sections(doc).unwrap()), "{doc}");
+        }
+        // What the scan does not read is left to the full parse.
+        assert_eq!(scan_sections(r#"{"a\u0062":1}"#), None);
+        assert_eq!(parse_sections(r#"{"a\u0062":1}"#).unwrap().keys().collect::<Vec<_>>(), ["ab"]);
+        for odd in ["", "[]", "1", r#"{"a"}"#, r#"{"a":1"#, r#"{"a":1}x"#, r#"{"a":[1}"#, r#"{"a":"#, r#"{"a":"x"#] {
+            assert_eq!(scan_sections(odd), None, "{odd}");
         }
     }
 

@@ -10,6 +10,7 @@
 //! `prior_state`, are read only when a policy (or output scrubbing) needs
 //! them.
 
+mod convert;
 mod state_texts;
 mod tfconfig_v2;
 mod tfplan_v2;
@@ -509,16 +510,24 @@ static JSON_TRUE: serde_json::Value = serde_json::Value::Bool(true);
 impl Marks {
     /// Whether a leaf's text is one of the plan's sensitive texts.
     fn secret_leaf(&self, v: &serde_json::Value) -> bool {
-        if self.texts.is_empty() {
-            return false;
-        }
         match v {
-            serde_json::Value::String(s) => self.texts.contains(s.as_str()),
-            serde_json::Value::Number(n) => {
-                self.texts.contains(&n.to_string()) || n.as_f64().is_some_and(|f| self.texts.contains(&format_float(f)))
-            }
+            serde_json::Value::String(s) => self.secret_str(s),
+            serde_json::Value::Number(n) => self.secret_number(n),
             _ => false,
         }
+    }
+
+    /// Whether a string leaf is one of the plan's sensitive texts.
+    fn secret_str(&self, s: &str) -> bool {
+        !self.texts.is_empty() && self.texts.contains(s)
+    }
+
+    /// Whether a number leaf's text (as the file or as Sentinel writes it)
+    /// is one of the plan's sensitive texts.
+    fn secret_number(&self, n: &serde_json::Number) -> bool {
+        !self.texts.is_empty()
+            && (self.texts.contains(&n.to_string())
+                || n.as_f64().is_some_and(|f| self.texts.contains(&format_float(f))))
     }
 
     /// Whether the root variable `name` is declared sensitive.
@@ -622,7 +631,7 @@ impl Marks {
                 Some(m) => m.to_json().unwrap_or(serde_json::Value::Bool(true)),
                 None => serde_json::Value::Null,
             };
-            span.to_json().map(|j| marks.convert(&j, &mask)).unwrap_or(Value::Undefined)
+            convert::marked(span.as_str(), &marks, &mask).unwrap_or(Value::Undefined)
         })
     }
 
@@ -647,7 +656,7 @@ pub(crate) fn lazy_json(span: Option<&JsonSpan>, missing: Value) -> Value {
             // The text was checked when the plan was read: a failure here
             // is the plan reader's bug, shown as undefined (which fails a
             // rule that needs the value) rather than as a made-up value.
-            Value::lazy(move || span.to_json().map(|j| from_json(&j)).unwrap_or(Value::Undefined))
+            Value::lazy(move || convert::plain(span.as_str()).unwrap_or(Value::Undefined))
         }
     }
 }

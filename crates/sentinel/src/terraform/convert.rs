@@ -1,0 +1,278 @@
+//! Plan JSON text converted straight into Sentinel values, marked as it is
+//! read: no intermediate `serde_json::Value` is built (on a large plan that
+//! intermediate form was about a fifth of a policy's run).
+//!
+//! The result is the very value that parsing the text and then converting
+//! the parsed value ([`Marks::convert`], [`super::from_json`]) gives: map
+//! keys in the same (sorted) order with the last of a repeated key kept,
+//! numbers read the same way, and the same parts marked sensitive.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::Marks;
+use crate::value::{Key, Map, Value};
+
+static JSON_NULL: serde_json::Value = serde_json::Value::Null;
+
+/// How one value of the text is converted: `marks` and its `mask` (the
+/// plan's sensitivity mask for it), or plainly when `marks` is `None`.
+#[derive(Clone, Copy)]
+struct Seed<'m> {
+    marks: Option<&'m Marks>,
+    mask: &'m serde_json::Value,
+}
+
+impl<'m> Seed<'m> {
+    /// The seed for a part of this value, marked by `mask`.
+    fn part(self, mask: Option<&'m serde_json::Value>) -> Seed<'m> {
+        Seed { marks: self.marks, mask: mask.unwrap_or(&JSON_NULL) }
+    }
+
+    fn leaf(self, v: Value, secret: impl FnOnce(&Marks) -> bool) -> Value {
+        if self.marks.is_some_and(secret) {
+            Value::sensitive(v)
+        } else {
+            v
+        }
+    }
+
+    fn number(self, n: serde_json::Number) -> Value {
+        let v = match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        };
+        self.leaf(v, |m| m.secret_number(&n))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        match self.marks {
+            // A part the mask marks is sensitive whole, keys included.
+            Some(_) if self.mask.as_bool() == Some(true) => {
+                Ok(Value::sensitive(d.deserialize_any(Seed { marks: None, mask: &JSON_NULL })?))
+            }
+            _ => d.deserialize_any(self),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Seed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+        Ok(self.number(i.into()))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
+        Ok(self.number(u.into()))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
+        // As serde_json's own value: a float it cannot hold is null.
+        Ok(serde_json::Number::from_f64(f).map_or(Value::Null, |n| self.number(n)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(self.leaf(Value::string(s), |m| m.secret_str(s)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(v) = seq.next_element_seed(self.part(self.mask.get(items.len())))? {
+            items.push(v);
+        }
+        Ok(Value::list(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut pairs: Vec<(String, Value)> = Vec::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(self.part(self.mask.get(k.as_str())))?;
+            pairs.push((k, v));
+        }
+        // serde_json's map is sorted by key and keeps the last of a
+        // repeated key: so is this one (the sort is stable).
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut kept: Vec<(String, Value)> = Vec::with_capacity(pairs.len());
+        for p in pairs {
+            match kept.last_mut() {
+                Some(last) if last.0 == p.0 => *last = p,
+                _ => kept.push(p),
+            }
+        }
+        let mut names = KEYS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        Ok(Value::Map(Map::from_pairs(kept.into_iter().map(|(k, v)| (Key::String(intern(&mut names, &k)), v)))))
+    }
+}
+
+/// Map keys already seen, shared: the attribute names of every resource of
+/// a type repeat, and one copy of each is enough (on a large plan a policy
+/// reads tens of thousands of resources' values). Bounded, so that a plan
+/// with endless distinct keys (tags, say) cannot grow it without limit.
+static KEYS: OnceLock<Mutex<HashSet<Arc<str>>>> = OnceLock::new();
+const MAX_KEYS: usize = 1 << 16;
+const MAX_KEY_LEN: usize = 64;
+
+fn intern(names: &mut HashSet<Arc<str>>, k: &str) -> Arc<str> {
+    if let Some(name) = names.get(k) {
+        return name.clone();
+    }
+    let name: Arc<str> = Arc::from(k);
+    if k.len() <= MAX_KEY_LEN && names.len() < MAX_KEYS {
+        names.insert(name.clone());
+    }
+    name
+}
+
+/// `text` converted, every part `mask` marks `true` and every sensitive leaf
+/// wrapped: [`Marks::convert`] of the parsed text.
+pub(crate) fn marked(text: &str, marks: &Marks, mask: &serde_json::Value) -> serde_json::Result<Value> {
+    read(text, Seed { marks: Some(marks), mask })
+}
+
+/// `text` converted with no marks: [`super::from_json`] of the parsed text.
+pub(crate) fn plain(text: &str) -> serde_json::Result<Value> {
+    read(text, Seed { marks: None, mask: &JSON_NULL })
+}
+
+fn read(text: &str, seed: Seed<'_>) -> serde_json::Result<Value> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = seed.deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value's whole shape, sensitive wrappers included (Debug hides
+    /// what they wrap).
+    fn shape(v: &Value) -> String {
+        match v {
+            Value::Sensitive(inner) => format!("S({})", shape(inner)),
+            Value::List(l) => format!("[{}]", l.as_slice().iter().map(shape).collect::<Vec<_>>().join(",")),
+            Value::Map(m) => {
+                format!(
+                    "{{{}}}",
+                    m.iter().map(|(k, x)| format!("{}:{}", key(k), shape(x))).collect::<Vec<_>>().join(",")
+                )
+            }
+            Value::Float(f) => format!("F{f:?}"),
+            Value::Int(i) => format!("I{i}"),
+            other => format!("{other:?}"),
+        }
+    }
+
+    fn key(k: &Key) -> String {
+        match k {
+            Key::String(s) => format!("{s:?}"),
+            other => format!("{other:?}"),
+        }
+    }
+
+    fn marks(texts: &[&str]) -> Marks {
+        Marks {
+            texts: Arc::new(texts.iter().map(|t| t.to_string()).collect()),
+            variables: Arc::new(Default::default()),
+        }
+    }
+
+    const VALUES: &[&str] = &[
+        r#"{"b":1,"a":"x","c":{"z":[1,2.5,"s3cr3t",null,true]}}"#,
+        r#"{"k":1,"k":"s3cr3t","a":{"k":2},"k":3}"#,
+        r#"[18446744073709551615, -9223372036854775808, 9223372036854775808, -0, 0.1, 1.0, 1e20, 42]"#,
+        r#""s3cr3t""#,
+        r#""s3\u0063r3t""#,
+        r#"{"password":"s3cr3t","port":5432,"nested":[{"token":"abc","ok":"fine"}],"e":{},"l":[]}"#,
+        r#"{"é":"ü","":"","a\"b":"\\n"}"#,
+        r#"12345"#,
+        r#"1.5"#,
+        r#"null"#,
+        r#" {"sp" : [ 1 , 2 ] } "#,
+    ];
+
+    const MASKS: &[&str] = &[
+        "null",
+        "true",
+        "false",
+        r#"{"password":true,"nested":[{"token":true}],"c":{"z":[false,true]}}"#,
+        r#"{"k":true}"#,
+        r#"[false,true,false,false,true]"#,
+        r#"{"nested":true,"e":true,"l":true}"#,
+    ];
+
+    #[test]
+    fn converting_the_text_gives_what_converting_the_parsed_text_gives() {
+        for texts in [&[][..], &["s3cr3t", "5432", "42", "1.5", "12345", "abc", "1e20", "0.1", "2.5"][..]] {
+            let marks = marks(texts);
+            for text in VALUES {
+                let j: serde_json::Value = serde_json::from_str(text).unwrap();
+                assert_eq!(shape(&plain(text).unwrap()), shape(&super::super::from_json(&j)), "{text}");
+                for mask in MASKS {
+                    let m: serde_json::Value = serde_json::from_str(mask).unwrap();
+                    let want = shape(&marks.convert(&j, &m));
+                    assert_eq!(shape(&marked(text, &marks, &m).unwrap()), want, "{text} with {mask}, {texts:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn secrets_are_marked_where_the_mask_or_their_text_says() {
+        let marks = marks(&["s3cr3t", "5432"]);
+        let mask = serde_json::json!({"nested": [{"token": true}]});
+        let v = marked(VALUES[5], &marks, &mask).unwrap();
+        assert_eq!(
+            shape(&v),
+            r#"{"e":{},"l":[],"nested":[{"ok":"fine","token":S("abc")}],"password":S("s3cr3t"),"port":S(I5432)}"#
+        );
+    }
+
+    #[test]
+    fn map_keys_are_shared_between_values_and_their_store_is_bounded() {
+        let a = plain(r#"{"sperf2_shared_key":1}"#).unwrap();
+        let b = plain(r#"{"sperf2_shared_key":2}"#).unwrap();
+        let key = |v: &Value| match v.as_map().and_then(|m| m.iter().next().map(|(k, _)| k.clone())) {
+            Some(Key::String(s)) => s,
+            _ => panic!("a map with a string key"),
+        };
+        assert!(Arc::ptr_eq(&key(&a), &key(&b)), "one copy of a repeated key");
+        // A long key is not kept, nor is any key once the store is full.
+        let mut names = HashSet::new();
+        let long = "k".repeat(MAX_KEY_LEN + 1);
+        let _ = intern(&mut names, &long);
+        assert!(names.is_empty());
+        for i in 0..MAX_KEYS + 10 {
+            let _ = intern(&mut names, &i.to_string());
+        }
+        assert_eq!(names.len(), MAX_KEYS);
+    }
+
+    #[test]
+    fn text_that_is_not_one_json_value_is_an_error() {
+        for bad in ["", "{", "[1,]", "1 2", r#"{"a":}"#, "1e400"] {
+            assert!(plain(bad).is_err(), "{bad}");
+            assert!(marked(bad, &marks(&[]), &JSON_NULL).is_err(), "{bad}");
+        }
+    }
+}
