@@ -121,7 +121,11 @@ impl Value {
         self.sensitive
             || match &self.kind {
                 Kind::List(items) => items.iter().any(Value::contains_sensitive),
-                Kind::Object(obj) => obj.values().any(Value::contains_sensitive),
+                // Cached per object: lists of shared objects are checked often.
+                Kind::Object(obj) => match obj.summary() {
+                    Some(s) => s.contains_sensitive,
+                    None => obj.values().any(Value::contains_sensitive),
+                },
                 _ => false,
             }
     }
@@ -300,15 +304,58 @@ pub fn object_key(k: &str) -> String {
 ///
 /// Terraform writes object keys in sorted order, so building from plan JSON is
 /// a push in the common case; lookups are binary searches.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Object {
-    /// Keys are mostly short attribute names: an inline small string saves
-    /// an allocation for nearly every one of them.
-    ///
     /// Shared: cloning an object (as policy evaluation does all the time,
     /// e.g. for every `attrs.block` it reads) is a reference count, and a
     /// write copies only when the object is shared.
-    pairs: std::sync::Arc<Vec<(Key, Value)>>,
+    inner: std::sync::Arc<ObjectInner>,
+}
+
+#[derive(Clone, Default)]
+struct ObjectInner {
+    /// Keys are mostly short attribute names: an inline small string saves
+    /// an allocation for nearly every one of them.
+    pairs: Vec<(Key, Value)>,
+    /// What a walk over the whole contents would find, computed at the first
+    /// [`Object::summary`] and dropped by every write (see `pairs_mut`): the
+    /// same object is read by many evaluations (a `getresources` list, a
+    /// `tfgate::referenced` result), which then need not walk it each time.
+    summary: std::sync::OnceLock<Summary>,
+}
+
+/// Counts over an object's whole contents, every value inside it included
+/// (shared parts counted each time they occur, as a walk meets them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Values in the object, itself included: one per value, list element
+    /// and object entry at every depth (saturating).
+    pub values: u64,
+    /// Bytes of every string value and object key at every depth (saturating).
+    pub bytes: u64,
+    /// How many levels of values are below the object: 0 when it is empty,
+    /// 1 when it holds only scalars (always below [`Summary::TOO_DEEP`]).
+    pub height: u32,
+    /// Whether any value inside (not the object's own mark) is marked sensitive.
+    pub contains_sensitive: bool,
+}
+
+impl Summary {
+    /// The height of an object nested deeper than summaries follow
+    /// (summaries are computed recursively).
+    pub const TOO_DEEP: u32 = 1024;
+}
+
+impl PartialEq for Object {
+    fn eq(&self, other: &Object) -> bool {
+        self.inner.pairs == other.inner.pairs
+    }
+}
+
+impl fmt::Debug for Object {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Object").field("pairs", &self.inner.pairs).finish()
+    }
 }
 
 /// An object key or string value: stored inline up to 24 bytes.
@@ -321,31 +368,67 @@ impl Object {
     }
     /// An empty object with room for `n` attributes.
     pub fn with_capacity(n: usize) -> Object {
-        Object { pairs: std::sync::Arc::new(Vec::with_capacity(n)) }
+        Object::from_vec(Vec::with_capacity(n))
+    }
+    fn from_vec(pairs: Vec<(Key, Value)>) -> Object {
+        Object { inner: std::sync::Arc::new(ObjectInner { pairs, summary: std::sync::OnceLock::new() }) }
+    }
+    /// The pairs, for a write: copied first when the object is shared, and
+    /// the summary is forgotten (it no longer describes the contents).
+    fn pairs_mut(&mut self) -> &mut Vec<(Key, Value)> {
+        let inner = std::sync::Arc::make_mut(&mut self.inner);
+        inner.summary = std::sync::OnceLock::new();
+        &mut inner.pairs
+    }
+    /// Counts over the whole contents, computed once per object (until it
+    /// is written to) and then shared by every reader of every clone;
+    /// `None` for an object nested [`Summary::TOO_DEEP`] levels or more.
+    pub fn summary(&self) -> Option<Summary> {
+        Some(self.summary_at(0)).filter(|s| s.height < Summary::TOO_DEEP)
+    }
+    fn summary_at(&self, depth: u32) -> Summary {
+        if let Some(s) = self.inner.summary.get() {
+            return *s;
+        }
+        if depth >= Summary::TOO_DEEP {
+            // Not cached: a shallower reader may still count it.
+            return Summary { height: Summary::TOO_DEEP, ..Summary::default() };
+        }
+        let mut s = Summary { values: 1, ..Summary::default() };
+        for (k, v) in &self.inner.pairs {
+            s.bytes = s.bytes.saturating_add(k.len() as u64);
+            add_value(&mut s, v, depth + 1, 1);
+        }
+        if s.height < Summary::TOO_DEEP {
+            // A summary cut short at TOO_DEEP below `depth` is not this object's.
+            let _ = self.inner.summary.set(s);
+        }
+        s
     }
     /// The number of attributes.
     pub fn len(&self) -> usize {
-        self.pairs.len()
+        self.inner.pairs.len()
     }
     /// True when the object has no attributes.
     pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
+        self.inner.pairs.is_empty()
     }
     /// The value under `key` (a binary search over the sorted keys).
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|i| &self.pairs[i].1)
+        let pairs = &self.inner.pairs;
+        pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|i| &pairs[i].1)
     }
     /// The value under `key`, for changing in place (copies the pairs first
     /// when they are shared).
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
-            Ok(i) => Some(&mut std::sync::Arc::make_mut(&mut self.pairs)[i].1),
+        match self.inner.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => Some(&mut self.pairs_mut()[i].1),
             Err(_) => None,
         }
     }
     /// The greatest key (keys are sorted).
     pub fn last_key(&self) -> Option<&str> {
-        self.pairs.last().map(|(k, _)| k.as_str())
+        self.inner.pairs.last().map(|(k, _)| k.as_str())
     }
     /// True when `key` is present, even with a null value.
     pub fn contains_key(&self, key: &str) -> bool {
@@ -354,7 +437,7 @@ impl Object {
     /// An object from pairs already sorted by key, without duplicates (the caller checked).
     pub(crate) fn from_sorted_pairs(pairs: Vec<(Key, Value)>) -> Object {
         debug_assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
-        Object { pairs: std::sync::Arc::new(pairs) }
+        Object::from_vec(pairs)
     }
     /// Inserts or replaces; returns the previous value.
     pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
@@ -363,7 +446,7 @@ impl Object {
     /// As [`Object::insert`], for a key already in its stored form.
     pub fn insert_key(&mut self, key: Key, value: Value) -> Option<Value> {
         // Fast path: keys arriving in sorted order (as Terraform writes them).
-        let pairs = std::sync::Arc::make_mut(&mut self.pairs);
+        let pairs = self.pairs_mut();
         if pairs.last().is_none_or(|(last, _)| last.as_str() < key.as_str()) {
             pairs.push((key, value));
             return None;
@@ -378,31 +461,61 @@ impl Object {
     }
     /// Removes `key` and returns its value, if it was present.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        match self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
-            Ok(i) => Some(std::sync::Arc::make_mut(&mut self.pairs).remove(i).1),
+        match self.inner.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => Some(self.pairs_mut().remove(i).1),
             Err(_) => None,
         }
     }
     /// The pairs in key order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> + DoubleEndedIterator {
-        self.pairs.iter().map(|(k, v)| (k.as_str(), v))
+        self.inner.pairs.iter().map(|(k, v)| (k.as_str(), v))
     }
     /// The keys in sorted order.
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator {
-        self.pairs.iter().map(|(k, _)| k.as_str())
+        self.inner.pairs.iter().map(|(k, _)| k.as_str())
     }
     /// The values in key order.
     pub fn values(&self) -> impl ExactSizeIterator<Item = &Value> + DoubleEndedIterator {
-        self.pairs.iter().map(|(_, v)| v)
+        self.inner.pairs.iter().map(|(_, v)| v)
     }
     /// The values in key order, for changing in place (copies the pairs first
     /// when they are shared).
     pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut Value> {
-        std::sync::Arc::make_mut(&mut self.pairs).iter_mut().map(|(_, v)| v)
+        self.pairs_mut().iter_mut().map(|(_, v)| v)
     }
     /// The pairs in key order, as owned strings.
     pub fn into_pairs(self) -> Vec<(String, Value)> {
         self.into_iter().collect()
+    }
+}
+
+/// Adds one value, `level` values below the summarised object and `depth`
+/// calls deep in this computation, to a summary: lists are walked, objects
+/// bring their own summary.
+fn add_value(s: &mut Summary, v: &Value, depth: u32, level: u32) {
+    s.values = s.values.saturating_add(1);
+    s.contains_sensitive |= v.sensitive;
+    s.height = s.height.max(level);
+    match &v.kind {
+        Kind::String(text) => s.bytes = s.bytes.saturating_add(text.len() as u64),
+        Kind::List(items) => {
+            if depth >= Summary::TOO_DEEP {
+                s.height = Summary::TOO_DEEP;
+                return;
+            }
+            for item in items {
+                add_value(s, item, depth + 1, level + 1);
+            }
+        }
+        Kind::Object(obj) => {
+            let inner = obj.summary_at(depth);
+            // The object itself was counted above.
+            s.values = s.values.saturating_add(inner.values.saturating_sub(1));
+            s.bytes = s.bytes.saturating_add(inner.bytes);
+            s.height = s.height.max(level.saturating_add(inner.height).min(Summary::TOO_DEEP));
+            s.contains_sensitive |= inner.contains_sensitive;
+        }
+        _ => {}
     }
 }
 
@@ -432,7 +545,7 @@ impl IntoIterator for Object {
     type Item = (String, Value);
     type IntoIter = std::iter::Map<std::vec::IntoIter<(Key, Value)>, fn((Key, Value)) -> (String, Value)>;
     fn into_iter(self) -> Self::IntoIter {
-        std::sync::Arc::unwrap_or_clone(self.pairs).into_iter().map(|(k, v)| (k.into_string(), v))
+        std::sync::Arc::unwrap_or_clone(self.inner).pairs.into_iter().map(|(k, v)| (k.into_string(), v))
     }
 }
 
@@ -686,5 +799,80 @@ mod tests {
         assert!(shown.contains("(sensitive value)"));
         assert!(shown.contains("(known after apply)"));
         assert!(!v.to_redacted_json().to_string().contains("hunter2"));
+    }
+
+    /// A plain walk, the reference the cached summaries must agree with.
+    fn walked(v: &Value, level: u32, s: &mut Summary) {
+        s.values += 1;
+        s.height = s.height.max(level);
+        s.contains_sensitive |= v.sensitive;
+        match &v.kind {
+            Kind::String(t) => s.bytes += t.len() as u64,
+            Kind::List(items) => items.iter().for_each(|i| walked(i, level + 1, s)),
+            Kind::Object(o) => o.iter().for_each(|(k, i)| {
+                s.bytes += k.len() as u64;
+                walked(i, level + 1, s)
+            }),
+            _ => {}
+        }
+    }
+
+    fn reference_summary(o: &Object) -> Summary {
+        let mut s = Summary::default();
+        walked(&Value::object(o.clone()), 0, &mut s);
+        s.contains_sensitive = o.values().any(Value::contains_sensitive);
+        s
+    }
+
+    #[test]
+    fn object_summaries_count_every_part_and_follow_writes() {
+        let inner = Value::object_from([("id", Value::str("vol-1")), ("size", Value::number(8))]);
+        let mut o = Object::new();
+        o.insert("a", inner.clone());
+        o.insert("b", Value::list(vec![inner.clone(), Value::str("xyz"), Value::list(vec![])]));
+        let shared = o.clone();
+        let first = o.summary().expect("shallow");
+        assert_eq!(first, reference_summary(&o));
+        assert_eq!((first.height, first.contains_sensitive), (3, false));
+        // Writes through any path forget the summary; the clone keeps its own.
+        o.get_mut("a").expect("a").sensitive = true;
+        assert_eq!(o.summary(), Some(reference_summary(&o)));
+        assert!(o.summary().expect("shallow").contains_sensitive);
+        assert!(Value::object(o.clone()).contains_sensitive());
+        assert_eq!(shared.summary(), Some(first));
+        assert!(!Value::object(shared.clone()).contains_sensitive());
+        o.insert("c", Value::string("0123456789".repeat(5)));
+        assert_eq!(o.summary(), Some(reference_summary(&o)));
+        o.remove("a");
+        assert_eq!(o.summary(), Some(reference_summary(&o)));
+        assert!(!o.summary().expect("shallow").contains_sensitive);
+        o.values_mut().for_each(|v| v.sensitive = true);
+        assert!(o.summary().expect("shallow").contains_sensitive);
+        assert_eq!(Object::new().summary().map(|s| (s.values, s.height)), Some((1, 0)));
+    }
+
+    #[test]
+    fn summaries_of_shared_objects_cost_their_distinct_parts() {
+        // 64 levels of an object holding the previous one twice: 2^64 parts
+        // to a walk, 64 objects to summarise.
+        let mut v = Value::object_from([("leaf", Value::str("x").into_sensitive())]);
+        for _ in 0..64 {
+            v = Value::object_from([("l", v.clone()), ("r", v)]);
+        }
+        let s = v.as_object().expect("object").summary().expect("shallow");
+        assert_eq!((s.values, s.bytes, s.height), (u64::MAX, u64::MAX, 65));
+        assert!(s.contains_sensitive && v.contains_sensitive());
+    }
+
+    #[test]
+    fn objects_too_deep_to_summarise_are_still_checked() {
+        let mut v = Value::str("secret").into_sensitive();
+        for i in 0..=Summary::TOO_DEEP + 10 {
+            v = if i % 2 == 0 { Value::object_from([("k", v)]) } else { Value::list(vec![v]) };
+        }
+        let o = v.as_object().expect("object");
+        assert_eq!(o.summary(), None);
+        assert!(v.contains_sensitive());
+        std::mem::forget(v); // dropping a value this deep is not what is tested
     }
 }

@@ -178,6 +178,17 @@ fn walk(v: &Value, bound: u64, objects: Objects, depth: usize, total: &mut u64) 
             }
         }
         Kind::Object(obj) if objects == Objects::Counted => {
+            // The object's cached summary gives what the walk below would
+            // count, when the walk would neither pass `bound` nor the depth
+            // limit inside it (else it walks, and stops where it did): a list
+            // of resources read by every target is not walked every time.
+            if let Some(s) = obj.summary() {
+                let size = (s.values - 1).saturating_mul(SLOT).saturating_add(s.bytes);
+                if depth + s.height as usize <= MAX_VALUE_DEPTH && total.saturating_add(size) <= bound {
+                    *total += size;
+                    return Ok(());
+                }
+            }
             for (k, item) in obj.iter() {
                 if *total > bound {
                     break;
@@ -213,6 +224,85 @@ mod tests {
         }
         assert!(measure(&v, u64::MAX).is_ok());
         assert_eq!(measure(&Value::list(vec![v]), u64::MAX), Err(TooBig::Depth));
+    }
+
+    /// The walk without summaries: what `measure` must still answer.
+    fn walked(v: &Value, bound: u64, depth: usize, total: &mut u64) -> Result<(), TooBig> {
+        if depth > MAX_VALUE_DEPTH {
+            return Err(TooBig::Depth);
+        }
+        *total = total.saturating_add(SLOT);
+        match &v.kind {
+            Kind::String(s) => *total += s.len() as u64,
+            Kind::List(items) => {
+                for item in items {
+                    if *total > bound {
+                        break;
+                    }
+                    walked(item, bound, depth + 1, total)?;
+                }
+            }
+            Kind::Object(obj) => {
+                for (k, item) in obj.iter() {
+                    if *total > bound {
+                        break;
+                    }
+                    *total += k.len() as u64;
+                    walked(item, bound, depth + 1, total)?;
+                }
+            }
+            _ => {}
+        }
+        if *total > bound {
+            return Err(TooBig::Size);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn measure_with_object_summaries_answers_as_the_full_walk() {
+        let resource = |i: i64| {
+            Value::object_from([
+                ("id", Value::string(format!("vol-{i}"))),
+                ("tags", Value::object_from([("Name", Value::str("data")), ("Team", Value::str("core"))])),
+                ("size", Value::number(i)),
+            ])
+        };
+        let list = Value::list((0..20).map(resource).collect());
+        let wrapped = Value::object_from([("all", list.clone()), ("first", resource(0))]);
+        let mut deep = resource(1);
+        for i in 0..MAX_VALUE_DEPTH - 2 {
+            deep = if i % 2 == 0 { Value::object_from([("k", deep)]) } else { Value::list(vec![deep]) };
+        }
+        for v in [list, wrapped, deep] {
+            let full = measure(&v, u64::MAX).unwrap_or(0);
+            for bound in [0, SLOT, 100, 1000, full / 2, full.saturating_sub(1), full, full + 1, u64::MAX] {
+                // Twice: the second time the summaries are cached.
+                for _ in 0..2 {
+                    let mut total = 0;
+                    let expected = walked(&v, bound, 0, &mut total).map(|()| total);
+                    assert_eq!(measure(&v, bound), expected, "bound {bound}");
+                    // Nested below the depth limit as in a deeper value.
+                    let mut total = 0;
+                    let expected = walked(&v, bound, 5, &mut total).map(|()| total);
+                    let mut got = 0;
+                    assert_eq!(walk(&v, bound, Objects::Counted, 5, &mut got).map(|()| got), expected);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn measuring_a_shared_object_costs_its_distinct_parts() {
+        // 2^48 parts to a walk over each copy; at once with summaries.
+        let mut v = Value::object_from([("leaf", Value::str("x"))]);
+        for _ in 0..48 {
+            v = Value::object_from([("l", v.clone()), ("r", v)]);
+        }
+        let start = std::time::Instant::now();
+        assert_eq!(measure(&v, u64::MAX).map(|n| n > 1 << 50), Ok(true));
+        assert_eq!(measure(&v, 1 << 20), Err(TooBig::Size));
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
     }
 
     /// Calls a library function with `bytes` of budget left.
