@@ -66,22 +66,7 @@ pub struct Resolution {
     pub whole: bool,
 }
 
-/// Why an id names nothing, and what may have been meant.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unresolved {
-    pub message: String,
-    pub help: Option<String>,
-}
-
-impl std::fmt::Display for Unresolved {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(h) = &self.help {
-            write!(f, "; {h}")?;
-        }
-        Ok(())
-    }
-}
+pub use tfgate_engine::Unresolved;
 
 impl PolicyIndex {
     pub fn new(set: &PolicySet) -> PolicyIndex {
