@@ -316,10 +316,10 @@ pub fn resolve_config_with(
         match (index.resolve(&w.policy), external.iter().find(|x| x.id == w.policy)) {
             (Ok(r), _) => w.scope = WaiverScope::Blocks(r.blocks.iter().map(|b| index.id(*b).to_string()).collect()),
             (Err(_), Some(x)) => match &x.not_waivable {
-                Some(why) => error(w.policy_span, format!("waiver: {why}"), None),
+                Some(why) => error(w.policy_at.clone().into(), format!("waiver: {why}"), None),
                 None => w.scope = WaiverScope::Blocks(vec![x.id.clone()]),
             },
-            (Err(e), None) => error(w.policy_span, format!("waiver: {}", e.message), e.help),
+            (Err(e), None) => error(w.policy_at.clone().into(), format!("waiver: {}", e.message), e.help),
         }
     }
     if !diags.is_empty() {
