@@ -183,3 +183,98 @@ pub fn apply_overrides(overrides: &Overrides, findings: &mut [Finding]) -> Vec<O
         .map(|policy| OverrideInfo { policy, reason: overrides.reason.clone(), by: overrides.by.clone() })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::language::{Granularity, LoadError, Unresolved};
+
+    /// A language whose policies are given: ids P/soft and P/hard.
+    struct Fixed(Vec<PolicyInfo>);
+
+    impl PolicyLanguage for Fixed {
+        fn name(&self) -> &'static str {
+            "fixed"
+        }
+        fn load(_: &[PathBuf]) -> Result<Fixed, LoadError> {
+            Ok(Fixed(Vec::new()))
+        }
+        fn is_empty(&self) -> bool {
+            self.0.is_empty()
+        }
+        fn granularity(&self) -> Granularity {
+            Granularity::PerTarget
+        }
+        fn describe(&self) -> Vec<PolicyInfo> {
+            self.0.clone()
+        }
+        fn reads(&self) -> Reads {
+            Reads::default()
+        }
+        fn resolve(&self, written: &str) -> Option<Result<Resolution, Unresolved>> {
+            let blocks: Vec<String> = self
+                .0
+                .iter()
+                .filter(|p| p.id == written || p.id.starts_with(&format!("{written}/")))
+                .map(|p| p.id.clone())
+                .collect();
+            Some(if blocks.is_empty() {
+                Err(Unresolved { message: format!("no policy {written:?}"), help: None })
+            } else {
+                Ok(Resolution { whole: blocks.len() > 1, blocks })
+            })
+        }
+        fn evaluate(&self, _: PlanInput<'_, '_>) -> Evaluation {
+            Evaluation::default()
+        }
+    }
+
+    fn engine() -> Engine {
+        let info = |id: &str, level| PolicyInfo { id: id.into(), enforcement_level: level, ..PolicyInfo::default() };
+        Engine::new().with(Box::new(Fixed(vec![
+            info("P/soft", EnforcementLevel::MandatoryOverridable),
+            info("P/hard", EnforcementLevel::Mandatory),
+            info("Q/soft", EnforcementLevel::MandatoryOverridable),
+        ])))
+    }
+
+    #[test]
+    fn overrides_name_soft_blocks_only() {
+        let e = engine();
+        let policies = e.describe();
+        let named = e.resolve_overrides(&["Q".into(), "P/soft".into()], &policies).unwrap();
+        assert_eq!(named.into_iter().collect::<Vec<_>>(), ["P/soft", "Q/soft"]);
+        let err = e.resolve_overrides(&["P".into()], &policies).unwrap_err();
+        assert_eq!(err.to_string(), "--override P: its block P/hard is mandatory (hard-mandatory), only soft-mandatory (mandatory-overridable) policies can be overridden");
+        let err = e.resolve_overrides(&["R".into()], &policies).unwrap_err();
+        assert_eq!(err.to_string(), "--override R: no policy \"R\"");
+    }
+
+    #[test]
+    fn overridden_failures_are_marked_and_listed_once() {
+        let f = |id: &str, status| Finding {
+            policy_id: id.into(),
+            status,
+            enforcement_level: EnforcementLevel::MandatoryOverridable,
+            ..Finding::default()
+        };
+        let mut findings = vec![
+            f("P/soft", Status::Fail),
+            f("P/soft", Status::Unknown),
+            f("P/soft", Status::Pass),
+            f("Q/soft", Status::Fail),
+        ];
+        let overrides = Overrides {
+            named: BTreeSet::from(["P/soft".to_string()]),
+            reason: Some("why".into()),
+            ..Overrides::default()
+        };
+        let infos = apply_overrides(&overrides, &mut findings);
+        let marked: Vec<bool> = findings.iter().map(|f| f.overridden).collect();
+        assert_eq!(marked, [true, true, false, false]);
+        assert_eq!(infos.len(), 1);
+        assert_eq!((infos[0].policy.as_str(), infos[0].reason.as_deref()), ("P/soft", Some("why")));
+    }
+}
