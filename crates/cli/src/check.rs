@@ -1,29 +1,26 @@
 //! `tfgate check PLAN... [--policy PATH...]`: evaluate policies, report, gate.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::plan_input::read_plan_text;
+use crate::policies_input::{load_policies, scan, Walk};
+use crate::style::StyleArgs;
+use crate::Console;
 use anyhow::{Context, Result};
 use clap::Args;
 use rayon::prelude::*;
-use tfgate_core::{TargetKind, UnknownMode};
-use tfgate_engine::decide;
-use tfgate_lang_hcl::check::{check_plan, describe_policies, CheckOptions, TfeContext};
+use tfgate_core::UnknownMode;
+use tfgate_engine::{apply_overrides, decide, Engine, Evaluation, Overrides, PlanInput, PolicyLanguage};
+use tfgate_lang_hcl::check::{CheckOptions, TfeContext};
 use tfgate_lang_hcl::config::{self, Config, PolicySetSource};
 use tfgate_lang_hcl::functions::gethttprequest::HttpAccess;
-use tfgate_lang_hcl::identity::{self, PolicyIndex};
-use tfgate_lang_hcl::Limits;
+use tfgate_lang_hcl::identity;
+use tfgate_lang_hcl::{HclLanguage, Limits};
 use tfgate_report::{
-    EnforcementLevel, Format, OverrideInfo, PlanInfo, PolicyInfo, RenderOptions, Report, ReportError, RunError, Status,
-    Tool, SCHEMA_VERSION,
+    EnforcementLevel, Format, PlanInfo, RenderOptions, Report, ReportError, RunError, Tool, SCHEMA_VERSION,
 };
-
-use crate::check_sentinel::SentinelSets;
-use crate::plan_input::read_plan_text;
-use crate::policies_input::{load_policies, scan, Walk, BUILTIN_PREFIX};
-use crate::style::StyleArgs;
-use crate::Console;
+use tfgate_sentinel::SentinelLanguage;
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -202,7 +199,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
         Some(path) => config::load_config(&path).map_err(config_error)?,
         None => Config::default(),
     };
-    let sentinel = SentinelSets::load(&args.sentinel)?.with_run(args.tfrun.run_info());
+    let sentinel = SentinelLanguage::load(&args.sentinel)?.with_run(args.tfrun.run_info());
     let set = if args.policies.is_empty() && !config.policy_sets.is_empty() {
         load_policy_sets(console, &config.policy_sets)?
     } else if args.policies.is_empty() && !sentinel.is_empty() {
@@ -235,11 +232,18 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
         http: args.http.access(&config.http)?,
         tfe: args.tfe.context(&config.tfe)?,
     };
-    let mut policies = describe_policies(&set, &options, |f| {
-        f.name().strip_prefix(BUILTIN_PREFIX).map_or_else(|| f.name().to_string(), |b| format!("{BUILTIN_PREFIX}{b}"))
-    });
-    policies.extend(sentinel.describe());
-    let overridden = resolve_overrides(&args, &PolicyIndex::new(&set), &policies)?;
+    // The languages this run was asked for, `.policy.hcl` first: its
+    // policies are listed first and name ids first.
+    let engine = Engine::new().with(Box::new(HclLanguage::new(set, options))).with(Box::new(sentinel));
+    let policies = engine.describe();
+    let overrides = Overrides {
+        named: engine.resolve_overrides(&args.overrides, &policies)?,
+        all_soft: args.override_all_soft,
+        reason: args.override_reason.clone(),
+        by: ["TFGATE_ACTOR", "GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR", "USER", "USERNAME"]
+            .iter()
+            .find_map(|v| console.var(v)),
+    };
 
     // Paths are shown relative to the working directory; without one, nothing is mapped.
     if let Some(dir) = &args.source_dir {
@@ -286,14 +290,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
                 }
                 Err(e) => return PlanResult::Broken { name: input.name, message: e.to_string() },
             };
-            let mut output = check_plan(&set, &plan, &input.name, &options);
-            let mut traces = Vec::new();
-            if !sentinel.is_empty() {
-                let sentinel_output = sentinel.check(&plan, text.clone(), &input.name);
-                output.findings.extend(sentinel_output.findings);
-                output.errors.extend(sentinel_output.errors);
-                traces = sentinel_output.traces;
-            }
+            let mut output = engine.evaluate(PlanInput { name: &input.name, plan: &plan, text: &text });
             let mut warnings = plan.warnings.clone();
             if let Some((dir, base)) = &source {
                 let explicit = args.source_dir.is_some();
@@ -304,13 +301,17 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
                 format_version: plan.format_version.clone(),
                 terraform_version: plan.terraform_version.clone(),
                 producer: plan.producer.as_str().to_string(),
-                resources: output.resources,
+                resources: plan
+                    .resources
+                    .iter()
+                    .filter(|r| r.mode() == tfgate_plan::Mode::Managed && r.deposed().is_none())
+                    .count(),
                 warnings,
             };
             if single_plan {
                 std::mem::forget(plan);
             }
-            PlanResult::Checked(Box::new((info, output, traces)))
+            PlanResult::Checked(Box::new((info, output)))
         })
         .collect();
 
@@ -360,7 +361,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
     }
     let mut sentinel_traces = std::collections::BTreeMap::new();
     for r in results {
-        let (info, output, traces) = match r {
+        let (info, output) = match r {
             PlanResult::Checked(c) => *c,
             PlanResult::Broken { name, message } => {
                 report.errors.push(RunError { message, plan: Some(name), policy_id: None });
@@ -369,7 +370,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
             PlanResult::NotAPlan { .. } => continue,
         };
         report.plans.push(info);
-        sentinel_traces.extend(traces);
+        sentinel_traces.extend(output.traces);
         if report.findings.is_empty() {
             // Moved, not copied: a large plan has hundreds of thousands.
             report.findings = output.findings;
@@ -378,7 +379,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
         }
         report.errors.extend(output.errors);
     }
-    report.overrides = apply_overrides(console, &args, &overridden, &mut report);
+    report.overrides = apply_overrides(&overrides, &mut report.findings);
     report.waivers = config::apply_waivers(&config.waivers, &mut report.findings, &config::today());
     report.gate = decide(&mut report.findings, &report.errors, unknown);
 
@@ -462,81 +463,6 @@ impl Drop for Tick<'_> {
     }
 }
 
-/// The policy blocks `--override` names. Each id must name policies that
-/// ran (a whole policy or one block, as in the configuration) and among
-/// them soft-mandatory ones; naming a mandatory (hard) block is an error: a
-/// gate that silently ignored an override request would hide a mistake.
-/// Advisory blocks of a named policy are left alone (they never block).
-fn resolve_overrides(args: &CheckArgs, index: &PolicyIndex, policies: &[PolicyInfo]) -> Result<BTreeSet<String>> {
-    let level_of = |id: &str| policies.iter().find(|p| p.id == id).map(|p| p.enforcement_level);
-    let mut blocks = BTreeSet::new();
-    for written in &args.overrides {
-        // A Sentinel policy is named by its `policy` block's label.
-        if let Some(p) = policies.iter().find(|p| p.target_kind == TargetKind::Plan && p.id == *written) {
-            if p.enforcement_level != EnforcementLevel::MandatoryOverridable {
-                anyhow::bail!(
-                    "--override {written}: the Sentinel policy is {}, only soft-mandatory policies can be overridden",
-                    p.enforcement_level.sentinel_name()
-                );
-            }
-            blocks.insert(written.clone());
-            continue;
-        }
-        let r = index.resolve(written).map_err(|e| anyhow::anyhow!("--override {written}: {e}"))?;
-        let ids: Vec<&str> = r.blocks.iter().map(|b| index.id(*b)).collect();
-        if let Some(hard) = ids.iter().find(|id| level_of(id) == Some(EnforcementLevel::Mandatory)) {
-            let level = EnforcementLevel::Mandatory;
-            let what = if *hard == written { "the policy".to_string() } else { format!("its block {hard}") };
-            anyhow::bail!(
-                "--override {written}: {what} is {} ({}), only soft-mandatory (mandatory-overridable) policies can be overridden",
-                level.as_str(),
-                level.sentinel_name()
-            );
-        }
-        let soft: Vec<&str> =
-            ids.iter().copied().filter(|id| level_of(id) == Some(EnforcementLevel::MandatoryOverridable)).collect();
-        if soft.is_empty() {
-            let level = ids.first().and_then(|id| level_of(id)).unwrap_or(EnforcementLevel::Advisory);
-            anyhow::bail!(
-                "--override {written}: the policy is {} ({}), only soft-mandatory (mandatory-overridable) policies can be overridden",
-                level.as_str(),
-                level.sentinel_name()
-            );
-        }
-        blocks.extend(soft.into_iter().map(str::to_string));
-    }
-    Ok(blocks)
-}
-
-/// Marks the failing and unknown findings of overridden soft-mandatory
-/// policy blocks (those named, or all with `--override-all-soft`).
-fn apply_overrides(
-    console: &Console,
-    args: &CheckArgs,
-    named: &BTreeSet<String>,
-    report: &mut Report,
-) -> Vec<OverrideInfo> {
-    let by = ["TFGATE_ACTOR", "GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR", "USER", "USERNAME"]
-        .iter()
-        .find_map(|v| console.var(v));
-    let mut overridden = BTreeSet::new();
-    for f in report.findings.iter_mut() {
-        if f.enforcement_level == EnforcementLevel::MandatoryOverridable
-            && (args.override_all_soft || named.contains(&*f.policy_id))
-            && matches!(f.status, Status::Fail | Status::Unknown)
-        {
-            f.overridden = true;
-            if !overridden.contains(&*f.policy_id) {
-                overridden.insert(f.policy_id.to_string());
-            }
-        }
-    }
-    overridden
-        .into_iter()
-        .map(|policy| OverrideInfo { policy, reason: args.override_reason.clone(), by: by.clone() })
-        .collect()
-}
-
 /// Configuration errors, every diagnostic rendered.
 pub(crate) fn config_error(e: tfgate_lang_hcl::PolicyError) -> anyhow::Error {
     match &e {
@@ -567,15 +493,12 @@ pub(crate) fn load_policy_sets(console: &Console, sets: &[PolicySetSource]) -> R
 /// What became of one plan path.
 enum PlanResult {
     /// The plan's description, findings and errors, and its Sentinel policies' traces.
-    Checked(Box<(PlanInfo, tfgate_lang_hcl::check::CheckOutput, SentinelTraces)>),
+    Checked(Box<(PlanInfo, Evaluation)>),
     /// Found by a directory scan and clearly not a plan (`.terraform/modules/modules.json`, a report).
     NotAPlan { name: String, why: String },
     /// Unreadable, or meant to be a plan and not a valid one.
     Broken { name: String, message: String },
 }
-
-/// The `trace:` text of each Sentinel policy, by (plan, policy id).
-type SentinelTraces = Vec<((String, String), String)>;
 
 /// Files a directory scan passed over, and why.
 type Skipped = Vec<(String, String)>;

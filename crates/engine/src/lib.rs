@@ -1,5 +1,7 @@
-//! The tfgate engine: what turns policy verdicts into a decision. It owns
-//! the gate — decided once, here, and stored on every finding as its
+//! The tfgate engine: what turns policy verdicts into a decision. Policy
+//! languages plug in behind [`PolicyLanguage`]; the [`Engine`] runs them
+//! over each plan, applies overrides and waivers, and owns the gate — decided once,
+//! here, and stored on every finding as its
 //! [`Effect`](tfgate_core::Effect) so that no renderer decides again.
 //!
 //! ```
@@ -17,6 +19,14 @@
 
 #![deny(missing_docs)]
 
+mod engine;
 mod gate;
+mod language;
+mod waivers;
 
+pub use engine::{apply_overrides, Engine, OverrideError, Overrides};
 pub use gate::{decide, effect_of};
+pub use language::{
+    glob_match, Evaluation, Granularity, LoadError, PlanInput, PolicyLanguage, Reads, Resolution, Unresolved,
+};
+pub use waivers::{apply_waivers, today, Waiver, WaiverScope};

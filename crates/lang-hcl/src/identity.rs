@@ -66,22 +66,7 @@ pub struct Resolution {
     pub whole: bool,
 }
 
-/// Why an id names nothing, and what may have been meant.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unresolved {
-    pub message: String,
-    pub help: Option<String>,
-}
-
-impl std::fmt::Display for Unresolved {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(h) = &self.help {
-            write!(f, "; {h}")?;
-        }
-        Ok(())
-    }
-}
+pub use tfgate_engine::Unresolved;
 
 impl PolicyIndex {
     pub fn new(set: &PolicySet) -> PolicyIndex {
@@ -331,10 +316,10 @@ pub fn resolve_config_with(
         match (index.resolve(&w.policy), external.iter().find(|x| x.id == w.policy)) {
             (Ok(r), _) => w.scope = WaiverScope::Blocks(r.blocks.iter().map(|b| index.id(*b).to_string()).collect()),
             (Err(_), Some(x)) => match &x.not_waivable {
-                Some(why) => error(w.policy_span, format!("waiver: {why}"), None),
+                Some(why) => error(w.policy_at.clone().into(), format!("waiver: {why}"), None),
                 None => w.scope = WaiverScope::Blocks(vec![x.id.clone()]),
             },
-            (Err(e), None) => error(w.policy_span, format!("waiver: {}", e.message), e.help),
+            (Err(e), None) => error(w.policy_at.clone().into(), format!("waiver: {}", e.message), e.help),
         }
     }
     if !diags.is_empty() {

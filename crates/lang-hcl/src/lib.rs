@@ -42,6 +42,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod functions;
 pub mod identity;
+mod language;
 pub mod load;
 mod mock_fill;
 pub mod model;
@@ -56,6 +57,7 @@ use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Location, Severity as DiagnosticSeverity, SourceFile, Span};
 pub use eval::{EvalError, EvalErrorKind, Limits, NoResources, ResourceSource};
+pub use language::HclLanguage;
 pub use model::{EnforcementLevel, Policy, PolicyFile, Severity, TargetKind, TfgateMeta};
 pub use policytest::{
     load_policy_tests, run_policy_test_files, run_policy_tests, run_policy_tests_on, Mock, PolicyTestFile,

@@ -206,28 +206,7 @@ pub struct Enforce {
     pub info_message: Option<Expr>,
 }
 
-/// Glob match with `*` as the only wildcard. Called for every target and
-/// policy, so it allocates nothing.
-pub fn glob_match(pattern: &str, name: &str) -> bool {
-    let Some((first, rest)) = pattern.split_once('*') else {
-        return pattern == name;
-    };
-    let (middle, last) = match rest.rsplit_once('*') {
-        Some((m, l)) => (m, l),
-        None => ("", rest),
-    };
-    if name.len() < first.len() + last.len() || !name.starts_with(first) || !name.ends_with(last) {
-        return false;
-    }
-    let mut remaining = &name[first.len()..name.len() - last.len()];
-    for part in middle.split('*').filter(|p| !p.is_empty()) {
-        match remaining.find(part) {
-            Some(i) => remaining = &remaining[i + part.len()..],
-            None => return false,
-        }
-    }
-    true
-}
+pub use tfgate_engine::glob_match;
 
 #[cfg(test)]
 mod tests {

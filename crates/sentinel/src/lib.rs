@@ -42,6 +42,7 @@ mod builtins;
 mod config;
 mod diagnostic;
 mod eval;
+mod language;
 mod lexer;
 mod parser;
 mod policy_set;
@@ -59,6 +60,7 @@ pub use config::{
 };
 pub use diagnostic::Diagnostic;
 pub use eval::format_value;
+pub use language::SentinelLanguage;
 pub use policy_set::{ApplyOptions, ChainImports, LayeredImports, LoadedPolicy, PolicySet, PolicySetError};
 pub use program::{
     evaluate, evaluate_with_globals, load_module, EvalError, Evaluation, Imports, Limits, NoImports, Program,

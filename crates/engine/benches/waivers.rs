@@ -1,10 +1,9 @@
 //! Waiver matching at scale: 10,000 waivers over the 100,000 findings of a
-//! large plan (`cargo bench -p tfgate-lang-hcl --bench waivers`), and for
+//! large plan (`cargo bench -p tfgate-engine --bench waivers`), and for
 //! comparison a one-by-one scan of every waiver per finding on a tenth of it.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use tfgate_lang_hcl::config::{apply_waivers, Waiver, WaiverScope};
-use tfgate_lang_hcl::Span;
+use tfgate_engine::{apply_waivers, Waiver, WaiverScope};
 use tfgate_plan::AddressPattern;
 
 const POLICIES: usize = 40;
@@ -42,12 +41,11 @@ fn waivers(n: usize) -> Vec<Waiver> {
             };
             Waiver {
                 policy: policy(i),
-                policy_span: Span::default(),
+                policy_at: 0..0,
                 address: AddressPattern::new(&address),
                 reason: "bench".into(),
                 owner: None,
                 expires: (i % 10 == 0).then(|| "2020-01-01".to_string()),
-                span: Span::default(),
                 scope,
             }
         })
