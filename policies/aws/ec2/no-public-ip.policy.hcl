@@ -87,9 +87,17 @@ policy {
 resource_policy "aws_instance" "instance_public_ip" {
   enforcement_level = "mandatory"
 
+  locals {
+    # valuetostring shows a value known only after apply as "(unknown)".
+    setting = core::try(attrs.associate_public_ip_address, null)
+    pending = core::valuetostring(local.setting) == "(unknown)"
+
+    pending_reason = "${meta.address}: associate_public_ip_address is known only after apply (left unset, the subnet's map_public_ip_on_launch decides at launch), so whether the instance gets a public IPv4 address cannot be decided at plan time."
+  }
+
   enforce {
-    condition     = core::try(attrs.associate_public_ip_address, null) != true
-    error_message = "${meta.address}: associate_public_ip_address is ${core::jsonencode(core::try(attrs.associate_public_ip_address, null))}; set it to false and reach the instance through a load balancer, Session Manager or a VPN."
+    condition     = local.pending ? tfgate::unknown(local.pending_reason) : local.setting != true
+    error_message = "${meta.address}: associate_public_ip_address is true; set it to false and reach the instance through a load balancer, Session Manager or a VPN."
   }
 }
 
@@ -123,8 +131,8 @@ resource_policy "aws_launch_configuration" "launch_configuration_public_ip" {
   }
 
   enforce {
-    condition     = !local.public
-    error_message = "${meta.address}: ${local.pending ? local.pending_message : local.public_message}."
+    condition     = local.pending ? tfgate::unknown("${meta.address}: ${local.pending_message}.") : !local.public
+    error_message = "${meta.address}: ${local.public_message}."
   }
 }
 
