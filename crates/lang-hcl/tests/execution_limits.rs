@@ -239,9 +239,7 @@ fn forty_locals_doubling_an_object_stop_at_the_value_limit() {
         &doubling("{ a = 1 }", "merge({prev}, { for k, v in {prev} : \"${k}-{i}\" => v })", 40),
         "length(local.l40) > 0",
     );
-    // Each file-level local has a step budget of its own, so the values the
-    // chain builds (which count towards one budget) stop it first.
-    stops_with(&f, EvalErrorKind::ValueLimit, VALUE_LIMIT);
+    stops_with(&f, EvalErrorKind::StepLimit, "step limit exceeded");
     // Objects share their entries when copied, but walking one that holds
     // the same object twice per level is exponential work all the same.
     let f = policy(&doubling("{ a = 1 }", "{ a = {prev}, b = {prev} }", 40), "length(local.l40) > 0");
@@ -568,4 +566,22 @@ fn a_file_level_local_has_a_work_budget_of_its_own() {
     assert_eq!(e.kind, EvalErrorKind::WorkLimit, "{}", e.message);
     assert!(e.message.contains("file-level local value \"words\""), "{}", e.message);
     assert_eq!(evaluate_on_plan_of(&f, limits, 10_000), Ok(Value::bool(true)));
+}
+
+#[test]
+fn a_file_level_local_has_a_value_budget_of_its_own() {
+    // Two locals of about 600 KB each: together beyond the 1 MB of one
+    // evaluation, each within its own budget. (In objects, which a reference
+    // shares rather than copies.)
+    let limits = Limits { max_value_bytes: 1 << 20, ..Limits::default() };
+    let local = |name: &str| format!("  {name} = {{ v = [for i in range(1000) : format(\"%0500d\", i)] }}");
+    let f = policy(&format!("{}\n{}", local("a"), local("b")), "length(local.a.v[999]) + length(local.b.v[999]) > 0");
+    assert_eq!(evaluate_on_plan_of(&f, limits, 0), Ok(Value::bool(true)));
+    // One local beyond its budget stops, naming the local and the budget.
+    let f = policy("  big = { v = [for i in range(1000) : format(\"%02000d\", i)] }", "length(local.big.v[999]) > 0");
+    let e = evaluate_on_plan_of(&f, limits, 0).expect_err("beyond the value budget");
+    assert_eq!(e.kind, EvalErrorKind::ValueLimit, "{}", e.message);
+    assert!(e.message.contains("file-level local value \"big\" built more than 1048576 bytes"), "{}", e.message);
+    // A larger plan grows the budget: 1 MB + 4 KiB x 1,000.
+    assert_eq!(evaluate_on_plan_of(&f, limits, 1_000), Ok(Value::bool(true)));
 }

@@ -105,6 +105,16 @@ pub const FILE_LOCAL_STEPS_PER_INSTANCE: u64 = 100;
 /// The same for function work (about one unit per byte scanned).
 pub const FILE_LOCAL_WORK_PER_INSTANCE: u64 = 2_000;
 
+/// The same for value bytes: an index over the plan holds a few small
+/// values per instance (addresses, ids, argument texts).
+pub const FILE_LOCAL_BYTES_PER_INSTANCE: u64 = 4 << 10;
+
+/// The value-bytes budget of one file-level local on a plan of `instances`
+/// resource instances.
+pub(crate) fn file_local_bytes(max_value_bytes: u64, instances: u64) -> u64 {
+    max_value_bytes.saturating_add(instances.saturating_mul(FILE_LOCAL_BYTES_PER_INSTANCE))
+}
+
 /// The step budget of one file-level local on a plan of `instances`
 /// resource instances.
 pub(crate) fn file_local_steps(max_steps: u64, instances: u64) -> u64 {

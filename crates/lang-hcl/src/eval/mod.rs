@@ -235,11 +235,12 @@ pub(crate) struct Ctx<'a> {
     bytes: Cell<u64>,
     /// Function work so far.
     work: Cell<u64>,
-    /// The step and work limits in force: the evaluation's, or those of the
+    /// The step, work and value-bytes limits in force: the evaluation's, or those of the
     /// file-level local being computed ([`Ctx::local`]), whose name is in
     /// `budget_of`.
     step_limit: Cell<u64>,
     work_limit: Cell<u64>,
+    bytes_limit: Cell<u64>,
     budget_of: Cell<Option<&'a str>>,
     /// `for` variables in scope; names inline (no allocation per iteration).
     vars: RefCell<Vec<(tfgate_plan::Key, Value)>>,
@@ -266,6 +267,7 @@ impl<'a> Ctx<'a> {
             work: Cell::new(0),
             step_limit: Cell::new(limits.max_steps),
             work_limit: Cell::new(limits.max_work),
+            bytes_limit: Cell::new(limits.max_value_bytes),
             budget_of: Cell::new(None),
             vars: RefCell::new(Vec::new()),
             block_cache: RefCell::new(Vec::new()),
@@ -317,16 +319,22 @@ impl<'a> Ctx<'a> {
     }
 
     fn value_limit(&self, span: Span) -> EvalError {
-        EvalError {
-            kind: EvalErrorKind::ValueLimit,
-            message: format!(
+        let message = match self.budget_of.get() {
+            Some(name) => format!(
+                "Evaluation value size limit exceeded: the file-level local value \"{name}\" built more than {} bytes \
+                 of values (its own budget: the value size limit of {} plus {} per resource instance in the plan); \
+                 simplify it or raise the limit (--max-value-bytes)",
+                self.bytes_limit.get(),
+                self.limits.max_value_bytes,
+                budget::FILE_LOCAL_BYTES_PER_INSTANCE
+            ),
+            None => format!(
                 "Evaluation value size limit exceeded: the policy built more than {} bytes of values \
                  (strings, list elements, object entries); simplify it or raise the limit (--max-value-bytes)",
                 self.limits.max_value_bytes
             ),
-            span,
-            sensitive: false,
-        }
+        };
+        EvalError { kind: EvalErrorKind::ValueLimit, message, span, sensitive: false }
     }
 
     fn work_limit(&self, span: Span) -> EvalError {
@@ -353,14 +361,14 @@ impl<'a> Ctx<'a> {
     }
 
     fn bytes_left(&self) -> u64 {
-        self.limits.max_value_bytes.saturating_sub(self.bytes.get())
+        self.bytes_limit.get().saturating_sub(self.bytes.get())
     }
 
     /// Counts `n` bytes of a value about to be built.
     fn charge_bytes(&self, n: u64, span: Span) -> Result<(), EvalError> {
         let total = self.bytes.get().saturating_add(n);
         self.bytes.set(total);
-        if total > self.limits.max_value_bytes {
+        if total > self.bytes_limit.get() {
             return Err(self.value_limit(span));
         }
         Ok(())
@@ -664,27 +672,31 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Runs `f` (the computation of a file-level local) with a step and work
-    /// budget of its own. The local is computed once for every target of the
+    /// Runs `f` (the computation of a file-level local) with a step, work
+    /// and value-bytes budget of its own. The local is computed once for every target of the
     /// file (an index over the whole plan, say), so it is not charged to the
     /// target that happens to read it first, and its budget grows with the
-    /// plan; still bounded, and the error names the local. The values it
-    /// builds count towards this evaluation's value bytes as before.
+    /// plan; still bounded, and the error names the local. Its value is kept
+    /// for the whole run, so the memory it holds is bounded by that budget.
     fn with_file_local_budget<T>(&self, name: &'a str, f: impl FnOnce() -> T) -> T {
         let n = self.scope.source.instance_count();
         let saved = (
             self.steps.replace(0),
             self.work.replace(0),
+            self.bytes.replace(0),
             self.step_limit.replace(budget::file_local_steps(self.limits.max_steps, n)),
             self.work_limit.replace(budget::file_local_work(self.limits.max_work, n)),
+            self.bytes_limit.replace(budget::file_local_bytes(self.limits.max_value_bytes, n)),
             self.budget_of.replace(Some(name)),
         );
         let out = f();
         self.steps.set(saved.0);
         self.work.set(saved.1);
-        self.step_limit.set(saved.2);
-        self.work_limit.set(saved.3);
-        self.budget_of.set(saved.4);
+        self.bytes.set(saved.2);
+        self.step_limit.set(saved.3);
+        self.work_limit.set(saved.4);
+        self.bytes_limit.set(saved.5);
+        self.budget_of.set(saved.6);
         out
     }
 
