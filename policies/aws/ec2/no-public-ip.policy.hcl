@@ -140,7 +140,7 @@ resource_policy "aws_subnet" "subnet_map_public_ip" {
   enforcement_level = "advisory"
 
   enforce {
-    condition     = attrs.map_public_ip_on_launch != true
+    condition     = core::valuetostring(attrs.map_public_ip_on_launch) == "(unknown)" ? tfgate::unknown("${meta.address}: map_public_ip_on_launch is known only after apply, so whether instances launched in the subnet get a public IPv4 address cannot be decided at plan time.") : attrs.map_public_ip_on_launch != true
     error_message = "${meta.address}: map_public_ip_on_launch is true, so every instance launched in subnet ${attrs.cidr_block} gets a public IPv4 address; set it to false unless the subnet is meant for internet-facing instances."
   }
 }
