@@ -731,6 +731,10 @@ impl<'p, 'a> PlanResources<'p, 'a> {
 }
 
 impl ResourceSource for PlanResources<'_, '_> {
+    fn instance_count(&self) -> u64 {
+        self.by_address.len() as u64
+    }
+
     fn resources(&self, resource_type: &str) -> Vec<Value> {
         self.resource_list(resource_type).values().to_vec()
     }

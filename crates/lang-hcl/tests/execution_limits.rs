@@ -491,3 +491,97 @@ fn reading_part_of_a_large_local_counts_the_part() {
     );
     stops_with_limits(&f, tight, EvalErrorKind::ValueLimit, VALUE_LIMIT);
 }
+
+/// No resources, but a plan of `n` resource instances as far as budgets go.
+struct PlanOfSize(u64);
+
+impl tfgate_lang_hcl::eval::ResourceSource for PlanOfSize {
+    fn resources(&self, _resource_type: &str) -> Vec<Value> {
+        Vec::new()
+    }
+    fn instance_count(&self) -> u64 {
+        self.0
+    }
+}
+
+fn evaluate_on_plan_of(f: &PolicyFile, limits: Limits, instances: u64) -> Result<Value, EvalError> {
+    let source = PlanOfSize(instances);
+    let ev = Evaluator::new(f, &BTreeMap::new(), &source, limits).expect("inputs");
+    let target = Target {
+        kind: TargetKind::Resource,
+        name: "aws_instance".into(),
+        attrs: Value::object_from([("id", Value::string("i-1"))]),
+        prior_attrs: Value::null(),
+        meta: Value::object_from([("address", Value::string("aws_instance.x"))]),
+        actions: vec!["create".into()],
+    };
+    match ev.evaluate(&f.policies[0], &target) {
+        PolicyOutcome::Evaluated { results, .. } => match &results[0].error {
+            Some(e) => Err(e.clone()),
+            None => Ok(Value::bool(results[0].status == Status::Pass)),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_file_level_local_has_a_budget_of_its_own_that_grows_with_the_plan() {
+    // About 30,000 steps: beyond the 20,000 of one evaluation, within
+    // 20,000 + 100 per instance on a plan of 1,000 instances.
+    let limits = Limits { max_steps: 20_000, ..Limits::default() };
+    let index = "[for i in range(1000) : [for j in range(10) : j]]";
+    let f = policy(&format!("  index = {index}"), "length(local.index) > 0");
+    assert_eq!(evaluate_on_plan_of(&f, limits, 1_000), Ok(Value::bool(true)));
+    // The target is not charged for it: the condition may take most of its
+    // own budget besides (about 15,000 steps).
+    let f = policy(
+        &format!("  index = {index}"),
+        "length(local.index) + length([for i in range(1000) : [for j in range(5) : j]]) > 0",
+    );
+    assert_eq!(evaluate_on_plan_of(&f, limits, 1_000), Ok(Value::bool(true)));
+    // On a small plan the same local is beyond its budget: still an error
+    // (fail closed), naming the local and the limit.
+    let e = evaluate_on_plan_of(&f, limits, 10).expect_err("beyond the budget of a small plan");
+    assert_eq!(e.kind, EvalErrorKind::StepLimit, "{}", e.message);
+    assert!(
+        e.message.contains("the file-level local value \"index\" took more than 21000 steps")
+            && e.message.contains("the step limit of 20000 plus 100 per resource instance in the plan"),
+        "{}",
+        e.message
+    );
+    // And the grown budget is bounded: a local beyond it stops.
+    let f = policy("  index = [for i in range(1000) : [for j in range(200) : j]]", "length(local.index) > 0");
+    let e = evaluate_on_plan_of(&f, limits, 1_000).expect_err("beyond the grown budget");
+    assert_eq!(e.kind, EvalErrorKind::StepLimit, "{}", e.message);
+    assert!(e.message.contains("\"index\" took more than 120000 steps"), "{}", e.message);
+}
+
+#[test]
+fn a_file_level_local_has_a_work_budget_of_its_own() {
+    // A regular expression over 400 bytes, a thousand times: 400,000 units.
+    let limits = Limits { max_work: 200_000, ..Limits::default() };
+    let local = "  words = [for i in range(1000) : length(regexall(\"x\", format(\"%0400d\", i)))]";
+    let f = policy(local, "length(local.words) > 0");
+    let e = evaluate_on_plan_of(&f, limits, 0).expect_err("beyond the work budget");
+    assert_eq!(e.kind, EvalErrorKind::WorkLimit, "{}", e.message);
+    assert!(e.message.contains("file-level local value \"words\""), "{}", e.message);
+    assert_eq!(evaluate_on_plan_of(&f, limits, 10_000), Ok(Value::bool(true)));
+}
+
+#[test]
+fn a_file_level_local_has_a_value_budget_of_its_own() {
+    // Two locals of about 600 KB each: together beyond the 1 MB of one
+    // evaluation, each within its own budget. (In objects, which a reference
+    // shares rather than copies.)
+    let limits = Limits { max_value_bytes: 1 << 20, ..Limits::default() };
+    let local = |name: &str| format!("  {name} = {{ v = [for i in range(1000) : format(\"%0500d\", i)] }}");
+    let f = policy(&format!("{}\n{}", local("a"), local("b")), "length(local.a.v[999]) + length(local.b.v[999]) > 0");
+    assert_eq!(evaluate_on_plan_of(&f, limits, 0), Ok(Value::bool(true)));
+    // One local beyond its budget stops, naming the local and the budget.
+    let f = policy("  big = { v = [for i in range(1000) : format(\"%02000d\", i)] }", "length(local.big.v[999]) > 0");
+    let e = evaluate_on_plan_of(&f, limits, 0).expect_err("beyond the value budget");
+    assert_eq!(e.kind, EvalErrorKind::ValueLimit, "{}", e.message);
+    assert!(e.message.contains("file-level local value \"big\" built more than 1048576 bytes"), "{}", e.message);
+    // A larger plan grows the budget: 1 MB + 4 KiB x 1,000.
+    assert_eq!(evaluate_on_plan_of(&f, limits, 1_000), Ok(Value::bool(true)));
+}

@@ -79,18 +79,21 @@ resource_policy "aws_instance" "instance_monitoring" {
     # decides at launch: known only after apply, like the id.
     inherited_on  = !local.uses_template ? false : (core::length(local.templates) > 0 ? local.template_on : core::try(attrs.id, "") == "(decided at launch)")
 
-    sets_known   = core::valuetostring(local.sets_it) != "(unknown)"
-    verdict_text = core::valuetostring(local.sets_it ? local.setting == true : local.inherited_on)
+    on      = local.sets_it ? local.setting == true : local.inherited_on
+    decided = core::valuetostring(local.on) != "(unknown)"
 
-    template_names  = core::join(", ", [for t in local.templates : t.address])
-    unset_message   = !local.uses_template ? "monitoring is not set, so the instance gets EC2's default, basic (five-minute) monitoring; set monitoring = true" : (core::length(local.templates) > 0 ? "monitoring is not set and the launch template ${local.template_names} does not enable it; set monitoring = true" : "monitoring is not set and the launch template it refers to is not managed in this plan, so whether detailed monitoring is on is known only after apply")
-    set_message     = local.verdict_text == "(unknown)" ? "monitoring is known only after apply" : "monitoring is false: the instance has basic (five-minute) monitoring; set monitoring = true"
-    message         = !local.sets_known ? "monitoring is known only after apply, and the plan has no configuration for this resource to tell whether it is set" : (local.sets_it ? local.set_message : local.unset_message)
+    template_names = core::join(", ", [for t in local.templates : t.address])
+    fail_message   = local.sets_it ? "monitoring is false: the instance has basic (five-minute) monitoring; set monitoring = true" : (!local.uses_template ? "monitoring is not set, so the instance gets EC2's default, basic (five-minute) monitoring; set monitoring = true" : (core::length(local.templates) > 0 ? "monitoring is not set and the launch template ${local.template_names} does not enable it; set monitoring = true" : "monitoring is not set and the launch template it refers to is not managed in this plan; set monitoring = true"))
+    # What is not known, when the plan cannot decide.
+    unknown_message = (core::valuetostring(local.sets_it) == "(unknown)" ? "monitoring is known only after apply, and the plan has no configuration for this resource to tell whether it is set"
+      : local.sets_it ? "monitoring is known only after apply"
+      : core::length(local.templates) > 0 ? "monitoring is not set, and monitoring[0].enabled of the launch template ${local.template_names} is known only after apply"
+    : "monitoring is not set and the launch template it refers to is not managed in this plan, so whether detailed monitoring is on is known only after apply")
   }
 
   enforce {
-    condition     = local.sets_it ? local.setting == true : local.inherited_on
-    error_message = "${meta.address}: ${local.message}."
+    condition     = local.decided ? local.on : tfgate::unknown("${meta.address}: ${local.unknown_message}.")
+    error_message = "${meta.address}: ${local.fail_message}."
   }
 }
 
@@ -102,8 +105,8 @@ resource_policy "aws_launch_template" "launch_template_monitoring" {
   }
 
   enforce {
-    condition     = local.enabled == true
-    error_message = "${meta.address}: %{ if core::valuetostring(local.enabled) == "(unknown)" }monitoring[0].enabled is known only after apply%{ else }monitoring[0].enabled is ${local.enabled == null ? "not set" : core::jsonencode(local.enabled)}: instances launched from this template get basic (five-minute) monitoring; add monitoring { enabled = true }%{ endif }."
+    condition     = core::valuetostring(local.enabled) == "(unknown)" ? tfgate::unknown("${meta.address}: monitoring[0].enabled is known only after apply.") : local.enabled == true
+    error_message = "${meta.address}: monitoring[0].enabled is ${local.enabled == null ? "not set" : core::jsonencode(local.enabled)}: instances launched from this template get basic (five-minute) monitoring; add monitoring { enabled = true }."
   }
 }
 
@@ -115,7 +118,7 @@ resource_policy "aws_launch_configuration" "launch_configuration_monitoring" {
   }
 
   enforce {
-    condition     = local.enabled != false
-    error_message = "${meta.address}: %{ if core::valuetostring(local.enabled) == "(unknown)" }enable_monitoring is known only after apply%{ else }enable_monitoring is false: instances launched from this configuration get basic (five-minute) monitoring; set enable_monitoring = true%{ endif }."
+    condition     = core::valuetostring(local.enabled) == "(unknown)" ? tfgate::unknown("${meta.address}: enable_monitoring is known only after apply.") : local.enabled != false
+    error_message = "${meta.address}: enable_monitoring is false: instances launched from this configuration get basic (five-minute) monitoring; set enable_monitoring = true."
   }
 }

@@ -178,10 +178,12 @@ resource_policy "aws_instance" "instance_role_not_admin" {
       [for j, g in local.grants : g.admin && local.targets_role[i][j]],
       [for r in local.roles[i] : local.role_admin[r]],
     ))]
-    # A role is resolved when found by reference, or named by a known value.
+    # A role is resolved when found by reference, or named by a known value. A profile whose
+    # role is null grants nothing (TFG-EC2-042 reports it as not needed).
     resolved = [for i, c in local.chains : core::length(local.roles[i]) > 0 || c.role_name != null]
+    no_role  = [for i, c in local.chains : core::length(c.role_refs) == 0 && c.role_name == null]
 
-    ok = !local.has_profile || ((core::length(local.profiles) > 0 || local.named) && core::alltrue([for i, c in local.chains : !local.admin[i] && local.resolved[i]]))
+    ok = !local.has_profile || ((core::length(local.profiles) > 0 || local.named) && core::alltrue([for i, c in local.chains : !local.admin[i] && (local.resolved[i] || local.no_role[i])]))
 
     # Message parts: what grants administrator access, or what is known only after apply.
     admin_grants  = core::flatten([for i, c in local.chains : [for j, g in local.grants : g.address if g.admin && local.targets_role[i][j]]])

@@ -76,3 +76,24 @@ resource "aws_instance" "no_profile" {
   attrs = { iam_instance_profile = null }
   meta  = { address = "aws_instance.no_profile", configured = ["ami"] }
 }
+
+# A profile without a role grants nothing (TFG-EC2-042 reports it as not needed): it once
+# failed as "has administrator access".
+resource "aws_iam_instance_profile" "empty" {
+  attrs = { name = "empty", role = null }
+  meta  = { address = "aws_iam_instance_profile.empty" }
+}
+
+resource "aws_instance" "empty_profile_box" {
+  attrs = { iam_instance_profile = "empty" }
+  meta = {
+    address    = "aws_instance.empty_profile_box"
+    configured = ["ami", "iam_instance_profile"]
+    references = { "iam_instance_profile" = ["aws_iam_instance_profile.empty"] }
+  }
+}
+
+resource "aws_instance" "empty_profile_box_by_name" {
+  attrs = { iam_instance_profile = "empty" }
+  meta  = { address = "aws_instance.empty_profile_box_by_name", configured = ["ami", "iam_instance_profile"] }
+}

@@ -87,9 +87,17 @@ policy {
 resource_policy "aws_instance" "instance_public_ip" {
   enforcement_level = "mandatory"
 
+  locals {
+    # valuetostring shows a value known only after apply as "(unknown)".
+    setting = core::try(attrs.associate_public_ip_address, null)
+    pending = core::valuetostring(local.setting) == "(unknown)"
+
+    pending_reason = "${meta.address}: associate_public_ip_address is known only after apply (left unset, the subnet's map_public_ip_on_launch decides at launch), so whether the instance gets a public IPv4 address cannot be decided at plan time."
+  }
+
   enforce {
-    condition     = core::try(attrs.associate_public_ip_address, null) != true
-    error_message = "${meta.address}: associate_public_ip_address is ${core::jsonencode(core::try(attrs.associate_public_ip_address, null))}; set it to false and reach the instance through a load balancer, Session Manager or a VPN."
+    condition     = local.pending ? tfgate::unknown(local.pending_reason) : local.setting != true
+    error_message = "${meta.address}: associate_public_ip_address is true; set it to false and reach the instance through a load balancer, Session Manager or a VPN."
   }
 }
 
@@ -123,8 +131,8 @@ resource_policy "aws_launch_configuration" "launch_configuration_public_ip" {
   }
 
   enforce {
-    condition     = !local.public
-    error_message = "${meta.address}: ${local.pending ? local.pending_message : local.public_message}."
+    condition     = local.pending ? tfgate::unknown("${meta.address}: ${local.pending_message}.") : !local.public
+    error_message = "${meta.address}: ${local.public_message}."
   }
 }
 
@@ -132,7 +140,7 @@ resource_policy "aws_subnet" "subnet_map_public_ip" {
   enforcement_level = "advisory"
 
   enforce {
-    condition     = attrs.map_public_ip_on_launch != true
+    condition     = core::valuetostring(attrs.map_public_ip_on_launch) == "(unknown)" ? tfgate::unknown("${meta.address}: map_public_ip_on_launch is known only after apply, so whether instances launched in the subnet get a public IPv4 address cannot be decided at plan time.") : attrs.map_public_ip_on_launch != true
     error_message = "${meta.address}: map_public_ip_on_launch is true, so every instance launched in subnet ${attrs.cidr_block} gets a public IPv4 address; set it to false unless the subnet is meant for internet-facing instances."
   }
 }

@@ -267,6 +267,7 @@ fn unnamed_unknowns(path: &Path, name: &str) -> Vec<String> {
         "TFG-EC2-022",
         "TFG-EC2-023",
         "TFG-EC2-024",
+        "TFG-EC2-032",
         "TFG-EC2-040",
         "TFG-EC2-041",
         "TFG-EC2-050",

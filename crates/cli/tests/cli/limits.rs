@@ -38,8 +38,10 @@ fn a_runaway_policy_is_stopped_with_a_clear_error() {
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("value size limit exceeded"), "{text}");
     assert!(text.contains("--max-value-bytes"), "{text}");
-    // Where in the policy it stopped: file:line:col.
-    assert!(text.contains("doubling.policy.hcl:26:24"), "{text}");
+    // Where in the policy it stopped (file:line:col), and which file-level
+    // local: each has a budget of its own that grows with the plan.
+    assert!(text.contains("doubling.policy.hcl:28:24"), "{text}");
+    assert!(text.contains("the file-level local value \"l26\""), "{text}");
 }
 
 #[test]
@@ -52,8 +54,9 @@ fn limit_flags_raise_and_lower_the_limits_of_check() {
     let out = tfgate(&["check", &plan(), "--policy", &policy, "--max-value-bytes", "4096"]).output().unwrap();
     let text = output_of(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
-    assert!(text.contains("more than 4096 bytes"), "{text}");
-    let out = tfgate(&["check", &plan(), "--policy", &policy, "--max-steps", "20"]).output().unwrap();
+    // A file-level local's own budget: the limit plus 4 KiB per instance of the plan.
+    assert!(text.contains("the value size limit of 4096 plus 4096 per resource instance"), "{text}");
+    let out = tfgate(&["check", &plan(), "--policy", &policy, "--max-steps", "1"]).output().unwrap();
     let text = output_of(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("step limit exceeded"), "{text}");

@@ -94,6 +94,39 @@ pub(crate) fn bytes_left() -> u64 {
     LENT.with(Cell::get).bytes_left
 }
 
+/// The steps a file-level local may take per resource instance in the plan,
+/// beyond the evaluation's step limit. An index over the plan (one entry per
+/// attaching resource, each following its references, as TFG-EC2-015 and
+/// 016 build) takes a few dozen steps per instance of the types it reads;
+/// 100 per instance of any type leaves room for that and still stops a
+/// runaway.
+pub const FILE_LOCAL_STEPS_PER_INSTANCE: u64 = 100;
+
+/// The same for function work (about one unit per byte scanned).
+pub const FILE_LOCAL_WORK_PER_INSTANCE: u64 = 2_000;
+
+/// The same for value bytes: an index over the plan holds a few small
+/// values per instance (addresses, ids, argument texts).
+pub const FILE_LOCAL_BYTES_PER_INSTANCE: u64 = 4 << 10;
+
+/// The value-bytes budget of one file-level local on a plan of `instances`
+/// resource instances.
+pub(crate) fn file_local_bytes(max_value_bytes: u64, instances: u64) -> u64 {
+    max_value_bytes.saturating_add(instances.saturating_mul(FILE_LOCAL_BYTES_PER_INSTANCE))
+}
+
+/// The step budget of one file-level local on a plan of `instances`
+/// resource instances.
+pub(crate) fn file_local_steps(max_steps: u64, instances: u64) -> u64 {
+    max_steps.saturating_add(instances.saturating_mul(FILE_LOCAL_STEPS_PER_INSTANCE))
+}
+
+/// The work budget of one file-level local on a plan of `instances`
+/// resource instances.
+pub(crate) fn file_local_work(max_work: u64, instances: u64) -> u64 {
+    max_work.saturating_add(instances.saturating_mul(FILE_LOCAL_WORK_PER_INSTANCE))
+}
+
 /// Work units of one comparison of two values (`==` on elements): several
 /// times the cost of scanning a byte, which is one unit.
 pub(crate) const COMPARISON: u64 = 8;

@@ -184,6 +184,12 @@ pub trait ResourceSource {
     fn data_sources(&self, _data_type: &str) -> Arc<Vec<Value>> {
         Arc::new(Vec::new())
     }
+
+    /// How many resource instances the plan holds: a file-level local
+    /// gets a budget that grows with it (see [`budget::file_local_steps`]).
+    fn instance_count(&self) -> u64 {
+        0
+    }
 }
 
 /// A source with no resources at all.
@@ -229,6 +235,13 @@ pub(crate) struct Ctx<'a> {
     bytes: Cell<u64>,
     /// Function work so far.
     work: Cell<u64>,
+    /// The step, work and value-bytes limits in force: the evaluation's, or those of the
+    /// file-level local being computed ([`Ctx::local`]), whose name is in
+    /// `budget_of`.
+    step_limit: Cell<u64>,
+    work_limit: Cell<u64>,
+    bytes_limit: Cell<u64>,
+    budget_of: Cell<Option<&'a str>>,
     /// `for` variables in scope; names inline (no allocation per iteration).
     vars: RefCell<Vec<(tfgate_plan::Key, Value)>>,
     /// Block locals computed in this run, by definition: a handful, so a
@@ -252,6 +265,10 @@ impl<'a> Ctx<'a> {
             depth: Cell::new(0),
             bytes: Cell::new(0),
             work: Cell::new(0),
+            step_limit: Cell::new(limits.max_steps),
+            work_limit: Cell::new(limits.max_work),
+            bytes_limit: Cell::new(limits.max_value_bytes),
+            budget_of: Cell::new(None),
             vars: RefCell::new(Vec::new()),
             block_cache: RefCell::new(Vec::new()),
             in_progress: RefCell::new(Vec::new()),
@@ -280,45 +297,63 @@ impl<'a> Ctx<'a> {
     fn steps(&self, count: u64, span: Span) -> Result<(), EvalError> {
         let n = self.steps.get().saturating_add(count);
         self.steps.set(n);
-        if n > self.limits.max_steps {
-            return Err(EvalError {
-                kind: EvalErrorKind::StepLimit,
-                message: format!(
+        if n > self.step_limit.get() {
+            let message = match self.budget_of.get() {
+                Some(name) => format!(
+                    "Evaluation step limit exceeded: the file-level local value \"{name}\" took more than {} steps \
+                     (its own budget: the step limit of {} plus {} per resource instance in the plan); \
+                     simplify it or raise the limit",
+                    self.step_limit.get(),
+                    self.limits.max_steps,
+                    budget::FILE_LOCAL_STEPS_PER_INSTANCE
+                ),
+                None => format!(
                     "Evaluation step limit exceeded: the policy took more than {} steps; \
                      simplify nested for expressions or raise the limit",
                     self.limits.max_steps
                 ),
-                span,
-                sensitive: false,
-            });
+            };
+            return Err(EvalError { kind: EvalErrorKind::StepLimit, message, span, sensitive: false });
         }
         Ok(())
     }
 
     fn value_limit(&self, span: Span) -> EvalError {
-        EvalError {
-            kind: EvalErrorKind::ValueLimit,
-            message: format!(
+        let message = match self.budget_of.get() {
+            Some(name) => format!(
+                "Evaluation value size limit exceeded: the file-level local value \"{name}\" built more than {} bytes \
+                 of values (its own budget: the value size limit of {} plus {} per resource instance in the plan); \
+                 simplify it or raise the limit (--max-value-bytes)",
+                self.bytes_limit.get(),
+                self.limits.max_value_bytes,
+                budget::FILE_LOCAL_BYTES_PER_INSTANCE
+            ),
+            None => format!(
                 "Evaluation value size limit exceeded: the policy built more than {} bytes of values \
                  (strings, list elements, object entries); simplify it or raise the limit (--max-value-bytes)",
                 self.limits.max_value_bytes
             ),
-            span,
-            sensitive: false,
-        }
+        };
+        EvalError { kind: EvalErrorKind::ValueLimit, message, span, sensitive: false }
     }
 
     fn work_limit(&self, span: Span) -> EvalError {
-        EvalError {
-            kind: EvalErrorKind::WorkLimit,
-            message: format!(
+        let message = match self.budget_of.get() {
+            Some(name) => format!(
+                "Evaluation work limit exceeded: the function calls of the file-level local value \"{name}\" did more \
+                 than {} units of work (its own budget: the work limit of {} plus {} per resource instance in the \
+                 plan); simplify it or raise the limit (--max-work)",
+                self.work_limit.get(),
+                self.limits.max_work,
+                budget::FILE_LOCAL_WORK_PER_INSTANCE
+            ),
+            None => format!(
                 "Evaluation work limit exceeded: the policy's function calls did more than {} units of work \
                  (regular expressions, set operations, sorting); simplify it or raise the limit (--max-work)",
                 self.limits.max_work
             ),
-            span,
-            sensitive: false,
-        }
+        };
+        EvalError { kind: EvalErrorKind::WorkLimit, message, span, sensitive: false }
     }
 
     fn depth_limit(&self, span: Span, what: &str) -> EvalError {
@@ -326,14 +361,14 @@ impl<'a> Ctx<'a> {
     }
 
     fn bytes_left(&self) -> u64 {
-        self.limits.max_value_bytes.saturating_sub(self.bytes.get())
+        self.bytes_limit.get().saturating_sub(self.bytes.get())
     }
 
     /// Counts `n` bytes of a value about to be built.
     fn charge_bytes(&self, n: u64, span: Span) -> Result<(), EvalError> {
         let total = self.bytes.get().saturating_add(n);
         self.bytes.set(total);
-        if total > self.limits.max_value_bytes {
+        if total > self.bytes_limit.get() {
             return Err(self.value_limit(span));
         }
         Ok(())
@@ -360,7 +395,7 @@ impl<'a> Ctx<'a> {
     fn charge_work(&self, n: u64, span: Span) -> Result<(), EvalError> {
         let total = self.work.get().saturating_add(n);
         self.work.set(total);
-        if total > self.limits.max_work {
+        if total > self.work_limit.get() {
             return Err(self.work_limit(span));
         }
         Ok(())
@@ -527,7 +562,7 @@ impl<'a> Ctx<'a> {
     fn charge_plan_copy(&self, v: &Value, span: Span) -> Result<(), EvalError> {
         let n = match &v.kind {
             Kind::List(_) | Kind::Object(_) => {
-                let left = self.limits.max_work.saturating_sub(self.work.get());
+                let left = self.work_limit.get().saturating_sub(self.work.get());
                 match budget::measure(v, left) {
                     Ok(n) => n,
                     Err(budget::TooBig::Size) => return Err(self.work_limit(span)),
@@ -616,7 +651,8 @@ impl<'a> Ctx<'a> {
             self.block_cache.borrow_mut().push((id, r.clone(), reasons));
             return r;
         }
-        let Some(def) = self.scope.file_locals.get(name) else {
+        let file_locals: &'a BTreeMap<String, LocalDef> = self.scope.file_locals;
+        let Some(def) = file_locals.get(name) else {
             return Err(EvalError::new(span, format!("Reference to undeclared local value \"{name}\"")));
         };
         match self.scope.file_cache.and_then(|c| c.get(name)) {
@@ -624,7 +660,7 @@ impl<'a> Ctx<'a> {
                 let mut fresh = false;
                 let (r, reasons) = cell.get_or_init(|| {
                     fresh = true;
-                    self.eval_local_with_reasons(def, span)
+                    self.with_file_local_budget(&def.name, || self.eval_local_with_reasons(def, span))
                 });
                 // A fresh evaluation has recorded its reasons already.
                 if !fresh {
@@ -634,6 +670,34 @@ impl<'a> Ctx<'a> {
             }
             None => self.eval_local(def, span),
         }
+    }
+
+    /// Runs `f` (the computation of a file-level local) with a step, work
+    /// and value-bytes budget of its own. The local is computed once for every target of the
+    /// file (an index over the whole plan, say), so it is not charged to the
+    /// target that happens to read it first, and its budget grows with the
+    /// plan; still bounded, and the error names the local. Its value is kept
+    /// for the whole run, so the memory it holds is bounded by that budget.
+    fn with_file_local_budget<T>(&self, name: &'a str, f: impl FnOnce() -> T) -> T {
+        let n = self.scope.source.instance_count();
+        let saved = (
+            self.steps.replace(0),
+            self.work.replace(0),
+            self.bytes.replace(0),
+            self.step_limit.replace(budget::file_local_steps(self.limits.max_steps, n)),
+            self.work_limit.replace(budget::file_local_work(self.limits.max_work, n)),
+            self.bytes_limit.replace(budget::file_local_bytes(self.limits.max_value_bytes, n)),
+            self.budget_of.replace(Some(name)),
+        );
+        let out = f();
+        self.steps.set(saved.0);
+        self.work.set(saved.1);
+        self.bytes.set(saved.2);
+        self.step_limit.set(saved.3);
+        self.work_limit.set(saved.4);
+        self.bytes_limit.set(saved.5);
+        self.budget_of.set(saved.6);
+        out
     }
 
     /// Evaluates a local for a cache: its value, and the `tfgate::unknown`
@@ -1032,7 +1096,7 @@ impl<'a> Ctx<'a> {
             ));
         }
         let marked = args.iter().any(Value::contains_sensitive);
-        let work_left = self.limits.max_work.saturating_sub(self.work.get());
+        let work_left = self.work_limit.get().saturating_sub(self.work.get());
         let (result, used) = budget::lend(self.bytes_left(), work_left, || (func.call)(&args));
         self.charge_work(used.work, span)?;
         match used.exhausted {

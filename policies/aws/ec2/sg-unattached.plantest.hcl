@@ -1,0 +1,28 @@
+# TFG-EC2-015 over policies/testdata/security-group-attachments.json and
+# security-groups-unnamed.json (see policies/testdata/README.md).
+
+plan_test "groups and what attaches them" {
+  plan    = "../../testdata/security-group-attachments.json"
+  fail    = ["aws_security_group.orphan", "aws_security_group.source_only"]
+  unknown = ["aws_security_group.existing"]
+  pass = [
+    "aws_security_group.web", "aws_security_group.db", "aws_security_group.lambda", "aws_security_group.lt",
+    "aws_security_group.shared", "aws_security_group.tagged", "aws_security_group.pending", "aws_security_group.existing_by_id",
+  ]
+}
+
+# An instance's groups come from a local value: any group could be among them.
+plan_test "groups the plan does not name" {
+  plan    = "../../testdata/security-groups-unnamed.json"
+  fail    = []
+  unknown = ["aws_security_group.orphan"]
+  pass    = []
+}
+
+# Without a configuration section, references cannot be followed.
+plan_test "no configuration" {
+  plan    = "../../testdata/no-configuration.json"
+  fail    = []
+  unknown = ["aws_security_group.open_ssh", "aws_security_group.computed"]
+  pass    = []
+}
