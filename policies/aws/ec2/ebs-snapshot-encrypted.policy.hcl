@@ -64,7 +64,10 @@ policy {
       variable, a data source), nothing in the plan shows whether it is encrypted: the
       verdict is unknown unless the resource's own values decide. A volume whose `encrypted`
       is known only after apply gives unknown, and so does an account default whose
-      `enabled` is.
+      `enabled` is. `volume_id = aws_ebs_volume.data[each.key].id` is recorded in the plan as a
+      reference to the whole `count`/`for_each` block: when its instances agree the verdict
+      follows them; when some are encrypted and some not, the plan does not say which one the
+      snapshot copies, and the verdict is unknown (never a fail caused by a sibling volume).
     EOT
 
     references = [
@@ -90,22 +93,31 @@ resource_policy "aws_ebs_snapshot" "snapshot_encrypted" {
     volume_in_plan = core::length(local.volumes) > 0
     # A volume is encrypted when it says so, or when this plan creates it on a provider
     # configuration that encrypts new volumes by default.
-    volumes_encrypted = core::alltrue([for v in local.volumes : v.attrs.encrypted == true || (core::contains(["create", "replace"], v.meta.operation) && core::contains(local.encrypting_providers, v.meta.provider_config_key))])
+    volume_flags = [for v in local.volumes : v.attrs.encrypted == true || (core::contains(["create", "replace"], v.meta.operation) && core::contains(local.encrypting_providers, v.meta.provider_config_key))]
+    all_encrypted  = core::alltrue(local.volume_flags)
+    none_encrypted = !core::anytrue(local.volume_flags)
+    # `volume_id = aws_ebs_volume.data[each.key].id` is recorded in the plan as a reference to
+    # the whole block: the snapshot's volume is one of its instances, the plan does not say which.
+    # Instances that all agree decide; instances that disagree cannot (never a fail by a sibling).
+    volumes_agree = local.all_encrypted || local.none_encrypted
     # A snapshot's own `encrypted` is computed: known for an existing snapshot only.
     own_known         = !core::contains(["(unknown)", "(null)"], core::try(core::valuetostring(attrs.encrypted), "(unknown)"))
     own_encrypted     = core::try(attrs.encrypted, null) == true
 
-    volumes_pending  = core::valuetostring(local.volumes_encrypted) == "(unknown)"
+    volumes_pending  = core::valuetostring(local.all_encrypted) == "(unknown)"
 
     volume_names    = core::join(", ", [for v in local.volumes : v.address])
-    plain_message   = "the snapshot copies ${local.volume_names}, which is not encrypted and not covered by EBS encryption by default in this plan, so the snapshot is not encrypted; encrypt the volume"
+    copies          = core::length(local.volumes) > 1 ? "one of ${local.volume_names}, none of which is encrypted or covered" : "${local.volume_names}, which is not encrypted and not covered"
+    plain_message   = "the snapshot copies ${local.copies} by EBS encryption by default in this plan, so the snapshot is not encrypted; encrypt the volume"
     pending_message = "whether ${local.volume_names} is encrypted (its encrypted, or EBS encryption by default) is known only after apply"
     outside_message = !local.own_known ? "volume_id refers to no aws_ebs_volume in this plan, so whether the snapshot is encrypted is known only after apply" : "the snapshot is not encrypted"
     message         = (local.volume_in_plan && !local.own_known) ? (local.volumes_pending ? local.pending_message : local.plain_message) : local.outside_message
+    which_reason    = "${meta.address}: volume_id is known only after apply and refers to one of ${core::length(local.volumes)} instances of one aws_ebs_volume block (${core::length([for f in local.volume_flags : f if f])} encrypted, ${core::length([for f in local.volume_flags : f if !f])} not); the plan does not say which one this snapshot copies."
+    by_volumes      = local.volumes_agree ? local.all_encrypted : tfgate::unknown(local.which_reason)
   }
 
   enforce {
-    condition     = local.own_known ? local.own_encrypted : (local.volume_in_plan ? local.volumes_encrypted : local.own_encrypted)
+    condition     = local.own_known ? local.own_encrypted : (local.volume_in_plan ? local.by_volumes : local.own_encrypted)
     error_message = "${meta.address}: ${local.message}."
   }
 }
