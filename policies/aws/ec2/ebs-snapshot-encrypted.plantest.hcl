@@ -11,7 +11,7 @@ plan_test "snapshots take their volume's encryption" {
 plan_test "snapshot copies" {
   plan    = "../../testdata/ebs-snapshots.json"
   policy  = "snapshot_copy_encrypted"
-  fail    = ["aws_ebs_snapshot_copy.plain_copy"]
-  unknown = ["aws_ebs_snapshot_copy.copy_outside"]
+  fail    = ["aws_ebs_snapshot_copy.plain_copy", "aws_ebs_snapshot_copy.copy_of_both_plain"]
+  unknown = ["aws_ebs_snapshot_copy.copy_outside", "aws_ebs_snapshot_copy.copy_of_mixed"]
   pass    = ["aws_ebs_snapshot_copy.encrypted_copy", "aws_ebs_snapshot_copy.copy_of_encrypted", "aws_ebs_snapshot_copy.copy_covered"]
 }

@@ -131,10 +131,16 @@ resource_policy "aws_ebs_snapshot_copy" "snapshot_copy_encrypted" {
     sources         = [for r in tfgate::referenced("source_snapshot_id") : r if r.meta.type == "aws_ebs_snapshot"]
     source_in_plan  = core::length(local.sources) > 0
     # A source snapshot is encrypted when its known `encrypted` says so, else when its volume
-    # in this plan is.
-    sources_encrypted = core::alltrue([for s in local.sources : !core::contains(["(unknown)", "(null)"], core::try(core::valuetostring(s.attrs.encrypted), "(unknown)")) ? s.attrs.encrypted == true : core::anytrue([
+    # in this plan is. A source whose volume_id names a whole count/for_each block has several
+    # candidate volumes: they decide when they agree; when they differ it is unknown, never a
+    # pass because one sibling is encrypted.
+    volume_flags = { for s in local.sources : s.address => [
       for v in tfgate::referenced("volume_id", s.address) : v.attrs.encrypted == true || (core::contains(["create", "replace"], v.meta.operation) && core::contains(local.encrypting_providers, v.meta.provider_config_key))
-    ])])
+    ] }
+    which_reason = { for s in local.sources : s.address => "${meta.address}: whether the source snapshot ${s.address} is encrypted is known only after apply: its volume_id refers to instances of one aws_ebs_volume block that differ in encryption, and the plan does not say which one it copies" }
+    sources_encrypted = core::alltrue([for s in local.sources : !core::contains(["(unknown)", "(null)"], core::try(core::valuetostring(s.attrs.encrypted), "(unknown)")) ? s.attrs.encrypted == true : (
+      core::length(local.volume_flags[s.address]) == 0 ? false : core::alltrue(local.volume_flags[s.address]) ? true : !core::anytrue(local.volume_flags[s.address]) ? false : tfgate::unknown(local.which_reason[s.address])
+    )])
 
     # Outside the plan, the source decides at apply: unknown for a new copy, like its id; an
     # existing copy's state shows whether it is encrypted.
