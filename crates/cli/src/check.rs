@@ -12,7 +12,7 @@ use clap::Args;
 use rayon::prelude::*;
 use tfgate_core::UnknownMode;
 use tfgate_engine::{apply_overrides, decide, Engine, Evaluation, Overrides, PlanInput, PolicyLanguage};
-use tfgate_lang_hcl::identity;
+use tfgate_lang_hcl::{resolve_config_with, ExternalPolicy};
 use tfgate_lang_hcl::HttpAccess;
 use tfgate_lang_hcl::{CheckOptions, TfeContext};
 use tfgate_lang_hcl::{Config, HttpSettings, PolicySetSource};
@@ -214,17 +214,17 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
     let unknown = args.unknown.or(config.unknown).unwrap_or_default();
     // Every id the user wrote names policy blocks of this set, or the run stops.
     // A waiver may also name a Sentinel policy, except a hard-mandatory one.
-    let external: Vec<identity::ExternalPolicy> = sentinel
+    let external: Vec<ExternalPolicy> = sentinel
         .describe()
         .into_iter()
-        .map(|p| identity::ExternalPolicy {
+        .map(|p| ExternalPolicy {
             not_waivable: (p.enforcement_level == EnforcementLevel::Mandatory).then(|| {
                 format!("the Sentinel policy {} is hard-mandatory: it admits no exception, as in Sentinel", p.id)
             }),
             id: p.id.to_string(),
         })
         .collect();
-    let settings = identity::resolve_config_with(&set, &mut config, &external).map_err(config_error)?;
+    let settings = resolve_config_with(&set, &mut config, &external).map_err(config_error)?;
     let options = CheckOptions {
         inputs: settings.inputs,
         levels: settings.levels,

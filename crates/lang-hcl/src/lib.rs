@@ -71,7 +71,7 @@ pub use eval::ResourceList;
 pub use eval::{EvalError, EvalErrorKind, Limits, NoResources, ResourceSource};
 pub use expression::Expression;
 pub use functions::gethttprequest::{HttpAccess, HttpResponse};
-pub use identity::{resolve_config, PolicyIndex};
+pub use identity::{resolve_config, resolve_config_with, ExternalPolicy, PolicyIndex};
 pub use language::HclLanguage;
 pub use model::{EnforcementLevel, Policy, PolicyFile, Severity, TargetKind, TfgateMeta};
 pub use plantest::{load_plan_tests, run_plan_tests_with};
