@@ -12,10 +12,10 @@ use clap::Args;
 use rayon::prelude::*;
 use tfgate_core::UnknownMode;
 use tfgate_engine::{apply_overrides, decide, Engine, Evaluation, Overrides, PlanInput, PolicyLanguage};
-use tfgate_lang_hcl::check::{CheckOptions, TfeContext};
-use tfgate_lang_hcl::config::{self, Config, PolicySetSource};
-use tfgate_lang_hcl::functions::gethttprequest::HttpAccess;
-use tfgate_lang_hcl::identity;
+use tfgate_lang_hcl::{resolve_config_with, ExternalPolicy};
+use tfgate_lang_hcl::HttpAccess;
+use tfgate_lang_hcl::{CheckOptions, TfeContext};
+use tfgate_lang_hcl::{Config, HttpSettings, PolicySetSource};
 use tfgate_lang_hcl::{HclLanguage, Limits};
 use tfgate_report::{
     EnforcementLevel, Format, PlanInfo, RenderOptions, Report, ReportError, RunError, Tool, SCHEMA_VERSION,
@@ -102,7 +102,7 @@ pub struct HttpArgs {
 impl HttpArgs {
     /// The access these flags and the configuration's `http` block give;
     /// `None` when no host is allowed.
-    pub fn access(&self, settings: &config::HttpSettings) -> Result<Option<Arc<HttpAccess>>> {
+    pub fn access(&self, settings: &HttpSettings) -> Result<Option<Arc<HttpAccess>>> {
         let mut hosts = settings.allowed_hosts.clone();
         for h in &self.allow_http_hosts {
             if h.is_empty() || h.contains(['/', '@', ' ']) {
@@ -196,7 +196,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
         anyhow::bail!("--quiet and --verbose cannot be used together: -q shows only what blocks, -v everything");
     }
     let mut config = match args.config.clone().map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? {
-        Some(path) => config::load_config(&path).map_err(config_error)?,
+        Some(path) => tfgate_lang_hcl::load_config(&path).map_err(config_error)?,
         None => Config::default(),
     };
     let sentinel = SentinelLanguage::load(&args.sentinel)?.with_run(args.tfrun.run_info());
@@ -214,17 +214,17 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
     let unknown = args.unknown.or(config.unknown).unwrap_or_default();
     // Every id the user wrote names policy blocks of this set, or the run stops.
     // A waiver may also name a Sentinel policy, except a hard-mandatory one.
-    let external: Vec<identity::ExternalPolicy> = sentinel
+    let external: Vec<ExternalPolicy> = sentinel
         .describe()
         .into_iter()
-        .map(|p| identity::ExternalPolicy {
+        .map(|p| ExternalPolicy {
             not_waivable: (p.enforcement_level == EnforcementLevel::Mandatory).then(|| {
                 format!("the Sentinel policy {} is hard-mandatory: it admits no exception, as in Sentinel", p.id)
             }),
             id: p.id.to_string(),
         })
         .collect();
-    let settings = identity::resolve_config_with(&set, &mut config, &external).map_err(config_error)?;
+    let settings = resolve_config_with(&set, &mut config, &external).map_err(config_error)?;
     let options = CheckOptions {
         inputs: settings.inputs,
         levels: settings.levels,
@@ -380,7 +380,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
         report.errors.extend(output.errors);
     }
     report.overrides = apply_overrides(&overrides, &mut report.findings);
-    report.waivers = config::apply_waivers(&config.waivers, &mut report.findings, &config::today());
+    report.waivers = tfgate_engine::apply_waivers(&config.waivers, &mut report.findings, &tfgate_engine::today());
     report.gate = decide(&mut report.findings, &report.errors, unknown);
 
     let color = style.color.resolve(console.stdout_terminal, console.var_os("NO_COLOR"));

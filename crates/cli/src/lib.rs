@@ -15,6 +15,8 @@
 //! assert!(String::from_utf8(stdout).unwrap().starts_with("tfgate "));
 //! ```
 
+#![deny(missing_docs)]
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
-use tfgate_lang_hcl::check::{describe_policies, CheckOptions};
-use tfgate_lang_hcl::identity::PolicyIndex;
+use tfgate_lang_hcl::PolicyIndex;
+use tfgate_lang_hcl::{describe_policies, CheckOptions};
 use tfgate_lang_hcl::{PolicyFile, PolicySet};
 
 use crate::check::{config_error, load_policy_sets};
@@ -89,13 +89,13 @@ fn load_configured(
     let Some(path) = config.map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? else {
         return Ok((load_policies(console, paths)?, CheckOptions::default()));
     };
-    let mut config = tfgate_lang_hcl::config::load_config(&path).map_err(config_error)?;
+    let mut config = tfgate_lang_hcl::load_config(&path).map_err(config_error)?;
     let set = if paths.is_empty() && !config.policy_sets.is_empty() {
         load_policy_sets(console, &config.policy_sets)?
     } else {
         load_policies(console, paths)?
     };
-    let settings = tfgate_lang_hcl::identity::resolve_config(&set, &mut config).map_err(config_error)?;
+    let settings = tfgate_lang_hcl::resolve_config(&set, &mut config).map_err(config_error)?;
     Ok((set, CheckOptions { inputs: settings.inputs, levels: settings.levels, ..CheckOptions::default() }))
 }
 

@@ -13,12 +13,10 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use tfgate_lang_hcl::functions::gethttprequest::HttpAccess;
-use tfgate_lang_hcl::plantest::{load_plan_tests, run_plan_tests_with};
-use tfgate_lang_hcl::policytest::{
-    load_policy_tests, run_policy_tests_on, run_policy_tests_on_with_http, TestOutcome, TestReport,
-};
+use tfgate_lang_hcl::HttpAccess;
+use tfgate_lang_hcl::{load_plan_tests, run_plan_tests_with};
 use tfgate_lang_hcl::{load_policy_file, load_policy_source, read_source, Limits, PolicyFile, SourceFile};
+use tfgate_lang_hcl::{load_policy_tests, run_policy_tests_on, run_policy_tests_on_with_http, TestOutcome, TestReport};
 
 use crate::plan_input::read_plan_text;
 use crate::policies_input::{policy_error, policy_files, BUILTIN_FILES, BUILTIN_PREFIX};

@@ -29,6 +29,7 @@ pub struct CheckOptions {
     pub inputs: BTreeMap<String, BTreeMap<String, Value>>,
     /// Enforcement level overrides per policy block id ([`policy_id`]).
     pub levels: BTreeMap<String, EnforcementLevel>,
+    /// Bounds on each evaluation (steps, depth, value bytes, work).
     pub limits: Limits,
     /// What `core::gethttprequest` may do; `None`: no requests.
     pub http: Option<Arc<HttpAccess>>,
@@ -43,9 +44,13 @@ pub struct CheckOptions {
 /// block of `tfgate.hcl` set them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TfeContext {
+    /// The workspace's tags (`meta.tfe_workspace.tags`).
     pub workspace_tags: BTreeMap<String, String>,
+    /// The Terraform Stacks stack name (`meta.tfe_stack.stack_name`).
     pub stack_name: String,
+    /// The Stacks deployment name (`meta.tfe_stack.deployment_name`).
     pub deployment_name: String,
+    /// The Stacks deployment group (`meta.tfe_stack.deployment_group`).
     pub deployment_group: String,
 }
 
@@ -77,7 +82,7 @@ pub struct CheckOutput {
 /// The stable id of a policy block: the file's `tfgate { id }` when the file
 /// holds one policy, `ID/NAME` when it holds several, and `FILE/NAME`
 /// (file name without `.policy.hcl`) for files without an id. NAME is the
-/// block's [`block_label`].
+/// block's `block_label`.
 pub fn policy_id(file: &PolicyFile, policy: &Policy) -> String {
     let label = block_label(file, policy);
     match &file.config.tfgate.id {
@@ -433,12 +438,6 @@ fn operation(action: &Action) -> &'static str {
     }
 }
 
-/// `meta` of a resource instance: Terraform policy's keys plus tfgate's
-/// extras, outside HCP Terraform.
-pub fn resource_meta(plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
-    resource_meta_fields(plan, r, &Fields::All, || configured_arguments(plan, r), &TfeContext::default())
-}
-
 /// The arguments each configuration block sets, computed once per block
 /// (instances of a `count` or `for_each` share their configuration).
 struct ConfiguredCache {
@@ -666,6 +665,7 @@ pub struct PlanResources<'p, 'a> {
 type ReferenceKey = (usize, String, Vec<String>);
 
 impl<'p, 'a> PlanResources<'p, 'a> {
+    /// The resources of `plan`; indexes are built on first use.
     pub fn new(plan: &'p Plan<'a>) -> PlanResources<'p, 'a> {
         let mut by_type: HashMap<&str, Vec<&ResourceInstance>> = HashMap::new();
         let mut by_address = HashMap::new();
@@ -725,6 +725,7 @@ impl<'p, 'a> PlanResources<'p, 'a> {
         ])
     }
 
+    /// The plan the resources come from.
     pub fn plan(&self) -> &Plan<'a> {
         self.plan
     }

@@ -53,7 +53,7 @@ use crate::model::EnforcementLevel;
 use crate::parse::{self, RawAttr};
 use crate::PolicyError;
 use tfgate_core::UnknownMode;
-pub use tfgate_engine::{apply_waivers, today, Waiver, WaiverScope};
+pub use tfgate_engine::{Waiver, WaiverScope};
 
 /// The default name of the configuration file.
 pub const CONFIG_FILE: &str = "tfgate.hcl";
@@ -89,10 +89,13 @@ pub struct Config {
     pub dir: PathBuf,
     /// The file, for diagnostics about ids found unknown later.
     pub source: Option<SourceFile>,
+    /// How results known only after apply count (`unknown = "fail"`, …), when set.
     pub unknown: Option<UnknownMode>,
+    /// The `policy_set` blocks, in file order: the built-in library or paths.
     pub policy_sets: Vec<PolicySetSource>,
     /// `policy "ID" { … }` blocks, in file order.
     pub policies: Vec<PolicySettings>,
+    /// The `waiver` blocks, in file order.
     pub waivers: Vec<Waiver>,
     /// The `http` block.
     pub http: HttpSettings,
@@ -103,8 +106,11 @@ pub struct Config {
 /// The `http` block: what `core::gethttprequest` may do.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HttpSettings {
+    /// Hosts (`HOST` or `HOST:PORT`) that may be fetched over plain `http://`.
     pub allowed_hosts: Vec<String>,
+    /// How long one request may take, when set.
     pub timeout: Option<std::time::Duration>,
+    /// How large one response body may be, when set.
     pub max_bytes: Option<u64>,
 }
 
@@ -132,6 +138,7 @@ pub struct InputSetting {
 /// Where a policy set comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PolicySetSource {
+    /// The built-in library (`source = "builtin"`).
     Builtin,
     /// A file or directory, resolved against the configuration's folder.
     Path(PathBuf),
@@ -143,7 +150,7 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
     p.is_file().then_some(p)
 }
 
-/// Reads and checks a configuration file (at most [`MAX_CONFIG_BYTES`]).
+/// Reads and checks a configuration file (at most `MAX_CONFIG_BYTES`).
 pub fn load_config(path: &Path) -> Result<Config, PolicyError> {
     let text = crate::read_source_at_most(path, "tfgate configuration file", MAX_CONFIG_BYTES)?;
     let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -449,6 +456,7 @@ fn is_date(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfgate_engine::{apply_waivers, today};
 
     fn parse(text: &str) -> Result<Config, PolicyError> {
         parse_config(SourceFile::new("tfgate.hcl", text), PathBuf::from("/repo"))

@@ -10,11 +10,14 @@ use std::sync::Arc;
 /// A byte range in one source file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
+    /// Byte offset of the first byte.
     pub start: usize,
+    /// Byte offset one past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// The bytes `start..end`.
     pub fn new(start: usize, end: usize) -> Span {
         Span { start, end: end.max(start) }
     }
@@ -39,15 +42,18 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A file named `name` (as diagnostics show it) holding `text`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text: String = text.into();
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile { name: Arc::from(name.into()), text: Arc::from(text), line_starts: Arc::from(starts) }
     }
+    /// The name diagnostics show.
     pub fn name(&self) -> &str {
         &self.name
     }
+    /// The whole text.
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -79,13 +85,18 @@ impl SourceFile {
 /// A 1-based line and column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Location {
+    /// Line, counted from 1.
     pub line: usize,
+    /// Column in characters, counted from 1.
     pub column: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How bad a diagnostic is.
 pub enum Severity {
+    /// The file cannot be used.
     Error,
+    /// The file loads; something deserves attention.
     Warning,
 }
 
@@ -93,16 +104,19 @@ pub enum Severity {
 /// show it without the source at hand.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
     /// The headline, e.g. `Reference to undeclared local value`.
     pub message: String,
     /// The file name as given when loading.
     pub file: String,
+    /// The bytes the diagnostic is about.
     pub span: Span,
+    /// Line and column of the start of `span`.
     pub location: Location,
     /// Where the span ends (same line or later).
     pub end_location: Location,
-    /// The source line the span starts on; at most [`MAX_QUOTE`] characters
+    /// The source line the span starts on; at most `MAX_QUOTE` characters
     /// of it around the span, cut ends marked `…`.
     pub source_line: String,
     /// How many characters of the line were cut from its start (0 when quoted whole).
@@ -114,9 +128,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error about `span` of `file`.
     pub fn error(file: &SourceFile, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(Severity::Error, file, span, message)
     }
+    /// A warning about `span` of `file`.
     pub fn warning(file: &SourceFile, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(Severity::Warning, file, span, message)
     }
@@ -137,11 +153,13 @@ impl Diagnostic {
         }
     }
     #[must_use]
+    /// Adds the text shown under the underlined span.
     pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
         self.label = Some(label.into());
         self
     }
     #[must_use]
+    /// Adds a help line (what to write instead).
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
@@ -154,6 +172,7 @@ impl Diagnostic {
             None => self,
         }
     }
+    /// Whether this is an error (not a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -219,7 +238,7 @@ fn clip(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `line` cut to a window of [`MAX_QUOTE`] characters around character
+/// `line` cut to a window of `MAX_QUOTE` characters around character
 /// `col`, and how many characters were cut from its start (shown as one
 /// `…` before the window; a cut end likewise after it).
 fn quote(line: &str, col: usize) -> (String, usize) {

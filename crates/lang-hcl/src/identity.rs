@@ -69,6 +69,7 @@ pub struct Resolution {
 pub use tfgate_engine::Unresolved;
 
 impl PolicyIndex {
+    /// Indexes the ids, aliases and labels of every block of `set`.
     pub fn new(set: &PolicySet) -> PolicyIndex {
         let mut index = PolicyIndex::default();
         for (fi, file) in set.files().iter().enumerate() {

@@ -104,7 +104,7 @@ impl PolicyLanguage for HclLanguage {
         }
     }
 
-    /// Every form of [`crate::identity`]: a block id, a policy id or alias,
+    /// Every form of id (`identity.rs`): a block id, a policy id or alias,
     /// `POLICY/label[TYPE]`, a unique label.
     fn resolve(&self, written: &str) -> Option<Result<Resolution, Unresolved>> {
         Some(self.index.resolve(written).map(|r| Resolution {

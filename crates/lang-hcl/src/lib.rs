@@ -35,48 +35,83 @@
 //! built-in names. Calls in other namespaces (`provider::…`, plugin functions
 //! `plugin::NAME::…`) load with a warning and are an error when evaluated.
 
-pub mod ast;
-pub mod check;
-pub mod config;
-pub mod diagnostic;
-pub mod eval;
-pub mod functions;
-pub mod identity;
+#![deny(missing_docs)]
+
+mod ast;
+// The data-driven evaluator tests over tests/cases/*.hcl: they read case
+// files with the crate's own parser, so they live inside it.
+#[cfg(test)]
+mod case_files;
+mod check;
+mod config;
+mod diagnostic;
+mod eval;
+mod expression;
+mod functions;
+mod identity;
 mod language;
-pub mod load;
+mod load;
 mod mock_fill;
-pub mod model;
-pub mod parse;
-pub mod plantest;
-pub mod policytest;
-pub mod reads;
-pub mod run;
-pub mod types;
+mod model;
+mod parse;
+mod plantest;
+mod policytest;
+mod reads;
+mod run;
+mod types;
 
 use std::path::{Path, PathBuf};
 
+pub use check::{check_plan, describe_policies, policy_id, CheckOptions, PlanResources, TfeContext};
+pub use config::{
+    discover as discover_config, load_config, parse_config, Config, HttpSettings, PolicySetSource, CONFIG_FILE,
+};
 pub use diagnostic::{Diagnostic, Location, Severity as DiagnosticSeverity, SourceFile, Span};
+pub use eval::ResourceList;
 pub use eval::{EvalError, EvalErrorKind, Limits, NoResources, ResourceSource};
+pub use expression::Expression;
+pub use functions::gethttprequest::{HttpAccess, HttpResponse};
+pub use identity::{resolve_config, resolve_config_with, ExternalPolicy, PolicyIndex};
 pub use language::HclLanguage;
 pub use model::{EnforcementLevel, Policy, PolicyFile, Severity, TargetKind, TfgateMeta};
+pub use plantest::{load_plan_tests, run_plan_tests_with};
 pub use policytest::{
-    load_policy_tests, run_policy_test_files, run_policy_tests, run_policy_tests_on, Mock, PolicyTestFile,
-    TestCaseResult, TestOutcome, TestReport,
+    load_policy_tests, run_policy_test_files, run_policy_tests, run_policy_tests_on, run_policy_tests_on_with_http,
+    run_policy_tests_with_http, Mock, PolicyTestFile, TestCaseResult, TestOutcome, TestReport,
 };
-pub use run::{EnforceResult, Evaluator, InputError, NotApplicable, PolicyOutcome, Status, Target};
+pub use run::{resolve_inputs, EnforceResult, Evaluator, InputError, NotApplicable, PolicyOutcome, Status, Target};
+
+/// The names of the built-in functions (`core::NAME`), sorted.
+pub fn function_names() -> impl Iterator<Item = &'static str> {
+    functions::all().iter().map(|f| f.name)
+}
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
     #[error("cannot read {}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    /// A file could not be read.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// One or more files failed to load; every diagnostic is kept.
     #[error("{}", render_all(.0))]
     Invalid(Vec<Diagnostic>),
     /// The file holds NUL bytes or is not UTF-8: it is not the text file
     /// asked for (and its content is never quoted, it may be anything).
     #[error("{}: not a {what}: {reason}", path.display())]
-    NotText { path: PathBuf, what: &'static str, reason: String },
+    NotText {
+        /// The file.
+        path: PathBuf,
+        /// What kind of file was expected (`policy file`, …).
+        what: &'static str,
+        /// Why it is not text, with the byte offset.
+        reason: String,
+    },
+    /// Input values given for a file are invalid.
     #[error(transparent)]
     Input(#[from] InputError),
 }
@@ -180,9 +215,11 @@ impl PolicySet {
         PolicySet::from_sources(sources)
     }
 
+    /// Adds a loaded file.
     pub fn push(&mut self, file: PolicyFile) {
         self.files.push(file);
     }
+    /// The files, in load order.
     pub fn files(&self) -> &[PolicyFile] {
         &self.files
     }

@@ -36,20 +36,26 @@ use crate::diagnostic::{Diagnostic, SourceFile, Span};
 /// A loaded, checked policy file.
 #[derive(Clone, Debug)]
 pub struct PolicyFile {
+    /// The file as read.
     pub source: SourceFile,
+    /// The `policy { … }` block: metadata and settings.
     pub config: PolicyConfig,
+    /// The `input` declarations.
     pub inputs: Vec<InputDecl>,
     /// File-level locals, by name.
     pub locals: BTreeMap<String, LocalDef>,
+    /// The policy blocks, in file order.
     pub policies: Vec<Policy>,
     /// Non-fatal findings of the loader.
     pub warnings: Vec<Diagnostic>,
 }
 
 impl PolicyFile {
+    /// The file name, as loaded.
     pub fn name(&self) -> &str {
         self.source.name()
     }
+    /// The input declared with this name, if any.
     pub fn input(&self, name: &str) -> Option<&InputDecl> {
         self.inputs.iter().find(|i| i.name == name)
     }
@@ -76,13 +82,19 @@ pub struct PolicyConfig {
 /// tfgate's own metadata from `policy { tfgate { … } }`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TfgateMeta {
+    /// The policy id (`TFG-EC2-001`).
     pub id: Option<String>,
+    /// A one-line title.
     pub title: Option<String>,
     /// What the policy checks.
     pub description: Option<String>,
+    /// How serious a violation is.
     pub severity: Option<Severity>,
+    /// Controls of standards the policy checks (`AWS FSBP EC2.8`, …).
     pub controls: Vec<String>,
+    /// A link to more documentation.
     pub docs: Option<String>,
+    /// Former ids that still name the policy.
     pub aliases: Vec<String>,
     /// Why it matters.
     pub rationale: Option<String>,
@@ -158,23 +170,28 @@ pub const DEFAULT_OPERATIONS: [&str; 3] = ["create", "update", "no-op"];
 /// A `resource_policy`, `provider_policy` or `module_policy` block.
 #[derive(Clone, Debug)]
 pub struct Policy {
+    /// Resource, provider or module.
     pub kind: TargetKind,
     /// The first label: a resource type, provider name or module source,
     /// possibly with `*` wildcards.
     pub target: String,
     /// The second label. Unique in its file together with the kind and
-    /// the target (see [`crate::check::block_label`]).
+    /// the target (see `block_label`).
     pub name: String,
+    /// Where the block is written.
     pub span: Span,
+    /// The `filter` expression: targets for which it is false are skipped.
     pub filter: Option<Expr>,
     /// Operations this policy runs for; `None` means the default
-    /// ([`DEFAULT_OPERATIONS`]), an empty list any operation.
+    /// (`DEFAULT_OPERATIONS`), an empty list any operation.
     pub operations: Option<Vec<String>>,
     /// Where `operations` is written, for load errors.
     pub operations_span: Option<Span>,
     /// `None` means the default, [`EnforcementLevel::DEFAULT`] (`mandatory`).
     pub enforcement_level: Option<Expr>,
+    /// The block's own locals, by name.
     pub locals: BTreeMap<String, LocalDef>,
+    /// The `enforce` blocks, in order.
     pub enforce: Vec<Enforce>,
 }
 

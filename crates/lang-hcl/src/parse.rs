@@ -23,7 +23,6 @@ pub struct RawAttr {
     pub name: String,
     pub name_span: Span,
     pub expr: Expr,
-    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -72,7 +71,6 @@ fn convert_body(body: &Body, fallback: Span) -> RawBody {
                     name: a.key.as_str().to_string(),
                     name_span,
                     expr: convert_expr(&a.value, span),
-                    span,
                 });
             }
             Structure::Block(b) => {

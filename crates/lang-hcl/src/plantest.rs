@@ -141,18 +141,9 @@ pub fn load_plan_tests(source: SourceFile) -> Result<PlanTestFile, PolicyError> 
     Ok(PlanTestFile { source, tests })
 }
 
-/// Runs every plan test of `tests` against `policy`. `base` is the folder
-/// plan paths are relative to; `read` reads and decodes a plan file.
-pub fn run_plan_tests(
-    policy: &PolicyFile,
-    tests: &PlanTestFile,
-    base: &Path,
-    read: &dyn Fn(&Path) -> Result<String, String>,
-) -> TestReport {
-    run_plan_tests_with(policy, tests, base, read, Limits::default())
-}
-
-/// [`run_plan_tests`] with evaluation limits other than the defaults.
+/// Runs every plan test of `tests` against `policy` within `limits`. `base`
+/// is the folder plan paths are relative to; `read` reads and decodes a plan
+/// file.
 pub fn run_plan_tests_with(
     policy: &PolicyFile,
     tests: &PlanTestFile,
@@ -260,7 +251,7 @@ resource_policy "aws_instance" "tokens" {
     fn run(tests: &str) -> TestReport {
         let policy = crate::load_policy_source("p.policy.hcl", POLICY).unwrap();
         let tests = load_plan_tests(SourceFile::new("p.plantest.hcl", tests)).unwrap();
-        run_plan_tests(&policy, &tests, Path::new("."), &|_| Ok(PLAN.to_string()))
+        run_plan_tests_with(&policy, &tests, Path::new("."), &|_| Ok(PLAN.to_string()), Limits::default())
     }
 
     #[test]

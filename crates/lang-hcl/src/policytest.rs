@@ -50,10 +50,13 @@ use crate::PolicyError;
 /// A loaded test file.
 #[derive(Clone, Debug)]
 pub struct PolicyTestFile {
+    /// The file as read.
     pub source: SourceFile,
     /// `policytest { targets }`, empty when not given.
     pub targets: Vec<String>,
+    /// Input values for the policy file (`policytest { inputs }`).
     pub inputs: BTreeMap<String, Value>,
+    /// Mocked resources for `core::getresources`, in file order.
     pub mocks: Vec<Mock>,
     /// Non-fatal findings: a mock label used twice.
     pub warnings: Vec<Diagnostic>,
@@ -66,15 +69,23 @@ pub struct Mock {
     pub block: String,
     /// The first label: resource type, provider name or module source.
     pub target: String,
+    /// The second label: the mock's name.
     pub label: String,
+    /// Where the block is written.
     pub span: Span,
+    /// The `attrs` given to the policy, if any.
     pub attrs: Option<Value>,
+    /// The `prior_attrs` given to the policy, if any.
     pub prior_attrs: Option<Value>,
+    /// The `meta` keys the test sets; the rest are filled in.
     pub meta: Object,
     /// The operation written (`meta.operation` or `operation`), if any.
     pub operation: Option<String>,
+    /// Whether the policy is expected to fail.
     pub expect_failure: bool,
+    /// Whether the test is skipped.
     pub skip: bool,
+    /// Input values for this mock only, over the file's.
     pub inputs: BTreeMap<String, Value>,
 }
 
@@ -104,17 +115,24 @@ impl Mock {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What one test case gave.
 pub enum TestOutcome {
+    /// The policy did what the case expected.
     Pass,
+    /// It did not.
     Fail,
+    /// The case is skipped.
     Skip,
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// The result of one test case.
 pub struct TestCaseResult {
     /// `resource.aws_instance.label`
     pub name: String,
+    /// Where the case is written.
     pub location: Location,
+    /// Pass, fail or skip.
     pub outcome: TestOutcome,
     /// Why it failed (or what was checked when it passed).
     pub reason: String,
@@ -123,13 +141,18 @@ pub struct TestCaseResult {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// The results of one test file against one policy file.
 pub struct TestReport {
+    /// The policy file, as loaded.
     pub policy_file: String,
+    /// The test file, as loaded.
     pub test_file: String,
+    /// One result per case, in file order.
     pub cases: Vec<TestCaseResult>,
 }
 
 impl TestReport {
+    /// How many cases had outcome `o`.
     pub fn count(&self, o: TestOutcome) -> usize {
         self.cases.iter().filter(|c| c.outcome == o).count()
     }
@@ -438,7 +461,7 @@ pub fn run_policy_tests_with(policy: &PolicyFile, tests: &PolicyTestFile, limits
     run_policy_tests_with_http(policy, tests, limits, None)
 }
 
-/// [`run_policy_tests_with`], letting `core::gethttprequest` make the
+/// `run_policy_tests_with`, letting `core::gethttprequest` make the
 /// requests `http` allows.
 pub fn run_policy_tests_with_http(
     policy: &PolicyFile,

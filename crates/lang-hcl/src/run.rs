@@ -35,6 +35,7 @@ pub use tfgate_core::Status;
 /// known; policies should read it through `core::try`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Target {
+    /// Resource, provider or module.
     pub kind: TargetKind,
     /// What the first label of a policy block is matched against: the
     /// resource type, the provider name (e.g. `aws`) or the module source.
@@ -43,6 +44,7 @@ pub struct Target {
     pub attrs: Value,
     /// Values before the change (`null` for a creation).
     pub prior_attrs: Value,
+    /// What the policy reads as `meta` (address, operation, configuration, …).
     pub meta: Value,
     /// Terraform plan actions: `create`, `update`, `delete`, `read`, `no-op`
     /// (a replace is `["delete", "create"]` or `["create", "delete"]`).
@@ -54,7 +56,9 @@ pub struct Target {
 pub struct EnforceResult {
     /// Position of the block among the policy's `enforce` blocks.
     pub index: usize,
+    /// Where the `enforce` block is written.
     pub span: Span,
+    /// Pass, fail, unknown or error.
     pub status: Status,
     /// Rendered `error_message` (for fail and unknown), with sensitive parts
     /// as `(sensitive value)` and unknown parts as `(known after apply)`;
@@ -83,12 +87,16 @@ pub enum NotApplicable {
 /// What evaluating one policy block against one target gave.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PolicyOutcome {
+    /// The policy does not apply to the target, and why.
     NotApplicable(NotApplicable),
+    /// The policy applied and its `enforce` blocks were evaluated.
     Evaluated {
+        /// The level the block evaluated to (or was set to).
         enforcement_level: EnforcementLevel,
         /// True when `filter` was unknown: the policy may not apply, so a
         /// failing condition is reported as unknown instead.
         filter_unknown: bool,
+        /// One result per `enforce` block.
         results: Vec<EnforceResult>,
     },
     /// `filter` or `enforcement_level` could not be evaluated.
@@ -122,11 +130,31 @@ impl PolicyOutcome {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum InputError {
     #[error("{file}: input \"{name}\" is not declared")]
-    Undeclared { file: String, name: String },
+    /// A value is given for an input the file does not declare.
+    Undeclared {
+        /// The policy file.
+        file: String,
+        /// The input.
+        name: String,
+    },
     #[error("{file}: input \"{name}\" has no default and no value was given")]
-    Missing { file: String, name: String },
+    /// An input without a default has no value.
+    Missing {
+        /// The policy file.
+        file: String,
+        /// The input.
+        name: String,
+    },
     #[error("{file}: invalid value for input \"{name}\": {message}")]
-    Invalid { file: String, name: String, message: String },
+    /// A value does not fit the input's type or validation.
+    Invalid {
+        /// The policy file.
+        file: String,
+        /// The input.
+        name: String,
+        /// What is wrong with the value.
+        message: String,
+    },
 }
 
 /// Evaluates the policies of one file. File-level locals are computed once
@@ -169,6 +197,7 @@ impl<'a> Evaluator<'a> {
         self
     }
 
+    /// The file the evaluator runs.
     pub fn file(&self) -> &PolicyFile {
         self.file
     }

@@ -5,12 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use tfgate_lang_hcl::eval::{EvalError, EvalErrorKind, Limits, NoResources};
-use tfgate_lang_hcl::parse::parse_expression;
-use tfgate_lang_hcl::run::evaluate_expression;
-use tfgate_lang_hcl::run::{Evaluator, PolicyOutcome, Status, Target};
-use tfgate_lang_hcl::SourceFile;
-use tfgate_lang_hcl::{load_policy_source, PolicyError, PolicyFile, TargetKind};
+use tfgate_lang_hcl::{
+    load_policy_source, EvalError, EvalErrorKind, Evaluator, Expression, Limits, NoResources, PolicyError, PolicyFile,
+    PolicyOutcome, SourceFile, Status, Target, TargetKind,
+};
 use tfgate_plan::Value;
 
 fn eval(src: &str) -> Result<Value, EvalError> {
@@ -18,14 +16,14 @@ fn eval(src: &str) -> Result<Value, EvalError> {
 }
 
 fn eval_with(src: &str, limits: Limits) -> Result<Value, EvalError> {
-    let e = parse_expression(&SourceFile::new("case.hcl", src)).unwrap_or_else(|d| panic!("{}", d.render()));
-    evaluate_expression(&e, &BTreeMap::new(), &NoResources, limits)
+    let e = Expression::parse(&SourceFile::new("case.hcl", src)).unwrap_or_else(|d| panic!("{}", d.render()));
+    e.evaluate(&BTreeMap::new(), &NoResources, limits)
 }
 
 fn eval_vars(src: &str, vars: &[(&str, Value)]) -> Result<Value, EvalError> {
-    let e = parse_expression(&SourceFile::new("case.hcl", src)).unwrap_or_else(|d| panic!("{}", d.render()));
+    let e = Expression::parse(&SourceFile::new("case.hcl", src)).unwrap_or_else(|d| panic!("{}", d.render()));
     let vars: BTreeMap<String, Value> = vars.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-    evaluate_expression(&e, &vars, &NoResources, Limits::default())
+    e.evaluate(&vars, &NoResources, Limits::default())
 }
 
 /// 2^63: one past i64::MAX.
@@ -495,7 +493,7 @@ fn reading_part_of_a_large_local_counts_the_part() {
 /// No resources, but a plan of `n` resource instances as far as budgets go.
 struct PlanOfSize(u64);
 
-impl tfgate_lang_hcl::eval::ResourceSource for PlanOfSize {
+impl tfgate_lang_hcl::ResourceSource for PlanOfSize {
     fn resources(&self, _resource_type: &str) -> Vec<Value> {
         Vec::new()
     }

@@ -8,10 +8,11 @@
 
 use std::path::PathBuf;
 
-use tfgate_lang_hcl::check::policy_id;
-use tfgate_lang_hcl::config::{parse_config, WaiverScope};
-use tfgate_lang_hcl::identity::{resolve_config, PolicyIndex};
+use tfgate_engine::WaiverScope;
+use tfgate_lang_hcl::parse_config;
+use tfgate_lang_hcl::policy_id;
 use tfgate_lang_hcl::{load_policy_source, PolicySet, SourceFile};
+use tfgate_lang_hcl::{resolve_config, PolicyIndex};
 
 const SNAPSHOTS: &str = r#"
 resource_policy "aws_db_snapshot" "no_public_snapshots" {

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value as Json;
-use tfgate_lang_hcl::check::{check_plan, CheckOptions};
 use tfgate_lang_hcl::PolicySet;
+use tfgate_lang_hcl::{check_plan, CheckOptions};
 use tfgate_plan::Plan;
 use tfgate_report::Status;
 

@@ -343,7 +343,7 @@ resource_policy "aws_instance" "deletions" {
     )])
     .unwrap_or_else(|e| panic!("{e}"));
     let plan = tfgate_plan::Plan::parse(PLAN).expect("plan");
-    let out = tfgate_lang_hcl::check::check_plan(&set, &plan, "plan.json", &Default::default());
+    let out = tfgate_lang_hcl::check_plan(&set, &plan, "plan.json", &Default::default());
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let mut got: Vec<(String, String, String)> =
         out.findings.iter().map(|f| (f.policy_name.to_string(), f.address.to_string(), f.message.clone())).collect();

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use tfgate_lang_hcl::policytest::load_policy_tests;
+use tfgate_lang_hcl::load_policy_tests;
 use tfgate_lang_hcl::{
     load_policy_source, run_policy_test_files, run_policy_tests, SourceFile, TestOutcome, TestReport,
 };

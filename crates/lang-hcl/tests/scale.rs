@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use tfgate_lang_hcl::check::{check_plan, CheckOptions};
 use tfgate_lang_hcl::PolicySet;
+use tfgate_lang_hcl::{check_plan, CheckOptions};
 use tfgate_plan::Plan;
 use tfgate_report::Status;
 
@@ -105,10 +105,7 @@ mod getresources {
     use std::sync::Arc;
 
     use proptest::prelude::*;
-    use tfgate_lang_hcl::eval::{EvalErrorKind, Limits, ResourceList, ResourceSource};
-    use tfgate_lang_hcl::parse::parse_expression;
-    use tfgate_lang_hcl::run::evaluate_expression;
-    use tfgate_lang_hcl::SourceFile;
+    use tfgate_lang_hcl::{EvalErrorKind, Expression, Limits, ResourceList, ResourceSource, SourceFile};
     use tfgate_plan::{Kind, Object, Value};
 
     /// One shared, indexed list, as a plan source hands out.
@@ -124,9 +121,9 @@ mod getresources {
     }
 
     fn call(source: &Shared, filter: &Value, limits: Limits) -> Result<Value, tfgate_lang_hcl::EvalError> {
-        let expr = parse_expression(&SourceFile::new("t", r#"core::getresources("t", f)"#)).unwrap();
+        let expr = Expression::parse(&SourceFile::new("t", r#"core::getresources("t", f)"#)).unwrap();
         let vars = BTreeMap::from([("f".to_string(), filter.clone())]);
-        evaluate_expression(&expr, &vars, source, limits)
+        expr.evaluate(&vars, source, limits)
     }
 
     /// Equality as Terraform decides it, for the values generated here
@@ -246,8 +243,8 @@ mod getresources {
 /// (a call per target used to deep-copy them all each time).
 #[test]
 fn plan_resources_are_built_once_per_type() {
-    use tfgate_lang_hcl::check::PlanResources;
-    use tfgate_lang_hcl::eval::ResourceSource;
+    use tfgate_lang_hcl::PlanResources;
+    use tfgate_lang_hcl::ResourceSource;
     let afters: Vec<String> = (0..3).map(|i| format!(r#"{{"ami":"ami-{i}"}}"#)).collect();
     let text = plan_json(&afters, "");
     let plan = Plan::parse(&text).unwrap();

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use tfgate_lang_hcl::run::resolve_inputs;
+use tfgate_lang_hcl::resolve_inputs;
 use tfgate_lang_hcl::PolicySet;
 use tfgate_plan::Value;
 

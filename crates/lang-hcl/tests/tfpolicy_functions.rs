@@ -7,13 +7,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use tfgate_lang_hcl::check::{check_plan, CheckOptions};
-use tfgate_lang_hcl::functions::gethttprequest::{HttpAccess, HttpResponse};
-use tfgate_lang_hcl::policytest::{load_policy_tests, run_policy_tests, run_policy_tests_with_http};
+use tfgate_lang_hcl::{check_plan, CheckOptions};
 use tfgate_lang_hcl::{
     load_policy_source, DiagnosticSeverity, EvalErrorKind, Evaluator, Limits, NoResources, PolicyFile, PolicyOutcome,
     PolicySet, SourceFile, Status, Target, TargetKind, TestOutcome,
 };
+use tfgate_lang_hcl::{load_policy_tests, run_policy_tests, run_policy_tests_with_http};
+use tfgate_lang_hcl::{HttpAccess, HttpResponse};
 use tfgate_plan::Value;
 
 fn load(src: &str) -> PolicyFile {

@@ -9,10 +9,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use tfgate_lang_hcl::check::{check_plan, CheckOptions, TfeContext};
-use tfgate_lang_hcl::config::parse_config;
-use tfgate_lang_hcl::policytest::{load_policy_tests, run_policy_tests};
+use tfgate_lang_hcl::parse_config;
+use tfgate_lang_hcl::{check_plan, CheckOptions, TfeContext};
 use tfgate_lang_hcl::{load_policy_source, PolicySet, SourceFile, TestOutcome};
+use tfgate_lang_hcl::{load_policy_tests, run_policy_tests};
 
 const PLAN: &str = r#"{"format_version":"1.2",
  "configuration":{"root_module":{"module_calls":{"net":{"source":"./modules/net","module":{}}}}},

@@ -28,7 +28,7 @@
 //!   [`Limits::max_steps`]; nesting deeper than [`Limits::max_depth`] stops
 //!   with [`EvalErrorKind::DepthLimit`].
 //! - It also counts the size of the values it builds or copies (strings,
-//!   list elements, object entries; see [`budget::measure`]) and stops with
+//!   list elements, object entries; see `budget::measure`) and stops with
 //!   [`EvalErrorKind::ValueLimit`] past [`Limits::max_value_bytes`], checked
 //!   before a large result is built where its size is predictable; and the
 //!   work of costly functions (regular expressions, set operations, sorting),
@@ -87,8 +87,11 @@ impl EvalErrorKind {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("{message}")]
 pub struct EvalError {
+    /// What kind of failure: invalid, a limit, not allowed in this run, …
     pub kind: EvalErrorKind,
+    /// What went wrong, never quoting a sensitive value.
     pub message: String,
+    /// Where in the policy source.
     pub span: Span,
     /// True when a sensitive value decided that the evaluation failed (a
     /// function, operator or index failed on a secret): what `try` and
@@ -97,6 +100,7 @@ pub struct EvalError {
 }
 
 impl EvalError {
+    /// An error of kind [`EvalErrorKind::Invalid`] at `span`.
     pub fn new(span: Span, message: impl Into<String>) -> EvalError {
         EvalError { kind: EvalErrorKind::Invalid, message: message.into(), span, sensitive: false }
     }
@@ -117,9 +121,11 @@ impl EvalError {
 /// Bounds on one evaluation (one policy against one target).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
+    /// Expression nodes evaluated, `for` iterations and resources scanned.
     pub max_steps: u64,
+    /// Nesting of expressions and values.
     pub max_depth: usize,
-    /// Approximate bytes of values built or copied (see [`budget::measure`]).
+    /// Approximate bytes of values built or copied (see `budget::measure`).
     pub max_value_bytes: u64,
     /// Units of function work (about one per byte a regular expression
     /// scans, per element compared or sorted).
@@ -127,9 +133,13 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// The default of `max_steps` (`--max-steps`).
     pub const DEFAULT_MAX_STEPS: u64 = 1_000_000;
+    /// The default of `max_depth`.
     pub const DEFAULT_MAX_DEPTH: usize = 128;
+    /// The default of `max_value_bytes` (`--max-value-bytes`).
     pub const DEFAULT_MAX_VALUE_BYTES: u64 = 512 << 20;
+    /// The default of `max_work` (`--max-work`).
     pub const DEFAULT_MAX_WORK: u64 = 256 << 20;
 }
 
@@ -186,7 +196,7 @@ pub trait ResourceSource {
     }
 
     /// How many resource instances the plan holds: a file-level local
-    /// gets a budget that grows with it (see [`budget::file_local_steps`]).
+    /// gets a budget that grows with it (see `budget::file_local_steps`).
     fn instance_count(&self) -> u64 {
         0
     }

@@ -57,10 +57,12 @@ impl IndexKey {
 }
 
 impl ResourceList {
+    /// A list of resources; its indexes are built on first use.
     pub fn new(values: Vec<Value>) -> ResourceList {
         ResourceList { values, indexes: Mutex::new(HashMap::new()), any_marked: OnceLock::new() }
     }
 
+    /// The resources, in plan order.
     pub fn values(&self) -> &[Value] {
         &self.values
     }

@@ -43,9 +43,11 @@ type Answer = Result<HttpResponse, HttpError>;
 /// An answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpResponse {
+    /// The HTTP status code.
     pub status_code: u16,
     /// `"200 OK"`.
     pub status: String,
+    /// The response body, as text.
     pub body: String,
 }
 
@@ -61,7 +63,9 @@ pub enum HttpError {
 }
 
 impl HttpAccess {
+    /// How long one request may take unless configured.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// How large one response body may be unless configured.
     pub const DEFAULT_MAX_BYTES: u64 = 1 << 20;
 
     /// Requests allowed to these hosts, with the default timeout and size cap.

@@ -25,11 +25,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use tfgate_lang_hcl::eval::{Limits, ResourceSource};
-use tfgate_lang_hcl::load::const_eval;
-use tfgate_lang_hcl::parse::{parse_file, RawBlock};
-use tfgate_lang_hcl::run::{evaluate_expression, render_message};
-use tfgate_lang_hcl::SourceFile;
+use crate::diagnostic::SourceFile;
+use crate::eval::{Limits, ResourceSource};
+use crate::load::const_eval;
+use crate::parse::{parse_file, RawBlock};
+use crate::run::{evaluate_expression, render_message};
 use tfgate_plan::{Kind, Value};
 
 /// Two `aws_s3_bucket`s, one `aws_instance` and one `aws_db_instance` with a
