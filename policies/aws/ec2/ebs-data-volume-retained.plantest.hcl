@@ -15,3 +15,10 @@ plan_test "showcase web-tier" {
   unknown = []
   pass    = ["aws_instance.bastion", "aws_instance.worker"]
 }
+
+plan_test "data volumes kept, deleted, or decided at apply" {
+  plan    = "../../testdata/ebs-data-volumes.json"
+  fail    = ["aws_instance.one_of_two_deleted"]
+  unknown = ["aws_instance.retention_from_parameter"]
+  pass    = ["aws_instance.retained"]
+}

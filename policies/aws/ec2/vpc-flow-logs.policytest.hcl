@@ -16,7 +16,11 @@ resource "aws_vpc" "unlogged" {
   attrs          = { cidr_block = "10.1.0.0/16" }
 }
 
+# An existing VPC (the default one always is) is covered by a flow log naming its known id.
 resource "aws_default_vpc" "this" {
-  expect_failure = true
-  attrs          = {}
+  attrs = { id = "vpc-0default" }
+}
+
+resource "aws_flow_log" "default_by_id" {
+  attrs = { traffic_type = "REJECT", vpc_id = "vpc-0default" }
 }
