@@ -66,8 +66,9 @@ policy {
       A profile whose role is not in the plan, or an existing role whose attached policies the
       plan does not show (an AWS provider that does not read `managed_policy_arns`, or values
       known only after apply), is unknown: its policies may be attached outside this plan.
-      An attachment whose role is known only after apply and refers to no role counts for
-      no role.
+      An attachment whose role is known only after apply and refers to no resource in the
+      plan may attach to any role: a profile whose role shows no policy is then unknown,
+      naming the attachment.
     EOT
 
     references = [
@@ -93,6 +94,11 @@ locals {
       names   = core::valuetostring(a.attrs.roles) == "(unknown)" ? [] : [for n in core::coalesce(a.attrs.roles, []) : n if core::valuetostring(n) != "(unknown)"]
     }],
   )
+  # Attachments whose role is known only after apply and refers to no resource here: they may
+  # attach a policy to any role.
+  unplaced       = [for a in local.attachments : a.address if core::length(a.refs) == 0 && core::length(a.names) == 0]
+  unplaced_count = core::length(local.unplaced)
+  unplaced_text  = "${core::join(", ", core::slice(local.unplaced, 0, core::min(3, local.unplaced_count)))}%{if local.unplaced_count > 3} and ${local.unplaced_count - 3} more%{endif}"
 }
 
 resource_policy "aws_iam_instance_profile" "instance_profile_needed" {
@@ -128,11 +134,12 @@ resource_policy "aws_iam_instance_profile" "instance_profile_needed" {
 
     no_role    = local.role_name == "(null)"
     has_policy = core::length(local.attached) > 0 || core::length(local.own) > 0
-    decided    = local.no_role || local.has_policy || (local.role_found && local.shown)
+    decided    = local.no_role || local.has_policy || (local.role_found && local.shown && local.unplaced_count == 0)
 
     no_role_message   = "the instance profile has no role, so an instance launched with it gets no credentials; remove the profile"
     no_policy_message = "role ${local.role.address} has no policy attached %{if local.role_is_new}in this plan%{else}(in this plan, nor in the account as the provider read it)%{endif}, so the profile gives its instances credentials that allow nothing; attach the policies the workload needs or remove the profile"
-    outside_reason    = "${meta.address}: %{if local.role_found}the policies attached to the existing role ${local.role.address} are not shown in this plan%{else}role ${local.role_name} is not in this plan%{endif}, and policies attached outside it cannot be seen at plan time."
+    hidden_reason     = !local.role_found ? "role ${local.role_name} is not in this plan" : (!local.shown ? "the policies attached to the existing role ${local.role.address} are not shown in this plan" : "role ${local.role.address} has no policy attached in this plan, but the role of ${local.unplaced_text} is known only after apply and may be this one")
+    outside_reason    = "${meta.address}: ${local.hidden_reason}, so whether the profile's role allows anything cannot be decided at plan time."
   }
 
   enforce {

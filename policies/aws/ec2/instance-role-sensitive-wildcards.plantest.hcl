@@ -17,3 +17,15 @@ plan_test "showcase web-tier" {
   unknown = []
   pass    = ["aws_instance.app[0]", "aws_instance.app[1]", "aws_instance.bastion", "aws_instance.worker"]
 }
+
+# The same chains, with aws_iam_policy.ec2_full's document known only after apply: only the
+# instance whose role it is attached to is open.
+plan_test "a policy document known only after apply" {
+  plan    = "../../testdata/instance-roles-pending-document.json"
+  fail    = []
+  unknown = ["aws_instance.ec2ops_box", "aws_instance.fleet_box"]
+  pass = [
+    "aws_instance.admin_box", "aws_instance.wildcard_box", "aws_instance.quarantine_box",
+    "module.app[\"batch\"].module.compute[0].aws_instance.this",
+  ]
+}

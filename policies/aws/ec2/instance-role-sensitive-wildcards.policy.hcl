@@ -66,8 +66,10 @@ policy {
       get in the way when the configuration refers to the resource; a link that neither a
       reference nor a known value resolves makes the verdict unknown unless a sensitive
       grant is found anyway. A policy document known only after apply (a policy document
-      data source that depends on a resource created in the same plan) grants nothing
-      that can be seen. Grants managed outside this plan are not seen.
+      data source that depends on a resource created in the same plan) may grant anything:
+      an instance whose role it is attached to is unknown, naming it, unless a sensitive
+      grant is found anyway; it does not touch instances of other roles. Grants managed
+      outside this plan are not seen.
     EOT
 
     references = [
@@ -91,10 +93,12 @@ locals {
   }
 
   # Customer managed policies in the plan, with the sensitive actions of their document.
+  # A document known only after apply may grant anything: `pending`.
   customer_policies = [for pol in tfgate::resources("aws_iam_policy") : {
     address = pol.address
     arn     = pol.attrs.arn
-    actions = core::flatten([
+    pending = core::valuetostring(core::try(pol.attrs.policy, null)) == "(unknown)"
+    actions = core::valuetostring(core::try(pol.attrs.policy, null)) == "(unknown)" ? [] : core::flatten([
       for s in core::flatten([core::try(core::jsondecode(pol.attrs.policy).Statement, [])]) : [
         for a in core::flatten([core::try(s.Action, [])]) : a
         if core::try(s.Effect, "") == "Allow" && (core::contains(local.wildcard_actions, core::lower(a)) || (core::contains(local.any_role_actions, core::lower(a)) && core::contains(core::flatten([core::try(s.Resource, [])]), "*")))
@@ -116,6 +120,7 @@ locals {
     address   = g.address
     role      = g.role
     role_refs = g.role_refs
+    pending   = core::anytrue([for c in local.customer_policies : c.pending if core::contains(g.policy_refs, c.address)])
     actions = (core::length(g.policy_refs) > 0
       ? core::flatten([for c in local.customer_policies : c.actions if core::contains(g.policy_refs, c.address)])
       : core::try(core::startswith(g.arn, "arn:aws:iam::aws:policy/"), false) ? core::lookup(local.managed_grants, g.arn, [])
@@ -127,14 +132,17 @@ locals {
     address   = g.address
     role      = g.attrs.role
     role_refs = [for r in tfgate::referenced("role", g.address) : r.address if r.meta.type == "aws_iam_role"]
-    actions = core::flatten([
+    pending   = core::valuetostring(core::try(g.attrs.policy, null)) == "(unknown)"
+    actions = core::valuetostring(core::try(g.attrs.policy, null)) == "(unknown)" ? [] : core::flatten([
       for s in core::flatten([core::try(core::jsondecode(g.attrs.policy).Statement, [])]) : [
         for a in core::flatten([core::try(s.Action, [])]) : a
         if core::try(s.Effect, "") == "Allow" && (core::contains(local.wildcard_actions, core::lower(a)) || (core::contains(local.any_role_actions, core::lower(a)) && core::contains(core::flatten([core::try(s.Resource, [])]), "*")))
       ]
     ])
   }]
-  grants = [for g in core::concat(local.attachment_grants, local.inline_grants) : g if core::length(g.actions) > 0]
+  # Grants that matter to a role: those with a sensitive action, and those whose document is
+  # known only after apply.
+  grants = [for g in core::concat(local.attachment_grants, local.inline_grants) : g if core::length(g.actions) > 0 || g.pending]
 }
 
 resource_policy "aws_instance" "instance_role_sensitive_wildcards" {
@@ -159,7 +167,7 @@ resource_policy "aws_instance" "instance_role_sensitive_wildcards" {
     # Per chain: the grants of its role (by reference when the grant refers to a role, by
     # name otherwise) and the role's own managed_policy_arns and inline_policy.
     findings = core::flatten([for c in local.chains : core::concat(
-      [for g in local.grants : "${g.address} (${core::join(", ", g.actions)})" if(core::length(g.role_refs) > 0
+      [for g in local.grants : "${g.address} (${core::join(", ", g.actions)})" if core::length(g.actions) > 0 && (core::length(g.role_refs) > 0
         ? core::anytrue([for a in g.role_refs : core::contains([for r in c.roles : r.address], a)])
       : g.role == c.role_name)],
       core::flatten([for r in c.roles : [
@@ -175,6 +183,14 @@ resource_policy "aws_instance" "instance_role_sensitive_wildcards" {
         ]
       ]]),
     )])
+    # Grants to the instance's roles whose document is known only after apply.
+    pending = core::flatten([for c in local.chains : [
+      for g in local.grants : g.address if g.pending && (core::length(g.role_refs) > 0
+        ? core::anytrue([for a in g.role_refs : core::contains([for r in c.roles : r.address], a)])
+      : g.role == c.role_name)
+    ]])
+    pending_reason = "${meta.address}: no sensitive wildcard is granted where the plan shows the policy, but the policy document granted through ${core::join(", ", local.pending)} is known only after apply"
+    no_pending     = core::length(local.pending) == 0 ? true : tfgate::unknown(local.pending_reason)
     # The role is known: found by reference, or named by a known value.
     resolved = core::alltrue([for c in local.chains : core::length(c.roles) > 0 || c.role_name != null])
     found    = core::length(local.profiles) > 0 || core::try(attrs.iam_instance_profile, null) != null
@@ -186,7 +202,8 @@ resource_policy "aws_instance" "instance_role_sensitive_wildcards" {
 
   enforce {
     # Unresolvable profile names (value known only after apply, no reference) stay unknown.
-    condition     = !local.profile_set || (core::length(local.findings) == 0 && local.found && local.resolved)
+    # A document known only after apply leaves the verdict open unless a grant already fails it.
+    condition     = !local.profile_set || (core::length(local.findings) == 0 && local.found && local.resolved && local.no_pending)
     error_message = "${meta.address}: ${local.findings_known && core::length(local.findings) > 0 ? local.granted_message : local.pending_message}."
   }
 }
