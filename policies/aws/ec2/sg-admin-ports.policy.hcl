@@ -109,6 +109,9 @@ locals {
   admin_list     = core::join(", ", [for p in input.admin_ports : core::tostring(p)])
   question       = "whether the internet can reach administrative ports (${local.admin_list})"
   advice         = "restrict the source CIDR or use a bastion, VPN or Session Manager"
+  # The arguments of the rule resources that decide, named when known only after apply.
+  rule_arguments     = ["type", "protocol", "from_port", "to_port", "cidr_blocks", "ipv6_cidr_blocks"]
+  vpc_rule_arguments = ["ip_protocol", "from_port", "to_port", "cidr_ipv4", "cidr_ipv6"]
 }
 
 # The three blocks below ask the same questions of three resource types. A block's locals read
@@ -143,8 +146,11 @@ resource_policy "aws_security_group" "inline_ingress" {
     rule_checks = [for i, r in local.rules : {
       from_internet = core::anytrue([for c in local.sources[i] : core::try(core::endswith(c, "/0"), false)])
       every_port    = core::contains(local.all_protocols, local.protocols[i])
-      admin_port    = core::contains(local.port_protocols, local.protocols[i]) && core::anytrue([for p in input.admin_ports : r.from_port <= p && p <= r.to_port])
-      text          = "ingress[${i}] (protocol ${core::valuetostring(r.protocol)}, ports ${core::valuetostring(r.from_port)}-${core::valuetostring(r.to_port)}, from ${local.source_text[i]})"
+      admin_port = core::contains(local.port_protocols, local.protocols[i])
+        && core::anytrue([for p in input.admin_ports : r.from_port <= p && p <= r.to_port])
+      text = core::format("ingress[%d] (protocol %s, ports %s-%s, from %s)", i,
+        core::valuetostring(r.protocol), core::valuetostring(r.from_port), core::valuetostring(r.to_port), local.source_text[i]
+      )
     }]
     rule_opens = [for c in local.rule_checks : c.from_internet && (c.every_port || c.admin_port)]
 
@@ -156,11 +162,12 @@ resource_policy "aws_security_group" "inline_ingress" {
     rule_verdicts   = [for o in local.rule_opens : core::valuetostring(o)]
     open_rules      = [for i, c in local.rule_checks : c.text if local.rule_verdicts[i] == "true"]
     undecided_rules = [for i, c in local.rule_checks : c.text if local.rule_verdicts[i] == "(unknown)"]
-    unknown_reason = (
-      local.ingress_unknown ? "${meta.address}: ingress is known only after apply, so ${local.question} cannot be decided at plan time" :
-      core::valuetostring(local.set_here) == "(unknown)" ? "${meta.address}: the plan has no configuration, so it cannot tell whether the unchanged ingress rules are set on this group or come from separate rule resources (judged on their own)" :
-      "${meta.address}: ${core::join("; ", local.undecided_rules)}: values known only after apply (shown as (unknown)) decide ${local.question}"
-    )
+    no_config_reason = "the plan has no configuration, so it cannot tell whether the unchanged ingress rules are set on this group or come from separate rule resources (judged on their own)"
+    unknown_reason = "${meta.address}: ${
+      local.ingress_unknown ? "ingress is known only after apply, so ${local.question} cannot be decided at plan time" :
+      core::valuetostring(local.set_here) == "(unknown)" ? local.no_config_reason :
+      "${core::join("; ", local.undecided_rules)}: values known only after apply (shown as (unknown)) decide ${local.question}"
+    }"
   }
 
   enforce {
@@ -185,13 +192,15 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
     decided          = core::valuetostring(local.opens_admin_port) != "(unknown)"
 
     # Message parts: the arguments known only after apply, for an unknown verdict.
-    unknown_names  = [for n in ["type", "protocol", "from_port", "to_port", "cidr_blocks", "ipv6_cidr_blocks"] : n if core::strcontains(core::try(core::valuetostring(attrs[n]), ""), "(unknown)")]
-    unknown_reason = "${meta.address}: ${core::join(", ", local.unknown_names)} %{if core::length(local.unknown_names) == 1}is%{else}are%{endif} known only after apply, so ${local.question} cannot be decided at plan time"
+    rule_text      = "ingress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.sources)}"
+    unknown_names  = [for n in local.rule_arguments : n if core::strcontains(core::try(core::valuetostring(attrs[n]), ""), "(unknown)")]
+    unknown_verb   = core::length(local.unknown_names) == 1 ? "is" : "are"
+    unknown_reason = "${meta.address}: ${core::join(", ", local.unknown_names)} ${local.unknown_verb} known only after apply, so ${local.question} cannot be decided at plan time"
   }
 
   enforce {
     condition     = local.decided ? !local.opens_admin_port : tfgate::unknown(local.unknown_reason)
-    error_message = "${meta.address}: ingress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.sources)} allows the internet to reach administrative ports (${local.admin_list})."
+    error_message = "${meta.address}: ${local.rule_text} allows the internet to reach administrative ports (${local.admin_list})."
   }
 }
 
@@ -210,13 +219,15 @@ resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
     decided          = core::valuetostring(local.opens_admin_port) != "(unknown)"
 
     # Message parts: the arguments known only after apply, for an unknown verdict.
-    unknown_names  = [for n in ["ip_protocol", "from_port", "to_port", "cidr_ipv4", "cidr_ipv6"] : n if core::try(core::valuetostring(attrs[n]), "") == "(unknown)"]
-    unknown_reason = "${meta.address}: ${core::join(", ", local.unknown_names)} %{if core::length(local.unknown_names) == 1}is%{else}are%{endif} known only after apply, so ${local.question} cannot be decided at plan time"
+    unknown_names  = [for n in local.vpc_rule_arguments : n if core::try(core::valuetostring(attrs[n]), "") == "(unknown)"]
+    unknown_verb   = core::length(local.unknown_names) == 1 ? "is" : "are"
+    unknown_reason = "${meta.address}: ${core::join(", ", local.unknown_names)} ${local.unknown_verb} known only after apply, so ${local.question} cannot be decided at plan time"
     ports          = attrs.from_port == null ? "all" : "${attrs.from_port}-${attrs.to_port}"
+    rule_text      = "ingress rule (ip_protocol ${attrs.ip_protocol}, ports ${local.ports}) from ${core::join(", ", local.sources)}"
   }
 
   enforce {
     condition     = local.decided ? !local.opens_admin_port : tfgate::unknown(local.unknown_reason)
-    error_message = "${meta.address}: ingress rule (ip_protocol ${attrs.ip_protocol}, ports ${local.ports}) from ${core::join(", ", local.sources)} allows the internet to reach administrative ports (${local.admin_list})."
+    error_message = "${meta.address}: ${local.rule_text} allows the internet to reach administrative ports (${local.admin_list})."
   }
 }
