@@ -186,12 +186,13 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
     from_internet = core::anytrue([for c in local.sources : core::try(core::endswith(c, "/0"), false)])
     protocol      = core::lower(core::tostring(attrs.protocol))
     every_port    = core::contains(local.all_protocols, local.protocol)
-    admin_port    = core::contains(local.port_protocols, local.protocol) && core::anytrue([for p in input.admin_ports : attrs.from_port <= p && p <= attrs.to_port])
+    admin_port = core::contains(local.port_protocols, local.protocol)
+      && core::anytrue([for p in input.admin_ports : attrs.from_port <= p && p <= attrs.to_port])
 
     opens_admin_port = local.is_ingress && local.from_internet && (local.every_port || local.admin_port)
     decided          = core::valuetostring(local.opens_admin_port) != "(unknown)"
 
-    # Message parts: the arguments known only after apply, for an unknown verdict.
+    # Message parts; for an unknown verdict, the arguments known only after apply.
     rule_text      = "ingress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.sources)}"
     unknown_names  = [for n in local.rule_arguments : n if core::strcontains(core::try(core::valuetostring(attrs[n]), ""), "(unknown)")]
     unknown_verb   = core::length(local.unknown_names) == 1 ? "is" : "are"
@@ -213,7 +214,8 @@ resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
     from_internet = core::anytrue([for c in local.sources : core::try(core::endswith(c, "/0"), false)])
     protocol      = core::lower(core::tostring(attrs.ip_protocol))
     every_port    = core::contains(local.all_protocols, local.protocol)
-    admin_port    = core::contains(local.port_protocols, local.protocol) && core::anytrue([for p in input.admin_ports : attrs.from_port <= p && p <= attrs.to_port])
+    admin_port = core::contains(local.port_protocols, local.protocol)
+      && core::anytrue([for p in input.admin_ports : attrs.from_port <= p && p <= attrs.to_port])
 
     opens_admin_port = local.from_internet && (local.every_port || local.admin_port)
     decided          = core::valuetostring(local.opens_admin_port) != "(unknown)"
