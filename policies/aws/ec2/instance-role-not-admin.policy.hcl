@@ -154,15 +154,15 @@ resource_policy "aws_instance" "instance_role_not_admin" {
   enforcement_level = "mandatory"
 
   locals {
-    # The configuration says whether a profile is set; without one, the planned value does.
+    # Does the instance wear a profile? The configuration says; without one, the planned value does.
     no_config   = core::valuetostring(core::try(meta.configured, null)) == "(unknown)"
     has_profile = local.no_config ? !core::contains([null, ""], core::try(attrs.iam_instance_profile, null)) : core::contains(meta.configured, "iam_instance_profile")
     named       = core::try(attrs.iam_instance_profile, null) != null
 
     # The instance's profiles, then each profile's roles: by reference first, by name otherwise.
     profile_refs = [for p in tfgate::referenced("iam_instance_profile") : p if p.meta.type == "aws_iam_instance_profile"]
-    profiles = !local.has_profile ? [] : (core::length(local.profile_refs) > 0 ? local.profile_refs
-    : [for p in tfgate::resources("aws_iam_instance_profile") : p if p.attrs.name == attrs.iam_instance_profile])
+    profiles_by_name = [for p in tfgate::resources("aws_iam_instance_profile") : p if p.attrs.name == attrs.iam_instance_profile]
+    profiles         = !local.has_profile ? [] : (core::length(local.profile_refs) > 0 ? local.profile_refs : local.profiles_by_name)
     chains = [for p in local.profiles : {
       profile   = p.address
       role_name = p.attrs.role
@@ -171,7 +171,8 @@ resource_policy "aws_instance" "instance_role_not_admin" {
     roles = [for c in local.chains : core::length(c.role_refs) > 0 ? c.role_refs
     : [for r in tfgate::resources("aws_iam_role") : r.address if r.attrs.name == c.role_name]]
 
-    # Per profile: the grants that make its role admin (a grant names the role by reference, or by name).
+    # Per profile: the grants aimed at its role (by reference, or by name), and whether the role
+    # has administrator access through them or its own lists.
     targets_role = [for i, c in local.chains : [for g in local.grants : core::length(g.role_refs) > 0
     ? core::anytrue([for a in g.role_refs : core::contains(local.roles[i], a)]) : g.role == c.role_name]]
     admin = [for i, c in local.chains : core::anytrue(core::concat(
@@ -183,24 +184,29 @@ resource_policy "aws_instance" "instance_role_not_admin" {
     resolved = [for i, c in local.chains : core::length(local.roles[i]) > 0 || c.role_name != null]
     no_role  = [for i, c in local.chains : core::length(c.role_refs) == 0 && c.role_name == null]
 
-    ok = !local.has_profile || ((core::length(local.profiles) > 0 || local.named) && core::alltrue([for i, c in local.chains : !local.admin[i] && (local.resolved[i] || local.no_role[i])]))
+    # The questions.
+    profile_found  = core::length(local.profiles) > 0 || local.named
+    roles_resolved = core::alltrue([for i, c in local.chains : local.resolved[i] || local.no_role[i]])
+    role_is_admin  = core::anytrue(local.admin)
+    not_admin      = !local.has_profile || (local.profile_found && !local.role_is_admin && local.roles_resolved)
+    decided        = core::valuetostring(local.not_admin) != "(unknown)"
 
     # Message parts: what grants administrator access, or what is known only after apply.
     admin_grants  = core::flatten([for i, c in local.chains : [for j, g in local.grants : g.address if g.admin && local.targets_role[i][j]]])
     chain_text    = core::join(", ", [for c in local.chains : "${c.profile} (role ${core::coalesce(c.role_name, "unset")})"])
     source_text   = core::length(local.admin_grants) > 0 ? core::join(", ", local.admin_grants) : "the role's own managed_policy_arns or inline_policy"
-    fail_text     = "${meta.address}: iam_instance_profile ${core::jsonencode(attrs.iam_instance_profile)} → ${local.chain_text} has administrator access through ${local.source_text}; grant the instance only the actions it needs."
     profile_waits = core::valuetostring(local.has_profile) == "(unknown)" || core::valuetostring(local.chains) == "(unknown)" || (core::length(local.profiles) == 0 && core::valuetostring(local.named) == "(unknown)")
     unknown_parts = local.profile_waits ? ["iam_instance_profile is known only after apply, so its profile and role cannot be found"] : core::concat(
       [for i, c in local.chains : "the role of ${c.profile} is known only after apply" if core::valuetostring(local.resolved[i]) == "(unknown)"],
-      [for i, c in local.chains : "whether the role of ${c.profile} has administrator access is known only after apply (a policy document or policy ARN is)" if core::valuetostring(local.resolved[i]) == "true" && core::valuetostring(local.admin[i]) == "(unknown)"],
+      [for i, c in local.chains : "whether the role of ${c.profile} has administrator access is known only after apply (a policy document or policy ARN is)"
+      if core::valuetostring(local.resolved[i]) == "true" && core::valuetostring(local.admin[i]) == "(unknown)"],
     )
-    unknown_text = "${meta.address}: ${core::join("; ", local.unknown_parts)}"
+    unknown_reason = "${meta.address}: ${core::join("; ", local.unknown_parts)}"
   }
 
   enforce {
     # Unresolvable profile names (value known only after apply, no reference) stay unknown.
-    condition     = local.ok
-    error_message = core::valuetostring(local.ok) == "(unknown)" ? local.unknown_text : local.fail_text
+    condition     = local.decided ? local.not_admin : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: iam_instance_profile ${core::jsonencode(attrs.iam_instance_profile)} → ${local.chain_text} has administrator access through ${local.source_text}; grant the instance only the actions it needs."
   }
 }

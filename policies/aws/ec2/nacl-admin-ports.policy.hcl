@@ -93,50 +93,85 @@ input "admin_ports" {
 }
 
 locals {
-  # Protocol names and numbers, normalised to the numbers AWS reports.
+  # Protocol names and numbers, normalised to the numbers AWS reports; TCP and UDP match port
+  # ranges, protocol -1 matches every port.
   protocol_numbers = { tcp = "6", udp = "17", all = "-1" }
+  port_protocols   = ["6", "17"]
   admin_list       = core::join(", ", [for p in input.admin_ports : core::tostring(p)])
+  question         = "whether the internet can reach administrative ports (${local.admin_list})"
+  advice           = "only from known ranges, or use Session Manager or a VPN"
+  # The arguments of aws_network_acl_rule that decide, named when known only after apply.
+  rule_arguments = ["rule_number", "rule_action", "protocol", "from_port", "to_port", "cidr_block", "ipv6_cidr_block"]
 }
+
+# The three blocks below repeat one judgement: a block's locals read its own `attrs` (and the
+# rule arguments are named differently on aws_network_acl_rule), so only the pure data above
+# can be shared. Network ACLs stop at the first matching rule by number, so an allow rule
+# reaches a port only when no lower-numbered deny of the same protocol (or all) and the same
+# whole address family refuses it first.
 
 resource_policy "aws_network_acl" "acl_ingress" {
   enforcement_level = "mandatory"
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
-  operations        = ["create", "update", "no-op"]
+  operations = ["create", "update", "no-op"]
 
   locals {
-    # Which inline rules will exist (as in TFG-EC2-010). valuetostring shows a value known
-    # only after apply as "(unknown)".
-    configured   = core::try(meta.configured, null)
-    shown        = core::try(core::valuetostring(attrs.ingress), "(absent)")
-    planned      = !core::contains(["(unknown)", "(absent)", "(null)"], local.shown) && (core::contains(["create", "replace"], meta.operation) || local.shown != core::try(core::valuetostring(prior_attrs.ingress), "(absent)"))
-    sets_ingress = local.planned || (local.configured == null ? false : core::contains(local.configured, "ingress"))
+    # Which inline rules will exist, as in TFG-EC2-010: a known `ingress` on a create, or one
+    # that differs from the state, comes from the configuration even when its keys do not
+    # record it. valuetostring shows an unknown value as "(unknown)".
+    ingress_text    = core::try(core::valuetostring(attrs.ingress), "(absent)")
+    ingress_unknown = local.ingress_text == "(unknown)"
+    ingress_known   = !core::contains(["(unknown)", "(absent)", "(null)"], local.ingress_text)
+    new_or_changed  = core::contains(["create", "replace"], meta.operation) || local.ingress_text != core::try(core::valuetostring(prior_attrs.ingress), "(absent)")
+    planned_here    = local.ingress_known && local.new_or_changed
+    # Unknown when the plan has no configuration.
+    configured_here = core::contains(core::coalesce(core::try(meta.configured, null), []), "ingress")
+    # Rules not set here are aws_network_acl_rule resources, judged by the last block.
+    set_here = local.planned_here || local.configured_here
+    inline   = local.set_here ? attrs.ingress : []
 
-    rules = [for r in(local.sets_ingress ? attrs.ingress : []) : {
-      no     = r.rule_no
-      allow  = core::lower(r.action) == "allow"
-      proto  = core::lookup(local.protocol_numbers, core::lower(core::tostring(r.protocol)), core::lower(core::tostring(r.protocol)))
-      v4     = core::try(core::endswith(r.cidr_block, "/0"), false)
-      v6     = core::try(core::endswith(r.ipv6_cidr_block, "/0"), false)
-      from   = r.from_port
-      to     = r.to_port
-      source = core::try(core::coalesce(r.cidr_block, r.ipv6_cidr_block), "(no CIDR)")
+    rules = [for r in local.inline : {
+      number   = r.rule_no
+      allow    = core::lower(r.action) == "allow"
+      protocol = core::lookup(local.protocol_numbers, core::lower(core::tostring(r.protocol)), core::lower(core::tostring(r.protocol)))
+      ipv4_any = core::try(core::endswith(r.cidr_block, "/0"), false)
+      ipv6_any = core::try(core::endswith(r.ipv6_cidr_block, "/0"), false)
+      from     = r.from_port
+      to       = r.to_port
+      source   = core::try(core::coalesce(r.cidr_block, r.ipv6_cidr_block), "(no CIDR)")
     }]
-    # Ports each rule matches: all of them for protocol -1, the range for TCP and UDP.
-    ports = [for r in local.rules : [for p in input.admin_ports : p if r.proto == "-1" || (core::contains(["6", "17"], r.proto) && r.from <= p && p <= r.to)]]
-    # An allow rule from the internet, for the ports no lower-numbered deny of the whole
-    # address family (same protocol, or all) refuses first.
-    reachable = [for i, a in local.rules : [for p in local.ports[i] : p if a.allow && (a.v4 || a.v6) && !core::anytrue([
-      for j, d in local.rules : !d.allow && d.no < a.no && core::contains(local.ports[j], p) && (d.proto == "-1" || d.proto == a.proto) && ((a.v4 && d.v4) || (a.v6 && d.v6))
+    # The administrative ports each rule matches: all for protocol -1, those in range for TCP and UDP.
+    ports = [for r in local.rules : [for p in input.admin_ports : p if r.protocol == "-1"
+      || (core::contains(local.port_protocols, r.protocol) && r.from <= p && p <= r.to)
+    ]]
+    # The ports each rule opens: allowed from a whole address family, and not refused first by a
+    # lower-numbered deny of the same protocol (or all) and the same family.
+    reachable = [for i, a in local.rules : [for p in local.ports[i] : p if a.allow && (a.ipv4_any || a.ipv6_any) && !core::anytrue([
+      for j, d in local.rules : !d.allow && d.number < a.number && core::contains(local.ports[j], p)
+      && (d.protocol == "-1" || d.protocol == a.protocol) && ((a.ipv4_any && d.ipv4_any) || (a.ipv6_any && d.ipv6_any))
     ])]]
-    open = [for i, r in local.rules : "ingress rule ${r.no} (protocol ${r.proto}, ports ${r.from}-${r.to}, from ${r.source}) reaches port ${core::join(", ", local.reachable[i])}" if core::length(local.reachable[i]) > 0]
 
-    pending_message = "ingress is known only after apply, or values in it are, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time"
-    open_message    = "${core::join("; ", local.open)}: the internet can reach administrative ports; allow them only from known ranges, or use Session Manager or a VPN"
+    opens_admin_port = core::anytrue([for r in local.reachable : core::length(r) > 0])
+    decided          = core::valuetostring(local.opens_admin_port) != "(unknown)"
+
+    # Message parts. A rule's verdict as text keeps the lists known when other rules are not.
+    texts = [for r in local.rules : core::format("ingress rule %s (protocol %s, ports %s-%s, from %s)",
+      [for v in [r.number, r.protocol, r.from, r.to, r.source] : core::valuetostring(v)]...
+    )]
+    rule_verdicts = [for r in local.reachable : core::valuetostring(core::length(r) > 0)]
+    open_rules    = [for i, t in local.texts : "${t} reaches port ${core::join(", ", local.reachable[i])}" if local.rule_verdicts[i] == "true"]
+    undecided_rules = [for i, t in local.texts : t if local.rule_verdicts[i] == "(unknown)"]
+    no_config_reason = "the plan has no configuration, so it cannot tell whether the unchanged ingress rules are set on this ACL or come from aws_network_acl_rule resources (judged on their own)"
+    unknown_reason = "${meta.address}: ${
+      local.ingress_unknown ? "ingress is known only after apply, so ${local.question} cannot be decided at plan time" :
+      core::valuetostring(local.set_here) == "(unknown)" ? local.no_config_reason :
+      "${core::join("; ", local.undecided_rules)}: values known only after apply (shown as (unknown)) decide ${local.question}"
+    }."
   }
 
   enforce {
-    condition     = core::alltrue([for r in local.reachable : core::length(r) == 0])
-    error_message = "${meta.address}: ${core::valuetostring(core::length(local.open)) == "(unknown)" ? local.pending_message : local.open_message}."
+    condition     = local.decided ? !local.opens_admin_port : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ${core::join("; ", local.open_rules)}: the internet can reach administrative ports; allow them ${local.advice}."
   }
 }
 
@@ -145,29 +180,49 @@ resource_policy "aws_default_network_acl" "default_acl_ingress" {
 
   locals {
     # The default ACL keeps only the rules its configuration sets.
-    rules = [for r in core::coalesce(core::try(attrs.ingress, null), []) : {
-      no     = r.rule_no
-      allow  = core::lower(r.action) == "allow"
-      proto  = core::lookup(local.protocol_numbers, core::lower(core::tostring(r.protocol)), core::lower(core::tostring(r.protocol)))
-      v4     = core::try(core::endswith(r.cidr_block, "/0"), false)
-      v6     = core::try(core::endswith(r.ipv6_cidr_block, "/0"), false)
-      from   = r.from_port
-      to     = r.to_port
-      source = core::try(core::coalesce(r.cidr_block, r.ipv6_cidr_block), "(no CIDR)")
-    }]
-    ports = [for r in local.rules : [for p in input.admin_ports : p if r.proto == "-1" || (core::contains(["6", "17"], r.proto) && r.from <= p && p <= r.to)]]
-    reachable = [for i, a in local.rules : [for p in local.ports[i] : p if a.allow && (a.v4 || a.v6) && !core::anytrue([
-      for j, d in local.rules : !d.allow && d.no < a.no && core::contains(local.ports[j], p) && (d.proto == "-1" || d.proto == a.proto) && ((a.v4 && d.v4) || (a.v6 && d.v6))
-    ])]]
-    open = [for i, r in local.rules : "ingress rule ${r.no} (protocol ${r.proto}, ports ${r.from}-${r.to}, from ${r.source}) reaches port ${core::join(", ", local.reachable[i])}" if core::length(local.reachable[i]) > 0]
+    inline = core::coalesce(core::try(attrs.ingress, null), [])
 
-    pending_message = "ingress is known only after apply, or values in it are, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time"
-    open_message    = "${core::join("; ", local.open)}: the internet can reach administrative ports; allow them only from known ranges, or use Session Manager or a VPN"
+    rules = [for r in local.inline : {
+      number   = r.rule_no
+      allow    = core::lower(r.action) == "allow"
+      protocol = core::lookup(local.protocol_numbers, core::lower(core::tostring(r.protocol)), core::lower(core::tostring(r.protocol)))
+      ipv4_any = core::try(core::endswith(r.cidr_block, "/0"), false)
+      ipv6_any = core::try(core::endswith(r.ipv6_cidr_block, "/0"), false)
+      from     = r.from_port
+      to       = r.to_port
+      source   = core::try(core::coalesce(r.cidr_block, r.ipv6_cidr_block), "(no CIDR)")
+    }]
+    # The administrative ports each rule matches: all for protocol -1, those in range for TCP and UDP.
+    ports = [for r in local.rules : [for p in input.admin_ports : p if r.protocol == "-1"
+      || (core::contains(local.port_protocols, r.protocol) && r.from <= p && p <= r.to)
+    ]]
+    # The ports each rule opens: allowed from a whole address family, and not refused first by a
+    # lower-numbered deny of the same protocol (or all) and the same family.
+    reachable = [for i, a in local.rules : [for p in local.ports[i] : p if a.allow && (a.ipv4_any || a.ipv6_any) && !core::anytrue([
+      for j, d in local.rules : !d.allow && d.number < a.number && core::contains(local.ports[j], p)
+      && (d.protocol == "-1" || d.protocol == a.protocol) && ((a.ipv4_any && d.ipv4_any) || (a.ipv6_any && d.ipv6_any))
+    ])]]
+
+    opens_admin_port = core::anytrue([for r in local.reachable : core::length(r) > 0])
+    decided          = core::valuetostring(local.opens_admin_port) != "(unknown)"
+
+    # Message parts, as above. coalesce makes `ingress` wholly unknown as soon as one value in it
+    # is, so the reason names those values from `attrs.ingress` itself.
+    texts = [for r in local.rules : core::format("ingress rule %s (protocol %s, ports %s-%s, from %s)",
+      [for v in [r.number, r.protocol, r.from, r.to, r.source] : core::valuetostring(v)]...
+    )]
+    rule_verdicts = [for r in local.reachable : core::valuetostring(core::length(r) > 0)]
+    open_rules    = [for i, t in local.texts : "${t} reaches port ${core::join(", ", local.reachable[i])}" if local.rule_verdicts[i] == "true"]
+    unknown_values = core::try(core::valuetostring(attrs.ingress), "") == "(unknown)" ? ["ingress"] : core::flatten([
+      for i, r in attrs.ingress : [for k, v in r : "ingress[${i}].${k}" if core::valuetostring(v) == "(unknown)"]
+    ])
+    unknown_verb   = core::length(local.unknown_values) == 1 ? "is" : "are"
+    unknown_reason = "${meta.address}: ${core::join(", ", local.unknown_values)} ${local.unknown_verb} known only after apply, so ${local.question} cannot be decided at plan time."
   }
 
   enforce {
-    condition     = core::alltrue([for r in local.reachable : core::length(r) == 0])
-    error_message = "${meta.address}: ${core::valuetostring(core::length(local.open)) == "(unknown)" ? local.pending_message : local.open_message}."
+    condition     = local.decided ? !local.opens_admin_port : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ${core::join("; ", local.open_rules)}: the internet can reach administrative ports; allow them ${local.advice}."
   }
 }
 
@@ -176,35 +231,52 @@ resource_policy "aws_network_acl_rule" "acl_rule" {
   filter            = attrs.egress == false
 
   locals {
-    # This rule, and the other ingress rules of the same ACL (by configuration reference).
+    # This rule first, then the other ingress rules of the same ACL (by configuration reference).
     acl = [for r in tfgate::referenced("network_acl_id") : r.address]
-    siblings = [for s in tfgate::resources("aws_network_acl_rule") : s.attrs if s.address != meta.address && core::try(s.attrs.egress, null) == false && core::length(local.acl) > 0 && core::anytrue([
-      for a in tfgate::referenced("network_acl_id", s.address) : core::contains(local.acl, a.address)
-    ])]
-    rules = [for r in core::concat([attrs], local.siblings) : {
-      no     = r.rule_number
-      allow  = core::lower(r.rule_action) == "allow"
-      proto  = core::lookup(local.protocol_numbers, core::lower(core::tostring(r.protocol)), core::lower(core::tostring(r.protocol)))
-      v4     = core::try(core::endswith(r.cidr_block, "/0"), false)
-      v6     = core::try(core::endswith(r.ipv6_cidr_block, "/0"), false)
-      from   = core::try(r.from_port, null)
-      to     = core::try(r.to_port, null)
-      source = core::try(core::coalesce(r.cidr_block, r.ipv6_cidr_block), "(no CIDR)")
+    siblings = [for s in tfgate::resources("aws_network_acl_rule") : s.attrs if s.address != meta.address
+      && core::try(s.attrs.egress, null) == false && core::length(local.acl) > 0
+      && core::anytrue([for a in tfgate::referenced("network_acl_id", s.address) : core::contains(local.acl, a.address)])
+    ]
+    acl_rules = core::concat([attrs], local.siblings)
+
+    rules = [for r in local.acl_rules : {
+      number   = r.rule_number
+      allow    = core::lower(r.rule_action) == "allow"
+      protocol = core::lookup(local.protocol_numbers, core::lower(core::tostring(r.protocol)), core::lower(core::tostring(r.protocol)))
+      ipv4_any = core::try(core::endswith(r.cidr_block, "/0"), false)
+      ipv6_any = core::try(core::endswith(r.ipv6_cidr_block, "/0"), false)
+      from     = core::try(r.from_port, null)
+      to       = core::try(r.to_port, null)
+      source   = core::try(core::coalesce(r.cidr_block, r.ipv6_cidr_block), "(no CIDR)")
     }]
-    ports = [for r in local.rules : [for p in input.admin_ports : p if r.proto == "-1" || (core::contains(["6", "17"], r.proto) && r.from <= p && p <= r.to)]]
-    # This rule (the first) from the internet, for the ports no lower-numbered deny refuses first.
-    this      = local.rules[0]
-    reachable = [for p in local.ports[0] : p if local.this.allow && (local.this.v4 || local.this.v6) && !core::anytrue([
-      for j, d in local.rules : !d.allow && d.no < local.this.no && core::contains(local.ports[j], p) && (d.proto == "-1" || d.proto == local.this.proto) && ((local.this.v4 && d.v4) || (local.this.v6 && d.v6))
+    # As in the blocks above, for this rule only.
+    ports = [for r in local.rules : [for p in input.admin_ports : p if r.protocol == "-1"
+      || (core::contains(local.port_protocols, r.protocol) && r.from <= p && p <= r.to)
+    ]]
+    this = local.rules[0]
+    reachable = [for p in local.ports[0] : p if local.this.allow && (local.this.ipv4_any || local.this.ipv6_any) && !core::anytrue([
+      for j, d in local.rules : !d.allow && d.number < local.this.number && core::contains(local.ports[j], p)
+      && (d.protocol == "-1" || d.protocol == local.this.protocol) && ((local.this.ipv4_any && d.ipv4_any) || (local.this.ipv6_any && d.ipv6_any))
     ])]
 
-    pending = [for n in ["rule_number", "rule_action", "protocol", "from_port", "to_port", "cidr_block", "ipv6_cidr_block"] : n if core::try(core::valuetostring(attrs[n]), "") == "(unknown)"]
-    pending_message = "${core::join(", ", local.pending)}%{ if core::length(local.pending) == 0 }values of another rule of the ACL%{ endif } %{ if core::length(local.pending) == 1 }is%{ else }are%{ endif } known only after apply, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time"
-    open_message    = "ingress rule ${local.this.no} (protocol ${local.this.proto}, ports ${local.this.from == null ? "all" : "${local.this.from}-${local.this.to}"}, from ${local.this.source}) lets the internet reach port ${core::join(", ", local.reachable)}; allow administrative ports only from known ranges, or use Session Manager or a VPN"
+    opens_admin_port = core::length(local.reachable) > 0
+    decided          = core::valuetostring(local.opens_admin_port) != "(unknown)"
+
+    # Message parts: the arguments known only after apply, for an unknown verdict.
+    unknown_names = [for n in local.rule_arguments : n if core::try(core::valuetostring(attrs[n]), "") == "(unknown)"]
+    unknown_what = (
+      core::length(local.unknown_names) == 0 ? "values of another rule of the ACL are" :
+      "${core::join(", ", local.unknown_names)} ${core::length(local.unknown_names) == 1 ? "is" : "are"}"
+    )
+    unknown_reason = "${meta.address}: ${local.unknown_what} known only after apply, so ${local.question} cannot be decided at plan time."
+    port_range     = local.this.from == null ? "all" : "${local.this.from}-${local.this.to}"
+    this_text      = "ingress rule ${local.this.number} (protocol ${local.this.protocol}, ports ${local.port_range}, from ${local.this.source})"
+    # An unknown `egress` leaves the filter undecided: the verdict is then unknown, and says why.
+    if_ingress = core::valuetostring(attrs.egress) == "(unknown)" ? " if it is an ingress rule (egress is known only after apply)" : ""
   }
 
   enforce {
-    condition     = core::length(local.reachable) == 0
-    error_message = "${meta.address}: ${core::valuetostring(core::length(local.reachable)) == "(unknown)" ? local.pending_message : local.open_message}."
+    condition     = local.decided ? !local.opens_admin_port : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ${local.this_text} lets the internet reach port ${core::join(", ", local.reachable)}${local.if_ingress}; allow administrative ports ${local.advice}."
   }
 }

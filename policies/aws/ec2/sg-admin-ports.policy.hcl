@@ -102,70 +102,77 @@ input "admin_ports" {
 }
 
 locals {
+  # Protocols that open every port, and those whose from/to ports are a range (ICMP's are
+  # types and codes, never ports).
   all_protocols  = ["-1", "all"]
   port_protocols = ["tcp", "udp", "6", "17"]
   admin_list     = core::join(", ", [for p in input.admin_ports : core::tostring(p)])
+  question       = "whether the internet can reach administrative ports (${local.admin_list})"
+  advice         = "restrict the source CIDR or use a bastion, VPN or Session Manager"
+  # The arguments of the rule resources that decide, named when known only after apply.
+  rule_arguments     = ["type", "protocol", "from_port", "to_port", "cidr_blocks", "ipv6_cidr_blocks"]
+  vpc_rule_arguments = ["ip_protocol", "from_port", "to_port", "cidr_ipv4", "cidr_ipv6"]
 }
+
+# The three blocks below ask the same questions of three resource types. A block's locals read
+# its own `attrs`, so they cannot be shared; only the pure data above is.
 
 # Inline ingress blocks of aws_security_group.
 resource_policy "aws_security_group" "inline_ingress" {
   enforcement_level = "mandatory"
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
-  operations        = ["create", "update", "no-op"]
+  operations = ["create", "update", "no-op"]
 
   locals {
-    # Which inline rules the plan says will exist. The configuration's keys are only an
-    # explanation: Terraform before 1.1 does not record block-syntax `ingress { }` there,
-    # and no version records `dynamic` blocks. A known planned value on a create (or one
-    # that differs from the state) can only come from the configuration, so it is judged.
-    # valuetostring renders a value known only after apply as "(unknown)".
-    configured   = core::try(meta.configured, null)
-    launched     = core::contains(["create", "replace"], meta.operation)
-    ingress_text = core::try(core::valuetostring(attrs.ingress), "(absent)")
-    prior_text   = core::try(core::valuetostring(prior_attrs.ingress), "(absent)")
-    planned      = !core::contains(["(unknown)", "(absent)", "(null)"], local.ingress_text) && (local.launched || local.ingress_text != local.prior_text)
-    # Unset and not planned: the rules live in separate resources, judged on their own.
-    # Without a configuration in the plan an unknown `ingress` stays unknown.
-    judged_rules = local.planned || (local.configured == null ? false : core::contains(local.configured, "ingress"))
-    # Known even when the verdict is not: messages branch on it.
-    configured_text = core::valuetostring(local.configured)
-    rules_unknown = local.ingress_text == "(unknown)" && !local.planned && (
-      local.configured_text == "(unknown)" ? true : (local.configured_text == "(null)" ? false : core::contains(local.configured, "ingress"))
-    )
-    rules         = local.judged_rules ? attrs.ingress : []
-    # Each rule's sources as text, "(unknown)" for a value known only after apply.
-    cidr_text = [for r in local.rules : (
-      core::valuetostring(core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, []))) == "(unknown)" ? "(unknown)" :
-      core::join(", ", [for c in core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, [])) : core::valuetostring(c)])
-    )]
-    judged = [for i, r in local.rules : {
-      index = i
-      world = core::anytrue([
-        for c in core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, [])) :
-        core::try(core::endswith(c, "/0"), false)
-      ])
-      all_ports = core::contains(local.all_protocols, core::lower(core::tostring(r.protocol)))
-      admin_ports = [
-        for p in input.admin_ports : p
-        if (core::contains(local.port_protocols, core::lower(core::tostring(r.protocol))) ? r.from_port <= p && p <= r.to_port : false)
-      ]
-      text = "ingress[${i}] (protocol ${core::valuetostring(r.protocol)}, ports ${core::valuetostring(r.from_port)}-${core::valuetostring(r.to_port)}, from ${local.cidr_text[i]})"
-    }]
-    # A rule opens an administrative port to the internet.
-    opens = [for j in local.judged : j.world && (j.all_ports || core::length(j.admin_ports) > 0)]
-    open  = [for i, j in local.judged : j.text if local.opens[i]]
-    # For an unknown verdict: the rules whose values are known only after apply.
-    undecided = [for i, j in local.judged : j.text if core::valuetostring(local.opens[i]) == "(unknown)"]
-    waits     = core::length(local.undecided) > 0 && core::valuetostring(core::length(local.open)) == "(unknown)"
+    # Which inline rules will exist. The configuration's keys only explain: Terraform before
+    # 1.1 does not record block-syntax `ingress { }` there and no version records `dynamic`
+    # blocks, but a known planned value on a create, or one that differs from the state, can
+    # only come from the configuration. valuetostring shows an unknown value as "(unknown)".
+    ingress_text    = core::try(core::valuetostring(attrs.ingress), "(absent)")
+    ingress_unknown = local.ingress_text == "(unknown)"
+    ingress_known   = !core::contains(["(unknown)", "(absent)", "(null)"], local.ingress_text)
+    new_or_changed  = core::contains(["create", "replace"], meta.operation) || local.ingress_text != core::try(core::valuetostring(prior_attrs.ingress), "(absent)")
+    planned_here    = local.ingress_known && local.new_or_changed
+    # Unknown when the plan has no configuration.
+    configured_here = core::contains(core::coalesce(core::try(meta.configured, null), []), "ingress")
+    # Rules not set here live in separate rule resources, judged by the blocks below.
+    set_here = local.planned_here || local.configured_here
+    rules    = local.set_here ? attrs.ingress : []
 
-    rules_message     = "ingress is known only after apply, so whether it opens administrative ports (${local.admin_list}) to the internet cannot be decided at plan time"
-    undecided_message = "${core::join("; ", local.undecided)}: values known only after apply (shown as (unknown)) decide whether the internet can reach administrative ports (${local.admin_list})"
-    open_message      = "${core::join("; ", local.open)} allows the internet to reach administrative ports (${local.admin_list}); restrict the source CIDR or use a bastion, VPN or Session Manager."
+    # Per rule: does it come from the whole internet, and does it reach an administrative port?
+    sources     = [for r in local.rules : core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, []))]
+    source_text = [for s in local.sources : core::valuetostring(s) == "(unknown)" ? "(unknown)" : core::join(", ", [for c in s : core::valuetostring(c)])]
+    protocols   = [for r in local.rules : core::lower(core::tostring(r.protocol))]
+    rule_checks = [for i, r in local.rules : {
+      from_internet = core::anytrue([for c in local.sources[i] : core::try(core::endswith(c, "/0"), false)])
+      every_port    = core::contains(local.all_protocols, local.protocols[i])
+      admin_port = core::contains(local.port_protocols, local.protocols[i])
+        && core::anytrue([for p in input.admin_ports : r.from_port <= p && p <= r.to_port])
+      text = core::format("ingress[%d] (protocol %s, ports %s-%s, from %s)", i,
+        core::valuetostring(r.protocol), core::valuetostring(r.from_port), core::valuetostring(r.to_port), local.source_text[i]
+      )
+    }]
+    rule_opens = [for c in local.rule_checks : c.from_internet && (c.every_port || c.admin_port)]
+
+    opens_admin_port = core::anytrue(local.rule_opens)
+    decided          = core::valuetostring(local.opens_admin_port) != "(unknown)"
+
+    # Message parts. A rule's verdict as text ("true", "false", "(unknown)") keeps the lists
+    # known when other rules are not.
+    rule_verdicts   = [for o in local.rule_opens : core::valuetostring(o)]
+    open_rules      = [for i, c in local.rule_checks : c.text if local.rule_verdicts[i] == "true"]
+    undecided_rules = [for i, c in local.rule_checks : c.text if local.rule_verdicts[i] == "(unknown)"]
+    no_config_reason = "the plan has no configuration, so it cannot tell whether the unchanged ingress rules are set on this group or come from separate rule resources (judged on their own)"
+    unknown_reason = "${meta.address}: ${
+      local.ingress_unknown ? "ingress is known only after apply, so ${local.question} cannot be decided at plan time" :
+      core::valuetostring(local.set_here) == "(unknown)" ? local.no_config_reason :
+      "${core::join("; ", local.undecided_rules)}: values known only after apply (shown as (unknown)) decide ${local.question}"
+    }"
   }
 
   enforce {
-    condition     = !core::anytrue(local.opens)
-    error_message = "${meta.address}: ${local.rules_unknown ? local.rules_message : (local.waits ? local.undecided_message : local.open_message)}"
+    condition     = local.decided ? !local.opens_admin_port : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ${core::join("; ", local.open_rules)} allows the internet to reach administrative ports (${local.admin_list}); ${local.advice}."
   }
 }
 
@@ -174,25 +181,27 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
   enforcement_level = "mandatory"
 
   locals {
-    cidrs       = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(attrs.ipv6_cidr_blocks, []))
-    world       = core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)])
-    protocol    = core::lower(core::tostring(attrs.protocol))
-    all_ports   = core::contains(local.all_protocols, local.protocol)
-    admin_ports = [for p in input.admin_ports : p if (core::contains(local.port_protocols, local.protocol) ? attrs.from_port <= p && p <= attrs.to_port : false)]
-    reaches     = local.all_ports || core::length(local.admin_ports) > 0
-    # The arguments known only after apply, for the message of an unknown verdict.
-    unknown_names = [for p in [["type", core::try(core::valuetostring(attrs.type), "")], ["protocol", core::try(core::valuetostring(attrs.protocol), "")], ["from_port", core::try(core::valuetostring(attrs.from_port), "")], ["to_port", core::try(core::valuetostring(attrs.to_port), "")], ["cidr_blocks", core::try(core::valuetostring(core::lookup(attrs, "cidr_blocks", null)), "")], ["ipv6_cidr_blocks", core::try(core::valuetostring(attrs.ipv6_cidr_blocks), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
+    is_ingress    = attrs.type == "ingress"
+    sources       = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(attrs.ipv6_cidr_blocks, []))
+    from_internet = core::anytrue([for c in local.sources : core::try(core::endswith(c, "/0"), false)])
+    protocol      = core::lower(core::tostring(attrs.protocol))
+    every_port    = core::contains(local.all_protocols, local.protocol)
+    admin_port = core::contains(local.port_protocols, local.protocol)
+      && core::anytrue([for p in input.admin_ports : attrs.from_port <= p && p <= attrs.to_port])
 
-    closed = attrs.type != "ingress" || !(local.world && local.reaches)
-    waits  = core::length(local.unknown_names) > 0 && core::valuetostring(local.closed) == "(unknown)"
+    opens_admin_port = local.is_ingress && local.from_internet && (local.every_port || local.admin_port)
+    decided          = core::valuetostring(local.opens_admin_port) != "(unknown)"
 
-    unknown_message = "${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time"
-    open_message    = "ingress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows the internet to reach administrative ports (${local.admin_list})."
+    # Message parts; for an unknown verdict, the arguments known only after apply.
+    rule_text      = "ingress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.sources)}"
+    unknown_names  = [for n in local.rule_arguments : n if core::strcontains(core::try(core::valuetostring(attrs[n]), ""), "(unknown)")]
+    unknown_verb   = core::length(local.unknown_names) == 1 ? "is" : "are"
+    unknown_reason = "${meta.address}: ${core::join(", ", local.unknown_names)} ${local.unknown_verb} known only after apply, so ${local.question} cannot be decided at plan time"
   }
 
   enforce {
-    condition     = local.closed
-    error_message = "${meta.address}: ${local.waits ? local.unknown_message : local.open_message}"
+    condition     = local.decided ? !local.opens_admin_port : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ${local.rule_text} allows the internet to reach administrative ports (${local.admin_list})."
   }
 }
 
@@ -201,24 +210,26 @@ resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
   enforcement_level = "mandatory"
 
   locals {
-    cidrs       = core::concat(attrs.cidr_ipv4 == null ? [] : [attrs.cidr_ipv4], attrs.cidr_ipv6 == null ? [] : [attrs.cidr_ipv6])
-    world       = core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)])
-    protocol    = core::lower(core::tostring(attrs.ip_protocol))
-    all_ports   = core::contains(local.all_protocols, local.protocol)
-    admin_ports = [for p in input.admin_ports : p if (core::contains(local.port_protocols, local.protocol) ? attrs.from_port <= p && p <= attrs.to_port : false)]
-    reaches     = local.all_ports || core::length(local.admin_ports) > 0
-    # The arguments known only after apply, for the message of an unknown verdict.
-    unknown_names = [for p in [["ip_protocol", core::try(core::valuetostring(attrs.ip_protocol), "")], ["from_port", core::try(core::valuetostring(attrs.from_port), "")], ["to_port", core::try(core::valuetostring(attrs.to_port), "")], ["cidr_ipv4", core::try(core::valuetostring(attrs.cidr_ipv4), "")], ["cidr_ipv6", core::try(core::valuetostring(attrs.cidr_ipv6), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
+    sources       = core::compact([attrs.cidr_ipv4, attrs.cidr_ipv6])
+    from_internet = core::anytrue([for c in local.sources : core::try(core::endswith(c, "/0"), false)])
+    protocol      = core::lower(core::tostring(attrs.ip_protocol))
+    every_port    = core::contains(local.all_protocols, local.protocol)
+    admin_port = core::contains(local.port_protocols, local.protocol)
+      && core::anytrue([for p in input.admin_ports : attrs.from_port <= p && p <= attrs.to_port])
 
-    closed = !(local.world && local.reaches)
-    waits  = core::length(local.unknown_names) > 0 && core::valuetostring(local.closed) == "(unknown)"
+    opens_admin_port = local.from_internet && (local.every_port || local.admin_port)
+    decided          = core::valuetostring(local.opens_admin_port) != "(unknown)"
 
-    unknown_message = "${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether the internet can reach administrative ports (${local.admin_list}) cannot be decided at plan time"
-    open_message    = "ingress rule (ip_protocol ${attrs.ip_protocol}, ports ${attrs.from_port == null ? "all" : "${attrs.from_port}-${attrs.to_port}"}) from ${core::join(", ", local.cidrs)} allows the internet to reach administrative ports (${local.admin_list})."
+    # Message parts: the arguments known only after apply, for an unknown verdict.
+    unknown_names  = [for n in local.vpc_rule_arguments : n if core::try(core::valuetostring(attrs[n]), "") == "(unknown)"]
+    unknown_verb   = core::length(local.unknown_names) == 1 ? "is" : "are"
+    unknown_reason = "${meta.address}: ${core::join(", ", local.unknown_names)} ${local.unknown_verb} known only after apply, so ${local.question} cannot be decided at plan time"
+    ports          = attrs.from_port == null ? "all" : "${attrs.from_port}-${attrs.to_port}"
+    rule_text      = "ingress rule (ip_protocol ${attrs.ip_protocol}, ports ${local.ports}) from ${core::join(", ", local.sources)}"
   }
 
   enforce {
-    condition     = local.closed
-    error_message = "${meta.address}: ${local.waits ? local.unknown_message : local.open_message}"
+    condition     = local.decided ? !local.opens_admin_port : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ${local.rule_text} allows the internet to reach administrative ports (${local.admin_list})."
   }
 }

@@ -75,48 +75,63 @@ policy {
 
 locals {
   all_protocols = ["-1", "all"]
+  question      = "whether all traffic from the internet is allowed"
+  advice        = "allow only the ports the service needs"
+  # The arguments of the rule resources that decide, named when known only after apply.
+  rule_arguments     = ["type", "protocol", "cidr_blocks", "ipv6_cidr_blocks"]
+  vpc_rule_arguments = ["ip_protocol", "cidr_ipv4", "cidr_ipv6"]
 }
+
+# The three blocks below ask the same question of three resource types. A block's locals read
+# its own `attrs`, so they cannot be shared; only the pure data above is.
 
 resource_policy "aws_security_group" "inline_ingress" {
   enforcement_level = "mandatory"
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
-  operations        = ["create", "update", "no-op"]
+  operations = ["create", "update", "no-op"]
 
   locals {
-    # Which inline rules the plan says will exist (as in TFG-EC2-010): the configuration's
-    # keys miss block-syntax `ingress { }` before Terraform 1.1 and `dynamic` blocks always,
-    # so a known planned value on a create, or one that differs from the state, is judged.
-    # valuetostring renders a value known only after apply as "(unknown)".
-    configured      = core::try(meta.configured, null)
-    configured_text = core::valuetostring(local.configured)
-    launched        = core::contains(["create", "replace"], meta.operation)
+    # Which inline rules will exist, as in TFG-EC2-010: a known `ingress` on a create, or one
+    # that differs from the state, comes from the configuration even when its keys do not
+    # record it. valuetostring shows an unknown value as "(unknown)".
     ingress_text    = core::try(core::valuetostring(attrs.ingress), "(absent)")
-    prior_text      = core::try(core::valuetostring(prior_attrs.ingress), "(absent)")
-    planned         = !core::contains(["(unknown)", "(absent)", "(null)"], local.ingress_text) && (local.launched || local.ingress_text != local.prior_text)
-    judged_rules    = local.planned || (local.configured == null ? false : core::contains(local.configured, "ingress"))
-    rules_unknown = local.ingress_text == "(unknown)" && !local.planned && (
-      local.configured_text == "(unknown)" ? true : (local.configured_text == "(null)" ? false : core::contains(local.configured, "ingress"))
-    )
-    rules = local.judged_rules ? attrs.ingress : []
-    judged = [for i, r in local.rules : {
-      cidrs = core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, []))
-      all   = core::contains(local.all_protocols, core::lower(core::tostring(r.protocol)))
-      text  = "ingress[${i}] (protocol ${core::valuetostring(r.protocol)})"
-    }]
-    cidr_text = [for j in local.judged : core::valuetostring(j.cidrs) == "(unknown)" ? "(unknown)" : core::join(", ", [for c in j.cidrs : core::valuetostring(c)])]
-    bad       = [for j in local.judged : j.all && core::anytrue([for c in j.cidrs : core::try(core::endswith(c, "/0"), false)])]
-    open      = [for k, j in local.judged : "${j.text} from ${local.cidr_text[k]}" if local.bad[k]]
-    undecided = [for k, j in local.judged : "${j.text} from ${local.cidr_text[k]}" if core::valuetostring(local.bad[k]) == "(unknown)"]
-    waits     = core::length(local.undecided) > 0 && core::valuetostring(core::length(local.open)) == "(unknown)"
+    ingress_unknown = local.ingress_text == "(unknown)"
+    ingress_known   = !core::contains(["(unknown)", "(absent)", "(null)"], local.ingress_text)
+    new_or_changed  = core::contains(["create", "replace"], meta.operation) || local.ingress_text != core::try(core::valuetostring(prior_attrs.ingress), "(absent)")
+    planned_here    = local.ingress_known && local.new_or_changed
+    # Unknown when the plan has no configuration.
+    configured_here = core::contains(core::coalesce(core::try(meta.configured, null), []), "ingress")
+    # Rules not set here live in separate rule resources, judged by the blocks below.
+    set_here = local.planned_here || local.configured_here
+    rules    = local.set_here ? attrs.ingress : []
 
-    rules_message     = "ingress is known only after apply, so whether it allows all traffic from the internet cannot be decided at plan time"
-    undecided_message = "${core::join("; ", local.undecided)}: values known only after apply (shown as (unknown)) decide whether all traffic from the internet is allowed"
-    open_message      = "${core::join("; ", local.open)} allows all protocols and ports from the internet; allow only the ports the service needs."
+    # Per rule: all protocols, from the whole internet?
+    sources     = [for r in local.rules : core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, []))]
+    source_text = [for s in local.sources : core::valuetostring(s) == "(unknown)" ? "(unknown)" : core::join(", ", [for c in s : core::valuetostring(c)])]
+    rule_opens = [for i, r in local.rules :
+      core::contains(local.all_protocols, core::lower(core::tostring(r.protocol)))
+      && core::anytrue([for c in local.sources[i] : core::try(core::endswith(c, "/0"), false)])
+    ]
+
+    allows_all_traffic = core::anytrue(local.rule_opens)
+    decided            = core::valuetostring(local.allows_all_traffic) != "(unknown)"
+
+    # Message parts. A rule's verdict as text keeps the lists known when other rules are not.
+    texts           = [for i, r in local.rules : "ingress[${i}] (protocol ${core::valuetostring(r.protocol)}) from ${local.source_text[i]}"]
+    rule_verdicts   = [for o in local.rule_opens : core::valuetostring(o)]
+    open_rules      = [for i, t in local.texts : t if local.rule_verdicts[i] == "true"]
+    undecided_rules = [for i, t in local.texts : t if local.rule_verdicts[i] == "(unknown)"]
+    no_config_reason = "the plan has no configuration, so it cannot tell whether the unchanged ingress rules are set on this group or come from separate rule resources (judged on their own)"
+    unknown_reason = "${meta.address}: ${
+      local.ingress_unknown ? "ingress is known only after apply, so ${local.question} cannot be decided at plan time" :
+      core::valuetostring(local.set_here) == "(unknown)" ? local.no_config_reason :
+      "${core::join("; ", local.undecided_rules)}: values known only after apply (shown as (unknown)) decide ${local.question}"
+    }"
   }
 
   enforce {
-    condition     = !core::anytrue(local.bad)
-    error_message = "${meta.address}: ${local.rules_unknown ? local.rules_message : (local.waits ? local.undecided_message : local.open_message)}"
+    condition     = local.decided ? !local.allows_all_traffic : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ${core::join("; ", local.open_rules)} allows all protocols and ports from the internet; ${local.advice}."
   }
 }
 
@@ -124,22 +139,22 @@ resource_policy "aws_security_group_rule" "ingress_rule" {
   enforcement_level = "mandatory"
 
   locals {
-    cidrs = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(attrs.ipv6_cidr_blocks, []))
-    all   = core::contains(local.all_protocols, core::lower(core::tostring(attrs.protocol)))
-    # The arguments known only after apply, for the message of an unknown verdict.
-    unknown_names = [for p in [["type", core::try(core::valuetostring(attrs.type), "")], ["protocol", core::try(core::valuetostring(attrs.protocol), "")], ["cidr_blocks", core::try(core::valuetostring(core::lookup(attrs, "cidr_blocks", null)), "")], ["ipv6_cidr_blocks", core::try(core::valuetostring(attrs.ipv6_cidr_blocks), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
+    sources            = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(attrs.ipv6_cidr_blocks, []))
+    from_internet      = core::anytrue([for c in local.sources : core::try(core::endswith(c, "/0"), false)])
+    every_protocol     = core::contains(local.all_protocols, core::lower(core::tostring(attrs.protocol)))
+    allows_all_traffic = attrs.type == "ingress" && local.every_protocol && local.from_internet
+    decided            = core::valuetostring(local.allows_all_traffic) != "(unknown)"
 
-    world  = core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)])
-    closed = attrs.type != "ingress" || !(local.all && local.world)
-    waits  = core::length(local.unknown_names) > 0 && core::valuetostring(local.closed) == "(unknown)"
-
-    unknown_message = "${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether all traffic from the internet is allowed cannot be decided at plan time"
-    open_message    = "ingress rule with protocol ${attrs.protocol} from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.cidrs)} allows all traffic from the internet; allow only the ports the service needs."
+    # Message parts: the arguments known only after apply, for an unknown verdict.
+    unknown_names  = [for n in local.rule_arguments : n if core::strcontains(core::try(core::valuetostring(attrs[n]), ""), "(unknown)")]
+    unknown_verb   = core::length(local.unknown_names) == 1 ? "is" : "are"
+    unknown_reason = "${meta.address}: ${core::join(", ", local.unknown_names)} ${local.unknown_verb} known only after apply, so ${local.question} cannot be decided at plan time"
+    rule_text      = "ingress rule with protocol ${attrs.protocol} from cidr_blocks/ipv6_cidr_blocks ${core::jsonencode(local.sources)}"
   }
 
   enforce {
-    condition     = local.closed
-    error_message = "${meta.address}: ${local.waits ? local.unknown_message : local.open_message}"
+    condition     = local.decided ? !local.allows_all_traffic : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ${local.rule_text} allows all traffic from the internet; ${local.advice}."
   }
 }
 
@@ -147,21 +162,20 @@ resource_policy "aws_vpc_security_group_ingress_rule" "vpc_ingress_rule" {
   enforcement_level = "mandatory"
 
   locals {
-    cidrs = core::concat(attrs.cidr_ipv4 == null ? [] : [attrs.cidr_ipv4], attrs.cidr_ipv6 == null ? [] : [attrs.cidr_ipv6])
-    all   = core::contains(local.all_protocols, core::lower(core::tostring(attrs.ip_protocol)))
-    # The arguments known only after apply, for the message of an unknown verdict.
-    unknown_names = [for p in [["ip_protocol", core::try(core::valuetostring(attrs.ip_protocol), "")], ["cidr_ipv4", core::try(core::valuetostring(attrs.cidr_ipv4), "")], ["cidr_ipv6", core::try(core::valuetostring(attrs.cidr_ipv6), "")]] : p[0] if core::strcontains(p[1], "(unknown)")]
+    sources            = core::concat(attrs.cidr_ipv4 == null ? [] : [attrs.cidr_ipv4], attrs.cidr_ipv6 == null ? [] : [attrs.cidr_ipv6])
+    from_internet      = core::anytrue([for c in local.sources : core::try(core::endswith(c, "/0"), false)])
+    every_protocol     = core::contains(local.all_protocols, core::lower(core::tostring(attrs.ip_protocol)))
+    allows_all_traffic = local.every_protocol && local.from_internet
+    decided            = core::valuetostring(local.allows_all_traffic) != "(unknown)"
 
-    world  = core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)])
-    closed = !(local.all && local.world)
-    waits  = core::length(local.unknown_names) > 0 && core::valuetostring(local.closed) == "(unknown)"
-
-    unknown_message = "${core::join(", ", local.unknown_names)} %{ if core::length(local.unknown_names) == 1 }is%{ else }are%{ endif } known only after apply, so whether all traffic from the internet is allowed cannot be decided at plan time"
-    open_message    = "ip_protocol ${attrs.ip_protocol} from ${core::join(", ", local.cidrs)} allows all traffic from the internet; allow only the ports the service needs."
+    # Message parts: the arguments known only after apply, for an unknown verdict.
+    unknown_names  = [for n in local.vpc_rule_arguments : n if core::strcontains(core::try(core::valuetostring(attrs[n]), ""), "(unknown)")]
+    unknown_verb   = core::length(local.unknown_names) == 1 ? "is" : "are"
+    unknown_reason = "${meta.address}: ${core::join(", ", local.unknown_names)} ${local.unknown_verb} known only after apply, so ${local.question} cannot be decided at plan time"
   }
 
   enforce {
-    condition     = local.closed
-    error_message = "${meta.address}: ${local.waits ? local.unknown_message : local.open_message}"
+    condition     = local.decided ? !local.allows_all_traffic : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ip_protocol ${attrs.ip_protocol} from ${core::join(", ", local.sources)} allows all traffic from the internet; ${local.advice}."
   }
 }

@@ -78,46 +78,56 @@ policy {
   }
 }
 
-# The resource types whose id (or default_security_group_id) names a VPC's default group.
 locals {
+  # The resource types whose id (or default_security_group_id) names a VPC's default group.
   default_group_types = ["aws_default_security_group", "aws_vpc", "aws_default_vpc"]
+  sides               = ["ingress", "egress"]
+  advice              = "the default group must have no rules: attach the rule to a security group of its own"
 }
 
 resource_policy "aws_default_security_group" "default_security_group" {
   enforcement_level = "mandatory"
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
-  operations        = ["create", "update", "no-op"]
+  operations = ["create", "update", "no-op"]
 
   locals {
-    launched = core::contains(["create", "replace"], meta.operation)
-
     # Per side (ingress, egress): the rules that count. A side counts when the configuration
     # sets it, or when the plan shows rules only the configuration can have set: block syntax
     # before Terraform 1.1 and `dynamic` blocks are missing from the configuration's keys, but a
     # known value on a create, or one that differs from the state, comes from it. An unset side
     # means "no rules" (the provider strips the group when adopting it; rules of separate rule
-    # resources are judged below). valuetostring shows an unknown as "(unknown)".
-    configured = { for k in ["ingress", "egress"] : k => core::contains(core::try(meta.configured, []), k) }
-    shown      = { for k in ["ingress", "egress"] : k => core::try(core::valuetostring(attrs[k]), "(absent)") }
-    planned    = { for k, v in local.shown : k => !core::contains(["(unknown)", "(absent)", "(null)"], v) && (local.launched || v != core::try(core::valuetostring(prior_attrs[k]), "(absent)")) }
-    rules      = { for k in ["ingress", "egress"] : k => (local.configured[k] || local.planned[k]) ? core::coalesce(core::try(attrs[k], null), []) : [] }
-    waiting    = [for k in ["ingress", "egress"] : k if local.shown[k] == "(unknown)" && local.configured[k]]
+    # resources are judged below). valuetostring shows an unknown value as "(unknown)".
+    launched        = core::contains(["create", "replace"], meta.operation)
+    text            = { for k in local.sides : k => core::try(core::valuetostring(attrs[k]), "(absent)") }
+    new_or_changed  = { for k in local.sides : k => local.launched || local.text[k] != core::try(core::valuetostring(prior_attrs[k]), "(absent)") }
+    planned_here    = { for k in local.sides : k => !core::contains(["(unknown)", "(absent)", "(null)"], local.text[k]) && local.new_or_changed[k] }
+    configured_here = { for k in local.sides : k => core::contains(core::try(meta.configured, []), k) }
+    set_here        = { for k in local.sides : k => local.planned_here[k] || local.configured_here[k] }
+    rule_counts     = { for k in local.sides : k => local.set_here[k] ? core::length(core::coalesce(core::try(attrs[k], null), [])) : 0 }
 
-    no_rules = core::length(local.rules.ingress) == 0 && core::length(local.rules.egress) == 0
+    has_rules = local.rule_counts.ingress > 0 || local.rule_counts.egress > 0
+    decided   = core::valuetostring(local.has_rules) != "(unknown)"
 
-    # Message parts.
-    unknown_message = "${core::join(" and ", local.waiting)} of the default security group %{ if core::length(local.waiting) == 1 }is%{ else }are%{ endif } known only after apply, so whether it has rules cannot be decided at plan time"
-    rules_message   = "the default security group has ${core::length(local.rules.ingress)} ingress and ${core::length(local.rules.egress)} egress rule(s); set ingress = [] and egress = [] and give workloads their own security groups."
+    # Message parts: what is not known, side by side.
+    undecided = [for k in local.sides : k if core::valuetostring(local.rule_counts[k]) == "(unknown)"]
+    unknown_parts = [for k in local.undecided : (
+      local.text[k] == "(unknown)" ? "${k} is known only after apply" :
+      core::valuetostring(local.set_here[k]) == "(unknown)" ? "the plan has no configuration to say whether the unchanged ${k} rules are set here" :
+      "values in ${k} are known only after apply"
+    )]
+    unknown_reason = "${meta.address}: ${core::join("; ", local.unknown_parts)}, so whether the default security group has rules cannot be decided at plan time"
+    counts_text    = "${core::valuetostring(local.rule_counts.ingress)} ingress and ${core::valuetostring(local.rule_counts.egress)} egress rule(s)"
   }
 
   enforce {
-    condition     = local.no_rules
-    error_message = "${meta.address}: ${core::length(local.waiting) > 0 ? local.unknown_message : local.rules_message}"
+    condition     = local.decided ? !local.has_rules : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: the default security group has ${local.counts_text}; set ingress = [] and egress = [] and give workloads their own security groups."
   }
 }
 
-# Rules attached to a default group by separate resources: one block per rule resource type
-# (a policy block targets one type), so the three blocks below repeat the same lookup.
+# Rules attached to a default group by separate resources. A policy block targets one resource
+# type and its locals read that type's `meta`, so the lookup cannot be shared: the three blocks
+# below repeat it, one per rule resource type. Each such rule fails.
 resource_policy "aws_security_group_rule" "security_group_rule" {
   enforcement_level = "mandatory"
   filter            = core::length(local.default_groups) > 0
@@ -128,7 +138,7 @@ resource_policy "aws_security_group_rule" "security_group_rule" {
 
   enforce {
     condition     = false
-    error_message = "${meta.address}: adds a ${attrs.type} rule to the default security group of ${core::join(", ", local.default_groups)}; the default group must have no rules: attach the rule to a security group of its own."
+    error_message = "${meta.address}: adds an ${core::valuetostring(attrs.type)} rule to the default security group of ${core::join(", ", local.default_groups)}; ${local.advice}."
   }
 }
 
@@ -142,7 +152,7 @@ resource_policy "aws_vpc_security_group_ingress_rule" "ingress_rule" {
 
   enforce {
     condition     = false
-    error_message = "${meta.address}: adds an ingress rule to the default security group of ${core::join(", ", local.default_groups)}; the default group must have no rules: attach the rule to a security group of its own."
+    error_message = "${meta.address}: adds an ingress rule to the default security group of ${core::join(", ", local.default_groups)}; ${local.advice}."
   }
 }
 
@@ -156,6 +166,6 @@ resource_policy "aws_vpc_security_group_egress_rule" "egress_rule" {
 
   enforce {
     condition     = false
-    error_message = "${meta.address}: adds an egress rule to the default security group of ${core::join(", ", local.default_groups)}; the default group must have no rules: attach the rule to a security group of its own."
+    error_message = "${meta.address}: adds an egress rule to the default security group of ${core::join(", ", local.default_groups)}; ${local.advice}."
   }
 }

@@ -76,45 +76,71 @@ policy {
 }
 
 locals {
+  # Protocols that open every port, and those whose from/to ports are a range.
   all_protocols  = ["-1", "all"]
   port_protocols = ["tcp", "udp", "6", "17"]
+  question       = "whether all traffic to the internet is allowed"
+  advice         = "allow only the ports and destinations the workload needs"
+  # The arguments of the rule resources that decide, named when known only after apply.
+  rule_arguments     = ["protocol", "from_port", "to_port", "cidr_blocks", "ipv6_cidr_blocks"]
+  vpc_rule_arguments = ["ip_protocol", "from_port", "to_port", "cidr_ipv4", "cidr_ipv6"]
 }
+
+# The three blocks below ask the same question of three resource types. A block's locals read
+# its own `attrs`, so they cannot be shared; only the pure data above is.
 
 resource_policy "aws_security_group" "inline_egress" {
   enforcement_level = "advisory"
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
-  operations        = ["create", "update", "no-op"]
+  operations = ["create", "update", "no-op"]
 
   locals {
-    # Which inline rules will exist (as in TFG-EC2-010): the configuration's keys miss
-    # block-syntax rules before Terraform 1.1 and `dynamic` blocks, so a known planned value
-    # on a create, or one that differs from the state, counts. valuetostring shows a value
-    # known only after apply as "(unknown)".
-    configured  = core::try(meta.configured, null)
-    shown       = core::try(core::valuetostring(attrs.egress), "(absent)")
-    planned     = !core::contains(["(unknown)", "(absent)", "(null)"], local.shown) && (core::contains(["create", "replace"], meta.operation) || local.shown != core::try(core::valuetostring(prior_attrs.egress), "(absent)"))
-    sets_egress = local.planned || (local.configured == null ? false : core::contains(local.configured, "egress"))
-    rules       = local.sets_egress ? attrs.egress : []
+    # Which inline rules will exist, as in TFG-EC2-010: a known `egress` on a create, or one
+    # that differs from the state, comes from the configuration even when its keys do not
+    # record it. valuetostring shows an unknown value as "(unknown)".
+    egress_text     = core::try(core::valuetostring(attrs.egress), "(absent)")
+    egress_unknown  = local.egress_text == "(unknown)"
+    egress_known    = !core::contains(["(unknown)", "(absent)", "(null)"], local.egress_text)
+    new_or_changed  = core::contains(["create", "replace"], meta.operation) || local.egress_text != core::try(core::valuetostring(prior_attrs.egress), "(absent)")
+    planned_here    = local.egress_known && local.new_or_changed
+    # Unknown when the plan has no configuration.
+    configured_here = core::contains(core::coalesce(core::try(meta.configured, null), []), "egress")
+    # Rules not set here live in separate rule resources, judged by the blocks below.
+    set_here = local.planned_here || local.configured_here
+    rules    = local.set_here ? attrs.egress : []
 
-    cidrs = [for r in local.rules : core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, []))]
-    wide = [for i, r in local.rules : (
-      core::anytrue([for c in local.cidrs[i] : core::try(core::endswith(c, "/0"), false)]) &&
-      (core::contains(local.all_protocols, core::lower(core::tostring(r.protocol))) || (core::contains(local.port_protocols, core::lower(core::tostring(r.protocol))) && r.from_port == 0 && r.to_port == 65535))
+    # Per rule: to the whole internet, on every port?
+    targets     = [for r in local.rules : core::concat(core::coalesce(r.cidr_blocks, []), core::coalesce(r.ipv6_cidr_blocks, []))]
+    target_text = [for t in local.targets : core::valuetostring(t) == "(unknown)" ? "(unknown)" : core::join(", ", [for c in t : core::valuetostring(c)])]
+    protocols   = [for r in local.rules : core::lower(core::tostring(r.protocol))]
+    rule_checks = [for i, r in local.rules : {
+      to_internet = core::anytrue([for c in local.targets[i] : core::try(core::endswith(c, "/0"), false)])
+      every_port = core::contains(local.all_protocols, local.protocols[i])
+        || (core::contains(local.port_protocols, local.protocols[i]) && r.from_port == 0 && r.to_port == 65535)
+    }]
+    rule_wide = [for c in local.rule_checks : c.to_internet && c.every_port]
+
+    allows_all_egress = core::anytrue(local.rule_wide)
+    decided           = core::valuetostring(local.allows_all_egress) != "(unknown)"
+
+    # Message parts. A rule's verdict as text keeps the lists known when other rules are not.
+    texts = [for i, r in local.rules : core::format("egress[%d] (protocol %s, ports %s-%s, to %s)", i,
+      core::valuetostring(r.protocol), core::valuetostring(r.from_port), core::valuetostring(r.to_port), local.target_text[i]
     )]
-    cidr_text = [for c in local.cidrs : core::valuetostring(c) == "(unknown)" ? "(unknown)" : core::join(", ", [for x in c : core::valuetostring(x)])]
-    rule_text = [for i, r in local.rules : "egress[${i}] (protocol ${core::valuetostring(r.protocol)}, ports ${core::valuetostring(r.from_port)}-${core::valuetostring(r.to_port)}, to ${local.cidr_text[i]})"]
-    wide_rules    = [for i, t in local.rule_text : t if local.wide[i]]
-    pending_rules = [for i, t in local.rule_text : t if core::valuetostring(local.wide[i]) == "(unknown)"]
-    rules_pending = core::valuetostring(local.rules) == "(unknown)"
-
-    rules_message   = "egress is known only after apply, so whether it allows all traffic to the internet cannot be decided at plan time"
-    pending_message = "${core::join("; ", local.pending_rules)}: values known only after apply decide whether all traffic to the internet is allowed"
-    wide_message    = "${core::join("; ", local.wide_rules)} allows all traffic to the internet; allow only the ports and destinations the workload needs"
+    rule_verdicts    = [for w in local.rule_wide : core::valuetostring(w)]
+    wide_rules       = [for i, t in local.texts : t if local.rule_verdicts[i] == "true"]
+    undecided_rules  = [for i, t in local.texts : t if local.rule_verdicts[i] == "(unknown)"]
+    no_config_reason = "the plan has no configuration, so it cannot tell whether the unchanged egress rules are set on this group or come from separate rule resources (judged on their own)"
+    unknown_reason = "${meta.address}: ${
+      local.egress_unknown ? "egress is known only after apply, so ${local.question} cannot be decided at plan time" :
+      core::valuetostring(local.set_here) == "(unknown)" ? local.no_config_reason :
+      "${core::join("; ", local.undecided_rules)}: values known only after apply (shown as (unknown)) decide ${local.question}"
+    }."
   }
 
   enforce {
-    condition     = !core::anytrue(local.wide)
-    error_message = "${meta.address}: ${local.rules_pending ? local.rules_message : (core::valuetostring(core::length(local.wide_rules)) == "(unknown)" ? local.pending_message : local.wide_message)}."
+    condition     = local.decided ? !local.allows_all_egress : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ${core::join("; ", local.wide_rules)} allows all traffic to the internet; ${local.advice}."
   }
 }
 
@@ -123,22 +149,27 @@ resource_policy "aws_security_group_rule" "egress_rule" {
   filter            = attrs.type == "egress"
 
   locals {
-    cidrs     = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(core::lookup(attrs, "ipv6_cidr_blocks", null), []))
-    protocol  = core::lower(core::tostring(attrs.protocol))
-    to_world  = core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)])
-    all_ports = core::contains(local.all_protocols, local.protocol) || (core::contains(local.port_protocols, local.protocol) && attrs.from_port == 0 && attrs.to_port == 65535)
-    wide      = local.to_world && local.all_ports
+    targets     = core::concat(core::coalesce(core::lookup(attrs, "cidr_blocks", null), []), core::coalesce(core::lookup(attrs, "ipv6_cidr_blocks", null), []))
+    protocol    = core::lower(core::tostring(attrs.protocol))
+    to_internet = core::anytrue([for c in local.targets : core::try(core::endswith(c, "/0"), false)])
+    every_port = core::contains(local.all_protocols, local.protocol)
+      || (core::contains(local.port_protocols, local.protocol) && attrs.from_port == 0 && attrs.to_port == 65535)
 
-    # The arguments known only after apply, for the message of an unknown verdict.
-    pending = [for n in ["protocol", "from_port", "to_port", "cidr_blocks", "ipv6_cidr_blocks"] : n if core::try(core::strcontains(core::valuetostring(attrs[n]), "(unknown)"), false)]
+    allows_all_egress = local.to_internet && local.every_port
+    decided           = core::valuetostring(local.allows_all_egress) != "(unknown)"
 
-    pending_message = "${core::join(", ", local.pending)} %{ if core::length(local.pending) == 1 }is%{ else }are%{ endif } known only after apply, so whether the rule allows all traffic to the internet cannot be decided at plan time"
-    wide_message    = "egress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) to ${core::join(", ", local.cidrs)} allows all traffic to the internet; allow only the ports and destinations the workload needs"
+    # Message parts: the arguments known only after apply, for an unknown verdict.
+    unknown_names  = [for n in local.rule_arguments : n if core::try(core::strcontains(core::valuetostring(attrs[n]), "(unknown)"), false)]
+    unknown_verb   = core::length(local.unknown_names) == 1 ? "is" : "are"
+    unknown_reason = "${meta.address}: ${core::join(", ", local.unknown_names)} ${local.unknown_verb} known only after apply, so ${local.question} cannot be decided at plan time."
+    rule_text      = "egress rule (protocol ${attrs.protocol}, ports ${attrs.from_port}-${attrs.to_port}) to ${core::join(", ", local.targets)}"
+    # An unknown `type` leaves the filter undecided: the verdict is then unknown, and says why.
+    if_egress = core::valuetostring(attrs.type) == "(unknown)" ? " if it is an egress rule (type is known only after apply)" : ""
   }
 
   enforce {
-    condition     = !local.wide
-    error_message = "${meta.address}: ${core::valuetostring(local.wide) == "(unknown)" ? local.pending_message : local.wide_message}."
+    condition     = local.decided ? !local.allows_all_egress : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ${local.rule_text} allows all traffic to the internet${local.if_egress}; ${local.advice}."
   }
 }
 
@@ -146,21 +177,23 @@ resource_policy "aws_vpc_security_group_egress_rule" "vpc_egress_rule" {
   enforcement_level = "advisory"
 
   locals {
-    cidrs     = [for c in [core::try(attrs.cidr_ipv4, null), core::try(attrs.cidr_ipv6, null)] : c if c != null]
-    protocol  = core::lower(core::tostring(attrs.ip_protocol))
-    to_world  = core::anytrue([for c in local.cidrs : core::try(core::endswith(c, "/0"), false)])
-    all_ports = core::contains(local.all_protocols, local.protocol) || (core::contains(local.port_protocols, local.protocol) && core::try(attrs.from_port == 0 && attrs.to_port == 65535, false))
-    wide      = local.to_world && local.all_ports
+    targets     = [for c in [core::try(attrs.cidr_ipv4, null), core::try(attrs.cidr_ipv6, null)] : c if c != null]
+    protocol    = core::lower(core::tostring(attrs.ip_protocol))
+    to_internet = core::anytrue([for c in local.targets : core::try(core::endswith(c, "/0"), false)])
+    every_port = core::contains(local.all_protocols, local.protocol)
+      || (core::contains(local.port_protocols, local.protocol) && core::try(attrs.from_port == 0 && attrs.to_port == 65535, false))
 
-    # The arguments known only after apply, for the message of an unknown verdict.
-    pending = [for n in ["ip_protocol", "from_port", "to_port", "cidr_ipv4", "cidr_ipv6"] : n if core::try(core::valuetostring(attrs[n]), "") == "(unknown)"]
+    allows_all_egress = local.to_internet && local.every_port
+    decided           = core::valuetostring(local.allows_all_egress) != "(unknown)"
 
-    pending_message = "${core::join(", ", local.pending)} %{ if core::length(local.pending) == 1 }is%{ else }are%{ endif } known only after apply, so whether the rule allows all traffic to the internet cannot be decided at plan time"
-    wide_message    = "ip_protocol ${attrs.ip_protocol} to ${core::join(", ", local.cidrs)} allows all traffic to the internet; allow only the ports and destinations the workload needs"
+    # Message parts: the arguments known only after apply, for an unknown verdict.
+    unknown_names  = [for n in local.vpc_rule_arguments : n if core::try(core::valuetostring(attrs[n]), "") == "(unknown)"]
+    unknown_verb   = core::length(local.unknown_names) == 1 ? "is" : "are"
+    unknown_reason = "${meta.address}: ${core::join(", ", local.unknown_names)} ${local.unknown_verb} known only after apply, so ${local.question} cannot be decided at plan time."
   }
 
   enforce {
-    condition     = !local.wide
-    error_message = "${meta.address}: ${core::valuetostring(local.wide) == "(unknown)" ? local.pending_message : local.wide_message}."
+    condition     = local.decided ? !local.allows_all_egress : tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ip_protocol ${attrs.ip_protocol} to ${core::join(", ", local.targets)} allows all traffic to the internet; ${local.advice}."
   }
 }

@@ -99,7 +99,8 @@ resource_policy "aws_route" "peering_route_scope" {
   locals {
     # The connection: referred to directly, through an accepter, or named by a known id.
     referred     = tfgate::referenced("vpc_peering_connection_id")
-    via_accepter = core::flatten([for a in local.referred : tfgate::referenced("vpc_peering_connection_id", a.address) if a.meta.type == "aws_vpc_peering_connection_accepter"])
+    via_accepter = core::flatten([for a in local.referred : tfgate::referenced("vpc_peering_connection_id", a.address)
+    if a.meta.type == "aws_vpc_peering_connection_accepter"])
     by_reference = [for p in core::concat(local.referred, local.via_accepter) : p.address if p.meta.type == "aws_vpc_peering_connection"]
     by_id        = core::lookup(local.peering_ids, core::valuetostring(attrs.vpc_peering_connection_id), [])
     connections  = core::distinct(core::concat(local.by_reference, local.by_id))
@@ -112,17 +113,22 @@ resource_policy "aws_route" "peering_route_scope" {
     # IPv4 route.
     ipv4         = attrs.destination_cidr_block
     ipv6         = core::try(attrs.destination_ipv6_cidr_block, null)
+    ipv4_set     = local.ipv4 != null && local.ipv4 != ""
+    ipv6_set     = local.ipv6 != null && local.ipv6 != ""
     destinations = [for d in [local.ipv4, local.ipv6] : d if d != null && d != ""]
-    covered = [for v in local.peer_vpcs : v.address if(
-      (local.ipv4 != null && local.ipv4 != "" && core::try(core::cidrcontains(local.ipv4, v.ipv4), false)) ||
-      (local.ipv6 != null && local.ipv6 != "" && v.ipv6 != null && v.ipv6 != "" && core::try(core::cidrcontains(local.ipv6, v.ipv6), false))
-    )]
+    covered = [for v in local.peer_vpcs : v.address if
+      (local.ipv4_set && core::try(core::cidrcontains(local.ipv4, v.ipv4), false))
+      || (local.ipv6_set && v.ipv6 != null && v.ipv6 != "" && core::try(core::cidrcontains(local.ipv6, v.ipv6), false))
+    ]
 
-    peer_in_plan    = core::length(local.peer_vpcs) > 0
-    covers_any      = core::length(local.covered) > 0
-    decided         = core::valuetostring(local.covers_any) != "(unknown)"
+    peer_in_plan = core::length(local.peer_vpcs) > 0
+    covers_any   = core::length(local.covered) > 0
+    decided      = core::valuetostring(local.covers_any) != "(unknown)"
+
+    # Message parts.
     pending         = [for n in ["destination_cidr_block", "destination_ipv6_cidr_block"] : n if core::try(core::valuetostring(attrs[n]), "") == "(unknown)"]
-    pending_message = "%{if core::length(local.pending) > 0}${core::join(" and ", local.pending)}%{else}the peer VPC's cidr_block%{endif} is known only after apply, so whether the route covers the whole peer VPC cannot be decided at plan time"
+    pending_what    = core::length(local.pending) > 0 ? core::join(" and ", local.pending) : "the peer VPC's cidr_block"
+    pending_message = "${local.pending_what} is known only after apply, so whether the route covers the whole peer VPC cannot be decided at plan time"
     covers_message  = "the route sends ${core::join(", ", local.destinations)} through the peering connection, which covers the whole of ${core::join(", ", local.covered)}; route only the peer subnets this VPC needs to reach"
     missing_reason  = "${meta.address}: the peer VPC of the peering connection is not in this plan, so whether the route covers all of it cannot be decided at plan time."
   }
@@ -143,9 +149,15 @@ resource_policy "aws_route_table" "peering_inline_route_scope" {
     # say which route refers to which).
     # route is Optional+Computed: unknown and not in the configuration, the table's routes
     # are separate aws_route resources, judged on their own.
-    configured   = core::try(meta.configured, null)
-    sets_routes  = core::valuetostring(core::try(attrs.route, null)) != "(unknown)" || core::valuetostring(local.configured) == "(unknown)" || core::contains(core::coalesce(local.configured, []), "route")
-    routes       = [for r in(local.sets_routes ? core::coalesce(attrs.route, []) : []) : r if core::valuetostring(r.vpc_peering_connection_id) == "(unknown)" || (r.vpc_peering_connection_id != null && r.vpc_peering_connection_id != "")]
+    configured      = core::try(meta.configured, null)
+    route_known     = core::valuetostring(core::try(attrs.route, null)) != "(unknown)"
+    no_config       = core::valuetostring(local.configured) == "(unknown)"
+    configured_here = core::contains(core::coalesce(local.configured, []), "route")
+    sets_routes     = local.route_known || local.no_config || local.configured_here
+    # The peering routes: a connection id that is set, or known only after apply.
+    routes = [for r in(local.sets_routes ? core::coalesce(attrs.route, []) : []) : r
+      if core::valuetostring(r.vpc_peering_connection_id) == "(unknown)" || (r.vpc_peering_connection_id != null && r.vpc_peering_connection_id != "")
+    ]
     by_reference = [for p in tfgate::referenced("route.vpc_peering_connection_id") : p.address if p.meta.type == "aws_vpc_peering_connection"]
     own_vpcs     = [for v in tfgate::referenced("vpc_id") : v.address]
     connections  = [for r in local.routes : core::distinct(core::concat(core::lookup(local.peering_ids, core::valuetostring(r.vpc_peering_connection_id), []), local.by_reference))]
@@ -158,10 +170,13 @@ resource_policy "aws_route_table" "peering_inline_route_scope" {
       )])
     ]
 
-    peers_in_plan   = core::alltrue([for p in local.peer_vpcs : core::length(p) > 0])
-    covers_any      = core::length(local.covering) > 0
-    decided         = core::valuetostring(local.covers_any) != "(unknown)"
-    pending_message = "%{if core::valuetostring(attrs.route) == "(unknown)"}route is%{else}a peering route's destination or its peer VPC's cidr_block is%{endif} known only after apply, so whether a route covers the whole peer VPC cannot be decided at plan time"
+    peers_in_plan = core::alltrue([for p in local.peer_vpcs : core::length(p) > 0])
+    covers_any    = core::length(local.covering) > 0
+    decided       = core::valuetostring(local.covers_any) != "(unknown)"
+
+    # Message parts.
+    pending_what    = core::valuetostring(attrs.route) == "(unknown)" ? "route is" : "a peering route's destination or its peer VPC's cidr_block is"
+    pending_message = "${local.pending_what} known only after apply, so whether a route covers the whole peer VPC cannot be decided at plan time"
     covers_message  = "${core::join("; ", local.covering)} through its peering connection; route only the peer subnets this VPC needs to reach"
     missing_reason  = "${meta.address}: the peer VPC of a peering route is not in this plan, so whether the route covers all of it cannot be decided at plan time."
   }

@@ -342,3 +342,64 @@ fn rules_attached_to_the_default_security_group_fail() {
     }
     assert!(!findings.keys().any(|(p, a)| p.starts_with("TFG-EC2-012") && a.contains("app_")));
 }
+
+#[test]
+fn network_messages_name_the_rule_that_fails_and_the_value_not_known() {
+    // A fail names the open rule even when another rule of the resource holds a value known
+    // only after apply (the message used to say the unknown rule decides, or was a bare
+    // placeholder); an unknown names the value.
+    let plan = workspace().join("crates/cli/tests/fixtures/plans/network-messages.json");
+    let findings = findings_of(&plan);
+    for (policy, address, status, names) in [
+        (
+            "TFG-EC2-010/inline_ingress",
+            "aws_security_group.mixed",
+            "fail",
+            "ingress[0] (protocol tcp, ports 22-22, from 0.0.0.0/0)",
+        ),
+        (
+            "TFG-EC2-011/inline_ingress",
+            "aws_security_group.mixed_all",
+            "fail",
+            "ingress[0] (protocol -1) from 0.0.0.0/0",
+        ),
+        (
+            "TFG-EC2-013/inline_egress",
+            "aws_security_group.mixed",
+            "fail",
+            "egress[0] (protocol -1, ports 0-0, to 0.0.0.0/0)",
+        ),
+        (
+            "TFG-EC2-014/acl_ingress",
+            "aws_network_acl.mixed",
+            "fail",
+            "ingress rule 100 (protocol 6, ports 22-22, from 0.0.0.0/0) reaches port 22",
+        ),
+        (
+            "TFG-EC2-012/default_security_group",
+            "aws_default_security_group.one_side",
+            "fail",
+            "has 1 ingress and (unknown) egress rule(s)",
+        ),
+        (
+            "TFG-EC2-012/default_security_group",
+            "aws_default_security_group.partly_unknown",
+            "unknown",
+            "values in ingress are known only after apply",
+        ),
+        (
+            "TFG-EC2-014/default_acl_ingress",
+            "aws_default_network_acl.partly_unknown",
+            "unknown",
+            "ingress[0].cidr_block is known only after apply",
+        ),
+    ] {
+        let (got, message) = &findings[&(policy.to_string(), address.to_string())];
+        assert_eq!(got, status, "{policy} {address}: {message}");
+        assert!(message.contains(names), "{policy} {address}: {message}");
+        assert!(!message.contains("(known after apply)"), "{policy} {address}: {message}");
+        if status == "fail" {
+            assert!(!message.contains("decide"), "{policy} {address}: {message}");
+        }
+    }
+}
