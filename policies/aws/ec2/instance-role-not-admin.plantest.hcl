@@ -28,3 +28,15 @@ plan_test "a plan without configuration" {
   unknown = ["aws_instance.profile_unknown"]
   pass    = ["aws_instance.no_profile", "aws_instance.plain_by_name"]
 }
+
+# The planned profile decides whether one is worn: a variable left null attaches none, and a
+# profile the state shows is worn even when the configuration does not set it.
+plan_test "planned profile values" {
+  plan = "../../testdata/instance-roles-profile-values.json"
+  fail = [
+    "aws_instance.admin_box", "aws_instance.wildcard_box", "aws_instance.adopted_admin",
+    "module.app[\"batch\"].module.compute[0].aws_instance.this",
+  ]
+  unknown = ["aws_instance.fleet_box"]
+  pass    = ["aws_instance.ec2ops_box", "aws_instance.quarantine_box", "aws_instance.null_profile", "aws_instance.adopted_ec2ops"]
+}

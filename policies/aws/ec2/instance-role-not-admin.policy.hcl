@@ -75,7 +75,11 @@ policy {
       the way when the configuration refers to the resource. When neither a reference nor a
       known value resolves a link (for example a profile whose `role` comes from a local
       value computed after apply), the verdict is unknown unless an administrator grant is
-      found anyway. An instance without `iam_instance_profile` in its configuration passes.
+      found anyway. The planned `iam_instance_profile` says whether a profile is worn: a known
+      null or empty value (a variable left null) is none and passes; a known name is judged
+      even when the configuration does not set it (a profile attached outside Terraform, as
+      the state shows); a value known only after apply counts as a profile when the
+      configuration sets one.
       A plan without a configuration section (stripped or generated) is judged on its
       planned values: the instance's `iam_instance_profile` (null or empty: no profile;
       known only after apply: unknown), and the roles' own `managed_policy_arns` and
@@ -154,14 +158,24 @@ resource_policy "aws_instance" "instance_role_not_admin" {
   enforcement_level = "mandatory"
 
   locals {
-    # Does the instance wear a profile? The configuration says; without one, the planned value does.
-    no_config   = core::valuetostring(core::try(meta.configured, null)) == "(unknown)"
-    has_profile = local.no_config ? !core::contains([null, ""], core::try(attrs.iam_instance_profile, null)) : core::contains(meta.configured, "iam_instance_profile")
+    # Does the instance wear a profile? A known planned name says yes, a known null or "" says no,
+    # whatever the configuration sets (a profile attached outside it is still worn; a variable
+    # left null attaches none). A value known only after apply is a profile when the
+    # configuration sets one; without a configuration, that is not known.
+    no_config      = core::valuetostring(core::try(meta.configured, null)) == "(unknown)"
+    planned_name   = core::valuetostring(core::try(attrs.iam_instance_profile, null))
+    wears_named    = !core::contains(["(null)", "", "(unknown)"], local.planned_name)
+    wears_none     = core::contains(["(null)", ""], local.planned_name)
+    has_profile = local.wears_named || (!local.wears_none && (local.no_config
+      ? !core::contains([null, ""], core::try(attrs.iam_instance_profile, null))
+    : core::contains(meta.configured, "iam_instance_profile")))
     named       = core::try(attrs.iam_instance_profile, null) != null
 
     # The instance's profiles, then each profile's roles: by reference first, by name otherwise.
     profile_refs = [for p in tfgate::referenced("iam_instance_profile") : p if p.meta.type == "aws_iam_instance_profile"]
-    profiles_by_name = [for p in tfgate::resources("aws_iam_instance_profile") : p if p.attrs.name == attrs.iam_instance_profile]
+    # (By known names only: a profile whose name is known only after apply cannot be the one a
+    # known name refers to.)
+    profiles_by_name = !local.wears_named ? [] : [for p in tfgate::resources("aws_iam_instance_profile") : p if core::valuetostring(p.attrs.name) == local.planned_name]
     profiles         = !local.has_profile ? [] : (core::length(local.profile_refs) > 0 ? local.profile_refs : local.profiles_by_name)
     chains = [for p in local.profiles : {
       profile   = p.address

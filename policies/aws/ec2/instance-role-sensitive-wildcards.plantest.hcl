@@ -29,3 +29,15 @@ plan_test "a policy document known only after apply" {
     "module.app[\"batch\"].module.compute[0].aws_instance.this",
   ]
 }
+
+# As for TFG-EC2-040: the planned profile decides whether one is worn.
+plan_test "planned profile values" {
+  plan    = "../../testdata/instance-roles-profile-values.json"
+  fail    = ["aws_instance.ec2ops_box", "aws_instance.adopted_ec2ops"]
+  unknown = ["aws_instance.fleet_box"]
+  pass = [
+    "aws_instance.admin_box", "aws_instance.wildcard_box", "aws_instance.quarantine_box",
+    "aws_instance.null_profile", "aws_instance.adopted_admin",
+    "module.app[\"batch\"].module.compute[0].aws_instance.this",
+  ]
+}

@@ -151,11 +151,19 @@ resource_policy "aws_instance" "instance_role_sensitive_wildcards" {
   locals {
     # The instance's profiles and their roles: by reference first, by name otherwise.
     # Without a configuration in the plan, the planned value tells whether a profile is set.
+    # As in TFG-EC2-040: a known planned name is worn, a known null or "" is none, whatever the
+    # configuration sets; a value known only after apply is a profile when the configuration
+    # sets one.
     configured   = core::try(meta.configured, null)
-    profile_set  = core::valuetostring(local.configured) == "(unknown)" ? core::try(attrs.iam_instance_profile, null) != null : core::contains(core::coalesce(local.configured, []), "iam_instance_profile")
+    planned_name = core::valuetostring(core::try(attrs.iam_instance_profile, null))
+    wears_named  = !core::contains(["(null)", "", "(unknown)"], local.planned_name)
+    wears_none   = core::contains(["(null)", ""], local.planned_name)
+    profile_set = local.wears_named || (!local.wears_none && (core::valuetostring(local.configured) == "(unknown)"
+      ? core::try(attrs.iam_instance_profile, null) != null
+    : core::contains(core::coalesce(local.configured, []), "iam_instance_profile")))
     profile_refs = [for p in tfgate::referenced("iam_instance_profile") : p if p.meta.type == "aws_iam_instance_profile"]
     profiles = (!local.profile_set ? [] : core::length(local.profile_refs) > 0 ? local.profile_refs
-      : [for p in tfgate::resources("aws_iam_instance_profile") : p if p.attrs.name == attrs.iam_instance_profile])
+      : [for p in tfgate::resources("aws_iam_instance_profile") : p if local.wears_named && core::valuetostring(p.attrs.name) == local.planned_name])
     chains = [for p in local.profiles : {
       profile   = p.address
       role_name = p.attrs.role

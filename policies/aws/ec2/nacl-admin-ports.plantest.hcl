@@ -26,3 +26,12 @@ plan_test "separate rules" {
   unknown = ["aws_network_acl_rule.ssh_from_nat"]
   pass    = ["aws_network_acl_rule.deny_ssh", "aws_network_acl_rule.ssh_open", "aws_network_acl_rule.https_v6"]
 }
+
+# A known open rule decides even beside a rule known only after apply, unless that rule has a
+# lower number and could deny first.
+plan_test "default ACLs with partly known rules" {
+  plan    = "../../testdata/default-rules-partly-known.json"
+  fail    = ["aws_default_network_acl.known_open_rule_first"]
+  unknown = ["aws_default_network_acl.unknown_deny_first"]
+  pass    = []
+}

@@ -179,8 +179,9 @@ resource_policy "aws_default_network_acl" "default_acl_ingress" {
   enforcement_level = "mandatory"
 
   locals {
-    # The default ACL keeps only the rules its configuration sets.
-    inline = core::coalesce(core::try(attrs.ingress, null), [])
+    # The default ACL keeps only the rules its configuration sets. (Not coalesce: it makes a list
+    # with one unknown value wholly unknown, hiding a known open rule.)
+    inline = core::contains(["(null)", "(absent)"], core::try(core::valuetostring(attrs.ingress), "(absent)")) ? [] : attrs.ingress
 
     rules = [for r in local.inline : {
       number   = r.rule_no
@@ -206,8 +207,7 @@ resource_policy "aws_default_network_acl" "default_acl_ingress" {
     opens_admin_port = core::anytrue([for r in local.reachable : core::length(r) > 0])
     decided          = core::valuetostring(local.opens_admin_port) != "(unknown)"
 
-    # Message parts, as above. coalesce makes `ingress` wholly unknown as soon as one value in it
-    # is, so the reason names those values from `attrs.ingress` itself.
+    # Message parts, as above; the reason names the values not known from `attrs.ingress`.
     texts = [for r in local.rules : core::format("ingress rule %s (protocol %s, ports %s-%s, from %s)",
       [for v in [r.number, r.protocol, r.from, r.to, r.source] : core::valuetostring(v)]...
     )]

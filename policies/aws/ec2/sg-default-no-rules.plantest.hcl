@@ -32,3 +32,11 @@ plan_test "rules attached to the default group" {
   unknown = []
   pass    = ["aws_default_security_group.main"]
 }
+
+# A rule whose CIDRs are known only after apply is still a rule: the plan decides.
+plan_test "a default group whose rule is partly known" {
+  plan    = "../../testdata/default-rules-partly-known.json"
+  fail    = ["aws_default_security_group.partly_known"]
+  unknown = []
+  pass    = []
+}

@@ -103,7 +103,9 @@ resource_policy "aws_default_security_group" "default_security_group" {
     planned_here    = { for k in local.sides : k => !core::contains(["(unknown)", "(absent)", "(null)"], local.text[k]) && local.new_or_changed[k] }
     configured_here = { for k in local.sides : k => core::contains(core::try(meta.configured, []), k) }
     set_here        = { for k in local.sides : k => local.planned_here[k] || local.configured_here[k] }
-    rule_counts     = { for k in local.sides : k => local.set_here[k] ? core::length(core::coalesce(core::try(attrs[k], null), [])) : 0 }
+    # (Not coalesce: it makes a list with one unknown value wholly unknown, hiding known rules.)
+    no_list         = { for k in local.sides : k => core::contains(["(null)", "(absent)"], local.text[k]) }
+    rule_counts     = { for k in local.sides : k => local.set_here[k] && !local.no_list[k] ? core::length(attrs[k]) : 0 }
 
     has_rules = local.rule_counts.ingress > 0 || local.rule_counts.egress > 0
     decided   = core::valuetostring(local.has_rules) != "(unknown)"
