@@ -51,3 +51,22 @@ plan_test "a group on a template without metadata_options in the plan" {
   unknown = ["aws_autoscaling_group.on_existing"]
   pass    = []
 }
+
+# `launch_template { id = aws_launch_template.mixed[each.key].id }` is recorded as a reference to
+# the whole block: templates that agree decide, templates that disagree leave the group unknown
+# (it failed because of the sibling that allows IMDSv1).
+plan_test "Auto Scaling groups on a template of a for_each block" {
+  plan    = "../../testdata/imdsv2-launch-template-for-each.json"
+  policy  = "autoscaling_group"
+  fail    = ["aws_autoscaling_group.on_both_legacy[\"a\"]"]
+  unknown = ["aws_autoscaling_group.on_mixed[\"strict\"]", "aws_autoscaling_group.on_mixed[\"legacy\"]"]
+  pass    = ["aws_autoscaling_group.on_both_strict[\"a\"]"]
+}
+
+plan_test "an EKS node group on a template of a for_each block" {
+  plan    = "../../testdata/imdsv2-launch-template-for-each.json"
+  policy  = "eks_node_group"
+  fail    = []
+  unknown = ["aws_eks_node_group.on_mixed[\"legacy\"]"]
+  pass    = []
+}
