@@ -70,3 +70,21 @@ plan_test "an EKS node group on a template of a for_each block" {
   unknown = ["aws_eks_node_group.on_mixed[\"legacy\"]"]
   pass    = []
 }
+
+# Groups on an unchanged template without metadata_options (its state holds none), and no
+# account defaults in the plan: the account default and the AMI decide at launch (they failed).
+plan_test "Auto Scaling groups on an unchanged template without metadata_options" {
+  plan    = "../../testdata/imdsv2-template-without-options-unchanged.json"
+  policy  = "autoscaling_group"
+  fail    = []
+  unknown = ["aws_autoscaling_group.bare_workers"]
+  pass    = []
+}
+
+plan_test "EKS node groups on an unchanged template without metadata_options" {
+  plan    = "../../testdata/imdsv2-template-without-options-unchanged.json"
+  policy  = "eks_node_group"
+  fail    = []
+  unknown = ["aws_eks_node_group.bare"]
+  pass    = []
+}

@@ -130,10 +130,16 @@ locals {
   # not record `dynamic` blocks. valuetostring shows a value known only after apply as "(unknown)",
   # and fails on an attribute that the AWS provider's schema does not have.
   launch_templates = { for t in tfgate::resources("aws_launch_template") : t.address => {
-    address     = t.address
-    block       = core::replace(t.address, "/\\[[^\\[]*\\]$/", "")
+    address = t.address
+    block   = core::replace(t.address, "/\\[[^\\[]*\\]$/", "")
     shown       = "metadata_options.http_tokens ${core::try("\"${t.attrs.metadata_options[0].http_tokens}\"", "not set")}"
-    in_schema   = core::try(core::valuetostring(t.attrs.metadata_options), null) != null
+    in_schema = core::try(core::valuetostring(t.attrs.metadata_options), null) != null
+    # An existing template's known empty options (its state) say that it sets none.
+    has_no_options = (
+      !core::contains(["create", "replace"], t.meta.operation)
+      && core::try(core::valuetostring(t.attrs.metadata_options), "(unknown)") != "(unknown)"
+      && core::try(core::length(t.attrs.metadata_options), 0) == 0
+    )
     requires_v2 = core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required"
     sets_options = core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0) || (
       core::contains(["create", "replace"], t.meta.operation)
@@ -150,9 +156,10 @@ locals {
   }
 
   # Message parts shared by both blocks.
-  absent       = "has no metadata_options in the plan (the AWS provider's schema predates them): the account default and the AMI decide when instances launch, so whether IMDSv2 is required is known only after apply"
-  or_default   = "whose metadata_options (or the account default it falls back to) are known only after apply"
-  fix_template = "set metadata_options.http_tokens = \"required\" on the template"
+  absent            = "has no metadata_options in the plan (the AWS provider's schema predates them): the account default and the AMI decide when instances launch, so whether IMDSv2 is required is known only after apply"
+  decided_at_launch = "the account default and the AMI decide when instances launch, so whether IMDSv2 is required is known only after apply"
+  or_default        = "whose metadata_options (or the account default it falls back to) are known only after apply"
+  fix_template      = "set metadata_options.http_tokens = \"required\" on the template"
 }
 
 resource_policy "aws_autoscaling_group" "autoscaling_group" {
@@ -177,13 +184,16 @@ resource_policy "aws_autoscaling_group" "autoscaling_group" {
     candidates = [for a in core::distinct(local.references[*].address) : local.launch_templates[a] if core::can(local.launch_templates[a].address)]
 
     # A template without options of its own passes on the account default of the group's
-    # provider configuration (account and Region), when the plan has one. A template whose
-    # provider predates metadata_options leaves it to launch time.
+    # provider configuration (account and Region), when the plan has one; without one, or when
+    # the template's provider predates metadata_options, AWS decides at launch.
     defaults            = core::try(local.account_defaults[local.provider], [])
     defaults_in_plan    = core::length(local.defaults) > 0
     defaults_require_v2 = core::alltrue(local.defaults[*].requires_v2)
-    verdicts = [for t in local.candidates : !t.sets_options && local.defaults_in_plan ? local.defaults_require_v2 : (
-      t.in_schema ? t.requires_v2 : tfgate::unknown("launch template ${t.address} ${local.absent}")
+    verdicts = [for t in local.candidates : (
+      !t.sets_options && local.defaults_in_plan ? local.defaults_require_v2 :
+      !t.in_schema ? tfgate::unknown("launch template ${t.address} ${local.absent}") :
+      !t.sets_options && t.has_no_options ? tfgate::unknown("launch template ${t.address} ${local.sets_none}") :
+      t.requires_v2
     )]
     all_require  = core::alltrue(local.verdicts)
     none_require = !core::anytrue(local.verdicts)
@@ -204,6 +214,7 @@ resource_policy "aws_autoscaling_group" "autoscaling_group" {
     of_block      = core::length(core::distinct(local.candidates[*].block)) == 1 ? "instances of ${local.candidates[0].block}" : "launch templates"
     one_of        = "one of ${core::length(local.candidates)} ${local.of_block} (IMDSv2 required by ${local.requiring}, not by ${local.not_requiring})"
     launches_from = "the ${local.group} launches instances from launch template"
+    sets_none     = "has no metadata_options and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider} is in the plan: ${local.decided_at_launch}"
 
     fail_message    = "${local.launches_from} ${local.named}, which ${local.do_not} require IMDSv2; ${local.fix_template}"
     pending_message = "${local.launches_from} ${core::join(", ", local.undecided)}, ${local.or_default}"
@@ -236,13 +247,16 @@ resource_policy "aws_eks_node_group" "eks_node_group" {
     candidates = [for a in core::distinct(local.references[*].address) : local.launch_templates[a] if core::can(local.launch_templates[a].address)]
 
     # A template without options of its own passes on the account default of the group's
-    # provider configuration (account and Region), when the plan has one. A template whose
-    # provider predates metadata_options leaves it to launch time.
+    # provider configuration (account and Region), when the plan has one; without one, or when
+    # the template's provider predates metadata_options, AWS decides at launch.
     defaults            = core::try(local.account_defaults[local.provider], [])
     defaults_in_plan    = core::length(local.defaults) > 0
     defaults_require_v2 = core::alltrue(local.defaults[*].requires_v2)
-    verdicts = [for t in local.candidates : !t.sets_options && local.defaults_in_plan ? local.defaults_require_v2 : (
-      t.in_schema ? t.requires_v2 : tfgate::unknown("launch template ${t.address} ${local.absent}")
+    verdicts = [for t in local.candidates : (
+      !t.sets_options && local.defaults_in_plan ? local.defaults_require_v2 :
+      !t.in_schema ? tfgate::unknown("launch template ${t.address} ${local.absent}") :
+      !t.sets_options && t.has_no_options ? tfgate::unknown("launch template ${t.address} ${local.sets_none}") :
+      t.requires_v2
     )]
     all_require  = core::alltrue(local.verdicts)
     none_require = !core::anytrue(local.verdicts)
@@ -263,6 +277,7 @@ resource_policy "aws_eks_node_group" "eks_node_group" {
     of_block      = core::length(core::distinct(local.candidates[*].block)) == 1 ? "instances of ${local.candidates[0].block}" : "launch templates"
     one_of        = "one of ${core::length(local.candidates)} ${local.of_block} (IMDSv2 required by ${local.requiring}, not by ${local.not_requiring})"
     launches_from = "the ${local.group} launches instances from launch template"
+    sets_none     = "has no metadata_options and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider} is in the plan: ${local.decided_at_launch}"
 
     fail_message    = "${local.launches_from} ${local.named}, which ${local.do_not} require IMDSv2; ${local.fix_template}"
     pending_message = "${local.launches_from} ${core::join(", ", local.undecided)}, ${local.or_default}"

@@ -96,3 +96,13 @@ plan_test "a spot request on a template of a for_each block" {
   unknown = ["aws_spot_instance_request.on_mixed[\"legacy\"]"]
   pass    = []
 }
+
+# An instance on an unchanged template without metadata_options, and no account defaults in the
+# plan: unknown.
+plan_test "an instance on an unchanged template without metadata_options" {
+  plan    = "../../testdata/imdsv2-template-without-options-unchanged.json"
+  policy  = "instance"
+  fail    = []
+  unknown = ["aws_instance.from_bare"]
+  pass    = []
+}

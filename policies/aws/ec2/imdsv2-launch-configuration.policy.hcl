@@ -72,7 +72,8 @@ policy {
       - No `metadata_options`: the account defaults on the same provider configuration
         decide; when there are none in the plan, or their `http_tokens` is unknown, the
         verdict is unknown (the account default may be set outside this configuration, and
-        the AMI's `ImdsSupport` can also require tokens).
+        the AMI's `ImdsSupport` can also require tokens). This holds for an existing
+        launch configuration whose state holds no `metadata_options` as for a new one.
       - When the plan has no configuration for the resource (`meta.configured` unknown),
         the planned values decide when known, and the verdict is unknown otherwise.
       - A `dynamic "metadata_options"` block is not recorded in the plan's configuration;
@@ -109,7 +110,7 @@ locals {
 resource_policy "aws_launch_configuration" "launch_configuration" {
   enforcement_level = "mandatory"
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
-  operations        = ["create", "update", "no-op"]
+  operations = ["create", "update", "no-op"]
 
   locals {
     provider = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
@@ -136,7 +137,12 @@ resource_policy "aws_launch_configuration" "launch_configuration" {
     defaults         = core::try(local.account_defaults[local.provider], [])
     defaults_in_plan = core::length(local.defaults) > 0
 
-    requires_v2 = local.sets_options ? local.own_requires_v2 : (local.defaults_in_plan ? core::alltrue(local.defaults[*].requires_v2) : local.own_requires_v2)
+    # 3. Else its own planned values: known only after apply for a new one; for an existing one,
+    #    its state, where known empty options say that it sets none (then AWS decides at launch).
+    has_no_options = !local.created && local.own_known && core::try(core::length(attrs.metadata_options), 0) == 0
+    by_own_state   = local.has_no_options ? tfgate::unknown(local.no_defaults_yet) : local.own_requires_v2
+
+    requires_v2 = local.sets_options ? local.own_requires_v2 : (local.defaults_in_plan ? core::alltrue(local.defaults[*].requires_v2) : local.by_own_state)
 
     # Messages: what decided, and the value found or the value not known.
     decided         = core::valuetostring(local.requires_v2) != "(unknown)"
@@ -159,7 +165,7 @@ resource_policy "aws_launch_configuration" "launch_configuration" {
     defaults_pending = local.defaults_in_plan ? local.defaults_unknown : local.no_defaults_yet
     no_configuration = "metadata_options is known only after apply, and the plan has no configuration for this launch configuration to tell whether it sets them"
 
-    fail_message    = local.sets_options ? local.own_found : local.defaults_found
+    fail_message    = local.sets_options || !local.defaults_in_plan ? local.own_found : local.defaults_found
     pending_message = local.decider_unknown ? local.no_configuration : (local.sets_options && local.in_schema ? local.own_pending : local.defaults_pending)
   }
 
