@@ -51,3 +51,40 @@ plan_test "a group on a template without metadata_options in the plan" {
   unknown = ["aws_autoscaling_group.on_existing"]
   pass    = []
 }
+
+# `launch_template { id = aws_launch_template.mixed[each.key].id }` is recorded as a reference to
+# the whole block: templates that agree decide, templates that disagree leave the group unknown
+# (it failed because of the sibling that allows IMDSv1).
+plan_test "Auto Scaling groups on a template of a for_each block" {
+  plan    = "../../testdata/imdsv2-launch-template-for-each.json"
+  policy  = "autoscaling_group"
+  fail    = ["aws_autoscaling_group.on_both_legacy[\"a\"]"]
+  unknown = ["aws_autoscaling_group.on_mixed[\"strict\"]", "aws_autoscaling_group.on_mixed[\"legacy\"]"]
+  pass    = ["aws_autoscaling_group.on_both_strict[\"a\"]"]
+}
+
+plan_test "an EKS node group on a template of a for_each block" {
+  plan    = "../../testdata/imdsv2-launch-template-for-each.json"
+  policy  = "eks_node_group"
+  fail    = []
+  unknown = ["aws_eks_node_group.on_mixed[\"legacy\"]"]
+  pass    = []
+}
+
+# Groups on an unchanged template without metadata_options (its state holds none), and no
+# account defaults in the plan: the account default and the AMI decide at launch (they failed).
+plan_test "Auto Scaling groups on an unchanged template without metadata_options" {
+  plan    = "../../testdata/imdsv2-template-without-options-unchanged.json"
+  policy  = "autoscaling_group"
+  fail    = []
+  unknown = ["aws_autoscaling_group.bare_workers"]
+  pass    = []
+}
+
+plan_test "EKS node groups on an unchanged template without metadata_options" {
+  plan    = "../../testdata/imdsv2-template-without-options-unchanged.json"
+  policy  = "eks_node_group"
+  fail    = []
+  unknown = ["aws_eks_node_group.bare"]
+  pass    = []
+}

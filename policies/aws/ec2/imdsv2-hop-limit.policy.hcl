@@ -1,4 +1,9 @@
 # TFG-EC2-006: the IMDSv2 PUT response hop limit stays low.
+#
+# The same question for four resource types that take a `metadata_options` block (instances,
+# spot requests, launch templates, launch configurations): block locals read `attrs` and `meta`,
+# and the format cannot share them between resource types, so those blocks repeat; they differ
+# only in who the token can reach. The account defaults resource has its own attribute.
 
 policy {
   tfgate {
@@ -95,35 +100,40 @@ input "max_hop_limit" {
   nullable    = false
 }
 
+locals {
+  # Message parts shared by the blocks.
+  allowed     = "at most ${input.max_hop_limit} is allowed"
+  travels     = "the IMDSv2 token can travel that many network hops"
+  lower_it    = "lower it (2 is enough for containers on the host)"
+  hop_pending = "metadata_options[0].http_put_response_hop_limit is known only after apply (${local.allowed})"
+}
+
 resource_policy "aws_instance" "instance" {
   enforcement_level = "advisory"
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
   operations        = ["create", "update", "no-op"]
 
-  # Only where the configuration sets metadata_options (and the endpoint is not off).
+  # Only where metadata options are set and the endpoint is not off.
   filter = local.sets_options && local.endpoint != "disabled"
 
   locals {
-    # A known block on a create, or one that differs from the state, can only come from the
-    # configuration, which does not record `dynamic` blocks: it counts as set. valuetostring
-    # shows a value known only after apply as "(unknown)".
-    configured   = core::try(meta.configured, null)
-    shown        = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    planned      = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (core::contains(["create", "replace"], meta.operation) || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
-    sets_options = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
-    endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
-    hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
-    hop_known    = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)") != "(unknown)"
-    # null: not set; -1: no preference.
-    within_limit = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-
-    unknown_message = "metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)"
-    over_message    = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instance; lower it (2 is enough for containers on the host)"
+    # Known options on a create, or changed from the state, can only come from the
+    # configuration, which does not record `dynamic` blocks: they count as set.
+    options_text  = core::try(core::valuetostring(attrs.metadata_options), "(unknown)")
+    options_known = !core::contains(["(unknown)", "(null)", "[]"], local.options_text)
+    changed       = core::contains(["create", "replace"], meta.operation) || local.options_text != core::try(core::valuetostring(prior_attrs.metadata_options), null)
+    configures    = core::try(core::contains(meta.configured, "metadata_options"), core::try(core::length(attrs.metadata_options), 0) > 0)
+    sets_options  = (local.options_known && local.changed) || local.configures
+    endpoint      = core::try(attrs.metadata_options[0].http_endpoint, null)
+    hop_limit     = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
+    hop_known     = core::valuetostring(local.hop_limit) != "(unknown)"
+    over          = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and ${local.allowed}: ${local.travels} from the instance; ${local.lower_it}"
   }
 
   enforce {
-    condition     = local.within_limit
-    error_message = local.hop_known ? local.over_message : local.unknown_message
+    # null: not set; -1: no preference.
+    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+    error_message = local.hop_known ? local.over : local.hop_pending
   }
 }
 
@@ -132,30 +142,27 @@ resource_policy "aws_spot_instance_request" "spot_instance_request" {
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
   operations        = ["create", "update", "no-op"]
 
-  # Only where the configuration sets metadata_options (and the endpoint is not off).
+  # Only where metadata options are set and the endpoint is not off.
   filter = local.sets_options && local.endpoint != "disabled"
 
   locals {
-    # A known block on a create, or one that differs from the state, can only come from the
-    # configuration, which does not record `dynamic` blocks: it counts as set. valuetostring
-    # shows a value known only after apply as "(unknown)".
-    configured   = core::try(meta.configured, null)
-    shown        = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    planned      = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (core::contains(["create", "replace"], meta.operation) || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
-    sets_options = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
-    endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
-    hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
-    hop_known    = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)") != "(unknown)"
-    # null: not set; -1: no preference.
-    within_limit = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-
-    unknown_message = "metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)"
-    over_message    = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instance; lower it (2 is enough for containers on the host)"
+    # Known options on a create, or changed from the state, can only come from the
+    # configuration, which does not record `dynamic` blocks: they count as set.
+    options_text  = core::try(core::valuetostring(attrs.metadata_options), "(unknown)")
+    options_known = !core::contains(["(unknown)", "(null)", "[]"], local.options_text)
+    changed       = core::contains(["create", "replace"], meta.operation) || local.options_text != core::try(core::valuetostring(prior_attrs.metadata_options), null)
+    configures    = core::try(core::contains(meta.configured, "metadata_options"), core::try(core::length(attrs.metadata_options), 0) > 0)
+    sets_options  = (local.options_known && local.changed) || local.configures
+    endpoint      = core::try(attrs.metadata_options[0].http_endpoint, null)
+    hop_limit     = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
+    hop_known     = core::valuetostring(local.hop_limit) != "(unknown)"
+    over          = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and ${local.allowed}: ${local.travels} from the instance; ${local.lower_it}"
   }
 
   enforce {
-    condition     = local.within_limit
-    error_message = local.hop_known ? local.over_message : local.unknown_message
+    # null: not set; -1: no preference.
+    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+    error_message = local.hop_known ? local.over : local.hop_pending
   }
 }
 
@@ -164,30 +171,27 @@ resource_policy "aws_launch_template" "launch_template" {
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
   operations        = ["create", "update", "no-op"]
 
-  # Only where the configuration sets metadata_options (and the endpoint is not off).
+  # Only where metadata options are set and the endpoint is not off.
   filter = local.sets_options && local.endpoint != "disabled"
 
   locals {
-    # A known block on a create, or one that differs from the state, can only come from the
-    # configuration, which does not record `dynamic` blocks: it counts as set. valuetostring
-    # shows a value known only after apply as "(unknown)".
-    configured   = core::try(meta.configured, null)
-    shown        = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    planned      = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (core::contains(["create", "replace"], meta.operation) || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
-    sets_options = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
-    endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
-    hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
-    hop_known    = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)") != "(unknown)"
-    # null: not set; -1: no preference.
-    within_limit = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-
-    unknown_message = "metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)"
-    over_message    = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instances launched from this template; lower it (2 is enough for containers on the host)"
+    # Known options on a create, or changed from the state, can only come from the
+    # configuration, which does not record `dynamic` blocks: they count as set.
+    options_text  = core::try(core::valuetostring(attrs.metadata_options), "(unknown)")
+    options_known = !core::contains(["(unknown)", "(null)", "[]"], local.options_text)
+    changed       = core::contains(["create", "replace"], meta.operation) || local.options_text != core::try(core::valuetostring(prior_attrs.metadata_options), null)
+    configures    = core::try(core::contains(meta.configured, "metadata_options"), core::try(core::length(attrs.metadata_options), 0) > 0)
+    sets_options  = (local.options_known && local.changed) || local.configures
+    endpoint      = core::try(attrs.metadata_options[0].http_endpoint, null)
+    hop_limit     = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
+    hop_known     = core::valuetostring(local.hop_limit) != "(unknown)"
+    over          = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and ${local.allowed}: ${local.travels} from the instances launched from this template; ${local.lower_it}"
   }
 
   enforce {
-    condition     = local.within_limit
-    error_message = local.hop_known ? local.over_message : local.unknown_message
+    # null: not set; -1: no preference.
+    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+    error_message = local.hop_known ? local.over : local.hop_pending
   }
 }
 
@@ -196,30 +200,27 @@ resource_policy "aws_launch_configuration" "launch_configuration" {
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
   operations        = ["create", "update", "no-op"]
 
-  # Only where the configuration sets metadata_options (and the endpoint is not off).
+  # Only where metadata options are set and the endpoint is not off.
   filter = local.sets_options && local.endpoint != "disabled"
 
   locals {
-    # A known block on a create, or one that differs from the state, can only come from the
-    # configuration, which does not record `dynamic` blocks: it counts as set. valuetostring
-    # shows a value known only after apply as "(unknown)".
-    configured   = core::try(meta.configured, null)
-    shown        = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    planned      = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (core::contains(["create", "replace"], meta.operation) || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
-    sets_options = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
-    endpoint     = core::try(attrs.metadata_options[0].http_endpoint, null)
-    hop_limit    = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
-    hop_known    = core::try(core::valuetostring(attrs.metadata_options[0].http_put_response_hop_limit), "(unknown)") != "(unknown)"
-    # null: not set; -1: no preference.
-    within_limit = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-
-    unknown_message = "metadata_options[0].http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)"
-    over_message    = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: the IMDSv2 token can travel that many network hops from the instances launched from this configuration; lower it (2 is enough for containers on the host)"
+    # Known options on a create, or changed from the state, can only come from the
+    # configuration, which does not record `dynamic` blocks: they count as set.
+    options_text  = core::try(core::valuetostring(attrs.metadata_options), "(unknown)")
+    options_known = !core::contains(["(unknown)", "(null)", "[]"], local.options_text)
+    changed       = core::contains(["create", "replace"], meta.operation) || local.options_text != core::try(core::valuetostring(prior_attrs.metadata_options), null)
+    configures    = core::try(core::contains(meta.configured, "metadata_options"), core::try(core::length(attrs.metadata_options), 0) > 0)
+    sets_options  = (local.options_known && local.changed) || local.configures
+    endpoint      = core::try(attrs.metadata_options[0].http_endpoint, null)
+    hop_limit     = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
+    hop_known     = core::valuetostring(local.hop_limit) != "(unknown)"
+    over          = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and ${local.allowed}: ${local.travels} from the instances launched from this configuration; ${local.lower_it}"
   }
 
   enforce {
-    condition     = local.within_limit
-    error_message = local.hop_known ? local.over_message : local.unknown_message
+    # null: not set; -1: no preference.
+    condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
+    error_message = local.hop_known ? local.over : local.hop_pending
   }
 }
 
@@ -229,13 +230,16 @@ resource_policy "aws_ec2_instance_metadata_defaults" "account_defaults" {
   filter = local.sets_hop_limit
 
   locals {
-    configured     = core::try(meta.configured, null)
     hop_limit      = core::try(attrs.http_put_response_hop_limit, null)
-    sets_hop_limit = local.configured != null ? core::contains(local.configured, "http_put_response_hop_limit") : local.hop_limit != null
+    sets_hop_limit = core::try(core::contains(meta.configured, "http_put_response_hop_limit"), local.hop_limit != null)
+    pending        = "http_put_response_hop_limit is known only after apply (${local.allowed})"
+    who            = "every instance launched on this provider configuration without its own hop limit"
+    over           = "http_put_response_hop_limit is ${local.hop_limit} and ${local.allowed}: ${local.who} lets the IMDSv2 token travel that many network hops; ${local.lower_it}"
   }
 
   enforce {
+    # null: not set; -1: no preference.
     condition     = local.hop_limit == null || local.hop_limit == -1 || local.hop_limit <= input.max_hop_limit
-    error_message = "%{ if core::valuetostring(local.hop_limit) == "(unknown)" }http_put_response_hop_limit is known only after apply (at most ${input.max_hop_limit} is allowed)%{ else }http_put_response_hop_limit is ${local.hop_limit} and at most ${input.max_hop_limit} is allowed: every instance launched on this provider configuration without its own hop limit lets the IMDSv2 token travel that many network hops; lower it (2 is enough for containers on the host)%{ endif }"
+    error_message = core::valuetostring(local.hop_limit) == "(unknown)" ? local.pending : local.over
   }
 }

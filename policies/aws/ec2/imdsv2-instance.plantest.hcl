@@ -77,3 +77,32 @@ plan_test "a plan without configuration" {
   unknown = ["aws_instance.tokens_unknown", "aws_instance.computed"]
   pass    = ["aws_instance.required"]
 }
+
+# `launch_template { id = aws_launch_template.mixed[each.key].id }` is recorded as a reference to
+# the whole block: templates that agree decide, templates that disagree leave it unknown (it
+# failed because of the sibling that allows IMDSv1).
+plan_test "a template of a for_each block" {
+  plan    = "../../testdata/imdsv2-launch-template-for-each.json"
+  policy  = "instance"
+  fail    = ["aws_instance.on_both_legacy[\"a\"]", "aws_instance.on_both_legacy[\"b\"]"]
+  unknown = ["aws_instance.on_mixed[\"strict\"]", "aws_instance.on_mixed[\"legacy\"]"]
+  pass    = ["aws_instance.on_both_strict[\"a\"]", "aws_instance.on_both_strict[\"b\"]"]
+}
+
+plan_test "a spot request on a template of a for_each block" {
+  plan    = "../../testdata/imdsv2-launch-template-for-each.json"
+  policy  = "spot_instance_request"
+  fail    = []
+  unknown = ["aws_spot_instance_request.on_mixed[\"legacy\"]"]
+  pass    = []
+}
+
+# An instance on an unchanged template without metadata_options, and no account defaults in the
+# plan: unknown.
+plan_test "an instance on an unchanged template without metadata_options" {
+  plan    = "../../testdata/imdsv2-template-without-options-unchanged.json"
+  policy  = "instance"
+  fail    = []
+  unknown = ["aws_instance.from_bare"]
+  pass    = []
+}

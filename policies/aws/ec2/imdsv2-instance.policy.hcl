@@ -1,9 +1,13 @@
 # TFG-EC2-001: EC2 instances (on-demand and spot) require IMDSv2.
 #
 # One rule, two resource types: `aws_instance` and `aws_spot_instance_request`
-# take the same `metadata_options` block and inherit in the same way, so the
-# two blocks below are identical but for their label. They are reported as
-# TFG-EC2-001/instance and TFG-EC2-001/spot_instance_request.
+# take the same `metadata_options` block and inherit in the same way. They are
+# reported as TFG-EC2-001/instance and TFG-EC2-001/spot_instance_request.
+#
+# The policy asks three questions in order: does the resource set its own
+# options, else does its launch template, else do the account defaults? What
+# does not depend on the resource (each template's answer, each provider
+# configuration's defaults) is worked out once, in the file-level locals.
 
 policy {
   tfgate {
@@ -129,6 +133,11 @@ policy {
       - No `metadata_options`: the launch template decides; if the configuration refers to
         a template that is not managed in this plan (a data source, a literal id), the
         verdict is unknown.
+      - `launch_template { id = aws_launch_template.t[each.key].id }` is recorded in the plan
+        as a reference to the whole `count`/`for_each` block, so every instance of the block
+        is a candidate. Candidates that agree decide; when some require IMDSv2 and some do
+        not, the plan does not say which one the instance launches from, and the verdict is
+        unknown (never a fail caused by a sibling template).
       - No template: the account defaults on the same provider configuration decide; if
         there are none in the plan, or their `http_tokens` is unknown, the verdict is
         unknown.
@@ -160,140 +169,229 @@ policy {
   }
 }
 
+locals {
+  # Each launch template's own options. They count as set when the configuration sets them, or
+  # when a created template plans them known: only the configuration can give those, and it does
+  # not record `dynamic` blocks. valuetostring shows a value known only after apply as "(unknown)".
+  launch_templates = { for t in tfgate::resources("aws_launch_template") : t.address => {
+    address     = t.address
+    block       = core::replace(t.address, "/\\[[^\\[]*\\]$/", "")
+    requires_v2 = core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required"
+    shown       = "${t.address} (http_tokens ${core::try("\"${t.attrs.metadata_options[0].http_tokens}\"", "not set")})"
+    sets_options = core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0) || (
+      core::contains(["create", "replace"], t.meta.operation)
+      && core::try(core::valuetostring(t.attrs.metadata_options), "(unknown)") != "(unknown)"
+      && core::try(core::length(t.attrs.metadata_options), 0) > 0
+    )
+  } }
+
+  # Account defaults by provider configuration (one account and Region each).
+  account_defaults = { for d in tfgate::resources("aws_ec2_instance_metadata_defaults") :
+    core::try(core::coalesce(d.meta.provider_config_key, "(unknown)"), "(unknown)") => {
+      address     = d.address
+      requires_v2 = core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required"
+      shown       = "${d.address} (http_tokens ${core::try("\"${d.attrs.http_tokens}\"", "not set")})"
+    }...
+  }
+
+  # Message parts shared by both blocks.
+  needs_tokens        = "IMDSv2 needs http_tokens = \"required\""
+  needs_v2            = "${local.needs_tokens} (or the endpoint \"disabled\")"
+  absent              = "metadata_options is not in the plan (the AWS provider's schema predates it)"
+  at_launch           = "the account default and the AMI decide at launch"
+  v2_pending          = "whether IMDSv2 is required is known only after apply"
+  template_decides_it = "metadata_options is not set, so the launch template decides"
+  template_outside    = "metadata_options is not set and the launch template it refers to is not managed in this plan"
+  or_default          = "(or the account default it falls back to) are known only after apply"
+  fix_template        = "set metadata_options.http_tokens = \"required\" on the template"
+}
+
 resource_policy "aws_instance" "instance" {
   enforcement_level = "mandatory"
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
   operations        = ["create", "update", "no-op"]
 
   locals {
-    # Only a launch inherits from a template or the account defaults; an existing instance keeps
-    # its options. valuetostring shows a value known only after apply as "(unknown)".
-    launched     = core::contains(["create", "replace"], meta.operation)
-    configured   = core::try(meta.configured, null)
-    provider_key = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
+    kind     = "instance"
+    launched = core::contains(["create", "replace"], meta.operation) # only a launch inherits
+    provider = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
 
-    # 1. The instance's own metadata_options. "(absent)": the provider's schema predates them.
-    #    A known block on a launch, or one that differs from the state, can only come from the
-    #    configuration, which does not record `dynamic` blocks: it counts as set.
-    shown          = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    in_schema      = local.shown != "(absent)"
-    planned        = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (local.launched || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
-    sets_options   = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
-    tokens         = core::try(attrs.metadata_options[0].http_tokens, null)
-    endpoint       = core::try(attrs.metadata_options[0].http_endpoint, null)
-    unknown_fields = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
-    # Without the attribute nothing in the plan decides: AWS decides at launch, and an existing
-    # resource's setting is not in the plan.
-    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : tfgate::unknown(local.message)
-    own_decides     = local.sets_options || !local.launched
-    decider_known   = core::valuetostring(local.own_decides) != "(unknown)"
+    # 1. Its own metadata_options. An AWS provider older than them plans no such attribute.
+    #    Known options on a launch, or changed from the state, can only come from the
+    #    configuration, which does not record `dynamic` blocks.
+    own_text         = core::try(core::valuetostring(attrs.metadata_options), null)
+    prior_text       = core::try(core::valuetostring(prior_attrs.metadata_options), null)
+    in_schema        = local.own_text != null
+    own_known        = local.in_schema && local.own_text != "(unknown)"
+    plans_options    = local.own_known && core::try(core::length(attrs.metadata_options), 0) > 0 && (local.launched || local.own_text != local.prior_text)
+    configures       = core::try(core::contains(meta.configured, "metadata_options"), core::try(core::length(attrs.metadata_options), 0) > 0)
+    sets_own_options = local.plans_options || local.configures
+    own_decides      = local.sets_own_options || !local.launched
+    tokens           = core::try(attrs.metadata_options[0].http_tokens, null)
+    endpoint         = core::try(attrs.metadata_options[0].http_endpoint, null)
+    own_requires_v2  = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : tfgate::unknown(local.pending_message)
 
-    # 2. The launch template the configuration refers to (through module outputs and inputs).
-    uses_template     = local.configured != null ? core::contains(local.configured, "launch_template") : core::try(core::length(attrs.launch_template), 0) > 0
-    templates         = [for r in tfgate::referenced("launch_template") : r if r.meta.type == "aws_launch_template"]
-    template_in_plan  = core::length(local.templates) > 0
-    templates_setting = [for t in local.templates : t if core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0)]
-    failing_templates = [for t in local.templates_setting : t if !(core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required")]
-    template_decides  = local.uses_template && (!local.template_in_plan || core::length(local.failing_templates) > 0 || core::length(local.templates_setting) == core::length(local.templates))
+    # 2. Else the launch template it refers to (through module outputs and inputs). A reference
+    #    to `aws_launch_template.t[each.key]` is recorded as one to the whole block: each instance
+    #    is a candidate. Candidates that agree decide; if they disagree, the plan does not say
+    #    which one it launches from (never a fail by a sibling).
+    uses_template        = core::try(core::contains(meta.configured, "launch_template"), core::try(core::length(attrs.launch_template), 0) > 0)
+    template_decides     = !local.own_decides && local.uses_template
+    candidates           = [for r in tfgate::referenced("launch_template") : local.launch_templates[r.address] if core::can(local.launch_templates[r.address].address)]
+    template_in_plan     = core::length(local.candidates) > 0
+    candidate_verdicts   = [for t in local.candidates : t.sets_options ? t.requires_v2 : local.inherited_requires_v2]
+    all_require          = core::alltrue(local.candidate_verdicts)
+    none_require         = !core::anytrue(local.candidate_verdicts)
+    by_candidates        = local.all_require || local.none_require ? local.all_require : tfgate::unknown(local.which_template)
+    template_requires_v2 = local.template_in_plan ? local.by_candidates : local.own_requires_v2
 
-    # 3. Account defaults on the same provider configuration (account and Region).
-    defaults         = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == core::try(meta.provider_config_key, null)]
-    defaults_in_plan = core::length(local.defaults) > 0
-    failing_defaults = [for d in local.defaults : d if !(core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required")]
+    # 3. Else (and for a template without options) the account defaults of its provider
+    #    configuration; where the plan has none, its own planned values, known only after apply.
+    defaults              = core::try(local.account_defaults[local.provider], [])
+    defaults_in_plan      = core::length(local.defaults) > 0
+    inherited_requires_v2 = local.defaults_in_plan ? core::alltrue(local.defaults[*].requires_v2) : local.own_requires_v2
 
-    # Messages, one per decider.
+    requires_v2 = local.own_decides ? local.own_requires_v2 : (local.template_decides ? local.template_requires_v2 : local.inherited_requires_v2)
+
+    # Messages: what decided, and the value found or the value not known.
+    decided         = core::valuetostring(local.requires_v2) != "(unknown)"
+    decider_unknown = core::valuetostring(local.own_decides) == "(unknown)"
+    by_template     = local.template_decides && !(local.template_in_plan && !core::anytrue(local.candidates[*].sets_options))
     quoted          = { for k, v in { tokens = local.tokens, endpoint = local.endpoint } : k => v == null ? "not set" : "\"${v}\"" }
-    not_set         = "%{ if local.in_schema }metadata_options is not set%{ else }metadata_options is not in the plan (the AWS provider's schema predates it)%{ endif }${local.uses_template ? " (neither in the instance nor in its launch template)" : ""}"
-    own_message     = !local.in_schema ? (local.launched ? "metadata_options is not in the plan (the AWS provider's schema predates it), so the account default and the AMI decide at launch: whether IMDSv2 is required is known only after apply" : "metadata_options is not in the plan (the AWS provider's schema predates it), so whether the existing instance requires IMDSv2 is known only after apply") : (
-      local.shown == "(unknown)" ? "metadata_options is known only after apply" : (
-        core::length(local.unknown_fields) > 0 ? "${core::join(" and ", local.unknown_fields)} %{ if core::length(local.unknown_fields) == 1 }is%{ else }are%{ endif } known only after apply" :
-        "metadata_options.http_tokens is ${local.quoted.tokens} and http_endpoint is ${local.quoted.endpoint}; IMDSv2 needs http_tokens = \"required\" (or the endpoint \"disabled\")"
-    ))
-    template_names   = core::join(", ", [for t in local.failing_templates : "${t.address} (http_tokens ${core::try("\"${t.attrs.metadata_options[0].http_tokens}\"", "not set")})"])
-    template_message = local.template_in_plan ? "metadata_options is not set, so the launch template decides, and ${local.template_names} does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template or the instance" : "metadata_options is not set and the launch template it refers to is not managed in this plan: whether IMDSv2 is required is known only after apply"
-    default_names    = core::join(", ", [for d in local.defaults : "${d.address} (http_tokens ${core::try("\"${d.attrs.http_tokens}\"", "not set")})"])
-    defaults_message = local.defaults_in_plan ? "${local.not_set}, so the account default of provider configuration ${local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\"" : "${local.not_set} and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key} is in the plan: the account default and the AMI decide at launch, so whether IMDSv2 is required is known only after apply"
-    message          = !local.decider_known ? "metadata_options is known only after apply, and the plan has no configuration for this resource to tell whether it sets them" : (local.own_decides ? local.own_message : (local.template_decides ? local.template_message : local.defaults_message))
+    unknown_fields  = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
+    neither         = local.template_decides ? " (neither in the ${local.kind} nor in its launch template)" : ""
+    not_set         = "${local.in_schema ? "metadata_options is not set" : local.absent}${local.neither}"
+    first_three     = core::slice(local.candidates, 0, core::min(3, core::length(local.candidates)))
+    more            = core::length(local.candidates) > 3 ? " and ${core::length(local.candidates) - 3} more" : ""
+    shown_list      = "${core::join(", ", local.first_three[*].shown)}${local.more}"
+    names_list      = "${core::join(", ", local.first_three[*].address)}${local.more}"
+    do_not          = core::length(local.candidates) == 1 ? "does not" : "do not"
+    of_block        = core::length(core::distinct(local.candidates[*].block)) == 1 ? "instances of ${local.candidates[0].block}" : "launch templates"
+    requiring       = core::length([for v in local.candidate_verdicts : v if core::valuetostring(v) == "true"])
+    not_requiring   = core::length([for v in local.candidate_verdicts : v if core::valuetostring(v) == "false"])
+    one_of          = "one of ${core::length(local.candidates)} ${local.of_block} (IMDSv2 required by ${local.requiring}, not by ${local.not_requiring})"
+    defaults_decide = "${local.not_set}, so the account default of provider configuration ${local.provider} decides"
+    no_defaults     = "no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider} is in the plan"
+
+    own_found        = "metadata_options.http_tokens is ${local.quoted.tokens} and http_endpoint is ${local.quoted.endpoint}; ${local.needs_v2}"
+    existing_absent  = "${local.absent}, so whether the existing ${local.kind} requires IMDSv2 is known only after apply"
+    own_absent       = local.launched ? "${local.absent}, so ${local.at_launch}: ${local.v2_pending}" : local.existing_absent
+    own_fields       = "${core::join(" and ", local.unknown_fields)} ${core::length(local.unknown_fields) == 1 ? "is" : "are"} known only after apply"
+    own_pending      = !local.in_schema ? local.own_absent : (local.own_known ? local.own_fields : "metadata_options is known only after apply")
+    template_found   = "${local.template_decides_it}, and ${local.shown_list} ${local.do_not} require IMDSv2; ${local.fix_template} or the ${local.kind}"
+    template_pending = "${local.template_decides_it}, and the metadata_options of ${local.names_list} ${local.or_default}"
+    not_said         = "the plan does not say which one this ${local.kind} launches from"
+    which_template   = "${meta.address}: launch_template is known only after apply and refers to ${local.one_of}; ${local.not_said}"
+    defaults_found   = "${local.defaults_decide}: ${core::join(", ", local.defaults[*].shown)}; ${local.needs_tokens}"
+    defaults_unknown = "${local.defaults_decide}, and the http_tokens of ${core::join(", ", local.defaults[*].address)} is known only after apply"
+    defaults_pending = local.defaults_in_plan ? local.defaults_unknown : "${local.not_set} and ${local.no_defaults}: ${local.at_launch}, so ${local.v2_pending}"
+    no_configuration = "metadata_options is known only after apply, and the plan has no configuration for this ${local.kind} to tell whether it sets them"
+
+    fail_message   = local.own_decides ? local.own_found : (local.by_template ? local.template_found : local.defaults_found)
+    template_waits = local.template_in_plan ? local.template_pending : "${local.template_outside}: ${local.v2_pending}"
+    pending_message = local.decider_unknown ? local.no_configuration : (
+      local.own_decides ? local.own_pending : (local.by_template ? local.template_waits : local.defaults_pending)
+    )
   }
 
   enforce {
-    # The first that decides: the instance's own options, its launch template, the account
-    # defaults; where the plan holds none of them, the own planned values (known only after apply).
-    condition = local.own_decides ? local.own_requires_v2 : (
-      local.template_decides ? (local.template_in_plan ? core::length(local.failing_templates) == 0 : local.own_requires_v2) : (
-        local.defaults_in_plan ? core::length(local.failing_defaults) == 0 : local.own_requires_v2
-      )
-    )
-    error_message = local.message
+    condition     = local.requires_v2
+    error_message = local.decided ? local.fail_message : local.pending_message
   }
 }
 
-# The same questions as for aws_instance, repeated: block locals read `attrs` and `meta`, and the
-# format has no way to share them between blocks of two resource types.
+# The same block for spot requests. Block locals read `attrs` and `meta`, and the format has no
+# way to share them between resource types, so the questions repeat.
 resource_policy "aws_spot_instance_request" "spot_instance_request" {
   enforcement_level = "mandatory"
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
   operations        = ["create", "update", "no-op"]
 
   locals {
-    # Only a launch inherits from a template or the account defaults; an existing request keeps
-    # its options. valuetostring shows a value known only after apply as "(unknown)".
-    launched     = core::contains(["create", "replace"], meta.operation)
-    configured   = core::try(meta.configured, null)
-    provider_key = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
+    kind     = "request"
+    launched = core::contains(["create", "replace"], meta.operation) # only a launch inherits
+    provider = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
 
-    # 1. The request's own metadata_options. "(absent)": the provider's schema predates them.
-    #    A known block on a launch, or one that differs from the state, can only come from the
-    #    configuration, which does not record `dynamic` blocks: it counts as set.
-    shown          = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    in_schema      = local.shown != "(absent)"
-    planned        = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (local.launched || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
-    sets_options   = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
-    tokens         = core::try(attrs.metadata_options[0].http_tokens, null)
-    endpoint       = core::try(attrs.metadata_options[0].http_endpoint, null)
-    unknown_fields = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
-    # Without the attribute nothing in the plan decides: AWS decides at launch, and an existing
-    # resource's setting is not in the plan.
-    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : tfgate::unknown(local.message)
-    own_decides     = local.sets_options || !local.launched
-    decider_known   = core::valuetostring(local.own_decides) != "(unknown)"
+    # 1. Its own metadata_options. An AWS provider older than them plans no such attribute.
+    #    Known options on a launch, or changed from the state, can only come from the
+    #    configuration, which does not record `dynamic` blocks.
+    own_text         = core::try(core::valuetostring(attrs.metadata_options), null)
+    prior_text       = core::try(core::valuetostring(prior_attrs.metadata_options), null)
+    in_schema        = local.own_text != null
+    own_known        = local.in_schema && local.own_text != "(unknown)"
+    plans_options    = local.own_known && core::try(core::length(attrs.metadata_options), 0) > 0 && (local.launched || local.own_text != local.prior_text)
+    configures       = core::try(core::contains(meta.configured, "metadata_options"), core::try(core::length(attrs.metadata_options), 0) > 0)
+    sets_own_options = local.plans_options || local.configures
+    own_decides      = local.sets_own_options || !local.launched
+    tokens           = core::try(attrs.metadata_options[0].http_tokens, null)
+    endpoint         = core::try(attrs.metadata_options[0].http_endpoint, null)
+    own_requires_v2  = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : tfgate::unknown(local.pending_message)
 
-    # 2. The launch template the configuration refers to (through module outputs and inputs).
-    uses_template     = local.configured != null ? core::contains(local.configured, "launch_template") : core::try(core::length(attrs.launch_template), 0) > 0
-    templates         = [for r in tfgate::referenced("launch_template") : r if r.meta.type == "aws_launch_template"]
-    template_in_plan  = core::length(local.templates) > 0
-    templates_setting = [for t in local.templates : t if core::try(core::contains(t.meta.configured, "metadata_options"), core::try(core::length(t.attrs.metadata_options), 0) > 0)]
-    failing_templates = [for t in local.templates_setting : t if !(core::try(t.attrs.metadata_options[0].http_endpoint, null) == "disabled" || core::try(t.attrs.metadata_options[0].http_tokens, null) == "required")]
-    template_decides  = local.uses_template && (!local.template_in_plan || core::length(local.failing_templates) > 0 || core::length(local.templates_setting) == core::length(local.templates))
+    # 2. Else the launch template it refers to (through module outputs and inputs). A reference
+    #    to `aws_launch_template.t[each.key]` is recorded as one to the whole block: each instance
+    #    is a candidate. Candidates that agree decide; if they disagree, the plan does not say
+    #    which one it launches from (never a fail by a sibling).
+    uses_template        = core::try(core::contains(meta.configured, "launch_template"), core::try(core::length(attrs.launch_template), 0) > 0)
+    template_decides     = !local.own_decides && local.uses_template
+    candidates           = [for r in tfgate::referenced("launch_template") : local.launch_templates[r.address] if core::can(local.launch_templates[r.address].address)]
+    template_in_plan     = core::length(local.candidates) > 0
+    candidate_verdicts   = [for t in local.candidates : t.sets_options ? t.requires_v2 : local.inherited_requires_v2]
+    all_require          = core::alltrue(local.candidate_verdicts)
+    none_require         = !core::anytrue(local.candidate_verdicts)
+    by_candidates        = local.all_require || local.none_require ? local.all_require : tfgate::unknown(local.which_template)
+    template_requires_v2 = local.template_in_plan ? local.by_candidates : local.own_requires_v2
 
-    # 3. Account defaults on the same provider configuration (account and Region).
-    defaults         = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == core::try(meta.provider_config_key, null)]
-    defaults_in_plan = core::length(local.defaults) > 0
-    failing_defaults = [for d in local.defaults : d if !(core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required")]
+    # 3. Else (and for a template without options) the account defaults of its provider
+    #    configuration; where the plan has none, its own planned values, known only after apply.
+    defaults              = core::try(local.account_defaults[local.provider], [])
+    defaults_in_plan      = core::length(local.defaults) > 0
+    inherited_requires_v2 = local.defaults_in_plan ? core::alltrue(local.defaults[*].requires_v2) : local.own_requires_v2
 
-    # Messages, one per decider.
+    requires_v2 = local.own_decides ? local.own_requires_v2 : (local.template_decides ? local.template_requires_v2 : local.inherited_requires_v2)
+
+    # Messages: what decided, and the value found or the value not known.
+    decided         = core::valuetostring(local.requires_v2) != "(unknown)"
+    decider_unknown = core::valuetostring(local.own_decides) == "(unknown)"
+    by_template     = local.template_decides && !(local.template_in_plan && !core::anytrue(local.candidates[*].sets_options))
     quoted          = { for k, v in { tokens = local.tokens, endpoint = local.endpoint } : k => v == null ? "not set" : "\"${v}\"" }
-    not_set         = "%{ if local.in_schema }metadata_options is not set%{ else }metadata_options is not in the plan (the AWS provider's schema predates it)%{ endif }${local.uses_template ? " (neither in the request nor in its launch template)" : ""}"
-    own_message     = !local.in_schema ? (local.launched ? "metadata_options is not in the plan (the AWS provider's schema predates it), so the account default and the AMI decide at launch: whether IMDSv2 is required is known only after apply" : "metadata_options is not in the plan (the AWS provider's schema predates it), so whether the existing request requires IMDSv2 is known only after apply") : (
-      local.shown == "(unknown)" ? "metadata_options is known only after apply" : (
-        core::length(local.unknown_fields) > 0 ? "${core::join(" and ", local.unknown_fields)} %{ if core::length(local.unknown_fields) == 1 }is%{ else }are%{ endif } known only after apply" :
-        "metadata_options.http_tokens is ${local.quoted.tokens} and http_endpoint is ${local.quoted.endpoint}; IMDSv2 needs http_tokens = \"required\" (or the endpoint \"disabled\")"
-    ))
-    template_names   = core::join(", ", [for t in local.failing_templates : "${t.address} (http_tokens ${core::try("\"${t.attrs.metadata_options[0].http_tokens}\"", "not set")})"])
-    template_message = local.template_in_plan ? "metadata_options is not set, so the launch template decides, and ${local.template_names} does not require IMDSv2; set metadata_options.http_tokens = \"required\" on the template or the request" : "metadata_options is not set and the launch template it refers to is not managed in this plan: whether IMDSv2 is required is known only after apply"
-    default_names    = core::join(", ", [for d in local.defaults : "${d.address} (http_tokens ${core::try("\"${d.attrs.http_tokens}\"", "not set")})"])
-    defaults_message = local.defaults_in_plan ? "${local.not_set}, so the account default of provider configuration ${local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\"" : "${local.not_set} and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key} is in the plan: the account default and the AMI decide at launch, so whether IMDSv2 is required is known only after apply"
-    message          = !local.decider_known ? "metadata_options is known only after apply, and the plan has no configuration for this resource to tell whether it sets them" : (local.own_decides ? local.own_message : (local.template_decides ? local.template_message : local.defaults_message))
+    unknown_fields  = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
+    neither         = local.template_decides ? " (neither in the ${local.kind} nor in its launch template)" : ""
+    not_set         = "${local.in_schema ? "metadata_options is not set" : local.absent}${local.neither}"
+    first_three     = core::slice(local.candidates, 0, core::min(3, core::length(local.candidates)))
+    more            = core::length(local.candidates) > 3 ? " and ${core::length(local.candidates) - 3} more" : ""
+    shown_list      = "${core::join(", ", local.first_three[*].shown)}${local.more}"
+    names_list      = "${core::join(", ", local.first_three[*].address)}${local.more}"
+    do_not          = core::length(local.candidates) == 1 ? "does not" : "do not"
+    of_block        = core::length(core::distinct(local.candidates[*].block)) == 1 ? "instances of ${local.candidates[0].block}" : "launch templates"
+    requiring       = core::length([for v in local.candidate_verdicts : v if core::valuetostring(v) == "true"])
+    not_requiring   = core::length([for v in local.candidate_verdicts : v if core::valuetostring(v) == "false"])
+    one_of          = "one of ${core::length(local.candidates)} ${local.of_block} (IMDSv2 required by ${local.requiring}, not by ${local.not_requiring})"
+    defaults_decide = "${local.not_set}, so the account default of provider configuration ${local.provider} decides"
+    no_defaults     = "no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider} is in the plan"
+
+    own_found        = "metadata_options.http_tokens is ${local.quoted.tokens} and http_endpoint is ${local.quoted.endpoint}; ${local.needs_v2}"
+    existing_absent  = "${local.absent}, so whether the existing ${local.kind} requires IMDSv2 is known only after apply"
+    own_absent       = local.launched ? "${local.absent}, so ${local.at_launch}: ${local.v2_pending}" : local.existing_absent
+    own_fields       = "${core::join(" and ", local.unknown_fields)} ${core::length(local.unknown_fields) == 1 ? "is" : "are"} known only after apply"
+    own_pending      = !local.in_schema ? local.own_absent : (local.own_known ? local.own_fields : "metadata_options is known only after apply")
+    template_found   = "${local.template_decides_it}, and ${local.shown_list} ${local.do_not} require IMDSv2; ${local.fix_template} or the ${local.kind}"
+    template_pending = "${local.template_decides_it}, and the metadata_options of ${local.names_list} ${local.or_default}"
+    not_said         = "the plan does not say which one this ${local.kind} launches from"
+    which_template   = "${meta.address}: launch_template is known only after apply and refers to ${local.one_of}; ${local.not_said}"
+    defaults_found   = "${local.defaults_decide}: ${core::join(", ", local.defaults[*].shown)}; ${local.needs_tokens}"
+    defaults_unknown = "${local.defaults_decide}, and the http_tokens of ${core::join(", ", local.defaults[*].address)} is known only after apply"
+    defaults_pending = local.defaults_in_plan ? local.defaults_unknown : "${local.not_set} and ${local.no_defaults}: ${local.at_launch}, so ${local.v2_pending}"
+    no_configuration = "metadata_options is known only after apply, and the plan has no configuration for this ${local.kind} to tell whether it sets them"
+
+    fail_message   = local.own_decides ? local.own_found : (local.by_template ? local.template_found : local.defaults_found)
+    template_waits = local.template_in_plan ? local.template_pending : "${local.template_outside}: ${local.v2_pending}"
+    pending_message = local.decider_unknown ? local.no_configuration : (
+      local.own_decides ? local.own_pending : (local.by_template ? local.template_waits : local.defaults_pending)
+    )
   }
 
   enforce {
-    # The first that decides: the request's own options, its launch template, the account
-    # defaults; where the plan holds none of them, the own planned values (known only after apply).
-    condition = local.own_decides ? local.own_requires_v2 : (
-      local.template_decides ? (local.template_in_plan ? core::length(local.failing_templates) == 0 : local.own_requires_v2) : (
-        local.defaults_in_plan ? core::length(local.failing_defaults) == 0 : local.own_requires_v2
-      )
-    )
-    error_message = local.message
+    condition     = local.requires_v2
+    error_message = local.decided ? local.fail_message : local.pending_message
   }
 }

@@ -37,3 +37,13 @@ plan_test "a provider without metadata_options" {
   unknown = ["aws_launch_configuration.existing", "aws_launch_configuration.launched"]
   pass    = []
 }
+
+# An unchanged launch configuration without metadata_options (its state holds none) and no
+# account defaults in the plan: the account default and the AMI decide at launch (it failed,
+# with a message that said so).
+plan_test "an unchanged launch configuration without metadata_options" {
+  plan    = "../../testdata/imdsv2-template-without-options-unchanged.json"
+  fail    = []
+  unknown = ["aws_launch_configuration.bare"]
+  pass    = []
+}

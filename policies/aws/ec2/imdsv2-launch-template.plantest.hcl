@@ -53,3 +53,13 @@ plan_test "a plan without configuration" {
   unknown = []
   pass    = []
 }
+
+# An unchanged template without metadata_options (its state holds none) and no account defaults
+# in the plan: the account default and the AMI decide at launch (it failed, with a message that
+# said so).
+plan_test "an unchanged template without metadata_options" {
+  plan    = "../../testdata/imdsv2-template-without-options-unchanged.json"
+  fail    = []
+  unknown = ["aws_launch_template.bare"]
+  pass    = []
+}

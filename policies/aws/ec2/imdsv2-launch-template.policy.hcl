@@ -74,7 +74,8 @@ policy {
       - No `metadata_options`: the account defaults on the same provider configuration
         decide; when there are none in the plan, or their `http_tokens` is unknown, the
         verdict is unknown (the account default may be set outside this configuration, and
-        the AMI's `ImdsSupport` can also require tokens).
+        the AMI's `ImdsSupport` can also require tokens). This holds for an existing
+        template whose state holds no `metadata_options` as for a new one.
       - When the plan has no configuration for the resource (`meta.configured` unknown),
         the planned values decide when known, and the verdict is unknown otherwise.
       - A `dynamic "metadata_options"` block is not recorded in the plan's configuration;
@@ -98,52 +99,81 @@ policy {
   }
 }
 
+locals {
+  # Account defaults by provider configuration (one account and Region each).
+  account_defaults = { for d in tfgate::resources("aws_ec2_instance_metadata_defaults") :
+    core::try(core::coalesce(d.meta.provider_config_key, "(unknown)"), "(unknown)") => {
+      address     = d.address
+      requires_v2 = core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required"
+      shown       = "${d.address} (http_tokens ${core::try("\"${d.attrs.http_tokens}\"", "not set")})"
+    }...
+  }
+}
+
 resource_policy "aws_launch_template" "launch_template" {
   enforcement_level = "mandatory"
   # Reads prior_attrs, so the list must be explicit: the default one, unchanged resources included.
-  operations        = ["create", "update", "no-op"]
+  operations = ["create", "update", "no-op"]
 
   locals {
-    configured   = core::try(meta.configured, null)
-    provider_key = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
+    provider = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
 
-    # 1. The launch template's own metadata_options; its state values do not count when the
-    #    configuration leaves the block out (a new version then has none). valuetostring shows
-    #    a value known only after apply as "(unknown)"; "(absent)": the provider's schema
-    #    predates them. A known block on a create, or one that differs from the state, can only
-    #    come from the configuration, which does not record `dynamic` blocks: it counts as set.
-    shown          = core::try(core::valuetostring(attrs.metadata_options), "(absent)")
-    in_schema      = local.shown != "(absent)"
-    planned        = !core::contains(["(unknown)", "(absent)", "(null)", "[]"], local.shown) && (core::contains(["create", "replace"], meta.operation) || local.shown != core::try(core::valuetostring(prior_attrs.metadata_options), "(absent)"))
-    sets_options   = local.planned || (local.configured != null ? core::contains(local.configured, "metadata_options") : core::try(core::length(attrs.metadata_options), 0) > 0)
-    decider_known  = core::valuetostring(local.sets_options) != "(unknown)"
-    tokens         = core::try(attrs.metadata_options[0].http_tokens, null)
-    endpoint       = core::try(attrs.metadata_options[0].http_endpoint, null)
-    unknown_fields = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
-    # Without the attribute, what instances get is decided at launch: nothing in the plan decides.
-    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : tfgate::unknown(local.message)
+    # 1. Its own metadata_options; state values do not count when the configuration leaves the
+    #    block out (a new version then has none). An AWS provider older than them plans no such
+    #    attribute. Known options on a create, or changed from the state, can only come from the
+    #    configuration, which does not record `dynamic` blocks. valuetostring shows a value known
+    #    only after apply as "(unknown)".
+    own_text        = core::try(core::valuetostring(attrs.metadata_options), null)
+    in_schema       = local.own_text != null
+    own_known       = local.in_schema && local.own_text != "(unknown)"
+    prior_text      = core::try(core::valuetostring(prior_attrs.metadata_options), null)
+    created         = core::contains(["create", "replace"], meta.operation)
+    plans_options   = local.own_known && core::try(core::length(attrs.metadata_options), 0) > 0 && (local.created || local.own_text != local.prior_text)
+    configures      = core::try(core::contains(meta.configured, "metadata_options"), core::try(core::length(attrs.metadata_options), 0) > 0)
+    sets_options    = local.plans_options || local.configures
+    tokens          = core::try(attrs.metadata_options[0].http_tokens, null)
+    endpoint        = core::try(attrs.metadata_options[0].http_endpoint, null)
+    own_requires_v2 = local.in_schema ? (local.endpoint == "disabled" || local.tokens == "required") : tfgate::unknown(local.pending_message)
 
-    # 2. Account defaults on the same provider configuration (account and Region).
-    defaults         = [for d in tfgate::resources("aws_ec2_instance_metadata_defaults") : d if core::try(d.meta.provider_config_key, null) == core::try(meta.provider_config_key, null)]
+    # 2. Else the account defaults of its provider configuration (account and Region); where the
+    #    plan has none, its own planned values, known only after apply.
+    defaults         = core::try(local.account_defaults[local.provider], [])
     defaults_in_plan = core::length(local.defaults) > 0
-    failing_defaults = [for d in local.defaults : d if !(core::try(d.attrs.http_endpoint, null) == "disabled" || core::try(d.attrs.http_tokens, null) == "required")]
 
-    # Messages, one per decider.
-    quoted        = { for k, v in { tokens = local.tokens, endpoint = local.endpoint } : k => v == null ? "not set" : "\"${v}\"" }
-    own_message   = local.shown == "(unknown)" ? "metadata_options is known only after apply" : (
-      core::length(local.unknown_fields) > 0 ? "${core::join(" and ", local.unknown_fields)} %{ if core::length(local.unknown_fields) == 1 }is%{ else }are%{ endif } known only after apply" :
-      "metadata_options.http_tokens is ${local.quoted.tokens} and http_endpoint is ${local.quoted.endpoint}; instances launched from this launch template accept IMDSv1. Set http_tokens = \"required\" (or the endpoint \"disabled\")"
-    )
-    default_names    = core::join(", ", [for d in local.defaults : "${d.address} (http_tokens ${core::try("\"${d.attrs.http_tokens}\"", "not set")})"])
-    not_set          = local.in_schema ? "metadata_options is not set" : "metadata_options is not in the plan (the AWS provider's schema predates it)"
-    defaults_message = local.defaults_in_plan ? "metadata_options is not set, so the account default of provider configuration ${local.provider_key} decides: ${local.default_names}; IMDSv2 needs http_tokens = \"required\"" : "${local.not_set} and no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider_key} is in the plan: the account default and the AMI decide when instances launch, so whether IMDSv2 is required is known only after apply"
-    message          = !local.decider_known ? "metadata_options is known only after apply, and the plan has no configuration for this resource to tell whether it sets them" : (local.sets_options ? local.own_message : local.defaults_message)
+    # 3. Else its own planned values: known only after apply for a new one; for an existing one,
+    #    its state, where known empty options say that it sets none (then AWS decides at launch).
+    has_no_options = !local.created && local.own_known && core::try(core::length(attrs.metadata_options), 0) == 0
+    by_own_state   = local.has_no_options ? tfgate::unknown(local.no_defaults_yet) : local.own_requires_v2
+
+    requires_v2 = local.sets_options ? local.own_requires_v2 : (local.defaults_in_plan ? core::alltrue(local.defaults[*].requires_v2) : local.by_own_state)
+
+    # Messages: what decided, and the value found or the value not known.
+    decided         = core::valuetostring(local.requires_v2) != "(unknown)"
+    decider_unknown = core::valuetostring(local.sets_options) == "(unknown)"
+    quoted          = { for k, v in { tokens = local.tokens, endpoint = local.endpoint } : k => v == null ? "not set" : "\"${v}\"" }
+    unknown_fields  = [for n in ["http_tokens", "http_endpoint"] : "metadata_options[0].${n}" if core::try(core::valuetostring(attrs.metadata_options[0][n]), "") == "(unknown)"]
+    not_set         = local.in_schema ? "metadata_options is not set" : "metadata_options is not in the plan (the AWS provider's schema predates it)"
+    defaults_decide = "${local.not_set}, so the account default of provider configuration ${local.provider} decides"
+    no_defaults     = "no aws_ec2_instance_metadata_defaults for provider configuration ${local.provider} is in the plan"
+    at_launch       = "the account default and the AMI decide when instances launch"
+    accepts_v1      = "instances launched from this launch template accept IMDSv1"
+    set_required    = "Set http_tokens = \"required\" (or the endpoint \"disabled\")"
+
+    own_found        = "metadata_options.http_tokens is ${local.quoted.tokens} and http_endpoint is ${local.quoted.endpoint}; ${local.accepts_v1}. ${local.set_required}"
+    own_fields       = "${core::join(" and ", local.unknown_fields)} ${core::length(local.unknown_fields) == 1 ? "is" : "are"} known only after apply"
+    own_pending      = local.own_text == "(unknown)" ? "metadata_options is known only after apply" : local.own_fields
+    defaults_found   = "${local.defaults_decide}: ${core::join(", ", local.defaults[*].shown)}; IMDSv2 needs http_tokens = \"required\""
+    defaults_unknown = "${local.defaults_decide}, and the http_tokens of ${core::join(", ", local.defaults[*].address)} is known only after apply"
+    no_defaults_yet  = "${local.not_set} and ${local.no_defaults}: ${local.at_launch}, so whether IMDSv2 is required is known only after apply"
+    defaults_pending = local.defaults_in_plan ? local.defaults_unknown : local.no_defaults_yet
+    no_configuration = "metadata_options is known only after apply, and the plan has no configuration for this launch template to tell whether it sets them"
+
+    fail_message    = local.sets_options || !local.defaults_in_plan ? local.own_found : local.defaults_found
+    pending_message = local.decider_unknown ? local.no_configuration : (local.sets_options && local.in_schema ? local.own_pending : local.defaults_pending)
   }
 
   enforce {
-    # The launch template's own options decide, else the account defaults; where the plan has neither,
-    # the own planned values (known only after apply).
-    condition     = local.sets_options ? local.own_requires_v2 : (local.defaults_in_plan ? core::length(local.failing_defaults) == 0 : local.own_requires_v2)
-    error_message = local.message
+    condition     = local.requires_v2
+    error_message = local.decided ? local.fail_message : local.pending_message
   }
 }
