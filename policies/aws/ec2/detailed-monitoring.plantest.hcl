@@ -32,3 +32,12 @@ plan_test "launch configuration monitoring from a parameter" {
   unknown = []
   pass    = ["aws_launch_configuration.public", "aws_launch_configuration.private", "aws_launch_configuration.unset", "aws_launch_configuration.pending"]
 }
+
+# `launch_template { id = aws_launch_template.t[each.key].id }` names the whole block: the
+# instances of the block decide when they agree, never a sibling's setting alone.
+plan_test "instances on a template of a for_each block" {
+  plan    = "../../testdata/detailed-monitoring-for-each.json"
+  fail    = ["aws_instance.on_both_legacy[\"a\"]", "aws_instance.on_both_legacy[\"b\"]", "aws_launch_template.both_legacy[\"a\"]", "aws_launch_template.both_legacy[\"b\"]", "aws_launch_template.mixed[\"legacy\"]"]
+  unknown = ["aws_instance.on_mixed[\"legacy\"]", "aws_instance.on_mixed[\"strict\"]"]
+  pass    = ["aws_instance.on_both_strict[\"a\"]", "aws_instance.on_both_strict[\"b\"]", "aws_launch_template.both_strict[\"a\"]", "aws_launch_template.both_strict[\"b\"]", "aws_launch_template.mixed[\"strict\"]"]
+}

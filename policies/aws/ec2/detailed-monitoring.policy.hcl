@@ -52,7 +52,11 @@ policy {
       A `monitoring` (or `enabled`) set to a value known only after apply gives unknown. An
       instance that leaves `monitoring` unset and launches from a launch template that is
       not managed in this plan is unknown; when the plan has no configuration for the
-      instance, an unset (unknown) `monitoring` is unknown too.
+      instance, an unset (unknown) `monitoring` is unknown too, and a planned `launch_template`
+      block says a template is used. `launch_template { id = aws_launch_template.t[each.key].id }`
+      names the whole `for_each` block: its templates decide when they agree; when they differ
+      the instance is unknown, never failed by a sibling. An instance that already exists is
+      judged on its planned `monitoring`.
     EOT
 
     references = [
@@ -68,26 +72,39 @@ resource_policy "aws_instance" "instance_monitoring" {
   enforcement_level = "advisory"
 
   locals {
-    configured    = core::try(meta.configured, null)
-    setting       = core::try(attrs.monitoring, null)
-    # Unset: unknown with current providers (computed), a known null with older ones.
-    sets_it       = local.configured != null ? core::contains(local.configured, "monitoring") : local.setting != null
-    uses_template = local.configured != null ? core::contains(local.configured, "launch_template") : false
+    configured = core::try(meta.configured, null)
+    setting    = core::try(attrs.monitoring, null)
+    # Unset: unknown with current providers (computed), a known null with older ones. A known
+    # value on an existing instance is what it has; on a launch it can only come from the
+    # configuration. Without a configuration, a planned launch_template block says one is used.
+    launched      = core::contains(["create", "replace"], meta.operation)
+    planned       = core::valuetostring(local.setting)
+    sets_it       = (!local.launched && local.planned != "(unknown)") || (local.configured != null ? core::contains(local.configured, "monitoring") : local.setting != null)
+    uses_template = local.configured != null ? core::contains(local.configured, "launch_template") : core::try(core::length(attrs.launch_template), 0) > 0
+
+    # The templates it may launch from. `launch_template { id = aws_launch_template.t[each.key].id }`
+    # names the whole block: instances that agree decide, instances that disagree cannot.
     templates     = [for r in tfgate::referenced("launch_template") : r if r.meta.type == "aws_launch_template"]
-    template_on   = core::alltrue([for t in local.templates : core::try(t.attrs.monitoring[0].enabled, null) == true])
+    template_flags = [for t in local.templates : core::try(t.attrs.monitoring[0].enabled, null) == true]
+    all_on        = core::alltrue(local.template_flags)
+    none_on       = !core::anytrue(local.template_flags)
+    template_count = core::length(local.templates)
+    disagree      = core::valuetostring(local.all_on || local.none_on) == "false"
+    which_text    = "launch_template is known only after apply and refers to one of ${local.template_count} launch templates (${core::join(", ", [for t in local.templates : t.address])}) that differ in detailed monitoring; the plan does not say which one this instance launches from"
+    template_on   = local.all_on || local.none_on ? local.all_on : tfgate::unknown("${meta.address}: ${local.which_text}.")
     # Unset without a template: EC2's default, basic monitoring. A template outside the plan
     # decides at launch: known only after apply, like the id.
-    inherited_on  = !local.uses_template ? false : (core::length(local.templates) > 0 ? local.template_on : core::try(attrs.id, "") == "(decided at launch)")
+    inherited_on  = !local.uses_template ? false : (local.template_count > 0 ? local.template_on : core::try(attrs.id, "") == "(decided at launch)")
 
     on      = local.sets_it ? local.setting == true : local.inherited_on
     decided = core::valuetostring(local.on) != "(unknown)"
 
     template_names = core::join(", ", [for t in local.templates : t.address])
-    fail_message   = local.sets_it ? "monitoring is false: the instance has basic (five-minute) monitoring; set monitoring = true" : (!local.uses_template ? "monitoring is not set, so the instance gets EC2's default, basic (five-minute) monitoring; set monitoring = true" : (core::length(local.templates) > 0 ? "monitoring is not set and the launch template ${local.template_names} does not enable it; set monitoring = true" : "monitoring is not set and the launch template it refers to is not managed in this plan; set monitoring = true"))
+    fail_message   = local.sets_it ? "monitoring is false: the instance has basic (five-minute) monitoring; set monitoring = true" : (!local.uses_template ? "monitoring is not set, so the instance gets EC2's default, basic (five-minute) monitoring; set monitoring = true" : (local.template_count > 0 ? "monitoring is not set and the launch template ${local.template_names} does not enable it; set monitoring = true" : "monitoring is not set and the launch template it refers to is not managed in this plan; set monitoring = true"))
     # What is not known, when the plan cannot decide.
-    unknown_message = (core::valuetostring(local.sets_it) == "(unknown)" ? "monitoring is known only after apply, and the plan has no configuration for this resource to tell whether it is set"
+    unknown_message = (local.disagree ? local.which_text : core::valuetostring(local.sets_it) == "(unknown)" ? "monitoring is known only after apply, and the plan has no configuration for this resource to tell whether it is set"
       : local.sets_it ? "monitoring is known only after apply"
-      : core::length(local.templates) > 0 ? "monitoring is not set, and monitoring[0].enabled of the launch template ${local.template_names} is known only after apply"
+      : local.template_count > 0 ? "monitoring is not set, and monitoring[0].enabled of the launch template ${local.template_names} is known only after apply"
     : "monitoring is not set and the launch template it refers to is not managed in this plan, so whether detailed monitoring is on is known only after apply")
   }
 
