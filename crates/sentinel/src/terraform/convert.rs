@@ -100,6 +100,8 @@ impl<'de> Visitor<'de> for Seed<'_> {
         while let Some(v) = seq.next_element_seed(self.part(self.mask.get(items.len())))? {
             items.push(v);
         }
+        // A plan's lists are mostly of one element; growing left room for four.
+        items.shrink_to_fit();
         Ok(Value::list(items))
     }
 
@@ -120,7 +122,9 @@ impl<'de> Visitor<'de> for Seed<'_> {
             }
         }
         let mut names = KEYS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-        Ok(Value::Map(Map::from_pairs(kept.into_iter().map(|(k, v)| (Key::String(intern(&mut names, &k)), v)))))
+        let kept = kept.into_iter().map(|(k, v)| (Key::String(intern(&mut names, &k)), v)).collect();
+        // Distinct: repeated keys were dropped above.
+        Ok(Value::Map(Map::from_distinct(kept)))
     }
 }
 
