@@ -44,6 +44,20 @@ impl JsonSpan {
     pub fn is_null(&self) -> bool {
         self.as_str() == "null"
     }
+
+    /// The span of `part`, a slice of this span's own text (as a parser
+    /// borrowing from [`JsonSpan::as_str`] hands out), sharing the text;
+    /// `None` when `part` is not inside it.
+    pub fn sub(&self, part: &str) -> Option<JsonSpan> {
+        let whole = self.as_str();
+        let offset = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+        let end = offset.checked_add(part.len())?;
+        (end <= whole.len()).then(|| JsonSpan {
+            text: self.text.clone(),
+            start: self.start + offset,
+            end: self.start + end,
+        })
+    }
 }
 
 impl std::fmt::Debug for JsonSpan {
@@ -524,6 +538,22 @@ mod tests {
             let c = doc.change(plan.resources[0].change(), vec!["create".into()]);
             assert_eq!(c.after.unwrap().as_str(), r#"{"x":1}"#);
         }
+    }
+
+    #[test]
+    fn a_part_of_a_span_is_a_span_of_the_same_text_and_anything_else_is_none() {
+        let doc = Plan::parse(PLAN).unwrap().document().unwrap();
+        let config = doc.section("configuration").unwrap();
+        let inner = &config.as_str()[1..config.as_str().len() - 1];
+        let sub = config.sub(inner).unwrap();
+        assert_eq!(sub.as_str(), r#""root_module":{}"#);
+        assert_eq!(sub.sub(&sub.as_str()[14..]).unwrap().as_str(), "{}");
+        assert_eq!(config.sub(&config.as_str()[3..3]).unwrap().as_str(), "");
+        // Text outside the span, even of the same document, is refused.
+        let variables = doc.section("variables").unwrap();
+        assert!(config.sub(variables.as_str()).is_none());
+        assert!(sub.sub(config.as_str()).is_none());
+        assert!(config.sub("root_module").is_none());
     }
 
     #[test]

@@ -132,7 +132,54 @@ pub struct List(Arc<Vec<Value>>);
 
 /// A map: shared, copied on write, insertion-ordered.
 #[derive(Clone, Default)]
-pub struct Map(Arc<IndexMap<Key, Value>>);
+pub struct Map(Arc<Pairs>);
+
+/// A map's pairs. Most maps are small (a resource's attributes, one entry
+/// of `resource_changes`) and a large plan holds hundreds of thousands of
+/// them: up to [`SMALL_MAP`] pairs are kept in a plain vector, looked up by
+/// scanning, without a hash index (which costs more than the pairs
+/// themselves for a few keys). A larger map, or one a policy changes, is
+/// an `IndexMap`. Both keep insertion order; iteration is the same.
+#[derive(Clone)]
+enum Pairs {
+    Small(Vec<(Key, Value)>),
+    Big(IndexMap<Key, Value>),
+}
+
+impl Default for Pairs {
+    fn default() -> Pairs {
+        Pairs::Small(Vec::new())
+    }
+}
+
+/// The most pairs a map keeps without a hash index.
+const SMALL_MAP: usize = 64;
+
+/// The pairs of a [`Map`], in insertion order.
+pub struct MapIter<'a>(MapIterRepr<'a>);
+
+enum MapIterRepr<'a> {
+    Small(std::slice::Iter<'a, (Key, Value)>),
+    Big(indexmap::map::Iter<'a, Key, Value>),
+}
+
+impl<'a> Iterator for MapIter<'a> {
+    type Item = (&'a Key, &'a Value);
+    fn next(&mut self) -> Option<(&'a Key, &'a Value)> {
+        match &mut self.0 {
+            MapIterRepr::Small(i) => i.next().map(|(k, v)| (k, v)),
+            MapIterRepr::Big(i) => i.next(),
+        }
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.0 {
+            MapIterRepr::Small(i) => i.size_hint(),
+            MapIterRepr::Big(i) => i.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for MapIter<'_> {}
 
 /// A map key: Sentinel allows any scalar as a key.
 #[derive(Clone, Debug)]
@@ -266,7 +313,7 @@ fn drop_nested(mut stack: Vec<Value>) {
             }
             Value::Map(mut m) => {
                 if let Some(pairs) = Arc::get_mut(&mut m.0) {
-                    stack.extend(pairs.drain(..).map(|(_, v)| v));
+                    pairs.drain_values_into(&mut stack);
                 }
             }
             _ => {}
@@ -292,7 +339,9 @@ impl Drop for Map {
     fn drop(&mut self) {
         if let Some(pairs) = Arc::get_mut(&mut self.0) {
             if pairs.values().any(is_container) {
-                drop_nested(pairs.drain(..).map(|(_, v)| v).collect());
+                let mut values = Vec::new();
+                pairs.drain_values_into(&mut values);
+                drop_nested(values);
             }
         }
     }
@@ -329,14 +378,70 @@ impl List {
     }
 }
 
+impl Pairs {
+    fn values(&self) -> Box<dyn Iterator<Item = &Value> + '_> {
+        match self {
+            Pairs::Small(v) => Box::new(v.iter().map(|(_, x)| x)),
+            Pairs::Big(m) => Box::new(m.values()),
+        }
+    }
+
+    fn drain_values_into(&mut self, out: &mut Vec<Value>) {
+        match self {
+            Pairs::Small(v) => out.extend(v.drain(..).map(|(_, x)| x)),
+            Pairs::Big(m) => out.extend(m.drain(..).map(|(_, x)| x)),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Pairs::Small(v) => v.len(),
+            Pairs::Big(m) => m.len(),
+        }
+    }
+}
+
 impl Map {
     /// An empty map.
     pub fn new() -> Map {
         Map::default()
     }
-    /// A map of these pairs (a later key replaces an earlier one).
+    /// A map of these pairs (a later key replaces an earlier one's value,
+    /// in the earlier one's place).
     pub fn from_pairs(pairs: impl IntoIterator<Item = (Key, Value)>) -> Map {
-        Map(Arc::new(pairs.into_iter().collect()))
+        let pairs = pairs.into_iter();
+        if pairs.size_hint().0 > SMALL_MAP {
+            return Map(Arc::new(Pairs::Big(pairs.collect())));
+        }
+        let mut small: Vec<(Key, Value)> = Vec::with_capacity(pairs.size_hint().0);
+        let mut pairs = pairs.fuse();
+        for (k, v) in pairs.by_ref() {
+            if let Some(slot) = small.iter_mut().find(|(x, _)| *x == k) {
+                slot.1 = v;
+                continue;
+            }
+            match small.len() {
+                SMALL_MAP => {
+                    let mut big: IndexMap<Key, Value> = small.drain(..).collect();
+                    big.insert(k, v);
+                    big.extend(pairs);
+                    return Map(Arc::new(Pairs::Big(big)));
+                }
+                _ => small.push((k, v)),
+            }
+        }
+        small.shrink_to_fit();
+        Map(Arc::new(Pairs::Small(small)))
+    }
+    /// A map of pairs whose keys are known to be distinct (no key is
+    /// looked for before it is added).
+    pub(crate) fn from_distinct(mut pairs: Vec<(Key, Value)>) -> Map {
+        debug_assert!(pairs.iter().enumerate().all(|(i, (k, _))| pairs[..i].iter().all(|(x, _)| x != k)));
+        if pairs.len() > SMALL_MAP {
+            return Map(Arc::new(Pairs::Big(pairs.into_iter().collect())));
+        }
+        pairs.shrink_to_fit();
+        Map(Arc::new(Pairs::Small(pairs)))
     }
     /// The number of pairs.
     pub fn len(&self) -> usize {
@@ -344,23 +449,39 @@ impl Map {
     }
     /// Whether the map has no pairs.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.len() == 0
     }
     /// The value for `key`, if any.
     pub fn get(&self, key: &Key) -> Option<&Value> {
-        self.0.get(key)
+        match &*self.0 {
+            Pairs::Small(v) => v.iter().find(|(k, _)| k == key).map(|(_, x)| x),
+            Pairs::Big(m) => m.get(key),
+        }
     }
     /// The value for a string key, if any (no allocation).
     pub fn get_str(&self, key: &str) -> Option<&Value> {
-        self.0.get(&StrKey(key))
+        match &*self.0 {
+            Pairs::Small(v) => v.iter().find(|(k, _)| matches!(k, Key::String(s) if &**s == key)).map(|(_, x)| x),
+            Pairs::Big(m) => m.get(&StrKey(key)),
+        }
     }
     /// The pairs in insertion order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Key, &Value)> {
-        self.0.iter()
+        MapIter(match &*self.0 {
+            Pairs::Small(v) => MapIterRepr::Small(v.iter()),
+            Pairs::Big(m) => MapIterRepr::Big(m.iter()),
+        })
     }
     /// The pairs, for changing (copied first when shared).
     pub fn make_mut(&mut self) -> &mut IndexMap<Key, Value> {
-        Arc::make_mut(&mut self.0)
+        let pairs = Arc::make_mut(&mut self.0);
+        if let Pairs::Small(v) = pairs {
+            *pairs = Pairs::Big(std::mem::take(v).into_iter().collect());
+        }
+        match pairs {
+            Pairs::Big(m) => m,
+            Pairs::Small(_) => unreachable!("made big above"),
+        }
     }
     /// Whether both maps are the same allocation.
     pub fn ptr_eq(&self, other: &Map) -> bool {
@@ -616,6 +737,36 @@ mod tests {
             v = if i % 2 == 0 { Value::list(vec![v]) } else { Value::map_from([("k", v)]) };
         }
         drop(v);
+    }
+
+    #[test]
+    fn small_and_large_maps_keep_order_replace_in_place_and_find_every_key() {
+        for n in [0, 1, 5, SMALL_MAP - 1, SMALL_MAP, SMALL_MAP + 1, 3 * SMALL_MAP] {
+            // Every key twice, the second time with a new value: the first
+            // place is kept, the last value wins (as an IndexMap collects).
+            let keys: Vec<Key> = (0..n).map(|i| Key::from(format!("k{i}"))).collect();
+            let firsts = keys.iter().cloned().zip((0..).map(Value::Int));
+            let seconds = keys.iter().cloned().zip((1000..).map(Value::Int));
+            // Unsized (filter) so that no size hint picks the form up front.
+            let pairs: Vec<(Key, Value)> = firsts.chain(seconds).collect();
+            let m = Map::from_pairs(pairs.into_iter().filter(|_| true));
+            assert_eq!(m.len(), n);
+            assert_eq!(m.iter().len(), n);
+            let order: Vec<String> = m.iter().map(|(k, _)| k.as_str().unwrap_or_default().to_string()).collect();
+            assert_eq!(order, (0..n).map(|i| format!("k{i}")).collect::<Vec<_>>(), "n = {n}");
+            for (i, k) in keys.iter().enumerate() {
+                assert_eq!(m.get(k).and_then(Value::as_int), Some(1000 + i as i64));
+                assert_eq!(m.get_str(k.as_str().unwrap_or_default()).and_then(Value::as_int), Some(1000 + i as i64));
+            }
+            assert!(m.get_str("absent").is_none() && m.get(&Key::Int(0)).is_none());
+            // Changing a copy turns it into an indexed map, same pairs.
+            let mut c = m.clone();
+            c.make_mut().insert(Key::from("new"), Value::Null);
+            assert_eq!((m.len(), c.len()), (n, n + 1));
+            assert!(c.iter().take(n).map(|(k, _)| k).eq(m.iter().map(|(k, _)| k)));
+            let d = Map::from_distinct(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+            assert!(d.iter().map(|(k, v)| (k, v.as_int())).eq(m.iter().map(|(k, v)| (k, v.as_int()))));
+        }
     }
 
     #[test]

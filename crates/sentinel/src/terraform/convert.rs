@@ -12,6 +12,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use tfgate_plan::JsonSpan;
 
 use super::Marks;
 use crate::value::{Key, Map, Value};
@@ -100,6 +102,8 @@ impl<'de> Visitor<'de> for Seed<'_> {
         while let Some(v) = seq.next_element_seed(self.part(self.mask.get(items.len())))? {
             items.push(v);
         }
+        // A plan's lists are mostly of one element; growing left room for four.
+        items.shrink_to_fit();
         Ok(Value::list(items))
     }
 
@@ -110,17 +114,12 @@ impl<'de> Visitor<'de> for Seed<'_> {
             pairs.push((k, v));
         }
         // serde_json's map is sorted by key and keeps the last of a
-        // repeated key: so is this one (the sort is stable).
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut kept: Vec<(String, Value)> = Vec::with_capacity(pairs.len());
-        for p in pairs {
-            match kept.last_mut() {
-                Some(last) if last.0 == p.0 => *last = p,
-                _ => kept.push(p),
-            }
-        }
+        // repeated key: so is this one.
+        let kept = sorted_last_kept(pairs);
         let mut names = KEYS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-        Ok(Value::Map(Map::from_pairs(kept.into_iter().map(|(k, v)| (Key::String(intern(&mut names, &k)), v)))))
+        let kept = kept.into_iter().map(|(k, v)| (Key::String(intern(&mut names, &k)), v)).collect();
+        // Distinct: repeated keys were dropped above.
+        Ok(Value::Map(Map::from_distinct(kept)))
     }
 }
 
@@ -147,6 +146,93 @@ fn intern(names: &mut HashSet<Arc<str>>, k: &str) -> Arc<str> {
 /// wrapped: [`Marks::convert`] of the parsed text.
 pub(crate) fn marked(text: &str, marks: &Marks, mask: &serde_json::Value) -> serde_json::Result<Value> {
     read(text, Seed { marks: Some(marks), mask })
+}
+
+/// The least text length of an attribute's list or map that
+/// [`marked_shallow`] leaves to convert when first read: below it, the
+/// converted value is no larger than the lazy one.
+const DEFER_AT: usize = 48;
+
+/// As [`marked`], for a resource's value (an object of attributes): the
+/// top level is converted now, and each attribute holding a larger list or
+/// map is converted when first read. A policy reads a few attributes of
+/// each of tens of thousands of resources (`metadata_options`, `tags`) and
+/// keeps what it read; the rest then stays as text. The result is the same
+/// value: an attribute is deferred only when its mask marks nothing inside
+/// it, so that it is converted with the same marks (the sensitive texts).
+pub(crate) fn marked_shallow(span: &JsonSpan, marks: &Marks, mask: &serde_json::Value) -> serde_json::Result<Value> {
+    let text = span.as_str();
+    if mask.as_bool() == Some(true) || !text.trim_start().starts_with('{') {
+        return marked(text, marks, mask);
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let pairs = de.deserialize_map(RawPairs)?;
+    de.end()?;
+    let mut values: Vec<(String, Value)> = Vec::with_capacity(pairs.len());
+    for (k, raw) in sorted_last_kept(pairs) {
+        let part = raw.get();
+        let part_mask = mask.get(k.as_str()).unwrap_or(&JSON_NULL);
+        let deferred =
+            (part.len() >= DEFER_AT && (part.starts_with('{') || part.starts_with('[')) && !marks_any(part_mask))
+                .then(|| span.sub(part))
+                .flatten();
+        let v = match deferred {
+            Some(part) => {
+                let marks = marks.clone();
+                // The text was read whole just above: converting it cannot
+                // fail (undefined, which fails a rule, if it ever did).
+                Value::lazy(move || marked(part.as_str(), &marks, &JSON_NULL).unwrap_or(Value::Undefined))
+            }
+            None => marked(part, marks, part_mask)?,
+        };
+        values.push((k, v));
+    }
+    let mut names = KEYS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let kept = values.into_iter().map(|(k, v)| (Key::String(intern(&mut names, &k)), v)).collect();
+    Ok(Value::Map(Map::from_distinct(kept)))
+}
+
+/// Whether a mask marks anything (a `true` anywhere in it).
+fn marks_any(mask: &serde_json::Value) -> bool {
+    match mask {
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::Array(items) => items.iter().any(marks_any),
+        serde_json::Value::Object(m) => m.values().any(marks_any),
+        _ => false,
+    }
+}
+
+/// Pairs sorted by key, the last of a repeated key kept (the sort is
+/// stable): serde_json's map order.
+fn sorted_last_kept<V>(mut pairs: Vec<(String, V)>) -> Vec<(String, V)> {
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut kept: Vec<(String, V)> = Vec::with_capacity(pairs.len());
+    for p in pairs {
+        match kept.last_mut() {
+            Some(last) if last.0 == p.0 => *last = p,
+            _ => kept.push(p),
+        }
+    }
+    kept
+}
+
+/// An object's members, their values as the text writes them.
+struct RawPairs;
+
+impl<'de> Visitor<'de> for RawPairs {
+    type Value = Vec<(String, &'de RawValue)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut pairs = Vec::new();
+        while let Some(k) = map.next_key::<String>()? {
+            pairs.push((k, map.next_value::<&'de RawValue>()?));
+        }
+        Ok(pairs)
+    }
 }
 
 /// `text` converted with no marks: [`super::from_json`] of the parsed text.
@@ -179,6 +265,8 @@ mod tests {
             }
             Value::Float(f) => format!("F{f:?}"),
             Value::Int(i) => format!("I{i}"),
+            // A value converted when read shows as the value it converts to.
+            Value::Lazy(_) => v.unsensitive().map_or_else(|| "lazy sensitive".to_string(), shape),
             other => format!("{other:?}"),
         }
     }
@@ -235,6 +323,52 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Resource-like values with lists and maps long enough to be deferred.
+    const RESOURCES: &[&str] = &[
+        r#"{"password":"s3cr3t","nested":[{"token":"abc","ok":"fine","more":"text to make this longer"}],"port":5432}"#,
+        r#"{"tags":{"Name":"web","env":"prod","owner":"platform","secret":"s3cr3t"},"l":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20],"e":[],"m":{}}"#,
+        r#"{"k":{"a":"first value of a repeated key, long enough"},"k":{"b":"second value of the repeated key, long enough"}}"#,
+        r#"{"c":{"z":[1,2.5,"s3cr3t",null,true,"padding to make it longer than the limit"]},"a":"x","b":1}"#,
+        r#" { "sp" : [ 1 , 2 , 3 , 4 , 5 , 6 , 7 , 8 , 9 , 10 , 11 , 12 , 13 , 14 , 15 ] } "#,
+        r#"[{"in":"a list at the top is converted whole, as it always was"}]"#,
+        r#"{}"#,
+        r#""s3cr3t""#,
+    ];
+
+    const RESOURCE_MASKS: &[&str] = &[
+        "null",
+        "true",
+        "{}",
+        r#"{"nested":[{"token":true}],"tags":{"secret":true}}"#,
+        r#"{"nested":true,"l":true,"k":{"b":true}}"#,
+        r#"{"c":{"z":[false,false,false,false,false,false]},"tags":{},"sp":[]}"#,
+        r#"{"nested":[{}],"c":{"z":[false,true]}}"#,
+    ];
+
+    #[test]
+    fn converting_a_resource_s_attributes_when_read_gives_what_converting_it_whole_gives() {
+        for texts in [&[][..], &["s3cr3t", "5432", "abc", "2.5", "web"][..]] {
+            let marks = marks(texts);
+            for text in RESOURCES.iter().chain(VALUES) {
+                let plan = format!(r#"{{"format_version":"1.2","resource_changes":[],"value":{text}}}"#);
+                let doc = tfgate_plan::Plan::parse(&plan).unwrap().document().unwrap();
+                let span = doc.section("value").unwrap();
+                for mask in RESOURCE_MASKS.iter().chain(MASKS) {
+                    let m: serde_json::Value = serde_json::from_str(mask).unwrap();
+                    let want = shape(&marked(text, &marks, &m).unwrap());
+                    let got = marked_shallow(&span, &marks, &m).unwrap();
+                    assert_eq!(shape(&got), want, "{text} with {mask}, {texts:?}");
+                }
+            }
+        }
+        // The long nested parts are indeed left as text until read.
+        let plan = format!(r#"{{"format_version":"1.2","resource_changes":[],"value":{}}}"#, RESOURCES[1]);
+        let doc = tfgate_plan::Plan::parse(&plan).unwrap().document().unwrap();
+        let v = marked_shallow(&doc.section("value").unwrap(), &marks(&[]), &JSON_NULL).unwrap();
+        let lazy: Vec<bool> = v.as_map().unwrap().iter().map(|(_, x)| matches!(x, Value::Lazy(_))).collect();
+        assert_eq!(lazy, [false, true, false, true], "e, l, m, tags");
     }
 
     #[test]

@@ -631,7 +631,7 @@ impl Marks {
                 Some(m) => m.to_json().unwrap_or(serde_json::Value::Bool(true)),
                 None => serde_json::Value::Null,
             };
-            convert::marked(span.as_str(), &marks, &mask).unwrap_or(Value::Undefined)
+            convert::marked_shallow(&span, &marks, &mask).unwrap_or(Value::Undefined)
         })
     }
 
