@@ -99,6 +99,11 @@ pub struct Io<'a> {
     pub terminal_width: Option<usize>,
     /// The environment variables the run may read.
     pub env: BTreeMap<OsString, OsString>,
+    /// The process ends when [`run`] returns (the binary): a large report
+    /// and plan are then left to the operating system, which takes them
+    /// back faster than freeing their millions of small objects one by one.
+    /// Off by default, so that a caller that lives on gets its memory back.
+    pub exits_after_run: bool,
 }
 
 impl<'a> Io<'a> {
@@ -112,6 +117,7 @@ impl<'a> Io<'a> {
             stderr_terminal: false,
             terminal_width: None,
             env: BTreeMap::new(),
+            exits_after_run: false,
         }
     }
 }
@@ -156,6 +162,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString>>, io: &mut Io) -> 
         stderr_terminal: io.stderr_terminal,
         terminal_width: io.terminal_width,
         env: &io.env,
+        exits_after_run: io.exits_after_run,
     };
     // `check` streams its report (it can be gigabytes) into the sink, the
     // other subcommands render into a buffer first.
@@ -220,6 +227,8 @@ pub(crate) struct Console<'a> {
     pub stderr_terminal: bool,
     pub terminal_width: Option<usize>,
     env: &'a BTreeMap<OsString, OsString>,
+    /// See [`Io::exits_after_run`].
+    pub exits_after_run: bool,
 }
 
 impl Console<'_> {
@@ -405,4 +414,101 @@ pub(crate) fn write_file_atomically(
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::*;
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicIsize, Ordering};
+
+    /// The system allocator, counting the bytes in use: what a run leaves
+    /// behind is what it did not free.
+    struct Counting;
+
+    static IN_USE: AtomicIsize = AtomicIsize::new(0);
+
+    // SAFETY: every call is passed on to the system allocator unchanged.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let p = System.alloc(layout);
+            if !p.is_null() {
+                IN_USE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+            }
+            p
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            System.dealloc(ptr, layout);
+            IN_USE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            let p = System.realloc(ptr, layout, new_size);
+            if !p.is_null() {
+                IN_USE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+            }
+            p
+        }
+    }
+
+    #[global_allocator]
+    static ALLOCATOR: Counting = Counting;
+
+    fn check_in_process(args: &[&std::ffi::OsStr]) -> u8 {
+        let (mut stdin, mut stdout, mut stderr) = (std::io::empty(), Vec::new(), Vec::new());
+        let mut io = Io::new(&mut stdin, &mut stdout, &mut stderr);
+        let code = run(args, &mut io);
+        assert_eq!(code, exit::FAIL, "{}", String::from_utf8_lossy(&stderr));
+        code
+    }
+
+    /// A caller that lives on (the tests, a server) gets a run's plan and
+    /// report back; only the binary, which exits right after, leaves them.
+    #[test]
+    fn an_in_process_check_frees_its_plan_and_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let resources: Vec<_> = (0..5_000)
+            .map(|i| {
+                serde_json::json!({
+                    "address": format!("aws_instance.web_{i}"),
+                    "mode": "managed",
+                    "type": "aws_instance",
+                    "name": format!("web_{i}"),
+                    "provider_name": "registry.terraform.io/hashicorp/aws",
+                    "change": {"actions": ["create"], "before": null, "after": {"instance_type": "t3.micro"}, "after_unknown": {}}
+                })
+            })
+            .collect();
+        let plan = serde_json::json!({
+            "format_version": "1.2",
+            "terraform_version": "1.9.8",
+            "planned_values": {"root_module": {"resources": []}},
+            "resource_changes": resources,
+        });
+        let plan_path = dir.path().join("plan.json");
+        std::fs::write(&plan_path, plan.to_string()).unwrap();
+        drop(plan);
+        let policy_path = dir.path().join("small.policy.hcl");
+        std::fs::write(
+            &policy_path,
+            "resource_policy \"aws_instance\" \"never\" {\n  enforce {\n    condition = false\n    error_message = \"no instance may pass\"\n  }\n}\n",
+        )
+        .unwrap();
+        let args: Vec<&std::ffi::OsStr> = vec![
+            "tfgate".as_ref(),
+            "check".as_ref(),
+            plan_path.as_os_str(),
+            "-p".as_ref(),
+            policy_path.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ];
+        // The first run also builds what lives for the whole process (the
+        // thread pool, lazily made tables): only the second one is measured.
+        check_in_process(&args);
+        let before = IN_USE.load(Ordering::SeqCst);
+        check_in_process(&args);
+        let kept = IN_USE.load(Ordering::SeqCst) - before;
+        // Leaving the plan and report of 5,000 findings would keep about 4 MB.
+        assert!(kept < 256 << 10, "a run left {kept} bytes allocated");
+    }
 }

@@ -42,6 +42,8 @@ fn main() -> ExitCode {
             .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
             .flatten(),
         env: std::env::vars_os().collect(),
+        // The process ends right after: the report need not be freed.
+        exits_after_run: true,
     };
     ExitCode::from(tfgate::run(std::env::args_os(), &mut io))
 }

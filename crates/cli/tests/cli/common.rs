@@ -8,7 +8,13 @@ use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::Once;
+use std::sync::{mpsc, Once};
+use std::time::Duration;
+
+/// How long an in-process run may take unless the test says otherwise
+/// ([`InProcess::timeout`]): far above any case's need, even on a loaded
+/// machine, so that only a hang reaches it.
+pub const IN_PROCESS_DEADLINE: Duration = Duration::from_secs(120);
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -30,7 +36,7 @@ pub fn tfgate(args: &[&str]) -> InProcess {
     let mut env: BTreeMap<OsString, OsString> = std::env::vars_os().collect();
     env.insert("NO_COLOR".into(), "1".into());
     env.remove(OsStr::new("TFGATE_CONFIG"));
-    InProcess { args: args.iter().map(OsString::from).collect(), env, stdin: Vec::new() }
+    InProcess { args: args.iter().map(OsString::from).collect(), env, stdin: Vec::new(), timeout: IN_PROCESS_DEADLINE }
 }
 
 /// The binary, from the fixtures folder: for what needs a process (its
@@ -48,6 +54,7 @@ pub struct InProcess {
     args: Vec<OsString>,
     env: BTreeMap<OsString, OsString>,
     stdin: Vec<u8>,
+    timeout: Duration,
 }
 
 impl InProcess {
@@ -76,16 +83,61 @@ impl InProcess {
         self
     }
 
-    /// Runs it: the exit code in `status` as a process would give it.
+    /// The run fails with [`std::io::ErrorKind::TimedOut`] when it has not
+    /// ended after `limit` (by default [`IN_PROCESS_DEADLINE`]).
+    pub fn timeout(&mut self, limit: Duration) -> &mut Self {
+        self.timeout = limit;
+        self
+    }
+
+    /// Runs it: the exit code in `status` as a process would give it; a
+    /// run still going at its deadline is an error, not a stalled suite.
     pub fn output(&mut self) -> std::io::Result<Output> {
         use std::os::unix::process::ExitStatusExt;
-        let mut stdin = &self.stdin[..];
-        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-        let mut io = tfgate::Io::new(&mut stdin, &mut stdout, &mut stderr);
-        io.env = self.env.clone();
-        let args = std::iter::once(OsString::from("tfgate")).chain(self.args.iter().cloned());
-        let code = tfgate::run(args, &mut io);
+        let stdin = self.stdin.clone();
+        let env = self.env.clone();
+        let args: Vec<OsString> = std::iter::once(OsString::from("tfgate")).chain(self.args.iter().cloned()).collect();
+        let what = format!("tfgate {:?}", &args[1..]);
+        let (code, stdout, stderr) = within(self.timeout, &what, move || {
+            let mut stdin = &stdin[..];
+            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+            let mut io = tfgate::Io::new(&mut stdin, &mut stdout, &mut stderr);
+            io.env = env;
+            let code = tfgate::run(args, &mut io);
+            (code, stdout, stderr)
+        })?;
         Ok(Output { status: std::process::ExitStatus::from_raw(i32::from(code) << 8), stdout, stderr })
+    }
+}
+
+/// Runs `f` on a thread of its own and waits for it at most `limit`: a
+/// timed-out error naming `what` when it is still running then (the thread
+/// is left behind; the test fails instead of hanging), its panic passed on
+/// when it panics.
+pub fn within<T: Send + 'static>(
+    limit: Duration,
+    what: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> std::io::Result<T> {
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::Builder::new().name(what.chars().take(60).collect()).spawn(move || {
+        // The receiver is gone only after a timeout, which is reported already.
+        let _ = tx.send(f());
+    })?;
+    match rx.recv_timeout(limit) {
+        Ok(value) => {
+            let _ = worker.join();
+            Ok(value)
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("{what}: still running after {} s, taken for a hang", limit.as_secs_f64()),
+        )),
+        // The sender was dropped without a value: `f` panicked.
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the worker sends its value before it ends"),
+        },
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 use std::time::Duration;
 
-use common::{fixtures, stderr_of, stdout_of, tfgate, tfgate_bin};
+use common::{fixtures, stderr_of, stdout_of, tfgate, tfgate_bin, within};
 
 const SECRET: &str = "SECRET-7f3c9a";
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -56,7 +56,7 @@ fn a_symlink_out_of_a_policy_directory_is_skipped_and_never_quoted() {
     let outside = root.path().join("outside.txt");
     std::fs::write(&outside, format!("{SECRET} = = = not hcl\n")).unwrap();
     symlink(&outside, dir.join("leak.policy.hcl")).unwrap();
-    let out = tfgate(&["policies", "list", "-p", s(&dir)]).output().unwrap();
+    let out = tfgate(&["policies", "list", "-p", s(&dir)]).timeout(TIMEOUT).output().unwrap();
     let all = format!("{}{}", stdout_of(&out), stderr_of(&out));
     assert_eq!(out.status.code(), Some(0), "{all}");
     assert!(!all.contains(SECRET), "the target's content was shown:\n{all}");
@@ -70,7 +70,7 @@ fn a_symlink_inside_the_directory_is_followed() {
     let dir = policy_dir(root.path());
     std::fs::create_dir(dir.join("sub")).unwrap();
     symlink(dir.join("good.policy.hcl"), dir.join("sub/alias.policy.hcl")).unwrap();
-    let out = tfgate(&["policies", "list", "-p", s(&dir)]).output().unwrap();
+    let out = tfgate(&["policies", "list", "-p", s(&dir)]).timeout(TIMEOUT).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(!stderr_of(&out).contains("skipping"), "{}", stderr_of(&out));
 }
@@ -115,7 +115,7 @@ fn nul_bytes_or_invalid_utf8_are_not_a_policy() {
         let root = tempfile::tempdir().unwrap();
         let dir = policy_dir(root.path());
         std::fs::write(dir.join(format!("{name}.policy.hcl")), bytes).unwrap();
-        let out = tfgate(&["policies", "list", "-p", s(&dir)]).output().unwrap();
+        let out = tfgate(&["policies", "list", "-p", s(&dir)]).timeout(TIMEOUT).output().unwrap();
         let err = stderr_of(&out);
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");
         assert!(err.contains(&format!("{name}.policy.hcl")) && err.contains("not a policy file"), "{name}: {err}");
@@ -128,7 +128,7 @@ fn a_huge_source_line_is_quoted_only_in_part() {
     let dir = root.path();
     let line = format!("locals {{ x = \"{}\" = }}", "a".repeat(1 << 20));
     std::fs::write(dir.join("big.policy.hcl"), line).unwrap();
-    let out = tfgate(&["policies", "list", "-p", s(dir)]).output().unwrap();
+    let out = tfgate(&["policies", "list", "-p", s(dir)]).timeout(TIMEOUT).output().unwrap();
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "{}", &err[..err.len().min(500)]);
     assert!(err.len() < 4096, "the diagnostic quotes {} bytes", err.len());
@@ -200,7 +200,7 @@ fn names_longer_than_a_format_width_do_not_panic() {
     let long = "n".repeat(70_000);
     let file = root.path().join("long.json");
     std::fs::write(&file, plan_named(&long)).unwrap();
-    let out = tfgate(&["inspect", s(&file)]).output().unwrap();
+    let out = tfgate(&["inspect", s(&file)]).timeout(TIMEOUT).output().unwrap();
     assert_no_panic(&out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stdout_of(&out).contains(&long));
@@ -210,7 +210,7 @@ fn names_longer_than_a_format_width_do_not_panic() {
     doc["resource_changes"][0]["change"]["after"] = serde_json::json!({ &long: "v", "tags": { &long: "v" } });
     let keyed = root.path().join("keyed.json");
     std::fs::write(&keyed, doc.to_string()).unwrap();
-    let out = tfgate(&["inspect", s(&keyed), "aws_instance.x"]).output().unwrap();
+    let out = tfgate(&["inspect", s(&keyed), "aws_instance.x"]).timeout(TIMEOUT).output().unwrap();
     assert_no_panic(&out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(stdout_of(&out).matches(&long).count(), 2);
@@ -219,12 +219,12 @@ fn names_longer_than_a_format_width_do_not_panic() {
     let policy =
         format!("resource_policy \"{long_type}\" \"{long}\" {{\n  enforce {{\n    condition = true\n  }}\n}}\n");
     std::fs::write(root.path().join("long.policy.hcl"), policy).unwrap();
-    let out = tfgate(&["policies", "list", "-p", s(root.path())]).output().unwrap();
+    let out = tfgate(&["policies", "list", "-p", s(root.path())]).timeout(TIMEOUT).output().unwrap();
     assert_no_panic(&out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stdout_of(&out).contains(&long_type));
 
-    let out = tfgate(&["check", s(&file), "-p", s(root.path())]).output().unwrap();
+    let out = tfgate(&["check", s(&file), "-p", s(root.path())]).timeout(TIMEOUT).output().unwrap();
     assert_no_panic(&out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
 }
@@ -318,6 +318,7 @@ fn an_output_file_is_replaced_whole_or_not_at_all() {
 
     // A successful run replaces it.
     let out = tfgate(&["check", s(&plan()), "-p", s(&example_policies()), "--output", &format!("json={}", s(&report))])
+        .timeout(TIMEOUT)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
@@ -369,10 +370,16 @@ fn a_broken_plan_among_good_ones_is_named_in_every_format_and_the_rest_judged() 
     let root = tempfile::tempdir().unwrap();
     let dir = mixed_plan_dir(root.path());
     // tfgate's own report from an earlier run, in the same directory.
-    let out = tfgate(&["check", s(&plan()), "-p", s(&example_policies()), "--format", "json"]).output().unwrap();
+    let out = tfgate(&["check", s(&plan()), "-p", s(&example_policies()), "--format", "json"])
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
     std::fs::write(dir.join("report.json"), &out.stdout).unwrap();
 
-    let out = tfgate(&["check", s(&dir), "-p", s(&example_policies()), "--format", "json"]).output().unwrap();
+    let out = tfgate(&["check", s(&dir), "-p", s(&example_policies()), "--format", "json"])
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     let report: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
@@ -386,7 +393,10 @@ fn a_broken_plan_among_good_ones_is_named_in_every_format_and_the_rest_judged() 
     assert!(!err.contains(".terraform") && !err.contains(".cache"), "hidden directories are not scanned: {err}");
 
     for format in ["table", "json", "sarif", "junit", "github", "markdown", "sentinel"] {
-        let out = tfgate(&["check", s(&dir), "-p", s(&example_policies()), "--format", format]).output().unwrap();
+        let out = tfgate(&["check", s(&dir), "-p", s(&example_policies()), "--format", format])
+            .timeout(TIMEOUT)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "{format}: {}", stderr_of(&out));
         let text = stdout_of(&out);
         assert!(text.contains("b-broken.json"), "{format} does not name the broken plan:\n{text}");
@@ -468,8 +478,10 @@ fn a_plan_directory_with_nothing_usable_beside_a_good_plan_is_still_an_error() {
     let dir = root.path().join("plans");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("modules.json"), r#"{"Modules":[]}"#).unwrap();
-    let out =
-        tfgate(&["check", s(&plan()), s(&dir), "-p", s(&example_policies()), "--format", "json"]).output().unwrap();
+    let out = tfgate(&["check", s(&plan()), s(&dir), "-p", s(&example_policies()), "--format", "json"])
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     let report: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
     assert_eq!(report["plans"].as_array().unwrap().len(), 1);
@@ -478,4 +490,27 @@ fn a_plan_directory_with_nothing_usable_beside_a_good_plan_is_still_an_error() {
         errors.iter().any(|e| e["plan"] == s(&dir) && e["message"].as_str().unwrap().contains("no usable plan")),
         "{errors:?}"
     );
+}
+
+#[test]
+fn an_in_process_run_that_hangs_fails_at_its_deadline() {
+    let root = tempfile::tempdir().unwrap();
+    let fifo = root.path().join("never-written.json");
+    mkfifo(&fifo);
+    // A named pipe given as the plan is opened and read as one; nobody
+    // writes to this one, so the run waits for ever.
+    let err = tfgate(&["check", s(&fifo), "-p", s(&example_policies())])
+        .timeout(Duration::from_secs(1))
+        .output()
+        .expect_err("the run cannot end: nobody writes to its plan");
+    assert_eq!(err.kind(), std::io::ErrorKind::TimedOut, "{err}");
+    assert!(err.to_string().contains("never-written.json"), "the run is named: {err}");
+    // Let the abandoned run end: a writer that closes at once is an empty plan.
+    drop(std::fs::OpenOptions::new().write(true).open(&fifo).unwrap());
+}
+
+#[test]
+#[should_panic(expected = "a panic inside the run")]
+fn a_panic_in_an_in_process_run_is_the_test_s_own() {
+    let _ = within(Duration::from_secs(30), "panicking", || panic!("a panic inside the run"));
 }
