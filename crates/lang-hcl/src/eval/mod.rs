@@ -40,9 +40,8 @@ pub mod budget;
 mod resource_list;
 pub mod values;
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::BTreeMap;
-use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use tfgate_plan::{Kind, Object, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};
@@ -234,14 +233,15 @@ pub(crate) struct Ctx<'a> {
     /// The budget in force: the evaluation's, or that of the file-level
     /// local being computed ([`Ctx::with_file_local_budget`]). One value, so
     /// that it is swapped and restored whole.
-    budget: Cell<Budget<'a>>,
+    budget: Budget<'a>,
     /// `for` variables in scope; names inline (no allocation per iteration).
     vars: RefCell<Vec<(tfgate_plan::Key, Value)>>,
-    /// Block locals computed in this run, by definition: a handful, so a
-    /// short list compared by address beats a map keyed by name.
-    /// Shared with every reader, so that `local.x[i]` reads an element of
-    /// the cached list instead of copying the list first.
-    block_cache: RefCell<Vec<(*const LocalDef, Rc<R>, Vec<String>)>>,
+    /// The block locals of this run, each computed at its first read, by
+    /// definition: a handful, so a short list compared by address beats a
+    /// map keyed by name. The list is never resized, so that a reader can
+    /// hold a value where it is kept (`local.x[i]` clones one element, not
+    /// the list).
+    block_cache: Vec<(*const LocalDef, OnceCell<(R, Vec<String>)>)>,
     /// Locals being evaluated (by address), to report self-reference.
     in_progress: RefCell<Vec<*const LocalDef>>,
     /// The reasons of the `tfgate::unknown` calls evaluated so far (see
@@ -251,66 +251,87 @@ pub(crate) struct Ctx<'a> {
 
 type R = Result<Value, EvalError>;
 
-/// A local's value, read where it is kept: a file-level local in the
-/// evaluator's cache, a block local in this evaluation's cache.
-enum Held<'a> {
-    Shared(&'a Value),
-    /// Always an `Ok` (see [`Held::block`]).
-    Block(Rc<R>),
+/// A local's value, read where it is kept (the evaluator's cache of
+/// file-level locals, this evaluation's of block locals), or computed for
+/// this read only.
+enum Held<'h> {
+    Shared(&'h Value),
     Owned(Value),
 }
 
-impl Held<'_> {
-    fn block<'h>(r: Rc<R>) -> Result<Held<'h>, EvalError> {
-        match &*r {
-            Ok(_) => Ok(Held::Block(r)),
-            Err(e) => Err(e.clone()),
-        }
+/// A cached result, read in place.
+fn shared(r: &R) -> Result<Held<'_>, EvalError> {
+    match r {
+        Ok(v) => Ok(Held::Shared(v)),
+        Err(e) => Err(e.clone()),
     }
+}
 
+impl Held<'_> {
     fn value(&self) -> &Value {
-        static NULL: Value = Value { kind: Kind::Null, sensitive: false };
         match self {
             Held::Shared(v) => v,
-            Held::Block(r) => r.as_ref().as_ref().unwrap_or(&NULL),
             Held::Owned(v) => v,
         }
     }
 }
 
 /// What an evaluation (or a file-level local, with a budget of its own) has
-/// used and may use.
-#[derive(Clone, Copy)]
+/// used and may use. Cells, so that the counters are updated in place on
+/// every step; [`Budget::swap`] exchanges the whole budget at once.
 struct Budget<'a> {
-    steps: u64,
+    steps: Cell<u64>,
     /// Approximate bytes of values built or copied so far.
-    bytes: u64,
+    bytes: Cell<u64>,
     /// Function work so far.
-    work: u64,
-    step_limit: u64,
-    work_limit: u64,
-    bytes_limit: u64,
+    work: Cell<u64>,
+    step_limit: Cell<u64>,
+    work_limit: Cell<u64>,
+    bytes_limit: Cell<u64>,
     /// The file-level local whose own budget this is; `None`: the evaluation's.
-    of: Option<&'a str>,
+    of: Cell<Option<&'a str>>,
+}
+
+impl<'a> Budget<'a> {
+    /// Nothing used yet.
+    fn new(step_limit: u64, work_limit: u64, bytes_limit: u64, of: Option<&'a str>) -> Budget<'a> {
+        Budget {
+            steps: Cell::new(0),
+            bytes: Cell::new(0),
+            work: Cell::new(0),
+            step_limit: Cell::new(step_limit),
+            work_limit: Cell::new(work_limit),
+            bytes_limit: Cell::new(bytes_limit),
+            of: Cell::new(of),
+        }
+    }
+
+    /// Exchanges every counter and limit with `other`'s.
+    fn swap(&self, other: &Budget<'a>) {
+        let Budget { steps, bytes, work, step_limit, work_limit, bytes_limit, of } = other;
+        self.steps.swap(steps);
+        self.bytes.swap(bytes);
+        self.work.swap(work);
+        self.step_limit.swap(step_limit);
+        self.work_limit.swap(work_limit);
+        self.bytes_limit.swap(bytes_limit);
+        self.of.swap(of);
+    }
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(scope: Scope<'a>, limits: Limits) -> Ctx<'a> {
+        let block_cache = scope
+            .block_locals
+            .map(|l| l.values().map(|d| (d as *const LocalDef, OnceCell::new())).collect())
+            .unwrap_or_default();
         Ctx {
             scope,
             limits,
             depth: Cell::new(0),
-            budget: Cell::new(Budget {
-                steps: 0,
-                bytes: 0,
-                work: 0,
-                step_limit: limits.max_steps,
-                work_limit: limits.max_work,
-                bytes_limit: limits.max_value_bytes,
-                of: None,
-            }),
+            budget: Budget::new(limits.max_steps, limits.max_work, limits.max_value_bytes, None),
             vars: RefCell::new(Vec::new()),
-            block_cache: RefCell::new(Vec::new()),
+            block_cache,
             in_progress: RefCell::new(Vec::new()),
             unknown_reasons: RefCell::new(Vec::new()),
         }
@@ -335,16 +356,16 @@ impl<'a> Ctx<'a> {
 
     /// Charges `count` steps at once.
     fn steps(&self, count: u64, span: Span) -> Result<(), EvalError> {
-        let mut b = self.budget.get();
-        b.steps = b.steps.saturating_add(count);
-        self.budget.set(b);
-        if b.steps > b.step_limit {
-            let message = match b.of {
+        let b = &self.budget;
+        let n = b.steps.get().saturating_add(count);
+        b.steps.set(n);
+        if n > b.step_limit.get() {
+            let message = match b.of.get() {
                 Some(name) => format!(
                     "Evaluation step limit exceeded: the file-level local value \"{name}\" took more than {} steps \
                      (its own budget: the step limit of {} plus {} per resource instance in the plan); \
                      simplify it or raise the limit",
-                    b.step_limit,
+                    b.step_limit.get(),
                     self.limits.max_steps,
                     budget::FILE_LOCAL_STEPS_PER_INSTANCE
                 ),
@@ -360,13 +381,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn value_limit(&self, span: Span) -> EvalError {
-        let b = self.budget.get();
-        let message = match b.of {
+        let b = &self.budget;
+        let message = match b.of.get() {
             Some(name) => format!(
                 "Evaluation value size limit exceeded: the file-level local value \"{name}\" built more than {} bytes \
                  of values (its own budget: the value size limit of {} plus {} per resource instance in the plan); \
                  simplify it or raise the limit (--max-value-bytes)",
-                b.bytes_limit,
+                b.bytes_limit.get(),
                 self.limits.max_value_bytes,
                 budget::FILE_LOCAL_BYTES_PER_INSTANCE
             ),
@@ -380,13 +401,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn work_limit(&self, span: Span) -> EvalError {
-        let b = self.budget.get();
-        let message = match b.of {
+        let b = &self.budget;
+        let message = match b.of.get() {
             Some(name) => format!(
                 "Evaluation work limit exceeded: the function calls of the file-level local value \"{name}\" did more \
                  than {} units of work (its own budget: the work limit of {} plus {} per resource instance in the \
                  plan); simplify it or raise the limit (--max-work)",
-                b.work_limit,
+                b.work_limit.get(),
                 self.limits.max_work,
                 budget::FILE_LOCAL_WORK_PER_INSTANCE
             ),
@@ -404,16 +425,16 @@ impl<'a> Ctx<'a> {
     }
 
     fn bytes_left(&self) -> u64 {
-        let b = self.budget.get();
-        b.bytes_limit.saturating_sub(b.bytes)
+        let b = &self.budget;
+        b.bytes_limit.get().saturating_sub(b.bytes.get())
     }
 
     /// Counts `n` bytes of a value about to be built.
     fn charge_bytes(&self, n: u64, span: Span) -> Result<(), EvalError> {
-        let mut b = self.budget.get();
-        b.bytes = b.bytes.saturating_add(n);
-        self.budget.set(b);
-        if b.bytes > b.bytes_limit {
+        let b = &self.budget;
+        let total = b.bytes.get().saturating_add(n);
+        b.bytes.set(total);
+        if total > b.bytes_limit.get() {
             return Err(self.value_limit(span));
         }
         Ok(())
@@ -438,15 +459,15 @@ impl<'a> Ctx<'a> {
     }
 
     fn work_left(&self) -> u64 {
-        let b = self.budget.get();
-        b.work_limit.saturating_sub(b.work)
+        let b = &self.budget;
+        b.work_limit.get().saturating_sub(b.work.get())
     }
 
     fn charge_work(&self, n: u64, span: Span) -> Result<(), EvalError> {
-        let mut b = self.budget.get();
-        b.work = b.work.saturating_add(n);
-        self.budget.set(b);
-        if b.work > b.work_limit {
+        let b = &self.budget;
+        let total = b.work.get().saturating_add(n);
+        b.work.set(total);
+        if total > b.work_limit.get() {
             return Err(self.work_limit(span));
         }
         Ok(())
@@ -654,9 +675,23 @@ impl<'a> Ctx<'a> {
                 };
             }
         }
-        // `x.a` for a `for` variable: as for a local.
+        // `x.a` for a `for` variable: as for a local. Read in place (no copy
+        // of the variable, no reference count touched on an object that
+        // other threads read) when no operation evaluates an expression,
+        // which could bind variables while they are borrowed.
         if let ExprKind::Variable(root) = &base.kind {
-            if let Some(v) = self.var(root) {
+            let literal = ops.iter().all(|o| match &o.kind {
+                TraversalOpKind::GetAttr(_) => true,
+                TraversalOpKind::Index(k) => k.as_literal().is_some(),
+                TraversalOpKind::FullSplat | TraversalOpKind::AttrSplat => false,
+            });
+            if literal {
+                let vars = self.vars.borrow();
+                if let Some((_, v)) = vars.iter().rev().find(|(n, _)| n.as_str() == root.as_str()) {
+                    self.step(base.span)?;
+                    return self.counted_ops(v, ops, base.span);
+                }
+            } else if let Some(v) = self.var(root) {
                 self.step(base.span)?;
                 return self.counted_ops(&v, ops, base.span);
             }
@@ -696,17 +731,26 @@ impl<'a> Ctx<'a> {
     }
 
     /// The value of a local, held where it is cached (not copied).
-    fn local(&self, name: &str, span: Span) -> Result<Held<'a>, EvalError> {
+    fn local(&self, name: &str, span: Span) -> Result<Held<'_>, EvalError> {
         if let Some(def) = self.scope.block_locals.and_then(|l| l.get(name)) {
             let id: *const LocalDef = def;
-            if let Some((_, r, reasons)) = self.block_cache.borrow().iter().find(|(d, ..)| *d == id) {
-                self.unknown_reasons.borrow_mut().extend(reasons.iter().cloned());
-                return Held::block(Rc::clone(r));
+            if let Some((_, cell)) = self.block_cache.iter().find(|(d, _)| *d == id) {
+                if let Some((r, reasons)) = cell.get() {
+                    self.unknown_reasons.borrow_mut().extend(reasons.iter().cloned());
+                    return shared(r);
+                }
+                let computed = self.eval_local_with_reasons(def, span);
+                // A reference to itself met inside stored its error first:
+                // later reads get that, this one what it computed.
+                return match cell.set(computed) {
+                    Ok(()) => match cell.get() {
+                        Some((r, _)) => shared(r),
+                        // Not reached: the cell was just set.
+                        None => Err(EvalError::new(span, format!("Local value \"{name}\" was not kept"))),
+                    },
+                    Err((r, _)) => r.map(Held::Owned),
+                };
             }
-            let (r, reasons) = self.eval_local_with_reasons(def, span);
-            let r = Rc::new(r);
-            self.block_cache.borrow_mut().push((id, Rc::clone(&r), reasons));
-            return Held::block(r);
         }
         let file_locals: &'a BTreeMap<String, LocalDef> = self.scope.file_locals;
         let Some(def) = file_locals.get(name) else {
@@ -723,10 +767,7 @@ impl<'a> Ctx<'a> {
                 if !fresh {
                     self.unknown_reasons.borrow_mut().extend(reasons.iter().cloned());
                 }
-                match r {
-                    Ok(v) => Ok(Held::Shared(v)),
-                    Err(e) => Err(e.clone()),
-                }
+                shared(r)
             }
             None => self.eval_local(def, span).map(Held::Owned),
         }
@@ -740,18 +781,16 @@ impl<'a> Ctx<'a> {
     /// for the whole run, so the memory it holds is bounded by that budget.
     fn with_file_local_budget<T>(&self, name: &'a str, f: impl FnOnce() -> T) -> T {
         let n = self.scope.source.instance_count();
-        let own = Budget {
-            steps: 0,
-            bytes: 0,
-            work: 0,
-            step_limit: budget::file_local_steps(self.limits.max_steps, n),
-            work_limit: budget::file_local_work(self.limits.max_work, n),
-            bytes_limit: budget::file_local_bytes(self.limits.max_value_bytes, n),
-            of: Some(name),
-        };
-        let saved = self.budget.replace(own);
+        let own = Budget::new(
+            budget::file_local_steps(self.limits.max_steps, n),
+            budget::file_local_work(self.limits.max_work, n),
+            budget::file_local_bytes(self.limits.max_value_bytes, n),
+            Some(name),
+        );
+        // In, then out again: the evaluation's budget is as it was.
+        self.budget.swap(&own);
         let out = f();
-        self.budget.set(saved);
+        self.budget.swap(&own);
         out
     }
 
