@@ -241,7 +241,7 @@ pub(crate) struct Ctx<'a> {
     /// map keyed by name. The list is never resized, so that a reader can
     /// hold a value where it is kept (`local.x[i]` clones one element, not
     /// the list).
-    block_cache: Vec<(*const LocalDef, OnceCell<(R, Vec<String>)>)>,
+    block_cache: Vec<(*const LocalDef, OnceCell<Computed>)>,
     /// Locals being evaluated (by address), to report self-reference.
     in_progress: RefCell<Vec<*const LocalDef>>,
     /// The reasons of the `tfgate::unknown` calls evaluated so far (see
@@ -250,6 +250,9 @@ pub(crate) struct Ctx<'a> {
 }
 
 type R = Result<Value, EvalError>;
+
+/// A local's result and the `tfgate::unknown` reasons recorded computing it.
+type Computed = (R, Vec<String>);
 
 /// A local's value, read where it is kept (the evaluator's cache of
 /// file-level locals, this evaluation's of block locals), or computed for
