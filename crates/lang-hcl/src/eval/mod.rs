@@ -40,7 +40,7 @@ pub mod budget;
 mod resource_list;
 pub mod values;
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
@@ -239,24 +239,19 @@ pub(crate) struct Scope<'a> {
 pub(crate) struct Ctx<'a> {
     scope: Scope<'a>,
     limits: Limits,
-    steps: Cell<u64>,
     depth: Cell<usize>,
-    /// Approximate bytes of values built or copied so far.
-    bytes: Cell<u64>,
-    /// Function work so far.
-    work: Cell<u64>,
-    /// The step, work and value-bytes limits in force: the evaluation's, or those of the
-    /// file-level local being computed ([`Ctx::local`]), whose name is in
-    /// `budget_of`.
-    step_limit: Cell<u64>,
-    work_limit: Cell<u64>,
-    bytes_limit: Cell<u64>,
-    budget_of: Cell<Option<&'a str>>,
+    /// The budget in force: the evaluation's, or that of the file-level
+    /// local being computed ([`Ctx::with_file_local_budget`]). One value, so
+    /// that it is swapped and restored whole.
+    budget: Budget<'a>,
     /// `for` variables in scope; names inline (no allocation per iteration).
     vars: RefCell<Vec<(tfgate_plan::Key, Value)>>,
-    /// Block locals computed in this run, by definition: a handful, so a
-    /// short list compared by address beats a map keyed by name.
-    block_cache: RefCell<Vec<(*const LocalDef, R, Vec<String>)>>,
+    /// The block locals of this run, each computed at its first read, by
+    /// definition: a handful, so a short list compared by address beats a
+    /// map keyed by name. The list is never resized, so that a reader can
+    /// hold a value where it is kept (`local.x[i]` clones one element, not
+    /// the list).
+    block_cache: Vec<(*const LocalDef, OnceCell<Computed>)>,
     /// Locals being evaluated (by address), to report self-reference.
     in_progress: RefCell<Vec<*const LocalDef>>,
     /// The reasons of the `tfgate::unknown` calls evaluated so far (see
@@ -266,21 +261,90 @@ pub(crate) struct Ctx<'a> {
 
 type R = Result<Value, EvalError>;
 
+/// A local's result and the `tfgate::unknown` reasons recorded computing it.
+type Computed = (R, Vec<String>);
+
+/// A local's value, read where it is kept (the evaluator's cache of
+/// file-level locals, this evaluation's of block locals), or computed for
+/// this read only.
+enum Held<'h> {
+    Shared(&'h Value),
+    Owned(Value),
+}
+
+/// A cached result, read in place.
+fn shared(r: &R) -> Result<Held<'_>, EvalError> {
+    match r {
+        Ok(v) => Ok(Held::Shared(v)),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+impl Held<'_> {
+    fn value(&self) -> &Value {
+        match self {
+            Held::Shared(v) => v,
+            Held::Owned(v) => v,
+        }
+    }
+}
+
+/// What an evaluation (or a file-level local, with a budget of its own) has
+/// used and may use. Cells, so that the counters are updated in place on
+/// every step; [`Budget::swap`] exchanges the whole budget at once.
+struct Budget<'a> {
+    steps: Cell<u64>,
+    /// Approximate bytes of values built or copied so far.
+    bytes: Cell<u64>,
+    /// Function work so far.
+    work: Cell<u64>,
+    step_limit: Cell<u64>,
+    work_limit: Cell<u64>,
+    bytes_limit: Cell<u64>,
+    /// The file-level local whose own budget this is; `None`: the evaluation's.
+    of: Cell<Option<&'a str>>,
+}
+
+impl<'a> Budget<'a> {
+    /// Nothing used yet.
+    fn new(step_limit: u64, work_limit: u64, bytes_limit: u64, of: Option<&'a str>) -> Budget<'a> {
+        Budget {
+            steps: Cell::new(0),
+            bytes: Cell::new(0),
+            work: Cell::new(0),
+            step_limit: Cell::new(step_limit),
+            work_limit: Cell::new(work_limit),
+            bytes_limit: Cell::new(bytes_limit),
+            of: Cell::new(of),
+        }
+    }
+
+    /// Exchanges every counter and limit with `other`'s.
+    fn swap(&self, other: &Budget<'a>) {
+        let Budget { steps, bytes, work, step_limit, work_limit, bytes_limit, of } = other;
+        self.steps.swap(steps);
+        self.bytes.swap(bytes);
+        self.work.swap(work);
+        self.step_limit.swap(step_limit);
+        self.work_limit.swap(work_limit);
+        self.bytes_limit.swap(bytes_limit);
+        self.of.swap(of);
+    }
+}
+
 impl<'a> Ctx<'a> {
     pub fn new(scope: Scope<'a>, limits: Limits) -> Ctx<'a> {
+        let block_cache = scope
+            .block_locals
+            .map(|l| l.values().map(|d| (d as *const LocalDef, OnceCell::new())).collect())
+            .unwrap_or_default();
         Ctx {
             scope,
             limits,
-            steps: Cell::new(0),
             depth: Cell::new(0),
-            bytes: Cell::new(0),
-            work: Cell::new(0),
-            step_limit: Cell::new(limits.max_steps),
-            work_limit: Cell::new(limits.max_work),
-            bytes_limit: Cell::new(limits.max_value_bytes),
-            budget_of: Cell::new(None),
+            budget: Budget::new(limits.max_steps, limits.max_work, limits.max_value_bytes, None),
             vars: RefCell::new(Vec::new()),
-            block_cache: RefCell::new(Vec::new()),
+            block_cache,
             in_progress: RefCell::new(Vec::new()),
             unknown_reasons: RefCell::new(Vec::new()),
         }
@@ -305,15 +369,16 @@ impl<'a> Ctx<'a> {
 
     /// Charges `count` steps at once.
     fn steps(&self, count: u64, span: Span) -> Result<(), EvalError> {
-        let n = self.steps.get().saturating_add(count);
-        self.steps.set(n);
-        if n > self.step_limit.get() {
-            let message = match self.budget_of.get() {
+        let b = &self.budget;
+        let n = b.steps.get().saturating_add(count);
+        b.steps.set(n);
+        if n > b.step_limit.get() {
+            let message = match b.of.get() {
                 Some(name) => format!(
                     "Evaluation step limit exceeded: the file-level local value \"{name}\" took more than {} steps \
                      (its own budget: the step limit of {} plus {} per resource instance in the plan); \
                      simplify it or raise the limit",
-                    self.step_limit.get(),
+                    b.step_limit.get(),
                     self.limits.max_steps,
                     budget::FILE_LOCAL_STEPS_PER_INSTANCE
                 ),
@@ -329,12 +394,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn value_limit(&self, span: Span) -> EvalError {
-        let message = match self.budget_of.get() {
+        let b = &self.budget;
+        let message = match b.of.get() {
             Some(name) => format!(
                 "Evaluation value size limit exceeded: the file-level local value \"{name}\" built more than {} bytes \
                  of values (its own budget: the value size limit of {} plus {} per resource instance in the plan); \
                  simplify it or raise the limit (--max-value-bytes)",
-                self.bytes_limit.get(),
+                b.bytes_limit.get(),
                 self.limits.max_value_bytes,
                 budget::FILE_LOCAL_BYTES_PER_INSTANCE
             ),
@@ -348,12 +414,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn work_limit(&self, span: Span) -> EvalError {
-        let message = match self.budget_of.get() {
+        let b = &self.budget;
+        let message = match b.of.get() {
             Some(name) => format!(
                 "Evaluation work limit exceeded: the function calls of the file-level local value \"{name}\" did more \
                  than {} units of work (its own budget: the work limit of {} plus {} per resource instance in the \
                  plan); simplify it or raise the limit (--max-work)",
-                self.work_limit.get(),
+                b.work_limit.get(),
                 self.limits.max_work,
                 budget::FILE_LOCAL_WORK_PER_INSTANCE
             ),
@@ -371,14 +438,16 @@ impl<'a> Ctx<'a> {
     }
 
     fn bytes_left(&self) -> u64 {
-        self.bytes_limit.get().saturating_sub(self.bytes.get())
+        let b = &self.budget;
+        b.bytes_limit.get().saturating_sub(b.bytes.get())
     }
 
     /// Counts `n` bytes of a value about to be built.
     fn charge_bytes(&self, n: u64, span: Span) -> Result<(), EvalError> {
-        let total = self.bytes.get().saturating_add(n);
-        self.bytes.set(total);
-        if total > self.bytes_limit.get() {
+        let b = &self.budget;
+        let total = b.bytes.get().saturating_add(n);
+        b.bytes.set(total);
+        if total > b.bytes_limit.get() {
             return Err(self.value_limit(span));
         }
         Ok(())
@@ -402,10 +471,16 @@ impl<'a> Ctx<'a> {
         self.depth_limit(span, &format!("Value nested deeper than {} levels", budget::MAX_VALUE_DEPTH))
     }
 
+    fn work_left(&self) -> u64 {
+        let b = &self.budget;
+        b.work_limit.get().saturating_sub(b.work.get())
+    }
+
     fn charge_work(&self, n: u64, span: Span) -> Result<(), EvalError> {
-        let total = self.work.get().saturating_add(n);
-        self.work.set(total);
-        if total > self.work_limit.get() {
+        let b = &self.budget;
+        let total = b.work.get().saturating_add(n);
+        b.work.set(total);
+        if total > b.work_limit.get() {
             return Err(self.work_limit(span));
         }
         Ok(())
@@ -572,7 +647,7 @@ impl<'a> Ctx<'a> {
     fn charge_plan_copy(&self, v: &Value, span: Span) -> Result<(), EvalError> {
         let n = match &v.kind {
             Kind::List(_) | Kind::Object(_) => {
-                let left = self.work_limit.get().saturating_sub(self.work.get());
+                let left = self.work_left();
                 match budget::measure(v, left) {
                     Ok(n) => n,
                     Err(budget::TooBig::Size) => return Err(self.work_limit(span)),
@@ -605,15 +680,33 @@ impl<'a> Ctx<'a> {
             if self.var(root).is_none() && (root == "local" || root == "input") {
                 self.step(base.span)?;
                 let full = base.span.to(*span);
-                let v = if root == "local" { self.local(name, full)? } else { self.input(name, full)? };
-                return self.counted_ops(v, &ops[1..], full);
+                return if root == "local" {
+                    let held = self.local(name, full)?;
+                    self.counted_ops(held.value(), &ops[1..], full)
+                } else {
+                    self.counted_ops(self.input(name, full)?, &ops[1..], full)
+                };
             }
         }
-        // `x.a` for a `for` variable: as for a local.
+        // `x.a` for a `for` variable: as for a local. Read in place (no copy
+        // of the variable, no reference count touched on an object that
+        // other threads read) when no operation evaluates an expression,
+        // which could bind variables while they are borrowed.
         if let ExprKind::Variable(root) = &base.kind {
-            if let Some(v) = self.var(root) {
+            let literal = ops.iter().all(|o| match &o.kind {
+                TraversalOpKind::GetAttr(_) => true,
+                TraversalOpKind::Index(k) => k.as_literal().is_some(),
+                TraversalOpKind::FullSplat | TraversalOpKind::AttrSplat => false,
+            });
+            if literal {
+                let vars = self.vars.borrow();
+                if let Some((_, v)) = vars.iter().rev().find(|(n, _)| n.as_str() == root.as_str()) {
+                    self.step(base.span)?;
+                    return self.counted_ops(v, ops, base.span);
+                }
+            } else if let Some(v) = self.var(root) {
                 self.step(base.span)?;
-                return self.counted_ops(v, ops, base.span);
+                return self.counted_ops(&v, ops, base.span);
             }
         }
         let v = self.eval(base)?;
@@ -625,41 +718,52 @@ impl<'a> Ctx<'a> {
     /// is shared) and the whole size of the part reached, which the policy
     /// may go on to copy or walk (`[local.a, local.a]` in a chain of locals
     /// doubles a value per local).
-    fn counted_ops(&self, v: Value, ops: &[TraversalOp], span: Span) -> R {
+    ///
+    /// The value is read in place: only the part reached is cloned (the
+    /// charges are those of the copy the language describes).
+    fn counted_ops(&self, v: &Value, ops: &[TraversalOp], span: Span) -> R {
         let end = ops.last().map_or(span, |o| span.to(o.span));
         if ops.is_empty() {
             // The copy is the result.
-            self.charge_value(&v, end)?;
-            return Ok(v);
+            self.charge_value(v, end)?;
+            return Ok(v.clone());
         }
-        match budget::copy_cost(&v, self.bytes_left()) {
+        match budget::copy_cost(v, self.bytes_left()) {
             Ok(n) => self.charge_bytes(n, span)?,
             Err(budget::TooBig::Size) => return Err(self.value_limit(span)),
             Err(budget::TooBig::Depth) => return Err(self.too_deep_value(span)),
         }
-        let out = self.apply_ops(v, ops)?;
+        let out = self.apply_ops_ref(v, ops)?;
         self.charge_value(&out, end)?;
         Ok(out)
     }
 
-    fn input(&self, name: &str, span: Span) -> R {
-        self.scope
-            .inputs
-            .get(name)
-            .cloned()
-            .ok_or_else(|| EvalError::new(span, format!("Reference to undeclared input \"{name}\"")))
+    fn input(&self, name: &str, span: Span) -> Result<&'a Value, EvalError> {
+        let inputs: &'a BTreeMap<String, Value> = self.scope.inputs;
+        inputs.get(name).ok_or_else(|| EvalError::new(span, format!("Reference to undeclared input \"{name}\"")))
     }
 
-    fn local(&self, name: &str, span: Span) -> R {
+    /// The value of a local, held where it is cached (not copied).
+    fn local(&self, name: &str, span: Span) -> Result<Held<'_>, EvalError> {
         if let Some(def) = self.scope.block_locals.and_then(|l| l.get(name)) {
             let id: *const LocalDef = def;
-            if let Some((_, r, reasons)) = self.block_cache.borrow().iter().find(|(d, ..)| *d == id) {
-                self.unknown_reasons.borrow_mut().extend(reasons.iter().cloned());
-                return r.clone();
+            if let Some((_, cell)) = self.block_cache.iter().find(|(d, _)| *d == id) {
+                if let Some((r, reasons)) = cell.get() {
+                    self.unknown_reasons.borrow_mut().extend(reasons.iter().cloned());
+                    return shared(r);
+                }
+                let computed = self.eval_local_with_reasons(def, span);
+                // A reference to itself met inside stored its error first:
+                // later reads get that, this one what it computed.
+                return match cell.set(computed) {
+                    Ok(()) => match cell.get() {
+                        Some((r, _)) => shared(r),
+                        // Not reached: the cell was just set.
+                        None => Err(EvalError::new(span, format!("Local value \"{name}\" was not kept"))),
+                    },
+                    Err((r, _)) => r.map(Held::Owned),
+                };
             }
-            let (r, reasons) = self.eval_local_with_reasons(def, span);
-            self.block_cache.borrow_mut().push((id, r.clone(), reasons));
-            return r;
         }
         let file_locals: &'a BTreeMap<String, LocalDef> = self.scope.file_locals;
         let Some(def) = file_locals.get(name) else {
@@ -676,9 +780,9 @@ impl<'a> Ctx<'a> {
                 if !fresh {
                     self.unknown_reasons.borrow_mut().extend(reasons.iter().cloned());
                 }
-                r.clone()
+                shared(r)
             }
-            None => self.eval_local(def, span),
+            None => self.eval_local(def, span).map(Held::Owned),
         }
     }
 
@@ -690,23 +794,16 @@ impl<'a> Ctx<'a> {
     /// for the whole run, so the memory it holds is bounded by that budget.
     fn with_file_local_budget<T>(&self, name: &'a str, f: impl FnOnce() -> T) -> T {
         let n = self.scope.source.instance_count();
-        let saved = (
-            self.steps.replace(0),
-            self.work.replace(0),
-            self.bytes.replace(0),
-            self.step_limit.replace(budget::file_local_steps(self.limits.max_steps, n)),
-            self.work_limit.replace(budget::file_local_work(self.limits.max_work, n)),
-            self.bytes_limit.replace(budget::file_local_bytes(self.limits.max_value_bytes, n)),
-            self.budget_of.replace(Some(name)),
+        let own = Budget::new(
+            budget::file_local_steps(self.limits.max_steps, n),
+            budget::file_local_work(self.limits.max_work, n),
+            budget::file_local_bytes(self.limits.max_value_bytes, n),
+            Some(name),
         );
+        // In, then out again: the evaluation's budget is as it was.
+        self.budget.swap(&own);
         let out = f();
-        self.steps.set(saved.0);
-        self.work.set(saved.1);
-        self.bytes.set(saved.2);
-        self.step_limit.set(saved.3);
-        self.work_limit.set(saved.4);
-        self.bytes_limit.set(saved.5);
-        self.budget_of.set(saved.6);
+        self.budget.swap(&own);
         out
     }
 
@@ -735,10 +832,46 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn apply_ops(&self, v: Value, ops: &[TraversalOp]) -> R {
-        // A leading run of attribute names and constant indexes that all
-        // exist is followed by reference: only the value reached is cloned,
-        // not every list and object on the way (`attrs.block[0].name`).
-        let mut reached = &v;
+        let (reached, marked, i) = self.literal_prefix(&v, ops)?;
+        if i == 0 {
+            return self.apply_ops_from(v, ops);
+        }
+        let v = reached.clone().mark_if(marked);
+        self.apply_ops_from(v, &ops[i..])
+    }
+
+    /// [`Ctx::apply_ops`] on a value read in place: only what the
+    /// operations reach is cloned (`local.list[i]` clones one element, not
+    /// the list).
+    fn apply_ops_ref(&self, v: &Value, ops: &[TraversalOp]) -> R {
+        let (reached, marked, i) = self.literal_prefix(v, ops)?;
+        let rest = &ops[i..];
+        // The next step reads the part reached in place when it carries the
+        // marks met on the way (as the copy would).
+        match rest.first() {
+            None => Ok(reached.clone().mark_if(marked)),
+            Some(TraversalOp { kind: TraversalOpKind::GetAttr(name), span, .. }) if marked == reached.sensitive => {
+                self.step(*span)?;
+                let next = get_attr(reached, name, *span).map_err(|e| e.sensitive_if(reached.sensitive))?;
+                self.apply_ops_from(next, &rest[1..])
+            }
+            Some(TraversalOp { kind: TraversalOpKind::Index(k), span, .. }) if marked == reached.sensitive => {
+                self.step(*span)?;
+                let key = self.eval(k)?;
+                let next =
+                    index(reached, &key, *span).map_err(|e| e.sensitive_if(reached.sensitive || key.sensitive))?;
+                self.apply_ops_from(next, &rest[1..])
+            }
+            Some(_) => self.apply_ops_from(reached.clone().mark_if(marked), rest),
+        }
+    }
+
+    /// The leading run of attribute names and constant indexes that all
+    /// exist, followed by reference (not every list and object on the way
+    /// is cloned: `attrs.block[0].name`): the value reached, whether a mark
+    /// was met on the way, and how many operations were followed.
+    fn literal_prefix<'v>(&self, v: &'v Value, ops: &[TraversalOp]) -> Result<(&'v Value, bool, usize), EvalError> {
+        let mut reached = v;
         let mut marked = v.sensitive;
         let mut i = 0;
         while let Some(op) = ops.get(i) {
@@ -764,11 +897,7 @@ impl<'a> Ctx<'a> {
             reached = next;
             i += 1;
         }
-        if i == 0 {
-            return self.apply_ops_from(v, ops);
-        }
-        let v = reached.clone().mark_if(marked);
-        self.apply_ops_from(v, &ops[i..])
+        Ok((reached, marked, i))
     }
 
     fn apply_ops_from(&self, mut v: Value, ops: &[TraversalOp]) -> R {
@@ -1106,7 +1235,7 @@ impl<'a> Ctx<'a> {
             ));
         }
         let marked = args.iter().any(Value::contains_sensitive);
-        let work_left = self.work_limit.get().saturating_sub(self.work.get());
+        let work_left = self.work_left();
         let (result, used) = budget::lend(self.bytes_left(), work_left, || (func.call)(&args));
         self.charge_work(used.work, span)?;
         match used.exhausted {

@@ -152,22 +152,48 @@ fn write_json(v: &Value, indent: Option<&str>, depth: usize, out: &mut String) {
 }
 
 fn write_json_string(s: &str, out: &mut String) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    // Runs of characters written as they are go out whole: only ASCII
+    // characters and U+2028/U+2029 (bytes E2 80 A8/A9) are escaped, so a
+    // run ends on a character boundary.
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (escaped, len): (Option<char>, usize) = match bytes[i] {
+            b if b < 0x20 || matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&') => (Some(char::from(b)), 1),
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) => {
+                (char::from_u32(if bytes[i + 2] == 0xA8 { 0x2028 } else { 0x2029 }), 3)
+            }
+            _ => (None, 1),
+        };
+        if let Some(c) = escaped {
+            out.push_str(&s[run..i]);
+            write_escaped(c, out);
+            run = i + len;
+        }
+        i += len;
+    }
+    out.push_str(&s[run..]);
+    out.push('"');
+}
+
+/// A character JSON strings escape (in the forms Terraform's `jsonencode` writes).
+fn write_escaped(c: char, out: &mut String) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        c => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{:04x}", c as u32);
         }
     }
-    out.push('"');
 }
 
 /// `core::valuetostring(value)`: primitives as text, collections as JSON
@@ -292,6 +318,55 @@ pub(crate) fn urlencode(args: &[Value]) -> FnResult {
 mod tests {
     use super::super::helpers::testing::*;
     use tfgate_plan::Value;
+
+    /// The escaping written character by character (the first form).
+    fn escaped_char_by_char(s: &str) -> String {
+        let mut out = String::from('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn json_strings_are_escaped_as_character_by_character() {
+        let mut cases: Vec<String> = (0u32..0x80).filter_map(char::from_u32).map(String::from).collect();
+        cases.extend(
+            [
+                "",
+                "plain",
+                "a\"b\\c",
+                "<a href=\"x\">&amp;</a>",
+                "tab\there\nnewline\r\u{8}\u{c}\u{1}\u{1f}\u{7f}",
+                "\u{2028}\u{2029}",
+                "x\u{2027}y\u{202a}z",
+                "é€😀\u{2028}é",
+                "\u{e2}\u{80}",
+                "\u{20ac}\u{2080}\u{28a8}",
+                "trailing<",
+                ">leading",
+                "ünïcödé & <tags>",
+            ]
+            .map(String::from),
+        );
+        for s in cases {
+            let mut out = String::new();
+            super::write_json_string(&s, &mut out);
+            assert_eq!(out, escaped_char_by_char(&s), "{s:?}");
+        }
+    }
 
     const IAM_OBJECT_STATEMENT: &str = r#"{
       "Version": "2012-10-17",

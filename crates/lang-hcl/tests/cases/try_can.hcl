@@ -80,3 +80,18 @@ case "try does not hide the step limit" {
   expr         = core::try([for a in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] : [for b in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] : a * b]], "fallback")
   expect_error = "step limit"
 }
+case "try reads only the path: a known attribute of a resource being created" {
+  vars   = { x = { attrs = { name = "web", id = "<unknown>", tags = { Name = "<unknown>" } } } }
+  expr   = core::try(x.attrs.name, "none")
+  expect = "web"
+}
+case "try reads only the path: a known element beside an unknown one" {
+  vars   = { attrs = { blocks = [{ id = "<unknown>", name = "a" }], tags = { a = "x", b = "<unknown>" } } }
+  expr   = [core::try(attrs.blocks[0].name, "none"), core::try(attrs.tags["a"], "none"), core::try(attrs.tags.a, "none")]
+  expect = ["a", "x", "x"]
+}
+case "try of a path that is partly unknown is unknown" {
+  vars   = { attrs = { name = "web", tags = { Name = "<unknown>" } } }
+  expr   = core::try(attrs.tags, {})
+  expect = "<unknown>"
+}
