@@ -5,9 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use tfgate_lang_hcl::eval::{EvalErrorKind, Limits, NoResources};
-use tfgate_lang_hcl::run::{EnforceResult, Evaluator, PolicyOutcome, Status, Target};
-use tfgate_lang_hcl::{load_policy_source, TargetKind};
+use tfgate_lang_hcl::{
+    load_policy_source, EnforceResult, EvalErrorKind, Evaluator, Limits, NoResources, PolicyOutcome, Status, Target,
+    TargetKind,
+};
 use tfgate_plan::Value;
 
 /// Evaluates the only policy of a file (file `locals`, block `locals`, one
