@@ -47,3 +47,11 @@ plan_test "an unchanged launch configuration without metadata_options" {
   unknown = ["aws_launch_configuration.bare"]
   pass    = []
 }
+
+plan_test "launch configurations that require tokens, their own or by the account default" {
+  plan    = "../../testdata/imdsv2-launch-configurations-passing.json"
+  policy  = "launch_configuration"
+  fail    = ["aws_launch_configuration.legacy"]
+  unknown = []
+  pass    = ["aws_launch_configuration.strict", "aws_launch_configuration.inherits_required_default"]
+}
