@@ -798,6 +798,10 @@ impl ResourceSource for PlanResources<'_, '_> {
     }
 }
 
+/// A candidate of one configured argument: its index among all the
+/// candidates, and the attributes its references read.
+type LeafCandidate = (usize, tfgate_plan::ReadAttributes);
+
 /// The candidates of one `tfgate::referenced` query, shared by the instances
 /// of a `count` or `for_each` block; each instance narrows them by its own
 /// planned value ([`tfgate_plan::narrow_candidates`]).
@@ -809,7 +813,7 @@ struct ReferenceCandidates {
     candidates: Vec<(Option<Value>, Option<Value>)>,
     /// Each configured argument's path and its candidates (indexes into
     /// `candidates`, with the attributes its references read).
-    leaves: Vec<(Vec<String>, Vec<(usize, tfgate_plan::ReadAttributes)>)>,
+    leaves: Vec<(Vec<String>, Vec<LeafCandidate>)>,
 }
 
 impl ReferenceCandidates {
