@@ -653,7 +653,7 @@ pub struct PlanResources<'p, 'a> {
     /// `tfgate::referenced` results by configuration block, module instance
     /// and argument: the instances of one `count` or `for_each` block refer
     /// to the same things, and a launch template is read for each of them.
-    referenced_cache: Mutex<HashMap<ReferenceKey, Arc<Vec<Value>>>>,
+    referenced_cache: Mutex<HashMap<ReferenceKey, Arc<ReferenceCandidates>>>,
     /// `core::getdatasource` candidates by type, built at the first call.
     /// HCP Terraform context of the `meta` that `tfgate::*` functions give.
     tfe: TfeContext,
@@ -780,22 +780,95 @@ impl ResourceSource for PlanResources<'_, '_> {
         let Some(from) = self.by_address.get(from_address) else { return Vec::new() };
         let block = self.plan.config_resource(&from.address).map_or(0, |b| b as *const _ as usize);
         let key = (block, from.module().to_string(), argument.to_vec());
-        if block != 0 {
-            if let Some(hit) = self.referenced_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-                return hit.as_ref().clone();
+        let cached = if block != 0 {
+            self.referenced_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned()
+        } else {
+            None
+        };
+        let refs = match cached {
+            Some(hit) => hit,
+            None => {
+                let refs = Arc::new(self.reference_candidates(from, argument));
+                if block != 0 {
+                    self.referenced_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, refs.clone());
+                }
+                refs
+            }
+        };
+        refs.narrowed(from)
+    }
+}
+
+/// A candidate of one configured argument: its index among all the
+/// candidates, and the attributes its references read.
+type LeafCandidate = (usize, tfgate_plan::ReadAttributes);
+
+/// The candidates of one `tfgate::referenced` query, shared by the instances
+/// of a `count` or `for_each` block; each instance narrows them by its own
+/// planned value ([`tfgate_plan::narrow_candidates`]).
+struct ReferenceCandidates {
+    /// Every instance some reference names, in address order: its planned
+    /// value (for narrowing; only when some argument has several candidates)
+    /// and its description when it is a managed resource that exists after
+    /// apply (what `tfgate::referenced` returns).
+    candidates: Vec<(Option<Value>, Option<Value>)>,
+    /// Each configured argument's path and its candidates (indexes into
+    /// `candidates`, with the attributes its references read).
+    leaves: Vec<(Vec<String>, Vec<LeafCandidate>)>,
+}
+
+impl ReferenceCandidates {
+    fn narrowed(&self, from: &ResourceInstance<'_>) -> Vec<Value> {
+        let several = self.leaves.iter().any(|(_, c)| c.len() > 1);
+        let mut keep = vec![false; self.candidates.len()];
+        // Only several candidates can be narrowed: read the instance's value for those alone.
+        let planned = if several { from.after().ok() } else { None };
+        for (path, cands) in &self.leaves {
+            let views: Vec<(Option<&Value>, &tfgate_plan::ReadAttributes)> =
+                cands.iter().map(|(i, attrs)| (self.candidates[*i].0.as_ref(), attrs)).collect();
+            match tfgate_plan::narrow_candidates(planned.as_ref(), path, &views) {
+                Some(kept) => kept.into_iter().for_each(|k| keep[cands[k].0] = true),
+                None => cands.iter().for_each(|(i, _)| keep[*i] = true),
             }
         }
+        self.candidates.iter().zip(keep).filter(|(_, k)| *k).filter_map(|((_, d), _)| d.clone()).collect()
+    }
+}
+
+impl PlanResources<'_, '_> {
+    fn reference_candidates(&self, from: &ResourceInstance<'_>, argument: &[String]) -> ReferenceCandidates {
         let path: Vec<&str> = argument.iter().map(String::as_str).collect();
-        let values: Vec<Value> = self
-            .plan
-            .referenced_instances(from, &path)
-            .into_iter()
-            .filter(|r| r.exists_after_apply() && r.mode() == Mode::Managed)
-            .map(|r| self.described(r))
+        let found = self.plan.reference_candidates(from, &path);
+        let several = found.iter().any(|l| l.candidates.len() > 1);
+        let mut all: Vec<&ResourceInstance<'_>> =
+            found.iter().flat_map(|l| l.candidates.iter().map(|(c, _)| *c)).collect();
+        all.sort_by(|a, b| a.address.cmp(&b.address));
+        all.dedup_by(|a, b| std::ptr::eq(*a, *b));
+        let position: HashMap<*const ResourceInstance<'_>, usize> =
+            all.iter().enumerate().map(|(i, r)| (*r as *const _, i)).collect();
+        let candidates = all
+            .iter()
+            .map(|r| {
+                let described = (r.exists_after_apply() && r.mode() == Mode::Managed).then(|| self.described(r));
+                let after = match &described {
+                    _ if !several => None,
+                    Some(d) => d.get("attrs").cloned(),
+                    None => r.after().ok(),
+                };
+                (after, described)
+            })
             .collect();
-        if block != 0 {
-            self.referenced_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, Arc::new(values.clone()));
-        }
-        values
+        let leaves = found
+            .into_iter()
+            .map(|l| {
+                let cands = l
+                    .candidates
+                    .into_iter()
+                    .filter_map(|(c, attrs)| position.get(&(c as *const _)).map(|&i| (i, attrs)))
+                    .collect();
+                (l.path, cands)
+            })
+            .collect();
+        ReferenceCandidates { candidates, leaves }
     }
 }

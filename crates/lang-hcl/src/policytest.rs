@@ -433,21 +433,66 @@ impl ResourceSource for MockResources<'_> {
     /// Mocks state their references in `meta.references`, an object from an
     /// argument path to the addresses it refers to:
     /// `meta = { references = { "launch_template.id" = ["aws_launch_template.web"] } }`.
+    /// As in a plan, an address without a key (`aws_ebs_volume.data`) names
+    /// every instance of the block, a trailing attribute (`….arn`) says what
+    /// the reference reads (`id` otherwise), and the candidates are narrowed
+    /// by the referring mock's value ([`tfgate_plan::narrow_candidates`]).
     fn referenced(&self, from_address: &str, argument: &[String]) -> Vec<Value> {
         let Some(from) = self.by_address.get(from_address).and_then(|ms| ms.first()) else { return Vec::new() };
         let Some(refs) = from.meta.get("references").and_then(Value::as_object) else { return Vec::new() };
         let query = argument.join(".");
-        let mut wanted: Vec<String> = refs
-            .iter()
-            .filter(|(k, _)| *k == query || k.starts_with(&format!("{query}.")))
-            .flat_map(|(_, v)| v.as_list().unwrap_or_default().iter().filter_map(|a| a.as_str().map(str::to_string)))
-            .collect();
-        wanted.sort();
-        wanted.dedup();
-        // Every mock with a wanted address, in file order.
-        let mut hits: Vec<&Mock> = wanted.iter().filter_map(|a| self.by_address.get(a)).flatten().copied().collect();
+        let mut hits: Vec<&Mock> = Vec::new();
+        for (k, v) in refs.iter().filter(|(k, _)| *k == query || k.starts_with(&format!("{query}."))) {
+            let mut candidates: Vec<(&Mock, tfgate_plan::ReadAttributes)> = Vec::new();
+            for address in v.as_list().unwrap_or_default().iter().filter_map(Value::as_str) {
+                for (m, attribute) in self.named(address) {
+                    match candidates.iter_mut().find(|(c, _)| std::ptr::eq(*c, m)) {
+                        Some((_, attrs)) => {
+                            attrs.insert(attribute);
+                        }
+                        None => candidates.push((m, [attribute].into())),
+                    }
+                }
+            }
+            let path: Vec<String> = k.split('.').map(str::to_string).collect();
+            let views: Vec<_> = candidates.iter().map(|(m, attrs)| (m.attrs.as_ref(), attrs)).collect();
+            match tfgate_plan::narrow_candidates(from.attrs.as_ref(), &path, &views) {
+                Some(kept) => hits.extend(kept.into_iter().map(|i| candidates[i].0)),
+                None => hits.extend(candidates.iter().map(|(m, _)| *m)),
+            }
+        }
+        // Every mock referred to, once, in file order.
         hits.sort_by_key(|m| m.span.start);
+        hits.dedup_by(|a, b| std::ptr::eq(*a, *b));
         hits.into_iter().map(Self::described).collect()
+    }
+}
+
+impl<'a> MockResources<'a> {
+    /// The mocks a reference names, with the attribute it reads: an address,
+    /// a block without a key (every instance), either followed by an attribute.
+    fn named(&self, reference: &str) -> Vec<(&'a Mock, Vec<String>)> {
+        let id = || vec!["id".to_string()];
+        if let Some(ms) = self.by_address.get(reference) {
+            return ms.iter().map(|m| (*m, id())).collect();
+        }
+        let block = format!("{reference}[");
+        let mut of_block: Vec<&'a Mock> = self
+            .by_address
+            .iter()
+            .filter(|(a, _)| a.starts_with(&block))
+            .flat_map(|(_, ms)| ms.iter().copied())
+            .collect();
+        if !of_block.is_empty() {
+            of_block.sort_by_key(|m| m.span.start);
+            return of_block.into_iter().map(|m| (m, id())).collect();
+        }
+        match reference.rsplit_once('.') {
+            Some((target, attribute)) if !attribute.contains(['[', ']', '"']) => {
+                self.named(target).into_iter().map(|(m, _)| (m, vec![attribute.to_string()])).collect()
+            }
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -8,46 +8,117 @@
 //! `dynamic` blocks are absent, so a reference through a local or a dynamic
 //! block cannot be followed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
 
 use crate::address::{InstanceKey, KeyStyle, ModulePath, ModuleStep};
 use crate::plan::{Plan, ResourceInstance};
 use crate::raw::RawConfigModule;
+use crate::value::{Kind, Value};
 
 /// How many module boundaries a reference may cross before we stop.
 const MAX_HOPS: usize = 16;
+
+/// Attribute paths (`["id"]`, `["arn"]`) that references read from one candidate instance.
+pub type ReadAttributes = BTreeSet<Vec<String>>;
+
+/// One configured argument under the queried one (`launch_template.id` under
+/// `launch_template`) and the instances its references may name.
+pub struct ReferenceLeaf<'p, 'a> {
+    /// Argument path from the resource: nested block names, then the argument.
+    pub path: Vec<String>,
+    /// Every instance a reference names, in address order, with the
+    /// attributes the references read from it (`id` when they name the
+    /// resource alone: `x.y[each.key].id` is recorded as `x.y`).
+    pub candidates: Vec<(&'p ResourceInstance<'a>, ReadAttributes)>,
+}
 
 impl<'a> Plan<'a> {
     /// The resource instances that the argument at `argument` (a path of
     /// argument and nested block names, e.g. `["launch_template", "id"]`) of
     /// `instance`'s configuration refers to. Empty when the plan does not
     /// record the reference (a constant, a local value, a dynamic block).
+    ///
+    /// Terraform records `x.y[each.key].id` as a reference to every instance
+    /// of `x.y`; the candidates are narrowed by the argument's known planned
+    /// value (see [`narrow_candidates`]).
     pub fn referenced_instances(
         &self,
         instance: &ResourceInstance<'_>,
         argument: &[&str],
     ) -> Vec<&ResourceInstance<'a>> {
+        let leaves = self.reference_candidates(instance, argument);
+        let planned = if leaves.iter().any(|l| l.candidates.len() > 1) { instance.after().ok() } else { None };
+        let mut out: Vec<&ResourceInstance<'a>> = Vec::new();
+        for leaf in &leaves {
+            let afters: Vec<Option<Value>> =
+                leaf.candidates.iter().map(|(c, _)| if planned.is_some() { c.after().ok() } else { None }).collect();
+            let views: Vec<(Option<&Value>, &ReadAttributes)> =
+                afters.iter().zip(&leaf.candidates).map(|(a, (_, attrs))| (a.as_ref(), attrs)).collect();
+            match narrow_candidates(planned.as_ref(), &leaf.path, &views) {
+                Some(kept) => out.extend(kept.into_iter().map(|i| leaf.candidates[i].0)),
+                None => out.extend(leaf.candidates.iter().map(|(c, _)| *c)),
+            }
+        }
+        out.sort_by(|a, b| a.address.cmp(&b.address));
+        out.dedup_by(|a, b| std::ptr::eq(*a, *b));
+        out
+    }
+
+    /// The configured arguments at or under `argument` that hold references,
+    /// each with every instance its references may name (not narrowed).
+    pub fn reference_candidates<'p>(
+        &'p self,
+        instance: &ResourceInstance<'_>,
+        argument: &[&str],
+    ) -> Vec<ReferenceLeaf<'p, 'a>> {
         let Some(config) = self.config_resource(&instance.address) else { return Vec::new() };
         let Some(json) = config.expressions_json() else { return Vec::new() };
         let Ok(exprs) = serde_json::from_str::<Json>(json) else { return Vec::new() };
-        let mut refs = BTreeSet::new();
+        let mut leaves: Vec<(Vec<String>, BTreeSet<String>)> = Vec::new();
+        let base: Vec<String> = argument.iter().map(|s| (*s).to_string()).collect();
         for node in navigate(&exprs, argument) {
-            collect_references(node, &mut refs);
+            collect_leaves(node, &base, &mut leaves);
         }
-        let mut found = BTreeSet::new();
-        for r in &refs {
-            self.resolve_reference(&instance.address.module, r, 0, &mut found);
+        let mut out: Vec<ReferenceLeaf<'p, 'a>> = Vec::new();
+        for (path, refs) in leaves {
+            let mut found = BTreeMap::new();
+            for r in &refs {
+                self.resolve_reference(&instance.address.module, r, 0, &mut found);
+            }
+            if found.is_empty() {
+                continue;
+            }
+            let mut candidates: Vec<(&'p ResourceInstance<'a>, ReadAttributes)> =
+                found.into_iter().map(|(i, attrs)| (&self.resources[i], attrs)).collect();
+            candidates.sort_by(|a, b| a.0.address.cmp(&b.0.address));
+            // Several block elements with the same argument: one leaf, all their references.
+            match out.iter_mut().find(|l| l.path == path) {
+                Some(leaf) => {
+                    for (c, attrs) in candidates {
+                        match leaf.candidates.iter_mut().find(|(d, _)| std::ptr::eq(*d, c)) {
+                            Some((_, have)) => have.extend(attrs),
+                            None => leaf.candidates.push((c, attrs)),
+                        }
+                    }
+                    leaf.candidates.sort_by(|a, b| a.0.address.cmp(&b.0.address));
+                }
+                None => out.push(ReferenceLeaf { path, candidates }),
+            }
         }
-        let mut out: Vec<&ResourceInstance<'a>> = found.into_iter().map(|i| &self.resources[i]).collect();
-        out.sort_by(|a, b| a.address.cmp(&b.address));
         out
     }
 
     /// Resolves one reference string as seen from `module` to indexes into
     /// `self.resources`.
-    fn resolve_reference(&self, module: &ModulePath, reference: &str, hops: usize, found: &mut BTreeSet<usize>) {
+    fn resolve_reference(
+        &self,
+        module: &ModulePath,
+        reference: &str,
+        hops: usize,
+        found: &mut BTreeMap<usize, ReadAttributes>,
+    ) {
         if hops > MAX_HOPS {
             return;
         }
@@ -86,16 +157,26 @@ impl<'a> Plan<'a> {
             }
             "local" | "each" | "count" | "path" | "self" | "terraform" => {}
             _ => {
-                let (config_address, key) = if head == "data" || head == "ephemeral" {
+                let (config_address, key, rest) = if head == "data" || head == "ephemeral" {
                     let (Some((t, _)), Some((n, key))) = (steps.get(1), steps.get(2)) else { return };
-                    (format!("{head}.{t}.{n}"), key.clone())
+                    (format!("{head}.{t}.{n}"), key.clone(), &steps[3..])
                 } else {
                     let Some((n, key)) = steps.get(1) else { return };
-                    (format!("{head}.{n}"), key.clone())
+                    (format!("{head}.{n}"), key.clone(), &steps[2..])
+                };
+                // The attribute read: `id` when the reference names the resource
+                // alone; none usable when it indexes into an attribute.
+                let attribute: Option<Vec<String>> = if rest.is_empty() {
+                    Some(vec!["id".to_string()])
+                } else if rest.iter().all(|(_, k)| k.is_none()) {
+                    Some(rest.iter().map(|(n, _)| n.clone()).collect())
+                } else {
+                    None
                 };
                 for &id in self.instance_indexes(module, &config_address) {
                     if key.as_ref().is_none_or(|k| self.resources[id].address.key.as_ref() == Some(k)) {
-                        found.insert(id);
+                        let attrs = found.entry(id).or_default();
+                        attrs.extend(attribute.clone());
                     }
                 }
             }
@@ -162,6 +243,110 @@ fn navigate<'j>(exprs: &'j Json, path: &[&str]) -> Vec<&'j Json> {
             .collect();
     }
     nodes
+}
+
+/// The configured arguments under an expression node that hold references,
+/// with their paths; a nested block (an array of objects, or one object
+/// without `references`) is walked into.
+fn collect_leaves(node: &Json, path: &[String], out: &mut Vec<(Vec<String>, BTreeSet<String>)>) {
+    match node {
+        Json::Object(map)
+            if map.get("references").is_some_and(Json::is_array) || map.contains_key("constant_value") =>
+        {
+            let mut refs = BTreeSet::new();
+            collect_references(node, &mut refs);
+            if !refs.is_empty() {
+                out.push((path.to_vec(), refs));
+            }
+        }
+        Json::Object(map) => {
+            for (k, v) in map {
+                let mut p = path.to_vec();
+                p.push(k.clone());
+                collect_leaves(v, &p, out);
+            }
+        }
+        Json::Array(items) => items.iter().for_each(|i| collect_leaves(i, path, out)),
+        _ => {}
+    }
+}
+
+/// Narrows the candidates of one configured argument by its planned value:
+/// which of them can the value have come from?
+///
+/// `planned` is the referring instance's planned value (`after`), `path` the
+/// argument's path in it (nested blocks are lists of objects, each followed),
+/// and each candidate comes with its own planned value and the attributes the
+/// references read from it. The argument's value must be wholly known and
+/// made of strings (one, or a list or set of them); a candidate is kept when
+/// one of its read attributes has a known planned value equal to one of those
+/// strings (a candidate whose attribute is unknown cannot have produced a
+/// known value). Returns the indexes of the kept candidates only when every
+/// string matched some candidate; `None` (keep them all) otherwise, so the
+/// instance the value came from is never dropped.
+pub fn narrow_candidates(
+    planned: Option<&Value>,
+    path: &[String],
+    candidates: &[(Option<&Value>, &ReadAttributes)],
+) -> Option<Vec<usize>> {
+    let planned = planned?;
+    let mut found = Vec::new();
+    planned_at(planned, path, &mut found)?;
+    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    for v in found {
+        match &v.kind {
+            Kind::String(_) => wanted.insert(v.as_str()?),
+            Kind::List(items) => {
+                for i in items {
+                    wanted.insert(i.as_str()?);
+                }
+                true
+            }
+            _ => return None,
+        };
+    }
+    if wanted.is_empty() {
+        return None;
+    }
+    let mut matched: BTreeSet<&str> = BTreeSet::new();
+    let mut kept = Vec::new();
+    for (i, (after, attrs)) in candidates.iter().enumerate() {
+        let Some(after) = after else { continue };
+        let mut hit = false;
+        for attr in attrs.iter() {
+            let Some(s) = attribute_at(after, attr).and_then(Value::as_str) else { continue };
+            if let Some(w) = wanted.get(s) {
+                matched.insert(w);
+                hit = true;
+            }
+        }
+        if hit {
+            kept.push(i);
+        }
+    }
+    (matched.len() == wanted.len()).then_some(kept)
+}
+
+/// The values at an argument path of a planned value, following every
+/// element of a nested block list. `None` when the path cannot be followed
+/// (an unknown block, an attribute absent from the value).
+fn planned_at<'v>(v: &'v Value, path: &[String], out: &mut Vec<&'v Value>) -> Option<()> {
+    let Some((step, rest)) = path.split_first() else {
+        out.push(v);
+        return Some(());
+    };
+    match &v.kind {
+        Kind::Object(o) => planned_at(o.get(step)?, rest, out),
+        Kind::List(items) if items.iter().all(|i| matches!(i.kind, Kind::Object(_))) => {
+            items.iter().try_for_each(|i| planned_at(i, path, out))
+        }
+        _ => None,
+    }
+}
+
+/// An attribute (by names) of a candidate's planned value.
+fn attribute_at<'v>(v: &'v Value, path: &[String]) -> Option<&'v Value> {
+    path.iter().try_fold(v, |v, step| v.get(step))
 }
 
 /// Every string in every `references` array under `node`.
@@ -303,6 +488,113 @@ mod tests {
             referenced(&plan, "module.app.aws_instance.inner[0]", &["launch_template", "id"]),
             ["aws_launch_template.root"]
         );
+    }
+
+    /// Volumes of one `for_each` block, and snapshots whose `volume_id` is
+    /// `aws_ebs_volume.data[each.key].id` (recorded as the whole block).
+    const BLOCK: &str = r#"{
+      "format_version": "1.2",
+      "resource_changes": [
+        {"address": "aws_ebs_volume.data[\"a\"]", "mode": "managed", "type": "aws_ebs_volume", "name": "data", "index": "a",
+         "change": {"actions": ["no-op"], "before": {"id": "vol-a", "arn": "arn:vol-a"}, "after": {"id": "vol-a", "arn": "arn:vol-a"}}},
+        {"address": "aws_ebs_volume.data[\"b\"]", "mode": "managed", "type": "aws_ebs_volume", "name": "data", "index": "b",
+         "change": {"actions": ["no-op"], "before": {"id": "vol-b", "arn": "arn:vol-b"}, "after": {"id": "vol-b", "arn": "arn:vol-b"}}},
+        {"address": "aws_ebs_volume.data[\"c\"]", "mode": "managed", "type": "aws_ebs_volume", "name": "data", "index": "c",
+         "change": {"actions": ["create"], "after": {}, "after_unknown": {"id": true, "arn": true}}},
+        {"address": "aws_ebs_snapshot.s[\"a\"]", "mode": "managed", "type": "aws_ebs_snapshot", "name": "s", "index": "a",
+         "change": {"actions": ["create"], "after": {"volume_id": "vol-a"}}},
+        {"address": "aws_ebs_snapshot.s[\"c\"]", "mode": "managed", "type": "aws_ebs_snapshot", "name": "s", "index": "c",
+         "change": {"actions": ["create"], "after": {}, "after_unknown": {"volume_id": true}}},
+        {"address": "aws_ebs_snapshot.s[\"x\"]", "mode": "managed", "type": "aws_ebs_snapshot", "name": "s", "index": "x",
+         "change": {"actions": ["create"], "after": {"volume_id": "vol-elsewhere"}}},
+        {"address": "aws_ebs_snapshot.by_arn", "mode": "managed", "type": "aws_ebs_snapshot", "name": "by_arn",
+         "change": {"actions": ["create"], "after": {"volume_id": "arn:vol-b"}}},
+        {"address": "aws_instance.two", "mode": "managed", "type": "aws_instance", "name": "two",
+         "change": {"actions": ["create"], "after": {"vpc_security_group_ids": ["vol-a", "vol-b"], "launch_template": [{"id": "vol-b", "version": "$Latest"}]}}},
+        {"address": "aws_instance.outside", "mode": "managed", "type": "aws_instance", "name": "outside",
+         "change": {"actions": ["create"], "after": {"vpc_security_group_ids": ["vol-a", "sg-outside"]}}}
+      ],
+      "configuration": {"root_module": {"resources": [
+        {"address": "aws_ebs_volume.data", "mode": "managed", "type": "aws_ebs_volume", "name": "data"},
+        {"address": "aws_ebs_snapshot.s", "mode": "managed", "type": "aws_ebs_snapshot", "name": "s",
+         "expressions": {"volume_id": {"references": ["aws_ebs_volume.data", "each.key"]}}},
+        {"address": "aws_ebs_snapshot.by_arn", "mode": "managed", "type": "aws_ebs_snapshot", "name": "by_arn",
+         "expressions": {"volume_id": {"references": ["aws_ebs_volume.data", "var.which"]}}},
+        {"address": "aws_instance.two", "mode": "managed", "type": "aws_instance", "name": "two",
+         "expressions": {"vpc_security_group_ids": {"references": ["aws_ebs_volume.data"]},
+                         "launch_template": [{"id": {"references": ["aws_ebs_volume.data", "var.k"]}, "version": {"constant_value": "$Latest"}}]}},
+        {"address": "aws_instance.outside", "mode": "managed", "type": "aws_instance", "name": "outside",
+         "expressions": {"vpc_security_group_ids": {"references": ["aws_ebs_volume.data"]}}}
+      ]}}
+    }"#;
+
+    const ABC: [&str; 3] =
+        [r#"aws_ebs_volume.data["a"]"#, r#"aws_ebs_volume.data["b"]"#, r#"aws_ebs_volume.data["c"]"#];
+
+    #[test]
+    fn a_known_id_narrows_a_whole_block_reference_to_its_instance() {
+        let plan = Plan::parse(BLOCK).unwrap();
+        assert_eq!(referenced(&plan, r#"aws_ebs_snapshot.s["a"]"#, &["volume_id"]), [ABC[0]]);
+    }
+
+    #[test]
+    fn an_unknown_value_keeps_every_instance() {
+        let plan = Plan::parse(BLOCK).unwrap();
+        assert_eq!(referenced(&plan, r#"aws_ebs_snapshot.s["c"]"#, &["volume_id"]), ABC);
+    }
+
+    #[test]
+    fn a_known_value_that_matches_no_instance_keeps_every_instance() {
+        let plan = Plan::parse(BLOCK).unwrap();
+        assert_eq!(referenced(&plan, r#"aws_ebs_snapshot.s["x"]"#, &["volume_id"]), ABC);
+    }
+
+    #[test]
+    fn the_attribute_read_is_the_one_the_reference_names() {
+        // Recorded as `aws_ebs_volume.data` plus `var.which`: `id` is assumed, and an
+        // ARN matches no id, so all are kept.
+        let plan = Plan::parse(BLOCK).unwrap();
+        assert_eq!(referenced(&plan, "aws_ebs_snapshot.by_arn", &["volume_id"]), ABC);
+        // With the traversal recorded (`aws_ebs_volume.data.arn`), the ARN narrows.
+        let text = BLOCK.replace(
+            r#"["aws_ebs_volume.data", "var.which"]"#,
+            r#"["aws_ebs_volume.data.arn", "aws_ebs_volume.data"]"#,
+        );
+        let plan = Plan::parse(&text).unwrap();
+        assert_eq!(referenced(&plan, "aws_ebs_snapshot.by_arn", &["volume_id"]), [ABC[1]]);
+    }
+
+    #[test]
+    fn lists_narrow_when_every_value_matches() {
+        let plan = Plan::parse(BLOCK).unwrap();
+        assert_eq!(referenced(&plan, "aws_instance.two", &["vpc_security_group_ids"]), &ABC[..2]);
+        // One value from outside the plan: the block could still be any of them.
+        assert_eq!(referenced(&plan, "aws_instance.outside", &["vpc_security_group_ids"]), ABC);
+    }
+
+    #[test]
+    fn nested_block_arguments_narrow_by_their_own_value() {
+        let plan = Plan::parse(BLOCK).unwrap();
+        assert_eq!(referenced(&plan, "aws_instance.two", &["launch_template", "id"]), [ABC[1]]);
+        // The whole block: each argument under it narrows by its own value.
+        assert_eq!(referenced(&plan, "aws_instance.two", &["launch_template"]), [ABC[1]]);
+    }
+
+    #[test]
+    fn narrowing_never_applies_to_values_it_cannot_compare() {
+        let attrs: ReadAttributes = [vec!["id".to_string()]].into();
+        let a = Value::object_from([("id", Value::str("x"))]);
+        let b = Value::object_from([("id", Value::str("y"))]);
+        let cands = [(Some(&a), &attrs), (Some(&b), &attrs)];
+        let path = ["v".to_string()];
+        let with = |v: Value| narrow_candidates(Some(&Value::object_from([("v", v)])), &path, &cands);
+        assert_eq!(with(Value::str("x")), Some(vec![0]));
+        assert_eq!(with(Value::list(vec![Value::str("y"), Value::str("x")])), Some(vec![0, 1]));
+        assert_eq!(with(Value::null()), None);
+        assert_eq!(with(Value::list(vec![])), None);
+        assert_eq!(with(Value::list(vec![Value::str("x"), Value::unknown()])), None);
+        assert_eq!(with(Value::number(1)), None);
+        assert_eq!(narrow_candidates(None, &path, &cands), None);
     }
 
     #[test]

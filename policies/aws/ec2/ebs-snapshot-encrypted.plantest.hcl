@@ -3,9 +3,9 @@
 plan_test "snapshots take their volume's encryption" {
   plan    = "../../testdata/ebs-snapshots.json"
   policy  = "snapshot_encrypted"
-  fail    = ["aws_ebs_snapshot.of_plain", "aws_ebs_snapshot.of_both_plain[\"a\"]"]
+  fail    = ["aws_ebs_snapshot.of_plain", "aws_ebs_snapshot.of_both_plain[\"a\"]", "aws_ebs_snapshot.of_kept[\"plain\"]"]
   unknown = ["aws_ebs_snapshot.of_unset", "aws_ebs_snapshot.of_outside", "aws_ebs_snapshot.of_mixed[\"a\"]", "aws_ebs_snapshot.of_mixed[\"b\"]"]
-  pass    = ["aws_ebs_snapshot.of_encrypted", "aws_ebs_snapshot.of_covered"]
+  pass    = ["aws_ebs_snapshot.of_encrypted", "aws_ebs_snapshot.of_covered", "aws_ebs_snapshot.of_kept[\"enc\"]"]
 }
 
 plan_test "snapshot copies" {

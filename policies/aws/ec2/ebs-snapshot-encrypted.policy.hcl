@@ -65,9 +65,11 @@ policy {
       verdict is unknown unless the resource's own values decide. A volume whose `encrypted`
       is known only after apply gives unknown, and so does an account default whose
       `enabled` is. `volume_id = aws_ebs_volume.data[each.key].id` is recorded in the plan as a
-      reference to the whole `count`/`for_each` block: when its instances agree the verdict
-      follows them; when some are encrypted and some not, the plan does not say which one the
-      snapshot copies, and the verdict is unknown (never a fail caused by a sibling volume).
+      reference to the whole `count`/`for_each` block. When the snapshot's `volume_id` is known
+      and equals one instance's `id`, that instance decides; otherwise, when the instances agree
+      the verdict follows them, and when some are encrypted and some not, the plan does not say
+      which one the snapshot copies, and the verdict is unknown (never a fail caused by a
+      sibling volume).
     EOT
 
     references = [
@@ -83,21 +85,35 @@ policy {
 locals {
   # Provider configurations whose account and Region encrypt new volumes and copies by default.
   encrypting_providers = [for d in tfgate::resources("aws_ebs_encryption_by_default") : d.meta.provider_config_key if d.attrs.enabled == true]
+  # Whether each volume is encrypted: it says so, or this plan creates it on a provider
+  # configuration that encrypts new volumes by default. Worked out once per plan for both
+  # blocks: a snapshot of a `count`/`for_each` block has every instance as a candidate.
+  volume_encrypted = { for v in tfgate::resources("aws_ebs_volume") : v.address => v.attrs.encrypted == true || (core::contains(["create", "replace"], v.meta.operation) && core::contains(local.encrypting_providers, v.meta.provider_config_key)) }
+  # The same answers grouped by block (module instance and name).
+  block_flags = { for v in tfgate::resources("aws_ebs_volume") : "${v.meta.module_path} ${v.meta.name}" => local.volume_encrypted[v.address]... }
 }
 
 resource_policy "aws_ebs_snapshot" "snapshot_encrypted" {
   enforcement_level = "mandatory"
 
   locals {
-    volumes   = [for r in tfgate::referenced("volume_id") : r if r.meta.type == "aws_ebs_volume"]
-    volume_in_plan = core::length(local.volumes) > 0
-    # A volume is encrypted when it says so, or when this plan creates it on a provider
-    # configuration that encrypts new volumes by default.
-    volume_flags = [for v in local.volumes : v.attrs.encrypted == true || (core::contains(["create", "replace"], v.meta.operation) && core::contains(local.encrypting_providers, v.meta.provider_config_key))]
+    refs      = tfgate::referenced("volume_id")
+    ref_count = core::length(local.refs)
+    # `volume_id = aws_ebs_volume.data[each.key].id` names every instance of the block, in
+    # address order. When the first and the last are instances of one block and there are as
+    # many as the block has, they are the whole block: its flags, worked out once per plan,
+    # decide without a walk over the instances for each snapshot.
+    first_block  = local.ref_count == 0 ? "" : local.refs[0].meta.type != "aws_ebs_volume" ? "" : "${local.refs[0].meta.module_path} ${local.refs[0].meta.name}"
+    last_block   = local.ref_count == 0 ? "" : local.refs[local.ref_count - 1].meta.type != "aws_ebs_volume" ? "" : "${local.refs[local.ref_count - 1].meta.module_path} ${local.refs[local.ref_count - 1].meta.name}"
+    whole_block  = local.first_block != "" && local.first_block == local.last_block && local.ref_count == core::length(core::lookup(local.block_flags, local.first_block, []))
+    volumes      = [for r in local.refs : r.address if r.meta.type == "aws_ebs_volume"]
+    volume_count = local.whole_block ? local.ref_count : core::length(local.volumes)
+    volume_flags = local.whole_block ? local.block_flags[local.first_block] : [for v in local.volumes : local.volume_encrypted[v]]
+    volume_in_plan = local.volume_count > 0
     all_encrypted  = core::alltrue(local.volume_flags)
     none_encrypted = !core::anytrue(local.volume_flags)
     # `volume_id = aws_ebs_volume.data[each.key].id` is recorded in the plan as a reference to
-    # the whole block: the snapshot's volume is one of its instances, the plan does not say which.
+    # the whole block: unless its known id names one, the snapshot's volume is one of them.
     # Instances that all agree decide; instances that disagree cannot (never a fail by a sibling).
     volumes_agree = local.all_encrypted || local.none_encrypted
     # A snapshot's own `encrypted` is computed: known for an existing snapshot only.
@@ -106,13 +122,13 @@ resource_policy "aws_ebs_snapshot" "snapshot_encrypted" {
 
     volumes_pending  = core::valuetostring(local.all_encrypted) == "(unknown)"
 
-    volume_names    = core::join(", ", [for v in local.volumes : v.address])
-    copies          = core::length(local.volumes) > 1 ? "one of ${local.volume_names}, none of which is encrypted or covered" : "${local.volume_names}, which is not encrypted and not covered"
+    volume_names    = core::join(", ", local.volumes)
+    copies          = local.volume_count > 1 ? "one of ${local.volume_names}, none of which is encrypted or covered" : "${local.volume_names}, which is not encrypted and not covered"
     plain_message   = "the snapshot copies ${local.copies} by EBS encryption by default in this plan, so the snapshot is not encrypted; encrypt the volume"
     pending_message = "whether ${local.volume_names} is encrypted (its encrypted, or EBS encryption by default) is known only after apply"
     outside_message = !local.own_known ? "volume_id refers to no aws_ebs_volume in this plan, so whether the snapshot is encrypted is known only after apply" : "the snapshot is not encrypted"
     message         = (local.volume_in_plan && !local.own_known) ? (local.volumes_pending ? local.pending_message : local.plain_message) : local.outside_message
-    which_reason    = "${meta.address}: volume_id is known only after apply and refers to one of ${core::length(local.volumes)} instances of one aws_ebs_volume block (${core::length([for f in local.volume_flags : f if f])} encrypted, ${core::length([for f in local.volume_flags : f if !f])} not); the plan does not say which one this snapshot copies."
+    which_reason    = "${meta.address}: volume_id is known only after apply and refers to one of ${local.volume_count} instances of one aws_ebs_volume block (${core::length([for f in local.volume_flags : f if f])} encrypted, ${core::length([for f in local.volume_flags : f if !f])} not); the plan does not say which one this snapshot copies."
     by_volumes      = local.volumes_agree ? local.all_encrypted : tfgate::unknown(local.which_reason)
   }
 
@@ -135,7 +151,7 @@ resource_policy "aws_ebs_snapshot_copy" "snapshot_copy_encrypted" {
     # candidate volumes: they decide when they agree; when they differ it is unknown, never a
     # pass because one sibling is encrypted.
     volume_flags = { for s in local.sources : s.address => [
-      for v in tfgate::referenced("volume_id", s.address) : v.attrs.encrypted == true || (core::contains(["create", "replace"], v.meta.operation) && core::contains(local.encrypting_providers, v.meta.provider_config_key))
+      for v in tfgate::referenced("volume_id", s.address) : local.volume_encrypted[v.address] if v.meta.type == "aws_ebs_volume"
     ] }
     which_reason = { for s in local.sources : s.address => "${meta.address}: whether the source snapshot ${s.address} is encrypted is known only after apply: its volume_id refers to instances of one aws_ebs_volume block that differ in encryption, and the plan does not say which one it copies" }
     sources_encrypted = core::alltrue([for s in local.sources : !core::contains(["(unknown)", "(null)"], core::try(core::valuetostring(s.attrs.encrypted), "(unknown)")) ? s.attrs.encrypted == true : (
