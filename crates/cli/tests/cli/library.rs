@@ -381,11 +381,12 @@ fn network_messages_name_the_rule_that_fails_and_the_value_not_known() {
             "fail",
             "has 1 ingress and (unknown) egress rule(s)",
         ),
+        // A rule whose values are partly known only after apply is still a rule.
         (
             "TFG-EC2-012/default_security_group",
             "aws_default_security_group.partly_unknown",
-            "unknown",
-            "values in ingress are known only after apply",
+            "fail",
+            "has 1 ingress and 0 egress rule(s)",
         ),
         (
             "TFG-EC2-014/default_acl_ingress",
