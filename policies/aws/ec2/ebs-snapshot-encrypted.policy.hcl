@@ -200,7 +200,8 @@ resource_policy "aws_ebs_snapshot_copy" "snapshot_copy_encrypted" {
     no_default      = "EBS encryption by default is not enabled for provider configuration ${meta.provider_config_key} in this plan"
     pending_message = "${local.own_setting} and whether the source snapshot ${local.source_names} is encrypted is known only after apply; set encrypted = true"
     plain_message   = "${local.own_setting}, the source snapshot ${local.source_names} is not encrypted and ${local.no_default}; set encrypted = true"
-    no_source       = "${local.own_setting} and source_snapshot_id refers to no aws_ebs_snapshot in this plan, so whether the copy is encrypted is known only after apply; set encrypted = true"
+    outside_source  = "source_snapshot_id refers to no aws_ebs_snapshot in this plan, so whether the copy is encrypted is known only after apply"
+    no_source       = "${local.own_setting} and ${local.outside_source}; set encrypted = true"
     existing_plain  = "the snapshot copy is not encrypted (${local.own_setting}); copy it again with encrypted = true"
     source_message  = local.sources_pending ? local.pending_message : local.plain_message
     outside_message = local.created ? local.no_source : local.existing_plain
