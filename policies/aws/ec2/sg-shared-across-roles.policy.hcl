@@ -95,12 +95,18 @@ locals {
   # each instance's role from its own entry: indexing another local by a variable
   # (local.roles[i]) would copy that whole list once per group worn.
   worn = [for r in tfgate::resources("aws_instance") : {
-    refs = [for g in core::concat(tfgate::referenced("vpc_security_group_ids", r.address), tfgate::referenced("security_groups", r.address)) : g.address]
-    held = core::regexall("[^\"\\[\\],\\s]+", "${core::valuetostring(core::try(r.attrs.vpc_security_group_ids, null))} ${core::valuetostring(core::try(r.attrs.security_groups, null))}")
+    refs = [
+      for g in core::concat(tfgate::referenced("vpc_security_group_ids", r.address), tfgate::referenced("security_groups", r.address)) : g.address
+    ]
+    held = core::regexall("[^\"\\[\\],\\s]+", core::join(" ", [
+      core::valuetostring(core::try(r.attrs.vpc_security_group_ids, null)), core::valuetostring(core::try(r.attrs.security_groups, null))
+    ]))
     role = {
       address = r.address
       profile = core::concat(
-        [for p in tfgate::referenced("iam_instance_profile", r.address) : core::valuetostring(p.attrs.name) == "(unknown)" ? p.address : p.attrs.name if p.meta.type == "aws_iam_instance_profile"],
+        [for p in tfgate::referenced("iam_instance_profile", r.address) :
+          core::valuetostring(p.attrs.name) == "(unknown)" ? p.address : p.attrs.name if p.meta.type == "aws_iam_instance_profile"
+        ],
         [for n in [core::valuetostring(core::try(r.attrs.iam_instance_profile, null))] : core::contains(["(null)", ""], n) ? "no instance profile" : n],
       )[0]
       tag = core::valuetostring(core::try(r.attrs.tags["Role"], r.attrs.tags["role"], null))
@@ -109,37 +115,58 @@ locals {
   # Who wears which group: by the group's address, or by a known id or name.
   wearers_by_ref  = { for m in core::flatten([for w in local.worn : [for g in w.refs : { group = g, role = w.role }]]) : m.group => m.role... }
   wearers_by_held = { for m in core::flatten([for w in local.worn : [for h in w.held : { held = h, role = w.role }]]) : m.held => m.role... }
+  # An id or name known only after apply, or null, names no group.
+  no_name = ["(unknown)", "(null)"]
 }
 
 resource_policy "aws_security_group" "sg_single_role" {
   enforcement_level = "advisory"
 
   locals {
-    id      = core::valuetostring(attrs.id)
-    name    = core::valuetostring(attrs.name)
-    # (An id or name known only after apply, or null, names no group. Indexing, not lookup:
-    # a function's arguments are walked whole, and the indexes are large.)
+    # The instances that wear it. (Indexing, not lookup: a function's arguments are walked
+    # whole, and the indexes are large.)
+    id   = core::valuetostring(attrs.id)
+    name = core::valuetostring(attrs.name)
     worn_by = core::distinct(core::concat(
       core::try(local.wearers_by_ref[meta.address], []),
-      core::contains(["(unknown)", "(null)"], local.id) ? [] : core::try(local.wearers_by_held[local.id], []),
-      core::contains(["(unknown)", "(null)"], local.name) ? [] : core::try(local.wearers_by_held[local.name], []),
+      core::contains(local.no_name, local.id) ? [] : core::try(local.wearers_by_held[local.id], []),
+      core::contains(local.no_name, local.name) ? [] : core::try(local.wearers_by_held[local.name], []),
     ))
 
-    profiles   = core::distinct([for w in local.worn_by : w.profile if w.profile != "(unknown)"])
-    tags       = core::distinct([for w in local.worn_by : w.tag if !core::contains(["(null)", "(unknown)"], w.tag)])
-    mixed      = core::length(local.profiles) > 1 || core::length(local.tags) > 1
-    pending    = [for w in local.worn_by : w.address if w.profile == "(unknown)" || w.tag == "(unknown)"]
-    is_new     = core::contains(meta.actions, "create")
-    has_config = core::valuetostring(core::try(meta.configured, null)) != "(unknown)"
-    decided    = local.mixed || (core::length(local.pending) == 0 && local.is_new && local.has_config)
+    # The questions: do its wearers' known roles differ? Is any wearer's role known only
+    # after apply? Does the plan show every wearer (a group it creates, with a configuration
+    # to follow references in)?
+    profiles    = core::distinct([for w in local.worn_by : w.profile if w.profile != "(unknown)"])
+    tags        = core::distinct([for w in local.worn_by : w.tag if !core::contains(["(null)", "(unknown)"], w.tag)])
+    mixed       = core::length(local.profiles) > 1 || core::length(local.tags) > 1
+    pending     = [for w in local.worn_by : w.address if w.profile == "(unknown)" || w.tag == "(unknown)"]
+    roles_known = core::length(local.pending) == 0
+    is_new      = core::contains(meta.actions, "create")
+    has_config  = core::valuetostring(core::try(meta.configured, null)) != "(unknown)"
+    all_seen    = local.is_new && local.has_config
+    decided     = local.mixed || (local.roles_known && local.all_seen)
 
     # Messages name one wearer per role, and the first three instances whose role is pending:
     # a group may be worn by thousands.
-    one_per_role  = { for w in local.worn_by : "${w.profile}|${w.tag}" => w... }
-    wearers       = [for k, ws in local.one_per_role : "${ws[0].address}%{if core::length(ws) > 1} and ${core::length(ws) - 1} more%{endif} (%{if ws[0].profile != "no instance profile"}instance profile %{endif}${ws[0].profile}%{if ws[0].tag != "(null)"}, Role ${ws[0].tag}%{endif})"]
-    pending_text  = "${core::join(", ", core::slice(local.pending, 0, core::min(3, core::length(local.pending))))}%{if core::length(local.pending) > 3} and ${core::length(local.pending) - 3} more instances%{endif}"
-    roles_message = "instances of different roles wear this security group: ${core::join(", ", local.wearers)}; give each role its own group so that a rule opened for one does not open the others"
-    open_reason = "${meta.address}: %{if core::length(local.pending) > 0}the instance profile or Role tag of ${local.pending_text} is known only after apply%{else}%{if !local.has_config}the plan has no configuration to follow references in%{else}the security group already exists and instances outside the plan may wear it%{endif}%{endif}, so whether instances of different roles share it cannot be decided at plan time."
+    one_per_role = { for w in local.worn_by : "${w.profile}|${w.tag}" => w... }
+    roles = [for k, ws in local.one_per_role : {
+      first   = ws[0].address
+      more    = core::length(ws) > 1 ? " and ${core::length(ws) - 1} more" : ""
+      profile = ws[0].profile != "no instance profile" ? "instance profile ${ws[0].profile}" : ws[0].profile
+      tag     = ws[0].tag != "(null)" ? ", Role ${ws[0].tag}" : ""
+    }]
+    wearers       = [for r in local.roles : "${r.first}${r.more} (${r.profile}${r.tag})"]
+    pending_count = core::length(local.pending)
+    pending_more  = local.pending_count > 3 ? " and ${local.pending_count - 3} more instances" : ""
+    pending_text  = "${core::join(", ", core::slice(local.pending, 0, core::min(3, local.pending_count)))}${local.pending_more}"
+    own_groups    = "give each role its own group so that a rule opened for one does not open the others"
+    roles_message = "instances of different roles wear this security group: ${core::join(", ", local.wearers)}; ${local.own_groups}"
+
+    pending_roles = "the instance profile or Role tag of ${local.pending_text} is known only after apply"
+    no_config     = "the plan has no configuration to follow references in"
+    existing      = "the security group already exists and instances outside the plan may wear it"
+    why_open      = !local.roles_known ? local.pending_roles : (local.has_config ? local.existing : local.no_config)
+    open_reason   = "${meta.address}: ${local.why_open}, so whether instances of different roles share it cannot be decided at plan time."
   }
 
   enforce {

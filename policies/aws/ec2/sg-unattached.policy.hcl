@@ -181,16 +181,23 @@ locals {
 
   # Ids anywhere in an argument's value; names only in security_groups lists.
   held_ids   = core::flatten([for u in local.uses : core::regexall("sg-[0-9a-f]+", u.text)])
-  held_names = core::flatten([for u in local.uses : core::jsondecode(u.text) if core::contains(["security_groups", "security_group_names"], u.argument) && core::startswith(u.text, "[") && !core::strcontains(u.text, "(unknown)")])
+  held_names = core::flatten([for u in local.uses : core::jsondecode(u.text)
+    if core::contains(["security_groups", "security_group_names"], u.argument) && core::startswith(u.text, "[") && !core::strcontains(u.text, "(unknown)")
+  ])
   held_set   = { for v in core::concat(local.held_ids, local.held_names) : v => true... }
   group_set  = { for g in core::flatten([for u in local.uses : u.groups]) : g => true... }
   # Arguments set to values known only after apply that refer to nothing: they may hold any
-  # group.
-  unnamed = [for u in local.uses : "${u.argument} of ${u.address}" if core::length(u.groups) == 0 && core::strcontains(u.text, "(unknown)") && (core::valuetostring(u.configured) == "(unknown)" || core::contains(core::coalesce(u.configured, []), core::split(".", u.argument)[0]))]
+  # group. Set: the configuration sets the argument, or the plan has none to tell.
+  unnamed = [for u in local.uses : "${u.argument} of ${u.address}"
+    if core::length(u.groups) == 0 && core::strcontains(u.text, "(unknown)") && (
+      core::valuetostring(u.configured) == "(unknown)" || core::contains(core::coalesce(u.configured, []), core::split(".", u.argument)[0])
+    )
+  ]
   # Its size, and for messages the first three and how many more (a large plan may hold
   # thousands): each group reads these, not the list itself, which would copy it.
   unnamed_count = core::length(local.unnamed)
-  unnamed_text  = "${core::join(", ", core::slice(local.unnamed, 0, core::min(3, local.unnamed_count)))}%{if local.unnamed_count > 3} and ${local.unnamed_count - 3} more arguments%{endif}"
+  unnamed_more  = local.unnamed_count > 3 ? " and ${local.unnamed_count - 3} more arguments" : ""
+  unnamed_text  = "${core::join(", ", core::slice(local.unnamed, 0, core::min(3, local.unnamed_count)))}${local.unnamed_more}"
 }
 
 resource_policy "aws_security_group" "sg_attached" {
@@ -198,23 +205,32 @@ resource_policy "aws_security_group" "sg_attached" {
 
   locals {
     # Attached: referred to, or its known id (or name) appears in an attaching argument.
-    id          = core::valuetostring(attrs.id)
-    name        = core::valuetostring(attrs.name)
     # (Indexing, not lookup: a function's arguments are walked whole, and the sets are large.)
-    by_ref      = core::try(local.group_set[meta.address], null) != null
-    by_id       = local.id != "(unknown)" && core::try(local.held_set[local.id], null) != null
-    by_name     = local.name != "(unknown)" && core::try(local.held_set[local.name], null) != null
-    attached    = local.by_ref || local.by_id || local.by_name
+    id       = core::valuetostring(attrs.id)
+    name     = core::valuetostring(attrs.name)
+    by_ref   = core::try(local.group_set[meta.address], null) != null
+    by_id    = local.id != "(unknown)" && core::try(local.held_set[local.id], null) != null
+    by_name  = local.name != "(unknown)" && core::try(local.held_set[local.name], null) != null
+    attached = local.by_ref || local.by_id || local.by_name
+    # Unattached decides only when the plan shows every possible user: a group it creates,
+    # a configuration to follow references in, and no argument holding groups it does not name.
     is_new      = core::contains(meta.actions, "create")
     has_config  = core::valuetostring(core::try(meta.configured, null)) != "(unknown)"
     all_visible = local.is_new && local.has_config && local.unnamed_count == 0
+    decided     = local.attached || local.all_visible
 
-    unattached_message = "no resource in this plan attaches this security group (created here, so nothing outside the plan uses it yet); attach it where it is needed or remove it"
-    hidden_reason = "${meta.address}: no resource in this plan attaches this security group, but %{if !local.is_new}it already exists and may be attached outside the plan%{else}%{if !local.has_config}the plan has no configuration to follow references in%{else}${local.unnamed_text} %{if local.unnamed_count == 1}holds groups%{else}hold groups%{endif} the plan does not name%{endif}%{endif}, so whether it is used cannot be decided at plan time."
+    # Message parts.
+    not_attached       = "no resource in this plan attaches this security group"
+    unattached_message = "${local.not_attached} (created here, so nothing outside the plan uses it yet); attach it where it is needed or remove it"
+    existing           = "it already exists and may be attached outside the plan"
+    no_config          = "the plan has no configuration to follow references in"
+    unnamed_groups     = "${local.unnamed_text} ${local.unnamed_count == 1 ? "holds" : "hold"} groups the plan does not name"
+    why_hidden         = !local.is_new ? local.existing : (local.has_config ? local.unnamed_groups : local.no_config)
+    hidden_reason      = "${meta.address}: ${local.not_attached}, but ${local.why_hidden}, so whether it is used cannot be decided at plan time."
   }
 
   enforce {
-    condition     = local.attached || (local.all_visible ? false : tfgate::unknown(local.hidden_reason))
+    condition     = local.decided ? local.attached : tfgate::unknown(local.hidden_reason)
     error_message = "${meta.address}: ${local.unattached_message}."
   }
 }
