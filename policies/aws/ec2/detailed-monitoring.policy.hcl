@@ -90,7 +90,8 @@ resource_policy "aws_instance" "instance_monitoring" {
     none_on       = !core::anytrue(local.template_flags)
     template_count = core::length(local.templates)
     disagree      = core::valuetostring(local.all_on || local.none_on) == "false"
-    which_text    = "launch_template is known only after apply and refers to one of ${local.template_count} launch templates (${core::join(", ", [for t in local.templates : t.address])}) that differ in detailed monitoring; the plan does not say which one this instance launches from"
+    candidates    = "one of ${local.template_count} launch templates (${core::join(", ", [for t in local.templates : t.address])})"
+    which_text    = "launch_template is known only after apply and refers to ${local.candidates} that differ in detailed monitoring; the plan does not say which one this instance launches from"
     template_on   = local.all_on || local.none_on ? local.all_on : tfgate::unknown("${meta.address}: ${local.which_text}.")
     # Unset without a template: EC2's default, basic monitoring. A template outside the plan
     # decides at launch: known only after apply, like the id.
@@ -100,7 +101,13 @@ resource_policy "aws_instance" "instance_monitoring" {
     decided = core::valuetostring(local.on) != "(unknown)"
 
     template_names = core::join(", ", [for t in local.templates : t.address])
-    fail_message   = local.sets_it ? "monitoring is false: the instance has basic (five-minute) monitoring; set monitoring = true" : (!local.uses_template ? "monitoring is not set, so the instance gets EC2's default, basic (five-minute) monitoring; set monitoring = true" : (local.template_count > 0 ? "monitoring is not set and the launch template ${local.template_names} does not enable it; set monitoring = true" : "monitoring is not set and the launch template it refers to is not managed in this plan; set monitoring = true"))
+    # Why it fails: its own setting, EC2's default, or the template's.
+    own_off       = "monitoring is false: the instance has basic (five-minute) monitoring"
+    default_off   = "monitoring is not set, so the instance gets EC2's default, basic (five-minute) monitoring"
+    template_off  = "monitoring is not set and the launch template ${local.template_names} does not enable it"
+    outside_off   = "monitoring is not set and the launch template it refers to is not managed in this plan"
+    why_off       = local.sets_it ? local.own_off : !local.uses_template ? local.default_off : local.template_count > 0 ? local.template_off : local.outside_off
+    fail_message  = "${local.why_off}; set monitoring = true"
     # What is not known, when the plan cannot decide.
     unknown_message = (local.disagree ? local.which_text : core::valuetostring(local.sets_it) == "(unknown)" ? "monitoring is known only after apply, and the plan has no configuration for this resource to tell whether it is set"
       : local.sets_it ? "monitoring is known only after apply"

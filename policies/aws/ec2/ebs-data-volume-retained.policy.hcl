@@ -86,7 +86,8 @@ resource_policy "aws_instance" "instance_data_volumes" {
     pending  = [for i, v in local.volumes : core::try(v.device_name, "?") if core::valuetostring(local.deleted[i]) == "(unknown)"]
 
     pending_message = "delete_on_termination of ebs_block_device ${core::join(", ", local.pending)} is known only after apply"
-    doomed_message  = "ebs_block_device ${core::join(", ", local.doomed)} %{ if core::length(local.doomed) == 1 }is%{ else }are%{ endif } deleted when the instance terminates or is replaced (delete_on_termination is true, the default); set delete_on_termination = false for data you need to keep"
+    doomed_verb     = core::length(local.doomed) == 1 ? "is" : "are"
+    doomed_message  = "ebs_block_device ${core::join(", ", local.doomed)} ${local.doomed_verb} deleted when the instance terminates or is replaced (delete_on_termination is true, the default); set delete_on_termination = false for data you need to keep"
   }
 
   enforce {
