@@ -86,6 +86,10 @@ pub struct Call {
     /// Position of the library function in `functions::all()`, resolved
     /// when parsed so that evaluation does not look names up.
     pub function: Option<usize>,
+    /// For `tfgate::resources(...)` as the collection of a `for`
+    /// expression: what the expression reads of each element (set when
+    /// parsed; `None` reads everything).
+    pub element_reads: Option<Box<crate::reads::ElementReads>>,
 }
 
 impl Call {

@@ -16,7 +16,7 @@ use tfgate_plan::{Action, Kind, Mode, Plan, ResourceInstance, Value};
 use crate::eval::{Limits, ResourceList, ResourceSource};
 use crate::functions::gethttprequest::HttpAccess;
 use crate::model::{EnforcementLevel, Policy, PolicyFile, Severity, TargetKind};
-use crate::reads::{Fields, TargetReads};
+use crate::reads::{ElementReads, Fields, TargetReads};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
 use crate::PolicySet;
 
@@ -650,6 +650,8 @@ pub struct PlanResources<'p, 'a> {
     /// One shared list per type (built at the first call, by one thread).
     cache: Mutex<HashMap<String, Arc<OnceLock<Arc<ResourceList>>>>>,
     meta_cache: Mutex<HashMap<String, Arc<Vec<Value>>>>,
+    /// `tfgate::resources` lists built for what one `for` expression reads.
+    selected_cache: Mutex<HashMap<(String, ElementReads), Arc<Vec<Value>>>>,
     /// `tfgate::referenced` results by configuration block, module instance
     /// and argument: the instances of one `count` or `for_each` block refer
     /// to the same things, and a launch template is read for each of them.
@@ -679,6 +681,7 @@ impl<'p, 'a> PlanResources<'p, 'a> {
             by_address,
             cache: Mutex::new(HashMap::new()),
             meta_cache: Mutex::new(HashMap::new()),
+            selected_cache: Mutex::new(HashMap::new()),
             referenced_cache: Mutex::new(HashMap::new()),
             data_cache: OnceLock::new(),
             tfe: TfeContext::default(),
@@ -725,6 +728,18 @@ impl<'p, 'a> PlanResources<'p, 'a> {
         ])
     }
 
+    /// As [`PlanResources::described`], with only what `reads` names of
+    /// `attrs` and `meta` (the address always).
+    fn described_reading(&self, r: &ResourceInstance<'_>, reads: &ElementReads) -> Value {
+        let keep = reads.attrs.matcher();
+        let selection: Option<tfgate_plan::Selection<'_>> = keep.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
+        Value::object_from([
+            ("address", Value::str(&r.address_text)),
+            ("attrs", r.after_selected(selection).unwrap_or_else(|_| Value::unknown())),
+            ("meta", resource_meta_fields(self.plan, r, &reads.meta, || configured_arguments(self.plan, r), &self.tfe)),
+        ])
+    }
+
     /// The plan the resources come from.
     pub fn plan(&self) -> &Plan<'a> {
         self.plan
@@ -765,6 +780,24 @@ impl ResourceSource for PlanResources<'_, '_> {
             .unwrap_or_default();
         let values = Arc::new(values);
         self.meta_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(resource_type.to_string(), values.clone());
+        values.as_ref().clone()
+    }
+
+    fn resources_reading(&self, resource_type: &str, reads: &ElementReads) -> Vec<Value> {
+        if *reads == ElementReads::ALL {
+            return self.resources_with_meta(resource_type);
+        }
+        let key = (resource_type.to_string(), reads.clone());
+        if let Some(hit) = self.selected_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return hit.as_ref().clone();
+        }
+        let values: Vec<Value> = self
+            .by_type
+            .get(resource_type)
+            .map(|rs| rs.iter().map(|r| self.described_reading(r, reads)).collect())
+            .unwrap_or_default();
+        let values = Arc::new(values);
+        self.selected_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, values.clone());
         values.as_ref().clone()
     }
 

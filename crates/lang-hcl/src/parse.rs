@@ -153,6 +153,7 @@ pub(crate) fn convert_expr(e: &Expression, fallback: Span) -> Expr {
                 args: f.args.iter().map(|a| convert_expr(a, span)).collect(),
                 expand_final: f.args.expand_final(),
                 function,
+                element_reads: None,
             }))
         }
         Expression::Traversal(t) => {
@@ -205,15 +206,26 @@ pub(crate) fn convert_expr(e: &Expression, fallback: Span) -> Expr {
             lhs: Box::new(convert_expr(&b.lhs_expr, span)),
             rhs: Box::new(convert_expr(&b.rhs_expr, span)),
         },
-        Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
-            key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
-            value_var: f.intro.value_var.as_str().to_string(),
-            collection: convert_expr(&f.intro.collection_expr, span),
-            key: f.key_expr.as_ref().map(|k| convert_expr(k, span)),
-            value: convert_expr(&f.value_expr, span),
-            cond: f.cond.as_ref().map(|c| convert_expr(&c.expr, span)),
-            grouping: f.grouping,
-        })),
+        Expression::ForExpr(f) => {
+            let mut fe = ForExpr {
+                key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
+                value_var: f.intro.value_var.as_str().to_string(),
+                collection: convert_expr(&f.intro.collection_expr, span),
+                key: f.key_expr.as_ref().map(|k| convert_expr(k, span)),
+                value: convert_expr(&f.value_expr, span),
+                cond: f.cond.as_ref().map(|c| convert_expr(&c.expr, span)),
+                grouping: f.grouping,
+            };
+            // `for r in tfgate::resources(TYPE)`: the call builds only what the
+            // expression reads of each `r`.
+            if let ExprKind::Call(call) = &mut fe.collection.kind {
+                if call.namespace == ["tfgate"] && call.name == "resources" {
+                    let body = fe.key.iter().chain([&fe.value]).chain(&fe.cond);
+                    call.element_reads = Some(Box::new(crate::reads::ElementReads::of_variable(&fe.value_var, body)));
+                }
+            }
+            ExprKind::For(Box::new(fe))
+        }
     };
     Expr { kind, span }
 }

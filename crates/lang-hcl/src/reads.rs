@@ -16,7 +16,7 @@ use crate::ast::{ExprKind, TraversalOpKind};
 use crate::model::{Policy, PolicyFile};
 
 /// What is read of one root variable.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Fields {
     /// Never named.
     #[default]
@@ -140,6 +140,67 @@ impl TargetReads {
     }
 }
 
+/// What a `for` expression over `tfgate::resources(TYPE)` reads of each of
+/// its `{ address, attrs, meta }` elements, so that a policy reading two
+/// attributes of every instance gets those two built, not all sixty.
+///
+/// Sound by construction: the element variable may only be the base of
+/// `v.address`, `v.attrs.NAME`, `v.attrs["NAME"]`, `v.meta.NAME` and
+/// `v.meta["NAME"]`; any other use of it (passed whole, a computed index,
+/// a splat, `v.attrs` alone) reads everything. A name a nested `for` binds
+/// again only ever adds to what is read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ElementReads {
+    /// The top-level attributes read of `attrs`.
+    pub attrs: Fields,
+    /// The fields read of `meta`.
+    pub meta: Fields,
+}
+
+impl ElementReads {
+    /// Everything: what a call outside such a `for` expression returns.
+    pub const ALL: ElementReads = ElementReads { attrs: Fields::All, meta: Fields::All };
+
+    /// What `var` reads in these expressions (a `for` expression's key,
+    /// value and condition).
+    pub fn of_variable<'e>(var: &str, exprs: impl IntoIterator<Item = &'e crate::ast::Expr>) -> ElementReads {
+        let mut reads = ElementReads::default();
+        let (mut named, mut accounted) = (0usize, 0usize);
+        let mut visit = |e: &crate::ast::Expr| match &e.kind {
+            ExprKind::Variable(v) if v == var => named += 1,
+            ExprKind::Traversal { base, ops } if matches!(&base.kind, ExprKind::Variable(v) if v == var) => {
+                accounted += 1;
+                let name = |op: Option<&crate::ast::TraversalOp>| match op.map(|op| &op.kind) {
+                    Some(TraversalOpKind::GetAttr(name)) => Some(name.clone()),
+                    Some(TraversalOpKind::Index(ix)) => ix.as_literal().and_then(|l| l.as_str()).map(str::to_string),
+                    _ => None,
+                };
+                let field = name(ops.get(1));
+                match name(ops.first()).as_deref() {
+                    Some("address") => {}
+                    Some("attrs") => match field {
+                        Some(f) => reads.attrs.add(&f),
+                        None => reads.attrs = Fields::All,
+                    },
+                    Some("meta") => match field {
+                        Some(f) => reads.meta.add(&f),
+                        None => reads.meta = Fields::All,
+                    },
+                    _ => reads = ElementReads::ALL,
+                }
+            }
+            _ => {}
+        };
+        for e in exprs {
+            e.walk(&mut visit);
+        }
+        if named > accounted {
+            reads = ElementReads::ALL;
+        }
+        reads
+    }
+}
+
 /// Whether a policy block's own expressions (filter, level, block locals,
 /// enforce blocks) name `prior_attrs`; file-level locals cannot.
 /// Conservative: a `for` variable of that name counts too.
@@ -250,5 +311,62 @@ mod tests {
                }"#,
         );
         assert_eq!(r.meta, some(&["address"]));
+    }
+
+    /// What the `for` expression over `tfgate::resources` in the local `l` reads.
+    fn element_reads(src: &str) -> Option<ElementReads> {
+        let file = load_policy_source("t.policy.hcl", src).expect("policy loads");
+        let mut found = None;
+        file.locals["l"].expr.walk(&mut |e| {
+            if let ExprKind::Call(c) = &e.kind {
+                if c.name == "resources" {
+                    found = c.element_reads.as_deref().cloned();
+                }
+            }
+        });
+        found
+    }
+
+    #[test]
+    fn a_for_over_tfgate_resources_builds_what_it_reads() {
+        let r = element_reads(
+            r#"locals {
+                 l = [for i, r in tfgate::resources("aws_instance") : {
+                   a = r.address
+                   t = core::try(r.attrs.metadata_options[0].http_tokens, null)
+                   g = r.attrs["vpc_security_group_ids"]
+                   c = r.meta.configured
+                 } if r.meta["operation"] != "delete" && i >= 0]
+               }"#,
+        )
+        .expect("annotated");
+        assert_eq!(r.attrs, some(&["metadata_options", "vpc_security_group_ids"]));
+        assert_eq!(r.meta, some(&["configured", "operation"]));
+        let address_only = element_reads(r#"locals { l = [for r in tfgate::resources("x") : r.address] }"#);
+        assert_eq!(address_only, Some(ElementReads::default()));
+    }
+
+    #[test]
+    fn any_other_use_of_an_element_reads_all_of_it() {
+        for body in [
+            "r",                             // the element itself
+            "core::jsonencode(r)",           // passed whole
+            "r.attrs",                       // attrs whole
+            "r.attrs[core::lower(\"AMI\")]", // a computed name
+            "[for r in [r] : r.attrs.ami]",  // bound again, used whole
+            "r[*].attrs.ami",                // a splat
+        ] {
+            let src = format!("locals {{ l = [for r in tfgate::resources(\"x\") : {body}] }}");
+            let r = element_reads(&src).expect("annotated");
+            assert!(r.attrs == Fields::All, "{body}: {r:?}");
+        }
+        // An index by a literal name is the same read as the name.
+        let r = element_reads(r#"locals { l = [for r in tfgate::resources("x") : r["attrs"]["ami"]] }"#);
+        assert_eq!(r.map(|r| r.attrs), Some(some(&["ami"])));
+        // `r.meta` whole reads all of meta, and only meta.
+        let r = element_reads(r#"locals { l = [for r in tfgate::resources("x") : [r.meta, r.attrs.ami]] }"#);
+        assert_eq!(r, Some(ElementReads { attrs: some(&["ami"]), meta: Fields::All }));
+        // A call that is not a `for` collection is not annotated: it builds everything.
+        assert_eq!(element_reads(r#"locals { l = tfgate::resources("x") }"#), None);
     }
 }

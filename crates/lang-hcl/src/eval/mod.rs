@@ -181,6 +181,14 @@ pub trait ResourceSource {
         Vec::new()
     }
 
+    /// As [`ResourceSource::resources_with_meta`], for a caller that reads
+    /// only `reads` of each element: the rest may be left out (a source may
+    /// build more, never less).
+    fn resources_reading(&self, resource_type: &str, reads: &crate::reads::ElementReads) -> Vec<Value> {
+        let _ = reads;
+        self.resources_with_meta(resource_type)
+    }
+
     /// For `tfgate::referenced`: the instances, as `{ address, attrs, meta }`,
     /// that the configuration of the instance at `from_address` refers to in
     /// the argument at `argument` (argument and nested block names).
@@ -1300,7 +1308,10 @@ impl<'a> Ctx<'a> {
                 let Some(ty) = v.as_str() else {
                     return Err(EvalError::new(arg.span, "Invalid argument: the resource type must be a string"));
                 };
-                self.scope.source.resources_with_meta(ty)
+                match &call.element_reads {
+                    Some(reads) => self.scope.source.resources_reading(ty, reads),
+                    None => self.scope.source.resources_with_meta(ty),
+                }
             }
             "referenced" => {
                 let path: Vec<String> = match &v.kind {
