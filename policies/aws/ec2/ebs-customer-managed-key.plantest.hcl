@@ -34,3 +34,14 @@ plan_test "not required by default" {
   unknown = []
   pass    = []
 }
+
+# Launch templates whose mappings hold values known only after apply: the known mappings decide
+# (a try or coalesce over the whole list made every one of them unknown).
+plan_test "launch templates with mappings partly known" {
+  plan    = "../../testdata/ebs-cmk-partly-known.json"
+  policy  = "launch_template_key"
+  inputs  = { require_customer_managed_key = true }
+  fail    = ["aws_launch_template.aws_key_beside_unknown"]
+  unknown = ["aws_launch_template.unknown_key"]
+  pass    = ["aws_launch_template.cmk_beside_unknown", "aws_launch_template.unencrypted_partly_known"]
+}
