@@ -91,14 +91,21 @@ resource_policy "aws_ebs_volume" "volume_encrypted" {
   enforcement_level = "mandatory"
 
   locals {
-    by_default     = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
-    provider       = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
-    default_text   = core::valuetostring(local.by_default) == "(unknown)" ? "whether EBS encryption by default is enabled for provider configuration ${local.provider} is known only after apply" : "EBS encryption by default is not enabled for provider configuration ${local.provider} in this plan"
-    encrypted_text = core::valuetostring(attrs.encrypted) == "(unknown)" ? "encrypted is known only after apply" : "encrypted is ${core::jsonencode(attrs.encrypted)}"
+    # The questions: is the volume encrypted, or does the account default encrypt it?
+    is_encrypted = attrs.encrypted == true
+    by_default   = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
+
+    # Message parts.
+    provider        = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
+    default_unknown = "whether EBS encryption by default is enabled for provider configuration ${local.provider} is known only after apply"
+    default_off     = "EBS encryption by default is not enabled for provider configuration ${local.provider} in this plan"
+    default_text    = core::valuetostring(local.by_default) == "(unknown)" ? local.default_unknown : local.default_off
+    encrypted_known = core::valuetostring(attrs.encrypted) != "(unknown)"
+    encrypted_text  = local.encrypted_known ? "encrypted is ${core::jsonencode(attrs.encrypted)}" : "encrypted is known only after apply"
   }
 
   enforce {
-    condition     = local.by_default || attrs.encrypted == true
+    condition     = local.by_default || local.is_encrypted
     error_message = "${meta.address}: ${local.encrypted_text} and ${local.default_text}; set encrypted = true."
   }
 }
@@ -107,10 +114,6 @@ resource_policy "aws_instance" "instance_volumes_encrypted" {
   enforcement_level = "mandatory"
 
   locals {
-    by_default   = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
-    provider     = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
-    default_text = core::valuetostring(local.by_default) == "(unknown)" ? "whether EBS encryption by default is enabled for provider configuration ${local.provider} is known only after apply" : "EBS encryption by default is not enabled for provider configuration ${local.provider} in this plan"
-
     # The block device lists; a list known only after apply has no volumes to read yet.
     blocks         = { for k in ["root_block_device", "ebs_block_device"] : k => core::lookup(attrs, k, null) }
     unknown_blocks = [for k, b in local.blocks : k if core::valuetostring(b) == "(unknown)"]
@@ -121,13 +124,23 @@ resource_policy "aws_instance" "instance_volumes_encrypted" {
         state     = core::valuetostring(core::try(d.encrypted, null))
       }
     ] if !core::contains(local.unknown_blocks, k)])
+
+    # The questions: are all the volumes it lists encrypted, is every list known, or does the
+    # account default encrypt them?
     volumes_encrypted = core::alltrue([for v in local.volumes : v.encrypted == true])
     blocks_known      = core::length(local.unknown_blocks) == 0
+    by_default        = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
 
     # Message parts: the volumes that are not encrypted, then what is known only after apply.
-    plain_parts   = [for v in local.volumes : "${v.field} is ${core::jsonencode(v.encrypted)}" if !core::contains(["true", "(unknown)"], v.state)]
-    unknown_parts = core::concat([for k in local.unknown_blocks : "${k} is known only after apply"], [for v in local.volumes : "${v.field} is known only after apply" if v.state == "(unknown)"])
-    message       = "${meta.address}: ${core::join("; ", core::concat(local.plain_parts, local.unknown_parts))}, and ${local.default_text}; set encrypted = true on every block device."
+    provider             = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
+    default_unknown      = "whether EBS encryption by default is enabled for provider configuration ${local.provider} is known only after apply"
+    default_off          = "EBS encryption by default is not enabled for provider configuration ${local.provider} in this plan"
+    default_text         = core::valuetostring(local.by_default) == "(unknown)" ? local.default_unknown : local.default_off
+    plain_parts          = [for v in local.volumes : "${v.field} is ${core::jsonencode(v.encrypted)}" if !core::contains(["true", "(unknown)"], v.state)]
+    unknown_block_parts  = [for k in local.unknown_blocks : "${k} is known only after apply"]
+    unknown_volume_parts = [for v in local.volumes : "${v.field} is known only after apply" if v.state == "(unknown)"]
+    volume_text          = core::join("; ", core::concat(local.plain_parts, local.unknown_block_parts, local.unknown_volume_parts))
+    message              = "${meta.address}: ${local.volume_text}, and ${local.default_text}; set encrypted = true on every block device."
   }
 
   enforce {
@@ -140,21 +153,26 @@ resource_policy "aws_launch_template" "launch_template_volumes_encrypted" {
   enforcement_level = "mandatory"
 
   locals {
-    by_default   = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
-    provider     = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
-    default_text = core::valuetostring(local.by_default) == "(unknown)" ? "whether EBS encryption by default is enabled for provider configuration ${local.provider} is known only after apply" : "EBS encryption by default is not enabled for provider configuration ${local.provider} in this plan"
     volumes = core::flatten([
       for m in core::coalesce(core::lookup(attrs, "block_device_mappings", null), []) : [
         for e in core::coalesce(m.ebs, []) : { device = m.device_name, encrypted = e.encrypted }
       ]
     ])
-    # A string in this resource ("true"/"false"); a known null means not requested.
-    ok    = [for v in local.volumes : v.encrypted == "true" || v.encrypted == true]
-    plain = [for i, v in local.volumes : "block_device_mappings ${v.device} ebs.encrypted is ${core::jsonencode(v.encrypted)}" if !local.ok[i]]
+    # The questions: does every mapping ask for encryption (a string in this resource, "true"
+    # or "false"; a known null means not requested), or does the account default encrypt it?
+    asks_encryption = [for v in local.volumes : v.encrypted == "true" || v.encrypted == true]
+    by_default      = core::anytrue([for d in local.defaults : d.meta.provider_config_key == meta.provider_config_key && d.attrs.enabled == true])
+
+    # Message parts.
+    provider        = core::try(core::coalesce(meta.provider_config_key, "(unknown)"), "(unknown)")
+    default_unknown = "whether EBS encryption by default is enabled for provider configuration ${local.provider} is known only after apply"
+    default_off     = "EBS encryption by default is not enabled for provider configuration ${local.provider} in this plan"
+    default_text    = core::valuetostring(local.by_default) == "(unknown)" ? local.default_unknown : local.default_off
+    plain = [for i, v in local.volumes : "block_device_mappings ${v.device} ebs.encrypted is ${core::jsonencode(v.encrypted)}" if !local.asks_encryption[i]]
   }
 
   enforce {
-    condition     = local.by_default || core::alltrue(local.ok)
+    condition     = local.by_default || core::alltrue(local.asks_encryption)
     error_message = "${meta.address}: ${core::join("; ", local.plain)}, and ${local.default_text}; set encrypted = true in every ebs block."
   }
 }
