@@ -80,12 +80,20 @@ locals {
   }]
   # Flow logs by the VPC address they refer to, and by the known VPC id they name: built once,
   # so each VPC is one lookup.
-  logs_by_vpc_address = { for pair in core::flatten([for f in local.flow_log_targets : [for v in f.vpcs : { vpc = v, log = f.address }]]) : pair.vpc => pair.log... }
+  vpc_log_pairs       = core::flatten([for f in local.flow_log_targets : [for v in f.vpcs : { vpc = v, log = f.address }]])
+  logs_by_vpc_address = { for pair in local.vpc_log_pairs : pair.vpc => pair.log... }
   logs_by_vpc_id      = { for f in local.flow_log_targets : f.vpc_id => f.address... if !core::contains(["(unknown)", "(null)"], f.vpc_id) }
   # Flow logs that may cover any VPC: vpc_id known only after apply, referring to no VPC here.
   unplaced_logs  = [for f in local.flow_log_targets : f.address if f.vpc_id == "(unknown)" && core::length(f.vpcs) == 0]
   unplaced_count = core::length(local.unplaced_logs)
-  unplaced_text  = "${core::join(", ", core::slice(local.unplaced_logs, 0, core::min(3, local.unplaced_count)))}%{if local.unplaced_count > 3} and ${local.unplaced_count - 3} more%{endif}"
+  unplaced_first = core::join(", ", core::slice(local.unplaced_logs, 0, core::min(3, local.unplaced_count)))
+  unplaced_text  = "${local.unplaced_first}%{if local.unplaced_count > 3} and ${local.unplaced_count - 3} more%{endif}"
+  unplaced_have  = local.unplaced_count == 1 ? "has a vpc_id" : "have vpc_ids"
+
+  # Message parts shared by the blocks.
+  undecidable  = "whether its traffic is logged cannot be decided from this plan"
+  may_exist    = "a flow log outside this plan may cover it"
+  not_referred = "no aws_flow_log in this plan has vpc_id referring to this VPC, so its traffic is not logged"
 }
 
 # The two VPC types ask the same questions. Block locals read `attrs` and `meta`, which the
@@ -95,18 +103,24 @@ resource_policy "aws_vpc" "vpc_flow_log" {
   enforcement_level = "advisory"
 
   locals {
+    # The questions: does a flow log of this plan cover the VPC (by reference or by its known
+    # id)? If not, could one outside the plan, or one whose vpc_id is not known yet?
     by_reference = core::try(local.logs_by_vpc_address[meta.address], [])
     by_id        = core::try(local.logs_by_vpc_id[core::valuetostring(attrs.id)], [])
     logged       = core::length(local.by_reference) + core::length(local.by_id) > 0
     # A VPC this plan creates cannot be logged by anything outside it yet.
     created_here = core::contains(meta.actions, "create")
     decided      = local.created_here && local.unplaced_count == 0
-    why_unknown  = local.created_here ? "${local.unplaced_text} %{if local.unplaced_count == 1}has a vpc_id%{else}have vpc_ids%{endif} known only after apply that may name it" : "it already exists, and a flow log outside this plan may cover it"
+
+    unplaced_why   = "${local.unplaced_text} ${local.unplaced_have} known only after apply that may name it"
+    why_unknown    = local.created_here ? local.unplaced_why : "it already exists, and ${local.may_exist}"
+    unknown_reason = "${meta.address}: no aws_flow_log in this plan covers this VPC, but ${local.why_unknown}; ${local.undecidable}."
+    how_to_fix     = "add an aws_flow_log with vpc_id = ${meta.address}.id (or manage the flow log where it lives and waive this finding)"
   }
 
   enforce {
-    condition     = local.logged || (local.decided ? false : tfgate::unknown("${meta.address}: no aws_flow_log in this plan covers this VPC, but ${local.why_unknown}; whether its traffic is logged cannot be decided from this plan."))
-    error_message = "${meta.address}: no aws_flow_log in this plan has vpc_id referring to this VPC, so its traffic is not logged; add an aws_flow_log with vpc_id = ${meta.address}.id (or manage the flow log where it lives and waive this finding)."
+    condition     = local.logged || (local.decided ? false : tfgate::unknown(local.unknown_reason))
+    error_message = "${meta.address}: ${local.not_referred}; ${local.how_to_fix}."
   }
 }
 
@@ -117,12 +131,13 @@ resource_policy "aws_default_vpc" "default_vpc_flow_log" {
     by_reference = core::try(local.logs_by_vpc_address[meta.address], [])
     by_id        = core::try(local.logs_by_vpc_id[core::valuetostring(attrs.id)], [])
     logged       = core::length(local.by_reference) + core::length(local.by_id) > 0
+    # The default VPC always exists before the plan adopts it: without a flow log here, one
+    # may exist elsewhere.
+    unknown_reason = "${meta.address}: no aws_flow_log in this plan covers the default VPC, but it already exists and ${local.may_exist}; ${local.undecidable}."
   }
 
   enforce {
-    # The default VPC always exists before the plan adopts it: without a flow log here, one
-    # may exist elsewhere.
-    condition     = local.logged || tfgate::unknown("${meta.address}: no aws_flow_log in this plan covers the default VPC, but it already exists and a flow log outside this plan may cover it; whether its traffic is logged cannot be decided from this plan.")
-    error_message = "${meta.address}: no aws_flow_log in this plan has vpc_id referring to this VPC, so its traffic is not logged."
+    condition     = local.logged || tfgate::unknown(local.unknown_reason)
+    error_message = "${meta.address}: ${local.not_referred}."
   }
 }
