@@ -98,7 +98,8 @@ locals {
   # attach a policy to any role.
   unplaced       = [for a in local.attachments : a.address if core::length(a.refs) == 0 && core::length(a.names) == 0]
   unplaced_count = core::length(local.unplaced)
-  unplaced_text  = "${core::join(", ", core::slice(local.unplaced, 0, core::min(3, local.unplaced_count)))}%{if local.unplaced_count > 3} and ${local.unplaced_count - 3} more%{endif}"
+  unplaced_first = core::join(", ", core::slice(local.unplaced, 0, core::min(3, local.unplaced_count)))
+  unplaced_text  = "${local.unplaced_first}%{if local.unplaced_count > 3} and ${local.unplaced_count - 3} more%{endif}"
 }
 
 resource_policy "aws_iam_instance_profile" "instance_profile_needed" {
@@ -116,29 +117,47 @@ resource_policy "aws_iam_instance_profile" "instance_profile_needed" {
     role       = local.role_found ? local.roles[0] : { address = "", attrs = {}, meta = {} }
     role_key   = core::valuetostring(core::lookup(local.role.attrs, "name", null))
 
-    # Its policies: attachments in the plan, and the role's own arguments where known.
-    attached = [for a in local.attachments : a.address if local.role_found && (core::contains(a.refs, local.role.address) || core::contains(a.names, local.role_key))]
-    managed  = core::lookup(local.role.attrs, "managed_policy_arns", null)
-    inline   = core::lookup(local.role.attrs, "inline_policy", null)
-    own = core::concat(
-      core::valuetostring(local.managed) == "(unknown)" ? [] : core::coalesce(local.managed, []),
-      core::valuetostring(local.inline) == "(unknown)" ? [] : [for i in core::coalesce(local.inline, []) : "inline policy ${core::valuetostring(i.name)}" if !core::contains(["", "(null)"], core::valuetostring(i.policy))],
-    )
+    # Its policies: attachments in the plan (by reference or by name), and the role's own
+    # arguments where known.
+    attached = [for a in local.attachments : a.address
+      if local.role_found && (core::contains(a.refs, local.role.address) || core::contains(a.names, local.role_key))
+    ]
+    managed       = core::lookup(local.role.attrs, "managed_policy_arns", null)
+    inline        = core::lookup(local.role.attrs, "inline_policy", null)
+    managed_known = core::valuetostring(local.managed) != "(unknown)"
+    inline_known  = core::valuetostring(local.inline) != "(unknown)"
+    managed_arns  = local.managed_known ? core::coalesce(local.managed, []) : []
+    inline_list   = local.inline_known ? core::coalesce(local.inline, []) : []
+    inline_named  = [for i in local.inline_list : "inline policy ${core::valuetostring(i.name)}" if !core::contains(["", "(null)"], core::valuetostring(i.policy))]
+    own           = core::concat(local.managed_arns, local.inline_named)
 
     # A new role's arguments that its configuration does not set hold nothing; an existing
     # role's were read from the account, when the plan shows them (known and present).
     role_is_new = core::contains(core::lookup(local.role.meta, "actions", []), "create")
-    configured  = core::lookup(local.role.meta, "configured", null)
-    unset       = [for n in ["managed_policy_arns", "inline_policy"] : n if local.role_is_new && core::valuetostring(local.configured) != "(unknown)" && !core::contains(core::coalesce(local.configured, []), n)]
-    shown       = core::alltrue([for n, v in { managed_policy_arns = local.managed, inline_policy = local.inline } : core::contains(local.unset, n) || (core::valuetostring(v) != "(unknown)" && (v != null || local.role_is_new))])
+    configured       = core::lookup(local.role.meta, "configured", null)
+    configured_known = core::valuetostring(local.configured) != "(unknown)"
+    unset = [for n in ["managed_policy_arns", "inline_policy"] : n
+      if local.role_is_new && local.configured_known && !core::contains(core::coalesce(local.configured, []), n)
+    ]
+    # Shown: unset on a new role, or known and present (null says "none" only for a new role).
+    role_arguments = { managed_policy_arns = local.managed, inline_policy = local.inline }
+    shown = core::alltrue([for n, v in local.role_arguments :
+      core::contains(local.unset, n) || (core::valuetostring(v) != "(unknown)" && (v != null || local.role_is_new))
+    ])
 
     no_role    = local.role_name == "(null)"
     has_policy = core::length(local.attached) > 0 || core::length(local.own) > 0
     decided    = local.no_role || local.has_policy || (local.role_found && local.shown && local.unplaced_count == 0)
 
+    # Messages, from their parts.
     no_role_message   = "the instance profile has no role, so an instance launched with it gets no credentials; remove the profile"
-    no_policy_message = "role ${local.role.address} has no policy attached %{if local.role_is_new}in this plan%{else}(in this plan, nor in the account as the provider read it)%{endif}, so the profile gives its instances credentials that allow nothing; attach the policies the workload needs or remove the profile"
-    hidden_reason     = !local.role_found ? "role ${local.role_name} is not in this plan" : (!local.shown ? "the policies attached to the existing role ${local.role.address} are not shown in this plan" : "role ${local.role.address} has no policy attached in this plan, but the role of ${local.unplaced_text} is known only after apply and may be this one")
+    where_looked      = local.role_is_new ? "in this plan" : "(in this plan, nor in the account as the provider read it)"
+    allows_nothing    = "so the profile gives its instances credentials that allow nothing"
+    no_policy_message = "role ${local.role.address} has no policy attached ${local.where_looked}, ${local.allows_nothing}; attach the policies the workload needs or remove the profile"
+    role_not_here     = "role ${local.role_name} is not in this plan"
+    policies_hidden   = "the policies attached to the existing role ${local.role.address} are not shown in this plan"
+    maybe_attached    = "role ${local.role.address} has no policy attached in this plan, but the role of ${local.unplaced_text} is known only after apply and may be this one"
+    hidden_reason     = !local.role_found ? local.role_not_here : (!local.shown ? local.policies_hidden : local.maybe_attached)
     outside_reason    = "${meta.address}: ${local.hidden_reason}, so whether the profile's role allows anything cannot be decided at plan time."
   }
 
