@@ -91,13 +91,17 @@ resource_policy "aws_instance" "instance_public_ip" {
     # valuetostring shows a value known only after apply as "(unknown)".
     setting = core::try(attrs.associate_public_ip_address, null)
     pending = core::valuetostring(local.setting) == "(unknown)"
+    public  = local.setting == true
 
-    pending_reason = "${meta.address}: associate_public_ip_address is known only after apply (left unset, the subnet's map_public_ip_on_launch decides at launch), so whether the instance gets a public IPv4 address cannot be decided at plan time."
+    subnet_decides = "left unset, the subnet's map_public_ip_on_launch decides at launch"
+    undecidable    = "whether the instance gets a public IPv4 address cannot be decided at plan time"
+    pending_reason = "${meta.address}: associate_public_ip_address is known only after apply (${local.subnet_decides}), so ${local.undecidable}."
+    how_to_reach   = "reach the instance through a load balancer, Session Manager or a VPN"
   }
 
   enforce {
-    condition     = local.pending ? tfgate::unknown(local.pending_reason) : local.setting != true
-    error_message = "${meta.address}: associate_public_ip_address is true; set it to false and reach the instance through a load balancer, Session Manager or a VPN."
+    condition     = local.pending ? tfgate::unknown(local.pending_reason) : !local.public
+    error_message = "${meta.address}: associate_public_ip_address is true; set it to false and ${local.how_to_reach}."
   }
 }
 
@@ -107,12 +111,13 @@ resource_policy "aws_launch_template" "launch_template_public_ip" {
   locals {
     interfaces = core::coalesce(core::lookup(attrs, "network_interfaces", null), [])
     # A string in this resource: "true", "false" or null (unset).
-    public = [for n in local.interfaces : n.associate_public_ip_address == "true" || n.associate_public_ip_address == true]
+    settings = [for n in local.interfaces : n.associate_public_ip_address]
+    public   = [for v in local.settings : v == "true" || v == true]
   }
 
   enforce {
     condition     = !core::anytrue(local.public)
-    error_message = "${meta.address}: network_interfaces[*].associate_public_ip_address is ${core::jsonencode([for n in local.interfaces : n.associate_public_ip_address])}; set it to \"false\"."
+    error_message = "${meta.address}: network_interfaces[*].associate_public_ip_address is ${core::jsonencode(local.settings)}; set it to \"false\"."
   }
 }
 
@@ -139,8 +144,17 @@ resource_policy "aws_launch_configuration" "launch_configuration_public_ip" {
 resource_policy "aws_subnet" "subnet_map_public_ip" {
   enforcement_level = "advisory"
 
+  locals {
+    pending = core::valuetostring(attrs.map_public_ip_on_launch) == "(unknown)"
+    public  = attrs.map_public_ip_on_launch == true
+
+    undecidable    = "whether instances launched in the subnet get a public IPv4 address cannot be decided at plan time"
+    pending_reason = "${meta.address}: map_public_ip_on_launch is known only after apply, so ${local.undecidable}."
+    consequence    = "every instance launched in subnet ${attrs.cidr_block} gets a public IPv4 address"
+  }
+
   enforce {
-    condition     = core::valuetostring(attrs.map_public_ip_on_launch) == "(unknown)" ? tfgate::unknown("${meta.address}: map_public_ip_on_launch is known only after apply, so whether instances launched in the subnet get a public IPv4 address cannot be decided at plan time.") : attrs.map_public_ip_on_launch != true
-    error_message = "${meta.address}: map_public_ip_on_launch is true, so every instance launched in subnet ${attrs.cidr_block} gets a public IPv4 address; set it to false unless the subnet is meant for internet-facing instances."
+    condition     = local.pending ? tfgate::unknown(local.pending_reason) : !local.public
+    error_message = "${meta.address}: map_public_ip_on_launch is true, so ${local.consequence}; set it to false unless the subnet is meant for internet-facing instances."
   }
 }
