@@ -92,51 +92,87 @@ policy {
 }
 
 locals {
-  # Each selection's parts. Patterns are ARN globs turned into anchored regular expressions
-  # (regex characters escaped, `*` as `.*`). valuetostring shows values known only after
-  # apply as "(unknown)".
-  selections = [for s in tfgate::resources("aws_backup_selection") : {
-    address       = s.address
-    referred      = [for r in tfgate::referenced("resources", s.address) : r.address]
-    patterns      = [for g in(core::valuetostring(core::try(s.attrs.resources, null)) == "(unknown)" ? [] : core::coalesce(s.attrs.resources, [])) : "^${core::replace(core::replace(g, "/([.+?^$(){}|\\[\\]\\\\])/", "\\$1"), "*", ".*")}$" if core::valuetostring(g) != "(unknown)"]
-    unnamed       = core::strcontains(core::valuetostring(core::try(s.attrs.resources, null)), "(unknown)")
-    excluded      = [for r in tfgate::referenced("not_resources", s.address) : r.address]
-    not_patterns  = [for g in(core::valuetostring(core::try(s.attrs.not_resources, null)) == "(unknown)" ? [] : core::coalesce(s.attrs.not_resources, [])) : "^${core::replace(core::replace(g, "/([.+?^$(){}|\\[\\]\\\\])/", "\\$1"), "*", ".*")}$" if core::valuetostring(g) != "(unknown)"]
-    tags          = [for t in core::coalesce(core::try(s.attrs.selection_tag, null), []) : t if core::upper(t.type) == "STRINGEQUALS"]
-    conditions    = core::flatten([for c in core::coalesce(core::try(s.attrs.condition, null), []) : core::concat(
-      [for e in core::coalesce(c.string_equals, []) : { key = core::trimprefix(e.key, "aws:ResourceTag/"), like = false, negate = false, value = e.value }],
-      [for e in core::coalesce(c.string_not_equals, []) : { key = core::trimprefix(e.key, "aws:ResourceTag/"), like = false, negate = true, value = e.value }],
-      [for e in core::coalesce(c.string_like, []) : { key = core::trimprefix(e.key, "aws:ResourceTag/"), like = true, negate = false, value = "^${core::replace(core::replace(e.value, "/([.+?^$(){}|\\[\\]\\\\])/", "\\$1"), "*", ".*")}$" }],
-      [for e in core::coalesce(c.string_not_like, []) : { key = core::trimprefix(e.key, "aws:ResourceTag/"), like = true, negate = true, value = "^${core::replace(core::replace(e.value, "/([.+?^$(){}|\\[\\]\\\\])/", "\\$1"), "*", ".*")}$" }],
-    )])
+  # ARN globs become anchored regular expressions: regex characters escaped, `*` as `.*`.
+  regex_special = "/([.+?^$(){}|\\[\\]\\\\])/"
+  # Tag conditions by operator.
+  condition_operators = {
+    string_equals     = { like = false, negate = false }
+    string_not_equals = { like = false, negate = true }
+    string_like       = { like = true, negate = false }
+    string_not_like   = { like = true, negate = true }
+  }
+
+  # Each selection as the plan shows it. valuetostring shows values known only after apply as
+  # "(unknown)": a resources list known only after apply has no pattern to read yet.
+  selection_parts = [for s in tfgate::resources("aws_backup_selection") : {
+    address    = s.address
+    referred   = [for r in tfgate::referenced("resources", s.address) : r.address]
+    excluded   = [for r in tfgate::referenced("not_resources", s.address) : r.address]
+    unnamed    = core::strcontains(core::valuetostring(core::try(s.attrs.resources, null)), "(unknown)")
+    globs      = core::valuetostring(core::try(s.attrs.resources, null)) == "(unknown)" ? [] : core::coalesce(s.attrs.resources, [])
+    not_globs  = core::valuetostring(core::try(s.attrs.not_resources, null)) == "(unknown)" ? [] : core::coalesce(s.attrs.not_resources, [])
+    tags       = [for t in core::coalesce(core::try(s.attrs.selection_tag, null), []) : t if core::upper(t.type) == "STRINGEQUALS"]
+    conditions = core::coalesce(core::try(s.attrs.condition, null), [])
+  }]
+  # The same, with its patterns and tag conditions ready to match.
+  selections = [for s in local.selection_parts : {
+    address      = s.address
+    referred     = s.referred
+    excluded     = s.excluded
+    unnamed      = s.unnamed
+    tags         = s.tags
+    patterns     = [for g in s.globs : "^${core::replace(core::replace(g, local.regex_special, "\\$1"), "*", ".*")}$" if core::valuetostring(g) != "(unknown)"]
+    not_patterns = [for g in s.not_globs : "^${core::replace(core::replace(g, local.regex_special, "\\$1"), "*", ".*")}$" if core::valuetostring(g) != "(unknown)"]
+    conditions = core::flatten([for c in s.conditions : [
+      for op, kind in local.condition_operators : [for e in core::coalesce(c[op], []) : {
+        key    = core::trimprefix(e.key, "aws:ResourceTag/")
+        like   = kind.like
+        negate = kind.negate
+        value  = kind.like ? "^${core::replace(core::replace(e.value, local.regex_special, "\\$1"), "*", ".*")}$" : e.value
+      }]
+    ]])
   }]
 
   # Instances and volumes with what a selection can match: the ARN (a stand-in with the
   # resource type when it is known only after apply) and the tags. Computed only when the
   # plan has selections.
   candidates = core::length(local.selections) == 0 ? [] : core::concat(
-    [for r in tfgate::resources("aws_instance") : { address = r.address, kind = "instance", arn = core::valuetostring(core::try(r.attrs.arn, null)), tags = core::try(r.attrs.tags_all, r.attrs.tags) }],
-    [for r in tfgate::resources("aws_ebs_volume") : { address = r.address, kind = "volume", arn = core::valuetostring(core::try(r.attrs.arn, null)), tags = core::try(r.attrs.tags_all, r.attrs.tags) }],
+    [for r in tfgate::resources("aws_instance") : {
+      address  = r.address
+      arn      = core::valuetostring(core::try(r.attrs.arn, null))
+      stand_in = "arn:aws:ec2:region:account:instance/id"
+      tags     = core::try(r.attrs.tags_all, r.attrs.tags)
+    }],
+    [for r in tfgate::resources("aws_ebs_volume") : {
+      address  = r.address
+      arn      = core::valuetostring(core::try(r.attrs.arn, null))
+      stand_in = "arn:aws:ec2:region:account:volume/id"
+      tags     = core::try(r.attrs.tags_all, r.attrs.tags)
+    }],
   )
 
   # Per candidate and selection: "yes", "no", or "maybe" (the plan cannot tell). For an ARN
   # not yet known, a pattern must match whatever the region and account: one that names
   # them is a "maybe".
+  any_region_account = "/^\\^arn:([^:]*):([^:]*):[^:]*:[^:]*:/"
   verdicts = { for c in local.candidates : c.address => [for s in local.selections : {
     selection = s.address
     by_ref    = core::contains(s.referred, c.address)
     any       = core::length(s.patterns) == 0 && !s.unnamed
     unnamed   = s.unnamed && core::length(s.referred) == 0
-    patterns = [for p in s.patterns : (c.arn != "(unknown)" ? (core::length(core::regexall(p, c.arn)) > 0 ? "yes" : "no")
-      : core::length(core::regexall(p, "arn:aws:ec2:region:account:${c.kind}/id")) > 0 ? "yes"
-      : core::length(core::regexall(core::replace(p, "/^\\^arn:([^:]*):([^:]*):[^:]*:[^:]*:/", "^arn:$1:$2:.*:.*:"), "arn:aws:ec2:region:account:${c.kind}/id")) > 0 ? "maybe" : "no"
+    patterns = [for p in s.patterns : (
+      c.arn != "(unknown)" ? (core::length(core::regexall(p, c.arn)) > 0 ? "yes" : "no") :
+      core::length(core::regexall(p, c.stand_in)) > 0 ? "yes" :
+      core::length(core::regexall(core::replace(p, local.any_region_account, "^arn:$1:$2:.*:.*:"), c.stand_in)) > 0 ? "maybe" : "no"
     )]
     # Exclusions, tags and conditions: true, false or unknown (tags known only after apply).
     others = core::valuetostring(
       !core::contains(s.excluded, c.address)
-      && !core::anytrue([for p in s.not_patterns : core::length(core::regexall(p, c.arn != "(unknown)" ? c.arn : "arn:aws:ec2:region:account:${c.kind}/id")) > 0])
+      && !core::anytrue([for p in s.not_patterns : core::length(core::regexall(p, c.arn != "(unknown)" ? c.arn : c.stand_in)) > 0])
       && (core::length(s.tags) == 0 || core::anytrue([for t in s.tags : core::try(c.tags[t.key], null) == t.value]))
-      && core::alltrue([for e in s.conditions : e.negate != (e.like ? core::length(core::regexall(e.value, core::try(c.tags[e.key], ""))) > 0 : core::try(c.tags[e.key], null) == e.value)])
+      && core::alltrue([for e in s.conditions :
+        e.negate != (e.like ? core::length(core::regexall(e.value, core::try(c.tags[e.key], ""))) > 0 : core::try(c.tags[e.key], null) == e.value)
+      ])
     )
   }] }
   states = { for k, vs in local.verdicts : k => [for v in vs : {
@@ -144,17 +180,20 @@ locals {
     resources = v.by_ref || v.any || core::contains(v.patterns, "yes") ? "yes" : v.unnamed || core::contains(v.patterns, "maybe") ? "maybe" : "no"
     others    = v.others
   }] }
+  resources_maybe = "its resources are known only after apply, or its ARN pattern names a region or account the plan does not record for a resource not yet created"
   outcomes = { for k, vs in local.states : k => [for v in vs : {
     selection = v.selection
     state     = v.resources == "no" || v.others == "false" ? "no" : v.resources == "yes" && v.others == "true" ? "yes" : "maybe"
-    why = (v.resources == "maybe" ? "${v.selection} (its resources are known only after apply, or its ARN pattern names a region or account the plan does not record for a resource not yet created)"
-    : "${v.selection} (the resource's tags are known only after apply)")
+    why       = v.resources == "maybe" ? "${v.selection} (${local.resources_maybe})" : "${v.selection} (the resource's tags are known only after apply)"
   }] }
 
   # The instances each volume is attached to (aws_volume_attachment): backed up with them.
   attached_to = { for p in core::flatten([for a in tfgate::resources("aws_volume_attachment") : [
     for v in tfgate::referenced("volume_id", a.address) : { volume = v.address, instances = [for i in tfgate::referenced("instance_id", a.address) : i.address] }
   ]]) : p.volume => p.instances... }
+
+  # Message parts.
+  elsewhere = "another configuration, an AWS Organizations backup policy"
 }
 
 resource_policy "aws_ebs_volume" "volume_backup_selected" {
@@ -167,14 +206,20 @@ resource_policy "aws_ebs_volume" "volume_backup_selected" {
     selected  = [for v in local.mine : v.selection if v.state == "yes"]
     undecided = core::distinct([for v in local.mine : v.why if v.state == "maybe"])
 
-    undecided_reason = "${meta.address}: whether ${core::join(", ", local.undecided)} %{if core::length(local.undecided) == 1}selects%{else}select%{endif} this volume cannot be decided at plan time."
-    none_reason      = "${meta.address}: no aws_backup_selection is in this plan, so whether a backup plan selects this volume (another configuration, an AWS Organizations backup policy) cannot be decided at plan time."
-    not_message = "no aws_backup_selection in this plan selects this volume (by ARN, pattern or tags) or an instance it is attached to, so it has no backups; add it to a selection or tag it as one selects"
+    # The questions: selected? any selection in the plan at all? one that cannot tell?
+    is_selected   = core::length(local.selected) > 0
+    no_selections = core::length(local.selections) == 0
+    is_undecided  = core::length(local.undecided) > 0
+
+    selects          = core::length(local.undecided) == 1 ? "selects" : "select"
+    undecided_reason = "${meta.address}: whether ${core::join(", ", local.undecided)} ${local.selects} this volume cannot be decided at plan time."
+    none_reason      = "${meta.address}: no aws_backup_selection is in this plan, so whether a backup plan selects this volume (${local.elsewhere}) cannot be decided at plan time."
+    how_selected     = "(by ARN, pattern or tags) or an instance it is attached to"
+    not_message      = "no aws_backup_selection in this plan selects this volume ${local.how_selected}, so it has no backups; add it to a selection or tag it as one selects"
   }
 
   enforce {
-    # Selected, or unknown when the plan has no selection or cannot tell, or not selected.
-    condition     = core::length(local.selected) > 0 || (core::length(local.selections) == 0 ? tfgate::unknown(local.none_reason) : core::length(local.undecided) > 0 ? tfgate::unknown(local.undecided_reason) : false)
+    condition     = local.is_selected || (local.no_selections ? tfgate::unknown(local.none_reason) : local.is_undecided ? tfgate::unknown(local.undecided_reason) : false)
     error_message = "${meta.address}: ${local.not_message}."
   }
 }
@@ -187,14 +232,19 @@ resource_policy "aws_instance" "instance_backup_selected" {
     selected  = [for v in local.mine : v.selection if v.state == "yes"]
     undecided = [for v in local.mine : v.why if v.state == "maybe"]
 
-    undecided_reason = "${meta.address}: whether ${core::join(", ", local.undecided)} %{if core::length(local.undecided) == 1}selects%{else}select%{endif} this instance cannot be decided at plan time."
-    none_reason      = "${meta.address}: no aws_backup_selection is in this plan, so whether a backup plan selects this instance (another configuration, an AWS Organizations backup policy) cannot be decided at plan time."
-    not_message = "no aws_backup_selection in this plan selects this instance (by ARN, pattern or tags), so it has no backups; add it to a selection or tag it as one selects"
+    # The questions: selected? any selection in the plan at all? one that cannot tell?
+    is_selected   = core::length(local.selected) > 0
+    no_selections = core::length(local.selections) == 0
+    is_undecided  = core::length(local.undecided) > 0
+
+    selects          = core::length(local.undecided) == 1 ? "selects" : "select"
+    undecided_reason = "${meta.address}: whether ${core::join(", ", local.undecided)} ${local.selects} this instance cannot be decided at plan time."
+    none_reason      = "${meta.address}: no aws_backup_selection is in this plan, so whether a backup plan selects this instance (${local.elsewhere}) cannot be decided at plan time."
+    not_message      = "no aws_backup_selection in this plan selects this instance (by ARN, pattern or tags), so it has no backups; add it to a selection or tag it as one selects"
   }
 
   enforce {
-    # Selected, or unknown when the plan has no selection or cannot tell, or not selected.
-    condition     = core::length(local.selected) > 0 || (core::length(local.selections) == 0 ? tfgate::unknown(local.none_reason) : core::length(local.undecided) > 0 ? tfgate::unknown(local.undecided_reason) : false)
+    condition     = local.is_selected || (local.no_selections ? tfgate::unknown(local.none_reason) : local.is_undecided ? tfgate::unknown(local.undecided_reason) : false)
     error_message = "${meta.address}: ${local.not_message}."
   }
 }
