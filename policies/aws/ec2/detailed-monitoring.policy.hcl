@@ -91,7 +91,8 @@ resource_policy "aws_instance" "instance_monitoring" {
     template_count = core::length(local.templates)
     disagree      = core::valuetostring(local.all_on || local.none_on) == "false"
     candidates    = "one of ${local.template_count} launch templates (${core::join(", ", [for t in local.templates : t.address])})"
-    which_text    = "launch_template is known only after apply and refers to ${local.candidates} that differ in detailed monitoring; the plan does not say which one this instance launches from"
+    differ_text   = "that differ in detailed monitoring; the plan does not say which one this instance launches from"
+    which_text    = "launch_template is known only after apply and refers to ${local.candidates} ${local.differ_text}"
     template_on   = local.all_on || local.none_on ? local.all_on : tfgate::unknown("${meta.address}: ${local.which_text}.")
     # Unset without a template: EC2's default, basic monitoring. A template outside the plan
     # decides at launch: known only after apply, like the id.
@@ -109,10 +110,14 @@ resource_policy "aws_instance" "instance_monitoring" {
     why_off       = local.sets_it ? local.own_off : !local.uses_template ? local.default_off : local.template_count > 0 ? local.template_off : local.outside_off
     fail_message  = "${local.why_off}; set monitoring = true"
     # What is not known, when the plan cannot decide.
-    unknown_message = (local.disagree ? local.which_text : core::valuetostring(local.sets_it) == "(unknown)" ? "monitoring is known only after apply, and the plan has no configuration for this resource to tell whether it is set"
-      : local.sets_it ? "monitoring is known only after apply"
-      : local.template_count > 0 ? "monitoring is not set, and monitoring[0].enabled of the launch template ${local.template_names} is known only after apply"
-    : "monitoring is not set and the launch template it refers to is not managed in this plan, so whether detailed monitoring is on is known only after apply")
+    set_unknown      = "monitoring is known only after apply, and the plan has no configuration for this resource to tell whether it is set"
+    own_unknown      = "monitoring is known only after apply"
+    template_unknown = "monitoring is not set, and monitoring[0].enabled of the launch template ${local.template_names} is known only after apply"
+    outside_unknown  = "monitoring is not set and the launch template it refers to is not managed in this plan, so whether detailed monitoring is on is known only after apply"
+    unknown_message = (local.disagree ? local.which_text : core::valuetostring(local.sets_it) == "(unknown)" ? local.set_unknown
+      : local.sets_it ? local.own_unknown
+      : local.template_count > 0 ? local.template_unknown
+    : local.outside_unknown)
   }
 
   enforce {
@@ -126,11 +131,15 @@ resource_policy "aws_launch_template" "launch_template_monitoring" {
 
   locals {
     enabled = core::try(attrs.monitoring[0].enabled, null)
+    pending = core::valuetostring(local.enabled) == "(unknown)"
+
+    enabled_text = local.enabled == null ? "not set" : core::jsonencode(local.enabled)
+    basic        = "instances launched from this template get basic (five-minute) monitoring"
   }
 
   enforce {
-    condition     = core::valuetostring(local.enabled) == "(unknown)" ? tfgate::unknown("${meta.address}: monitoring[0].enabled is known only after apply.") : local.enabled == true
-    error_message = "${meta.address}: monitoring[0].enabled is ${local.enabled == null ? "not set" : core::jsonencode(local.enabled)}: instances launched from this template get basic (five-minute) monitoring; add monitoring { enabled = true }."
+    condition     = local.pending ? tfgate::unknown("${meta.address}: monitoring[0].enabled is known only after apply.") : local.enabled == true
+    error_message = "${meta.address}: monitoring[0].enabled is ${local.enabled_text}: ${local.basic}; add monitoring { enabled = true }."
   }
 }
 

@@ -87,11 +87,13 @@ resource_policy "aws_instance" "instance_data_volumes" {
 
     pending_message = "delete_on_termination of ebs_block_device ${core::join(", ", local.pending)} is known only after apply"
     doomed_verb     = core::length(local.doomed) == 1 ? "is" : "are"
-    doomed_message  = "ebs_block_device ${core::join(", ", local.doomed)} ${local.doomed_verb} deleted when the instance terminates or is replaced (delete_on_termination is true, the default); set delete_on_termination = false for data you need to keep"
+    when_deleted    = "when the instance terminates or is replaced (delete_on_termination is true, the default)"
+    doomed_message  = "ebs_block_device ${core::join(", ", local.doomed)} ${local.doomed_verb} deleted ${local.when_deleted}; set delete_on_termination = false for data you need to keep"
+    doomed_known    = core::valuetostring(core::length(local.doomed)) != "(unknown)"
   }
 
   enforce {
     condition     = !core::anytrue(local.deleted)
-    error_message = "${meta.address}: ${core::valuetostring(core::length(local.doomed)) == "(unknown)" ? local.pending_message : local.doomed_message}."
+    error_message = "${meta.address}: ${local.doomed_known ? local.doomed_message : local.pending_message}."
   }
 }

@@ -50,8 +50,15 @@ input "allowed_states" {
 resource_policy "aws_ebs_snapshot_block_public_access" "snapshot_block_public_access" {
   enforcement_level = "mandatory"
 
+  locals {
+    allowed    = core::contains(input.allowed_states, attrs.state)
+    pending    = core::valuetostring(attrs.state) == "(unknown)"
+    state_text = local.pending ? "state is known only after apply" : "state is ${core::jsonencode(attrs.state)}"
+    state_is   = "${local.state_text} for provider configuration ${meta.provider_config_key}"
+  }
+
   enforce {
-    condition     = core::contains(input.allowed_states, attrs.state)
-    error_message = "${meta.address}: state is ${core::jsonencode(attrs.state)} for provider configuration ${meta.provider_config_key}; set state = \"block-all-sharing\" so that no snapshot in the Region can be public."
+    condition     = local.allowed
+    error_message = "${meta.address}: ${local.state_is}; set state = \"block-all-sharing\" so that no snapshot in the Region can be public."
   }
 }

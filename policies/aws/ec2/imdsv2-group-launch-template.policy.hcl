@@ -156,8 +156,8 @@ locals {
   }
 
   # Message parts shared by both blocks.
-  absent            = "has no metadata_options in the plan (the AWS provider's schema predates them): the account default and the AMI decide when instances launch, so whether IMDSv2 is required is known only after apply"
   decided_at_launch = "the account default and the AMI decide when instances launch, so whether IMDSv2 is required is known only after apply"
+  absent            = "has no metadata_options in the plan (the AWS provider's schema predates them): ${local.decided_at_launch}"
   or_default        = "whose metadata_options (or the account default it falls back to) are known only after apply"
   fix_template      = "set metadata_options.http_tokens = \"required\" on the template"
 }

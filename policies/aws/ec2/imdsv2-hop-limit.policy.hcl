@@ -185,7 +185,8 @@ resource_policy "aws_launch_template" "launch_template" {
     endpoint      = core::try(attrs.metadata_options[0].http_endpoint, null)
     hop_limit     = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
     hop_known     = core::valuetostring(local.hop_limit) != "(unknown)"
-    over          = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and ${local.allowed}: ${local.travels} from the instances launched from this template; ${local.lower_it}"
+    hop_limit_is  = "metadata_options.http_put_response_hop_limit is ${local.hop_limit}"
+    over          = "${local.hop_limit_is} and ${local.allowed}: ${local.travels} from the instances launched from this template; ${local.lower_it}"
   }
 
   enforce {
@@ -214,7 +215,8 @@ resource_policy "aws_launch_configuration" "launch_configuration" {
     endpoint      = core::try(attrs.metadata_options[0].http_endpoint, null)
     hop_limit     = core::try(attrs.metadata_options[0].http_put_response_hop_limit, null)
     hop_known     = core::valuetostring(local.hop_limit) != "(unknown)"
-    over          = "metadata_options.http_put_response_hop_limit is ${local.hop_limit} and ${local.allowed}: ${local.travels} from the instances launched from this configuration; ${local.lower_it}"
+    hop_limit_is  = "metadata_options.http_put_response_hop_limit is ${local.hop_limit}"
+    over          = "${local.hop_limit_is} and ${local.allowed}: ${local.travels} from the instances launched from this configuration; ${local.lower_it}"
   }
 
   enforce {

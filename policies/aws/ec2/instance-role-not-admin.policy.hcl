@@ -126,7 +126,9 @@ locals {
   # A role's own lists count where its configuration sets them; without a configuration, as planned.
   role_admin = { for r in tfgate::resources("aws_iam_role") : r.address => (
     (local.own_list[r.address].managed_policy_arns ? core::contains(core::coalesce(core::try(r.attrs.managed_policy_arns, null), []), local.admin_arn) : false)
-    || (local.own_list[r.address].inline_policy ? core::anytrue([for i, ip in core::coalesce(core::try(r.attrs.inline_policy, null), []) : local.admin_document["${r.address}#${i}"]]) : false)
+    || (local.own_list[r.address].inline_policy ? core::anytrue([
+      for i, ip in core::coalesce(core::try(r.attrs.inline_policy, null), []) : local.admin_document["${r.address}#${i}"]
+    ]) : false)
   ) }
   own_list = { for r in tfgate::resources("aws_iam_role") : r.address => {
     for k in ["managed_policy_arns", "inline_policy"] : k => core::valuetostring(core::try(r.meta.configured, [])) == "(unknown)" || core::contains(core::try(r.meta.configured, []), k)
@@ -209,18 +211,21 @@ resource_policy "aws_instance" "instance_role_not_admin" {
     admin_grants  = core::flatten([for i, c in local.chains : [for j, g in local.grants : g.address if g.admin && local.targets_role[i][j]]])
     chain_text    = core::join(", ", [for c in local.chains : "${c.profile} (role ${core::coalesce(c.role_name, "unset")})"])
     source_text   = core::length(local.admin_grants) > 0 ? core::join(", ", local.admin_grants) : "the role's own managed_policy_arns or inline_policy"
-    profile_waits = core::valuetostring(local.has_profile) == "(unknown)" || core::valuetostring(local.chains) == "(unknown)" || (core::length(local.profiles) == 0 && core::valuetostring(local.named) == "(unknown)")
+    profile_pends = core::valuetostring(local.has_profile) == "(unknown)" || core::valuetostring(local.chains) == "(unknown)"
+    name_pends    = core::length(local.profiles) == 0 && core::valuetostring(local.named) == "(unknown)"
+    profile_waits = local.profile_pends || local.name_pends
     unknown_parts = local.profile_waits ? ["iam_instance_profile is known only after apply, so its profile and role cannot be found"] : core::concat(
       [for i, c in local.chains : "the role of ${c.profile} is known only after apply" if core::valuetostring(local.resolved[i]) == "(unknown)"],
       [for i, c in local.chains : "whether the role of ${c.profile} has administrator access is known only after apply (a policy document or policy ARN is)"
       if core::valuetostring(local.resolved[i]) == "true" && core::valuetostring(local.admin[i]) == "(unknown)"],
     )
     unknown_reason = "${meta.address}: ${core::join("; ", local.unknown_parts)}"
+    profile_text   = "iam_instance_profile ${core::jsonencode(attrs.iam_instance_profile)} → ${local.chain_text}"
   }
 
   enforce {
     # Unresolvable profile names (value known only after apply, no reference) stay unknown.
     condition     = local.decided ? local.not_admin : tfgate::unknown(local.unknown_reason)
-    error_message = "${meta.address}: iam_instance_profile ${core::jsonencode(attrs.iam_instance_profile)} → ${local.chain_text} has administrator access through ${local.source_text}; grant the instance only the actions it needs."
+    error_message = "${meta.address}: ${local.profile_text} has administrator access through ${local.source_text}; grant the instance only the actions it needs."
   }
 }

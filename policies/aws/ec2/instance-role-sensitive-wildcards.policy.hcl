@@ -101,7 +101,10 @@ locals {
     actions = core::valuetostring(core::try(pol.attrs.policy, null)) == "(unknown)" ? [] : core::flatten([
       for s in core::flatten([core::try(core::jsondecode(pol.attrs.policy).Statement, [])]) : [
         for a in core::flatten([core::try(s.Action, [])]) : a
-        if core::try(s.Effect, "") == "Allow" && (core::contains(local.wildcard_actions, core::lower(a)) || (core::contains(local.any_role_actions, core::lower(a)) && core::contains(core::flatten([core::try(s.Resource, [])]), "*")))
+        if core::try(s.Effect, "") == "Allow" && (
+          core::contains(local.wildcard_actions, core::lower(a))
+          || (core::contains(local.any_role_actions, core::lower(a)) && core::contains(core::flatten([core::try(s.Resource, [])]), "*"))
+        )
       ]
     ])
   }]
@@ -136,7 +139,10 @@ locals {
     actions = core::valuetostring(core::try(g.attrs.policy, null)) == "(unknown)" ? [] : core::flatten([
       for s in core::flatten([core::try(core::jsondecode(g.attrs.policy).Statement, [])]) : [
         for a in core::flatten([core::try(s.Action, [])]) : a
-        if core::try(s.Effect, "") == "Allow" && (core::contains(local.wildcard_actions, core::lower(a)) || (core::contains(local.any_role_actions, core::lower(a)) && core::contains(core::flatten([core::try(s.Resource, [])]), "*")))
+        if core::try(s.Effect, "") == "Allow" && (
+          core::contains(local.wildcard_actions, core::lower(a))
+          || (core::contains(local.any_role_actions, core::lower(a)) && core::contains(core::flatten([core::try(s.Resource, [])]), "*"))
+        )
       ]
     ])
   }]
@@ -186,7 +192,10 @@ resource_policy "aws_instance" "instance_role_sensitive_wildcards" {
         for ip in(core::contains(core::try(r.meta.configured, []), "inline_policy") ? core::coalesce(r.attrs.inline_policy, []) : []) : [
           for s in core::flatten([core::try(core::jsondecode(ip.policy).Statement, [])]) : [
             for a in core::flatten([core::try(s.Action, [])]) : "${r.address} inline_policy ${ip.name} (${a})"
-            if core::try(s.Effect, "") == "Allow" && (core::contains(local.wildcard_actions, core::lower(a)) || (core::contains(local.any_role_actions, core::lower(a)) && core::contains(core::flatten([core::try(s.Resource, [])]), "*")))
+            if core::try(s.Effect, "") == "Allow" && (
+              core::contains(local.wildcard_actions, core::lower(a))
+              || (core::contains(local.any_role_actions, core::lower(a)) && core::contains(core::flatten([core::try(s.Resource, [])]), "*"))
+            )
           ]
         ]
       ]]),
@@ -197,7 +206,8 @@ resource_policy "aws_instance" "instance_role_sensitive_wildcards" {
         ? core::anytrue([for a in g.role_refs : core::contains([for r in c.roles : r.address], a)])
       : g.role == c.role_name)
     ]])
-    pending_reason = "${meta.address}: no sensitive wildcard is granted where the plan shows the policy, but the policy document granted through ${core::join(", ", local.pending)} is known only after apply"
+    shown_clean    = "no sensitive wildcard is granted where the plan shows the policy"
+    pending_reason = "${meta.address}: ${local.shown_clean}, but the policy document granted through ${core::join(", ", local.pending)} is known only after apply"
     no_pending     = core::length(local.pending) == 0 ? true : tfgate::unknown(local.pending_reason)
     # The role is known: found by reference, or named by a known value.
     resolved = core::alltrue([for c in local.chains : core::length(c.roles) > 0 || c.role_name != null])

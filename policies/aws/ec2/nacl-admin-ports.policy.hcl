@@ -161,7 +161,8 @@ resource_policy "aws_network_acl" "acl_ingress" {
     rule_verdicts = [for r in local.reachable : core::valuetostring(core::length(r) > 0)]
     open_rules    = [for i, t in local.texts : "${t} reaches port ${core::join(", ", local.reachable[i])}" if local.rule_verdicts[i] == "true"]
     undecided_rules = [for i, t in local.texts : t if local.rule_verdicts[i] == "(unknown)"]
-    no_config_reason = "the plan has no configuration, so it cannot tell whether the unchanged ingress rules are set on this ACL or come from aws_network_acl_rule resources (judged on their own)"
+    rules_elsewhere  = "come from aws_network_acl_rule resources (judged on their own)"
+    no_config_reason = "the plan has no configuration, so it cannot tell whether the unchanged ingress rules are set on this ACL or ${local.rules_elsewhere}"
     unknown_reason = "${meta.address}: ${
       local.ingress_unknown ? "ingress is known only after apply, so ${local.question} cannot be decided at plan time" :
       core::valuetostring(local.set_here) == "(unknown)" ? local.no_config_reason :

@@ -20,7 +20,9 @@ policy {
       | `aws_launch_configuration`, `aws_network_interface`, `aws_lb`, `aws_alb`, `aws_elb`, `aws_efs_mount_target`, `aws_mq_broker`, `aws_apprunner_vpc_connector` | `security_groups` |
       | `aws_network_interface_sg_attachment` | `security_group_id` |
       | `aws_db_instance`, `aws_rds_cluster`, `aws_docdb_cluster`, `aws_neptune_cluster`, `aws_redshift_cluster`, `aws_dms_replication_instance` | `vpc_security_group_ids` |
-      | `aws_elasticache_cluster`, `aws_elasticache_replication_group`, `aws_memorydb_cluster`, `aws_vpc_endpoint`, `aws_route53_resolver_endpoint`, `aws_ec2_client_vpn_endpoint`, `aws_fsx_lustre_file_system`, `aws_fsx_windows_file_system`, `aws_fsx_ontap_file_system`, `aws_fsx_openzfs_file_system` | `security_group_ids` |
+      | `aws_elasticache_cluster`, `aws_elasticache_replication_group`, `aws_memorydb_cluster`, `aws_vpc_endpoint` | `security_group_ids` |
+      | `aws_route53_resolver_endpoint`, `aws_ec2_client_vpn_endpoint` | `security_group_ids` |
+      | `aws_fsx_lustre_file_system`, `aws_fsx_windows_file_system`, `aws_fsx_ontap_file_system`, `aws_fsx_openzfs_file_system` | `security_group_ids` |
       | `aws_lambda_function`, `aws_eks_cluster`, `aws_codebuild_project` | `vpc_config.security_group_ids` |
       | `aws_opensearch_domain`, `aws_elasticsearch_domain` | `vpc_options.security_group_ids` |
       | `aws_ecs_service` | `network_configuration.security_groups` |
@@ -206,8 +208,10 @@ resource_policy "aws_security_group" "sg_attached" {
   locals {
     # Attached: referred to, or its known id (or name) appears in an attaching argument.
     # (Indexing, not lookup: a function's arguments are walked whole, and the sets are large.)
-    id       = core::valuetostring(attrs.id)
-    name     = core::valuetostring(attrs.name)
+    # A plan may leave id out of an existing group's values (hand-written or stripped plans):
+    # then it matches nothing.
+    id       = core::valuetostring(core::try(attrs.id, null))
+    name     = core::valuetostring(core::try(attrs.name, null))
     by_ref   = core::try(local.group_set[meta.address], null) != null
     by_id    = local.id != "(unknown)" && core::try(local.held_set[local.id], null) != null
     by_name  = local.name != "(unknown)" && core::try(local.held_set[local.name], null) != null

@@ -129,7 +129,8 @@ resource_policy "aws_route" "peering_route_scope" {
     pending         = [for n in ["destination_cidr_block", "destination_ipv6_cidr_block"] : n if core::try(core::valuetostring(attrs[n]), "") == "(unknown)"]
     pending_what    = core::length(local.pending) > 0 ? core::join(" and ", local.pending) : "the peer VPC's cidr_block"
     pending_message = "${local.pending_what} is known only after apply, so whether the route covers the whole peer VPC cannot be decided at plan time"
-    covers_message  = "the route sends ${core::join(", ", local.destinations)} through the peering connection, which covers the whole of ${core::join(", ", local.covered)}; route only the peer subnets this VPC needs to reach"
+    covers_whole    = "which covers the whole of ${core::join(", ", local.covered)}"
+    covers_message  = "the route sends ${core::join(", ", local.destinations)} through the peering connection, ${local.covers_whole}; route only the peer subnets this VPC needs to reach"
     missing_reason  = "${meta.address}: the peer VPC of the peering connection is not in this plan, so whether the route covers all of it cannot be decided at plan time."
   }
 
