@@ -641,6 +641,9 @@ fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>, tfe: &TfeContex
     }
 }
 
+/// A resource list built once and handed out by copy.
+type SharedList = Arc<Vec<Value>>;
+
 /// `core::getresources` over a plan: the after-values of the instances of a
 /// type that will exist after apply, resolved once per type.
 pub struct PlanResources<'p, 'a> {
@@ -651,7 +654,7 @@ pub struct PlanResources<'p, 'a> {
     cache: Mutex<HashMap<String, Arc<OnceLock<Arc<ResourceList>>>>>,
     meta_cache: Mutex<HashMap<String, Arc<Vec<Value>>>>,
     /// `tfgate::resources` lists built for what one `for` expression reads.
-    selected_cache: Mutex<HashMap<(String, ElementReads), Arc<Vec<Value>>>>,
+    selected_cache: Mutex<HashMap<(String, ElementReads), SharedList>>,
     /// `tfgate::referenced` results by configuration block, module instance
     /// and argument: the instances of one `count` or `for_each` block refer
     /// to the same things, and a launch template is read for each of them.
