@@ -19,6 +19,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use regex::Regex;
 use tfgate_plan::{Object, Value};
@@ -30,18 +31,20 @@ use crate::eval::budget::{self, SLOT};
 const CACHE_LIMIT: usize = 256;
 
 thread_local! {
-    static CACHE: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
+    // Shared, not cloned: a cloned `Regex` starts with an empty matching
+    // cache, which each search would then build again.
+    static CACHE: RefCell<HashMap<String, Rc<Regex>>> = RefCell::new(HashMap::new());
 }
 
 /// Compiles an RE2 pattern (with the rewrites described above), cached.
-pub(crate) fn compile(pattern: &str) -> Result<Regex, String> {
+pub(crate) fn compile(pattern: &str) -> Result<Rc<Regex>, String> {
     if let Some(re) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return Ok(re);
     }
     let translated = translate(pattern)?;
-    let re = Regex::new(&translated).map_err(|e| {
+    let re = Rc::new(Regex::new(&translated).map_err(|e| {
         format!("invalid regular expression pattern: {}", e.to_string().lines().last().unwrap_or("syntax error").trim())
-    })?;
+    })?);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= CACHE_LIMIT {
@@ -149,7 +152,7 @@ fn translate(pattern: &str) -> Result<String, String> {
     Ok(out)
 }
 
-fn pattern_arg(a: &mut Args<'_>, i: usize) -> Result<Option<Regex>, FunctionError> {
+fn pattern_arg(a: &mut Args<'_>, i: usize) -> Result<Option<Rc<Regex>>, FunctionError> {
     let p = a.string(i, "pattern")?;
     if a.args[i].is_unknown() {
         return Ok(None);
