@@ -192,8 +192,13 @@ locals {
     for v in tfgate::referenced("volume_id", a.address) : { volume = v.address, instances = [for i in tfgate::referenced("instance_id", a.address) : i.address] }
   ]]) : p.volume => p.instances... }
 
-  # Message parts.
-  elsewhere = "another configuration, an AWS Organizations backup policy"
+  # Shared by both blocks: whether the plan has a selection at all, and the unknown reasons
+  # (target address, and for the second the undecided selections, "selects" or "select" and
+  # the kind of target).
+  no_selections    = core::length(local.selections) == 0
+  elsewhere        = "another configuration, an AWS Organizations backup policy"
+  none_format      = "%s: no aws_backup_selection is in this plan, so whether a backup plan selects this %s (${local.elsewhere}) cannot be decided at plan time."
+  undecided_format = "%s: whether %s %s this %s cannot be decided at plan time."
 }
 
 resource_policy "aws_ebs_volume" "volume_backup_selected" {
@@ -206,14 +211,13 @@ resource_policy "aws_ebs_volume" "volume_backup_selected" {
     selected  = [for v in local.mine : v.selection if v.state == "yes"]
     undecided = core::distinct([for v in local.mine : v.why if v.state == "maybe"])
 
-    # The questions: selected? any selection in the plan at all? one that cannot tell?
-    is_selected   = core::length(local.selected) > 0
-    no_selections = core::length(local.selections) == 0
-    is_undecided  = core::length(local.undecided) > 0
+    # The questions: selected? by a selection that cannot tell? (and local.no_selections)
+    is_selected  = core::length(local.selected) > 0
+    is_undecided = core::length(local.undecided) > 0
 
     selects          = core::length(local.undecided) == 1 ? "selects" : "select"
-    undecided_reason = "${meta.address}: whether ${core::join(", ", local.undecided)} ${local.selects} this volume cannot be decided at plan time."
-    none_reason      = "${meta.address}: no aws_backup_selection is in this plan, so whether a backup plan selects this volume (${local.elsewhere}) cannot be decided at plan time."
+    undecided_reason = core::format(local.undecided_format, meta.address, core::join(", ", local.undecided), local.selects, "volume")
+    none_reason      = core::format(local.none_format, meta.address, "volume")
     how_selected     = "(by ARN, pattern or tags) or an instance it is attached to"
     not_message      = "no aws_backup_selection in this plan selects this volume ${local.how_selected}, so it has no backups; add it to a selection or tag it as one selects"
   }
@@ -224,6 +228,8 @@ resource_policy "aws_ebs_volume" "volume_backup_selected" {
   }
 }
 
+# The volume block's questions about an instance itself. Block locals read `meta`, which the
+# format cannot share between blocks of two resource types, so these few lines repeat.
 resource_policy "aws_instance" "instance_backup_selected" {
   enforcement_level = "advisory"
 
@@ -232,14 +238,12 @@ resource_policy "aws_instance" "instance_backup_selected" {
     selected  = [for v in local.mine : v.selection if v.state == "yes"]
     undecided = [for v in local.mine : v.why if v.state == "maybe"]
 
-    # The questions: selected? any selection in the plan at all? one that cannot tell?
-    is_selected   = core::length(local.selected) > 0
-    no_selections = core::length(local.selections) == 0
-    is_undecided  = core::length(local.undecided) > 0
+    is_selected  = core::length(local.selected) > 0
+    is_undecided = core::length(local.undecided) > 0
 
     selects          = core::length(local.undecided) == 1 ? "selects" : "select"
-    undecided_reason = "${meta.address}: whether ${core::join(", ", local.undecided)} ${local.selects} this instance cannot be decided at plan time."
-    none_reason      = "${meta.address}: no aws_backup_selection is in this plan, so whether a backup plan selects this instance (${local.elsewhere}) cannot be decided at plan time."
+    undecided_reason = core::format(local.undecided_format, meta.address, core::join(", ", local.undecided), local.selects, "instance")
+    none_reason      = core::format(local.none_format, meta.address, "instance")
     not_message      = "no aws_backup_selection in this plan selects this instance (by ARN, pattern or tags), so it has no backups; add it to a selection or tag it as one selects"
   }
 
