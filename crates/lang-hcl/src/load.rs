@@ -582,6 +582,17 @@ impl Loader<'_> {
             }
             ExprKind::Call(c) => {
                 self.check_call(c, e.span);
+                // Without its second argument, tfgate::referenced follows the target's
+                // configuration: outside a policy block (a file-level local, computed once
+                // for every target) there is none.
+                if !s.allow_target && c.namespace == ["tfgate"] && c.name == "referenced" && c.args.len() == 1 {
+                    self.error(e.span, "tfgate::referenced needs the address of the resource to follow").label =
+                        Some(format!(
+                            "in {} there is no target: pass the address as the second argument, \
+                             tfgate::referenced(ARGUMENT, ADDRESS)",
+                            s.context
+                        ));
+                }
                 for a in &c.args {
                     self.check_expr(a, s, vars);
                 }

@@ -190,6 +190,31 @@ resource_policy "aws_instance" "refs" {
 }
 
 #[test]
+fn referenced_without_an_address_outside_a_policy_block() {
+    // A file-level local is computed once for every target: tfgate::referenced there has no
+    // target to follow unless it is given one (it used to take whichever target read it first).
+    let src = r#"locals {
+  one = tfgate::referenced("role")
+  two = tfgate::referenced("role", "aws_iam_instance_profile.p")
+}
+
+resource_policy "aws_instance" "ok" {
+  locals {
+    three = tfgate::referenced("iam_instance_profile")
+  }
+  enforce {
+    condition = core::length(local.one) + core::length(local.two) + core::length(local.three) >= 0
+  }
+}
+"#;
+    let d = errors(src);
+    let one = at(&d, src, "tfgate::referenced(\"role\")");
+    assert_eq!(one.message, "tfgate::referenced needs the address of the resource to follow");
+    assert!(one.label.as_deref().unwrap().contains("a file-level local"), "{:?}", one.label);
+    assert_eq!(d.len(), 1, "the two-argument call and the block local are fine: {d:?}");
+}
+
+#[test]
 fn syntax_error_points_at_the_problem() {
     let src = "resource_policy \"aws_instance\" \"x\" {\n  enforce {\n    condition = attrs.a ==\n  }\n}\n";
     let d = errors(src);
