@@ -139,11 +139,15 @@ pub struct Map(Arc<Pairs>);
 /// them: up to [`SMALL_MAP`] pairs are kept in a plain vector, looked up by
 /// scanning, without a hash index (which costs more than the pairs
 /// themselves for a few keys). A larger map, or one a policy changes, is
-/// an `IndexMap`. Both keep insertion order; iteration is the same.
+/// an `IndexMap`. Maps of one shape built by the thousand (`resource_changes`
+/// entries, their `change`) share one list of keys and hold only their
+/// values. All keep insertion order; iteration is the same.
 #[derive(Clone)]
 enum Pairs {
     Small(Vec<(Key, Value)>),
     Big(IndexMap<Key, Value>),
+    /// Distinct keys, shared, and the values in the same order.
+    Record(Arc<[Key]>, Vec<Value>),
 }
 
 impl Default for Pairs {
@@ -161,6 +165,7 @@ pub struct MapIter<'a>(MapIterRepr<'a>);
 enum MapIterRepr<'a> {
     Small(std::slice::Iter<'a, (Key, Value)>),
     Big(indexmap::map::Iter<'a, Key, Value>),
+    Record(std::iter::Zip<std::slice::Iter<'a, Key>, std::slice::Iter<'a, Value>>),
 }
 
 impl<'a> Iterator for MapIter<'a> {
@@ -169,12 +174,14 @@ impl<'a> Iterator for MapIter<'a> {
         match &mut self.0 {
             MapIterRepr::Small(i) => i.next().map(|(k, v)| (k, v)),
             MapIterRepr::Big(i) => i.next(),
+            MapIterRepr::Record(i) => i.next(),
         }
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         match &self.0 {
             MapIterRepr::Small(i) => i.size_hint(),
             MapIterRepr::Big(i) => i.size_hint(),
+            MapIterRepr::Record(i) => i.size_hint(),
         }
     }
 }
@@ -383,6 +390,7 @@ impl Pairs {
         match self {
             Pairs::Small(v) => Box::new(v.iter().map(|(_, x)| x)),
             Pairs::Big(m) => Box::new(m.values()),
+            Pairs::Record(_, values) => Box::new(values.iter()),
         }
     }
 
@@ -390,6 +398,7 @@ impl Pairs {
         match self {
             Pairs::Small(v) => out.extend(v.drain(..).map(|(_, x)| x)),
             Pairs::Big(m) => out.extend(m.drain(..).map(|(_, x)| x)),
+            Pairs::Record(_, values) => out.append(values),
         }
     }
 
@@ -397,6 +406,7 @@ impl Pairs {
         match self {
             Pairs::Small(v) => v.len(),
             Pairs::Big(m) => m.len(),
+            Pairs::Record(_, values) => values.len(),
         }
     }
 }
@@ -443,6 +453,13 @@ impl Map {
         pairs.shrink_to_fit();
         Map(Arc::new(Pairs::Small(pairs)))
     }
+    /// A map of these keys (distinct, shared with other maps of the same
+    /// shape) and their values, in order.
+    pub(crate) fn record(keys: &Arc<[Key]>, values: Vec<Value>) -> Map {
+        debug_assert_eq!(keys.len(), values.len());
+        debug_assert!(keys.iter().enumerate().all(|(i, k)| keys[..i].iter().all(|x| x != k)));
+        Map(Arc::new(Pairs::Record(keys.clone(), values)))
+    }
     /// The number of pairs.
     pub fn len(&self) -> usize {
         self.0.len()
@@ -456,6 +473,7 @@ impl Map {
         match &*self.0 {
             Pairs::Small(v) => v.iter().find(|(k, _)| k == key).map(|(_, x)| x),
             Pairs::Big(m) => m.get(key),
+            Pairs::Record(keys, values) => keys.iter().position(|k| k == key).map(|i| &values[i]),
         }
     }
     /// The value for a string key, if any (no allocation).
@@ -463,6 +481,9 @@ impl Map {
         match &*self.0 {
             Pairs::Small(v) => v.iter().find(|(k, _)| matches!(k, Key::String(s) if &**s == key)).map(|(_, x)| x),
             Pairs::Big(m) => m.get(&StrKey(key)),
+            Pairs::Record(keys, values) => {
+                keys.iter().position(|k| matches!(k, Key::String(s) if &**s == key)).map(|i| &values[i])
+            }
         }
     }
     /// The pairs in insertion order.
@@ -470,17 +491,22 @@ impl Map {
         MapIter(match &*self.0 {
             Pairs::Small(v) => MapIterRepr::Small(v.iter()),
             Pairs::Big(m) => MapIterRepr::Big(m.iter()),
+            Pairs::Record(keys, values) => MapIterRepr::Record(keys.iter().zip(values.iter())),
         })
     }
     /// The pairs, for changing (copied first when shared).
     pub fn make_mut(&mut self) -> &mut IndexMap<Key, Value> {
         let pairs = Arc::make_mut(&mut self.0);
-        if let Pairs::Small(v) = pairs {
-            *pairs = Pairs::Big(std::mem::take(v).into_iter().collect());
+        match pairs {
+            Pairs::Small(v) => *pairs = Pairs::Big(std::mem::take(v).into_iter().collect()),
+            Pairs::Record(keys, values) => {
+                *pairs = Pairs::Big(keys.iter().cloned().zip(std::mem::take(values)).collect());
+            }
+            Pairs::Big(_) => {}
         }
         match pairs {
             Pairs::Big(m) => m,
-            Pairs::Small(_) => unreachable!("made big above"),
+            Pairs::Small(_) | Pairs::Record(..) => unreachable!("made big above"),
         }
     }
     /// Whether both maps are the same allocation.
@@ -701,6 +727,28 @@ pub fn value_from_json(j: &serde_json::Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_map_reads_like_the_same_pairs() {
+        let keys: Arc<[Key]> = ["type", "name", "index"].map(Key::from).into();
+        let values = || vec![Value::string("aws_instance"), Value::string("web"), Value::Int(0)];
+        let mut record = Map::record(&keys, values());
+        let pairs = Map::from_pairs(keys.iter().cloned().zip(values()));
+        assert_eq!(record.len(), 3);
+        assert!(matches!(record.get_str("name"), Some(Value::String(s)) if &**s == "web"));
+        assert!(matches!(record.get(&Key::from("index")), Some(Value::Int(0))));
+        assert!(record.get_str("missing").is_none());
+        let order = |m: &Map| m.iter().map(|(k, _)| format!("{k:?}")).collect::<Vec<_>>();
+        assert_eq!(order(&record), order(&pairs));
+        assert_eq!(record.iter().len(), 3);
+        assert_eq!(crate::eval::ops::equals(&Value::Map(record.clone()), &Value::Map(pairs)), Some(true));
+        // Changing one copies it into an ordinary map, in the same order; others sharing the keys keep theirs.
+        let other = Map::record(&keys, values());
+        record.make_mut().insert(Key::from("count"), Value::Int(2));
+        assert_eq!(record.len(), 4);
+        assert_eq!(order(&record)[..3], order(&other)[..]);
+        assert_eq!(other.len(), 3);
+    }
 
     #[test]
     fn lazy_values_are_built_once_and_only_when_read() {

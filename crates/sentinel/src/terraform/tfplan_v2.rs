@@ -3,7 +3,7 @@
 //! `output_changes` by name), with `raw`, the whole document.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tfgate_plan::ChangeSpans;
 
@@ -62,8 +62,11 @@ pub(super) fn build(d: Arc<PlanData>) -> Value {
 pub(super) fn instances(d: &Arc<PlanData>, drift: bool) -> Value {
     let list = if drift { &d.drift } else { &d.changes };
     let field = |name: &str| Key::from(name);
-    let names =
-        ["address", "module_address", "mode", "type", "name", "index", "provider_name", "deposed", "change"].map(field);
+    // One list of keys for every entry: each entry holds only its values.
+    let names: Arc<[Key]> =
+        ["address", "module_address", "mode", "type", "name", "index", "provider_name", "deposed", "change"]
+            .map(field)
+            .into();
     fn shared<'a>(texts: &mut HashMap<&'a str, Arc<str>>, s: &'a str) -> Value {
         Value::String(texts.entry(s).or_insert_with(|| Arc::from(s)).clone())
     }
@@ -92,7 +95,7 @@ pub(super) fn instances(d: &Arc<PlanData>, drift: bool) -> Value {
             text(&r.deposed),
             change_value,
         ];
-        (Key::String(address), Value::Map(Map::from_pairs(names.iter().cloned().zip(values))))
+        (Key::String(address), Value::Map(Map::record(&names, Vec::from(values))))
     });
     Value::Map(Map::from_pairs(entries.collect::<Vec<_>>()))
 }
@@ -113,12 +116,20 @@ pub(super) fn change(c: &ChangeSpans, missing: Value, marks: &Marks, all_sensiti
             marks.lazy(span, mask, missing)
         }
     };
-    map([
-        ("actions", strings(&c.actions)),
-        ("before", value(c.before.as_ref(), c.before_sensitive.as_ref(), missing.clone())),
-        ("after", value(c.after.as_ref(), c.after_sensitive.as_ref(), missing)),
-        ("after_unknown", lazy_json(c.after_unknown.as_ref(), Value::Undefined)),
-        ("before_sensitive", lazy_json(c.before_sensitive.as_ref(), Value::Undefined)),
-        ("after_sensitive", lazy_json(c.after_sensitive.as_ref(), Value::Undefined)),
-    ])
+    // One list of keys for every change of the plan.
+    static KEYS: OnceLock<Arc<[Key]>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        ["actions", "before", "after", "after_unknown", "before_sensitive", "after_sensitive"].map(Key::from).into()
+    });
+    Value::Map(Map::record(
+        keys,
+        vec![
+            strings(&c.actions),
+            value(c.before.as_ref(), c.before_sensitive.as_ref(), missing.clone()),
+            value(c.after.as_ref(), c.after_sensitive.as_ref(), missing),
+            lazy_json(c.after_unknown.as_ref(), Value::Undefined),
+            lazy_json(c.before_sensitive.as_ref(), Value::Undefined),
+            lazy_json(c.after_sensitive.as_ref(), Value::Undefined),
+        ],
+    ))
 }
