@@ -19,7 +19,7 @@ mod tfstate_v2;
 mod v1;
 
 pub(crate) use crate::value::value_from_json as from_json;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
@@ -135,17 +135,19 @@ pub(crate) fn unreadable(e: &TerraformError) -> Value {
 }
 
 /// One entry of `resource_changes` or `resource_drift`.
+/// The texts many instances repeat (types, names, providers, modules) are
+/// shared: a plan may hold 100k instances of a few dozen types.
 pub(crate) struct Instance {
     pub(crate) address: String,
-    pub(crate) module_address: String,
+    pub(crate) module_address: Arc<str>,
     /// Module call names from the root (keys dropped), for the v1 imports.
-    pub(crate) module_path: Vec<String>,
+    pub(crate) module_path: Arc<[String]>,
     pub(crate) mode: &'static str,
-    pub(crate) resource_type: String,
-    pub(crate) name: String,
+    pub(crate) resource_type: Arc<str>,
+    pub(crate) name: Arc<str>,
     pub(crate) index: Value,
-    pub(crate) provider_name: String,
-    pub(crate) deposed: String,
+    pub(crate) provider_name: Arc<str>,
+    pub(crate) deposed: Arc<str>,
     pub(crate) change: ChangeSpans,
 }
 
@@ -175,24 +177,39 @@ impl TerraformImports {
         doc: tfgate_plan::PlanDocument,
         run: RunInfo,
     ) -> Result<TerraformImports, TerraformError> {
-        let instance = |r: &tfgate_plan::ResourceInstance<'_>| Instance {
-            address: r.address_text.to_string(),
-            module_address: r.module().render(plan.key_style),
-            module_path: r.module().call_path().into_iter().map(str::to_string).collect(),
-            mode: r.mode().as_str(),
-            resource_type: r.resource_type().to_string(),
-            name: r.name().to_string(),
-            index: match r.key() {
-                Some(InstanceKey::Int(i)) => Value::Int(*i),
-                Some(InstanceKey::Str(s)) => Value::string(s),
-                Some(InstanceKey::Wildcard) | None => Value::Null,
-            },
-            provider_name: r.provider_name.to_string(),
-            deposed: r.deposed().unwrap_or("").to_string(),
-            change: doc.change(r.change(), r.action.as_list().iter().map(|a| a.to_string()).collect()),
+        let mut texts: HashMap<String, Arc<str>> = HashMap::new();
+        let mut shared = |s: &str| -> Arc<str> {
+            match texts.get(s) {
+                Some(t) => t.clone(),
+                None => texts.entry(s.to_string()).or_insert_with(|| Arc::from(s)).clone(),
+            }
         };
-        let changes = plan.resources.iter().map(instance).collect();
-        let drift = plan.drift.iter().map(instance).collect();
+        let mut paths: HashMap<Arc<str>, Arc<[String]>> = HashMap::new();
+        let mut instance = |r: &tfgate_plan::ResourceInstance<'_>| {
+            let module_address = shared(&r.module().render(plan.key_style));
+            let module_path = paths
+                .entry(module_address.clone())
+                .or_insert_with(|| r.module().call_path().into_iter().map(str::to_string).collect())
+                .clone();
+            Instance {
+                address: r.address_text.to_string(),
+                module_address,
+                module_path,
+                mode: r.mode().as_str(),
+                resource_type: shared(r.resource_type()),
+                name: shared(r.name()),
+                index: match r.key() {
+                    Some(InstanceKey::Int(i)) => Value::Int(*i),
+                    Some(InstanceKey::Str(s)) => Value::string(s),
+                    Some(InstanceKey::Wildcard) | None => Value::Null,
+                },
+                provider_name: shared(&r.provider_name),
+                deposed: shared(r.deposed().unwrap_or("")),
+                change: doc.change(r.change(), r.action.as_list().iter().map(|a| a.to_string()).collect()),
+            }
+        };
+        let changes = plan.resources.iter().map(&mut instance).collect();
+        let drift = plan.drift.iter().map(&mut instance).collect();
         let variables = doc.variables()?.into_iter().map(|v| (v.name, v.value)).collect();
         let outputs = doc.output_changes()?;
         let configuration = doc.section("configuration");

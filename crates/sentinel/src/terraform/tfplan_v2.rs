@@ -86,13 +86,13 @@ pub(super) fn instances(d: &Arc<PlanData>, drift: bool) -> Value {
         });
         let values = [
             address_value,
-            text(&r.module_address),
+            Value::String(r.module_address.clone()),
             text(r.mode),
-            text(&r.resource_type),
-            text(&r.name),
+            Value::String(r.resource_type.clone()),
+            Value::String(r.name.clone()),
             r.index.clone(),
-            text(&r.provider_name),
-            text(&r.deposed),
+            Value::String(r.provider_name.clone()),
+            Value::String(r.deposed.clone()),
             change_value,
         ];
         (Key::String(address), Value::Map(Map::record(&names, Vec::from(values))))

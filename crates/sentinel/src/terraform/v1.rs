@@ -122,7 +122,7 @@ pub(super) fn tfplan(d: Arc<PlanData>) -> Value {
             continue;
         }
         let data = r.mode == "data";
-        by_module.entry(r.module_path.clone()).or_default().add(
+        by_module.entry(r.module_path.to_vec()).or_default().add(
             data,
             &r.resource_type,
             &r.name,
