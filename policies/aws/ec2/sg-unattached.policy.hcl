@@ -145,7 +145,8 @@ locals {
 
   # Every attaching argument of every resource in the plan, once: the groups it refers to,
   # the text of its planned value (valuetostring shows a value known only after apply as
-  # "(unknown)"), and the arguments the resource's configuration sets. Parts of `r` are
+  # "(unknown)"), and whether the resource's configuration sets the argument (true too when the
+  # plan has no configuration to tell: a short flag, not the list of arguments). Parts of `r` are
   # read by index: passing r.attrs to a function would copy every attribute. The same
   # comprehension is written three times, for instances' two arguments and for the rest:
   # each file-level local has a budget of its own (growing with the plan), and on a plan
@@ -156,7 +157,7 @@ locals {
       argument   = "vpc_security_group_ids"
       groups     = [for g in tfgate::referenced("vpc_security_group_ids", r.address) : g.address]
       text       = core::valuetostring(core::try(r.attrs.vpc_security_group_ids, null))
-      configured = r.meta.configured
+      set_here   = core::valuetostring(r.meta.configured) == "(unknown)" || core::contains(core::coalesce(r.meta.configured, []), "vpc_security_group_ids")
     }
   ]])
   instance_name_uses = core::flatten([for type in ["aws_instance", "aws_spot_instance_request"] : [
@@ -165,7 +166,7 @@ locals {
       argument   = "security_groups"
       groups     = [for g in tfgate::referenced("security_groups", r.address) : g.address]
       text       = core::valuetostring(core::try(r.attrs.security_groups, null))
-      configured = r.meta.configured
+      set_here   = core::valuetostring(r.meta.configured) == "(unknown)" || core::contains(core::coalesce(r.meta.configured, []), "security_groups")
     }
   ]])
   other_uses = core::flatten([for type, arguments in local.group_arguments : [
@@ -175,7 +176,7 @@ locals {
         argument   = a
         groups     = [for g in tfgate::referenced(a, r.address) : g.address]
         text       = core::valuetostring(core::try(r.attrs[core::split(".", a)[0]], null))
-        configured = r.meta.configured
+        set_here   = core::valuetostring(r.meta.configured) == "(unknown)" || core::contains(core::coalesce(r.meta.configured, []), core::split(".", a)[0])
       }
     ]
   ] if !core::contains(["aws_instance", "aws_spot_instance_request"], type)])
@@ -191,9 +192,7 @@ locals {
   # Arguments set to values known only after apply that refer to nothing: they may hold any
   # group. Set: the configuration sets the argument, or the plan has none to tell.
   unnamed = [for u in local.uses : "${u.argument} of ${u.address}"
-    if core::length(u.groups) == 0 && core::strcontains(u.text, "(unknown)") && (
-      core::valuetostring(u.configured) == "(unknown)" || core::contains(core::coalesce(u.configured, []), core::split(".", u.argument)[0])
-    )
+    if core::length(u.groups) == 0 && core::strcontains(u.text, "(unknown)") && u.set_here
   ]
   # Its size, and for messages the first three and how many more (a large plan may hold
   # thousands): each group reads these, not the list itself, which would copy it.
