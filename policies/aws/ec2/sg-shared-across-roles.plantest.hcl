@@ -17,3 +17,12 @@ plan_test "no configuration" {
   unknown = ["aws_security_group.open_ssh", "aws_security_group.computed"]
   pass    = []
 }
+
+# Existing groups whose planned values leave out `id` (a hand-written plan): unknown like any
+# existing group, not an evaluation error.
+plan_test "existing groups without an id in the plan" {
+  plan    = "../../testdata/inline-blocks-unrecorded.json"
+  fail    = []
+  unknown = ["aws_security_group.changed_rules", "aws_security_group.state_rules"]
+  pass    = ["aws_security_group.block_all_v6", "aws_security_group.block_https", "aws_security_group.block_ssh", "aws_security_group.rules_elsewhere"]
+}

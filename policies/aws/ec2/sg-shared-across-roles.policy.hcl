@@ -124,9 +124,10 @@ resource_policy "aws_security_group" "sg_single_role" {
 
   locals {
     # The instances that wear it. (Indexing, not lookup: a function's arguments are walked
-    # whole, and the indexes are large.)
-    id   = core::valuetostring(attrs.id)
-    name = core::valuetostring(attrs.name)
+    # whole, and the indexes are large.) A plan may leave id out of an existing group's values
+    # (hand-written or stripped plans): then it matches nothing.
+    id   = core::valuetostring(core::try(attrs.id, null))
+    name = core::valuetostring(core::try(attrs.name, null))
     worn_by = core::distinct(core::concat(
       core::try(local.wearers_by_ref[meta.address], []),
       core::contains(local.no_name, local.id) ? [] : core::try(local.wearers_by_held[local.id], []),
