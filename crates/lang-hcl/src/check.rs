@@ -652,9 +652,8 @@ pub struct PlanResources<'p, 'a> {
     by_address: HashMap<&'p str, &'p ResourceInstance<'a>>,
     /// One shared list per type (built at the first call, by one thread).
     cache: Mutex<HashMap<String, Arc<OnceLock<Arc<ResourceList>>>>>,
-    meta_cache: Mutex<HashMap<String, Arc<Vec<Value>>>>,
-    /// `tfgate::resources` lists built for what one `for` expression reads.
-    selected_cache: Mutex<HashMap<(String, ElementReads), SharedList>>,
+    /// `tfgate::resources` lists, by type and what the caller reads of them.
+    described_cache: Mutex<HashMap<(String, ElementReads), SharedList>>,
     /// `tfgate::referenced` results by configuration block, module instance
     /// and argument: the instances of one `count` or `for_each` block refer
     /// to the same things, and a launch template is read for each of them.
@@ -683,8 +682,7 @@ impl<'p, 'a> PlanResources<'p, 'a> {
             by_type,
             by_address,
             cache: Mutex::new(HashMap::new()),
-            meta_cache: Mutex::new(HashMap::new()),
-            selected_cache: Mutex::new(HashMap::new()),
+            described_cache: Mutex::new(HashMap::new()),
             referenced_cache: Mutex::new(HashMap::new()),
             data_cache: OnceLock::new(),
             tfe: TfeContext::default(),
@@ -719,21 +717,9 @@ impl<'p, 'a> PlanResources<'p, 'a> {
         Some(by_type.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 
-    /// `{ address, attrs, meta }` of one instance.
-    fn described(&self, r: &ResourceInstance<'_>) -> Value {
-        Value::object_from([
-            ("address", Value::str(&r.address_text)),
-            ("attrs", r.after().unwrap_or_else(|_| Value::unknown())),
-            (
-                "meta",
-                resource_meta_fields(self.plan, r, &Fields::All, || configured_arguments(self.plan, r), &self.tfe),
-            ),
-        ])
-    }
-
-    /// As [`PlanResources::described`], with only what `reads` names of
-    /// `attrs` and `meta` (the address always).
-    fn described_reading(&self, r: &ResourceInstance<'_>, reads: &ElementReads) -> Value {
+    /// `{ address, attrs, meta }` of one instance, with only what `reads`
+    /// names of `attrs` and `meta` (the address always).
+    fn described(&self, r: &ResourceInstance<'_>, reads: &ElementReads) -> Value {
         let keep = reads.attrs.matcher();
         let selection: Option<tfgate_plan::Selection<'_>> = keep.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
         Value::object_from([
@@ -773,34 +759,21 @@ impl ResourceSource for PlanResources<'_, '_> {
     }
 
     fn resources_with_meta(&self, resource_type: &str) -> Vec<Value> {
-        if let Some(hit) = self.meta_cache.lock().unwrap_or_else(|e| e.into_inner()).get(resource_type) {
-            return hit.as_ref().clone();
-        }
-        let values: Vec<Value> = self
-            .by_type
-            .get(resource_type)
-            .map(|rs| rs.iter().map(|r| self.described(r)).collect())
-            .unwrap_or_default();
-        let values = Arc::new(values);
-        self.meta_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(resource_type.to_string(), values.clone());
-        values.as_ref().clone()
+        self.resources_reading(resource_type, &ElementReads::ALL)
     }
 
     fn resources_reading(&self, resource_type: &str, reads: &ElementReads) -> Vec<Value> {
-        if *reads == ElementReads::ALL {
-            return self.resources_with_meta(resource_type);
-        }
         let key = (resource_type.to_string(), reads.clone());
-        if let Some(hit) = self.selected_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if let Some(hit) = self.described_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return hit.as_ref().clone();
         }
         let values: Vec<Value> = self
             .by_type
             .get(resource_type)
-            .map(|rs| rs.iter().map(|r| self.described_reading(r, reads)).collect())
+            .map(|rs| rs.iter().map(|r| self.described(r, reads)).collect())
             .unwrap_or_default();
         let values = Arc::new(values);
-        self.selected_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, values.clone());
+        self.described_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, values.clone());
         values.as_ref().clone()
     }
 
@@ -885,7 +858,8 @@ impl PlanResources<'_, '_> {
         let candidates = all
             .iter()
             .map(|r| {
-                let described = (r.exists_after_apply() && r.mode() == Mode::Managed).then(|| self.described(r));
+                let described = (r.exists_after_apply() && r.mode() == Mode::Managed)
+                    .then(|| self.described(r, &ElementReads::ALL));
                 let after = match &described {
                     _ if !several => None,
                     Some(d) => d.get("attrs").cloned(),

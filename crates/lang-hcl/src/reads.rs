@@ -93,11 +93,7 @@ impl TargetReads {
                 let ExprKind::Variable(v) = &base.kind else { return };
                 let Some(i) = ROOTS.iter().position(|r| r == v) else { return };
                 accounted[i] += 1;
-                let field = match ops.first().map(|op| &op.kind) {
-                    Some(TraversalOpKind::GetAttr(name)) => Some(name.as_str()),
-                    Some(TraversalOpKind::Index(ix)) => ix.as_literal().and_then(|l| l.as_str()),
-                    _ => None,
-                };
+                let field = step_name(ops.first());
                 let fields = reads.root_mut(i);
                 match field {
                     Some(name) => fields.add(name),
@@ -140,6 +136,16 @@ impl TargetReads {
     }
 }
 
+/// The name a traversal step reads: `.name` or `["name"]`; `None` for any
+/// other step (a computed index, a splat) or none.
+fn step_name(op: Option<&crate::ast::TraversalOp>) -> Option<&str> {
+    match op.map(|op| &op.kind) {
+        Some(TraversalOpKind::GetAttr(name)) => Some(name.as_str()),
+        Some(TraversalOpKind::Index(ix)) => ix.as_literal().and_then(|l| l.as_str()),
+        _ => None,
+    }
+}
+
 /// What a `for` expression over `tfgate::resources(TYPE)` reads of each of
 /// its `{ address, attrs, meta }` elements, so that a policy reading two
 /// attributes of every instance gets those two built, not all sixty.
@@ -170,20 +176,15 @@ impl ElementReads {
             ExprKind::Variable(v) if v == var => named += 1,
             ExprKind::Traversal { base, ops } if matches!(&base.kind, ExprKind::Variable(v) if v == var) => {
                 accounted += 1;
-                let name = |op: Option<&crate::ast::TraversalOp>| match op.map(|op| &op.kind) {
-                    Some(TraversalOpKind::GetAttr(name)) => Some(name.clone()),
-                    Some(TraversalOpKind::Index(ix)) => ix.as_literal().and_then(|l| l.as_str()).map(str::to_string),
-                    _ => None,
-                };
-                let field = name(ops.get(1));
-                match name(ops.first()).as_deref() {
+                let field = step_name(ops.get(1));
+                match step_name(ops.first()) {
                     Some("address") => {}
                     Some("attrs") => match field {
-                        Some(f) => reads.attrs.add(&f),
+                        Some(f) => reads.attrs.add(f),
                         None => reads.attrs = Fields::All,
                     },
                     Some("meta") => match field {
-                        Some(f) => reads.meta.add(&f),
+                        Some(f) => reads.meta.add(f),
                         None => reads.meta = Fields::All,
                     },
                     _ => reads = ElementReads::ALL,

@@ -1308,10 +1308,8 @@ impl<'a> Ctx<'a> {
                 let Some(ty) = v.as_str() else {
                     return Err(EvalError::new(arg.span, "Invalid argument: the resource type must be a string"));
                 };
-                match &call.element_reads {
-                    Some(reads) => self.scope.source.resources_reading(ty, reads),
-                    None => self.scope.source.resources_with_meta(ty),
-                }
+                let reads = call.element_reads.as_deref().unwrap_or(&crate::reads::ElementReads::ALL);
+                self.scope.source.resources_reading(ty, reads)
             }
             "referenced" => {
                 let path: Vec<String> = match &v.kind {
