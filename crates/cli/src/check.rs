@@ -291,6 +291,9 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
                 }
                 Err(e) => return PlanResult::Broken { name: input.name, message: e.to_string() },
             };
+            // The model is an index into the text: what policies read of a
+            // mapped plan comes back from the file cache when they read it.
+            text.release_resident();
             let mut output = engine.evaluate(PlanInput { name: &input.name, plan: &plan, text: &text });
             let mut warnings = plan.warnings.clone();
             if let Some((dir, base)) = &source {

@@ -9,38 +9,26 @@ use anyhow::{Context, Result};
 /// A plan file's decoded text and the name to show in messages.
 pub struct PlanText {
     pub name: String,
-    pub text: String,
+    pub text: tfgate_plan::PlanText,
 }
 
-/// Reads `path` (`-` for `stdin`) and decodes it to UTF-8 text.
+/// Reads `path` (`-` for `stdin`) and decodes it to UTF-8 text. A large file
+/// is mapped rather than copied (see [`tfgate_plan::PlanText`]).
 pub fn read_plan_text(path: &str, stdin: &Mutex<&mut (dyn Read + Send)>) -> Result<PlanText> {
-    let (name, bytes) = if path == "-" {
+    let (name, text) = if path == "-" {
         let mut buf = Vec::new();
         // A lock poisoned by a panicking reader still holds a usable stream.
         let mut stdin = stdin.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         stdin.read_to_end(&mut buf).context("cannot read standard input")?;
-        ("<stdin>".to_string(), buf)
+        ("<stdin>".to_string(), tfgate_plan::PlanText::from_bytes(buf))
     } else {
         // Named once: `x.json: No such file or directory (os error 2)`.
-        let bytes = std::fs::read(Path::new(path)).with_context(|| path.to_string())?;
-        (path.to_string(), bytes)
+        (path.to_string(), tfgate_plan::PlanText::read_file(Path::new(path)))
     };
-    let text = match tfgate_plan::Plan::decode(&bytes) {
-        Ok(std::borrow::Cow::Borrowed(_)) => {
-            // Valid UTF-8: reuse the buffer rather than copy it.
-            let mut bytes = bytes;
-            if bytes.starts_with(b"\xEF\xBB\xBF") {
-                bytes.drain(..3);
-            }
-            // SAFETY: `decode` has just validated these bytes as UTF-8 (after the
-            // BOM, which is whole code points); validating a large plan a second
-            // time costs a full pass over it.
-            unsafe { String::from_utf8_unchecked(bytes) }
-        }
-        Ok(std::borrow::Cow::Owned(s)) => s,
-        Err(e) => return Err(anyhow::Error::new(e).context(name)),
-    };
-    Ok(PlanText { name, text })
+    match text {
+        Ok(text) => Ok(PlanText { name, text }),
+        Err(e) => Err(anyhow::Error::new(e).context(name)),
+    }
 }
 
 /// Parses the text as a plan, naming the file in any error.

@@ -327,7 +327,7 @@ fn disk_runs(
                 let read = |p: &Path| -> Result<String, String> {
                     inside(&root, p)?;
                     read_plan_text(&p.display().to_string(), &console.stdin)
-                        .map(|t| t.text)
+                        .map(|t| t.text.to_string())
                         .map_err(|e| crate::error_text(&e))
                 };
                 Ok(run_plan_tests_with(&policy, &tests, base, &read, limits))

@@ -19,7 +19,7 @@ pub struct PlanInput<'a, 'p> {
     pub plan: &'a Plan<'p>,
     /// The plan's JSON text, shared: a language that builds its own view of
     /// the plan lazily (Sentinel's imports) reads it instead of a copy.
-    pub text: &'a Arc<String>,
+    pub text: &'a Arc<tfgate_plan::PlanText>,
 }
 
 /// How a language evaluates a plan.

@@ -23,7 +23,7 @@ use crate::plan::{Change, Plan};
 /// A JSON value inside a [`PlanDocument`]'s text.
 #[derive(Clone)]
 pub struct JsonSpan {
-    text: Arc<String>,
+    text: Arc<crate::PlanText>,
     start: usize,
     end: usize,
 }
@@ -69,7 +69,7 @@ impl std::fmt::Debug for JsonSpan {
 
 /// An owned copy of a plan's text, with the place of its sections.
 pub struct PlanDocument {
-    text: Arc<String>,
+    text: Arc<crate::PlanText>,
     /// Address of the text the [`Plan`] borrows from: spans of values the
     /// plan hands out are found by their offset from it.
     origin: usize,
@@ -237,21 +237,27 @@ impl Plan<'_> {
     /// An owned copy of the plan's text with its sections located. Costs one
     /// copy of the text and one scan of its top level.
     pub fn document(&self) -> Result<PlanDocument, PlanError> {
-        self.document_of(Arc::new(self.source.to_string()))
+        self.document_of(Arc::new(crate::PlanText::from(self.source.to_string())))
     }
 
     /// The document of this plan without copying its text, when `text` is
     /// the very text the plan was parsed from (kept alive by the caller in an
     /// `Arc`); a copy otherwise. A large plan then sits in memory once.
-    pub fn document_sharing(&self, text: Arc<String>) -> Result<PlanDocument, PlanError> {
+    pub fn document_sharing(&self, text: Arc<crate::PlanText>) -> Result<PlanDocument, PlanError> {
         if std::ptr::eq(text.as_ptr(), self.source.as_ptr()) && text.len() == self.source.len() {
-            self.document_of(text)
+            let document = self.document_of(text);
+            // The scan read the whole text; a mapped one goes back to the file
+            // cache, and spans bring back only the pages they read.
+            if let Ok(document) = &document {
+                document.text.release_resident();
+            }
+            document
         } else {
             self.document()
         }
     }
 
-    fn document_of(&self, text: Arc<String>) -> Result<PlanDocument, PlanError> {
+    fn document_of(&self, text: Arc<crate::PlanText>) -> Result<PlanDocument, PlanError> {
         // Spans of the plan's values are offsets from the text it was parsed
         // from, whether `text` is that text or a copy of it.
         let origin = self.source.as_ptr() as usize;
@@ -366,6 +372,13 @@ fn value_end(s: &[u8], i: usize) -> Option<usize> {
 }
 
 impl PlanDocument {
+    /// Hands the resident pages of a mapped text back to the file cache
+    /// ([`crate::PlanText::release_resident`]): for a reader that has just
+    /// passed over much of the text and will now read little of it.
+    pub fn release_resident(&self) {
+        self.text.release_resident();
+    }
+
     /// The whole document.
     pub fn whole(&self) -> JsonSpan {
         JsonSpan { text: self.text.clone(), start: 0, end: self.text.len() }
@@ -527,12 +540,12 @@ mod tests {
 
     #[test]
     fn a_document_shares_the_plan_s_own_text_and_a_copy_is_located_alike() {
-        let text = Arc::new(PLAN.to_string());
+        let text = Arc::new(crate::PlanText::from(PLAN.to_string()));
         let plan = Plan::parse(&text).unwrap();
         let shared = plan.document_sharing(text.clone()).unwrap();
         // The document holds the caller's text, not a copy of it.
         assert_eq!(Arc::strong_count(&text), 2);
-        let copied = plan.document_sharing(Arc::new(PLAN.to_string())).unwrap();
+        let copied = plan.document_sharing(Arc::new(crate::PlanText::from(PLAN.to_string()))).unwrap();
         for doc in [&shared, &copied] {
             assert_eq!(doc.section("configuration").unwrap().as_str(), r#"{"root_module":{}}"#);
             let c = doc.change(plan.resources[0].change(), vec!["create".into()]);

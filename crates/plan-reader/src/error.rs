@@ -6,6 +6,10 @@ use crate::resolve::ResolveError;
 /// where; the caller adds the file name.
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum PlanError {
+    /// The file could not be read at all (missing, a directory, no permission).
+    #[error("{0}")]
+    Read(std::sync::Arc<std::io::Error>),
+
     /// The input holds nothing but whitespace.
     #[error("the file is empty; expected the output of `terraform show -json PLANFILE`")]
     Empty,

@@ -44,6 +44,7 @@ mod references;
 mod render;
 mod resolve;
 mod source;
+mod text;
 mod value;
 
 pub use action::Action;
@@ -60,4 +61,5 @@ pub use plan::{
 pub use references::{narrow_candidates, ReadAttributes, ReferenceLeaf};
 pub use render::render_resource;
 pub use resolve::{resolve, resolve_selected, Mask, ResolveError, Selection};
+pub use text::{PlanText, MAP_FROM_BYTES};
 pub use value::{quote, Key, Kind, Number, Object, PathStep, Value, SENSITIVE_TEXT, UNKNOWN_TEXT};

@@ -91,7 +91,12 @@ impl PlanData {
 
     /// The sensitive texts of the state sections (see [`state_texts`]).
     fn state_sensitive(&self) -> &[String] {
-        self.state_sensitive.get_or_init(|| state_texts::collect(&self.doc))
+        self.state_sensitive.get_or_init(|| {
+            let texts = state_texts::collect(&self.doc);
+            // The pass read both state sections; policies read little of them.
+            self.doc.release_resident();
+            texts
+        })
     }
 
     /// Marks for every value a policy reads, whichever section it comes
@@ -166,7 +171,7 @@ impl TerraformImports {
     /// in memory once.
     pub fn sharing(
         plan: &Plan<'_>,
-        text: std::sync::Arc<String>,
+        text: std::sync::Arc<tfgate_plan::PlanText>,
         run: RunInfo,
     ) -> Result<TerraformImports, TerraformError> {
         TerraformImports::from_document(plan, plan.document_sharing(text)?, run)
@@ -217,6 +222,8 @@ impl TerraformImports {
         // tfconfig; the imports read it again when first asked.
         let config_json = configuration.as_ref().map(JsonSpan::to_json).transpose()?;
         let sensitive = collect_sensitive(plan, &doc, &outputs, config_json.as_ref())?;
+        // Those passes read much of the text; policies read what they use.
+        doc.release_resident();
         let marks = Marks {
             texts: Arc::new(sensitive.iter().cloned().collect()),
             variables: Arc::new(plan.variables.iter().filter(|v| v.sensitive).map(|v| v.name.clone()).collect()),
