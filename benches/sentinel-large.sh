@@ -29,3 +29,7 @@ for m in hcl sentinel; do
   printf '%-9s %6.2f s  %5.2fx .policy.hcl   peak RSS %6.0f MB  %4.2fx the file\n' "$m" "$t" "$(echo "$t/$base" | bc -l)" \
     "$(echo "$rss/1024" | bc -l)" "$(echo "$rss*1024/$bytes" | bc -l)"
 done
+# Runs alternate, so each pair shares the machine's load of the moment: the
+# median of the pairs' ratios is steadier than the ratio of the medians.
+pairs=$(paste -d' ' "$data/t-sentinel.txt" "$data/t-hcl.txt" | awk '{print $1/$3}' | median)
+printf 'median of the %d per-run ratios: %.2fx\n' "$runs" "$pairs"

@@ -282,7 +282,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
             };
             // Shared with the Sentinel imports' lazy values: held once.
             let text = Arc::new(input.text);
-            let plan = match tfgate_plan::Plan::parse(&text) {
+            let plan = match engine.parse_plan(&text) {
                 Ok(plan) => plan,
                 // Only a file a directory scan found may be passed over: one
                 // named on the command line was meant to be a plan.

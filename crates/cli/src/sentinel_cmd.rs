@@ -150,7 +150,7 @@ fn apply(args: ApplyArgs, console: &crate::Console, stdout: &mut dyn Write) -> R
             // One copy of the plan text, shared by the plan model and the
             // imports' lazy values.
             let text = Arc::new(input.text);
-            let plan = tfgate_plan::Plan::parse(&text).with_context(|| input.name.clone())?;
+            let plan = tfgate_plan::Plan::parse_locating_sections(&text).with_context(|| input.name.clone())?;
             let imports = TerraformImports::sharing(&plan, text.clone(), args.tfrun.run_info())
                 .with_context(|| input.name.clone())?;
             let scrubber = imports.scrubber();

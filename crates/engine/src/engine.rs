@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use tfgate_core::{EnforcementLevel, Finding, OverrideInfo, PolicyInfo, Status, TargetKind};
+use tfgate_plan::Plan;
 
 use crate::language::{Evaluation, PlanInput, PolicyLanguage, Reads, Resolution};
 
@@ -54,6 +55,19 @@ impl Engine {
     /// What the policies of all languages read.
     pub fn reads(&self) -> Reads {
         self.languages.iter().fold(Reads::default(), |acc, l| acc.union(&l.reads()))
+    }
+
+    /// Parses a plan for [`Engine::evaluate`]. When a language reads the
+    /// plan's sections as the file writes them, they are located on another
+    /// thread meanwhile, while the text is in memory anyway: a mapped plan's
+    /// pages can then go back to the file cache
+    /// ([`tfgate_plan::PlanText::release_resident`]) without being read again.
+    pub fn parse_plan<'t>(&self, text: &'t tfgate_plan::PlanText) -> Result<Plan<'t>, tfgate_plan::PlanError> {
+        if self.languages.iter().any(|l| !l.is_empty() && l.reads().sections) {
+            Plan::parse_locating_sections(text)
+        } else {
+            Plan::parse(text)
+        }
     }
 
     /// Every language's findings on one plan, language by language.

@@ -49,6 +49,10 @@ pub struct Reads {
     pub configuration: bool,
     /// Whether a policy reads prior state (values before the change).
     pub prior_state: bool,
+    /// Whether the language reads the plan's top-level sections as the file
+    /// writes them (Sentinel's imports): the engine then locates them while
+    /// the plan is parsed ([`crate::Engine::parse_plan`]).
+    pub sections: bool,
 }
 
 impl Reads {
@@ -60,6 +64,7 @@ impl Reads {
             modules: true,
             configuration: true,
             prior_state: true,
+            sections: true,
         }
     }
 
@@ -79,6 +84,7 @@ impl Reads {
         self.modules |= other.modules;
         self.configuration |= other.configuration;
         self.prior_state |= other.prior_state;
+        self.sections |= other.sections;
         self
     }
 }

@@ -101,6 +101,8 @@ impl PolicyLanguage for HclLanguage {
             modules: policies().any(|p| p.kind == TargetKind::Module),
             configuration: reads.meta.includes("configured") || policies().any(|p| p.kind == TargetKind::Module),
             prior_state: !reads.prior_attrs.is_nothing(),
+            // Values come from the model, never from the file's sections.
+            sections: false,
         }
     }
 

@@ -67,7 +67,9 @@ impl std::fmt::Debug for JsonSpan {
     }
 }
 
-/// An owned copy of a plan's text, with the place of its sections.
+/// An owned copy of a plan's text, with the place of its sections. A clone
+/// shares the text.
+#[derive(Clone)]
 pub struct PlanDocument {
     text: Arc<crate::PlanText>,
     /// Address of the text the [`Plan`] borrows from: spans of values the
@@ -245,13 +247,7 @@ impl Plan<'_> {
     /// `Arc`); a copy otherwise. A large plan then sits in memory once.
     pub fn document_sharing(&self, text: Arc<crate::PlanText>) -> Result<PlanDocument, PlanError> {
         if std::ptr::eq(text.as_ptr(), self.source.as_ptr()) && text.len() == self.source.len() {
-            let document = self.document_of(text);
-            // The scan read the whole text; a mapped one goes back to the file
-            // cache, and spans bring back only the pages they read.
-            if let Ok(document) = &document {
-                document.text.release_resident();
-            }
-            document
+            self.document_of(text)
         } else {
             self.document()
         }
@@ -261,11 +257,16 @@ impl Plan<'_> {
         // Spans of the plan's values are offsets from the text it was parsed
         // from, whether `text` is that text or a copy of it.
         let origin = self.source.as_ptr() as usize;
-        let sections = match scan_sections(self.source) {
-            Some(sections) => sections,
-            None => parse_sections(self.source)?,
-        };
+        let sections = text.sections()?.clone();
         Ok(PlanDocument { text, origin, sections })
+    }
+}
+
+/// The top-level sections of a plan's text: where each key's value is.
+pub(crate) fn locate_sections(source: &str) -> Result<BTreeMap<String, (usize, usize)>, PlanError> {
+    match scan_sections(source) {
+        Some(sections) => Ok(sections),
+        None => parse_sections(source),
     }
 }
 
@@ -551,6 +552,19 @@ mod tests {
             let c = doc.change(plan.resources[0].change(), vec!["create".into()]);
             assert_eq!(c.after.unwrap().as_str(), r#"{"x":1}"#);
         }
+    }
+
+    #[test]
+    fn sections_located_while_parsing_are_the_ones_the_document_uses() {
+        let text = Arc::new(crate::PlanText::from(PLAN.to_string()));
+        let plan = Plan::parse_locating_sections(&text).unwrap();
+        assert!(text.sections.get().is_some(), "located with the parse");
+        let doc = plan.document_sharing(text.clone()).unwrap();
+        assert_eq!(doc.section("variables").unwrap().as_str(), r#"{"region":{"value":"eu-west-1"}}"#);
+        assert_eq!(doc.sections, parse_sections(PLAN).unwrap());
+        // A text that is not a plan fails the parse, whatever the scan found.
+        let broken = crate::PlanText::from(r#"{"format_version":"1.2","resource_changes":[}"#.to_string());
+        assert!(matches!(Plan::parse_locating_sections(&broken), Err(PlanError::Syntax { .. })));
     }
 
     #[test]

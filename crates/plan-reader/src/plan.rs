@@ -735,6 +735,16 @@ impl<'a> Plan<'a> {
         Plan::from_raw(raw, text)
     }
 
+    /// As [`Plan::parse`], locating the text's top-level sections on another
+    /// thread meanwhile, for a caller that will ask for the plan's
+    /// [`crate::PlanDocument`]: the pass is done while the text is in memory
+    /// anyway, and costs no time when a core is free.
+    pub fn parse_locating_sections(text: &'a crate::PlanText) -> Result<Plan<'a>, PlanError> {
+        // A text whose sections cannot be located fails the same way when
+        // the document is asked for.
+        rayon::join(|| Plan::parse(text), || text.locate_sections()).0
+    }
+
     fn from_raw(raw: RawPlan<'a>, source: &'a str) -> Result<Plan<'a>, PlanError> {
         let looks_like_plan =
             raw.planned_values.is_some() || raw.resource_changes.is_some() || raw.configuration.is_some();

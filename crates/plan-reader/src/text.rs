@@ -10,10 +10,11 @@
 //! and a policy that reads one resource type keeps only that part of the
 //! file in the process.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::ops::Deref;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::error::PlanError;
 use crate::input::decode;
@@ -28,7 +29,13 @@ pub const MAP_FROM_BYTES: u64 = 16 << 20;
 /// `String`, or from a file ([`PlanText::read_file`]), which maps large files.
 pub struct PlanText {
     storage: Storage,
+    /// Where each top-level key's value is, found by one pass when first
+    /// asked ([`PlanText::locate_sections`]).
+    pub(crate) sections: OnceLock<Result<Sections, PlanError>>,
 }
+
+/// Top-level keys and the byte range of each one's value.
+pub(crate) type Sections = BTreeMap<String, (usize, usize)>;
 
 enum Storage {
     Owned(String),
@@ -41,6 +48,10 @@ enum Storage {
 }
 
 impl PlanText {
+    fn owned(text: String) -> PlanText {
+        PlanText { storage: Storage::Owned(text), sections: OnceLock::new() }
+    }
+
     /// Decodes a plan file's bytes ([`crate::Plan::decode`]'s rules: UTF-8
     /// with or without a byte-order mark, UTF-16), reusing the buffer when it
     /// is UTF-8 already.
@@ -56,7 +67,7 @@ impl PlanText {
                 String::from_utf8(bytes).unwrap_or_else(|_| unreachable!("checked by decode"))
             }
         };
-        Ok(PlanText { storage: Storage::Owned(text) })
+        Ok(PlanText::owned(text))
     }
 
     /// Reads the plan file at `path`: mapped when it is a regular file of at
@@ -90,11 +101,23 @@ impl PlanText {
         let start = match decode(&map)? {
             std::borrow::Cow::Borrowed(valid) => map.len() - valid.len(),
             // UTF-16: the converted copy is the text; the map goes.
-            std::borrow::Cow::Owned(converted) => return Ok(PlanText { storage: Storage::Owned(converted) }),
+            std::borrow::Cow::Owned(converted) => return Ok(PlanText::owned(converted)),
         };
         #[cfg(unix)]
         let _ = map.advise(memmap2::Advice::Sequential);
-        Ok(PlanText { storage: Storage::Mapped { map, start } })
+        Ok(PlanText { storage: Storage::Mapped { map, start }, sections: OnceLock::new() })
+    }
+
+    /// Locates the top-level sections now (one pass over the text), for a
+    /// caller that will ask for the plan's [`crate::PlanDocument`] and wants
+    /// the pass done while the text is in memory (on another thread while
+    /// the plan is parsed, say). Their place is kept with the text.
+    pub fn locate_sections(&self) -> Result<(), PlanError> {
+        self.sections().map(|_| ())
+    }
+
+    pub(crate) fn sections(&self) -> Result<&Sections, PlanError> {
+        self.sections.get_or_init(|| crate::document::locate_sections(self)).as_ref().map_err(Clone::clone)
     }
 
     /// Whether the text is a mapped file rather than a copy in memory.
@@ -131,7 +154,7 @@ impl Deref for PlanText {
 
 impl From<String> for PlanText {
     fn from(text: String) -> PlanText {
-        PlanText { storage: Storage::Owned(text) }
+        PlanText::owned(text)
     }
 }
 

@@ -19,6 +19,7 @@ mod tfstate_v2;
 mod v1;
 
 pub(crate) use crate::value::value_from_json as from_json;
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
@@ -70,7 +71,7 @@ pub(crate) struct PlanData {
     sensitive: Vec<String>,
     /// Sensitive texts of `planned_values` and `prior_state`, read when
     /// first asked.
-    state_sensitive: OnceLock<Vec<String>>,
+    state_sensitive: Arc<OnceLock<Vec<String>>>,
     /// `sensitive`, for marking values while they are converted.
     pub(crate) marks: Marks,
     /// `sensitive` and `state_sensitive`, for marking state values.
@@ -91,12 +92,7 @@ impl PlanData {
 
     /// The sensitive texts of the state sections (see [`state_texts`]).
     fn state_sensitive(&self) -> &[String] {
-        self.state_sensitive.get_or_init(|| {
-            let texts = state_texts::collect(&self.doc);
-            // The pass read both state sections; policies read little of them.
-            self.doc.release_resident();
-            texts
-        })
+        self.state_sensitive.get_or_init(|| state_texts_released(&self.doc))
     }
 
     /// Marks for every value a policy reads, whichever section it comes
@@ -182,6 +178,7 @@ impl TerraformImports {
         doc: tfgate_plan::PlanDocument,
         run: RunInfo,
     ) -> Result<TerraformImports, TerraformError> {
+        let state_sensitive = prefetch_state_texts(&doc);
         let mut texts: HashMap<String, Arc<str>> = HashMap::new();
         let mut shared = |s: &str| -> Arc<str> {
             match texts.get(s) {
@@ -240,35 +237,14 @@ impl TerraformImports {
                 configuration,
                 run,
                 sensitive,
-                state_sensitive: OnceLock::new(),
+                state_sensitive,
                 marks,
                 state_marks: OnceLock::new(),
                 built: Default::default(),
                 doc,
             }),
         };
-        imports.prefetch_state_texts();
         Ok(imports)
-    }
-
-    /// On a large plan, reads the state sections' sensitive texts on another
-    /// thread while policies run: a run that prints anything needs them to
-    /// scrub its output, and they take a pass over the two sections. A
-    /// reader that comes first simply waits for (or does) the same work.
-    fn prefetch_state_texts(&self) {
-        const LARGE: usize = 8 << 20;
-        let size: usize = ["planned_values", "prior_state"]
-            .iter()
-            .filter_map(|s| self.data.doc.section(s))
-            .map(|s| s.as_str().len())
-            .sum();
-        if size >= LARGE {
-            let data = self.data.clone();
-            // If the thread cannot start, the texts are read when needed.
-            let _ = std::thread::Builder::new().name("sentinel-state-texts".into()).spawn(move || {
-                data.state_sensitive();
-            });
-        }
     }
 
     /// The import called `name`, or `None` when it is not a Terraform import.
@@ -324,6 +300,34 @@ impl crate::program::Imports for TerraformImports {
     }
 }
 
+/// On a large plan, starts reading the state sections' sensitive texts on
+/// another thread while the imports are built and policies run: a run that
+/// prints anything needs them to scrub its output, and they take a pass over
+/// the two sections. A reader that comes first simply waits for (or does)
+/// the same work.
+fn prefetch_state_texts(doc: &PlanDocument) -> Arc<OnceLock<Vec<String>>> {
+    const LARGE: usize = 8 << 20;
+    let cell = Arc::new(OnceLock::new());
+    let size: usize =
+        ["planned_values", "prior_state"].iter().filter_map(|s| doc.section(s)).map(|s| s.as_str().len()).sum();
+    if size >= LARGE {
+        let (doc, cell) = (doc.clone(), cell.clone());
+        // If the thread cannot start, the texts are read when needed.
+        let _ = std::thread::Builder::new().name("sentinel-state-texts".into()).spawn(move || {
+            cell.get_or_init(|| state_texts_released(&doc));
+        });
+    }
+    cell
+}
+
+/// The state sections' sensitive texts; their pass read both sections, which
+/// policies read little of, so a mapped text's pages go back to the cache.
+fn state_texts_released(doc: &PlanDocument) -> Vec<String> {
+    let texts = state_texts::collect(doc);
+    doc.release_resident();
+    texts
+}
+
 /// Collects the texts of every sensitive value of the plan: resource values
 /// before and after (changes, drift, deferred), output values, variables
 /// declared sensitive, state objects, and configuration defaults of
@@ -334,22 +338,33 @@ fn collect_sensitive(
     outputs: &[tfgate_plan::OutputSpans],
     config: Option<&serde_json::Value>,
 ) -> Result<Vec<String>, TerraformError> {
-    let mut out = BTreeSet::new();
-    let instances = plan.resources.iter().chain(&plan.drift).chain(plan.deferred.iter().map(|d| &d.instance));
-    for r in instances {
-        let c = r.change();
-        for (value, mask, full) in [
-            (c.after, c.after_sensitive, &(|| r.after()) as &dyn Fn() -> Result<tfgate_plan::Value, PlanError>),
-            (c.before, c.before_sensitive, &|| r.before()),
-        ] {
-            let Some(value) = value else { continue };
-            match mask.and_then(|m| doc.span(m)) {
-                Some(mask) => marked_leaves(value.get(), mask.as_str(), &r.address_text, &mut out)?,
-                // Without a mask (plans before Terraform 0.15) the reader
-                // marks secret-looking attributes: the whole value is read.
-                None => sensitive_leaves(&full()?, false, &mut out),
+    let instances: Vec<&tfgate_plan::ResourceInstance<'_>> =
+        plan.resources.iter().chain(&plan.drift).chain(plan.deferred.iter().map(|d| &d.instance)).collect();
+    // Each instance on its own (in parallel: a pass over every mask of the
+    // plan), then merged in order, so a broken one is reported as before.
+    let per_instance: Vec<Result<BTreeSet<String>, TerraformError>> = instances
+        .par_iter()
+        .map(|r| {
+            let mut out = BTreeSet::new();
+            let c = r.change();
+            for (value, mask, full) in [
+                (c.after, c.after_sensitive, &(|| r.after()) as &dyn Fn() -> Result<tfgate_plan::Value, PlanError>),
+                (c.before, c.before_sensitive, &|| r.before()),
+            ] {
+                let Some(value) = value else { continue };
+                match mask.and_then(|m| doc.span(m)) {
+                    Some(mask) => marked_leaves(value.get(), mask.as_str(), &r.address_text, &mut out)?,
+                    // Without a mask (plans before Terraform 0.15) the reader
+                    // marks secret-looking attributes: the whole value is read.
+                    None => sensitive_leaves(&full()?, false, &mut out),
+                }
             }
-        }
+            Ok(out)
+        })
+        .collect();
+    let mut out = BTreeSet::new();
+    for texts in per_instance {
+        out.extend(texts?);
     }
     for o in &plan.outputs {
         sensitive_leaves(&o.after()?, o.is_sensitive(), &mut out);
