@@ -22,11 +22,15 @@
 mod engine;
 mod gate;
 mod language;
+mod targets;
 mod waivers;
 
 pub use engine::{apply_overrides, Engine, OverrideError, Overrides};
 pub use gate::{decide, effect_of};
 pub use language::{
     glob_match, Evaluation, Granularity, LoadError, PlanInput, PolicyLanguage, Reads, Resolution, Unresolved,
+};
+pub use targets::{
+    findings_in_report_order, plan_targets, PlanTargets, PolicyLabels, TargetLabeler, TargetLabels, Verdict,
 };
 pub use waivers::{apply_waivers, today, Waiver, WaiverScope};

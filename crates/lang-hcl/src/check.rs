@@ -15,10 +15,12 @@ use tfgate_plan::{Action, Kind, Mode, Plan, ResourceInstance, Value};
 
 use crate::eval::{Limits, ResourceList, ResourceSource};
 use crate::functions::gethttprequest::HttpAccess;
-use crate::model::{EnforcementLevel, Policy, PolicyFile, Severity, TargetKind};
+use crate::language::reads_of;
+use crate::model::{EnforcementLevel, Policy, PolicyFile, TargetKind};
 use crate::reads::{ElementReads, Fields, TargetReads};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
 use crate::PolicySet;
+use tfgate_engine::{findings_in_report_order, plan_targets, PolicyLabels, TargetLabeler, TargetLabels, Verdict};
 
 /// What to evaluate and how.
 #[derive(Clone, Debug, Default)]
@@ -172,18 +174,10 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
             }),
         }
     }
-    // Findings go by policy id, then address: each policy's rank among the
-    // sorted ids is known up front, so each target's findings come out
-    // tagged with it and are put in place at the end.
-    let mut ids: Vec<&str> = evaluators.iter().flat_map(|(_, _, ids)| ids.iter().map(String::as_str)).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let rank_of = |id: &str| ids.binary_search(&id).unwrap_or(ids.len());
-    // What every finding of a policy repeats, made once and shared; indexed
-    // by the policy's position in the set (ids may repeat, names differ).
-    let plan_label: Arc<str> = plan_name.into();
+    // What every finding of a policy repeats, made once and shared; a
+    // verdict names its policy by its position in the set.
     let mut policies: Vec<PolicyLabels> = Vec::new();
-    let numbers: Vec<Vec<(u32, u32)>> = evaluators
+    let numbers: Vec<Vec<u32>> = evaluators
         .iter()
         .map(|(file, _, ids)| {
             file.policies
@@ -195,7 +189,7 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
                         name: policy.name.as_str().into(),
                         severity: file.config.tfgate.severity,
                     });
-                    (rank_of(id) as u32, (policies.len() - 1) as u32)
+                    (policies.len() - 1) as u32
                 })
                 .collect()
         })
@@ -205,10 +199,9 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
             .iter()
             .zip(&numbers)
             .flat_map(|((file, ev, ids), numbers)| {
-                file.policies.iter().zip(ids).zip(numbers).filter_map(move |((policy, id), &(rank, number))| {
+                file.policies.iter().zip(ids).zip(numbers).filter_map(move |((policy, id), &number)| {
                     let outcome = ev.evaluate(policy, target);
                     verdict(ev, policy, id, &outcome, options).map(|(status, enforcement_level, message)| Verdict {
-                        rank,
                         policy: number,
                         status,
                         enforcement_level,
@@ -219,39 +212,23 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
             .collect()
     };
 
-    // Resource instances one at a time, in parallel: a target's values are
-    // resolved, evaluated and dropped, so memory stays flat whatever the plan
-    // size; instances of types no policy targets are never resolved.
-    let mut targeted_types: HashMap<&str, bool> = HashMap::new();
-    for r in &plan.resources {
-        targeted_types.entry(r.resource_type()).or_insert_with(|| {
-            set.files()
-                .iter()
-                .flat_map(|f| &f.policies)
-                .any(|p| p.kind == TargetKind::Resource && p.matches_target(r.resource_type()))
-        });
-    }
-    let targeted = |ty: &str| targeted_types.get(ty).copied().unwrap_or(false);
-    let mut resources: Vec<&ResourceInstance> = plan
-        .resources
-        .iter()
-        .filter(|r| r.mode() == Mode::Managed && r.deposed().is_none() && targeted(r.resource_type()))
-        .collect();
-    // Findings come out in the order of their targets, so with the targets in
-    // address order the findings only need grouping by policy afterwards.
-    resources.par_sort_unstable_by(|a, b| a.address_text.cmp(&b.address_text));
-    output.resources = plan.resources.iter().filter(|r| r.mode() == Mode::Managed && r.deposed().is_none()).count();
+    // The targets (the engine's), resource instances one at a time, in
+    // parallel: a target's values are resolved, evaluated and dropped, so
+    // memory stays flat whatever the plan size.
+    let targets = plan_targets(plan, &reads_of(set));
+    output.resources = targets.managed_resources;
     // Only the parts of each target that some policy reads are built.
     let reads = TargetReads::of_files(set.files());
     let keep = reads.attrs.matcher();
     let selection: Option<tfgate_plan::Selection<'_>> = keep.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
     let configured = ConfiguredCache::new(plan);
-    let labels = Labels::default();
-    let results: Vec<Result<(TargetInfo, Vec<Verdict>), tfgate_core::RunError>> = resources
+    let labeler = TargetLabeler::default();
+    let results: Vec<Result<(TargetLabels, Vec<Verdict>), tfgate_core::RunError>> = targets
+        .resources
         .par_iter()
         .map(|r| {
-            resource_target(&source, r, plan_name, &reads, selection, &configured, &labels)
-                .map(|(target, info)| (info, evaluate(&target)))
+            resource_target(&source, r, plan_name, &reads, selection, &configured)
+                .map(|target| (labeler.resource(plan, r), evaluate(&target)))
         })
         .collect();
     let mut per_target = Vec::with_capacity(results.len());
@@ -261,121 +238,22 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
             Err(e) => output.errors.push(e),
         }
     }
-    // Providers and modules only when a policy looks at them, one at a time:
-    // a target's values (a module's address is as long as its nesting is
-    // deep) are dropped once it is evaluated.
-    let has_kind = |kind: TargetKind| set.files().iter().flat_map(|f| &f.policies).any(|p| p.kind == kind);
-    if has_kind(TargetKind::Provider) {
-        for p in plan.providers.values() {
-            let (target, info) = provider_target(p, &options.tfe);
-            let verdicts = evaluate(&target);
-            per_target.push((info, verdicts));
-        }
+    // Providers and modules one at a time: a target's values (a module's
+    // address is as long as its nesting is deep) are dropped once it is
+    // evaluated.
+    for p in targets.providers {
+        per_target.push((labeler.provider(p), evaluate(&provider_target(p, &options.tfe))));
     }
-    if has_kind(TargetKind::Module) {
-        for (path, call) in &plan.modules {
-            let (target, info) = module_target(path, call, &options.tfe);
-            let verdicts = evaluate(&target);
-            per_target.push((info, verdicts));
-        }
+    for (path, call) in targets.modules {
+        per_target.push((labeler.module(path, call), evaluate(&module_target(path, call, &options.tfe))));
     }
-    // One bucket per policy, sized exactly up front (growing buckets of
-    // hundreds of thousands of findings cost as much as filling them), filled
-    // in target order: addresses, then providers and modules. The buckets
-    // hold small verdicts; whole findings are made only once, in place.
-    let mut sizes = vec![0usize; ids.len() + 1];
-    per_target.iter().flat_map(|(_, v)| v).for_each(|v| sizes[v.rank as usize] += 1);
-    let mut buckets: Vec<Vec<(u32, Verdict)>> = sizes.iter().map(|n| Vec::with_capacity(*n)).collect();
-    for (i, (_, verdicts)) in per_target.iter_mut().enumerate() {
-        for v in verdicts.drain(..) {
-            buckets[v.rank as usize].push((i as u32, v));
-        }
-    }
-    output.findings.reserve_exact(sizes.iter().sum());
-    for mut bucket in buckets {
-        let address = |(i, _): &(u32, Verdict)| &per_target[*i as usize].0.address;
-        if !bucket.is_sorted_by(|a, b| address(a) <= address(b)) {
-            bucket.par_sort_by(|a, b| address(a).cmp(address(b)));
-        }
-        output.findings.extend(bucket.into_iter().map(|(i, v)| {
-            let info = &per_target[i as usize].0;
-            let policy = &policies[v.policy as usize];
-            tfgate_core::Finding {
-                policy_id: policy.id.clone(),
-                policy_name: policy.name.clone(),
-                status: v.status,
-                enforcement_level: v.enforcement_level,
-                severity: policy.severity,
-                plan: plan_label.clone(),
-                target_kind: info.kind,
-                address: info.address.clone(),
-                resource_type: info.resource_type.clone(),
-                module_path: info.module_path.clone(),
-                module_source: info.module_source.clone(),
-                module_version: info.module_version.clone(),
-                attribute_path: None,
-                message: v.message,
-                waived_by: None,
-                overridden: false,
-                location: None,
-                effect: tfgate_core::Effect::None,
-            }
-        }));
-    }
+    output.findings = findings_in_report_order(plan_name, &policies, per_target);
     output
-}
-
-/// The strings every finding of one policy repeats.
-struct PolicyLabels {
-    id: Arc<str>,
-    name: Arc<str>,
-    severity: Option<Severity>,
-}
-
-/// One policy's verdict on one target, before it becomes a finding: the
-/// target and the policy are numbers, so that the findings of a large plan
-/// are not held twice while they are put in order.
-struct Verdict {
-    /// The policy id's rank among the sorted ids.
-    rank: u32,
-    /// The policy's position in the set.
-    policy: u32,
-    status: Status,
-    enforcement_level: EnforcementLevel,
-    message: String,
-}
-
-/// Shared copies of the strings many targets repeat (resource types,
-/// module paths, sources and versions).
-#[derive(Default)]
-struct Labels(Mutex<HashMap<Box<str>, Arc<str>>>);
-
-impl Labels {
-    fn get(&self, s: &str) -> Arc<str> {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(hit) = map.get(s) {
-            return hit.clone();
-        }
-        let shared: Arc<str> = s.into();
-        map.insert(s.into(), shared.clone());
-        shared
-    }
 }
 
 fn input_values(file: &PolicyFile, options: &CheckOptions) -> BTreeMap<String, Value> {
     // Inputs belong to a file: its blocks share one evaluator.
     options.inputs.get(file.name()).cloned().unwrap_or_default()
-}
-
-/// What a finding needs to know about its target besides the evaluation.
-#[derive(Clone, Debug, Default)]
-struct TargetInfo {
-    kind: TargetKind,
-    address: Arc<str>,
-    resource_type: Option<Arc<str>>,
-    module_path: Arc<str>,
-    module_source: Option<Arc<str>>,
-    module_version: Option<Arc<str>>,
 }
 
 /// Status, effective level and message of an applicable policy's outcome;
@@ -528,8 +406,7 @@ fn resource_target(
     reads: &TargetReads,
     selection: Option<tfgate_plan::Selection<'_>>,
     configured: &ConfiguredCache,
-    labels: &Labels,
-) -> Result<(Target, TargetInfo), tfgate_core::RunError> {
+) -> Result<Target, tfgate_core::RunError> {
     let (plan, tfe) = (source.plan, &source.tfe);
     let err = |e: tfgate_plan::PlanError| tfgate_core::RunError {
         message: format!("{}: {e}", r.address_text),
@@ -538,106 +415,73 @@ fn resource_target(
     };
     let attrs = if r.action.exists_after_apply() { r.after_selected(selection).map_err(err)? } else { Value::null() };
     let prior_attrs = if reads.prior_attrs.is_nothing() { Value::null() } else { r.before().map_err(err)? };
-    let call = plan.module_call(r.module());
     let meta = resource_meta_fields(plan, r, &reads.meta, || configured.get(plan, r), tfe);
-    let target = Target {
+    Ok(Target {
         kind: TargetKind::Resource,
         name: r.resource_type().to_string(),
         attrs,
         prior_attrs,
         meta,
         actions: r.action.as_list().into_iter().map(str::to_string).collect(),
-    };
-    let info = TargetInfo {
-        kind: TargetKind::Resource,
-        address: r.address_text.as_ref().into(),
-        resource_type: Some(labels.get(r.resource_type())),
-        module_path: labels.get(&r.module().to_string()),
-        module_source: call.and_then(|c| c.source.as_deref()).map(|s| labels.get(s)),
-        module_version: call.and_then(|c| c.version.as_deref()).map(|s| labels.get(s)),
-    };
-    Ok((target, info))
+    })
 }
 
-fn provider_target(p: &tfgate_plan::ProviderConfig, tfe: &TfeContext) -> (Target, TargetInfo) {
-    {
-        {
-            let full = p.full_name.clone().unwrap_or_default();
-            let mut parts = full.rsplit('/');
-            let ty = parts.next().unwrap_or(&p.name).to_string();
-            let namespace = parts.next().map(str::to_string);
-            // The plan records no provider arguments beyond the region.
-            let mut attrs = Value::object_from(Vec::<(String, Value)>::new());
-            if let Some(region) = &p.region {
-                if let Kind::Object(obj) = &mut attrs.kind {
-                    obj.insert("region", region.value());
-                }
-            }
-            let opt = |s: Option<&String>| s.map_or(Value::null(), |s| Value::str(s));
-            let meta = Value::object_from([
-                ("name", Value::str(&p.name)),
-                ("type", Value::str(&ty)),
-                ("alias", opt(p.alias.as_ref())),
-                ("namespace", opt(namespace.as_ref())),
-                ("source", namespace.as_ref().map_or(Value::null(), |n| Value::string(format!("{n}/{ty}")))),
-                ("version", opt(p.version_constraint.as_ref())),
-                ("config_key", Value::str(&p.key)),
-                ("module_path", opt(p.module_address.as_ref())),
-                ("tfe_workspace", tfe.workspace()),
-                ("tfe_stack", tfe.stack()),
-            ]);
-            let target = Target {
-                kind: TargetKind::Provider,
-                name: p.name.clone(),
-                attrs,
-                prior_attrs: Value::null(),
-                meta,
-                actions: vec![],
-            };
-            let info = TargetInfo {
-                kind: TargetKind::Provider,
-                address: p.key.as_str().into(),
-                module_path: p.module_address.as_deref().unwrap_or_default().into(),
-                ..TargetInfo::default()
-            };
-            (target, info)
+/// The target of one provider configuration.
+fn provider_target(p: &tfgate_plan::ProviderConfig, tfe: &TfeContext) -> Target {
+    let full = p.full_name.clone().unwrap_or_default();
+    let mut parts = full.rsplit('/');
+    let ty = parts.next().unwrap_or(&p.name).to_string();
+    let namespace = parts.next().map(str::to_string);
+    // The plan records no provider arguments beyond the region.
+    let mut attrs = Value::object_from(Vec::<(String, Value)>::new());
+    if let Some(region) = &p.region {
+        if let Kind::Object(obj) = &mut attrs.kind {
+            obj.insert("region", region.value());
         }
+    }
+    let opt = |s: Option<&String>| s.map_or(Value::null(), |s| Value::str(s));
+    let meta = Value::object_from([
+        ("name", Value::str(&p.name)),
+        ("type", Value::str(&ty)),
+        ("alias", opt(p.alias.as_ref())),
+        ("namespace", opt(namespace.as_ref())),
+        ("source", namespace.as_ref().map_or(Value::null(), |n| Value::string(format!("{n}/{ty}")))),
+        ("version", opt(p.version_constraint.as_ref())),
+        ("config_key", Value::str(&p.key)),
+        ("module_path", opt(p.module_address.as_ref())),
+        ("tfe_workspace", tfe.workspace()),
+        ("tfe_stack", tfe.stack()),
+    ]);
+    Target {
+        kind: TargetKind::Provider,
+        name: p.name.clone(),
+        attrs,
+        prior_attrs: Value::null(),
+        meta,
+        actions: vec![],
     }
 }
 
-fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>, tfe: &TfeContext) -> (Target, TargetInfo) {
-    {
-        {
-            let source = call.source.clone().unwrap_or_default();
-            let opt = |s: Option<&String>| s.map_or(Value::null(), |s| Value::str(s));
-            let meta = Value::object_from([
-                ("source", Value::str(&source)),
-                ("version", opt(call.version.as_ref())),
-                ("address", Value::str(path)),
-                ("module_path", Value::str(path)),
-                ("name", Value::str(call.path.last().map_or("", String::as_str))),
-                ("tfe_workspace", tfe.workspace()),
-                ("tfe_stack", tfe.stack()),
-            ]);
-            let target = Target {
-                kind: TargetKind::Module,
-                name: source.clone(),
-                attrs: call.argument_values(),
-                prior_attrs: Value::null(),
-                meta,
-                actions: vec![],
-            };
-            let path: Arc<str> = path.into();
-            let info = TargetInfo {
-                kind: TargetKind::Module,
-                address: path.clone(),
-                module_path: path,
-                module_source: call.source.as_deref().map(Into::into),
-                module_version: call.version.as_deref().map(Into::into),
-                resource_type: None,
-            };
-            (target, info)
-        }
+/// The target of one module call (`path` is its module address).
+fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>, tfe: &TfeContext) -> Target {
+    let source = call.source.clone().unwrap_or_default();
+    let opt = |s: Option<&String>| s.map_or(Value::null(), |s| Value::str(s));
+    let meta = Value::object_from([
+        ("source", Value::str(&source)),
+        ("version", opt(call.version.as_ref())),
+        ("address", Value::str(path)),
+        ("module_path", Value::str(path)),
+        ("name", Value::str(call.path.last().map_or("", String::as_str))),
+        ("tfe_workspace", tfe.workspace()),
+        ("tfe_stack", tfe.stack()),
+    ]);
+    Target {
+        kind: TargetKind::Module,
+        name: source,
+        attrs: call.argument_values(),
+        prior_attrs: Value::null(),
+        meta,
+        actions: vec![],
     }
 }
 

@@ -87,23 +87,7 @@ impl PolicyLanguage for HclLanguage {
     }
 
     fn reads(&self) -> Reads {
-        let policies = || self.set.files().iter().flat_map(|f| &f.policies);
-        let mut resource_types: Vec<String> = Vec::new();
-        for p in policies().filter(|p| p.kind == TargetKind::Resource) {
-            if !resource_types.contains(&p.target) {
-                resource_types.push(p.target.clone());
-            }
-        }
-        let reads = TargetReads::of_files(self.set.files());
-        Reads {
-            resource_types,
-            providers: policies().any(|p| p.kind == TargetKind::Provider),
-            modules: policies().any(|p| p.kind == TargetKind::Module),
-            configuration: reads.meta.includes("configured") || policies().any(|p| p.kind == TargetKind::Module),
-            prior_state: !reads.prior_attrs.is_nothing(),
-            // Values come from the model, never from the file's sections.
-            sections: false,
-        }
+        reads_of(&self.set)
     }
 
     /// Every form of id (`identity.rs`): a block id, a policy id or alias,
@@ -118,6 +102,28 @@ impl PolicyLanguage for HclLanguage {
     fn evaluate(&self, plan: PlanInput<'_, '_>) -> Evaluation {
         let out = check_plan(&self.set, plan.plan, plan.name, &self.options);
         Evaluation { findings: out.findings, errors: out.errors, traces: Vec::new() }
+    }
+}
+
+/// What the policies of a set read of a plan: the targets they select and
+/// the parts of the plan beyond planned values.
+pub(crate) fn reads_of(set: &PolicySet) -> Reads {
+    let policies = || set.files().iter().flat_map(|f| &f.policies);
+    let mut resource_types: Vec<String> = Vec::new();
+    for p in policies().filter(|p| p.kind == TargetKind::Resource) {
+        if !resource_types.contains(&p.target) {
+            resource_types.push(p.target.clone());
+        }
+    }
+    let reads = TargetReads::of_files(set.files());
+    Reads {
+        resource_types,
+        providers: policies().any(|p| p.kind == TargetKind::Provider),
+        modules: policies().any(|p| p.kind == TargetKind::Module),
+        configuration: reads.meta.includes("configured") || policies().any(|p| p.kind == TargetKind::Module),
+        prior_state: !reads.prior_attrs.is_nothing(),
+        // Values come from the model, never from the file's sections.
+        sections: false,
     }
 }
 
