@@ -173,7 +173,8 @@ pub fn findings_in_report_order(
     per_target.iter().flat_map(|(_, v)| v).for_each(|v| sizes[rank[v.policy as usize]] += 1);
     let mut buckets: Vec<Vec<(u32, Verdict)>> = sizes.iter().map(|n| Vec::with_capacity(*n)).collect();
     for (i, (_, verdicts)) in per_target.iter_mut().enumerate() {
-        for v in verdicts.drain(..) {
+        // Taken, not drained: each target's buffer is freed as it empties.
+        for v in std::mem::take(verdicts) {
             buckets[rank[v.policy as usize]].push((i as u32, v));
         }
     }

@@ -158,7 +158,29 @@ pub fn describe_policies(
 
 /// Evaluates every policy of `set` against `plan`.
 pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &CheckOptions) -> CheckOutput {
-    let source = PlanResources::new(plan).with_tfe(options.tfe.clone());
+    check_plan_releasing(set, plan, plan_name, options, None)
+}
+
+/// Resource targets evaluated between two releases of the plan's pages.
+const RELEASE_EVERY: usize = 1024;
+
+/// As [`check_plan`], with the text `plan` was parsed from: a mapped plan's
+/// pages go back to the file cache after each batch of resource targets and
+/// each list of resources built for a function, so the pages of values
+/// already read do not pile up ([`tfgate_plan::PlanText::release_resident`]).
+pub(crate) fn check_plan_releasing(
+    set: &PolicySet,
+    plan: &Plan<'_>,
+    plan_name: &str,
+    options: &CheckOptions,
+    text: Option<&Arc<tfgate_plan::PlanText>>,
+) -> CheckOutput {
+    let release = || {
+        if let Some(text) = text {
+            text.release_resident();
+        }
+    };
+    let source = PlanResources::new(plan).with_tfe(options.tfe.clone()).with_text(text.cloned());
     let mut output = CheckOutput::default();
 
     let mut evaluators = Vec::new();
@@ -223,20 +245,22 @@ pub fn check_plan(set: &PolicySet, plan: &Plan<'_>, plan_name: &str, options: &C
     let selection: Option<tfgate_plan::Selection<'_>> = keep.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
     let configured = ConfiguredCache::new(plan);
     let labeler = TargetLabeler::default();
-    let results: Vec<Result<(TargetLabels, Vec<Verdict>), tfgate_core::RunError>> = targets
-        .resources
-        .par_iter()
-        .map(|r| {
-            resource_target(&source, r, plan_name, &reads, selection, &configured)
-                .map(|target| (labeler.resource(plan, r), evaluate(&target)))
-        })
-        .collect();
-    let mut per_target = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(findings) => per_target.push(findings),
-            Err(e) => output.errors.push(e),
+    let mut per_target = Vec::with_capacity(targets.resources.len());
+    for batch in targets.resources.chunks(RELEASE_EVERY) {
+        let results: Vec<Result<(TargetLabels, Vec<Verdict>), tfgate_core::RunError>> = batch
+            .par_iter()
+            .map(|r| {
+                resource_target(&source, r, plan_name, &reads, selection, &configured)
+                    .map(|target| (labeler.resource(plan, r), evaluate(&target)))
+            })
+            .collect();
+        for r in results {
+            match r {
+                Ok(findings) => per_target.push(findings),
+                Err(e) => output.errors.push(e),
+            }
         }
+        release();
     }
     // Providers and modules one at a time: a target's values (a module's
     // address is as long as its nesting is deep) are dropped once it is
@@ -507,6 +531,9 @@ pub struct PlanResources<'p, 'a> {
     tfe: TfeContext,
     /// `None` when the prior state cannot be read.
     data_cache: OnceLock<Option<HashMap<String, Arc<Vec<Value>>>>>,
+    /// The text the plan was parsed from, when it may be mapped: a list
+    /// built over every instance of a type hands its pages back.
+    text: Option<Arc<tfgate_plan::PlanText>>,
 }
 
 /// Configuration block (by address in memory), module instance path, argument path.
@@ -530,6 +557,21 @@ impl<'p, 'a> PlanResources<'p, 'a> {
             referenced_cache: Mutex::new(HashMap::new()),
             data_cache: OnceLock::new(),
             tfe: TfeContext::default(),
+            text: None,
+        }
+    }
+
+    /// Sets the text the plan was parsed from (see [`tfgate_plan::PlanText::release_resident`]).
+    #[must_use]
+    pub(crate) fn with_text(mut self, text: Option<Arc<tfgate_plan::PlanText>>) -> Self {
+        self.text = text;
+        self
+    }
+
+    /// A list over every instance of a type was just built from the text.
+    fn release_pages(&self) {
+        if let Some(text) = &self.text {
+            text.release_resident();
         }
     }
 
@@ -597,6 +639,7 @@ impl ResourceSource for PlanResources<'_, '_> {
                 .get(resource_type)
                 .map(|rs| rs.iter().map(|r| r.after().unwrap_or_else(|_| Value::unknown())).collect())
                 .unwrap_or_default();
+            self.release_pages();
             Arc::new(ResourceList::new(values))
         })
         .clone()
@@ -616,6 +659,7 @@ impl ResourceSource for PlanResources<'_, '_> {
             .get(resource_type)
             .map(|rs| rs.iter().map(|r| self.described(r, reads)).collect())
             .unwrap_or_default();
+        self.release_pages();
         let values = Arc::new(values);
         self.described_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, values.clone());
         values.as_ref().clone()

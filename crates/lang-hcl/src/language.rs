@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use tfgate_core::{PolicyInfo, TargetKind};
 use tfgate_engine::{Evaluation, Granularity, LoadError, PlanInput, PolicyLanguage, Reads, Resolution, Unresolved};
 
-use crate::check::{check_plan, describe_policies, CheckOptions};
+use crate::check::{check_plan_releasing, describe_policies, CheckOptions};
 use crate::identity::PolicyIndex;
 use crate::reads::TargetReads;
 use crate::PolicySet;
@@ -100,7 +100,7 @@ impl PolicyLanguage for HclLanguage {
     }
 
     fn evaluate(&self, plan: PlanInput<'_, '_>) -> Evaluation {
-        let out = check_plan(&self.set, plan.plan, plan.name, &self.options);
+        let out = check_plan_releasing(&self.set, plan.plan, plan.name, &self.options, Some(plan.text));
         Evaluation { findings: out.findings, errors: out.errors, traces: Vec::new() }
     }
 }
