@@ -175,7 +175,24 @@ locals {
         address    = r.address
         argument   = a
         groups     = [for g in tfgate::referenced(a, r.address) : g.address]
-        text       = core::valuetostring(core::try(r.attrs[core::split(".", a)[0]], null))
+        text       = core::valuetostring({
+          # The argument's top-level attribute, read by name: a computed name (r.attrs[...])
+          # would build every attribute of every resource of these types. A name missing
+          # here is an evaluation error, not a group passed over.
+          security_groups        = core::try(r.attrs.security_groups, null)
+          security_group_ids     = core::try(r.attrs.security_group_ids, null)
+          security_group_id      = core::try(r.attrs.security_group_id, null)
+          security_group_names   = core::try(r.attrs.security_group_names, null)
+          vpc_security_group_ids = core::try(r.attrs.vpc_security_group_ids, null)
+          network_interfaces     = core::try(r.attrs.network_interfaces, null)
+          vpc_config             = core::try(r.attrs.vpc_config, null)
+          vpc_options            = core::try(r.attrs.vpc_options, null)
+          network_configuration  = core::try(r.attrs.network_configuration, null)
+          compute_resources      = core::try(r.attrs.compute_resources, null)
+          broker_node_group_info = core::try(r.attrs.broker_node_group_info, null)
+          endpoint_details       = core::try(r.attrs.endpoint_details, null)
+          ec2_attributes         = core::try(r.attrs.ec2_attributes, null)
+        }[core::split(".", a)[0]])
         set_here   = core::valuetostring(r.meta.configured) == "(unknown)" || core::contains(core::coalesce(r.meta.configured, []), core::split(".", a)[0])
       }
     ]
