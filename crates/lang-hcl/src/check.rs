@@ -245,22 +245,28 @@ pub(crate) fn check_plan_releasing(
     let selection: Option<tfgate_plan::Selection<'_>> = keep.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
     let configured = ConfiguredCache::new(plan);
     let labeler = TargetLabeler::default();
-    let mut per_target = Vec::with_capacity(targets.resources.len());
-    for batch in targets.resources.chunks(RELEASE_EVERY) {
-        let results: Vec<Result<(TargetLabels, Vec<Verdict>), tfgate_core::RunError>> = batch
-            .par_iter()
-            .map(|r| {
-                resource_target(&source, r, plan_name, &reads, selection, &configured)
-                    .map(|target| (labeler.resource(plan, r), evaluate(&target)))
-            })
-            .collect();
-        for r in results {
-            match r {
-                Ok(findings) => per_target.push(findings),
-                Err(e) => output.errors.push(e),
+    // Every RELEASE_EVERY targets, whichever thread gets there releases the
+    // pages (others go on reading: a page they touch comes back).
+    let evaluated = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Result<(TargetLabels, Vec<Verdict>), tfgate_core::RunError>> = targets
+        .resources
+        .par_iter()
+        .map(|r| {
+            let result = resource_target(&source, r, plan_name, &reads, selection, &configured)
+                .map(|target| (labeler.resource(plan, r), evaluate(&target)));
+            if evaluated.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % RELEASE_EVERY == RELEASE_EVERY - 1 {
+                release();
             }
+            result
+        })
+        .collect();
+    release();
+    let mut per_target = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(findings) => per_target.push(findings),
+            Err(e) => output.errors.push(e),
         }
-        release();
     }
     // Providers and modules one at a time: a target's values (a module's
     // address is as long as its nesting is deep) are dropped once it is

@@ -172,8 +172,26 @@ impl ElementReads {
     pub fn of_variable<'e>(var: &str, exprs: impl IntoIterator<Item = &'e crate::ast::Expr>) -> ElementReads {
         let mut reads = ElementReads::default();
         let (mut named, mut accounted) = (0usize, 0usize);
+        // `v.attrs` / `v.meta` as the map of a `core::lookup` with a literal
+        // key: read by that name (the walk reaches the call before its map).
+        let mut looked_up: Vec<*const crate::ast::Expr> = Vec::new();
         let mut visit = |e: &crate::ast::Expr| match &e.kind {
             ExprKind::Variable(v) if v == var => named += 1,
+            ExprKind::Call(c) if c.name == "lookup" && c.namespace.iter().all(|ns| ns == "core") && !c.expand_final => {
+                let [map, key, ..] = c.args.as_slice() else { return };
+                let ExprKind::Traversal { base, ops } = &map.kind else { return };
+                let (true, [op]) = (matches!(&base.kind, ExprKind::Variable(v) if v == var), ops.as_slice()) else {
+                    return;
+                };
+                let Some(name) = key.as_literal().and_then(|l| l.as_str()) else { return };
+                match step_name(Some(op)) {
+                    Some("attrs") => reads.attrs.add(name),
+                    Some("meta") => reads.meta.add(name),
+                    _ => return,
+                }
+                looked_up.push(map as *const _);
+            }
+            ExprKind::Traversal { .. } if looked_up.contains(&(e as *const _)) => accounted += 1,
             ExprKind::Traversal { base, ops } if matches!(&base.kind, ExprKind::Variable(v) if v == var) => {
                 accounted += 1;
                 let field = step_name(ops.get(1));
@@ -361,6 +379,14 @@ mod tests {
             let r = element_reads(&src).expect("annotated");
             assert!(r.attrs == Fields::All, "{body}: {r:?}");
         }
+        // So is `core::lookup` of a literal name; of a computed one, all of attrs.
+        let r =
+            element_reads(r#"locals { l = [for r in tfgate::resources("x") : core::lookup(r.attrs, "ami", null)] }"#);
+        assert_eq!(r.map(|r| r.attrs), Some(some(&["ami"])));
+        let r = element_reads(
+            r#"locals { l = [for r in tfgate::resources("x") : core::lookup(r.attrs, core::lower("AMI"), null)] }"#,
+        );
+        assert_eq!(r.map(|r| r.attrs), Some(Fields::All));
         // An index by a literal name is the same read as the name.
         let r = element_reads(r#"locals { l = [for r in tfgate::resources("x") : r["attrs"]["ami"]] }"#);
         assert_eq!(r.map(|r| r.attrs), Some(some(&["ami"])));

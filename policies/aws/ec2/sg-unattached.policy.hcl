@@ -156,7 +156,7 @@ locals {
       address    = r.address
       argument   = "vpc_security_group_ids"
       groups     = [for g in tfgate::referenced("vpc_security_group_ids", r.address) : g.address]
-      text       = core::valuetostring(core::try(r.attrs.vpc_security_group_ids, null))
+      text       = core::valuetostring(core::lookup(r.attrs, "vpc_security_group_ids", null))
       set_here   = core::valuetostring(r.meta.configured) == "(unknown)" || core::contains(core::coalesce(r.meta.configured, []), "vpc_security_group_ids")
     }
   ]])
@@ -165,7 +165,7 @@ locals {
       address    = r.address
       argument   = "security_groups"
       groups     = [for g in tfgate::referenced("security_groups", r.address) : g.address]
-      text       = core::valuetostring(core::try(r.attrs.security_groups, null))
+      text       = core::valuetostring(core::lookup(r.attrs, "security_groups", null))
       set_here   = core::valuetostring(r.meta.configured) == "(unknown)" || core::contains(core::coalesce(r.meta.configured, []), "security_groups")
     }
   ]])
@@ -178,20 +178,21 @@ locals {
         text       = core::valuetostring({
           # The argument's top-level attribute, read by name: a computed name (r.attrs[...])
           # would build every attribute of every resource of these types. A name missing
-          # here is an evaluation error, not a group passed over.
-          security_groups        = core::try(r.attrs.security_groups, null)
-          security_group_ids     = core::try(r.attrs.security_group_ids, null)
-          security_group_id      = core::try(r.attrs.security_group_id, null)
-          security_group_names   = core::try(r.attrs.security_group_names, null)
-          vpc_security_group_ids = core::try(r.attrs.vpc_security_group_ids, null)
-          network_interfaces     = core::try(r.attrs.network_interfaces, null)
-          vpc_config             = core::try(r.attrs.vpc_config, null)
-          vpc_options            = core::try(r.attrs.vpc_options, null)
-          network_configuration  = core::try(r.attrs.network_configuration, null)
-          compute_resources      = core::try(r.attrs.compute_resources, null)
-          broker_node_group_info = core::try(r.attrs.broker_node_group_info, null)
-          endpoint_details       = core::try(r.attrs.endpoint_details, null)
-          ec2_attributes         = core::try(r.attrs.ec2_attributes, null)
+          # here is an evaluation error, not a group passed over. (lookup, not try: an
+          # absent attribute is common here, and try builds an error to discard.)
+          security_groups        = core::lookup(r.attrs, "security_groups", null)
+          security_group_ids     = core::lookup(r.attrs, "security_group_ids", null)
+          security_group_id      = core::lookup(r.attrs, "security_group_id", null)
+          security_group_names   = core::lookup(r.attrs, "security_group_names", null)
+          vpc_security_group_ids = core::lookup(r.attrs, "vpc_security_group_ids", null)
+          network_interfaces     = core::lookup(r.attrs, "network_interfaces", null)
+          vpc_config             = core::lookup(r.attrs, "vpc_config", null)
+          vpc_options            = core::lookup(r.attrs, "vpc_options", null)
+          network_configuration  = core::lookup(r.attrs, "network_configuration", null)
+          compute_resources      = core::lookup(r.attrs, "compute_resources", null)
+          broker_node_group_info = core::lookup(r.attrs, "broker_node_group_info", null)
+          endpoint_details       = core::lookup(r.attrs, "endpoint_details", null)
+          ec2_attributes         = core::lookup(r.attrs, "ec2_attributes", null)
         }[core::split(".", a)[0]])
         set_here   = core::valuetostring(r.meta.configured) == "(unknown)" || core::contains(core::coalesce(r.meta.configured, []), core::split(".", a)[0])
       }
