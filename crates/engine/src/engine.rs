@@ -62,12 +62,24 @@ impl Engine {
     /// thread meanwhile, while the text is in memory anyway: a mapped plan's
     /// pages can then go back to the file cache
     /// ([`tfgate_plan::PlanText::release_resident`]) without being read again.
-    pub fn parse_plan<'t>(&self, text: &'t tfgate_plan::PlanText) -> Result<Plan<'t>, tfgate_plan::PlanError> {
-        if self.languages.iter().any(|l| !l.is_empty() && l.reads().sections) {
-            Plan::parse_locating_sections(text)
-        } else {
-            Plan::parse(text)
+    pub fn parse_plan<'t>(
+        &self,
+        text: &'t std::sync::Arc<tfgate_plan::PlanText>,
+    ) -> Result<Plan<'t>, tfgate_plan::PlanError> {
+        let readers: Vec<&dyn PolicyLanguage> =
+            self.languages.iter().filter(|l| !l.is_empty() && l.reads().sections).map(|l| l.as_ref()).collect();
+        if readers.is_empty() {
+            return Plan::parse(text);
         }
+        // The sections, then what the languages prepare from them, beside
+        // the parse. A text whose sections cannot be located fails the same
+        // way when a language asks for them.
+        let prepare = || {
+            if text.locate_sections().is_ok() {
+                readers.iter().for_each(|l| l.prepare(text));
+            }
+        };
+        rayon::join(|| Plan::parse(text), prepare).0
     }
 
     /// Every language's findings on one plan, language by language.

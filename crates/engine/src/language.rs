@@ -186,6 +186,15 @@ pub trait PolicyLanguage: Send + Sync {
     /// id names nothing (with a suggestion).
     fn resolve(&self, written: &str) -> Option<Result<Resolution, Unresolved>>;
 
+    /// Work the language can do from the plan's text alone, with its
+    /// sections located ([`Reads::sections`]): [`crate::Engine::parse_plan`]
+    /// calls it on another thread while the plan is parsed, and
+    /// [`PolicyLanguage::evaluate`] then finds the result ready (Sentinel
+    /// reads the state sections' sensitive texts here). Nothing by default.
+    fn prepare(&self, text: &Arc<tfgate_plan::PlanText>) {
+        let _ = text;
+    }
+
     /// Evaluates every policy against one plan.
     fn evaluate(&self, plan: PlanInput<'_, '_>) -> Evaluation;
 }

@@ -373,6 +373,15 @@ fn value_end(s: &[u8], i: usize) -> Option<usize> {
 }
 
 impl PlanDocument {
+    /// The document of a plan's text before (or without) its parse: for a
+    /// reader that only needs the sections as the file has them. The text
+    /// must be a plan's (the caller parses it too, or already did): its
+    /// sections are found by a lean scan that assumes valid JSON.
+    pub fn of_text(text: Arc<crate::PlanText>) -> Result<PlanDocument, PlanError> {
+        let sections = text.sections()?.clone();
+        Ok(PlanDocument { origin: text.as_ptr() as usize, text, sections })
+    }
+
     /// Hands the resident pages of a mapped text back to the file cache
     /// ([`crate::PlanText::release_resident`]): for a reader that has just
     /// passed over much of the text and will now read little of it.

@@ -11,6 +11,7 @@ use tfgate_core::{EnforcementLevel, Finding, PolicyInfo, RunError, Status, Targe
 use tfgate_engine::{Evaluation, Granularity, LoadError, PlanInput, PolicyLanguage, Reads, Resolution, Unresolved};
 
 use crate::stdlib::StandardImports;
+use crate::terraform::{read_state_texts, StateTexts};
 use crate::{ApplyOptions, ChainImports, Imports, PolicySet, PolicyStatus, PolicyTrace, RunInfo, TerraformImports};
 
 /// The Sentinel policy sets of a run, loaded once.
@@ -18,6 +19,10 @@ pub struct SentinelLanguage {
     sets: Vec<(PathBuf, PolicySet)>,
     /// What the `tfrun` import answers.
     run: RunInfo,
+    /// State texts read while a plan was parsed, by its text. A weak
+    /// reference keeps the text's allocation, so no other plan's text can
+    /// take its address while the entry is here.
+    prepared: std::sync::Mutex<Vec<(std::sync::Weak<tfgate_plan::PlanText>, StateTexts)>>,
 }
 
 impl SentinelLanguage {
@@ -57,14 +62,22 @@ impl SentinelLanguage {
     /// plan's sensitive values) for the `sentinel` format.
     fn check(&self, plan: PlanInput<'_, '_>) -> Evaluation {
         let plan_name = plan.name;
-        let imports = match TerraformImports::sharing(plan.plan, plan.text.clone(), self.run.clone()) {
-            Ok(i) => i,
-            Err(e) => {
-                let message = format!("the Sentinel imports cannot be built from this plan: {e}");
-                let error = RunError { message, plan: Some(plan_name.to_string()), policy_id: None };
-                return Evaluation { errors: vec![error], ..Evaluation::default() };
-            }
+        let state_texts = {
+            let mut prepared = self.prepared.lock().unwrap_or_else(|e| e.into_inner());
+            // Entries of texts gone (a plan whose parse failed) go too.
+            prepared.retain(|(text, _)| text.strong_count() > 0);
+            let key = std::sync::Arc::as_ptr(plan.text);
+            prepared.iter().position(|(text, _)| std::ptr::eq(text.as_ptr(), key)).map(|i| prepared.swap_remove(i).1)
         };
+        let imports =
+            match TerraformImports::sharing_prepared(plan.plan, plan.text.clone(), self.run.clone(), state_texts) {
+                Ok(i) => i,
+                Err(e) => {
+                    let message = format!("the Sentinel imports cannot be built from this plan: {e}");
+                    let error = RunError { message, plan: Some(plan_name.to_string()), policy_id: None };
+                    return Evaluation { errors: vec![error], ..Evaluation::default() };
+                }
+            };
         let standard = StandardImports::for_run();
         let layers: Vec<&dyn Imports> = vec![&imports, &standard];
         let fallback = ChainImports(layers);
@@ -164,7 +177,7 @@ impl PolicyLanguage for SentinelLanguage {
                     .map_err(|e| LoadError { message: format!("Sentinel policy set {}: {e}", p.display()) })
             })
             .collect::<Result<_, _>>()?;
-        Ok(SentinelLanguage { sets, run: RunInfo::default() })
+        Ok(SentinelLanguage { sets, run: RunInfo::default(), prepared: Default::default() })
     }
 
     fn is_empty(&self) -> bool {
@@ -189,6 +202,14 @@ impl PolicyLanguage for SentinelLanguage {
         self.policies()
             .any(|(_, p)| p.name == written)
             .then(|| Ok(Resolution { blocks: vec![written.to_string()], whole: true }))
+    }
+
+    /// Reads the state sections' sensitive texts (which the first value a
+    /// policy reads waits for) while the plan is parsed.
+    fn prepare(&self, text: &std::sync::Arc<tfgate_plan::PlanText>) {
+        if let Some(texts) = read_state_texts(text) {
+            self.prepared.lock().unwrap_or_else(|e| e.into_inner()).push((std::sync::Arc::downgrade(text), texts));
+        }
     }
 
     fn evaluate(&self, plan: PlanInput<'_, '_>) -> Evaluation {

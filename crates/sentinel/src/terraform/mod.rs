@@ -159,7 +159,7 @@ impl TerraformImports {
     /// the plan marks sensitive outside `planned_values` and `prior_state`;
     /// those two sections, and values for policies, are read only when asked.
     pub fn new(plan: &Plan<'_>, run: RunInfo) -> Result<TerraformImports, TerraformError> {
-        TerraformImports::from_document(plan, plan.document()?, run)
+        TerraformImports::from_document(plan, plan.document()?, run, None)
     }
 
     /// As [`TerraformImports::new`], sharing `text` — the very text `plan`
@@ -170,15 +170,27 @@ impl TerraformImports {
         text: std::sync::Arc<tfgate_plan::PlanText>,
         run: RunInfo,
     ) -> Result<TerraformImports, TerraformError> {
-        TerraformImports::from_document(plan, plan.document_sharing(text)?, run)
+        TerraformImports::from_document(plan, plan.document_sharing(text)?, run, None)
+    }
+
+    /// As [`TerraformImports::sharing`], with the state sections' sensitive
+    /// texts already read ([`read_state_texts`], while the plan was parsed).
+    pub(crate) fn sharing_prepared(
+        plan: &Plan<'_>,
+        text: std::sync::Arc<tfgate_plan::PlanText>,
+        run: RunInfo,
+        state_texts: Option<StateTexts>,
+    ) -> Result<TerraformImports, TerraformError> {
+        TerraformImports::from_document(plan, plan.document_sharing(text)?, run, state_texts)
     }
 
     fn from_document(
         plan: &Plan<'_>,
         doc: tfgate_plan::PlanDocument,
         run: RunInfo,
+        state_texts: Option<StateTexts>,
     ) -> Result<TerraformImports, TerraformError> {
-        let state_sensitive = prefetch_state_texts(&doc);
+        let state_sensitive = state_texts.unwrap_or_else(|| prefetch_state_texts(&doc));
         let mut texts: HashMap<String, Arc<str>> = HashMap::new();
         let mut shared = |s: &str| -> Arc<str> {
             match texts.get(s) {
@@ -186,13 +198,18 @@ impl TerraformImports {
                 None => texts.entry(s.to_string()).or_insert_with(|| Arc::from(s)).clone(),
             }
         };
-        let mut paths: HashMap<Arc<str>, Arc<[String]>> = HashMap::new();
+        // By module instance: its address and call path, rendered once.
+        let mut modules: HashMap<tfgate_plan::ModulePath, (Arc<str>, Arc<[String]>)> = HashMap::new();
         let mut instance = |r: &tfgate_plan::ResourceInstance<'_>| {
-            let module_address = shared(&r.module().render(plan.key_style));
-            let module_path = paths
-                .entry(module_address.clone())
-                .or_insert_with(|| r.module().call_path().into_iter().map(str::to_string).collect())
-                .clone();
+            let (module_address, module_path) = match modules.get(r.module()) {
+                Some(known) => known.clone(),
+                None => {
+                    let address: Arc<str> = r.module().render(plan.key_style).into();
+                    let known = (address, r.module().call_path().into_iter().map(str::to_string).collect());
+                    modules.insert(r.module().clone(), known.clone());
+                    known
+                }
+            };
             Instance {
                 address: r.address_text.to_string(),
                 module_address,
@@ -300,17 +317,37 @@ impl crate::program::Imports for TerraformImports {
     }
 }
 
+/// The state sections' sensitive texts, read once (possibly on another thread).
+pub(crate) type StateTexts = Arc<OnceLock<Vec<String>>>;
+
+/// Sections of at least this size are worth reading ahead of time.
+const LARGE_STATE: usize = 8 << 20;
+
+/// The state sections' sensitive texts of a large plan, read now from its
+/// text alone (on another thread while the plan is parsed, see
+/// `SentinelLanguage::prepare`); `None` for a small plan or a text whose
+/// sections cannot be found (the imports then read them when needed).
+pub(crate) fn read_state_texts(text: &Arc<tfgate_plan::PlanText>) -> Option<StateTexts> {
+    let doc = PlanDocument::of_text(text.clone()).ok()?;
+    (state_size(&doc) >= LARGE_STATE).then(|| {
+        let cell = Arc::new(OnceLock::new());
+        cell.get_or_init(|| state_texts_released(&doc));
+        cell
+    })
+}
+
+fn state_size(doc: &PlanDocument) -> usize {
+    ["planned_values", "prior_state"].iter().filter_map(|s| doc.section(s)).map(|s| s.as_str().len()).sum()
+}
+
 /// On a large plan, starts reading the state sections' sensitive texts on
 /// another thread while the imports are built and policies run: a run that
 /// prints anything needs them to scrub its output, and they take a pass over
 /// the two sections. A reader that comes first simply waits for (or does)
 /// the same work.
 fn prefetch_state_texts(doc: &PlanDocument) -> Arc<OnceLock<Vec<String>>> {
-    const LARGE: usize = 8 << 20;
     let cell = Arc::new(OnceLock::new());
-    let size: usize =
-        ["planned_values", "prior_state"].iter().filter_map(|s| doc.section(s)).map(|s| s.as_str().len()).sum();
-    if size >= LARGE {
+    if state_size(doc) >= LARGE_STATE {
         let (doc, cell) = (doc.clone(), cell.clone());
         // If the thread cannot start, the texts are read when needed.
         let _ = std::thread::Builder::new().name("sentinel-state-texts".into()).spawn(move || {
@@ -664,14 +701,17 @@ impl Marks {
             return missing;
         };
         let (span, mask, marks) = (span.clone(), mask.cloned(), self.clone());
-        Value::lazy(move || {
-            // A mask that cannot be read marks everything (fail closed).
-            let mask = match &mask {
-                Some(m) => m.to_json().unwrap_or(serde_json::Value::Bool(true)),
-                None => serde_json::Value::Null,
-            };
-            convert::marked_shallow(&span, &marks, &mask).unwrap_or(Value::Undefined)
-        })
+        Value::lazy(move || marks.convert_span(&span, mask.as_ref()))
+    }
+
+    /// A value of the plan converted now, marked by `mask` (see [`Marks::lazy`]).
+    pub(crate) fn convert_span(&self, span: &JsonSpan, mask: Option<&JsonSpan>) -> Value {
+        // A mask that cannot be read marks everything (fail closed).
+        let mask = match mask {
+            Some(m) => m.to_json().unwrap_or(serde_json::Value::Bool(true)),
+            None => serde_json::Value::Null,
+        };
+        convert::marked_shallow(span, self, &mask).unwrap_or(Value::Undefined)
     }
 
     /// As [`Marks::lazy`], the whole value sensitive when `sensitive`.

@@ -169,3 +169,23 @@ fn a_large_plan_s_state_texts_are_read_ahead_and_a_small_one_s_are_not() {
     assert!(small.data.state_sensitive.get().is_none(), "a small plan read ahead");
     assert!(large.sensitive_texts().iter().any(|t| t == "d4ta-source-secret"));
 }
+
+#[test]
+fn state_texts_read_while_parsing_are_the_ones_the_imports_would_read() {
+    let padding = "x".repeat(9 << 20);
+    let large_text = STATE_SECRET.replace(
+        r#""values":{"copy":"d4ta-source-secret","v":1}"#,
+        &format!(r#""values":{{"copy":"d4ta-source-secret","v":1,"pad":"{padding}"}}"#),
+    );
+    let text = Arc::new(tfgate_plan::PlanText::from(large_text));
+    let plan = Plan::parse_locating_sections(&text).unwrap();
+    let prepared = super::read_state_texts(&text).expect("a large plan's texts are read ahead");
+    assert!(prepared.get().is_some_and(|t| t.iter().any(|t| t == "d4ta-source-secret")));
+    let with = TerraformImports::sharing_prepared(&plan, text.clone(), RunInfo::default(), Some(prepared)).unwrap();
+    let without = TerraformImports::new(&plan, RunInfo::default()).unwrap();
+    assert_eq!(with.sensitive_texts(), without.sensitive_texts());
+    // A small plan's are left to the imports.
+    let small = Arc::new(tfgate_plan::PlanText::from(STATE_SECRET.to_string()));
+    small.locate_sections().unwrap();
+    assert!(super::read_state_texts(&small).is_none());
+}

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use tfgate_plan::ChangeSpans;
 
-use super::{keyed, lazy_json, map, opt_string, strings, Marks, Namespace, PlanData};
+use super::{keyed, lazy_json, map, opt_string, strings, Namespace, PlanData};
 use crate::value::{Key, Map, Value};
 
 pub(super) fn build(d: Arc<PlanData>) -> Value {
@@ -37,7 +37,7 @@ pub(super) fn build(d: Arc<PlanData>) -> Value {
             keyed(d5.outputs.iter().map(|o| {
                 // An output declared sensitive is sensitive whatever its masks say.
                 let declared = planned.outputs.iter().chain(&prior.outputs).any(|p| p.name == o.name && p.sensitive);
-                let change = change(&o.change, Value::Undefined, d5.all_marks(), declared);
+                let change = change(&o.change, Value::Undefined, &d5, declared);
                 (o.name.clone(), map([("name", Value::string(&o.name)), ("change", change)]))
             }))
         })
@@ -82,7 +82,7 @@ pub(super) fn instances(d: &Arc<PlanData>, drift: bool) -> Value {
         let d = d.clone();
         let change_value = Value::lazy(move || {
             let r = if drift { &d.drift[i] } else { &d.changes[i] };
-            change(&r.change, Value::Null, d.all_marks(), false)
+            change(&r.change, Value::Null, &d, false)
         });
         let values = [
             address_value,
@@ -108,12 +108,18 @@ pub(super) fn instances(d: &Arc<PlanData>, drift: bool) -> Value {
 /// `before`/`after` without a span: `null` for resources (the plan model
 /// reads `null` as no value), undefined for outputs (an output unknown
 /// until apply has no `after` at all; a `null` one has a span).
-pub(super) fn change(c: &ChangeSpans, missing: Value, marks: &Marks, all_sensitive: bool) -> Value {
+pub(super) fn change(c: &ChangeSpans, missing: Value, data: &Arc<PlanData>, all_sensitive: bool) -> Value {
+    // The marks (which wait for the state sections' sensitive texts) are
+    // asked for when `before` or `after` is read, not when the change is:
+    // a policy that looks only at `actions` does not wait for them.
     let value = |span: Option<&tfgate_plan::JsonSpan>, mask: Option<&tfgate_plan::JsonSpan>, missing: Value| {
+        let Some(span) = span else { return missing };
+        let (span, mask, data) = (span.clone(), if all_sensitive { None } else { mask.cloned() }, data.clone());
+        let v = Value::lazy(move || data.all_marks().convert_span(&span, mask.as_ref()));
         if all_sensitive {
-            marks.lazy_if(span, true, missing)
+            Value::sensitive(v)
         } else {
-            marks.lazy(span, mask, missing)
+            v
         }
     };
     // One list of keys for every change of the plan.
