@@ -227,15 +227,23 @@ impl TerraformImports {
                 change: doc.change(r.change(), r.action.as_list().iter().map(|a| a.to_string()).collect()),
             }
         };
-        let changes = plan.resources.iter().map(&mut instance).collect();
-        let drift = plan.drift.iter().map(&mut instance).collect();
         let variables = doc.variables()?.into_iter().map(|v| (v.name, v.value)).collect();
         let outputs = doc.output_changes()?;
         let configuration = doc.section("configuration");
         // Read now so that a broken configuration is an error, not an empty
         // tfconfig; the imports read it again when first asked.
         let config_json = configuration.as_ref().map(JsonSpan::to_json).transpose()?;
-        let sensitive = collect_sensitive(plan, &doc, &outputs, config_json.as_ref())?;
+        // The instances (one thread: their texts are shared through one map)
+        // beside the pass over every mask of the plan.
+        let ((changes, drift), sensitive) = rayon::join(
+            || {
+                let changes: Vec<Instance> = plan.resources.iter().map(&mut instance).collect();
+                let drift: Vec<Instance> = plan.drift.iter().map(&mut instance).collect();
+                (changes, drift)
+            },
+            || collect_sensitive(plan, &doc, &outputs, config_json.as_ref()),
+        );
+        let sensitive = sensitive?;
         // Those passes read much of the text; policies read what they use.
         doc.release_resident();
         let marks = Marks {
