@@ -175,11 +175,6 @@ pub(crate) fn check_plan_releasing(
     options: &CheckOptions,
     text: Option<&Arc<tfgate_plan::PlanText>>,
 ) -> CheckOutput {
-    let release = || {
-        if let Some(text) = text {
-            text.release_resident();
-        }
-    };
     let source = PlanResources::new(plan).with_tfe(options.tfe.clone()).with_text(text.cloned());
     let mut output = CheckOutput::default();
 
@@ -237,10 +232,10 @@ pub(crate) fn check_plan_releasing(
     // The targets (the engine's), resource instances one at a time, in
     // parallel: a target's values are resolved, evaluated and dropped, so
     // memory stays flat whatever the plan size.
-    let targets = plan_targets(plan, &reads_of(set));
-    output.resources = targets.managed_resources;
     // Only the parts of each target that some policy reads are built.
     let reads = TargetReads::of_files(set.files());
+    let targets = plan_targets(plan, &reads_of(set, &reads));
+    output.resources = targets.managed_resources;
     let keep = reads.attrs.matcher();
     let selection: Option<tfgate_plan::Selection<'_>> = keep.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
     let configured = ConfiguredCache::new(plan);
@@ -255,12 +250,12 @@ pub(crate) fn check_plan_releasing(
             let result = resource_target(&source, r, plan_name, &reads, selection, &configured)
                 .map(|target| (labeler.resource(plan, r), evaluate(&target)));
             if evaluated.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % RELEASE_EVERY == RELEASE_EVERY - 1 {
-                release();
+                source.release_pages();
             }
             result
         })
         .collect();
-    release();
+    source.release_pages();
     let mut per_target = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -574,7 +569,8 @@ impl<'p, 'a> PlanResources<'p, 'a> {
         self
     }
 
-    /// A list over every instance of a type was just built from the text.
+    /// Hands the text's resident pages back to the file cache: after a list
+    /// over every instance of a type, or a batch of targets, was built from it.
     fn release_pages(&self) {
         if let Some(text) = &self.text {
             text.release_resident();

@@ -87,7 +87,7 @@ impl PolicyLanguage for HclLanguage {
     }
 
     fn reads(&self) -> Reads {
-        reads_of(&self.set)
+        reads_of(&self.set, &TargetReads::of_files(self.set.files()))
     }
 
     /// Every form of id (`identity.rs`): a block id, a policy id or alias,
@@ -106,8 +106,9 @@ impl PolicyLanguage for HclLanguage {
 }
 
 /// What the policies of a set read of a plan: the targets they select and
-/// the parts of the plan beyond planned values.
-pub(crate) fn reads_of(set: &PolicySet) -> Reads {
+/// the parts of the plan beyond planned values (`reads`: what its
+/// expressions read of a target, [`TargetReads::of_files`]).
+pub(crate) fn reads_of(set: &PolicySet, reads: &TargetReads) -> Reads {
     let policies = || set.files().iter().flat_map(|f| &f.policies);
     let mut resource_types: Vec<String> = Vec::new();
     for p in policies().filter(|p| p.kind == TargetKind::Resource) {
@@ -115,7 +116,6 @@ pub(crate) fn reads_of(set: &PolicySet) -> Reads {
             resource_types.push(p.target.clone());
         }
     }
-    let reads = TargetReads::of_files(set.files());
     Reads {
         resource_types,
         providers: policies().any(|p| p.kind == TargetKind::Provider),

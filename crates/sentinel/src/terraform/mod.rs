@@ -71,7 +71,7 @@ pub(crate) struct PlanData {
     sensitive: Vec<String>,
     /// Sensitive texts of `planned_values` and `prior_state`, read when
     /// first asked.
-    state_sensitive: Arc<OnceLock<Vec<String>>>,
+    state_sensitive: StateTexts,
     /// `sensitive`, for marking values while they are converted.
     pub(crate) marks: Marks,
     /// `sensitive` and `state_sensitive`, for marking state values.
@@ -170,7 +170,7 @@ impl TerraformImports {
         text: std::sync::Arc<tfgate_plan::PlanText>,
         run: RunInfo,
     ) -> Result<TerraformImports, TerraformError> {
-        TerraformImports::from_document(plan, plan.document_sharing(text)?, run, None)
+        TerraformImports::sharing_prepared(plan, text, run, None)
     }
 
     /// As [`TerraformImports::sharing`], with the state sections' sensitive
@@ -353,7 +353,7 @@ fn state_size(doc: &PlanDocument) -> usize {
 /// prints anything needs them to scrub its output, and they take a pass over
 /// the two sections. A reader that comes first simply waits for (or does)
 /// the same work.
-fn prefetch_state_texts(doc: &PlanDocument) -> Arc<OnceLock<Vec<String>>> {
+fn prefetch_state_texts(doc: &PlanDocument) -> StateTexts {
     let cell = Arc::new(OnceLock::new());
     if state_size(doc) >= LARGE_STATE {
         let (doc, cell) = (doc.clone(), cell.clone());
