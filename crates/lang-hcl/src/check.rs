@@ -8,6 +8,7 @@
 //! decides.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
@@ -242,14 +243,14 @@ pub(crate) fn check_plan_releasing(
     let labeler = TargetLabeler::default();
     // Every RELEASE_EVERY targets, whichever thread gets there releases the
     // pages (others go on reading: a page they touch comes back).
-    let evaluated = std::sync::atomic::AtomicUsize::new(0);
+    let evaluated = AtomicUsize::new(0);
     let results: Vec<Result<(TargetLabels, Vec<Verdict>), tfgate_core::RunError>> = targets
         .resources
         .par_iter()
         .map(|r| {
             let result = resource_target(&source, r, plan_name, &reads, selection, &configured)
                 .map(|target| (labeler.resource(plan, r), evaluate(&target)));
-            if evaluated.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % RELEASE_EVERY == RELEASE_EVERY - 1 {
+            if evaluated.fetch_add(1, Ordering::Relaxed) % RELEASE_EVERY == RELEASE_EVERY - 1 {
                 source.release_pages();
             }
             result
@@ -704,28 +705,34 @@ type LeafCandidate = (usize, tfgate_plan::ReadAttributes);
 
 /// The candidates of one `tfgate::referenced` query, shared by the instances
 /// of a `count` or `for_each` block; each instance narrows them by its own
-/// planned value ([`tfgate_plan::narrow_candidates`]).
+/// planned value ([`tfgate_plan::CandidateIndex`]).
 struct ReferenceCandidates {
     /// Every instance some reference names, in address order: its planned
     /// value (for narrowing; only when some argument has several candidates)
     /// and its description when it is a managed resource that exists after
     /// apply (what `tfgate::referenced` returns).
     candidates: Vec<(Option<Value>, Option<Value>)>,
-    /// Each configured argument's path and its candidates (indexes into
-    /// `candidates`, with the attributes its references read).
-    leaves: Vec<(Vec<String>, Vec<LeafCandidate>)>,
+    /// Each configured argument's path, its candidates (indexes into
+    /// `candidates`, with the attributes its references read) and their
+    /// index for narrowing.
+    leaves: Vec<(Vec<String>, Vec<LeafCandidate>, tfgate_plan::CandidateIndex)>,
 }
 
 impl ReferenceCandidates {
     fn narrowed(&self, from: &ResourceInstance<'_>) -> Vec<Value> {
-        let several = self.leaves.iter().any(|(_, c)| c.len() > 1);
+        let several = self.leaves.iter().any(|(_, c, _)| c.len() > 1);
         let mut keep = vec![false; self.candidates.len()];
-        // Only several candidates can be narrowed: read the instance's value for those alone.
-        let planned = if several { from.after().ok() } else { None };
-        for (path, cands) in &self.leaves {
-            let views: Vec<(Option<&Value>, &tfgate_plan::ReadAttributes)> =
-                cands.iter().map(|(i, attrs)| (self.candidates[*i].0.as_ref(), attrs)).collect();
-            match tfgate_plan::narrow_candidates(planned.as_ref(), path, &views) {
+        // Only several candidates can be narrowed: read the instance's value for those alone,
+        // and only the attributes the arguments are under.
+        let planned = if several {
+            let tops: Vec<&str> =
+                self.leaves.iter().filter_map(|(path, _, _)| path.first().map(String::as_str)).collect();
+            from.after_selected(Some(&|k: &str| tops.contains(&k))).ok()
+        } else {
+            None
+        };
+        for (path, cands, index) in &self.leaves {
+            match index.narrow(planned.as_ref(), path) {
                 Some(kept) => kept.into_iter().for_each(|k| keep[cands[k].0] = true),
                 None => cands.iter().for_each(|(i, _)| keep[*i] = true),
             }
@@ -745,7 +752,7 @@ impl PlanResources<'_, '_> {
         all.dedup_by(|a, b| std::ptr::eq(*a, *b));
         let position: HashMap<*const ResourceInstance<'_>, usize> =
             all.iter().enumerate().map(|(i, r)| (*r as *const _, i)).collect();
-        let candidates = all
+        let candidates: Vec<(Option<Value>, Option<Value>)> = all
             .iter()
             .map(|r| {
                 let described = (r.exists_after_apply() && r.mode() == Mode::Managed)
@@ -761,12 +768,20 @@ impl PlanResources<'_, '_> {
         let leaves = found
             .into_iter()
             .map(|l| {
-                let cands = l
+                let cands: Vec<LeafCandidate> = l
                     .candidates
                     .into_iter()
                     .filter_map(|(c, attrs)| position.get(&(c as *const _)).map(|&i| (i, attrs)))
                     .collect();
-                (l.path, cands)
+                // Narrowing reads planned values, kept only when some argument has several candidates.
+                let index = if several {
+                    let views: Vec<(Option<&Value>, &tfgate_plan::ReadAttributes)> =
+                        cands.iter().map(|(i, attrs)| (candidates[*i].0.as_ref(), attrs)).collect();
+                    tfgate_plan::CandidateIndex::new(&views)
+                } else {
+                    tfgate_plan::CandidateIndex::default()
+                };
+                (l.path, cands, index)
             })
             .collect();
         ReferenceCandidates { candidates, leaves }

@@ -58,7 +58,7 @@ pub use plan::{
     clearly_not_a_plan, Change, Check, CheckInstance, ConfigResource, DeferredChange, Importing, ModuleCall,
     OutputChange, Plan, Producer, ProviderConfig, Region, ResourceInstance, StateResource, Variable,
 };
-pub use references::{narrow_candidates, ReadAttributes, ReferenceLeaf};
+pub use references::{narrow_candidates, CandidateIndex, ReadAttributes, ReferenceLeaf};
 pub use render::render_resource;
 pub use resolve::{resolve, resolve_selected, Mask, ResolveError, Selection};
 pub use text::{PlanText, MAP_FROM_BYTES};

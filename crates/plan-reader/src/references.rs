@@ -8,7 +8,7 @@
 //! `dynamic` blocks are absent, so a reference through a local or a dynamic
 //! block cannot be followed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value as Json;
 
@@ -289,25 +289,7 @@ pub fn narrow_candidates(
     path: &[String],
     candidates: &[(Option<&Value>, &ReadAttributes)],
 ) -> Option<Vec<usize>> {
-    let planned = planned?;
-    let mut found = Vec::new();
-    planned_at(planned, path, &mut found)?;
-    let mut wanted: BTreeSet<&str> = BTreeSet::new();
-    for v in found {
-        match &v.kind {
-            Kind::String(_) => wanted.insert(v.as_str()?),
-            Kind::List(items) => {
-                for i in items {
-                    wanted.insert(i.as_str()?);
-                }
-                true
-            }
-            _ => return None,
-        };
-    }
-    if wanted.is_empty() {
-        return None;
-    }
+    let wanted = wanted_strings(planned?, path)?;
     let mut matched: BTreeSet<&str> = BTreeSet::new();
     let mut kept = Vec::new();
     for (i, (after, attrs)) in candidates.iter().enumerate() {
@@ -325,6 +307,72 @@ pub fn narrow_candidates(
         }
     }
     (matched.len() == wanted.len()).then_some(kept)
+}
+
+/// The strings an argument's planned value is made of (one, or a list or
+/// set of them); `None` when it is not wholly known strings, or is empty.
+fn wanted_strings<'v>(planned: &'v Value, path: &[String]) -> Option<BTreeSet<&'v str>> {
+    let mut found = Vec::new();
+    planned_at(planned, path, &mut found)?;
+    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    for v in found {
+        match &v.kind {
+            Kind::String(_) => wanted.insert(v.as_str()?),
+            Kind::List(items) => {
+                for i in items {
+                    wanted.insert(i.as_str()?);
+                }
+                true
+            }
+            _ => return None,
+        };
+    }
+    (!wanted.is_empty()).then_some(wanted)
+}
+
+/// The candidates of one configured argument, indexed by the strings their
+/// read attributes hold. Built once, it narrows each referring instance
+/// (every instance of a `count` or `for_each` block, say) by a lookup per
+/// string of its value instead of a scan of every candidate; same answer
+/// as [`narrow_candidates`].
+#[derive(Clone, Debug, Default)]
+pub struct CandidateIndex {
+    /// Each string some candidate's read attribute holds: the candidates
+    /// holding it (indexes, ascending).
+    by_string: HashMap<String, Vec<usize>>,
+}
+
+impl CandidateIndex {
+    /// Indexes candidates given as to [`narrow_candidates`]: each with its
+    /// planned value and the attributes the references read from it.
+    pub fn new(candidates: &[(Option<&Value>, &ReadAttributes)]) -> CandidateIndex {
+        let mut by_string: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (after, attrs)) in candidates.iter().enumerate() {
+            let Some(after) = after else { continue };
+            for attr in attrs.iter() {
+                let Some(s) = attribute_at(after, attr).and_then(Value::as_str) else { continue };
+                let holders = by_string.entry(s.to_string()).or_default();
+                // In order: a repeat is this candidate's other attribute.
+                if holders.last() != Some(&i) {
+                    holders.push(i);
+                }
+            }
+        }
+        CandidateIndex { by_string }
+    }
+
+    /// [`narrow_candidates`] for these candidates.
+    pub fn narrow(&self, planned: Option<&Value>, path: &[String]) -> Option<Vec<usize>> {
+        let wanted = wanted_strings(planned?, path)?;
+        let mut kept = Vec::new();
+        for w in wanted {
+            // A string no candidate holds came from outside: keep them all.
+            kept.extend_from_slice(self.by_string.get(w)?);
+        }
+        kept.sort_unstable();
+        kept.dedup();
+        Some(kept)
+    }
 }
 
 /// The values at an argument path of a planned value, following every
@@ -595,6 +643,53 @@ mod tests {
         assert_eq!(with(Value::list(vec![Value::str("x"), Value::unknown()])), None);
         assert_eq!(with(Value::number(1)), None);
         assert_eq!(narrow_candidates(None, &path, &cands), None);
+    }
+
+    proptest::proptest! {
+        /// The index gives the scan's answer: candidates with one or two read
+        /// attributes (absent, unknown or one of a few strings), values that
+        /// are a string or a list of them (some unknown).
+        #[test]
+        fn the_index_narrows_as_the_scan_does(
+            cands in proptest::collection::vec(
+                (proptest::option::of(0u8..6), proptest::option::of(0u8..6), proptest::bool::ANY), 0..8),
+            value in proptest::collection::vec(0u8..7, 0..4),
+            as_list in proptest::bool::ANY,
+        ) {
+            // 5 is unknown, 6 a string no candidate can hold.
+            let text = |n: u8| match n {
+                5 => Value::unknown(),
+                n => Value::string(format!("s{n}")),
+            };
+            let afters: Vec<Value> = cands
+                .iter()
+                .map(|(a, b, _)| {
+                    let mut pairs = Vec::new();
+                    if let Some(a) = a { pairs.push(("id", text(*a))); }
+                    if let Some(b) = b { pairs.push(("arn", text(*b))); }
+                    Value::object_from(pairs)
+                })
+                .collect();
+            let both: ReadAttributes = [vec!["id".to_string()], vec!["arn".to_string()]].into();
+            let id: ReadAttributes = [vec!["id".to_string()]].into();
+            let views: Vec<(Option<&Value>, &ReadAttributes)> = afters
+                .iter()
+                .zip(&cands)
+                .enumerate()
+                .map(|(i, (a, (_, _, two)))| ((i % 4 != 3).then_some(a), if *two { &both } else { &id }))
+                .collect();
+            let v = if as_list || value.len() != 1 {
+                Value::list(value.iter().map(|n| text(*n)).collect())
+            } else {
+                text(value[0])
+            };
+            let planned = Value::object_from([("v", v)]);
+            let path = ["v".to_string()];
+            proptest::prop_assert_eq!(
+                CandidateIndex::new(&views).narrow(Some(&planned), &path),
+                narrow_candidates(Some(&planned), &path, &views)
+            );
+        }
     }
 
     #[test]
