@@ -239,6 +239,9 @@ pub(crate) fn check_plan_releasing(
     output.resources = targets.managed_resources;
     let keep = reads.attrs.matcher();
     let selection: Option<tfgate_plan::Selection<'_>> = keep.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
+    let keep_prior = reads.prior_attrs.matcher();
+    let prior_selection: Option<tfgate_plan::Selection<'_>> =
+        keep_prior.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
     let configured = ConfiguredCache::new(plan);
     let labeler = TargetLabeler::default();
     // Every RELEASE_EVERY targets, whichever thread gets there releases the
@@ -248,7 +251,7 @@ pub(crate) fn check_plan_releasing(
         .resources
         .par_iter()
         .map(|r| {
-            let result = resource_target(&source, r, plan_name, &reads, selection, &configured)
+            let result = resource_target(&source, r, plan_name, &reads, (selection, prior_selection), &configured)
                 .map(|target| (labeler.resource(plan, r), evaluate(&target)));
             if evaluated.fetch_add(1, Ordering::Relaxed) % RELEASE_EVERY == RELEASE_EVERY - 1 {
                 source.release_pages();
@@ -430,7 +433,7 @@ fn resource_target(
     r: &ResourceInstance<'_>,
     plan_name: &str,
     reads: &TargetReads,
-    selection: Option<tfgate_plan::Selection<'_>>,
+    (selection, prior_selection): (Option<tfgate_plan::Selection<'_>>, Option<tfgate_plan::Selection<'_>>),
     configured: &ConfiguredCache,
 ) -> Result<Target, tfgate_core::RunError> {
     let (plan, tfe) = (source.plan, &source.tfe);
@@ -440,7 +443,8 @@ fn resource_target(
         policy_id: None,
     };
     let attrs = if r.action.exists_after_apply() { r.after_selected(selection).map_err(err)? } else { Value::null() };
-    let prior_attrs = if reads.prior_attrs.is_nothing() { Value::null() } else { r.before().map_err(err)? };
+    let prior_attrs =
+        if reads.prior_attrs.is_nothing() { Value::null() } else { r.before_selected(prior_selection).map_err(err)? };
     let meta = resource_meta_fields(plan, r, &reads.meta, || configured.get(plan, r), tfe);
     Ok(Target {
         kind: TargetKind::Resource,

@@ -174,7 +174,11 @@ impl<'a> Change<'a> {
     }
     /// The value before the change (fully known).
     pub fn before(&self) -> Result<Value, ResolveError> {
-        let v = resolve(self.before.map(RawValue::get), None, self.before_sensitive.map(RawValue::get))?;
+        self.before_selected(None)
+    }
+    /// As [`Change::before`], with only the top-level attributes `keep` accepts.
+    pub fn before_selected(&self, keep: Option<Selection<'_>>) -> Result<Value, ResolveError> {
+        let v = resolve_selected(self.before.map(RawValue::get), None, self.before_sensitive.map(RawValue::get), keep)?;
         Ok(if self.before_sensitive.is_none() { mark_secret_looking(v) } else { v })
     }
 }
@@ -270,8 +274,13 @@ impl<'a> ResourceInstance<'a> {
     }
     /// Resolved value before the change: `null` for creates.
     pub fn before(&self) -> Result<Value, PlanError> {
+        self.before_selected(None)
+    }
+    /// As [`ResourceInstance::before`], building only the top-level
+    /// attributes `keep` accepts (as [`ResourceInstance::after_selected`]).
+    pub fn before_selected(&self, keep: Option<Selection<'_>>) -> Result<Value, PlanError> {
         self.change
-            .before()
+            .before_selected(keep)
             .map_err(|source| PlanError::Value { path: format!("{}: change.before", self.address_text), source })
     }
     /// True when an object will exist after apply (not a delete, forget or deposed object).
