@@ -237,6 +237,7 @@ pub(crate) fn check_plan_releasing(
     let reads = TargetReads::of_files(set.files());
     let targets = plan_targets(plan, &reads_of(set, &reads));
     output.resources = targets.managed_resources;
+    crate::file_locals::compute_read_by_every_target(evaluators.iter().map(|(file, ev, _)| (*file, ev)), &targets);
     let keep = reads.attrs.matcher();
     let selection: Option<tfgate_plan::Selection<'_>> = keep.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
     let keep_prior = reads.prior_attrs.matcher();

@@ -47,6 +47,7 @@ mod config;
 mod diagnostic;
 mod eval;
 mod expression;
+mod file_locals;
 mod functions;
 mod identity;
 mod language;

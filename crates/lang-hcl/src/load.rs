@@ -782,7 +782,7 @@ pub struct CheckScope<'a> {
 }
 
 /// The names of the locals an expression refers to.
-fn local_refs(e: &Expr) -> Vec<String> {
+pub(crate) fn local_refs(e: &Expr) -> Vec<String> {
     let mut out = Vec::new();
     e.walk(&mut |x| {
         if let ExprKind::Traversal { base, ops } = &x.kind {

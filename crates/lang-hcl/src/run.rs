@@ -363,6 +363,28 @@ impl<'a> Evaluator<'a> {
         })
     }
 
+    /// Computes one file-level local into the cache every target of the
+    /// file reads, as its first reader would (with the budget of its own a
+    /// file-level local gets, and the same recorded reasons): see
+    /// `file_locals.rs`.
+    pub(crate) fn compute_file_local(&self, name: &str) {
+        let ctx = Ctx::new(
+            Scope {
+                attrs: None,
+                prior_attrs: None,
+                meta: None,
+                inputs: &self.inputs,
+                file_locals: &self.file.locals,
+                file_cache: Some(&self.cache),
+                block_locals: None,
+                source: self.source,
+                http: self.http.as_deref(),
+            },
+            self.limits,
+        );
+        ctx.compute_file_local(name);
+    }
+
     fn ctx(&self, policy: &'a Policy, target: Option<&'a Target>) -> Ctx<'_> {
         Ctx::new(
             Scope {

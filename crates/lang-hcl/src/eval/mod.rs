@@ -794,6 +794,15 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Computes the file-level local `name` into the file's cache, as its
+    /// first reader would, without handing the value to anyone
+    /// ([`crate::run::Evaluator::compute_file_local`]).
+    pub(crate) fn compute_file_local(&self, name: &str) {
+        if let Some(def) = self.scope.file_locals.get(name) {
+            let _ = self.local(name, def.name_span);
+        }
+    }
+
     /// Runs `f` (the computation of a file-level local) with a step, work
     /// and value-bytes budget of its own. The local is computed once for every target of the
     /// file (an index over the whole plan, say), so it is not charged to the
