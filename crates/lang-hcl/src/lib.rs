@@ -66,7 +66,6 @@ pub use check::{check_plan, describe_policies, policy_id, CheckOptions, PlanReso
 pub use config::{
     discover as discover_config, load_config, parse_config, Config, HttpSettings, PolicySetSource, CONFIG_FILE,
 };
-pub use diagnostic::{Diagnostic, Location, Severity as DiagnosticSeverity, SourceFile, Span};
 pub use eval::ResourceList;
 pub use eval::{EvalError, EvalErrorKind, Limits, NoResources, ResourceSource};
 pub use expression::Expression;
@@ -80,6 +79,7 @@ pub use policytest::{
     run_policy_tests_with_http, Mock, PolicyTestFile, TestCaseResult, TestOutcome, TestReport,
 };
 pub use run::{resolve_inputs, EnforceResult, Evaluator, InputError, NotApplicable, PolicyOutcome, Status, Target};
+pub use tfgate_core::{Diagnostic, DiagnosticSeverity, Location, SourceFile, Span};
 
 /// The names of the built-in functions (`core::NAME`), sorted.
 pub fn function_names() -> impl Iterator<Item = &'static str> {
