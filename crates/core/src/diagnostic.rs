@@ -78,6 +78,17 @@ impl SourceFile {
         let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e);
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
+    /// The span of the character at byte `offset` (empty at the end of the
+    /// text): where a parser stopped. An offset inside a character (a parser
+    /// may stop after its first byte) means that character.
+    pub fn char_span(&self, offset: usize) -> Span {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let end = self.text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
+        Span::new(offset, end)
+    }
     /// The source text a span covers.
     pub fn snippet(&self, span: Span) -> &str {
         self.text.get(span.start..span.end.min(self.text.len())).unwrap_or("")
@@ -323,6 +334,15 @@ mod tests {
         // "é" is two bytes, one column.
         assert_eq!(f.location(6), Location { line: 2, column: 3 });
         assert_eq!(f.line_text(2), "cé x");
+    }
+
+    #[test]
+    fn a_character_span_is_the_whole_character() {
+        let f = SourceFile::new("a.hcl", "a = é");
+        assert_eq!(f.char_span(4), Span::new(4, 6));
+        assert_eq!(f.char_span(5), Span::new(4, 6), "inside the character");
+        assert_eq!(f.char_span(6), Span::new(6, 6), "the end");
+        assert_eq!(f.char_span(60), Span::new(6, 6));
     }
 
     #[test]
