@@ -89,7 +89,7 @@ fn load_configured(
     let Some(path) = config.map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? else {
         return Ok((load_policies(console, paths)?, CheckOptions::default()));
     };
-    let mut config = tfgate_lang_hcl::load_config(&path).map_err(config_error)?;
+    let mut config = tfgate_engine::load_config(&path).map_err(config_error)?;
     let set = if paths.is_empty() && !config.policy_sets.is_empty() {
         load_policy_sets(console, &config.policy_sets)?
     } else {

@@ -22,9 +22,9 @@ use std::collections::{BTreeMap, HashMap};
 use tfgate_plan::Value;
 
 use crate::check::policy_id;
-use crate::config::{note_dropped, Config, WaiverScope, MAX_DIAGNOSTICS};
 use crate::diagnostic::{suggest, Diagnostic, SourceFile, Span};
-use crate::{PolicyError, PolicySet};
+use crate::PolicySet;
+use tfgate_engine::{note_dropped, Config, ConfigError, WaiverScope, MAX_DIAGNOSTICS};
 
 /// How an id matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -185,7 +185,7 @@ pub struct ResolvedSettings {
 /// inputs, each input checked against the declarations of the files it goes
 /// to) and waivers (their [`WaiverScope`] is filled in). Every problem is
 /// reported, each at its place in the configuration file.
-pub fn resolve_config(set: &PolicySet, config: &mut Config) -> Result<ResolvedSettings, PolicyError> {
+pub fn resolve_config(set: &PolicySet, config: &mut Config) -> Result<ResolvedSettings, ConfigError> {
     resolve_config_with(set, config, &[])
 }
 
@@ -206,7 +206,7 @@ pub fn resolve_config_with(
     set: &PolicySet,
     config: &mut Config,
     external: &[ExternalPolicy],
-) -> Result<ResolvedSettings, PolicyError> {
+) -> Result<ResolvedSettings, ConfigError> {
     let index = PolicyIndex::new(set);
     // A configuration built in code has no file to point into.
     let source = config.source.clone().unwrap_or_else(|| SourceFile::new("configuration", ""));
@@ -325,7 +325,7 @@ pub fn resolve_config_with(
     }
     if !diags.is_empty() {
         note_dropped(&mut diags, &source, dropped);
-        return Err(PolicyError::Invalid(diags));
+        return Err(ConfigError::Invalid(diags));
     }
     out.levels = levels.into_iter().map(|(b, (_, l, _))| (index.id(b).to_string(), l)).collect();
     out.inputs = inputs
@@ -338,8 +338,8 @@ pub fn resolve_config_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::parse_config;
     use std::path::PathBuf;
+    use tfgate_engine::parse_config;
 
     const MULTI: &str = r#"
 policy {

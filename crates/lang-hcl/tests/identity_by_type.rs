@@ -8,8 +8,7 @@
 
 use std::path::PathBuf;
 
-use tfgate_engine::WaiverScope;
-use tfgate_lang_hcl::parse_config;
+use tfgate_engine::{parse_config, WaiverScope};
 use tfgate_lang_hcl::policy_id;
 use tfgate_lang_hcl::{load_policy_source, PolicySet, SourceFile};
 use tfgate_lang_hcl::{resolve_config, PolicyIndex};
