@@ -12,9 +12,9 @@ use clap::Args;
 use rayon::prelude::*;
 use tfgate_core::UnknownMode;
 use tfgate_engine::{apply_overrides, decide, Engine, Evaluation, Overrides, PlanInput, PolicyLanguage};
+use tfgate_engine::{resolve_config_with, ExternalPolicy};
 use tfgate_engine::{Config, ConfigError, HttpSettings, PolicySetSource, TfeContext};
 use tfgate_lang_hcl::HttpAccess;
-use tfgate_lang_hcl::{resolve_config_with, ExternalPolicy};
 use tfgate_lang_hcl::{CheckOptions, HclLanguage, Limits};
 use tfgate_report::{
     EnforcementLevel, Format, PlanInfo, RenderOptions, Report, ReportError, RunError, Tool, SCHEMA_VERSION,
@@ -223,7 +223,8 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
             id: p.id.to_string(),
         })
         .collect();
-    let settings = resolve_config_with(&set, &mut config, &external).map_err(config_error)?;
+    let hcl = HclLanguage::new(set, CheckOptions::default());
+    let settings = resolve_config_with(&hcl, &mut config, &external).map_err(config_error)?;
     let options = CheckOptions {
         inputs: settings.inputs,
         levels: settings.levels,
@@ -233,7 +234,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
     };
     // The languages this run was asked for, `.policy.hcl` first: its
     // policies are listed first and name ids first.
-    let engine = Engine::new().with(Box::new(HclLanguage::new(set, options))).with(Box::new(sentinel));
+    let engine = Engine::new().with(Box::new(hcl.with_options(options))).with(Box::new(sentinel));
     let policies = engine.describe();
     let overrides = Overrides {
         named: engine.resolve_overrides(&args.overrides, &policies)?,

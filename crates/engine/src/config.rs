@@ -82,7 +82,7 @@ pub enum ConfigError {
 }
 
 /// Says how many diagnostics past [`MAX_DIAGNOSTICS`] were left out.
-pub fn note_dropped(diags: &mut Vec<Diagnostic>, source: &SourceFile, dropped: usize) {
+pub(crate) fn note_dropped(diags: &mut Vec<Diagnostic>, source: &SourceFile, dropped: usize) {
     if dropped > 0 {
         let s = if dropped == 1 { "" } else { "s" };
         diags.push(Diagnostic::warning(

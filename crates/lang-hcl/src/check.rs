@@ -28,7 +28,7 @@ use tfgate_engine::{findings_in_report_order, plan_targets, PolicyLabels, Target
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
     /// Input values per policy file name (as loaded, e.g. `builtin:aws/ec2/x.policy.hcl`),
-    /// overriding defaults. [`crate::identity::resolve_config`] turns the ids a
+    /// overriding defaults. [`tfgate_engine::resolve_config`] turns the ids a
     /// user writes into these keys, and rejects ids that name nothing.
     pub inputs: BTreeMap<String, BTreeMap<String, Value>>,
     /// Enforcement level overrides per policy block id ([`policy_id`]).

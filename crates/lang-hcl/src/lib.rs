@@ -47,7 +47,6 @@ mod diagnostic;
 mod eval;
 mod expression;
 mod functions;
-mod identity;
 mod language;
 mod load;
 mod mock_fill;
@@ -69,8 +68,7 @@ pub use eval::ResourceList;
 pub use eval::{EvalError, EvalErrorKind, Limits, NoResources, ResourceSource};
 pub use expression::Expression;
 pub use functions::gethttprequest::{HttpAccess, HttpResponse};
-pub use identity::{resolve_config, resolve_config_with, ExternalPolicy, PolicyIndex};
-pub use language::HclLanguage;
+pub use language::{policy_identities, HclLanguage};
 pub use model::{EnforcementLevel, Policy, PolicyFile, Severity, TargetKind, TfgateMeta};
 pub use plantest::{load_plan_tests, run_plan_tests_with};
 pub use policytest::{
