@@ -12,11 +12,10 @@ use clap::Args;
 use rayon::prelude::*;
 use tfgate_core::UnknownMode;
 use tfgate_engine::{apply_overrides, decide, Engine, Evaluation, Overrides, PlanInput, PolicyLanguage};
+use tfgate_engine::{resolve_config_with, ExternalPolicy};
+use tfgate_engine::{Config, ConfigError, HttpSettings, PolicySetSource, TfeContext};
 use tfgate_lang_hcl::HttpAccess;
-use tfgate_lang_hcl::{resolve_config_with, ExternalPolicy};
-use tfgate_lang_hcl::{CheckOptions, TfeContext};
-use tfgate_lang_hcl::{Config, HttpSettings, PolicySetSource};
-use tfgate_lang_hcl::{HclLanguage, Limits};
+use tfgate_lang_hcl::{CheckOptions, HclLanguage, Limits};
 use tfgate_report::{
     EnforcementLevel, Format, PlanInfo, RenderOptions, Report, ReportError, RunError, Tool, SCHEMA_VERSION,
 };
@@ -196,7 +195,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
         anyhow::bail!("--quiet and --verbose cannot be used together: -q shows only what blocks, -v everything");
     }
     let mut config = match args.config.clone().map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? {
-        Some(path) => tfgate_lang_hcl::load_config(&path).map_err(config_error)?,
+        Some(path) => tfgate_engine::load_config(&path).map_err(config_error)?,
         None => Config::default(),
     };
     let sentinel = SentinelLanguage::load(&args.sentinel)?.with_run(args.tfrun.run_info());
@@ -224,7 +223,8 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
             id: p.id.to_string(),
         })
         .collect();
-    let settings = resolve_config_with(&set, &mut config, &external).map_err(config_error)?;
+    let hcl = HclLanguage::new(set, CheckOptions::default());
+    let settings = resolve_config_with(&hcl, &mut config, &external).map_err(config_error)?;
     let options = CheckOptions {
         inputs: settings.inputs,
         levels: settings.levels,
@@ -234,7 +234,7 @@ pub fn run(args: CheckArgs, style: StyleArgs, console: &Console, stdout: &mut dy
     };
     // The languages this run was asked for, `.policy.hcl` first: its
     // policies are listed first and name ids first.
-    let engine = Engine::new().with(Box::new(HclLanguage::new(set, options))).with(Box::new(sentinel));
+    let engine = Engine::new().with(Box::new(hcl.with_options(options))).with(Box::new(sentinel));
     let policies = engine.describe();
     let overrides = Overrides {
         named: engine.resolve_overrides(&args.overrides, &policies)?,
@@ -470,9 +470,9 @@ impl Drop for Tick<'_> {
 }
 
 /// Configuration errors, every diagnostic rendered.
-pub(crate) fn config_error(e: tfgate_lang_hcl::PolicyError) -> anyhow::Error {
+pub(crate) fn config_error(e: ConfigError) -> anyhow::Error {
     match &e {
-        tfgate_lang_hcl::PolicyError::Invalid(diags) => {
+        ConfigError::Invalid(diags) => {
             let n = diags.iter().filter(|d| d.is_error()).count();
             let rendered: Vec<String> = diags.iter().map(|d| d.render()).collect();
             anyhow::anyhow!("{}\n{n} error{} in the configuration", rendered.join("\n"), if n == 1 { "" } else { "s" })

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
-use tfgate_lang_hcl::PolicyIndex;
-use tfgate_lang_hcl::{describe_policies, CheckOptions};
+use tfgate_engine::PolicyIndex;
+use tfgate_lang_hcl::{describe_policies, policy_identities, CheckOptions, HclLanguage};
 use tfgate_lang_hcl::{PolicyFile, PolicySet};
 
 use crate::check::{config_error, load_policy_sets};
@@ -47,8 +47,9 @@ enum PoliciesCommand {
 pub fn run(args: PoliciesArgs, console: &crate::Console, stdout: &mut String) -> Result<u8> {
     match args.command {
         PoliciesCommand::List { policies, markdown, config } => {
-            let (set, options) = load_configured(console, &policies, config)?;
-            *stdout = if markdown { list_markdown(&set, &options) } else { list(&set, &options) };
+            let policies = load_configured(console, &policies, config)?;
+            let (set, options) = (policies.set(), policies.options());
+            *stdout = if markdown { list_markdown(set, options) } else { list(set, options) };
         }
         PoliciesCommand::Show { id, policies } => {
             let set = load_policies(console, &policies)?;
@@ -63,15 +64,16 @@ pub fn run(args: PoliciesArgs, console: &crate::Console, stdout: &mut String) ->
 /// several policies is an error listing them, never a silent pick; a name
 /// in the wrong case gets a "did you mean".
 pub fn find<'a>(set: &'a PolicySet, id: &str) -> Result<&'a PolicyFile> {
-    let index = PolicyIndex::new(set);
+    let index = PolicyIndex::new(&policy_identities(set));
     let resolved = index.resolve(id).map_err(|e| anyhow::anyhow!("{e}; `tfgate policies list` shows the policies"))?;
-    let mut files: Vec<usize> = resolved.blocks.iter().map(|b| index.file(*b)).collect();
-    files.dedup();
-    if let [one] = files[..] {
+    if let [one] = resolved.policies[..] {
         return Ok(&set.files()[one]);
     }
-    let ids: Vec<&str> = resolved.blocks.iter().map(|b| index.id(*b)).collect();
-    bail!("{id:?} names blocks of {} policies: {}; name one by its id", files.len(), ids.join(", "))
+    bail!(
+        "{id:?} names blocks of {} policies: {}; name one by its id",
+        resolved.policies.len(),
+        resolved.blocks.join(", ")
+    )
 }
 
 pub fn source_label(file: &PolicyFile) -> String {
@@ -81,22 +83,23 @@ pub fn source_label(file: &PolicyFile) -> String {
 /// The policies `tfgate check` would run with the same `--policy` and
 /// configuration (its policy sets when no `--policy` is given), with the
 /// levels and inputs the configuration sets.
-fn load_configured(
-    console: &crate::Console,
-    paths: &[PathBuf],
-    config: Option<PathBuf>,
-) -> Result<(PolicySet, CheckOptions)> {
+fn load_configured(console: &crate::Console, paths: &[PathBuf], config: Option<PathBuf>) -> Result<HclLanguage> {
     let Some(path) = config.map_or_else(crate::policies_input::discover_config, |p| Ok(Some(p)))? else {
-        return Ok((load_policies(console, paths)?, CheckOptions::default()));
+        return Ok(HclLanguage::new(load_policies(console, paths)?, CheckOptions::default()));
     };
-    let mut config = tfgate_lang_hcl::load_config(&path).map_err(config_error)?;
+    let mut config = tfgate_engine::load_config(&path).map_err(config_error)?;
     let set = if paths.is_empty() && !config.policy_sets.is_empty() {
         load_policy_sets(console, &config.policy_sets)?
     } else {
         load_policies(console, paths)?
     };
-    let settings = tfgate_lang_hcl::resolve_config(&set, &mut config).map_err(config_error)?;
-    Ok((set, CheckOptions { inputs: settings.inputs, levels: settings.levels, ..CheckOptions::default() }))
+    let language = HclLanguage::new(set, CheckOptions::default());
+    let settings = tfgate_engine::resolve_config(&language, &mut config).map_err(config_error)?;
+    Ok(language.with_options(CheckOptions {
+        inputs: settings.inputs,
+        levels: settings.levels,
+        ..CheckOptions::default()
+    }))
 }
 
 /// One line per policy block.

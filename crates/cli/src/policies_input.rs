@@ -186,10 +186,10 @@ pub fn find_config(start: &Path) -> Option<FoundConfig> {
     let root = start.ancestors().position(|dir| dir.join(".git").exists());
     let searched = root.map_or(1, |depth| depth + 1);
     start.ancestors().take(searched).enumerate().find_map(|(depth, dir)| {
-        let path = tfgate_lang_hcl::discover_config(dir)?;
+        let path = tfgate_engine::discover_config(dir)?;
         let up: PathBuf = if depth == 0 { PathBuf::from(".") } else { std::iter::repeat_n("..", depth).collect() };
         Some(FoundConfig {
-            shown: up.join(tfgate_lang_hcl::CONFIG_FILE),
+            shown: up.join(tfgate_engine::CONFIG_FILE),
             path,
             boundary: start.ancestors().nth(searched - 1).unwrap_or(start).to_path_buf(),
             in_repository: root.is_some(),

@@ -13,9 +13,10 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use tfgate_engine::read_source;
 use tfgate_lang_hcl::HttpAccess;
 use tfgate_lang_hcl::{load_plan_tests, run_plan_tests_with};
-use tfgate_lang_hcl::{load_policy_file, load_policy_source, read_source, Limits, PolicyFile, SourceFile};
+use tfgate_lang_hcl::{load_policy_file, load_policy_source, Limits, PolicyFile, SourceFile};
 use tfgate_lang_hcl::{load_policy_tests, run_policy_tests_on, run_policy_tests_on_with_http, TestOutcome, TestReport};
 
 use crate::plan_input::read_plan_text;
@@ -272,7 +273,7 @@ fn policy_test_run(
     limits: Limits,
     http: &Option<Arc<HttpAccess>>,
 ) -> Result<TestReport, String> {
-    let text = read_source(test, "policy test file").map_err(|e| crate::error_text(&policy_error(e)))?;
+    let text = read_source(test, "policy test file").map_err(|e| crate::error_text(&e.into()))?;
     let tests = load_policy_tests(SourceFile::new(test.display().to_string(), text))
         .map_err(|e| crate::error_text(&policy_error(e)))?;
     for w in &tests.warnings {
@@ -317,7 +318,7 @@ fn disk_runs(
         let root = test_root(arg)?;
         for test in policy_files(console, std::slice::from_ref(arg), ".plantest.hcl")? {
             let run = (|| -> Result<TestReport, String> {
-                let text = read_source(&test, "plan test file").map_err(|e| crate::error_text(&policy_error(e)))?;
+                let text = read_source(&test, "plan test file").map_err(|e| crate::error_text(&e.into()))?;
                 let tests = load_plan_tests(SourceFile::new(test.display().to_string(), text))
                     .map_err(|e| crate::error_text(&policy_error(e)))?;
                 let paths = target_files(console, &test, ".plantest.hcl", &[], &root, None)

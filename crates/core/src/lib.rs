@@ -3,7 +3,10 @@
 //! a policy's [`EnforcementLevel`] and [`Severity`], the [`TargetKind`] a
 //! policy looks at, how unknown results count ([`UnknownMode`]) — together
 //! with the neutral [`Report`] a run produces: [`PolicyInfo`], [`Finding`]
-//! (with the gate [`Effect`] the engine decided for it) and the [`Gate`].
+//! (with the gate [`Effect`] the engine decided for it) and the [`Gate`];
+//! and how a problem in a file a user wrote is told: a [`Diagnostic`] at a
+//! [`Span`] of a [`SourceFile`], with its line quoted and a suggestion
+//! ([`suggest`]), the same for policies and for `tfgate.hcl`.
 //!
 //! Policy languages and the engine produce these records; renderers read
 //! them. This crate depends on neither.
@@ -22,9 +25,11 @@
 
 #![deny(missing_docs)]
 
+mod diagnostic;
 mod report;
 mod vocabulary;
 
+pub use diagnostic::{suggest, Diagnostic, DiagnosticSeverity, Location, SourceFile, Span};
 pub use report::{
     Counts, Effect, Finding, Gate, OverrideInfo, PlanInfo, PolicyInfo, Report, RunError, SourceLocation, Tool,
     WaiverInfo, SCHEMA_VERSION,

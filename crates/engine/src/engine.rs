@@ -6,12 +6,15 @@ use std::collections::BTreeSet;
 use tfgate_core::{EnforcementLevel, Finding, OverrideInfo, PolicyInfo, Status, TargetKind};
 use tfgate_plan::Plan;
 
-use crate::language::{Evaluation, PlanInput, PolicyLanguage, Reads, Resolution};
+use crate::identity::{PolicyIndex, Resolution, Unresolved};
+use crate::language::{Evaluation, PlanInput, PolicyLanguage, Reads};
 
-/// The policy languages of a run, in the order their policies are listed.
+/// The policy languages of a run, in the order their policies are listed,
+/// each with the index of the ids that name its policies.
 #[derive(Default)]
 pub struct Engine {
     languages: Vec<Box<dyn PolicyLanguage>>,
+    indexes: Vec<PolicyIndex>,
 }
 
 /// Why an override cannot be given.
@@ -33,6 +36,7 @@ impl Engine {
     /// Adds a language; its policies come after those of the languages
     /// added before.
     pub fn with(mut self, language: Box<dyn PolicyLanguage>) -> Engine {
+        self.indexes.push(PolicyIndex::new(&language.identities()));
         self.languages.push(language);
         self
     }
@@ -101,17 +105,17 @@ impl Engine {
         out
     }
 
-    /// The policy blocks an id names, asking each language in turn: the
-    /// first that resolves it wins; otherwise the first complaint.
-    pub fn resolve(&self, written: &str) -> Option<Result<Resolution, crate::Unresolved>> {
+    /// The policy blocks an id names, in each language in turn: the first
+    /// that resolves it wins; otherwise the first language's complaint.
+    /// `None` without languages.
+    pub fn resolve(&self, written: &str) -> Option<Result<Resolution, Unresolved>> {
         let mut complaint = None;
-        for language in &self.languages {
-            match language.resolve(written) {
-                Some(Ok(r)) => return Some(Ok(r)),
-                Some(Err(e)) => {
+        for index in &self.indexes {
+            match index.resolve(written) {
+                Ok(r) => return Some(Ok(r)),
+                Err(e) => {
                     complaint.get_or_insert(e);
                 }
-                None => {}
             }
         }
         complaint.map(Err)
@@ -215,9 +219,10 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::language::{Granularity, LoadError, Unresolved};
+    use crate::identity::{BlockIdentity, PolicyIdentity};
+    use crate::language::{Granularity, LoadError};
 
-    /// A language whose policies are given: ids P/soft and P/hard.
+    /// A language whose policies are given by block id, `POLICY/label`.
     struct Fixed(Vec<PolicyInfo>);
 
     impl PolicyLanguage for Fixed {
@@ -239,18 +244,21 @@ mod tests {
         fn reads(&self) -> Reads {
             Reads::default()
         }
-        fn resolve(&self, written: &str) -> Option<Result<Resolution, Unresolved>> {
-            let blocks: Vec<String> = self
-                .0
-                .iter()
-                .filter(|p| p.id == written || p.id.starts_with(&format!("{written}/")))
-                .map(|p| p.id.clone())
-                .collect();
-            Some(if blocks.is_empty() {
-                Err(Unresolved { message: format!("no policy {written:?}"), help: None })
-            } else {
-                Ok(Resolution { whole: blocks.len() > 1, blocks })
-            })
+        fn identities(&self) -> Vec<PolicyIdentity> {
+            let mut out: Vec<PolicyIdentity> = Vec::new();
+            for p in &self.0 {
+                let (policy, label) = p.id.split_once('/').unwrap_or((&p.id, ""));
+                let block = BlockIdentity { id: p.id.clone(), label: Some(label.into()), unique_label: None };
+                match out.iter_mut().find(|i| i.names == [policy]) {
+                    Some(i) => i.blocks.push(block),
+                    None => out.push(PolicyIdentity {
+                        names: vec![policy.into()],
+                        blocks: vec![block],
+                        ..PolicyIdentity::default()
+                    }),
+                }
+            }
+            out
         }
         fn evaluate(&self, _: PlanInput<'_, '_>) -> Evaluation {
             Evaluation::default()
@@ -275,7 +283,7 @@ mod tests {
         let err = e.resolve_overrides(&["P".into()], &policies).unwrap_err();
         assert_eq!(err.to_string(), "--override P: its block P/hard is mandatory (hard-mandatory), only soft-mandatory (mandatory-overridable) policies can be overridden");
         let err = e.resolve_overrides(&["R".into()], &policies).unwrap_err();
-        assert_eq!(err.to_string(), "--override R: no policy \"R\"");
+        assert_eq!(err.to_string(), "--override R: no policy or policy block has the id \"R\"; did you mean \"P\"?");
     }
 
     #[test]

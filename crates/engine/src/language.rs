@@ -1,14 +1,17 @@
 //! The seam between the engine and a policy language. A language loads its
-//! policy set, describes its policies, says what it reads of a plan, names
-//! its policies for the configuration and overrides, and evaluates a plan
-//! into neutral [`Finding`]s; the engine does everything after that
-//! (overrides, waivers, the gate) the same way for every language.
+//! policy set, describes its policies, says what it reads of a plan, says
+//! how its policies are named (the engine resolves the ids users write
+//! against that), and evaluates a plan into neutral [`Finding`]s; the
+//! engine does everything after that (overrides, waivers, the gate) the
+//! same way for every language.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use tfgate_core::{Finding, PolicyInfo, RunError};
-use tfgate_plan::Plan;
+use tfgate_plan::{Plan, Value};
+
+use crate::identity::{BlockIdentity, PolicyIdentity};
 
 /// One plan as a language sees it.
 #[derive(Clone, Copy)]
@@ -113,26 +116,6 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
     true
 }
 
-/// What an id a user wrote names in one language.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Resolution {
-    /// The ids of the policy blocks it names, as findings carry them.
-    pub blocks: Vec<String>,
-    /// Whether it named a whole policy (all its blocks) rather than one block.
-    pub whole: bool,
-}
-
-/// Why an id names nothing, with a suggestion when there is one (shown
-/// after the message, `; did you mean …?`).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message}{}", help.as_ref().map_or_else(String::new, |h| format!("; {h}")))]
-pub struct Unresolved {
-    /// What is wrong.
-    pub message: String,
-    /// A hint (`did you mean …?`).
-    pub help: Option<String>,
-}
-
 /// What a language said about one plan.
 #[derive(Clone, Debug, Default)]
 pub struct Evaluation {
@@ -180,11 +163,31 @@ pub trait PolicyLanguage: Send + Sync {
     /// What its policies read of a plan.
     fn reads(&self) -> Reads;
 
-    /// The policy blocks an id written by a user names (a `tfgate.hcl`
-    /// setting or waiver, `--override`): `None` when this language does not
-    /// recognise it at all, `Some(Err)` when it recognises the form but the
-    /// id names nothing (with a suggestion).
-    fn resolve(&self, written: &str) -> Option<Result<Resolution, Unresolved>>;
+    /// Each policy as users name it in `tfgate.hcl`, waivers and
+    /// `--override`: the engine resolves what they write against these
+    /// ([`crate::PolicyIndex`]). By default each described policy is one
+    /// block named by its id alone (a Sentinel policy).
+    fn identities(&self) -> Vec<PolicyIdentity> {
+        self.describe()
+            .into_iter()
+            .map(|p| PolicyIdentity {
+                source: p.source,
+                blocks: vec![BlockIdentity { id: p.id, ..BlockIdentity::default() }],
+                ..PolicyIdentity::default()
+            })
+            .collect()
+    }
+
+    /// Whether `value`, given in `tfgate.hcl` for input `input` of policy
+    /// `policy` (its place in [`PolicyLanguage::identities`], which
+    /// declares the input), is of the input's type; the reason when not,
+    /// without quoting a sensitive input's value. Only inputs a policy
+    /// declares are asked about, so a language without inputs keeps this
+    /// default.
+    fn check_input(&self, policy: usize, input: &str, value: &Value) -> Result<(), String> {
+        let _ = (policy, input, value);
+        Ok(())
+    }
 
     /// Work the language can do from the plan's text alone, with its
     /// sections located ([`Reads::sections`]): [`crate::Engine::parse_plan`]

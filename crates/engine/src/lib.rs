@@ -19,17 +19,27 @@
 
 #![deny(missing_docs)]
 
+mod config;
 mod engine;
 mod gate;
+mod identity;
 mod language;
+mod source;
 mod targets;
 mod waivers;
 
+pub use config::{
+    discover_config, load_config, parse_config, Config, ConfigError, HttpSettings, InputSetting, PolicySetSource,
+    PolicySettings, TfeContext, CONFIG_FILE, MAX_CONFIG_BYTES, MAX_DIAGNOSTICS, MAX_VALUE_BYTES,
+};
 pub use engine::{apply_overrides, Engine, OverrideError, Overrides};
 pub use gate::{decide, effect_of};
-pub use language::{
-    glob_match, Evaluation, Granularity, LoadError, PlanInput, PolicyLanguage, Reads, Resolution, Unresolved,
+pub use identity::{
+    resolve_config, resolve_config_with, BlockIdentity, ExternalPolicy, PolicyIdentity, PolicyIndex, Resolution,
+    ResolvedSettings, Unresolved,
 };
+pub use language::{glob_match, Evaluation, Granularity, LoadError, PlanInput, PolicyLanguage, Reads};
+pub use source::{read_source, read_source_at_most, SourceError};
 pub use targets::{
     findings_in_report_order, plan_targets, PlanTargets, PolicyLabels, TargetLabeler, TargetLabels, Verdict,
 };

@@ -1,7 +1,8 @@
 //! Waivers: failing or unknown findings of named policy blocks at matching
 //! addresses become `waived`, and each waiver says what became of it. The
-//! configuration (`tfgate.hcl`) declares them; the policy languages resolve
-//! the ids they name ([`WaiverScope`]); matching is here, the same for every
+//! configuration (`tfgate.hcl`) declares them; the ids they name are
+//! resolved against the languages' policies ([`crate::resolve_config_with`]
+//! fills in each [`WaiverScope`]); matching is here, the same for every
 //! language.
 
 use std::collections::HashMap;
@@ -26,7 +27,7 @@ pub struct Waiver {
     /// The last day it applies, `YYYY-MM-DD`, inclusive.
     pub expires: Option<String>,
     /// The policy blocks it covers, filled in once the policies are loaded
-    /// (each language resolves the ids it knows).
+    /// ([`crate::resolve_config_with`]).
     pub scope: WaiverScope,
 }
 

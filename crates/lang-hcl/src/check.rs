@@ -20,14 +20,16 @@ use crate::language::reads_of;
 use crate::model::{EnforcementLevel, Policy, PolicyFile, TargetKind};
 use crate::reads::{ElementReads, Fields, TargetReads};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
+use crate::tfe::TfeMeta;
 use crate::PolicySet;
+use tfgate_engine::TfeContext;
 use tfgate_engine::{findings_in_report_order, plan_targets, PolicyLabels, TargetLabeler, TargetLabels, Verdict};
 
 /// What to evaluate and how.
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
     /// Input values per policy file name (as loaded, e.g. `builtin:aws/ec2/x.policy.hcl`),
-    /// overriding defaults. [`crate::identity::resolve_config`] turns the ids a
+    /// overriding defaults. [`tfgate_engine::resolve_config`] turns the ids a
     /// user writes into these keys, and rejects ids that name nothing.
     pub inputs: BTreeMap<String, BTreeMap<String, Value>>,
     /// Enforcement level overrides per policy block id ([`policy_id`]).
@@ -38,39 +40,6 @@ pub struct CheckOptions {
     pub http: Option<Arc<HttpAccess>>,
     /// HCP Terraform context for `meta.tfe_workspace` and `meta.tfe_stack`.
     pub tfe: TfeContext,
-}
-
-/// The HCP Terraform context a policy reads in `meta.tfe_workspace.tags`
-/// and `meta.tfe_stack.{stack_name, deployment_name, deployment_group}`.
-/// Outside HCP Terraform all are empty, as Terraform policy documents for a
-/// run that is not in a workspace or a stack; `--tfe-*` flags and the `tfe`
-/// block of `tfgate.hcl` set them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TfeContext {
-    /// The workspace's tags (`meta.tfe_workspace.tags`).
-    pub workspace_tags: BTreeMap<String, String>,
-    /// The Terraform Stacks stack name (`meta.tfe_stack.stack_name`).
-    pub stack_name: String,
-    /// The Stacks deployment name (`meta.tfe_stack.deployment_name`).
-    pub deployment_name: String,
-    /// The Stacks deployment group (`meta.tfe_stack.deployment_group`).
-    pub deployment_group: String,
-}
-
-impl TfeContext {
-    /// `meta.tfe_workspace`: `{ tags = { … } }`.
-    pub fn workspace(&self) -> Value {
-        let tags = self.workspace_tags.iter().map(|(k, v)| (k.as_str(), Value::str(v)));
-        Value::object_from([("tags", Value::object_from(tags))])
-    }
-    /// `meta.tfe_stack`: `{ stack_name, deployment_name, deployment_group }`.
-    pub fn stack(&self) -> Value {
-        Value::object_from([
-            ("stack_name", Value::str(&self.stack_name)),
-            ("deployment_name", Value::str(&self.deployment_name)),
-            ("deployment_group", Value::str(&self.deployment_group)),
-        ])
-    }
 }
 
 /// The findings of one plan.

@@ -1,14 +1,16 @@
 //! `.policy.hcl` as a policy language of the engine: the set, the options
-//! the configuration resolved for it, and the index of the ids that name
-//! its blocks. Each policy is evaluated against each target it selects.
+//! the configuration resolved for it, and how its files and blocks are
+//! named. Each policy is evaluated against each target it selects.
 
 use std::path::{Path, PathBuf};
 
 use tfgate_core::{PolicyInfo, TargetKind};
-use tfgate_engine::{Evaluation, Granularity, LoadError, PlanInput, PolicyLanguage, Reads, Resolution, Unresolved};
+use tfgate_engine::{
+    BlockIdentity, Evaluation, Granularity, LoadError, PlanInput, PolicyIdentity, PolicyLanguage, Reads,
+};
+use tfgate_plan::Value;
 
-use crate::check::{check_plan_releasing, describe_policies, CheckOptions};
-use crate::identity::PolicyIndex;
+use crate::check::{block_label, check_plan_releasing, describe_policies, file_stem, policy_id, CheckOptions};
 use crate::reads::TargetReads;
 use crate::PolicySet;
 
@@ -17,15 +19,19 @@ use crate::PolicySet;
 pub struct HclLanguage {
     set: PolicySet,
     options: CheckOptions,
-    index: PolicyIndex,
 }
 
 impl HclLanguage {
     /// The language over a loaded set, with these options (levels and
     /// inputs the configuration resolved, limits, HTTP access, HCP context).
     pub fn new(set: PolicySet, options: CheckOptions) -> HclLanguage {
-        let index = PolicyIndex::new(&set);
-        HclLanguage { set, options, index }
+        HclLanguage { set, options }
+    }
+
+    /// The same set with other options: those the configuration resolved
+    /// against it ([`tfgate_engine::resolve_config`]).
+    pub fn with_options(self, options: CheckOptions) -> HclLanguage {
+        HclLanguage { options, ..self }
     }
 
     /// The policy set.
@@ -90,19 +96,60 @@ impl PolicyLanguage for HclLanguage {
         reads_of(&self.set, &TargetReads::of_files(self.set.files()))
     }
 
-    /// Every form of id (`identity.rs`): a block id, a policy id or alias,
-    /// `POLICY/label[TYPE]`, a unique label.
-    fn resolve(&self, written: &str) -> Option<Result<Resolution, Unresolved>> {
-        Some(self.index.resolve(written).map(|r| Resolution {
-            blocks: r.blocks.iter().map(|b| self.index.id(*b).to_string()).collect(),
-            whole: r.whole,
-        }))
+    fn identities(&self) -> Vec<PolicyIdentity> {
+        policy_identities(&self.set)
+    }
+
+    /// Converts the value to the input's declared type, as a default is.
+    fn check_input(&self, policy: usize, input: &str, value: &Value) -> Result<(), String> {
+        let Some(decl) = self.set.files().get(policy).and_then(|f| f.input(input)) else {
+            return Err(format!("no input {input:?}"));
+        };
+        // The message may quote the value, which may be a secret.
+        crate::types::convert(value, &decl.ty).map(drop).map_err(|message| {
+            if decl.sensitive {
+                "not of the declared type".to_string()
+            } else {
+                message
+            }
+        })
     }
 
     fn evaluate(&self, plan: PlanInput<'_, '_>) -> Evaluation {
         let out = check_plan_releasing(&self.set, plan.plan, plan.name, &self.options, Some(plan.text));
         Evaluation { findings: out.findings, errors: out.errors, traces: Vec::new() }
     }
+}
+
+/// How the files of a set and their blocks are named: a file is a policy,
+/// named by its `tfgate { id }` and `aliases`, or without an id by its name
+/// without `.policy.hcl`; a block by its id ([`policy_id`]) and label, made
+/// unique by its type when blocks of the file share it (`block_label` in `check.rs`).
+pub fn policy_identities(set: &PolicySet) -> Vec<PolicyIdentity> {
+    set.files()
+        .iter()
+        .map(|file| {
+            let meta = &file.config.tfgate;
+            let mut names: Vec<String> = meta.id.iter().chain(&meta.aliases).cloned().collect();
+            if meta.id.is_none() {
+                names.push(file_stem(file.name()).to_string());
+            }
+            let blocks = file
+                .policies
+                .iter()
+                .map(|policy| {
+                    let label = block_label(file, policy);
+                    BlockIdentity {
+                        id: policy_id(file, policy),
+                        unique_label: (label != policy.name).then_some(label),
+                        label: Some(policy.name.clone()),
+                    }
+                })
+                .collect();
+            let inputs = file.inputs.iter().map(|i| i.name.clone()).collect();
+            PolicyIdentity { source: file.name().to_string(), names, blocks, inputs }
+        })
+        .collect()
 }
 
 /// What the policies of a set read of a plan: the targets they select and
@@ -159,12 +206,13 @@ module_policy "*" "pinned" {
     fn ids_resolve_to_the_ids_findings_carry() {
         let set = PolicySet::from_sources([("two.policy.hcl", TWO)]).unwrap();
         let lang = HclLanguage::new(set, CheckOptions::default());
-        let whole = lang.resolve("two").unwrap().unwrap();
+        let index = tfgate_engine::PolicyIndex::new(&lang.identities());
+        let whole = index.resolve("two").unwrap();
         assert_eq!(whole.blocks, ["two/encrypted", "two/pinned"]);
         assert!(whole.whole);
-        let one = lang.resolve("two/pinned").unwrap().unwrap();
+        let one = index.resolve("two/pinned").unwrap();
         assert_eq!((one.blocks, one.whole), (vec!["two/pinned".to_string()], false));
-        let e = lang.resolve("tow/pinned").unwrap().unwrap_err();
+        let e = index.resolve("tow/pinned").unwrap_err();
         assert!(!e.message.is_empty());
         let ids: Vec<String> = lang.describe().into_iter().map(|p| p.id).collect();
         assert_eq!(ids, ["two/encrypted", "two/pinned"]);

@@ -43,13 +43,11 @@ mod ast;
 #[cfg(test)]
 mod case_files;
 mod check;
-mod config;
 mod diagnostic;
 mod eval;
 mod expression;
 mod file_locals;
 mod functions;
-mod identity;
 mod language;
 mod load;
 mod mock_fill;
@@ -59,21 +57,19 @@ mod plantest;
 mod policytest;
 mod reads;
 mod run;
+mod tfe;
 mod types;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-pub use check::{check_plan, describe_policies, policy_id, CheckOptions, PlanResources, TfeContext};
-pub use config::{
-    discover as discover_config, load_config, parse_config, Config, HttpSettings, PolicySetSource, CONFIG_FILE,
-};
-pub use diagnostic::{Diagnostic, Location, Severity as DiagnosticSeverity, SourceFile, Span};
+use tfgate_engine::SourceError;
+
+pub use check::{check_plan, describe_policies, policy_id, CheckOptions, PlanResources};
 pub use eval::ResourceList;
 pub use eval::{EvalError, EvalErrorKind, Limits, NoResources, ResourceSource};
 pub use expression::Expression;
 pub use functions::gethttprequest::{HttpAccess, HttpResponse};
-pub use identity::{resolve_config, resolve_config_with, ExternalPolicy, PolicyIndex};
-pub use language::HclLanguage;
+pub use language::{policy_identities, HclLanguage};
 pub use model::{EnforcementLevel, Policy, PolicyFile, Severity, TargetKind, TfgateMeta};
 pub use plantest::{load_plan_tests, run_plan_tests_with};
 pub use policytest::{
@@ -81,6 +77,7 @@ pub use policytest::{
     run_policy_tests_with_http, Mock, PolicyTestFile, TestCaseResult, TestOutcome, TestReport,
 };
 pub use run::{resolve_inputs, EnforceResult, Evaluator, InputError, NotApplicable, PolicyOutcome, Status, Target};
+pub use tfgate_core::{Diagnostic, DiagnosticSeverity, Location, SourceFile, Span};
 
 /// The names of the built-in functions (`core::NAME`), sorted.
 pub fn function_names() -> impl Iterator<Item = &'static str> {
@@ -90,28 +87,12 @@ pub fn function_names() -> impl Iterator<Item = &'static str> {
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
-    #[error("cannot read {}: {source}", path.display())]
-    /// A file could not be read.
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
+    /// A file could not be read as text.
+    #[error(transparent)]
+    Source(#[from] SourceError),
     /// One or more files failed to load; every diagnostic is kept.
     #[error("{}", render_all(.0))]
     Invalid(Vec<Diagnostic>),
-    /// The file holds NUL bytes or is not UTF-8: it is not the text file
-    /// asked for (and its content is never quoted, it may be anything).
-    #[error("{}: not a {what}: {reason}", path.display())]
-    NotText {
-        /// The file.
-        path: PathBuf,
-        /// What kind of file was expected (`policy file`, …).
-        what: &'static str,
-        /// Why it is not text, with the byte offset.
-        reason: String,
-    },
     /// Input values given for a file are invalid.
     #[error(transparent)]
     Input(#[from] InputError),
@@ -139,43 +120,8 @@ pub fn load_policy_source(name: impl Into<String>, text: impl Into<String>) -> R
 /// Reads and loads one policy file.
 pub fn load_policy_file(path: impl AsRef<Path>) -> Result<PolicyFile, PolicyError> {
     let path = path.as_ref();
-    let text = read_source(path, "policy file")?;
+    let text = tfgate_engine::read_source(path, "policy file")?;
     load_policy_source(path.display().to_string(), text)
-}
-
-/// Reads a source file (policy, test or configuration; `what` names the
-/// kind in errors). A file with NUL bytes or invalid UTF-8 is refused
-/// before parsing, so that no diagnostic ever quotes binary or foreign
-/// content (`/proc/self/environ` is NUL-separated).
-pub fn read_source(path: &Path, what: &'static str) -> Result<String, PolicyError> {
-    read_source_at_most(path, what, u64::MAX)
-}
-
-/// [`read_source`] that refuses a file larger than `limit` bytes without
-/// reading more than one byte past it (a pipe or a special file has no size
-/// to trust).
-pub fn read_source_at_most(path: &Path, what: &'static str, limit: u64) -> Result<String, PolicyError> {
-    use std::io::Read;
-    let io = |source| PolicyError::Io { path: path.to_path_buf(), source };
-    let mut bytes = Vec::new();
-    std::fs::File::open(path).and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes)).map_err(io)?;
-    if bytes.len() as u64 > limit {
-        return Err(io(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            if limit % (1 << 20) == 0 {
-                format!("a {what} may be at most {} KiB ({} MiB)", limit / 1024, limit >> 20)
-            } else {
-                format!("a {what} may be at most {} KiB", limit / 1024)
-            },
-        )));
-    }
-    let not_text = |reason: String| PolicyError::NotText { path: path.to_path_buf(), what, reason };
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return Err(not_text(format!("it contains a NUL byte (at byte offset {at})")));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        not_text(format!("it is not UTF-8 text (invalid bytes at byte offset {})", e.utf8_error().valid_up_to()))
-    })
 }
 
 /// Several policy files. As in Terraform policy, each file is evaluated on
@@ -210,7 +156,7 @@ impl PolicySet {
         let mut sources = Vec::new();
         for p in paths {
             let p = p.as_ref();
-            let text = read_source(p, "policy file")?;
+            let text = tfgate_engine::read_source(p, "policy file")?;
             sources.push((p.display().to_string(), text));
         }
         PolicySet::from_sources(sources)

@@ -51,9 +51,8 @@ pub fn parse_expression(file: &SourceFile) -> Result<Expr, Box<Diagnostic>> {
 }
 
 fn syntax_error(file: &SourceFile, e: &hcl_edit::parser::Error) -> Box<Diagnostic> {
-    let offset = e.location().offset().min(file.text().len());
-    let end = file.text()[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
-    Box::new(Diagnostic::error(file, Span::new(offset, end), "Invalid syntax").with_label(e.message().to_string()))
+    let at = file.char_span(e.location().offset());
+    Box::new(Diagnostic::error(file, at, "Invalid syntax").with_label(e.message().to_string()))
 }
 
 fn span_of(s: &dyn hcl_edit::Span, fallback: Span) -> Span {
@@ -465,5 +464,9 @@ mod tests {
         let d = parse_file(&f).unwrap_err();
         assert_eq!(d.message, "Invalid syntax");
         assert!(d.location.line >= 2, "{d:?}");
+        // The parser may stop inside a multi-byte character.
+        let f = SourceFile::new("bad.policy.hcl", "a = (\né");
+        let d = parse_file(&f).unwrap_err();
+        assert_eq!((d.message.as_str(), d.location.line, d.location.column), ("Invalid syntax", 2, 1), "{d:?}");
     }
 }

@@ -45,6 +45,7 @@ use crate::mock_fill::ReadPaths;
 use crate::model::{LocalDef, PolicyFile, TargetKind};
 use crate::parse::{self, RawBlock};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
+use crate::tfe::TfeMeta;
 use crate::PolicyError;
 
 /// A loaded test file.
@@ -551,7 +552,7 @@ pub fn run_policy_test_files(
 ) -> Result<TestReport, PolicyError> {
     let policy = crate::load_policy_file(policy_path)?;
     let path = test_path.as_ref();
-    let text = crate::read_source(path, "policy test file")?;
+    let text = tfgate_engine::read_source(path, "policy test file")?;
     let tests = load_policy_tests(SourceFile::new(path.display().to_string(), text))?;
     Ok(run_policy_tests(&policy, &tests))
 }
@@ -587,7 +588,7 @@ fn mock_target(m: &Mock, kind: TargetKind) -> Target {
         TargetKind::Plan => {}
     }
     // Outside HCP Terraform, unless the mock's meta says otherwise.
-    let tfe = crate::check::TfeContext::default();
+    let tfe = tfgate_engine::TfeContext::default();
     meta.insert("tfe_workspace", tfe.workspace());
     meta.insert("tfe_stack", tfe.stack());
     for (k, v) in m.meta.iter() {

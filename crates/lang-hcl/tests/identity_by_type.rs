@@ -8,11 +8,9 @@
 
 use std::path::PathBuf;
 
-use tfgate_engine::WaiverScope;
-use tfgate_lang_hcl::parse_config;
-use tfgate_lang_hcl::policy_id;
+use tfgate_engine::{parse_config, resolve_config, PolicyIndex, WaiverScope};
 use tfgate_lang_hcl::{load_policy_source, PolicySet, SourceFile};
-use tfgate_lang_hcl::{resolve_config, PolicyIndex};
+use tfgate_lang_hcl::{policy_id, policy_identities, CheckOptions, HclLanguage};
 
 const SNAPSHOTS: &str = r#"
 resource_policy "aws_db_snapshot" "no_public_snapshots" {
@@ -62,12 +60,16 @@ fn same_label_and_type_in_two_kinds_gets_the_kind_too() {
 }
 
 fn names(index: &PolicyIndex, written: &str) -> Vec<String> {
-    index.resolve(written).unwrap().blocks.iter().map(|b| index.id(*b).to_string()).collect()
+    index.resolve(written).unwrap().blocks
+}
+
+fn language() -> HclLanguage {
+    HclLanguage::new(set(), CheckOptions::default())
 }
 
 #[test]
 fn the_qualified_id_names_one_block_and_the_bare_one_lists_the_choices() {
-    let index = PolicyIndex::new(&set());
+    let index = PolicyIndex::new(&policy_identities(&set()));
     assert_eq!(
         names(&index, "snap/no_public_snapshots[aws_db_snapshot]"),
         ["snap/no_public_snapshots[aws_db_snapshot]"]
@@ -91,12 +93,12 @@ fn the_qualified_id_names_one_block_and_the_bare_one_lists_the_choices() {
 fn waivers_need_the_qualified_id() {
     let text = "waiver {\n  policy  = \"snap/no_public_snapshots\"\n  address = \"*\"\n  reason  = \"r\"\n}\n";
     let mut c = parse_config(SourceFile::new("tfgate.hcl", text), PathBuf::from(".")).unwrap();
-    let e = resolve_config(&set(), &mut c).unwrap_err().to_string();
+    let e = resolve_config(&language(), &mut c).unwrap_err().to_string();
     assert!(e.contains("tfgate.hcl:2:13") && e.contains("snap/no_public_snapshots[aws_db_cluster_snapshot]"), "{e}");
 
     let text = "waiver {\n  policy  = \"snap/no_public_snapshots[aws_db_cluster_snapshot]\"\n  address = \"*\"\n  reason  = \"r\"\n}\npolicy \"snap/no_public_snapshots[aws_db_snapshot]\" {\n  enforcement_level = \"advisory\"\n}\n";
     let mut c = parse_config(SourceFile::new("tfgate.hcl", text), PathBuf::from(".")).unwrap();
-    let settings = resolve_config(&set(), &mut c).unwrap();
+    let settings = resolve_config(&language(), &mut c).unwrap();
     assert_eq!(
         c.waivers[0].scope,
         WaiverScope::Blocks(vec!["snap/no_public_snapshots[aws_db_cluster_snapshot]".into()])

@@ -7,10 +7,9 @@
 //! outside a stack).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use tfgate_lang_hcl::parse_config;
-use tfgate_lang_hcl::{check_plan, CheckOptions, TfeContext};
+use tfgate_engine::TfeContext;
+use tfgate_lang_hcl::{check_plan, CheckOptions};
 use tfgate_lang_hcl::{load_policy_source, PolicySet, SourceFile, TestOutcome};
 use tfgate_lang_hcl::{load_policy_tests, run_policy_tests};
 
@@ -110,39 +109,6 @@ fn a_policy_can_filter_on_workspace_tags() {
     assert!(messages(policy, &CheckOptions::default()).is_empty());
     let tfe = TfeContext { workspace_tags: [("env".to_string(), "prod".to_string())].into(), ..TfeContext::default() };
     assert_eq!(messages(policy, &CheckOptions { tfe, ..CheckOptions::default() }).len(), 3);
-}
-
-/// `tfgate.hcl`: a `tfe` block sets the context; an `http` block allows hosts.
-#[test]
-fn tfgate_hcl_sets_tfe_context_and_http_hosts() {
-    let text = r#"tfe {
-  workspace_tags   = { env = "prod" }
-  stack_name       = "infra"
-  deployment_name  = "production"
-  deployment_group = "us-east-1"
-}
-http {
-  allowed_hosts   = ["policy.internal", "10.0.0.5:8080"]
-  timeout_seconds = 5
-  max_bytes       = 4096
-}
-"#;
-    let c = parse_config(SourceFile::new("tfgate.hcl", text), PathBuf::from(".")).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(c.tfe.workspace_tags["env"], "prod");
-    assert_eq!((c.tfe.stack_name.as_str(), c.tfe.deployment_name.as_str()), ("infra", "production"));
-    assert_eq!(c.tfe.deployment_group, "us-east-1");
-    assert_eq!(c.http.allowed_hosts, vec!["policy.internal".to_string(), "10.0.0.5:8080".to_string()]);
-    assert_eq!(c.http.timeout, Some(std::time::Duration::from_secs(5)));
-    assert_eq!(c.http.max_bytes, Some(4096));
-
-    for bad in [
-        "tfe {\n  workspace_tags = { env = 1 }\n}\n",
-        "http {\n  allowed_hosts = [\"http://x/\"]\n}\n",
-        "http {\n  timeout_seconds = 0\n}\n",
-        "tfe {\n  workspace = \"x\"\n}\n",
-    ] {
-        assert!(parse_config(SourceFile::new("tfgate.hcl", bad), PathBuf::from(".")).is_err(), "{bad}");
-    }
 }
 
 /// In tests, a mock is outside HCP Terraform unless its `meta` says otherwise.

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use tfgate_core::{EnforcementLevel, Finding, PolicyInfo, RunError, Status, TargetKind};
-use tfgate_engine::{Evaluation, Granularity, LoadError, PlanInput, PolicyLanguage, Reads, Resolution, Unresolved};
+use tfgate_engine::{Evaluation, Granularity, LoadError, PlanInput, PolicyLanguage, Reads};
 
 use crate::stdlib::StandardImports;
 use crate::terraform::{read_state_texts, StateTexts};
@@ -197,12 +197,8 @@ impl PolicyLanguage for SentinelLanguage {
         Reads::everything()
     }
 
-    /// A Sentinel policy is named by its `policy` block's label, exactly.
-    fn resolve(&self, written: &str) -> Option<Result<Resolution, Unresolved>> {
-        self.policies()
-            .any(|(_, p)| p.name == written)
-            .then(|| Ok(Resolution { blocks: vec![written.to_string()], whole: true }))
-    }
+    // Ids: the default `identities`, each policy named by its name in
+    // `sentinel.hcl`, exactly.
 
     /// Reads the state sections' sensitive texts (which the first value a
     /// policy reads waits for) while the plan is parsed.

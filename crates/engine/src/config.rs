@@ -1,5 +1,6 @@
 //! `tfgate.hcl`: which policy sets run, per-policy enforcement levels and
-//! inputs, how unknown results count, and waivers.
+//! inputs, how unknown results count, waivers, what HTTP requests policies
+//! may make, and the HCP Terraform context.
 //!
 //! ```hcl
 //! unknown = "fail"                      # or "warn" / "pass"; --unknown overrides
@@ -36,24 +37,23 @@
 //! }
 //! ```
 //!
-//! Ids are kept as written, with their places: they are turned into policy
-//! blocks by [`crate::identity`] once the policy set is loaded, so that an id
-//! that names nothing is an error instead of a setting silently skipped.
+//! The file is read with `hcl-edit` and its values are constant data, as in
+//! a `.tfvars` file: no policy language is needed to read it. Ids are kept
+//! as written, with their places: they are turned into policy blocks once
+//! the policies are loaded, so that an id that names nothing is an error
+//! instead of a setting silently skipped.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use tfgate_plan::{AddressPattern, Value};
+use hcl_edit::expr::{Expression, ObjectKey, UnaryOperator};
+use hcl_edit::structure::{Body, Structure};
+use hcl_edit::template::{Element, Template};
+use tfgate_core::{Diagnostic, EnforcementLevel, SourceFile, Span, UnknownMode};
+use tfgate_plan::{AddressPattern, Number, Object, Value};
 
-use crate::ast::{Expr, ExprKind, ObjectKey, TemplatePart, UnaryOp};
-use crate::check::TfeContext;
-use crate::diagnostic::{Diagnostic, SourceFile, Span};
-use crate::load::{const_eval, Loader};
-use crate::model::EnforcementLevel;
-use crate::parse::{self, RawAttr};
-use crate::PolicyError;
-use tfgate_core::UnknownMode;
-pub use tfgate_engine::{Waiver, WaiverScope};
+use crate::source::{read_source_at_most, SourceError};
+use crate::waivers::{Waiver, WaiverScope};
 
 /// The default name of the configuration file.
 pub const CONFIG_FILE: &str = "tfgate.hcl";
@@ -68,7 +68,18 @@ pub const MAX_VALUE_BYTES: usize = 64 * 1024;
 /// The most diagnostics reported for a configuration file. Each one copies
 /// its source line, so thousands of mistakes on one long line would
 /// otherwise cost gigabytes.
-pub(crate) const MAX_DIAGNOSTICS: usize = 20;
+pub const MAX_DIAGNOSTICS: usize = 20;
+
+/// Why a configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read as text.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// Mistakes in the file (or ids that name nothing), each at its place.
+    #[error("{}", .0.iter().map(Diagnostic::render).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Diagnostic>),
+}
 
 /// Says how many diagnostics past [`MAX_DIAGNOSTICS`] were left out.
 pub(crate) fn note_dropped(diags: &mut Vec<Diagnostic>, source: &SourceFile, dropped: usize) {
@@ -114,22 +125,44 @@ pub struct HttpSettings {
     pub max_bytes: Option<u64>,
 }
 
+/// The HCP Terraform context a policy reads in `meta.tfe_workspace.tags`
+/// and `meta.tfe_stack.{stack_name, deployment_name, deployment_group}`.
+/// Outside HCP Terraform all are empty, as Terraform policy documents for a
+/// run that is not in a workspace or a stack; `--tfe-*` flags and the `tfe`
+/// block of `tfgate.hcl` set them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TfeContext {
+    /// The workspace's tags (`meta.tfe_workspace.tags`).
+    pub workspace_tags: BTreeMap<String, String>,
+    /// The Terraform Stacks stack name (`meta.tfe_stack.stack_name`).
+    pub stack_name: String,
+    /// The Stacks deployment name (`meta.tfe_stack.deployment_name`).
+    pub deployment_name: String,
+    /// The Stacks deployment group (`meta.tfe_stack.deployment_group`).
+    pub deployment_group: String,
+}
+
 /// One `policy "ID" { … }` block, its id as written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PolicySettings {
+    /// The id (the label), as written.
     pub id: String,
     /// The label's place.
     pub span: Span,
-    pub enforcement_level: Option<tfgate_core::EnforcementLevel>,
+    /// `enforcement_level`, when set.
+    pub enforcement_level: Option<EnforcementLevel>,
+    /// `inputs`, in the order written.
     pub inputs: Vec<InputSetting>,
 }
 
 /// One key of a `policy` block's `inputs`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputSetting {
+    /// The input's name.
     pub name: String,
     /// The key's place.
     pub span: Span,
+    /// The value given.
     pub value: Value,
     /// The value's place.
     pub value_span: Span,
@@ -145,25 +178,28 @@ pub enum PolicySetSource {
 }
 
 /// Finds `tfgate.hcl` in `dir` (the working directory), if there is one.
-pub fn discover(dir: &Path) -> Option<PathBuf> {
+pub fn discover_config(dir: &Path) -> Option<PathBuf> {
     let p = dir.join(CONFIG_FILE);
     p.is_file().then_some(p)
 }
 
-/// Reads and checks a configuration file (at most `MAX_CONFIG_BYTES`).
-pub fn load_config(path: &Path) -> Result<Config, PolicyError> {
-    let text = crate::read_source_at_most(path, "tfgate configuration file", MAX_CONFIG_BYTES)?;
+/// Reads and checks a configuration file (at most [`MAX_CONFIG_BYTES`]).
+pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
+    let text = read_source_at_most(path, "tfgate configuration file", MAX_CONFIG_BYTES)?;
     let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     parse_config(SourceFile::new(path.display().to_string(), text), dir)
 }
 
 /// Parses configuration text; `dir` resolves relative paths.
-pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyError> {
-    let body = parse::parse_file(&source).map_err(|d| PolicyError::Invalid(vec![*d]))?;
-    let mut l = Loader { file: &source, diags: Vec::new() };
-    l.check_schema(&body, "the tfgate configuration", &["unknown"], &["policy_set", "policy", "waiver", "http", "tfe"]);
+pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, ConfigError> {
+    let parsed = hcl_edit::parser::parse_body(source.text()).map_err(|e| {
+        let at = source.char_span(e.location().offset());
+        ConfigError::Invalid(vec![Diagnostic::error(&source, at, "Invalid syntax").with_label(e.message().to_string())])
+    })?;
+    let body = RawBody::of(&parsed, Span::new(0, source.text().len()));
+    let mut c = Checker { file: &source, diags: Vec::new(), dropped: 0 };
+    c.schema(&body, "the tfgate configuration", &["unknown"], &["policy_set", "policy", "waiver", "http", "tfe"]);
     let mut config = Config { dir: dir.clone(), source: Some(source.clone()), ..Config::default() };
-    let mut c = Checker { l, dropped: 0 };
 
     for a in &body.attrs {
         if a.name == "unknown" {
@@ -177,10 +213,10 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
     }
     let mut configured = BTreeSet::new();
     for b in &body.blocks {
-        match b.ident.as_str() {
+        match b.ident {
             "policy_set" => {
-                c.l.check_schema(&b.body, "a policy_set block", &["source"], &[]);
-                let label = b.labels.first().map(|(l, _)| l.as_str()).unwrap_or("");
+                c.schema(&b.body, "a policy_set block", &["source"], &[]);
+                let label = b.labels.first().map(|(l, _)| *l).unwrap_or("");
                 let source = b.body.attrs.iter().find(|a| a.name == "source").and_then(|a| c.string(a));
                 match source.as_deref() {
                     None | Some("builtin") if label == "builtin" || source.is_some() => {
@@ -191,18 +227,19 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
                 }
             }
             "policy" => {
-                c.l.check_schema(&b.body, "a policy block", &["enforcement_level", "inputs"], &[]);
-                let Some((id, span)) = b.labels.first().cloned() else {
+                c.schema(&b.body, "a policy block", &["enforcement_level", "inputs"], &[]);
+                let Some(&(id, span)) = b.labels.first() else {
                     c.error(b.ident_span, "a policy block needs the policy id as its label".into());
                     continue;
                 };
-                if !configured.insert(id.clone()) {
+                if !configured.insert(id) {
                     c.error(span, format!("policy {id:?} is configured twice: merge the two blocks"));
                     continue;
                 }
-                let mut settings = PolicySettings { id, span, enforcement_level: None, inputs: Vec::new() };
+                let mut settings =
+                    PolicySettings { id: id.to_string(), span, enforcement_level: None, inputs: Vec::new() };
                 for a in &b.body.attrs {
-                    match a.name.as_str() {
+                    match a.name {
                         "enforcement_level" => {
                             if let Some(s) = c.string(a) {
                                 match EnforcementLevel::parse(&s) {
@@ -224,10 +261,10 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
                 config.policies.push(settings);
             }
             "http" => {
-                c.l.check_schema(&b.body, "the http block", &["allowed_hosts", "timeout_seconds", "max_bytes"], &[]);
+                c.schema(&b.body, "the http block", &["allowed_hosts", "timeout_seconds", "max_bytes"], &[]);
                 for a in &b.body.attrs {
-                    let Some(v) = c.constant(&a.expr) else { continue };
-                    match a.name.as_str() {
+                    let Some(v) = c.constant(a.expr) else { continue };
+                    match a.name {
                         "allowed_hosts" => {
                             match v.as_list().map(|l| l.iter().map(Value::as_str).collect::<Option<Vec<_>>>()) {
                                 Some(Some(hosts))
@@ -252,7 +289,7 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
                 }
             }
             "tfe" => {
-                c.l.check_schema(
+                c.schema(
                     &b.body,
                     "the tfe block",
                     &["workspace_tags", "stack_name", "deployment_name", "deployment_group"],
@@ -260,7 +297,7 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
                 );
                 for a in &b.body.attrs {
                     if a.name == "workspace_tags" {
-                        let Some(v) = c.constant(&a.expr) else { continue };
+                        let Some(v) = c.constant(a.expr) else { continue };
                         let tags = v.as_object().map(|o| {
                             o.iter()
                                 .map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
@@ -273,7 +310,7 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
                         continue;
                     }
                     let Some(text) = c.string(a) else { continue };
-                    match a.name.as_str() {
+                    match a.name {
                         "stack_name" => config.tfe.stack_name = text,
                         "deployment_name" => config.tfe.deployment_name = text,
                         _ => config.tfe.deployment_group = text,
@@ -281,7 +318,7 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
                 }
             }
             "waiver" => {
-                c.l.check_schema(&b.body, "a waiver block", &["policy", "address", "reason", "owner", "expires"], &[]);
+                c.schema(&b.body, "a waiver block", &["policy", "address", "reason", "owner", "expires"], &[]);
                 let attr = |name: &str| b.body.attrs.iter().find(|a| a.name == name);
                 let get = |c: &mut Checker, name: &str| attr(name).and_then(|a| c.string(a));
                 let policy = get(&mut c, "policy");
@@ -317,32 +354,131 @@ pub fn parse_config(source: SourceFile, dir: PathBuf) -> Result<Config, PolicyEr
             _ => {}
         }
     }
-    if c.l.diags.iter().any(Diagnostic::is_error) {
-        let mut diags = c.l.diags;
+    if c.diags.iter().any(Diagnostic::is_error) {
+        let mut diags = c.diags;
         note_dropped(&mut diags, &source, c.dropped);
-        return Err(PolicyError::Invalid(diags));
+        return Err(ConfigError::Invalid(diags));
     }
     Ok(config)
 }
 
+/// An expression with its place (a part without one of its own takes its
+/// parent's).
+#[derive(Clone, Copy)]
+struct Expr<'a> {
+    e: &'a Expression,
+    span: Span,
+}
+
+impl<'a> Expr<'a> {
+    fn child(self, e: &'a Expression) -> Expr<'a> {
+        Expr { e, span: span_of(e, self.span) }
+    }
+}
+
+/// An attribute as written.
+struct RawAttr<'a> {
+    name: &'a str,
+    name_span: Span,
+    expr: Expr<'a>,
+}
+
+/// A block as written.
+struct RawBlock<'a> {
+    ident: &'a str,
+    ident_span: Span,
+    labels: Vec<(&'a str, Span)>,
+    body: RawBody<'a>,
+    span: Span,
+}
+
+/// A body's attributes and blocks, in file order, before any schema.
+struct RawBody<'a> {
+    attrs: Vec<RawAttr<'a>>,
+    blocks: Vec<RawBlock<'a>>,
+}
+
+impl<'a> RawBody<'a> {
+    fn of(body: &'a Body, fallback: Span) -> RawBody<'a> {
+        let mut out = RawBody { attrs: Vec::new(), blocks: Vec::new() };
+        for structure in body {
+            match structure {
+                Structure::Attribute(a) => {
+                    let span = span_of(a, fallback);
+                    out.attrs.push(RawAttr {
+                        name: a.key.as_str(),
+                        name_span: span_of(&a.key, span),
+                        expr: Expr { e: &a.value, span: span_of(&a.value, span) },
+                    });
+                }
+                Structure::Block(b) => {
+                    let span = span_of(b, fallback);
+                    out.blocks.push(RawBlock {
+                        ident: b.ident.as_str(),
+                        ident_span: span_of(&b.ident, span),
+                        labels: b.labels.iter().map(|l| (l.as_str(), span_of(l, span))).collect(),
+                        body: RawBody::of(&b.body, span),
+                        span,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+fn span_of(s: &dyn hcl_edit::Span, fallback: Span) -> Span {
+    s.span().map_or(fallback, Span::from)
+}
+
+/// Collects the diagnostics of one file.
 struct Checker<'a> {
-    l: Loader<'a>,
+    file: &'a SourceFile,
+    diags: Vec<Diagnostic>,
     /// Errors past [`MAX_DIAGNOSTICS`], counted only.
     dropped: usize,
 }
 
 impl Checker<'_> {
     fn error(&mut self, span: Span, message: String) {
-        if self.l.diags.len() < MAX_DIAGNOSTICS {
-            self.l.diags.push(Diagnostic::error(self.l.file, span, message));
+        if self.diags.len() < MAX_DIAGNOSTICS {
+            self.diags.push(Diagnostic::error(self.file, span, message));
         } else {
             self.dropped += 1;
         }
     }
+
+    /// Reports attributes and blocks that the schema does not know, and
+    /// duplicate attributes (every one: there are at most as many as lines).
+    fn schema(&mut self, body: &RawBody, what: &str, attrs: &[&str], blocks: &[&str]) {
+        let mut seen = BTreeSet::new();
+        for a in &body.attrs {
+            if !attrs.contains(&a.name) {
+                let d = Diagnostic::error(self.file, a.name_span, "Unsupported argument")
+                    .with_label(format!("an argument named \"{}\" is not expected in {what}", a.name))
+                    .with_suggestion(a.name, attrs.iter().copied().chain(blocks.iter().copied()));
+                self.diags.push(d);
+            } else if !seen.insert(a.name) {
+                self.diags.push(
+                    Diagnostic::error(self.file, a.name_span, "Duplicate argument")
+                        .with_label(format!("\"{}\" is already set in this block", a.name)),
+                );
+            }
+        }
+        for b in &body.blocks {
+            if !blocks.contains(&b.ident) {
+                let d = Diagnostic::error(self.file, b.ident_span, "Unsupported block type")
+                    .with_label(format!("blocks of type \"{}\" are not expected in {what}", b.ident))
+                    .with_suggestion(b.ident, blocks.iter().copied().chain(attrs.iter().copied()));
+                self.diags.push(d);
+            }
+        }
+    }
+
     /// A value: constant data only (like a `.tfvars` file), and not too big.
     /// Computed expressions are refused because a short one (`join` over a
     /// `range`) can build a value of any size.
-    fn constant(&mut self, e: &Expr) -> Option<Value> {
+    fn constant(&mut self, e: Expr) -> Option<Value> {
         if e.span.end.saturating_sub(e.span.start) > MAX_VALUE_BYTES {
             self.error(
                 Span::new(e.span.start, e.span.start),
@@ -350,24 +486,28 @@ impl Checker<'_> {
             );
             return None;
         }
-        if let Some(bad) = first_computed(e) {
-            self.error(
-                bad,
-                "a configuration value must be constant: no references, function calls, operators or interpolation"
-                    .into(),
-            );
-            return None;
-        }
-        match const_eval(e) {
+        let data = match Data::of(e) {
+            Ok(data) => data,
+            Err(computed) => {
+                self.error(
+                    computed,
+                    "a configuration value must be constant: no references, function calls, operators or interpolation"
+                        .into(),
+                );
+                return None;
+            }
+        };
+        match data.value() {
             Ok(v) => Some(v),
-            Err(err) => {
-                self.error(e.span, err.message);
+            Err(message) => {
+                self.error(e.span, message);
                 None
             }
         }
     }
+
     fn string(&mut self, a: &RawAttr) -> Option<String> {
-        let v = self.constant(&a.expr)?;
+        let v = self.constant(a.expr)?;
         match v.as_str() {
             Some(s) => Some(s.to_string()),
             None => {
@@ -376,17 +516,22 @@ impl Checker<'_> {
             }
         }
     }
+
     /// `inputs = { name = value, … }`, each key with its place.
     fn inputs(&mut self, a: &RawAttr) -> Vec<InputSetting> {
-        let ExprKind::Object(items) = &unparen(&a.expr).kind else {
+        let object = unparen(a.expr);
+        let Expression::Object(items) = object.e else {
             self.error(a.expr.span, "inputs must be an object of input values: inputs = { name = value }".into());
             return Vec::new();
         };
         let mut out: Vec<InputSetting> = Vec::new();
-        for (key, value) in items {
+        for (key, value) in items.iter() {
             let (name, span) = match key {
-                ObjectKey::Name(n, span) => (Some(n.clone()), *span),
-                ObjectKey::Expr(k) => (self.constant(k).and_then(|v| v.as_str().map(str::to_string)), k.span),
+                ObjectKey::Ident(n) => (Some(n.as_str().to_string()), span_of(n, object.span)),
+                ObjectKey::Expression(k) => {
+                    let k = object.child(k);
+                    (self.constant(k).and_then(|v| v.as_str().map(str::to_string)), k.span)
+                }
             };
             let Some(name) = name else {
                 self.error(span, "an input name must be a name or a quoted string".into());
@@ -396,6 +541,7 @@ impl Checker<'_> {
                 self.error(span, format!("input {name:?} is set twice"));
                 continue;
             }
+            let value = object.child(value.expr());
             if let Some(v) = self.constant(value) {
                 out.push(InputSetting { name, span, value: v, value_span: value.span });
             }
@@ -404,29 +550,165 @@ impl Checker<'_> {
     }
 }
 
-fn unparen(e: &Expr) -> &Expr {
-    match &e.kind {
-        ExprKind::Paren(inner) => unparen(inner),
+fn unparen(e: Expr) -> Expr {
+    match e.e {
+        Expression::Parenthesis(p) => unparen(e.child(p.inner())),
         _ => e,
     }
 }
 
-/// The place of the first part of `e` that is computed rather than data.
-fn first_computed(e: &Expr) -> Option<Span> {
-    match &e.kind {
-        ExprKind::Literal(_) => None,
-        ExprKind::Template(parts) if parts.iter().all(|p| matches!(p, TemplatePart::Literal(_))) => None,
-        ExprKind::Tuple(items) => items.iter().find_map(first_computed),
-        ExprKind::Object(items) => items.iter().find_map(|(k, v)| {
-            let key = match k {
-                ObjectKey::Name(..) => None,
-                ObjectKey::Expr(k) => first_computed(k),
-            };
-            key.or_else(|| first_computed(v))
-        }),
-        ExprKind::Unary { op: UnaryOp::Neg, operand } if matches!(operand.kind, ExprKind::Literal(_)) => None,
-        ExprKind::Paren(inner) => first_computed(inner),
-        _ => Some(e.span),
+/// A value written as data: literals, lists and objects of them, and
+/// negated literals (parentheses are only read through).
+enum Data {
+    Literal(Value),
+    /// `-` and its operand, a literal.
+    Negated(Value),
+    List(Vec<Data>),
+    Object(Vec<(DataKey, Data)>),
+}
+
+/// An object key: a name, or a value that must turn into a string.
+enum DataKey {
+    Name(String),
+    Value(Data),
+}
+
+impl Data {
+    /// The data `e` writes, or the place of its first part that is computed
+    /// (a reference, call, operator, interpolation or directive).
+    fn of(e: Expr) -> Result<Data, Span> {
+        if let Some(v) = literal(e.e) {
+            return Ok(Data::Literal(v));
+        }
+        Ok(match e.e {
+            Expression::Array(items) => {
+                Data::List(items.iter().map(|x| Data::of(e.child(x))).collect::<Result<_, _>>()?)
+            }
+            Expression::Object(items) => Data::Object(
+                items
+                    .iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            ObjectKey::Ident(n) => DataKey::Name(n.as_str().to_string()),
+                            ObjectKey::Expression(k) => DataKey::Value(Data::of(e.child(k))?),
+                        };
+                        Ok::<_, Span>((key, Data::of(e.child(v.expr()))?))
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            Expression::Parenthesis(p) => Data::of(e.child(p.inner()))?,
+            Expression::UnaryOp(u) if *u.operator.value() == UnaryOperator::Neg => {
+                Data::Negated(literal(&u.expr).ok_or(e.span)?)
+            }
+            _ => return Err(e.span),
+        })
+    }
+
+    /// The value, or why there is none, as the `.policy.hcl` evaluator
+    /// says it (an object key that is no string, a negated value that is no
+    /// number). Nesting needs no limit here: `hcl-edit` refuses to parse
+    /// more than 64 levels.
+    fn value(&self) -> Result<Value, String> {
+        Ok(match self {
+            Data::Literal(v) => v.clone(),
+            Data::Negated(operand) => negate(operand)?,
+            Data::List(items) => Value::list(items.iter().map(Data::value).collect::<Result<_, _>>()?),
+            Data::Object(items) => {
+                let mut object = Object::new();
+                for (key, value) in items {
+                    let key = match key {
+                        DataKey::Name(n) => n.clone(),
+                        DataKey::Value(k) => key_string(&k.value()?)?,
+                    };
+                    object.insert(key, value.value()?);
+                }
+                Value::object(object)
+            }
+        })
+    }
+}
+
+/// The value of a literal: `null`, a boolean, a number, or a string
+/// (quoted or heredoc) without interpolation or directives.
+fn literal(e: &Expression) -> Option<Value> {
+    Some(match e {
+        Expression::Null(_) => Value::null(),
+        Expression::Bool(b) => Value::bool(*b.value()),
+        Expression::Number(n) => Value::number(number(n.value())),
+        Expression::String(s) => Value::string(s.value().clone()),
+        Expression::StringTemplate(t) => Value::string(literal_text(t)?),
+        Expression::HeredocTemplate(h) => Value::string(literal_text(&h.template)?),
+        _ => return None,
+    })
+}
+
+/// A template's text when it is all literal text.
+fn literal_text(t: &Template) -> Option<String> {
+    t.iter()
+        .map(|el| match el {
+            Element::Literal(s) => Some(s.value().as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A number as the `.policy.hcl` language reads it: exact when `i64` holds
+/// it, otherwise by its literal text (never silently rounded).
+fn number(n: &hcl_edit::Number) -> Number {
+    if let Some(i) = n.as_i64() {
+        Number::Int(i)
+    } else if let Some(u) = n.as_u64() {
+        Number::from_literal(&u.to_string()).unwrap_or(Number::Float(u as f64))
+    } else {
+        Number::from(n.as_f64().unwrap_or(f64::NAN))
+    }
+}
+
+/// `-v` for a literal `v`: a number, or a string holding one (Terraform
+/// converts an operand as it does in a `.tfvars` file).
+fn negate(v: &Value) -> Result<Value, String> {
+    let n = if let Some(n) = v.as_number() {
+        n.clone()
+    } else if let Some(s) = v.as_str() {
+        let t = s.trim();
+        let bad = || format!("a number is required, but the string {v} is not a number");
+        if t.is_empty() || t.contains(|c: char| c.is_alphabetic() && c != 'e' && c != 'E') {
+            return Err(unsuitable(bad()));
+        }
+        Number::from_literal(t).ok_or_else(|| unsuitable(bad()))?
+    } else if v.is_null() {
+        return Err(unsuitable("a number is required, but the value is null".into()));
+    } else {
+        return Err(unsuitable(format!("a number is required, but the value is a {}", v.type_name())));
+    };
+    if let Number::Int(i) = n {
+        if let Some(negated) = 0i64.checked_sub(i) {
+            return Ok(Value::number(Number::Int(negated)));
+        }
+    }
+    let r = 0.0 - n.as_f64();
+    if !r.is_finite() {
+        return Err("Invalid operand: the result is out of range".into());
+    }
+    Ok(Value::number(Number::from(r)))
+}
+
+fn unsuitable(why: String) -> String {
+    format!("Invalid operand: Unsuitable value for unary operand: {why}")
+}
+
+/// An object key's text: a string, or a number or boolean written out.
+fn key_string(v: &Value) -> Result<String, String> {
+    if let Some(s) = v.as_str() {
+        Ok(s.to_string())
+    } else if let Some(n) = v.as_number() {
+        Ok(n.to_string())
+    } else if let Some(b) = v.as_bool() {
+        Ok(b.to_string())
+    } else if v.is_null() {
+        Err("Invalid object key: the value is null".into())
+    } else {
+        Err(format!("Invalid object key: a string is required, but the value is a {}", v.type_name()))
     }
 }
 
@@ -456,9 +738,9 @@ fn is_date(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tfgate_engine::{apply_waivers, today};
+    use crate::waivers::{apply_waivers, today};
 
-    fn parse(text: &str) -> Result<Config, PolicyError> {
+    fn parse(text: &str) -> Result<Config, ConfigError> {
         parse_config(SourceFile::new("tfgate.hcl", text), PathBuf::from("/repo"))
     }
 
@@ -490,7 +772,7 @@ waiver {
         );
         assert_eq!(c.policies.len(), 1);
         assert_eq!(c.policies[0].id, "TFG-EC2-006");
-        assert_eq!(c.policies[0].enforcement_level, Some(tfgate_core::EnforcementLevel::MandatoryOverridable));
+        assert_eq!(c.policies[0].enforcement_level, Some(EnforcementLevel::MandatoryOverridable));
         assert_eq!(c.policies[0].inputs[0].name, "max_hop_limit");
         assert_eq!(c.policies[0].inputs[0].value, Value::number(2));
         assert_eq!(c.waivers.len(), 1);
@@ -561,8 +843,8 @@ waiver {
         assert_eq!(c.policy_sets.len(), 2);
         assert_eq!(c.waivers.len(), 1);
         let level = |id: &str| c.policies.iter().find(|p| p.id == id).unwrap().enforcement_level;
-        assert_eq!(level("TFG-EC2-032"), Some(tfgate_core::EnforcementLevel::MandatoryOverridable));
-        assert_eq!(level("TFG-EC2-032/subnet_map_public_ip"), Some(tfgate_core::EnforcementLevel::Advisory));
+        assert_eq!(level("TFG-EC2-032"), Some(EnforcementLevel::MandatoryOverridable));
+        assert_eq!(level("TFG-EC2-032/subnet_map_public_ip"), Some(EnforcementLevel::Advisory));
     }
 
     #[test]
@@ -622,5 +904,77 @@ waiver {
         let t = today();
         assert!(is_date(&t), "{t}");
         assert!(t.as_str() >= "2024-01-01");
+    }
+
+    /// What each form of value reads as, and the messages for values that
+    /// are not data: the same as when the `.policy.hcl` evaluator read them.
+    #[test]
+    fn values_read_as_the_policy_language_reads_them() {
+        let read = |v: &str| match parse(&format!("policy \"P\" {{\n  inputs = {{ a = {v} }}\n}}\n")) {
+            Ok(c) => Ok(c.policies[0].inputs[0].value.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        for (written, value) in [
+            ("-1", "-1"),
+            ("-1.5", "-1.5"),
+            ("18446744073709551615", "18446744073709551615"),
+            ("-\"5\"", "-5"),
+            ("(\"x\")", "\"x\""),
+            ("{ 1 = 2, true = 3, \"k\" = null }", "{\"1\" = 2, k = null, true = 3}"),
+            ("<<EOT\nhello\nEOT\n", "\"hello\\n\""),
+            ("\"a$${b}\"", "\"a${b}\""),
+        ] {
+            assert_eq!(read(written).as_deref(), Ok(value), "{written}");
+        }
+        for (written, message) in [
+            ("-\"x\"", "Invalid operand: Unsuitable value for unary operand: a number is required, but the string \"x\" is not a number"),
+            ("-true", "Invalid operand: Unsuitable value for unary operand: a number is required, but the value is a bool"),
+            ("-null", "Invalid operand: Unsuitable value for unary operand: a number is required, but the value is null"),
+            ("{ null = 1 }", "Invalid object key: the value is null"),
+            ("{ [1] = 1 }", "Invalid object key: a string is required, but the value is a list"),
+            ("-(1)", "a configuration value must be constant"),
+            ("!true", "a configuration value must be constant"),
+        ] {
+            let e = read(written).unwrap_err();
+            assert!(e.starts_with(&format!("error: {message}")) && e.contains("tfgate.hcl:2:18"), "{written}: {e}");
+        }
+        // A computed part is pointed at where it is.
+        let e = read("[1, f()]").unwrap_err();
+        assert!(e.contains("must be constant") && e.contains("tfgate.hcl:2:22\n"), "{e}");
+        let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+        assert!(read(&deep).unwrap_err().contains("invalid nesting depth"), "hcl-edit bounds the nesting");
+    }
+
+    /// `tfgate.hcl`: a `tfe` block sets the context; an `http` block allows hosts.
+    #[test]
+    fn tfgate_hcl_sets_tfe_context_and_http_hosts() {
+        let text = r#"tfe {
+  workspace_tags   = { env = "prod" }
+  stack_name       = "infra"
+  deployment_name  = "production"
+  deployment_group = "us-east-1"
+}
+http {
+  allowed_hosts   = ["policy.internal", "10.0.0.5:8080"]
+  timeout_seconds = 5
+  max_bytes       = 4096
+}
+"#;
+        let c = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.tfe.workspace_tags["env"], "prod");
+        assert_eq!((c.tfe.stack_name.as_str(), c.tfe.deployment_name.as_str()), ("infra", "production"));
+        assert_eq!(c.tfe.deployment_group, "us-east-1");
+        assert_eq!(c.http.allowed_hosts, vec!["policy.internal".to_string(), "10.0.0.5:8080".to_string()]);
+        assert_eq!(c.http.timeout, Some(std::time::Duration::from_secs(5)));
+        assert_eq!(c.http.max_bytes, Some(4096));
+
+        for bad in [
+            "tfe {\n  workspace_tags = { env = 1 }\n}\n",
+            "http {\n  allowed_hosts = [\"http://x/\"]\n}\n",
+            "http {\n  timeout_seconds = 0\n}\n",
+            "tfe {\n  workspace = \"x\"\n}\n",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
     }
 }
