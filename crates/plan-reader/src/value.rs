@@ -382,7 +382,7 @@ impl Object {
     }
     /// Counts over the whole contents, computed once per object (until it
     /// is written to) and then shared by every reader of every clone;
-    /// `None` for an object nested [`Summary::TOO_DEEP`] levels or more.
+    /// `None` for an object nested 1,024 levels (`Summary::TOO_DEEP`) or more.
     pub fn summary(&self) -> Option<Summary> {
         Some(self.summary_at(0)).filter(|s| s.height < Summary::TOO_DEEP)
     }
