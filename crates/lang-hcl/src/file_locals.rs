@@ -163,13 +163,7 @@ fn collect(e: &Expr, out: &mut Vec<String>) {
     match &e.kind {
         ExprKind::Literal(_) | ExprKind::Variable(_) => {}
         ExprKind::Traversal { base, ops } => {
-            if let (ExprKind::Variable(root), Some(TraversalOpKind::GetAttr(name))) =
-                (&base.kind, ops.first().map(|o| &o.kind))
-            {
-                if root == "local" {
-                    out.push(name.clone());
-                }
-            }
+            out.extend(crate::load::local_named(e).map(str::to_string));
             collect(base, out);
             for op in ops {
                 if let TraversalOpKind::Index(k) = &op.kind {

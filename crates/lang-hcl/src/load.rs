@@ -784,18 +784,17 @@ pub struct CheckScope<'a> {
 /// The names of the locals an expression refers to.
 pub(crate) fn local_refs(e: &Expr) -> Vec<String> {
     let mut out = Vec::new();
-    e.walk(&mut |x| {
-        if let ExprKind::Traversal { base, ops } = &x.kind {
-            if let (ExprKind::Variable(r), Some(TraversalOpKind::GetAttr(n))) =
-                (&base.kind, ops.first().map(|o| &o.kind))
-            {
-                if r == "local" {
-                    out.push(n.clone());
-                }
-            }
-        }
-    });
+    e.walk(&mut |x| out.extend(local_named(x).map(str::to_string)));
     out
+}
+
+/// `NAME` when `e` is a reference to a local (`local.NAME…`).
+pub(crate) fn local_named(e: &Expr) -> Option<&str> {
+    let ExprKind::Traversal { base, ops } = &e.kind else { return None };
+    match (&base.kind, ops.first().map(|o| &o.kind)) {
+        (ExprKind::Variable(root), Some(TraversalOpKind::GetAttr(name))) if root == "local" => Some(name),
+        _ => None,
+    }
 }
 
 /// Depth-first search for a cycle from `start`, iterative with an explicit

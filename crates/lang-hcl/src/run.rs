@@ -368,24 +368,20 @@ impl<'a> Evaluator<'a> {
     /// file-level local gets, and the same recorded reasons): see
     /// `file_locals.rs`.
     pub(crate) fn compute_file_local(&self, name: &str) {
-        let ctx = Ctx::new(
-            Scope {
-                attrs: None,
-                prior_attrs: None,
-                meta: None,
-                inputs: &self.inputs,
-                file_locals: &self.file.locals,
-                file_cache: Some(&self.cache),
-                block_locals: None,
-                source: self.source,
-                http: self.http.as_deref(),
-            },
-            self.limits,
-        );
-        ctx.compute_file_local(name);
+        self.ctx_in(None, None).compute_file_local(name);
     }
 
     fn ctx(&self, policy: &'a Policy, target: Option<&'a Target>) -> Ctx<'_> {
+        self.ctx_in(Some(&policy.locals), target)
+    }
+
+    /// A context of this file: inside a policy block (its locals) and with a
+    /// target, or neither (a file-level local).
+    fn ctx_in(
+        &self,
+        block_locals: Option<&'a BTreeMap<String, crate::model::LocalDef>>,
+        target: Option<&'a Target>,
+    ) -> Ctx<'_> {
         Ctx::new(
             Scope {
                 attrs: target.map(|t| &t.attrs),
@@ -394,7 +390,7 @@ impl<'a> Evaluator<'a> {
                 inputs: &self.inputs,
                 file_locals: &self.file.locals,
                 file_cache: Some(&self.cache),
-                block_locals: Some(&policy.locals),
+                block_locals,
                 source: self.source,
                 http: self.http.as_deref(),
             },
