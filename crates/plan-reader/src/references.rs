@@ -289,24 +289,7 @@ pub fn narrow_candidates(
     path: &[String],
     candidates: &[(Option<&Value>, &ReadAttributes)],
 ) -> Option<Vec<usize>> {
-    let wanted = wanted_strings(planned?, path)?;
-    let mut matched: BTreeSet<&str> = BTreeSet::new();
-    let mut kept = Vec::new();
-    for (i, (after, attrs)) in candidates.iter().enumerate() {
-        let Some(after) = after else { continue };
-        let mut hit = false;
-        for attr in attrs.iter() {
-            let Some(s) = attribute_at(after, attr).and_then(Value::as_str) else { continue };
-            if let Some(w) = wanted.get(s) {
-                matched.insert(w);
-                hit = true;
-            }
-        }
-        if hit {
-            kept.push(i);
-        }
-    }
-    (matched.len() == wanted.len()).then_some(kept)
+    CandidateIndex::new(candidates).narrow(planned, path)
 }
 
 /// The strings an argument's planned value is made of (one, or a list or
@@ -333,8 +316,8 @@ fn wanted_strings<'v>(planned: &'v Value, path: &[String]) -> Option<BTreeSet<&'
 /// The candidates of one configured argument, indexed by the strings their
 /// read attributes hold. Built once, it narrows each referring instance
 /// (every instance of a `count` or `for_each` block, say) by a lookup per
-/// string of its value instead of a scan of every candidate; same answer
-/// as [`narrow_candidates`].
+/// string of its value instead of a scan of every candidate
+/// ([`narrow_candidates`] for one instance).
 #[derive(Clone, Debug, Default)]
 pub struct CandidateIndex {
     /// Each string some candidate's read attribute holds: the candidates
@@ -645,6 +628,33 @@ mod tests {
         assert_eq!(narrow_candidates(None, &path, &cands), None);
     }
 
+    /// The rule of [`narrow_candidates`] as its documentation states it, one
+    /// candidate at a time: the oracle of the index.
+    fn narrowed_by_scan(
+        planned: &Value,
+        path: &[String],
+        candidates: &[(Option<&Value>, &ReadAttributes)],
+    ) -> Option<Vec<usize>> {
+        let wanted = wanted_strings(planned, path)?;
+        let mut matched: BTreeSet<&str> = BTreeSet::new();
+        let mut kept = Vec::new();
+        for (i, (after, attrs)) in candidates.iter().enumerate() {
+            let Some(after) = after else { continue };
+            let mut hit = false;
+            for attr in attrs.iter() {
+                let Some(s) = attribute_at(after, attr).and_then(Value::as_str) else { continue };
+                if let Some(w) = wanted.get(s) {
+                    matched.insert(w);
+                    hit = true;
+                }
+            }
+            if hit {
+                kept.push(i);
+            }
+        }
+        (matched.len() == wanted.len()).then_some(kept)
+    }
+
     proptest::proptest! {
         /// The index gives the scan's answer: candidates with one or two read
         /// attributes (absent, unknown or one of a few strings), values that
@@ -687,7 +697,7 @@ mod tests {
             let path = ["v".to_string()];
             proptest::prop_assert_eq!(
                 CandidateIndex::new(&views).narrow(Some(&planned), &path),
-                narrow_candidates(Some(&planned), &path, &views)
+                narrowed_by_scan(&planned, &path, &views)
             );
         }
     }
