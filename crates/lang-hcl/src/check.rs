@@ -18,7 +18,7 @@ use crate::eval::{Limits, ResourceList, ResourceSource};
 use crate::functions::gethttprequest::HttpAccess;
 use crate::language::reads_of;
 use crate::model::{EnforcementLevel, Policy, PolicyFile, TargetKind};
-use crate::reads::{ElementReads, Fields, TargetReads};
+use crate::reads::{ElementReads, Fields, ListReads, TargetReads};
 use crate::run::{Evaluator, PolicyOutcome, Status, Target};
 use crate::tfe::TfeMeta;
 use crate::PolicySet;
@@ -145,7 +145,11 @@ pub(crate) fn check_plan_releasing(
     options: &CheckOptions,
     text: Option<&Arc<tfgate_plan::PlanText>>,
 ) -> CheckOutput {
-    let source = PlanResources::new(plan).with_tfe(options.tfe.clone()).with_text(text.cloned());
+    let source = PlanResources::new(plan)
+        .with_tfe(options.tfe.clone())
+        .with_text(text.cloned())
+        .with_list_reads(ListReads::of_files(set.files()));
+    source.build_known_lists();
     let mut output = CheckOutput::default();
 
     let mut evaluators = Vec::new();
@@ -212,7 +216,6 @@ pub(crate) fn check_plan_releasing(
     let keep_prior = reads.prior_attrs.matcher();
     let prior_selection: Option<tfgate_plan::Selection<'_>> =
         keep_prior.as_ref().map(|k| k as tfgate_plan::Selection<'_>);
-    let configured = ConfiguredCache::new(plan);
     let labeler = TargetLabeler::default();
     // Every RELEASE_EVERY targets, whichever thread gets there releases the
     // pages (others go on reading: a page they touch comes back).
@@ -221,7 +224,7 @@ pub(crate) fn check_plan_releasing(
         .resources
         .par_iter()
         .map(|r| {
-            let result = resource_target(&source, r, plan_name, &reads, (selection, prior_selection), &configured)
+            let result = resource_target(&source, r, plan_name, &reads, (selection, prior_selection))
                 .map(|target| (labeler.resource(plan, r), evaluate(&target)));
             if evaluated.fetch_add(1, Ordering::Relaxed) % RELEASE_EVERY == RELEASE_EVERY - 1 {
                 source.release_pages();
@@ -317,14 +320,12 @@ fn operation(action: &Action) -> &'static str {
 
 /// The arguments each configuration block sets, computed once per block
 /// (instances of a `count` or `for_each` share their configuration).
+#[derive(Default)]
 struct ConfiguredCache {
     by_block: Mutex<HashMap<usize, Value>>,
 }
 
 impl ConfiguredCache {
-    fn new(_plan: &Plan<'_>) -> ConfiguredCache {
-        ConfiguredCache { by_block: Mutex::new(HashMap::new()) }
-    }
     fn get(&self, plan: &Plan<'_>, r: &ResourceInstance<'_>) -> Value {
         let Some(block) = plan.config_resource(&r.address) else { return Value::unknown() };
         let key = block as *const _ as usize;
@@ -404,7 +405,6 @@ fn resource_target(
     plan_name: &str,
     reads: &TargetReads,
     (selection, prior_selection): (Option<tfgate_plan::Selection<'_>>, Option<tfgate_plan::Selection<'_>>),
-    configured: &ConfiguredCache,
 ) -> Result<Target, tfgate_core::RunError> {
     let (plan, tfe) = (source.plan, &source.tfe);
     let err = |e: tfgate_plan::PlanError| tfgate_core::RunError {
@@ -415,7 +415,7 @@ fn resource_target(
     let attrs = if r.action.exists_after_apply() { r.after_selected(selection).map_err(err)? } else { Value::null() };
     let prior_attrs =
         if reads.prior_attrs.is_nothing() { Value::null() } else { r.before_selected(prior_selection).map_err(err)? };
-    let meta = resource_meta_fields(plan, r, &reads.meta, || configured.get(plan, r), tfe);
+    let meta = resource_meta_fields(plan, r, &reads.meta, || source.configured.get(plan, r), tfe);
     Ok(Target {
         kind: TargetKind::Resource,
         name: r.resource_type().to_string(),
@@ -485,8 +485,9 @@ fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>, tfe: &TfeContex
     }
 }
 
-/// A resource list built once and handed out by copy.
-type SharedList = Arc<Vec<Value>>;
+/// A resource list, built once (by one thread: others wait for it) and
+/// handed out by copy.
+type SharedList = Arc<OnceLock<Arc<Vec<Value>>>>;
 
 /// `core::getresources` over a plan: the after-values of the instances of a
 /// type that will exist after apply, resolved once per type.
@@ -496,8 +497,12 @@ pub struct PlanResources<'p, 'a> {
     by_address: HashMap<&'p str, &'p ResourceInstance<'a>>,
     /// One shared list per type (built at the first call, by one thread).
     cache: Mutex<HashMap<String, Arc<OnceLock<Arc<ResourceList>>>>>,
-    /// `tfgate::resources` lists, by type and what the caller reads of them.
+    /// `tfgate::resources` lists, by type and what they are built with.
     described_cache: Mutex<HashMap<(String, ElementReads), SharedList>>,
+    /// What the policy set's calls read of each type's list.
+    list_reads: ListReads,
+    /// `meta.configured` of each configuration block, for targets and lists.
+    configured: ConfiguredCache,
     /// `tfgate::referenced` results by configuration block, module instance
     /// and argument: the instances of one `count` or `for_each` block refer
     /// to the same things, and a launch template is read for each of them.
@@ -530,6 +535,8 @@ impl<'p, 'a> PlanResources<'p, 'a> {
             by_address,
             cache: Mutex::new(HashMap::new()),
             described_cache: Mutex::new(HashMap::new()),
+            list_reads: ListReads::default(),
+            configured: ConfiguredCache::default(),
             referenced_cache: Mutex::new(HashMap::new()),
             data_cache: OnceLock::new(),
             tfe: TfeContext::default(),
@@ -549,6 +556,37 @@ impl<'p, 'a> PlanResources<'p, 'a> {
     fn release_pages(&self) {
         if let Some(text) = &self.text {
             text.release_resident();
+        }
+    }
+
+    /// Builds each type's `tfgate::resources` list once, with what every
+    /// call of the set reads of it ([`ListReads`]).
+    #[must_use]
+    pub(crate) fn with_list_reads(mut self, list_reads: ListReads) -> Self {
+        self.list_reads = list_reads;
+        self
+    }
+
+    /// Builds, in one parallel pass over their instances, the lists of the
+    /// types the set's `tfgate::resources` calls are known to read. Built at
+    /// the first call instead, a list would be built by one thread while
+    /// the others wait for it.
+    fn build_known_lists(&self) {
+        let wanted: Vec<(&str, ElementReads)> = self
+            .list_reads
+            .known_types()
+            .filter(|ty| self.by_type.contains_key(ty))
+            .map(|ty| (ty, self.list_reads.widen(ty, &ElementReads::default())))
+            .collect();
+        let instances: Vec<(&ElementReads, &ResourceInstance<'_>)> =
+            wanted.iter().flat_map(|(ty, reads)| self.by_type[ty].iter().map(move |r| (reads, *r))).collect();
+        let mut values =
+            instances.par_iter().map(|(reads, r)| self.described(r, reads)).collect::<Vec<_>>().into_iter();
+        self.release_pages();
+        let mut cache = self.described_cache.lock().unwrap_or_else(|e| e.into_inner());
+        for (ty, reads) in wanted {
+            let list: Vec<Value> = values.by_ref().take(self.by_type[ty].len()).collect();
+            let _ = cache.entry((ty.to_string(), reads)).or_default().set(Arc::new(list));
         }
     }
 
@@ -588,7 +626,7 @@ impl<'p, 'a> PlanResources<'p, 'a> {
         Value::object_from([
             ("address", Value::str(&r.address_text)),
             ("attrs", r.after_selected(selection).unwrap_or_else(|_| Value::unknown())),
-            ("meta", resource_meta_fields(self.plan, r, &reads.meta, || configured_arguments(self.plan, r), &self.tfe)),
+            ("meta", resource_meta_fields(self.plan, r, &reads.meta, || self.configured.get(self.plan, r), &self.tfe)),
         ])
     }
 
@@ -627,19 +665,25 @@ impl ResourceSource for PlanResources<'_, '_> {
     }
 
     fn resources_reading(&self, resource_type: &str, reads: &ElementReads) -> Vec<Value> {
-        let key = (resource_type.to_string(), reads.clone());
-        if let Some(hit) = self.described_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return hit.as_ref().clone();
-        }
-        let values: Vec<Value> = self
-            .by_type
-            .get(resource_type)
-            .map(|rs| rs.iter().map(|r| self.described(r, reads)).collect())
-            .unwrap_or_default();
-        self.release_pages();
-        let values = Arc::new(values);
-        self.described_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, values.clone());
-        values.as_ref().clone()
+        let reads = self.list_reads.widen(resource_type, reads);
+        let cell = self
+            .described_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((resource_type.to_string(), reads.clone()))
+            .or_default()
+            .clone();
+        cell.get_or_init(|| {
+            let values: Vec<Value> = self
+                .by_type
+                .get(resource_type)
+                .map(|rs| rs.iter().map(|r| self.described(r, &reads)).collect())
+                .unwrap_or_default();
+            self.release_pages();
+            Arc::new(values)
+        })
+        .as_ref()
+        .clone()
     }
 
     fn data_sources(&self, data_type: &str) -> Arc<Vec<Value>> {

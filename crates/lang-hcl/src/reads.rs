@@ -10,10 +10,12 @@
 //! splat, `(attrs).name`) reads all of it. A name also bound by a `for`
 //! expression only ever adds to what is read.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::ast::{ExprKind, TraversalOpKind};
-use crate::model::{Policy, PolicyFile};
+use tfgate_plan::{Kind, Value};
+
+use crate::ast::{Expr, ExprKind, ObjectKey, TemplatePart, TraversalOpKind};
+use crate::model::{LocalDef, Policy, PolicyFile};
 
 /// What is read of one root variable.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -53,6 +55,15 @@ impl Fields {
     }
     pub fn is_nothing(&self) -> bool {
         matches!(self, Fields::Nothing)
+    }
+    /// What either reads.
+    fn union(&mut self, other: &Fields) {
+        match (&mut *self, other) {
+            (Fields::All, _) | (_, Fields::Nothing) => {}
+            (_, Fields::All) => *self = Fields::All,
+            (Fields::Some(names), Fields::Some(more)) => names.extend(more.iter().cloned()),
+            (Fields::Nothing, Fields::Some(more)) => *self = Fields::Some(more.clone()),
+        }
     }
     fn add(&mut self, name: &str) {
         match self {
@@ -217,6 +228,201 @@ impl ElementReads {
             reads = ElementReads::ALL;
         }
         reads
+    }
+}
+
+impl ElementReads {
+    /// What either reads.
+    pub fn union(&mut self, other: &ElementReads) {
+        self.attrs.union(&other.attrs);
+        self.meta.union(&other.meta);
+    }
+}
+
+/// What all the `tfgate::resources` calls of a policy set read of the
+/// elements of each type's list. A list is built once per type with what
+/// every call reads, not once per call with what that call reads: each
+/// build resolves every instance of the type again, and the attributes a
+/// call does not read are ones it never sees (see [`ElementReads`]).
+///
+/// A call's type is known when it is a literal string, or a name bound by
+/// an enclosing `for` over literal strings (`for t in ["a", "b"]`) or over
+/// the keys of an object literal, written there or in a local
+/// (`for t, args in local.arguments_by_type`). A call of any other type may
+/// read any type's list. Nothing depends on the analysis being complete: a
+/// call still gets what it reads itself ([`ListReads::widen`]).
+#[derive(Clone, Debug, Default)]
+pub struct ListReads {
+    /// Calls whose types are known.
+    by_type: HashMap<String, ElementReads>,
+    /// Calls whose type is not known: any type may be theirs.
+    any_type: ElementReads,
+}
+
+/// The strings a name bound by a `for` can only be (`None`: any value).
+type Binding<'e> = (&'e str, Option<Vec<String>>);
+
+impl ListReads {
+    /// Every `tfgate::resources` call of these files.
+    pub fn of_files<'f>(files: impl IntoIterator<Item = &'f PolicyFile>) -> ListReads {
+        let mut out = ListReads::default();
+        for file in files {
+            for local in file.locals.values() {
+                out.visit(&local.expr, &[&file.locals], &mut Vec::new());
+            }
+            for policy in &file.policies {
+                for e in policy_expressions(policy) {
+                    out.visit(e, &[&policy.locals, &file.locals], &mut Vec::new());
+                }
+            }
+        }
+        out
+    }
+
+    /// The types some call is known to read.
+    pub fn known_types(&self) -> impl Iterator<Item = &str> {
+        self.by_type.keys().map(String::as_str)
+    }
+
+    /// What a list of `resource_type` is built with for a call that reads
+    /// `reads` of it: that and what every other call of the set may read.
+    pub fn widen(&self, resource_type: &str, reads: &ElementReads) -> ElementReads {
+        let mut wide = reads.clone();
+        wide.union(&self.any_type);
+        if let Some(more) = self.by_type.get(resource_type) {
+            wide.union(more);
+        }
+        wide
+    }
+
+    fn visit<'e>(&mut self, e: &'e Expr, locals: &[&'e BTreeMap<String, LocalDef>], bound: &mut Vec<Binding<'e>>) {
+        match &e.kind {
+            ExprKind::Call(c) if c.namespace == ["tfgate"] && c.name == "resources" => {
+                let reads = c.element_reads.as_deref().unwrap_or(&ElementReads::ALL);
+                match c.args.as_slice() {
+                    [ty] if !c.expand_final => match strings_of(ty, bound) {
+                        Some(types) => {
+                            for ty in types {
+                                self.by_type.entry(ty).or_default().union(reads);
+                            }
+                        }
+                        None => self.any_type.union(reads),
+                    },
+                    // A call the evaluator rejects builds nothing.
+                    _ => {}
+                }
+                c.args.iter().for_each(|a| self.visit(a, locals, bound));
+            }
+            ExprKind::For(f) => {
+                self.visit(&f.collection, locals, bound);
+                let (keys, values) = for_bindings(&f.collection, locals);
+                let pushed = bound.len();
+                if let Some(k) = &f.key_var {
+                    bound.push((k, keys));
+                    bound.push((&f.value_var, values));
+                } else {
+                    // One name over an object binds its values.
+                    bound.push((&f.value_var, values));
+                }
+                for part in f.key.iter().chain([&f.value]).chain(&f.cond) {
+                    self.visit(part, locals, bound);
+                }
+                bound.truncate(pushed);
+            }
+            ExprKind::Traversal { base, ops } => {
+                self.visit(base, locals, bound);
+                for op in ops {
+                    if let TraversalOpKind::Index(i) = &op.kind {
+                        self.visit(i, locals, bound);
+                    }
+                }
+            }
+            ExprKind::Template(parts) => self.visit_parts(parts, locals, bound),
+            _ => e.simple_children().into_iter().for_each(|c| self.visit(c, locals, bound)),
+        }
+    }
+
+    fn visit_parts<'e>(
+        &mut self,
+        parts: &'e [TemplatePart],
+        locals: &[&'e BTreeMap<String, LocalDef>],
+        bound: &mut Vec<Binding<'e>>,
+    ) {
+        for part in parts {
+            match part {
+                TemplatePart::Literal(_) => {}
+                TemplatePart::Interpolation(e) => self.visit(e, locals, bound),
+                TemplatePart::If { cond, then, otherwise } => {
+                    self.visit(cond, locals, bound);
+                    self.visit_parts(then, locals, bound);
+                    self.visit_parts(otherwise, locals, bound);
+                }
+                TemplatePart::For { key_var, value_var, collection, body } => {
+                    self.visit(collection, locals, bound);
+                    let pushed = bound.len();
+                    bound.extend(key_var.as_deref().map(|k| (k, None)));
+                    bound.push((value_var, None));
+                    self.visit_parts(body, locals, bound);
+                    bound.truncate(pushed);
+                }
+            }
+        }
+    }
+}
+
+/// The strings `e` can only be: a literal string, or a name bound to known strings.
+fn strings_of(e: &Expr, bound: &[Binding<'_>]) -> Option<Vec<String>> {
+    match &e.kind {
+        ExprKind::Variable(v) => {
+            bound.iter().rev().find(|(name, _)| name == v).and_then(|(_, strings)| strings.clone())
+        }
+        ExprKind::Paren(inner) => strings_of(inner, bound),
+        _ => e.as_literal().and_then(Value::as_str).map(|s| vec![s.to_string()]),
+    }
+}
+
+/// What a `for` over `collection` binds its key and its value to, when
+/// known: over literal strings the values, over an object literal the keys
+/// (either written there or as a local).
+fn for_bindings(
+    collection: &Expr,
+    locals: &[&BTreeMap<String, LocalDef>],
+) -> (Option<Vec<String>>, Option<Vec<String>>) {
+    let collection = match &collection.kind {
+        ExprKind::Traversal { base, ops } => match (&base.kind, ops.as_slice()) {
+            (ExprKind::Variable(v), [op]) if v == "local" => match &op.kind {
+                TraversalOpKind::GetAttr(name) => match locals.iter().find_map(|l| l.get(name)) {
+                    Some(local) => &local.expr,
+                    None => return (None, None),
+                },
+                _ => return (None, None),
+            },
+            _ => return (None, None),
+        },
+        _ => collection,
+    };
+    match &collection.kind {
+        ExprKind::Tuple(items) => {
+            let strings: Option<Vec<String>> =
+                items.iter().map(|i| i.as_literal().and_then(Value::as_str).map(str::to_string)).collect();
+            (None, strings)
+        }
+        ExprKind::Object(items) => {
+            let keys: Option<Vec<String>> = items
+                .iter()
+                .map(|(k, _)| match k {
+                    ObjectKey::Name(name, _) => Some(name.clone()),
+                    ObjectKey::Expr(e) => e.as_literal().and_then(Value::as_str).map(str::to_string),
+                })
+                .collect();
+            (keys, None)
+        }
+        ExprKind::Literal(v) => match &v.kind {
+            Kind::List(items) => (None, items.iter().map(|i| i.as_str().map(str::to_string)).collect()),
+            Kind::Object(o) => (Some(o.keys().map(|k| k.to_string()).collect()), None),
+            _ => (None, None),
+        },
+        _ => (None, None),
     }
 }
 
@@ -395,5 +601,69 @@ mod tests {
         assert_eq!(r, Some(ElementReads { attrs: some(&["ami"]), meta: Fields::All }));
         // A call that is not a `for` collection is not annotated: it builds everything.
         assert_eq!(element_reads(r#"locals { l = tfgate::resources("x") }"#), None);
+    }
+
+    fn list_reads(src: &str) -> ListReads {
+        let file = load_policy_source("t.policy.hcl", src).expect("policy loads");
+        ListReads::of_files([&file])
+    }
+
+    #[test]
+    fn each_type_list_is_built_with_what_every_call_reads_of_it() {
+        let r = list_reads(
+            r#"locals {
+                 kinds = { aws_lb = ["security_groups"], aws_db_instance = ["vpc_security_group_ids"] }
+                 a = [for x in tfgate::resources("aws_instance") : x.attrs.ami]
+                 b = [for t in ["aws_instance", "aws_spot_instance_request"] : [
+                       for x in tfgate::resources(t) : x.meta.configured]]
+                 c = [for t, args in local.kinds : [for x in tfgate::resources(t) : x.attrs.tags]]
+                 d = [for i, t in ["aws_ebs_volume"] : [for x in tfgate::resources(t) : x.attrs.encrypted]]
+               }
+               resource_policy "aws_instance" "p" {
+                 locals { profiles = tfgate::resources("aws_iam_instance_profile") }
+                 enforce { condition = core::length(local.profiles) >= 0 }
+               }"#,
+        );
+        let mut types: Vec<&str> = r.known_types().collect();
+        types.sort_unstable();
+        assert_eq!(
+            types,
+            [
+                "aws_db_instance",
+                "aws_ebs_volume",
+                "aws_iam_instance_profile",
+                "aws_instance",
+                "aws_lb",
+                "aws_spot_instance_request"
+            ]
+        );
+        let instance = r.widen("aws_instance", &ElementReads::default());
+        assert_eq!(instance.attrs, some(&["ami"]));
+        assert_eq!(instance.meta, some(&["configured"]));
+        assert_eq!(r.widen("aws_lb", &ElementReads::default()).attrs, some(&["tags"]));
+        assert_eq!(r.widen("aws_ebs_volume", &ElementReads::default()).attrs, some(&["encrypted"]));
+        // Used whole, outside a `for`: everything.
+        assert_eq!(r.widen("aws_iam_instance_profile", &ElementReads::default()), ElementReads::ALL);
+        // A type no call names gets only what its caller reads.
+        let own = ElementReads { attrs: some(&["arn"]), meta: Fields::Nothing };
+        assert_eq!(r.widen("aws_vpc", &own), own);
+    }
+
+    #[test]
+    fn a_call_of_a_type_not_known_widens_every_list() {
+        let r = list_reads(
+            r#"input "kinds" {
+                 type    = list(string)
+                 default = ["aws_vpc"]
+               }
+               locals {
+                 a = [for t in input.kinds : [for x in tfgate::resources(t) : x.attrs.cidr_block]]
+                 b = [for x in tfgate::resources("aws_instance") : x.attrs.ami]
+                 shadowed = [for t in ["aws_lb"] : [for t in input.kinds : [for x in tfgate::resources(t) : x.attrs.tags]]]
+               }"#,
+        );
+        assert_eq!(r.known_types().collect::<Vec<_>>(), ["aws_instance"]);
+        assert_eq!(r.widen("aws_instance", &ElementReads::default()).attrs, some(&["ami", "cidr_block", "tags"]));
+        assert_eq!(r.widen("aws_vpc", &ElementReads::default()).attrs, some(&["cidr_block", "tags"]));
     }
 }
