@@ -149,7 +149,6 @@ pub(crate) fn check_plan_releasing(
         .with_tfe(options.tfe.clone())
         .with_text(text.cloned())
         .with_list_reads(ListReads::of_files(set.files()));
-    source.build_known_lists();
     let mut output = CheckOutput::default();
 
     let mut evaluators = Vec::new();
@@ -485,9 +484,49 @@ fn module_target(path: &str, call: &tfgate_plan::ModuleCall<'_>, tfe: &TfeContex
     }
 }
 
-/// A resource list, built once (by one thread: others wait for it) and
-/// handed out by copy.
-type SharedList = Arc<OnceLock<Arc<Vec<Value>>>>;
+/// A resource list built once, in chunks, by every thread that needs it
+/// while it is built: a thread claims the next chunk not yet claimed, and
+/// once none is left waits for the chunks others are building. Handed out
+/// by copy.
+pub(crate) struct SharedList {
+    len: usize,
+    next: AtomicUsize,
+    chunks: Vec<OnceLock<Vec<Value>>>,
+}
+
+impl SharedList {
+    /// Instances per chunk: small enough that a thread waiting for the last
+    /// ones waits little, large enough that claiming costs nothing.
+    const CHUNK: usize = 256;
+
+    fn new(len: usize) -> SharedList {
+        SharedList {
+            len,
+            next: AtomicUsize::new(0),
+            chunks: (0..len.div_ceil(Self::CHUNK)).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The list, element `i` built by `element(i)`: the chunks no thread
+    /// has claimed yet are built here, then those others are building
+    /// waited for. Also true for the thread that claimed the last chunk.
+    fn values(&self, element: impl Fn(usize) -> Value) -> (Vec<Value>, bool) {
+        let build = |c: usize| (c * Self::CHUNK..((c + 1) * Self::CHUNK).min(self.len)).map(&element).collect();
+        let mut claimed_last = false;
+        while self.next.load(Ordering::Relaxed) < self.chunks.len() {
+            let c = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = self.chunks.get(c) else { break };
+            chunk.get_or_init(|| build(c));
+            claimed_last = c + 1 == self.chunks.len();
+        }
+        let mut out = Vec::with_capacity(self.len);
+        for (c, chunk) in self.chunks.iter().enumerate() {
+            // Blocks while another thread builds the chunk.
+            out.extend(chunk.get_or_init(|| build(c)).iter().cloned());
+        }
+        (out, claimed_last)
+    }
+}
 
 /// `core::getresources` over a plan: the after-values of the instances of a
 /// type that will exist after apply, resolved once per type.
@@ -498,7 +537,7 @@ pub struct PlanResources<'p, 'a> {
     /// One shared list per type (built at the first call, by one thread).
     cache: Mutex<HashMap<String, Arc<OnceLock<Arc<ResourceList>>>>>,
     /// `tfgate::resources` lists, by type and what they are built with.
-    described_cache: Mutex<HashMap<(String, ElementReads), SharedList>>,
+    described_cache: Mutex<HashMap<(String, ElementReads), Arc<SharedList>>>,
     /// What the policy set's calls read of each type's list.
     list_reads: ListReads,
     /// `meta.configured` of each configuration block, for targets and lists.
@@ -565,29 +604,6 @@ impl<'p, 'a> PlanResources<'p, 'a> {
     pub(crate) fn with_list_reads(mut self, list_reads: ListReads) -> Self {
         self.list_reads = list_reads;
         self
-    }
-
-    /// Builds, in one parallel pass over their instances, the lists of the
-    /// types the set's `tfgate::resources` calls are known to read. Built at
-    /// the first call instead, a list would be built by one thread while
-    /// the others wait for it.
-    fn build_known_lists(&self) {
-        let wanted: Vec<(&str, ElementReads)> = self
-            .list_reads
-            .known_types()
-            .filter(|ty| self.by_type.contains_key(ty))
-            .map(|ty| (ty, self.list_reads.widen(ty, &ElementReads::default())))
-            .collect();
-        let instances: Vec<(&ElementReads, &ResourceInstance<'_>)> =
-            wanted.iter().flat_map(|(ty, reads)| self.by_type[ty].iter().map(move |r| (reads, *r))).collect();
-        let mut values =
-            instances.par_iter().map(|(reads, r)| self.described(r, reads)).collect::<Vec<_>>().into_iter();
-        self.release_pages();
-        let mut cache = self.described_cache.lock().unwrap_or_else(|e| e.into_inner());
-        for (ty, reads) in wanted {
-            let list: Vec<Value> = values.by_ref().take(self.by_type[ty].len()).collect();
-            let _ = cache.entry((ty.to_string(), reads)).or_default().set(Arc::new(list));
-        }
     }
 
     /// Sets the HCP Terraform context of `meta`.
@@ -666,26 +682,20 @@ impl ResourceSource for PlanResources<'_, '_> {
 
     fn resources_reading(&self, resource_type: &str, reads: &ElementReads) -> Vec<Value> {
         let reads = self.list_reads.widen(resource_type, reads);
-        let cell = self
+        let instances = self.by_type.get(resource_type).map_or(&[][..], Vec::as_slice);
+        let list = self
             .described_cache
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .entry((resource_type.to_string(), reads.clone()))
-            .or_default()
+            .or_insert_with(|| Arc::new(SharedList::new(instances.len())))
             .clone();
-        cell.get_or_init(|| {
-            let values: Vec<Value> = self
-                .by_type
-                .get(resource_type)
-                .map(|rs| rs.iter().map(|r| self.described(r, &reads)).collect())
-                .unwrap_or_default();
+        let (values, built_last) = list.values(|i| self.described(instances[i], &reads));
+        if built_last {
             self.release_pages();
-            Arc::new(values)
-        })
-        .as_ref()
-        .clone()
+        }
+        values
     }
-
     fn data_sources(&self, data_type: &str) -> Arc<Vec<Value>> {
         match self.data_cache.get_or_init(|| self.all_data_sources()) {
             Some(by_type) => by_type.get(data_type).cloned().unwrap_or_default(),
@@ -803,5 +813,35 @@ impl PlanResources<'_, '_> {
             })
             .collect();
         ReferenceCandidates { candidates, leaves }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shared_list_is_built_once_by_every_thread_that_asks_for_it() {
+        let len = SharedList::CHUNK * 7 + 3;
+        let list = SharedList::new(len);
+        let built = AtomicUsize::new(0);
+        let element = |i: usize| {
+            built.fetch_add(1, Ordering::Relaxed);
+            Value::number(i as i64)
+        };
+        let answers: Vec<(Vec<Value>, bool)> = std::thread::scope(|s| {
+            let threads: Vec<_> = (0..4).map(|_| s.spawn(|| list.values(element))).collect();
+            threads.into_iter().map(|t| t.join().expect("no panic")).collect()
+        });
+        let expected: Vec<Value> = (0..len).map(|i| Value::number(i as i64)).collect();
+        for (values, _) in &answers {
+            assert_eq!(values, &expected);
+        }
+        assert_eq!(built.load(Ordering::Relaxed), len, "each element built once");
+        assert_eq!(answers.iter().filter(|(_, last)| *last).count(), 1, "one thread built the last chunk");
+        // Later calls build nothing and say so.
+        assert_eq!(list.values(element), (expected, false));
+        assert_eq!(built.load(Ordering::Relaxed), len);
+        assert_eq!(SharedList::new(0).values(element), (Vec::new(), false));
     }
 }

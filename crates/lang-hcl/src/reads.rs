@@ -279,11 +279,6 @@ impl ListReads {
         out
     }
 
-    /// The types some call is known to read.
-    pub fn known_types(&self) -> impl Iterator<Item = &str> {
-        self.by_type.keys().map(String::as_str)
-    }
-
     /// What a list of `resource_type` is built with for a call that reads
     /// `reads` of it: that and what every other call of the set may read.
     pub fn widen(&self, resource_type: &str, reads: &ElementReads) -> ElementReads {
@@ -624,7 +619,7 @@ mod tests {
                  enforce { condition = core::length(local.profiles) >= 0 }
                }"#,
         );
-        let mut types: Vec<&str> = r.known_types().collect();
+        let mut types: Vec<&str> = r.by_type.keys().map(String::as_str).collect();
         types.sort_unstable();
         assert_eq!(
             types,
@@ -662,7 +657,7 @@ mod tests {
                  shadowed = [for t in ["aws_lb"] : [for t in input.kinds : [for x in tfgate::resources(t) : x.attrs.tags]]]
                }"#,
         );
-        assert_eq!(r.known_types().collect::<Vec<_>>(), ["aws_instance"]);
+        assert_eq!(r.by_type.keys().collect::<Vec<_>>(), ["aws_instance"]);
         assert_eq!(r.widen("aws_instance", &ElementReads::default()).attrs, some(&["ami", "cidr_block", "tags"]));
         assert_eq!(r.widen("aws_vpc", &ElementReads::default()).attrs, some(&["cidr_block", "tags"]));
     }
