@@ -87,45 +87,47 @@ fn render_policies(report: &Report, options: &RenderOptions, paint: &Paint, out:
     for f in &report.findings {
         by_policy.entry(&*f.policy_id).or_default().push(f);
     }
-    // Each policy's table on its own: large plans have several big ones.
-    let shown: Vec<Shown> = report
-        .policies
-        .par_iter()
-        .map(|policy| {
-            let mut findings = by_policy.get(policy.id.as_str()).cloned().unwrap_or_default();
-            if options.quiet {
-                // What does not block is left to the summary line.
-                findings.retain(|f| matches!(f.effect, Effect::Blocks | Effect::Errors));
-                if findings.is_empty() {
-                    return Shown::Quiet;
-                }
+    // Each policy's table on its own (large plans have several big ones),
+    // as many at once as there are threads, each window written and dropped
+    // before the next: holding every table until the last is done cost a
+    // tenth more peak memory on a 100k-resource plan.
+    let show = |policy: &PolicyInfo| {
+        let mut findings = by_policy.get(policy.id.as_str()).cloned().unwrap_or_default();
+        if options.quiet {
+            // What does not block is left to the summary line.
+            findings.retain(|f| matches!(f.effect, Effect::Blocks | Effect::Errors));
+            if findings.is_empty() {
+                return Shown::Quiet;
             }
-            let counts = Counts::of(findings.iter().copied());
-            if !options.verbose && counts.fail + counts.unknown + counts.error == 0 {
-                return if counts.waived > 0 {
-                    Shown::WaivedOnly
-                } else if counts.pass > 0 {
-                    Shown::Passed
-                } else {
-                    Shown::NoMatch
-                };
-            }
-            let mut section = String::new();
-            render_policy(report, policy, findings, &counts, options, paint, &mut section);
-            Shown::Section(section)
-        })
-        .collect();
+        }
+        let counts = Counts::of(findings.iter().copied());
+        if !options.verbose && counts.fail + counts.unknown + counts.error == 0 {
+            return if counts.waived > 0 {
+                Shown::WaivedOnly
+            } else if counts.pass > 0 {
+                Shown::Passed
+            } else {
+                Shown::NoMatch
+            };
+        }
+        let mut section = String::new();
+        render_policy(report, policy, findings, &counts, options, paint, &mut section);
+        Shown::Section(section)
+    };
     let (mut sections, mut passed, mut no_match, mut waived_only) = (0, 0, 0, 0);
-    for s in &shown {
-        match s {
-            Shown::Section(text) => {
-                sections += 1;
-                out.push_str(text);
+    for window in report.policies.chunks(rayon::current_num_threads().max(1)) {
+        let shown: Vec<Shown> = window.par_iter().map(show).collect();
+        for s in shown {
+            match s {
+                Shown::Section(text) => {
+                    sections += 1;
+                    out.push_str(&text);
+                }
+                Shown::Passed => passed += 1,
+                Shown::NoMatch => no_match += 1,
+                Shown::WaivedOnly => waived_only += 1,
+                Shown::Quiet => {}
             }
-            Shown::Passed => passed += 1,
-            Shown::NoMatch => no_match += 1,
-            Shown::WaivedOnly => waived_only += 1,
-            Shown::Quiet => {}
         }
     }
     let collapsed = passed + no_match + waived_only;
