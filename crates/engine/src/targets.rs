@@ -178,14 +178,22 @@ pub fn findings_in_report_order(
             buckets[rank[v.policy as usize]].push((i as u32, v));
         }
     }
-    let plan: Arc<str> = plan.into();
-    let mut findings = Vec::with_capacity(sizes.iter().sum());
+    // The verdicts in report order, then the findings made from them in
+    // parallel, each written in its place in the result (an indexed
+    // collect: no second copy of a large plan's findings).
+    let address = |(i, _): &(u32, Verdict)| &per_target[*i as usize].0.address;
+    let mut ordered: Vec<(u32, Verdict)> = Vec::with_capacity(sizes.iter().sum());
     for mut bucket in buckets {
-        let address = |(i, _): &(u32, Verdict)| &per_target[*i as usize].0.address;
         if !bucket.is_sorted_by(|a, b| address(a) <= address(b)) {
             bucket.par_sort_by(|a, b| address(a).cmp(address(b)));
         }
-        findings.extend(bucket.into_iter().map(|(i, v)| {
+        ordered.append(&mut bucket);
+    }
+    let plan: Arc<str> = plan.into();
+    let mut findings = Vec::new();
+    ordered
+        .into_par_iter()
+        .map(|(i, v)| {
             let target = &per_target[i as usize].0;
             let policy = &policies[v.policy as usize];
             Finding {
@@ -204,8 +212,8 @@ pub fn findings_in_report_order(
                 message: v.message,
                 ..Finding::default()
             }
-        }));
-    }
+        })
+        .collect_into_vec(&mut findings);
     findings
 }
 

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::Serialize;
 
-use crate::{Report, TargetKind};
+use crate::{Finding, Report, TargetKind};
 
 /// The source shown for resources of the root module.
 pub const ROOT_SOURCE: &str = "(root module)";
@@ -50,6 +50,10 @@ struct Acc<'a> {
 /// The roll-up, sorted by source then version.
 pub fn module_rollup(report: &Report) -> Vec<ModuleRollup> {
     let mut groups: BTreeMap<(&str, Option<&str>), Acc> = BTreeMap::new();
+    // Findings in report order come policy by policy, each policy's by
+    // address: a module instance is mostly the one just seen, which a
+    // comparison tells more cheaply than a hash.
+    let mut last: Option<(&Finding, bool)> = None;
     for f in &report.findings {
         let source = match (&f.module_source, f.module_path.is_empty()) {
             (Some(s), _) => &**s,
@@ -61,12 +65,26 @@ pub fn module_rollup(report: &Report) -> Vec<ModuleRollup> {
         let resource = (&*f.plan, &*f.address);
         // Module and provider findings are about the module, not a resource.
         let is_resource = f.target_kind == TargetKind::Resource;
-        acc.instances.insert(instance);
+        let failing = f.effect.is_violation();
+        let same = last.is_some_and(|(l, _)| {
+            l.plan == f.plan
+                && l.module_path == f.module_path
+                && l.module_source == f.module_source
+                && l.module_version == f.module_version
+        });
+        // Whether this module instance is counted as failing already.
+        let counted_failing = same && last.is_some_and(|(_, counted)| counted);
+        last = Some((f, failing || counted_failing));
+        if !same {
+            acc.instances.insert(instance);
+        }
         if is_resource {
             acc.resources.insert(resource);
         }
-        if f.effect.is_violation() {
-            acc.failing_instances.insert(instance);
+        if failing {
+            if !counted_failing {
+                acc.failing_instances.insert(instance);
+            }
             if is_resource {
                 acc.failing_resources.insert(resource);
             }
@@ -85,4 +103,91 @@ pub fn module_rollup(report: &Report) -> Vec<ModuleRollup> {
             failing_policies: acc.failing_policies.into_iter().map(str::to_string).collect(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Effect;
+    use proptest::prelude::*;
+
+    /// What one group holds, by definition: the sets of every finding's keys.
+    #[derive(Default)]
+    struct Sets<'a> {
+        instances: BTreeSet<(&'a str, &'a str)>,
+        failing_instances: BTreeSet<(&'a str, &'a str)>,
+        resources: BTreeSet<(&'a str, &'a str)>,
+        failing_resources: BTreeSet<(&'a str, &'a str)>,
+        failing_policies: BTreeSet<&'a str>,
+    }
+
+    /// The roll-up by definition, whatever the order of the findings.
+    fn by_definition(report: &Report) -> Vec<ModuleRollup> {
+        let mut groups: BTreeMap<(&str, Option<&str>), Sets> = BTreeMap::new();
+        for f in &report.findings {
+            let source = match (&f.module_source, f.module_path.is_empty()) {
+                (Some(s), _) => &**s,
+                (None, true) => ROOT_SOURCE,
+                (None, false) => UNKNOWN_SOURCE,
+            };
+            let sets = groups.entry((source, f.module_version.as_deref())).or_default();
+            let resource = f.target_kind == TargetKind::Resource;
+            sets.instances.insert((&f.plan, &f.module_path));
+            if resource {
+                sets.resources.insert((&f.plan, &f.address));
+            }
+            if f.effect.is_violation() {
+                sets.failing_instances.insert((&f.plan, &f.module_path));
+                if resource {
+                    sets.failing_resources.insert((&f.plan, &f.address));
+                }
+                sets.failing_policies.insert(&f.policy_id);
+            }
+        }
+        groups
+            .into_iter()
+            .map(|((source, version), sets)| ModuleRollup {
+                source: source.to_string(),
+                version: version.map(str::to_string),
+                instances: sets.instances.len(),
+                failing_instances: sets.failing_instances.len(),
+                resources: sets.resources.len(),
+                failing_resources: sets.failing_resources.len(),
+                failing_policies: sets.failing_policies.into_iter().map(str::to_string).collect(),
+            })
+            .collect()
+    }
+
+    fn finding() -> impl Strategy<Value = Finding> {
+        // Few values each, so that findings share plans, modules and addresses.
+        (0..2usize, 0..3usize, 0..3usize, 0..2usize, 0..4usize, 0..3usize, 0..3usize, any::<bool>()).prop_map(
+            |(plan, module, source, version, address, policy, effect, resource)| {
+                let module_path = ["", "module.a", "module.b[\"x\"]"][module];
+                Finding {
+                    policy_id: format!("P{policy}").into(),
+                    plan: format!("plan{plan}.json").into(),
+                    module_path: module_path.into(),
+                    module_source: [None, Some("./a".into()), Some("reg/b/aws".into())][source].clone(),
+                    module_version: [None, Some("~> 1.0".into())][version].clone(),
+                    address: format!("{module_path}.aws_instance.i{address}").into(),
+                    target_kind: if resource { TargetKind::Resource } else { TargetKind::Module },
+                    effect: [Effect::None, Effect::Warns, Effect::Blocks][effect],
+                    ..Finding::default()
+                }
+            },
+        )
+    }
+
+    proptest! {
+        /// Skipping a module instance just seen counts as the sets would,
+        /// in report order or any other.
+        #[test]
+        fn the_rollup_counts_what_its_definition_does(mut findings in prop::collection::vec(finding(), 0..40), sorted in any::<bool>()) {
+            if sorted {
+                findings.sort_by(|a, b| (&a.policy_id, &a.address).cmp(&(&b.policy_id, &b.address)));
+            }
+            let report = Report { findings, ..Report::default() };
+            prop_assert_eq!(module_rollup(&report), by_definition(&report));
+        }
+    }
 }
