@@ -47,6 +47,32 @@ struct Acc<'a> {
     failing_policies: BTreeSet<&'a str>,
 }
 
+impl<'a> Acc<'a> {
+    /// Counts one finding; its module instance only when `instance` (and
+    /// as failing only when `failing_instance`): the caller knows it counted.
+    fn add(&mut self, f: &'a Finding, instance: bool, failing_instance: bool) {
+        let module = (&*f.plan, &*f.module_path);
+        let resource = (&*f.plan, &*f.address);
+        // Module and provider findings are about the module, not a resource.
+        let is_resource = f.target_kind == TargetKind::Resource;
+        if instance {
+            self.instances.insert(module);
+        }
+        if is_resource {
+            self.resources.insert(resource);
+        }
+        if f.effect.is_violation() {
+            if failing_instance {
+                self.failing_instances.insert(module);
+            }
+            if is_resource {
+                self.failing_resources.insert(resource);
+            }
+            self.failing_policies.insert(&f.policy_id);
+        }
+    }
+}
+
 /// The roll-up, sorted by source then version.
 pub fn module_rollup(report: &Report) -> Vec<ModuleRollup> {
     let mut groups: BTreeMap<(&str, Option<&str>), Acc> = BTreeMap::new();
@@ -55,17 +81,6 @@ pub fn module_rollup(report: &Report) -> Vec<ModuleRollup> {
     // comparison tells more cheaply than a hash.
     let mut last: Option<(&Finding, bool)> = None;
     for f in &report.findings {
-        let source = match (&f.module_source, f.module_path.is_empty()) {
-            (Some(s), _) => &**s,
-            (None, true) => ROOT_SOURCE,
-            (None, false) => UNKNOWN_SOURCE,
-        };
-        let acc = groups.entry((source, f.module_version.as_deref())).or_default();
-        let instance = (&*f.plan, &*f.module_path);
-        let resource = (&*f.plan, &*f.address);
-        // Module and provider findings are about the module, not a resource.
-        let is_resource = f.target_kind == TargetKind::Resource;
-        let failing = f.effect.is_violation();
         let same = last.is_some_and(|(l, _)| {
             l.plan == f.plan
                 && l.module_path == f.module_path
@@ -74,23 +89,23 @@ pub fn module_rollup(report: &Report) -> Vec<ModuleRollup> {
         });
         // Whether this module instance is counted as failing already.
         let counted_failing = same && last.is_some_and(|(_, counted)| counted);
-        last = Some((f, failing || counted_failing));
-        if !same {
-            acc.instances.insert(instance);
-        }
-        if is_resource {
-            acc.resources.insert(resource);
-        }
-        if failing {
-            if !counted_failing {
-                acc.failing_instances.insert(instance);
-            }
-            if is_resource {
-                acc.failing_resources.insert(resource);
-            }
-            acc.failing_policies.insert(&f.policy_id);
-        }
+        last = Some((f, f.effect.is_violation() || counted_failing));
+        groups.entry(group_of(f)).or_default().add(f, !same, !counted_failing);
     }
+    finish(groups)
+}
+
+/// The source and version a finding's module instance is counted under.
+fn group_of(f: &Finding) -> (&str, Option<&str>) {
+    let source = match (&f.module_source, f.module_path.is_empty()) {
+        (Some(s), _) => &**s,
+        (None, true) => ROOT_SOURCE,
+        (None, false) => UNKNOWN_SOURCE,
+    };
+    (source, f.module_version.as_deref())
+}
+
+fn finish(groups: BTreeMap<(&str, Option<&str>), Acc>) -> Vec<ModuleRollup> {
     groups
         .into_iter()
         .map(|((source, version), acc)| ModuleRollup {
@@ -111,51 +126,14 @@ mod tests {
     use crate::Effect;
     use proptest::prelude::*;
 
-    /// What one group holds, by definition: the sets of every finding's keys.
-    #[derive(Default)]
-    struct Sets<'a> {
-        instances: BTreeSet<(&'a str, &'a str)>,
-        failing_instances: BTreeSet<(&'a str, &'a str)>,
-        resources: BTreeSet<(&'a str, &'a str)>,
-        failing_resources: BTreeSet<(&'a str, &'a str)>,
-        failing_policies: BTreeSet<&'a str>,
-    }
-
-    /// The roll-up by definition, whatever the order of the findings.
+    /// The roll-up by definition: every finding's module instance counted
+    /// (the sets keep each once), whatever the order of the findings.
     fn by_definition(report: &Report) -> Vec<ModuleRollup> {
-        let mut groups: BTreeMap<(&str, Option<&str>), Sets> = BTreeMap::new();
+        let mut groups: BTreeMap<(&str, Option<&str>), Acc> = BTreeMap::new();
         for f in &report.findings {
-            let source = match (&f.module_source, f.module_path.is_empty()) {
-                (Some(s), _) => &**s,
-                (None, true) => ROOT_SOURCE,
-                (None, false) => UNKNOWN_SOURCE,
-            };
-            let sets = groups.entry((source, f.module_version.as_deref())).or_default();
-            let resource = f.target_kind == TargetKind::Resource;
-            sets.instances.insert((&f.plan, &f.module_path));
-            if resource {
-                sets.resources.insert((&f.plan, &f.address));
-            }
-            if f.effect.is_violation() {
-                sets.failing_instances.insert((&f.plan, &f.module_path));
-                if resource {
-                    sets.failing_resources.insert((&f.plan, &f.address));
-                }
-                sets.failing_policies.insert(&f.policy_id);
-            }
+            groups.entry(group_of(f)).or_default().add(f, true, true);
         }
-        groups
-            .into_iter()
-            .map(|((source, version), sets)| ModuleRollup {
-                source: source.to_string(),
-                version: version.map(str::to_string),
-                instances: sets.instances.len(),
-                failing_instances: sets.failing_instances.len(),
-                resources: sets.resources.len(),
-                failing_resources: sets.failing_resources.len(),
-                failing_policies: sets.failing_policies.into_iter().map(str::to_string).collect(),
-            })
-            .collect()
+        finish(groups)
     }
 
     fn finding() -> impl Strategy<Value = Finding> {
