@@ -10,8 +10,9 @@
 # model, no values resolved), "lib-json" (`tfgate check PLAN --format json`)
 # and "lib-table" (the default table). Each is run RUNS times, the four
 # alternating so that a change in the machine's load hits all of them;
-# times are medians of the wall clock, peak RSS the maximum. Without PLAN,
-# a 100k-resource plan is generated (gen_plan.py -n 100000). TFGATE_BIN
+# times are medians of the wall clock, with each run's ratio to the floor
+# of its own round (median and range); peak RSS the maximum and the median.
+# Without PLAN, a 100k-resource plan is generated (gen_plan.py -n 100000). TFGATE_BIN
 # replaces the freshly built binary (to measure an older build the same way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,9 +41,18 @@ bytes=$(stat -c %s "$plan")
 printf '%s: %.1f MB, median of %d alternating runs (whole process, wall clock)\n' \
   "$plan" "$(echo "$bytes/1000000" | bc -l)" "$runs"
 floor=$(cut -d' ' -f1 "$data/t-floor.txt" | median)
+# Besides the ratio of the medians, each run's time over the floor of the
+# same round (median and range): a change in the machine's load between
+# rounds then moves both sides of a ratio.
 for m in "${rows[@]}"; do
   t=$(cut -d' ' -f1 "$data/t-$m.txt" | median)
+  ratios=$(paste -d' ' "$data/t-$m.txt" "$data/t-floor.txt" | awk '{print $1/$3}' | sort -g)
+  paired=$(echo "$ratios" | median)
+  low=$(echo "$ratios" | head -1)
+  high=$(echo "$ratios" | tail -1)
   rss=$(cut -d' ' -f2 "$data/t-$m.txt" | sort -g | tail -1)
-  awk -v m="$m" -v t="$t" -v f="$floor" -v rss="$rss" -v bytes="$bytes" 'BEGIN {
-    printf "  %-9s %6.2f s  %5.2fx floor  peak RSS %6.0f MB (%.2fx file)\n", m, t, t/f, rss*1024/1e6, rss*1024/bytes }'
+  rss_median=$(cut -d' ' -f2 "$data/t-$m.txt" | median)
+  awk -v m="$m" -v t="$t" -v f="$floor" -v p="$paired" -v lo="$low" -v hi="$high" -v rss="$rss" -v rm="$rss_median" -v bytes="$bytes" 'BEGIN {
+    printf "  %-9s %6.2f s  %5.2fx floor (per round %.2fx, %.2f-%.2f)  peak RSS %4.0f MB (%.2fx file), median %4.0f MB (%.2fx)\n",
+      m, t, t/f, p, lo, hi, rss*1024/1e6, rss*1024/bytes, rm*1024/1e6, rm*1024/bytes }'
 done
