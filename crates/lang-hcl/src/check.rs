@@ -594,7 +594,8 @@ impl<'p, 'a> PlanResources<'p, 'a> {
     }
 
     /// Frees the lists and reference candidates built for functions (the
-    /// instances' values of whole types), leaving the indexes.
+    /// instances' values of whole types) and the blocks' `meta.configured`,
+    /// leaving the indexes.
     fn free_caches(&self) {
         fn take<T: Default>(m: &Mutex<T>) -> T {
             std::mem::take(&mut *m.lock().unwrap_or_else(|e| e.into_inner()))
