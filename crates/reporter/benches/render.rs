@@ -1,5 +1,8 @@
-//! The default table format on a failing report, as a user sees it in a CI
-//! log: plain and wrapped to a terminal width.
+//! Rendering a failing report: the default table, as a user sees it in a CI
+//! log (plain and wrapped to a terminal width), and the JSON report, written
+//! into a sink as `tfgate check --format json` writes it to standard output.
+//! On a large plan the JSON report is a fixed cost of the run that no policy
+//! evaluation can remove (see `benches/engine-floor.sh`).
 //!
 //! Realistic input: `TFGATE_BENCH_REPORT=report.json` names a JSON report
 //! (`tfgate check --format json` of a plan from `shared/tools/gen_plan.py`);
@@ -7,7 +10,7 @@
 //! 6,000 findings of which a third need attention) is rendered.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use tfgate_report::{render, EnforcementLevel, Finding, Format, PolicyInfo, RenderOptions, Report, Status};
+use tfgate_report::{render, write, EnforcementLevel, Finding, Format, PolicyInfo, RenderOptions, Report, Status};
 
 fn report() -> Report {
     if let Some(path) = std::env::var_os("TFGATE_BENCH_REPORT") {
@@ -59,5 +62,15 @@ fn table(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, table);
+fn json(c: &mut Criterion) {
+    let report = report();
+    let mut g = c.benchmark_group("json");
+    g.sample_size(10);
+    g.bench_function("report", |b| {
+        b.iter(|| write(Format::Json, &report, &RenderOptions::default(), &mut std::io::sink()).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, table, json);
 criterion_main!(benches);
