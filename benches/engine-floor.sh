@@ -7,8 +7,12 @@
 #   benches/engine-floor.sh [RUNS] [PLAN]     e.g. benches/engine-floor.sh 5 /work/bench/p100k.json
 #
 # Rows: "floor" (read_bench ignored), "read" (read_bench parse: the plan
-# model, no values resolved), "lib-json" (`tfgate check PLAN --format json`)
-# and "lib-table" (the default table). Each is run RUNS times, the four
+# model, no values resolved), "no-policy" (`tfgate check PLAN --format json`
+# with one policy for a type no plan has: reading, targets and an empty
+# report, what every run pays before a policy applies), "lib-json"
+# (`tfgate check PLAN --format json`) and "lib-table" (the default table).
+# What the library's report itself costs is measured apart:
+# `TFGATE_BENCH_REPORT=<lib-json's report> cargo bench -p tfgate-report --bench render -- json`. Each is run RUNS times, the four
 # alternating so that a change in the machine's load hits all of them;
 # times are medians of the wall clock, with each run's ratio to the floor
 # of its own round (median and range); peak RSS the maximum and the median.
@@ -29,11 +33,21 @@ reader=$target/release/examples/read_bench
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 timed() { /usr/bin/time -f "%e %M" -o "$data/time.txt" "$@" > /dev/null || true; tail -1 "$data/time.txt"; }
 
-rows=(floor read lib-json lib-table)
+none=$data/no-policy.policy.hcl
+cat > "$none" <<'HCL'
+resource_policy "tfgate_no_such_type" "none" {
+  enforce {
+    condition = true
+  }
+}
+HCL
+
+rows=(floor read no-policy lib-json lib-table)
 for m in "${rows[@]}"; do : > "$data/t-$m.txt"; done
 for _ in $(seq "$runs"); do
   timed "$reader" ignored "$plan" >> "$data/t-floor.txt"
   timed "$reader" parse "$plan" >> "$data/t-read.txt"
+  timed "$bin" check "$plan" --format json --policy "$none" >> "$data/t-no-policy.txt"
   timed "$bin" check "$plan" --format json >> "$data/t-lib-json.txt"
   timed "$bin" check "$plan" >> "$data/t-lib-table.txt"
 done
