@@ -11,13 +11,14 @@
 # with one policy for a type no plan has: reading, targets and an empty
 # report, what every run pays before a policy applies), "lib-json"
 # (`tfgate check PLAN --format json`) and "lib-table" (the default table).
-# What the library's report itself costs is measured apart:
-# `TFGATE_BENCH_REPORT=<lib-json's report> cargo bench -p tfgate-report --bench render -- json`. Each is run RUNS times, the four
-# alternating so that a change in the machine's load hits all of them;
+# Each is run RUNS times, the five alternating so that a change in the
+# machine's load hits all of them;
 # times are medians of the wall clock, with each run's ratio to the floor
 # of its own round (median and range); peak RSS the maximum and the median.
 # Without PLAN, a 100k-resource plan is generated (gen_plan.py -n 100000). TFGATE_BIN
 # replaces the freshly built binary (to measure an older build the same way).
+# What the library's report itself costs is measured apart, with lib-json's
+# report: `TFGATE_BENCH_REPORT=report.json cargo bench -p tfgate-report --bench render -- json`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
